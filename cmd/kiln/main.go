@@ -1,0 +1,149 @@
+// Command kiln is the kiln model compiler's command line: it checks,
+// formats, inspects and runs .kiln model descriptions.
+//
+// Exit status: 0 on success, 1 on failure, 2 on a usage error. Errors go to
+// standard error; output files are written atomically, so a failing
+// command never leaves a partial file behind.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// command is one subcommand.
+type command struct {
+	name    string
+	args    string // synopsis of the positional arguments
+	summary string
+	flags   func(fs *pflag.FlagSet) // declares the command's flags
+	run     func(env *env, fs *pflag.FlagSet) error
+}
+
+var commands = map[string]*command{}
+
+func register(c *command) { commands[c.name] = c }
+
+// env is what a command runs with; tests give it buffers.
+type env struct {
+	stdout, stderr io.Writer
+}
+
+// usageError is a mistake in how kiln was called (exit status 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// reported marks an error whose details were already printed.
+var errReported = errors.New("failed")
+
+func main() {
+	os.Exit(run(os.Args[1:], &env{stdout: os.Stdout, stderr: os.Stderr}))
+}
+
+// run executes a kiln command line and returns the exit status.
+func run(args []string, e *env) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		if len(args) > 1 && args[0] == "help" {
+			if c := commands[args[1]]; c != nil {
+				fs := newFlagSet(c, e)
+				printCommandHelp(e.stdout, c, fs)
+				return 0
+			}
+		}
+		w := e.stdout
+		if len(args) == 0 {
+			w = e.stderr
+		}
+		printUsage(w)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	c := commands[args[0]]
+	if c == nil {
+		fmt.Fprintf(e.stderr, "kiln: unknown command %q\n\n", args[0])
+		printUsage(e.stderr)
+		return 2
+	}
+	fs := newFlagSet(c, e)
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			printCommandHelp(e.stdout, c, fs)
+			return 0
+		}
+		fmt.Fprintf(e.stderr, "kiln %s: %v\n", c.name, err)
+		fmt.Fprintf(e.stderr, "usage: kiln %s %s (see kiln %s --help)\n", c.name, c.args, c.name)
+		return 2
+	}
+	err := c.run(e, fs)
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(e.stderr, "kiln %s: %v\n", c.name, err)
+		fmt.Fprintf(e.stderr, "usage: kiln %s %s (see kiln %s --help)\n", c.name, c.args, c.name)
+		return 2
+	case errors.Is(err, errReported):
+		return 1
+	default:
+		fmt.Fprintf(e.stderr, "kiln %s: %v\n", c.name, err)
+		return 1
+	}
+}
+
+func newFlagSet(c *command, e *env) *pflag.FlagSet {
+	fs := pflag.NewFlagSet("kiln "+c.name, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.SortFlags = false
+	if c.flags != nil {
+		c.flags(fs)
+	}
+	return fs
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "kiln compiles small neural networks described in .kiln files.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "usage: kiln COMMAND [ARGS]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "commands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'kiln COMMAND --help' for a command's flags.")
+}
+
+func printCommandHelp(w io.Writer, c *command, fs *pflag.FlagSet) {
+	fmt.Fprintf(w, "usage: kiln %s %s\n\n%s\n", c.name, c.args, c.summary)
+	if u := fs.FlagUsages(); strings.TrimSpace(u) != "" {
+		fmt.Fprintf(w, "\nflags:\n%s", u)
+	}
+}
+
+// oneArg returns the single positional argument.
+func oneArg(fs *pflag.FlagSet, what string) (string, error) {
+	switch fs.NArg() {
+	case 0:
+		return "", usagef("missing %s", what)
+	case 1:
+		return fs.Arg(0), nil
+	}
+	return "", usagef("expected one %s, got %d arguments", what, fs.NArg())
+}

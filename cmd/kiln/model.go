@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/pflag"
+
+	"github.com/kiln-nn/kiln/data"
+	"github.com/kiln-nn/kiln/frontend"
+	"github.com/kiln-nn/kiln/internal/fsutil"
+	"github.com/kiln-nn/kiln/ir"
+	"github.com/kiln-nn/kiln/lang"
+	"github.com/kiln-nn/kiln/source"
+	"github.com/kiln-nn/kiln/tensor"
+)
+
+// The commands on .kiln files: check, fmt, ir, stats.
+
+func init() {
+	register(&command{
+		name:    "check",
+		args:    "FILE.kiln...",
+		summary: "parse, resolve names and check shapes; print every error",
+		run: func(e *env, fs *pflag.FlagSet) error {
+			if fs.NArg() == 0 {
+				return usagef("missing FILE.kiln")
+			}
+			failed := false
+			for _, path := range fs.Args() {
+				if _, err := loadProgram(e, path); err != nil {
+					failed = true
+				}
+			}
+			if failed {
+				return errReported
+			}
+			return nil
+		},
+	})
+	register(&command{
+		name:    "fmt",
+		args:    "[-w | -l] FILE.kiln...",
+		summary: "print files in canonical form (-w rewrites them in place)",
+		flags: func(fs *pflag.FlagSet) {
+			fs.BoolP("write", "w", false, "write the result to the file instead of standard output")
+			fs.BoolP("list", "l", false, "list the files whose formatting differs, print nothing else")
+		},
+		run: runFmt,
+	})
+	register(&command{
+		name:    "ir",
+		args:    "FILE.kiln",
+		summary: "print the model's graph IR (text, or Graphviz dot)",
+		flags: func(fs *pflag.FlagSet) {
+			fs.String("format", "text", "output format: text or dot")
+			fs.StringP("weights", "w", "", "bind weights from a safetensors file")
+			fs.Bool("print-weights", false, "print parameter data whole instead of a hash and range")
+		},
+		run: runIR,
+	})
+	register(&command{
+		name:    "stats",
+		args:    "FILE.kiln",
+		summary: "per-op table: shape, parameters, MACC, weight and activation bytes",
+		flags: func(fs *pflag.FlagSet) {
+			fs.String("format", "table", "output format: table or csv")
+		},
+		run: runStats,
+	})
+}
+
+// loadProgram reads and checks a .kiln file, printing its errors with
+// their source lines.
+func loadProgram(e *env, path string) (*frontend.Program, error) {
+	prog, src, err := frontend.Load(path)
+	if err != nil {
+		if src == nil {
+			fmt.Fprintf(e.stderr, "kiln: %v\n", err)
+		} else {
+			fmt.Fprint(e.stderr, source.Render(err, src))
+		}
+		return nil, errReported
+	}
+	return prog, nil
+}
+
+func runFmt(e *env, fs *pflag.FlagSet) error {
+	write, _ := fs.GetBool("write")
+	list, _ := fs.GetBool("list")
+	if fs.NArg() == 0 {
+		return usagef("missing FILE.kiln")
+	}
+	if write && list {
+		return usagef("-w and -l cannot be used together")
+	}
+	failed := false
+	for _, path := range fs.Args() {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "kiln: %v\n", err)
+			failed = true
+			continue
+		}
+		f, err := lang.Parse(path, src)
+		if err != nil {
+			fmt.Fprint(e.stderr, source.Render(err, src))
+			failed = true
+			continue
+		}
+		out := lang.Format(f)
+		switch {
+		case list:
+			if !bytes.Equal(out, src) {
+				fmt.Fprintln(e.stdout, path)
+			}
+		case write:
+			if bytes.Equal(out, src) {
+				continue
+			}
+			if err := fsutil.WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write(out); return err }); err != nil {
+				fmt.Fprintf(e.stderr, "kiln: %v\n", err)
+				failed = true
+			}
+		default:
+			e.stdout.Write(out)
+		}
+	}
+	if failed {
+		return errReported
+	}
+	return nil
+}
+
+func runIR(e *env, fs *pflag.FlagSet) error {
+	path, err := oneArg(fs, "FILE.kiln")
+	if err != nil {
+		return err
+	}
+	format, _ := fs.GetString("format")
+	if format != "text" && format != "dot" {
+		return usagef("--format must be text or dot, got %q", format)
+	}
+	prog, err := loadProgram(e, path)
+	if err != nil {
+		return err
+	}
+	if w, _ := fs.GetString("weights"); w != "" {
+		if err := bindWeights(prog.Graph, w); err != nil {
+			return err
+		}
+	}
+	if format == "dot" {
+		fmt.Fprint(e.stdout, prog.Graph.Dot())
+		return nil
+	}
+	whole, _ := fs.GetBool("print-weights")
+	fmt.Fprint(e.stdout, prog.Graph.Format(ir.PrintOptions{Weights: whole}))
+	return nil
+}
+
+// bindWeights loads a safetensors file and binds it to the graph's
+// parameters by name.
+func bindWeights(g *ir.Graph, path string) error {
+	st, err := data.LoadSafetensors(path)
+	if err != nil {
+		return err
+	}
+	weights := make(map[string]*tensor.Tensor, len(st.Tensors))
+	for _, t := range st.Tensors {
+		weights[t.Name] = t.T
+	}
+	if err := g.Bind(weights); err != nil {
+		return fmt.Errorf("%s does not fit model %s:\n%w", path, g.Name, err)
+	}
+	return nil
+}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/spf13/pflag"
+
+	"github.com/kiln-nn/kiln/ir"
+)
+
+func runStats(e *env, fs *pflag.FlagSet) error {
+	path, err := oneArg(fs, "FILE.kiln")
+	if err != nil {
+		return err
+	}
+	format, _ := fs.GetString("format")
+	if format != "table" && format != "csv" {
+		return usagef("--format must be table or csv, got %q", format)
+	}
+	prog, err := loadProgram(e, path)
+	if err != nil {
+		return err
+	}
+	g := prog.Graph
+	st := g.Stats()
+	if format == "csv" {
+		fmt.Fprintln(e.stdout, "value,op,type,params,macc,weight_bytes,activation_bytes")
+		for _, o := range st.Ops {
+			fmt.Fprintf(e.stdout, "%s,%s,%s,%d,%d,%d,%d\n", o.Value.Name, o.Value.Op.Name, csvQuote(o.Value.Type.String()), o.Params, o.MACC, o.WeightBytes, o.ActBytes)
+		}
+		t := st.Total
+		fmt.Fprintf(e.stdout, "total,,,%d,%d,%d,%d\n", t.Params, t.MACC, t.WeightBytes, t.ActBytes)
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "model %s: %s parameters, %s MACC per sample\n\n", g.Name, ir.Thousands(st.Total.Params), ir.Thousands(st.Total.MACC))
+	rows := [][]string{{"value", "op", "shape", "params", "MACC", "weight bytes", "activation bytes"}}
+	for _, o := range st.Ops {
+		rows = append(rows, []string{o.Value.Name, o.Value.Op.Name, o.Value.Type.String(),
+			ir.Thousands(o.Params), ir.Thousands(o.MACC), ir.Thousands(o.WeightBytes), ir.Thousands(o.ActBytes)})
+	}
+	t := st.Total
+	rows = append(rows, []string{"total", "", "", ir.Thousands(t.Params), ir.Thousands(t.MACC), ir.Thousands(t.WeightBytes), ir.Thousands(t.ActBytes)})
+	writeTable(e.stdout, rows, 3)
+	fmt.Fprintln(e.stdout, "\nMACC and activation bytes are per sample; activation bytes include the inputs in the total.")
+	return nil
+}
+
+// writeTable prints rows as aligned columns, the columns from firstNum on
+// aligned right (numbers).
+func writeTable(w io.Writer, rows [][]string, firstNum int) {
+	widths := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
+		}
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		for i, c := range r {
+			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c))
+			if i > 0 {
+				b.WriteString("  ")
+			}
+			if i >= firstNum {
+				b.WriteString(pad + c)
+			} else {
+				b.WriteString(c + pad)
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+}
+
+func csvQuote(s string) string {
+	if strings.ContainsAny(s, ",\"\n") {
+		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	}
+	return s
+}
