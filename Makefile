@@ -1,0 +1,45 @@
+# kiln: `make demo` runs the main job, `make test` passes the tests.
+
+GO       ?= go
+BIN      := bin/kiln
+FUZZTIME ?= 60s
+
+.PHONY: all build test demo bench fuzz lint clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/kiln
+
+# The tests CI runs (.ci/run): vet, then every package's tests.
+test:
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+# Check every example, then show LeNet-5's costs and graph IR.
+demo: build
+	$(BIN) check examples/*.kiln
+	@echo "all $(words $(wildcard examples/*.kiln)) examples check clean"
+	@echo
+	$(BIN) stats examples/lenet5.kiln
+	@echo
+	$(BIN) ir examples/lenet5.kiln
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Each fuzz target for FUZZTIME (make fuzz FUZZTIME=10m).
+fuzz:
+	$(GO) test ./lang -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
+	$(GO) test ./ir -run '^$$' -fuzz '^FuzzParseIR$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
+	$(GO) test ./tests -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
+	$(GO) test ./data -run '^$$' -fuzz '^FuzzReadNPY$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
+	$(GO) test ./data -run '^$$' -fuzz '^FuzzReadNPZ$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
+	$(GO) test ./data -run '^$$' -fuzz '^FuzzReadSafetensors$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
+
+lint:
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+clean:
+	rm -rf bin
