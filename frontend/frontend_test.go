@@ -1,0 +1,110 @@
+package frontend
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const src = `model m {
+  input image: f32[1, 8, 8]
+  input ids: i32[2]
+  c1 = relu(conv2d(image, 4, kernel=3, pad=1, bias=false))
+  e = embedding(ids, vocab=50, dim=8)
+  bn = batchnorm(c1, eps=0.001)
+  h = dense(flatten(bn), 8) + sum(e, axis=0) * 0.5
+  output y = softmax(h)
+
+  train {
+    data = "digits/train.npz"
+    optimizer = sgd(lr=0.1, momentum=0.9)
+    epochs = 3
+    lr = -1e-3
+  }
+}
+`
+
+// TestParameters checks parameter names, PyTorch layouts and the names of
+// intermediate values.
+func TestParameters(t *testing.T) {
+	prog, err := Compile("dir/m.kiln", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, v := range prog.Graph.Values {
+		got = append(got, v.Op.Name+" "+v.Name+" "+v.Type.String())
+	}
+	want := []string{
+		"input image f32[N,1,8,8]",
+		"input ids i32[N,2]",
+		"param c1.weight f32[4,1,3,3]",
+		"conv2d c1.conv2d f32[N,4,8,8]",
+		"relu c1 f32[N,4,8,8]",
+		"param e.weight f32[50,8]",
+		"embedding e f32[N,2,8]",
+		"param bn.weight f32[4]",
+		"param bn.bias f32[4]",
+		"param bn.running_mean f32[4]",
+		"param bn.running_var f32[4]",
+		"batchnorm bn f32[N,4,8,8]",
+		"flatten h.flatten f32[N,256]",
+		"param h.weight f32[8,256]",
+		"param h.bias f32[8]",
+		"dense h.dense f32[N,8]",
+		"sum h.sum f32[N,8]",
+		"const h.const f32[]",
+		"mul h.mul f32[N,8]",
+		"add h f32[N,8]",
+		"softmax y f32[N,8]",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("values (-want +got):\n%s", d)
+	}
+	if prog.Dir != "dir" {
+		t.Errorf("Dir = %q", prog.Dir)
+	}
+	if a := prog.Graph.Lookup("bn").Attrs.Float("eps"); a != 0.001 {
+		t.Errorf("eps = %v", a)
+	}
+	if c := prog.Graph.Lookup("h.const"); c.Data.F32[0] != 0.5 {
+		t.Errorf("constant = %v", c.Data.F32)
+	}
+}
+
+func TestSettings(t *testing.T) {
+	prog, err := Compile("m.kiln", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prog.Compile != nil {
+		t.Error("a compile block appeared from nowhere")
+	}
+	opt := prog.Train.Get("optimizer").Value
+	if opt.Kind != ConstCall || opt.Text != "sgd" || opt.Kwarg("momentum").Num != 0.9 || opt.String() != "sgd(lr=0.1, momentum=0.9)" {
+		t.Errorf("optimizer = %v", opt)
+	}
+	if e := prog.Train.Get("epochs").Value; !e.IsInt || e.Num != 3 {
+		t.Errorf("epochs = %v", e)
+	}
+	if lr := prog.Train.Get("lr").Value; lr.Num != -1e-3 || lr.String() != "-1e-3" {
+		t.Errorf("lr = %v", lr)
+	}
+	if d := prog.Train.Get("data"); d.Value.Text != "digits/train.npz" || d.Pos.String() != "m.kiln:11:5" {
+		t.Errorf("data = %v at %v", d.Value, d.Pos)
+	}
+}
+
+// TestAllErrorsAtOnce checks that independent errors are all reported, in
+// order, and that values built on a failed binding (h, y on e) add none.
+func TestAllErrorsAtOnce(t *testing.T) {
+	bad := strings.NewReplacer("kernel=3", "kernel=30", "vocab=50", "vocab=-1", "epochs = 3", "epochs = 3.5").Replace(src)
+	_, err := Compile("m.kiln", []byte(bad))
+	want := "m.kiln:4:13: conv2d: input f32[N,1,8,8] is smaller than the kernel [30,30] (padding [1,1], dilation [1,1])\n" +
+		"m.kiln:5:7: embedding: vocab and dim must be positive, got vocab=-1 dim=8\n" +
+		"m.kiln:13:14: epochs must be an integer, got 3.5"
+	if err == nil || err.Error() != want {
+		t.Errorf("got\n%v\nwant\n%s", err, want)
+	}
+}
