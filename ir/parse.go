@@ -151,22 +151,18 @@ func (p *parser) defines() (string, bool) {
 	return "", false
 }
 
-// split separates the code from a trailing // comment (outside strings).
+// split separates the code from a trailing // comment (outside strings)
+// and returns the comment's column.
 func (p *parser) split(text string) (code, comment string, col int) {
 	inString := false
-	c := 1
 	for i := 0; i < len(text); i++ {
 		switch ch := text[i]; {
 		case inString && ch == '\\':
-			i++
-			c++
+			i++ // skip the escaped character
 		case ch == '"':
 			inString = !inString
-		case !inString && ch == '/' && strings.HasPrefix(text[i:], "//"):
-			return text[:i], text[i+2:], c
-		}
-		if text[i]&0xC0 != 0x80 {
-			c++
+		case !inString && strings.HasPrefix(text[i:], "//"):
+			return text[:i], text[i+2:], utf8.RuneCountInString(text[:i]) + 1
 		}
 	}
 	return text, "", 0
