@@ -36,6 +36,7 @@ fuzz:
 	$(GO) test ./data -run '^$$' -fuzz '^FuzzReadNPY$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
 	$(GO) test ./data -run '^$$' -fuzz '^FuzzReadNPZ$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
 	$(GO) test ./data -run '^$$' -fuzz '^FuzzReadSafetensors$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
+	$(GO) test ./data -run '^$$' -fuzz '^FuzzReadIDX$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
 
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
