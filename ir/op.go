@@ -47,8 +47,22 @@ type Op struct {
 	MACC func(in []Type, out Type, a Attrs) int64
 	// Eval is the float semantics: it fills out (allocated by the caller
 	// with the result's shape) from the operands. Batched operands have
-	// their batch dimension first.
+	// their batch dimension first. It is the plain, obviously correct
+	// reference (float64 accumulation) that faster kernels are tested
+	// against.
 	Eval func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error
+
+	// Forward is the float32 kernel of the training engine: fast, and in
+	// training mode it does what training needs (dropout draws a mask,
+	// batch norm normalises with the batch's statistics and updates the
+	// running ones). In inference mode it computes what Eval does, up to
+	// float32 rounding. What Backward needs it saves in the Ctx.
+	Forward func(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error
+	// Backward is the gradient rule: given dout, the gradient of the loss
+	// with respect to the result, it adds the gradient with respect to
+	// each operand i into din[i] (nil for an operand that needs none).
+	// It runs after Forward on the same operands, in the same Ctx.
+	Backward func(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor)
 }
 
 // Operand describes one operand of an op.
@@ -57,6 +71,11 @@ type Operand struct {
 	Param    bool // a parameter or constant (weights), not a computed value
 	Optional bool
 	Variadic bool // one or more
+	// For parameters: how a fresh one is initialised, and whether it is
+	// state the forward pass updates (batch norm's running statistics)
+	// rather than a weight trained by gradient.
+	Init  InitKind
+	State bool
 }
 
 // Layer says how a parameterised op creates its parameters.
@@ -69,33 +88,29 @@ type Layer struct {
 	Params func(data []Type, a Attrs) ([]ParamSpec, error)
 }
 
-// ParamSpec is one parameter a layer creates, named <binding>.<Suffix>.
+// ParamSpec is one parameter a layer creates, named <binding>.<Suffix>;
+// Suffix is the name of the operand it fills, whose schema says how it is
+// initialised.
 type ParamSpec struct {
 	Suffix string
 	Type   Type
-	Init   Init
-	// Buffer marks state that is not trained by gradient (batch norm's
-	// running statistics).
-	Buffer bool
 }
 
-// Init is how a fresh parameter is initialised, following PyTorch's
+// InitKind is how a fresh parameter is initialised, following PyTorch's
 // defaults so that a kiln model trains like its PyTorch twin.
-type Init struct {
-	Kind  InitKind
-	FanIn int // for InitUniformFanIn
-}
-
-// InitKind names an initialisation scheme.
 type InitKind uint8
 
 const (
 	InitZeros InitKind = iota
 	InitOnes
 	// InitUniformFanIn draws from U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
-	// PyTorch's default for Linear and Conv weights and biases.
+	// PyTorch's default for Linear and Conv weights and biases; fan_in is
+	// the layer weight's size per output (all its dimensions but the
+	// first).
 	InitUniformFanIn
-	// InitNormal draws from N(0, 1), PyTorch's default for Embedding.
+	// InitNormal draws from N(0, 0.01^2), as recommender libraries
+	// initialise embedding tables: PyTorch's N(0, 1) makes the pairwise
+	// terms of factorisation machines start out huge.
 	InitNormal
 )
 
@@ -116,6 +131,9 @@ func Register(op *Op) *Op {
 	}
 	if op.Kind == Compute && op.Infer == nil {
 		panic("ir: op " + op.Name + " has no shape rule")
+	}
+	if (op.Forward == nil) != (op.Backward == nil) {
+		panic("ir: op " + op.Name + " needs both a forward and a backward rule, or neither")
 	}
 	for i, o := range op.Operands {
 		if o.Variadic && i != len(op.Operands)-1 {
@@ -326,4 +344,19 @@ func plural(n int, word string) string {
 		return word[:len(word)-1] + "ies"
 	}
 	return word + "s"
+}
+
+// ParamRole describes how the op of consumer uses its operand i, when
+// that operand is a parameter: its initialisation, the fan-in that
+// initialisation scales with, and whether it is state rather than a
+// trained weight.
+func ParamRole(consumer *Value, i int) (init InitKind, fanIn int, state bool) {
+	spec := consumer.Op.operand(i)
+	fanIn = 1
+	for j, o := range consumer.Op.Operands {
+		if o.Name == "weight" && j < len(consumer.Args) {
+			fanIn = max(1, consumer.Args[j].Type.Elems()/max(1, consumer.Args[j].Type.Dims[0]))
+		}
+	}
+	return spec.Init, fanIn, spec.State
 }

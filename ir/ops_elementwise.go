@@ -10,7 +10,7 @@ import (
 // Elementwise ops: add, sub and mul with NumPy broadcasting of the
 // per-sample shapes, the activations, and softmax.
 
-func newBinary(name, sym string, f func(a, b float64) float64) *Op {
+func newBinary(name, sym string, f func(a, b float64) float64, f32op func(a, b float32) float32) *Op {
 	return &Op{
 		Name:     name,
 		Doc:      fmt.Sprintf("elementwise x %s y with NumPy broadcasting of per-sample shapes", sym),
@@ -55,17 +55,83 @@ func newBinary(name, sym string, f func(a, b float64) float64) *Op {
 			}
 			return nil
 		},
+		Forward: func(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+			x, y := in[0].F32, in[1].F32
+			broadcast(v, out, func(i, xo, yo int) { out.F32[i] = f32op(x[xo], y[yo]) })
+			return nil
+		},
+		Backward: func(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
+			x, y, d := in[0].F32, in[1].F32, dout.F32
+			dx, dy := din[0], din[1]
+			broadcast(v, out, func(i, xo, yo int) {
+				gx, gy := d[i], d[i]
+				switch sym {
+				case "-":
+					gy = -gy
+				case "*":
+					gx, gy = gx*y[yo], gy*x[xo]
+				}
+				if dx != nil {
+					dx.F32[xo] += gx
+				}
+				if dy != nil {
+					dy.F32[yo] += gy
+				}
+			})
+		},
+	}
+}
+
+// broadcast calls fn for every element i of v's result with the offsets of
+// the operand elements it combines, in row-major order (so gradients of
+// broadcast operands accumulate in a fixed order).
+func broadcast(v *Value, out *tensor.Tensor, fn func(i, xo, yo int)) {
+	dims := v.Type.Dims
+	xt, yt := v.Args[0].Type, v.Args[1].Type
+	n := 1
+	if v.Type.Batched {
+		n = out.Shape[0]
+	}
+	per := prod(dims)
+	if xt.Batched == yt.Batched && tensor.ShapeEqual(xt.Dims, yt.Dims) {
+		for i := 0; i < n*per; i++ {
+			fn(i, i, i)
+		}
+		return
+	}
+	xs, xb := broadcastStrides(xt, dims)
+	ys, yb := broadcastStrides(yt, dims)
+	idx := make([]int, len(dims))
+	for b := 0; b < n; b++ {
+		clear(idx)
+		for i := 0; i < per; i++ {
+			xo, yo := b*xb, b*yb
+			for d, k := range idx {
+				xo += k * xs[d]
+				yo += k * ys[d]
+			}
+			fn(b*per+i, xo, yo)
+			for d := len(idx) - 1; d >= 0; d-- {
+				if idx[d]++; idx[d] < dims[d] {
+					break
+				}
+				idx[d] = 0
+			}
+		}
 	}
 }
 
 // The binary arithmetic ops.
 var (
-	OpAdd = Register(newBinary("add", "+", func(a, b float64) float64 { return a + b }))
-	OpSub = Register(newBinary("sub", "-", func(a, b float64) float64 { return a - b }))
-	OpMul = Register(newBinary("mul", "*", func(a, b float64) float64 { return a * b }))
+	OpAdd = Register(newBinary("add", "+", func(a, b float64) float64 { return a + b }, func(a, b float32) float32 { return a + b }))
+	OpSub = Register(newBinary("sub", "-", func(a, b float64) float64 { return a - b }, func(a, b float32) float32 { return a - b }))
+	OpMul = Register(newBinary("mul", "*", func(a, b float64) float64 { return a * b }, func(a, b float32) float32 { return a * b }))
 )
 
-func newUnary(name, doc string, f func(float64) float64) *Op {
+// newUnary builds an elementwise op from its function (float64, the
+// reference), a float32 version for the training kernels, and its
+// derivative written in terms of the input x and the result y.
+func newUnary(name, doc string, f func(float64) float64, f32 func(float32) float32, deriv func(x, y float32) float32) *Op {
 	return &Op{
 		Name:     name,
 		Doc:      doc,
@@ -82,6 +148,22 @@ func newUnary(name, doc string, f func(float64) float64) *Op {
 			}
 			return nil
 		},
+		Forward: func(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+			y := out.F32
+			for i, x := range in[0].F32 {
+				y[i] = f32(x)
+			}
+			return nil
+		},
+		Backward: func(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
+			if din[0] == nil {
+				return
+			}
+			x, y, dx := in[0].F32, out.F32, din[0].F32
+			for i, d := range dout.F32 {
+				dx[i] += d * deriv(x[i], y[i])
+			}
+		},
 	}
 }
 
@@ -92,16 +174,38 @@ var (
 			return x
 		}
 		return 0
-	}))
+	}, func(x float32) float32 {
+		if x > 0 || x != x {
+			return x
+		}
+		return 0
+	}, func(x, y float32) float32 { return step(x > 0) }))
 	OpRelu6 = Register(newUnary("relu6", "min(max(x, 0), 6)", func(x float64) float64 {
 		if x != x {
 			return x
 		}
 		return math.Min(math.Max(x, 0), 6)
-	}))
-	OpSigmoid = Register(newUnary("sigmoid", "1 / (1 + exp(-x))", func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }))
-	OpTanh    = Register(newUnary("tanh", "hyperbolic tangent", math.Tanh))
+	}, func(x float32) float32 {
+		if x != x {
+			return x
+		}
+		return min(max(x, 0), 6)
+	}, func(x, y float32) float32 { return step(x > 0 && x < 6) }))
+	OpSigmoid = Register(newUnary("sigmoid", "1 / (1 + exp(-x))", func(x float64) float64 { return 1 / (1 + math.Exp(-x)) },
+		func(x float32) float32 { return float32(1 / (1 + math.Exp(-float64(x)))) },
+		func(x, y float32) float32 { return y * (1 - y) }))
+	OpTanh = Register(newUnary("tanh", "hyperbolic tangent", math.Tanh,
+		func(x float32) float32 { return float32(math.Tanh(float64(x))) },
+		func(x, y float32) float32 { return 1 - y*y }))
 )
+
+// step is 1 where a piecewise-linear activation passes its input through.
+func step(pass bool) float32 {
+	if pass {
+		return 1
+	}
+	return 0
+}
 
 // OpSoftmax normalises exp(x) along a per-sample axis.
 var OpSoftmax = Register(&Op{
@@ -145,5 +249,31 @@ var OpSoftmax = Register(&Op{
 			}
 		}
 		return nil
+	},
+	Forward: func(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+		return v.Op.Eval(v, in, out)
+	},
+	// dx = y * (dy - sum(dy * y)) along the axis.
+	Backward: func(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
+		if din[0] == nil {
+			return
+		}
+		t := v.Args[0].Type
+		axis, _ := normAxis("softmax", v.Attrs.Int("axis"), t.Rank())
+		n, inner := t.Dims[axis], prod(t.Dims[axis+1:])
+		y, dy, dx := out.F32, dout.F32, din[0].F32
+		for base := 0; base < len(y); base += n * inner {
+			for j := 0; j < inner; j++ {
+				dot := float32(0)
+				for k := 0; k < n; k++ {
+					i := base + k*inner + j
+					dot += dy[i] * y[i]
+				}
+				for k := 0; k < n; k++ {
+					i := base + k*inner + j
+					dx[i] += y[i] * (dy[i] - dot)
+				}
+			}
+		}
 	},
 })

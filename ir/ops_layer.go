@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/kiln-nn/kiln/internal/blas"
 	"github.com/kiln-nn/kiln/tensor"
 )
 
@@ -16,7 +17,7 @@ var biasAttr = AttrSpec{Name: "bias", Kind: AttrBool, Default: true, Doc: "wheth
 var OpDense = Register(&Op{
 	Name:     "dense",
 	Doc:      "fully connected layer over the last dimension: y = x W^T + b, W [units, in]",
-	Operands: []Operand{{Name: "x"}, {Name: "weight", Param: true}, {Name: "bias", Param: true, Optional: true}},
+	Operands: []Operand{{Name: "x"}, {Name: "weight", Param: true, Init: InitUniformFanIn}, {Name: "bias", Param: true, Optional: true, Init: InitUniformFanIn}},
 	Layer: &Layer{
 		Attrs: []AttrSpec{
 			{Name: "units", Kind: AttrInt, Required: true, Doc: "output features"},
@@ -32,9 +33,9 @@ var OpDense = Register(&Op{
 				return nil, fmt.Errorf("dense: units must be positive, got %d", units)
 			}
 			in := x.Dims[x.Rank()-1]
-			ps := []ParamSpec{{Suffix: "weight", Type: Unbatched(tensor.F32, units, in), Init: Init{InitUniformFanIn, in}}}
+			ps := []ParamSpec{{Suffix: "weight", Type: Unbatched(tensor.F32, units, in)}}
 			if a.Bool("bias") {
-				ps = append(ps, ParamSpec{Suffix: "bias", Type: Unbatched(tensor.F32, units), Init: Init{InitUniformFanIn, in}})
+				ps = append(ps, ParamSpec{Suffix: "bias", Type: Unbatched(tensor.F32, units)})
 			}
 			return ps, nil
 		},
@@ -84,7 +85,43 @@ var OpDense = Register(&Op{
 		}
 		return nil
 	},
+	Forward:  denseForward,
+	Backward: denseBackward,
 })
+
+// denseForward computes Y = X W^T + b as one matrix product over all rows.
+func denseForward(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+	x, w, y := in[0].F32, in[1].F32, out.F32
+	units, k := in[1].Shape[0], in[1].Shape[1]
+	rows := len(y) / units
+	blas.SgemmParallel(c.Workers, false, true, rows, units, k, 1, x, k, w, k, 0, y, units)
+	if len(in) == 3 {
+		b := in[2].F32
+		for r := 0; r < rows; r++ {
+			addInto(y[r*units:(r+1)*units], b)
+		}
+	}
+	return nil
+}
+
+// denseBackward: dX += dY W, dW += dY^T X, db += the column sums of dY.
+func denseBackward(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
+	x, w, dy := in[0].F32, in[1].F32, dout.F32
+	units, k := in[1].Shape[0], in[1].Shape[1]
+	rows := len(dy) / units
+	if din[0] != nil {
+		blas.SgemmParallel(c.Workers, false, false, rows, k, units, 1, dy, units, w, k, 1, din[0].F32, k)
+	}
+	if din[1] != nil {
+		blas.SgemmParallel(c.Workers, true, false, units, k, rows, 1, dy, units, x, k, 1, din[1].F32, k)
+	}
+	if len(din) == 3 && din[2] != nil {
+		db := din[2].F32
+		for r := 0; r < rows; r++ {
+			addInto(db, dy[r*units:(r+1)*units])
+		}
+	}
+}
 
 // convAttrs are the IR attributes of conv1d and conv2d; lists have one
 // entry per spatial dimension, and a single number given in the language
@@ -148,7 +185,7 @@ func newConv(name string, spatial int) *Op {
 	return &Op{
 		Name:     name,
 		Doc:      fmt.Sprintf("%d-D convolution over channel-first input; weight %s", spatial, layout),
-		Operands: []Operand{{Name: "x"}, {Name: "weight", Param: true}, {Name: "bias", Param: true, Optional: true}},
+		Operands: []Operand{{Name: "x"}, {Name: "weight", Param: true, Init: InitUniformFanIn}, {Name: "bias", Param: true, Optional: true, Init: InitUniformFanIn}},
 		Attrs:    convAttrs,
 		Layer: &Layer{
 			Attrs: convLayerAttrs,
@@ -165,17 +202,15 @@ func newConv(name string, spatial int) *Op {
 					return nil, err
 				}
 				dims := []int{f, x.Dims[0] / groups}
-				fanIn := x.Dims[0] / groups
 				for _, k := range kernel {
 					if k < 1 {
 						return nil, fmt.Errorf("%s: kernel size must be positive, got %s", name, formatAttr(kernel))
 					}
 					dims = append(dims, k)
-					fanIn *= k
 				}
-				ps := []ParamSpec{{Suffix: "weight", Type: Unbatched(tensor.F32, dims...), Init: Init{InitUniformFanIn, fanIn}}}
+				ps := []ParamSpec{{Suffix: "weight", Type: Unbatched(tensor.F32, dims...)}}
 				if a.Bool("bias") {
-					ps = append(ps, ParamSpec{Suffix: "bias", Type: Unbatched(tensor.F32, f), Init: Init{InitUniformFanIn, fanIn}})
+					ps = append(ps, ParamSpec{Suffix: "bias", Type: Unbatched(tensor.F32, f)})
 				}
 				return ps, nil
 			},
@@ -268,6 +303,197 @@ func newConv(name string, spatial int) *Op {
 			}
 			return nil
 		},
+		Forward:  convForward,
+		Backward: convBackward,
+	}
+}
+
+// convState is what a convolution keeps between steps: per-worker im2col
+// buffers and per-sample weight-gradient partials.
+type convState struct {
+	cols     [][]float32
+	partials []float32
+}
+
+// colBuffers returns one im2col buffer per worker.
+func (st *convState) colBuffers(workers, n int) [][]float32 {
+	if len(st.cols) < workers {
+		st.cols = append(st.cols, make([][]float32, workers-len(st.cols))...)
+	}
+	for w := range st.cols[:workers] {
+		st.cols[w] = grow(st.cols[w], n)
+	}
+	return st.cols
+}
+
+// span returns the output positions [lo, hi) whose tap at kernel offset k
+// falls inside an input of length n.
+func span(out, n, stride, pad, offset int) (lo, hi int) {
+	// The tap of output o is at o*stride - pad + offset; it must be in [0, n).
+	if pad > offset {
+		lo = (pad - offset + stride - 1) / stride
+	}
+	if last := n - 1 + pad - offset; last >= 0 {
+		hi = min(out, last/stride+1)
+	}
+	return lo, max(lo, hi)
+}
+
+// im2col lays out the input patches of one sample and one group as a
+// [cinPerG*KH*KW, OH*OW] matrix (zeros where a tap falls in the padding).
+func (g *convGeom) im2col(x []float32, grp int, col []float32) {
+	p := g.OH * g.OW
+	row := 0
+	for ci := 0; ci < g.CinPerG; ci++ {
+		plane := x[(grp*g.CinPerG+ci)*g.H*g.W:]
+		for ky := 0; ky < g.KH; ky++ {
+			ylo, yhi := span(g.OH, g.H, g.SH, g.PH, ky*g.DH)
+			for kx := 0; kx < g.KW; kx++ {
+				xlo, xhi := span(g.OW, g.W, g.SW, g.PW, kx*g.DW)
+				dst := col[row*p : (row+1)*p]
+				clear(dst[:ylo*g.OW])
+				clear(dst[yhi*g.OW:])
+				for oy := ylo; oy < yhi; oy++ {
+					d := dst[oy*g.OW : (oy+1)*g.OW]
+					clear(d[:xlo])
+					clear(d[xhi:])
+					src := plane[(oy*g.SH-g.PH+ky*g.DH)*g.W+xlo*g.SW-g.PW+kx*g.DW:]
+					if g.SW == 1 {
+						copy(d[xlo:xhi], src)
+						continue
+					}
+					for i := range d[xlo:xhi] {
+						d[xlo+i] = src[i*g.SW]
+					}
+				}
+				row++
+			}
+		}
+	}
+}
+
+// col2im adds a [cinPerG*KH*KW, OH*OW] patch-gradient matrix back into the
+// input gradient of one sample and group.
+func (g *convGeom) col2im(col []float32, grp int, dx []float32) {
+	p := g.OH * g.OW
+	row := 0
+	for ci := 0; ci < g.CinPerG; ci++ {
+		plane := dx[(grp*g.CinPerG+ci)*g.H*g.W:]
+		for ky := 0; ky < g.KH; ky++ {
+			ylo, yhi := span(g.OH, g.H, g.SH, g.PH, ky*g.DH)
+			for kx := 0; kx < g.KW; kx++ {
+				xlo, xhi := span(g.OW, g.W, g.SW, g.PW, kx*g.DW)
+				src := col[row*p : (row+1)*p]
+				for oy := ylo; oy < yhi; oy++ {
+					s := src[oy*g.OW+xlo : oy*g.OW+xhi]
+					d := plane[(oy*g.SH-g.PH+ky*g.DH)*g.W+xlo*g.SW-g.PW+kx*g.DW:]
+					if g.SW == 1 {
+						addInto(d[:len(s)], s)
+						continue
+					}
+					for i, v := range s {
+						d[i*g.SW] += v
+					}
+				}
+				row++
+			}
+		}
+	}
+}
+
+// convForward is im2col and one matrix product per sample and group,
+// samples split across workers.
+func convForward(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+	g := geometry(v.Args[0].Type, v.Args[1].Type, v.Attrs)
+	x, w, y := in[0].F32, in[1].F32, out.F32
+	n := in[0].Shape[0]
+	kk := g.CinPerG * g.KH * g.KW
+	p := g.OH * g.OW
+	st := stateOf[convState](c, v)
+	cols := st.colBuffers(c.workers(n), kk*p)
+	c.parallel(n, func(wk, lo, hi int) {
+		col := cols[wk]
+		for b := lo; b < hi; b++ {
+			xb := x[b*g.C*g.H*g.W:]
+			yb := y[b*g.F*p : (b+1)*g.F*p]
+			for grp := 0; grp < g.G; grp++ {
+				g.im2col(xb, grp, col)
+				blas.Sgemm(false, false, g.FPerG, p, kk, 1, w[grp*g.FPerG*kk:], kk, col, p, 0, yb[grp*g.FPerG*p:], p)
+			}
+			if len(in) == 3 {
+				for f, bias := range in[2].F32 {
+					for i := range yb[f*p : (f+1)*p] {
+						yb[f*p+i] += bias
+					}
+				}
+			}
+		}
+	})
+	return nil
+}
+
+// convBackward: per sample, dX += col2im(W^T dY) and a weight-gradient
+// partial dY col^T; the partials are then summed in sample order, so the
+// result does not depend on how samples were split across workers.
+func convBackward(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
+	g := geometry(v.Args[0].Type, v.Args[1].Type, v.Attrs)
+	x, w, dy := in[0].F32, in[1].F32, dout.F32
+	n := in[0].Shape[0]
+	kk := g.CinPerG * g.KH * g.KW
+	p := g.OH * g.OW
+	wlen := len(w)
+	st := stateOf[convState](c, v)
+	cols := st.colBuffers(c.workers(n), kk*p)
+	var dcols [][]float32
+	if din[0] != nil {
+		dcols = make([][]float32, c.workers(n))
+		for i := range dcols {
+			dcols[i] = make([]float32, kk*p)
+		}
+	}
+	if din[1] != nil {
+		st.partials = grow(st.partials, n*wlen)
+	}
+	c.parallel(n, func(wk, lo, hi int) {
+		col := cols[wk]
+		for b := lo; b < hi; b++ {
+			xb := x[b*g.C*g.H*g.W:]
+			dyb := dy[b*g.F*p:]
+			for grp := 0; grp < g.G; grp++ {
+				wg := w[grp*g.FPerG*kk:]
+				dyg := dyb[grp*g.FPerG*p:]
+				if din[1] != nil {
+					g.im2col(xb, grp, col)
+					part := st.partials[b*wlen+grp*g.FPerG*kk:]
+					blas.Sgemm(false, true, g.FPerG, kk, p, 1, dyg, p, col, p, 0, part, kk)
+				}
+				if din[0] != nil {
+					dcol := dcols[wk]
+					blas.Sgemm(true, false, kk, p, g.FPerG, 1, wg, kk, dyg, p, 0, dcol, p)
+					g.col2im(dcol, grp, din[0].F32[b*g.C*g.H*g.W:])
+				}
+			}
+		}
+	})
+	if din[1] != nil {
+		dw := din[1].F32
+		c.parallel(wlen, func(_, lo, hi int) {
+			for b := 0; b < n; b++ {
+				addInto(dw[lo:hi], st.partials[b*wlen+lo:b*wlen+hi])
+			}
+		})
+	}
+	if len(din) == 3 && din[2] != nil {
+		db := din[2].F32
+		for b := 0; b < n; b++ {
+			for f := range db {
+				s := float32(0)
+				for _, d := range dy[(b*g.F+f)*p : (b*g.F+f+1)*p] {
+					s += d
+				}
+				db[f] += s
+			}
+		}
 	}
 }
 
@@ -292,7 +518,7 @@ var (
 var OpEmbedding = Register(&Op{
 	Name:     "embedding",
 	Doc:      "table lookup: i32 ids [...] -> f32 [..., dim], one [vocab, dim] table for all fields",
-	Operands: []Operand{{Name: "ids"}, {Name: "weight", Param: true}},
+	Operands: []Operand{{Name: "ids"}, {Name: "weight", Param: true, Init: InitNormal}},
 	Layer: &Layer{
 		Attrs: []AttrSpec{
 			{Name: "vocab", Kind: AttrInt, Required: true, Doc: "number of ids"},
@@ -303,7 +529,7 @@ var OpEmbedding = Register(&Op{
 			if vocab < 1 || dim < 1 {
 				return nil, fmt.Errorf("embedding: vocab and dim must be positive, got vocab=%d dim=%d", vocab, dim)
 			}
-			return []ParamSpec{{Suffix: "weight", Type: Unbatched(tensor.F32, vocab, dim), Init: Init{Kind: InitNormal}}}, nil
+			return []ParamSpec{{Suffix: "weight", Type: Unbatched(tensor.F32, vocab, dim)}}, nil
 		},
 	},
 	Infer: func(in []Type, a Attrs) (Type, error) {
@@ -327,6 +553,19 @@ var OpEmbedding = Register(&Op{
 		}
 		return nil
 	},
+	Forward: func(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+		return v.Op.Eval(v, in, out) // a lookup is already as fast as it gets
+	},
+	Backward: func(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
+		if din[1] == nil {
+			return // ids take no gradient
+		}
+		dim := in[1].Shape[1]
+		dw := din[1].F32
+		for i, id := range in[0].I32 {
+			addInto(dw[int(id)*dim:(int(id)+1)*dim], dout.F32[i*dim:(i+1)*dim])
+		}
+	},
 })
 
 // OpBatchNorm is inference-mode batch normalisation over the channel
@@ -335,8 +574,8 @@ var OpEmbedding = Register(&Op{
 var OpBatchNorm = Register(&Op{
 	Name: "batchnorm",
 	Doc:  "batch normalisation over the channel (first per-sample) dimension",
-	Operands: []Operand{{Name: "x"}, {Name: "weight", Param: true}, {Name: "bias", Param: true},
-		{Name: "running_mean", Param: true}, {Name: "running_var", Param: true}},
+	Operands: []Operand{{Name: "x"}, {Name: "weight", Param: true, Init: InitOnes}, {Name: "bias", Param: true, Init: InitZeros},
+		{Name: "running_mean", Param: true, State: true, Init: InitZeros}, {Name: "running_var", Param: true, State: true, Init: InitOnes}},
 	Attrs: []AttrSpec{
 		{Name: "eps", Kind: AttrFloat, Default: 1e-5},
 		{Name: "momentum", Kind: AttrFloat, Default: 0.1, Doc: "running statistics update in training"},
@@ -349,10 +588,10 @@ var OpBatchNorm = Register(&Op{
 			}
 			c := Unbatched(tensor.F32, x.Dims[0])
 			return []ParamSpec{
-				{Suffix: "weight", Type: c, Init: Init{Kind: InitOnes}},
-				{Suffix: "bias", Type: c, Init: Init{Kind: InitZeros}},
-				{Suffix: "running_mean", Type: c, Init: Init{Kind: InitZeros}, Buffer: true},
-				{Suffix: "running_var", Type: c, Init: Init{Kind: InitOnes}, Buffer: true},
+				{Suffix: "weight", Type: c},
+				{Suffix: "bias", Type: c},
+				{Suffix: "running_mean", Type: c},
+				{Suffix: "running_var", Type: c},
 			}, nil
 		},
 	},
@@ -387,6 +626,110 @@ var OpBatchNorm = Register(&Op{
 		}
 		return nil
 	},
+	Forward:  batchNormForward,
+	Backward: batchNormBackward,
 })
+
+// batchNormState keeps the per-channel mean and 1/std the forward pass
+// normalised with.
+type batchNormState struct {
+	mean, invStd []float32
+}
+
+// batchNormForward normalises with the batch's statistics in training
+// (updating the running ones as PyTorch does: biased variance to
+// normalise, unbiased variance into running_var) and with the running
+// statistics at inference.
+func batchNormForward(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+	x := in[0].F32
+	ch := v.Args[0].Type.Dims[0]
+	inner := v.Args[0].Type.Elems() / ch
+	n := len(x) / (ch * inner)
+	eps := v.Attrs.Float("eps")
+	st := stateOf[batchNormState](c, v)
+	st.mean, st.invStd = grow(st.mean, ch), grow(st.invStd, ch)
+	gamma, beta, rmean, rvar := in[1].F32, in[2].F32, in[3].F32, in[4].F32
+	for k := 0; k < ch; k++ {
+		if !c.Training {
+			st.mean[k] = rmean[k]
+			st.invStd[k] = float32(1 / math.Sqrt(float64(rvar[k])+eps))
+			continue
+		}
+		sum, sq := 0.0, 0.0
+		for b := 0; b < n; b++ {
+			for _, xv := range x[(b*ch+k)*inner : (b*ch+k+1)*inner] {
+				sum += float64(xv)
+				sq += float64(xv) * float64(xv)
+			}
+		}
+		cnt := float64(n * inner)
+		mean := sum / cnt
+		variance := max(sq/cnt-mean*mean, 0)
+		st.mean[k] = float32(mean)
+		st.invStd[k] = float32(1 / math.Sqrt(variance+eps))
+		m := float32(v.Attrs.Float("momentum"))
+		unbiased := variance
+		if cnt > 1 {
+			unbiased = variance * cnt / (cnt - 1)
+		}
+		rmean[k] = (1-m)*rmean[k] + m*float32(mean)
+		rvar[k] = (1-m)*rvar[k] + m*float32(unbiased)
+	}
+	y := out.F32
+	for b := 0; b < n; b++ {
+		for k := 0; k < ch; k++ {
+			scale := gamma[k] * st.invStd[k]
+			shift := beta[k] - st.mean[k]*scale
+			o := (b*ch + k) * inner
+			for i, xv := range x[o : o+inner] {
+				y[o+i] = xv*scale + shift
+			}
+		}
+	}
+	return nil
+}
+
+func batchNormBackward(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
+	x, dy := in[0].F32, dout.F32
+	ch := v.Args[0].Type.Dims[0]
+	inner := v.Args[0].Type.Elems() / ch
+	n := len(x) / (ch * inner)
+	gamma := in[1].F32
+	st := stateOf[batchNormState](c, v)
+	cnt := float32(n * inner)
+	for k := 0; k < ch; k++ {
+		mean, inv := st.mean[k], st.invStd[k]
+		var sumDy, sumDyXhat float32
+		for b := 0; b < n; b++ {
+			o := (b*ch + k) * inner
+			for i, d := range dy[o : o+inner] {
+				sumDy += d
+				sumDyXhat += d * (x[o+i] - mean) * inv
+			}
+		}
+		if din[1] != nil {
+			din[1].F32[k] += sumDyXhat
+		}
+		if din[2] != nil {
+			din[2].F32[k] += sumDy
+		}
+		if din[0] == nil {
+			continue
+		}
+		dx := din[0].F32
+		for b := 0; b < n; b++ {
+			o := (b*ch + k) * inner
+			for i, d := range dy[o : o+inner] {
+				if c.Training {
+					// The batch statistics depend on x too.
+					xhat := (x[o+i] - mean) * inv
+					dx[o+i] += gamma[k] * inv / cnt * (cnt*d - sumDy - xhat*sumDyXhat)
+				} else {
+					dx[o+i] += gamma[k] * inv * d
+				}
+			}
+		}
+	}
+}
 
 var batchNormOperands = []string{"weight", "bias", "running_mean", "running_var"}

@@ -1,0 +1,92 @@
+package ir
+
+import (
+	"math/rand/v2"
+	"runtime"
+	"sync"
+)
+
+// Ctx is the state of a float32 execution with the op table's Forward and
+// Backward rules (the training engine's kernels): whether it trains, how
+// many goroutines a kernel may use, the random source dropout draws from,
+// and what each op's forward pass saved for its backward pass.
+//
+// Kernels split work so that every output element is computed by the same
+// sequence of operations whatever the number of workers: results do not
+// depend on Workers.
+type Ctx struct {
+	Training bool
+	Workers  int
+	Rand     *rand.Rand
+
+	saved map[*Value]any
+}
+
+// NewCtx returns a context using all available cores.
+func NewCtx(training bool, seed uint64) *Ctx {
+	return &Ctx{
+		Training: training,
+		Workers:  runtime.GOMAXPROCS(0),
+		Rand:     rand.New(rand.NewPCG(seed, 0x6b696c6e)),
+		saved:    map[*Value]any{},
+	}
+}
+
+// Save records what v's backward pass needs.
+func (c *Ctx) Save(v *Value, x any) { c.saved[v] = x }
+
+// Saved returns what v's forward pass saved, or nil.
+func (c *Ctx) Saved(v *Value) any { return c.saved[v] }
+
+// parallel runs fn over [0, n) split into contiguous ranges, one per
+// worker (w numbers the worker, for per-worker scratch space). fn must
+// compute each index independently of the others, so that the split
+// cannot change the result.
+func (c *Ctx) parallel(n int, fn func(w, lo, hi int)) {
+	workers := c.workers(n)
+	if workers <= 1 {
+		fn(0, 0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		lo, hi := w*n/workers, (w+1)*n/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(w, lo, hi)
+		}()
+	}
+	wg.Wait()
+}
+
+// workers is the number of goroutines parallel uses for n items.
+func (c *Ctx) workers(n int) int { return max(1, min(c.Workers, n)) }
+
+// stateOf returns v's saved state of type T, creating it on first use:
+// what a kernel keeps between its forward and backward passes, and scratch
+// buffers it reuses from step to step.
+func stateOf[T any](c *Ctx, v *Value) *T {
+	if s, ok := c.saved[v].(*T); ok {
+		return s
+	}
+	s := new(T)
+	c.saved[v] = s
+	return s
+}
+
+// grow returns buf resized to n elements, reallocating only when it is too
+// small; the contents are not cleared.
+func grow[T any](buf []T, n int) []T {
+	if cap(buf) < n {
+		return make([]T, n)
+	}
+	return buf[:n]
+}
+
+// addInto adds src into dst elementwise.
+func addInto(dst, src []float32) {
+	for i, x := range src {
+		dst[i] += x
+	}
+}
