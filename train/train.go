@@ -1,0 +1,461 @@
+package train
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/kiln-nn/kiln/data"
+	"github.com/kiln-nn/kiln/ir"
+	"github.com/kiln-nn/kiln/tensor"
+)
+
+// Config is how to train: the train block of a .kiln file, with flags
+// overriding it.
+type Config struct {
+	Epochs    int
+	Batch     int
+	LR        float64
+	Optimizer string // "sgd" or "adam"
+	Momentum  float64
+	Reg       Regularization
+	Schedule  Schedule
+	Loss      string // "cross_entropy", "bce", "mse" or "distill"; "" chooses by task
+	Seed      uint64
+	Workers   int // goroutines a kernel may use; 0 means all cores
+
+	// Teacher, for the distillation loss: a trained model of the same
+	// inputs whose logits are the soft targets.
+	Teacher *Teacher
+
+	Log      io.Writer // progress and one line per epoch; nil for none
+	Terminal bool      // Log is a terminal: draw a progress bar
+
+	// Checkpoint, if set, is called after every epoch with the weights
+	// trained so far (graph parameters hold them).
+	Checkpoint func(epoch int, test Metrics) error
+}
+
+// Teacher is a trained model for distillation.
+type Teacher struct {
+	Graph       *ir.Graph
+	Temperature float64 // T, softening both distributions
+	Hard        float64 // the hard-label loss's weight; the soft term gets 1 - Hard
+}
+
+// Result is what training achieved.
+type Result struct {
+	Epochs  []Epoch
+	Test    Metrics // on the held-out part after the last epoch (zero if none)
+	Elapsed time.Duration
+}
+
+// Epoch is one epoch's record.
+type Epoch struct {
+	Loss    float64 // mean training loss
+	Test    Metrics
+	Elapsed time.Duration
+}
+
+// task is how a model's output meets a data set's targets.
+type task struct {
+	kind      data.Task
+	out       *ir.Value // the output scored
+	lossAt    *ir.Value // the value the loss is computed on (logits)
+	loss      string
+	classes   int
+	probOut   bool // a binary output is a probability (a sigmoid)
+	inputIdx  []int
+	targetDim []int
+}
+
+// bind checks a data set against a model and decides the loss.
+func bind(g *ir.Graph, set *data.Dataset, loss string) (*task, error) {
+	if err := set.Check(); err != nil {
+		return nil, err
+	}
+	inputs := g.Inputs()
+	tk := &task{kind: set.Task, classes: set.Classes, out: g.Outputs[0]}
+	if len(set.Inputs) != len(inputs) {
+		return nil, fmt.Errorf("%s holds %d %s, model %s takes %d", set.Name, len(set.Inputs), plural(len(set.Inputs), "input"), g.Name, len(inputs))
+	}
+	for _, in := range inputs {
+		k := -1
+		for j, d := range set.Inputs {
+			if d.Name == in.Name || (len(inputs) == 1 && d.Name == "") {
+				k = j
+			}
+		}
+		if k < 0 {
+			return nil, fmt.Errorf("%s has no data for input %s (it holds %s)", set.Name, in.Name, namesOf(set.Inputs))
+		}
+		t := set.Inputs[k].T
+		if t.DType != in.Type.DType || !tensor.ShapeEqual(t.Shape[1:], in.Type.Dims) {
+			return nil, fmt.Errorf("%s: input %s is %v, model %s wants %v", set.Name, in.Name, t, g.Name, in.Type)
+		}
+		tk.inputIdx = append(tk.inputIdx, k)
+	}
+	if err := checkIDs(g, set, tk.inputIdx); err != nil {
+		return nil, err
+	}
+	out := tk.out.Type
+	switch set.Task {
+	case data.Classification:
+		if out.Rank() != 1 || out.Dims[0] != set.Classes {
+			return nil, fmt.Errorf("%s has %d classes, but output %s of model %s is %v (want [N,%d] logits)", set.Name, set.Classes, tk.out.Name, g.Name, out, set.Classes)
+		}
+		if loss == "" {
+			loss = "cross_entropy"
+		}
+		tk.lossAt = tk.out
+		if tk.out.Op == ir.OpSoftmax {
+			tk.lossAt = tk.out.Args[0] // cross-entropy from the logits, stably
+		}
+	case data.Binary:
+		if out.Elems() != 1 {
+			return nil, fmt.Errorf("%s holds binary targets, but output %s of model %s is %v (want one value per example)", set.Name, tk.out.Name, g.Name, out)
+		}
+		if loss == "" {
+			loss = "bce"
+		}
+		tk.lossAt = tk.out
+		if tk.out.Op == ir.OpSigmoid {
+			tk.lossAt, tk.probOut = tk.out.Args[0], true
+		}
+	case data.Regression:
+		tk.targetDim = set.Target.Shape[1:]
+		if out.Elems() != tensor.NumElems(tk.targetDim) {
+			return nil, fmt.Errorf("%s holds targets of shape %v per example, but output %s of model %s is %v", set.Name, tk.targetDim, tk.out.Name, g.Name, out)
+		}
+		if loss == "" {
+			loss = "mse"
+		}
+		tk.lossAt = tk.out
+	}
+	want := map[string]data.Task{"cross_entropy": data.Classification, "distill": data.Classification, "bce": data.Binary, "mse": data.Regression}
+	if t, ok := want[loss]; !ok || t != set.Task {
+		return nil, fmt.Errorf("loss %s does not fit %s's targets (%s)", loss, set.Name, taskName(set.Task))
+	}
+	tk.loss = loss
+	return tk, nil
+}
+
+// checkIDs makes sure the ids fed straight into an embedding fit its
+// table, so that a data set built for a larger vocabulary fails up front.
+func checkIDs(g *ir.Graph, set *data.Dataset, inputIdx []int) error {
+	for i, in := range g.Inputs() {
+		ids := set.Inputs[inputIdx[i]].T
+		if ids.DType != tensor.I32 {
+			continue
+		}
+		for _, v := range g.Values {
+			if v.Op != ir.OpEmbedding || v.Args[0] != in {
+				continue
+			}
+			vocab := v.Args[1].Type.Dims[0]
+			for j, id := range ids.I32 {
+				if id < 0 || int(id) >= vocab {
+					return fmt.Errorf("%s: input %s holds id %d (example %d), outside embedding %s's vocabulary [0, %d)", set.Name, in.Name, id, j/max(1, in.Type.Elems()), v.Name, vocab)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func taskName(t data.Task) string {
+	switch t {
+	case data.Classification:
+		return "class labels"
+	case data.Binary:
+		return "binary targets"
+	case data.Regression:
+		return "real-valued targets"
+	}
+	return "unknown targets"
+}
+
+func namesOf(ns []data.Named) string {
+	var s []string
+	for _, n := range ns {
+		if n.Name == "" {
+			s = append(s, "one unnamed input")
+		} else {
+			s = append(s, n.Name)
+		}
+	}
+	return strings.Join(s, ", ")
+}
+
+func plural(n int, w string) string {
+	if n == 1 {
+		return w
+	}
+	return w + "s"
+}
+
+// batcher fills reusable batch tensors from a data set.
+type batcher struct {
+	set    *data.Dataset
+	tk     *task
+	inputs map[int][]*tensor.Tensor // by batch size
+	target map[int]*tensor.Tensor
+}
+
+func newBatcher(set *data.Dataset, tk *task) *batcher {
+	return &batcher{set: set, tk: tk, inputs: map[int][]*tensor.Tensor{}, target: map[int]*tensor.Tensor{}}
+}
+
+// batch returns the model inputs (in graph order) and targets of the
+// examples idx.
+func (b *batcher) batch(idx []int) ([]*tensor.Tensor, *tensor.Tensor) {
+	n := len(idx)
+	in, ok := b.inputs[n]
+	if !ok {
+		in = make([]*tensor.Tensor, len(b.set.Inputs))
+		for i, d := range b.set.Inputs {
+			in[i] = tensor.New(d.T.DType, append([]int{n}, d.T.Shape[1:]...)...)
+		}
+		b.inputs[n] = in
+		b.target[n] = tensor.New(b.set.Target.DType, append([]int{n}, b.set.Target.Shape[1:]...)...)
+	}
+	t := b.target[n]
+	b.set.Batch(idx, in, t)
+	ordered := make([]*tensor.Tensor, len(b.tk.inputIdx))
+	for i, k := range b.tk.inputIdx {
+		ordered[i] = in[k]
+	}
+	return ordered, t
+}
+
+// Train trains g's parameters on split.Train, evaluating on split.Test
+// after every epoch. Parameters without data are initialised first, as
+// PyTorch would (Init); parameters with data are trained from there.
+func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
+	if cfg.Epochs < 1 || cfg.Batch < 1 || !(cfg.LR > 0) {
+		return nil, fmt.Errorf("epochs, batch and lr must be positive (got %d, %d, %g)", cfg.Epochs, cfg.Batch, cfg.LR)
+	}
+	tk, err := bind(g, split.Train, cfg.Loss)
+	if err != nil {
+		return nil, err
+	}
+	if split.Test != nil {
+		if _, err := bind(g, split.Test, tk.loss); err != nil {
+			return nil, err
+		}
+	}
+	var teacher *Net
+	if tk.loss == "distill" {
+		if cfg.Teacher == nil {
+			return nil, errors.New("the distill loss needs a teacher model")
+		}
+		if _, err := bind(cfg.Teacher.Graph, split.Train, "cross_entropy"); err != nil {
+			return nil, fmt.Errorf("teacher: %w", err)
+		}
+		if teacher, err = NewNet(cfg.Teacher.Graph, &ir.Ctx{}, func(*ir.Value) bool { return true }); err != nil {
+			return nil, fmt.Errorf("teacher: %w", err)
+		}
+		teacher.Ctx = ir.NewCtx(false, cfg.Seed)
+	}
+	Init(g, cfg.Seed)
+	ctx := ir.NewCtx(true, cfg.Seed)
+	if cfg.Workers > 0 {
+		ctx.Workers = cfg.Workers
+	}
+	if teacher != nil {
+		teacher.Ctx.Workers = ctx.Workers
+	}
+	net, err := NewNet(g, ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	var opt Optimizer
+	switch cfg.Optimizer {
+	case "sgd":
+		opt = &SGD{Momentum: cfg.Momentum, Reg: cfg.Reg}
+	case "adam", "":
+		opt = NewAdam(cfg.Reg)
+	default:
+		return nil, fmt.Errorf("unknown optimizer %q (want sgd or adam)", cfg.Optimizer)
+	}
+	params := make([]*tensor.Tensor, len(net.Trainable))
+	for i, p := range net.Trainable {
+		params[i] = p.Data
+	}
+
+	set := split.Train
+	n := set.Len()
+	steps := (n + cfg.Batch - 1) / cfg.Batch
+	total := steps * cfg.Epochs
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0x73687566))
+	perm := make([]int, n)
+	for i := range perm {
+		perm[i] = i
+	}
+	bt := newBatcher(set, tk)
+	lossAct := tensor.New(tensor.F32)
+	grad := map[int]*tensor.Tensor{}
+	res := &Result{}
+	start := time.Now()
+	for epoch := 0; epoch < cfg.Epochs; epoch++ {
+		rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+		ctx.Training = true
+		epochStart := time.Now()
+		sum := 0.0
+		bar := newProgress(cfg, epoch, n)
+		for s := 0; s < steps; s++ {
+			idx := perm[s*cfg.Batch : min((s+1)*cfg.Batch, n)]
+			inputs, target := bt.batch(idx)
+			if _, err := net.Forward(inputs); err != nil {
+				return nil, err
+			}
+			lossAct = net.Act(tk.lossAt)
+			g, ok := grad[len(idx)]
+			if !ok {
+				g = tensor.New(tensor.F32, lossAct.Shape...)
+				grad[len(idx)] = g
+			}
+			var l float64
+			switch tk.loss {
+			case "cross_entropy":
+				l = SoftmaxCrossEntropy(lossAct, target.I32, g)
+			case "bce":
+				l = BCEWithLogits(lossAct, target, g)
+			case "mse":
+				l = MSE(lossAct, target, g)
+			case "distill":
+				touts, err := teacher.Forward(inputs)
+				if err != nil {
+					return nil, fmt.Errorf("teacher: %w", err)
+				}
+				l = Distillation(lossAct, touts[0], target.I32, cfg.Teacher.Temperature, cfg.Teacher.Hard, g)
+			}
+			if math.IsNaN(l) || math.IsInf(l, 0) {
+				return nil, fmt.Errorf("training diverged in epoch %d, step %d: the loss is %v (try a smaller learning rate)", epoch+1, s+1, l)
+			}
+			sum += l * float64(len(idx))
+			net.ZeroGrads()
+			net.Backward(tk.lossAt, g)
+			opt.Step(params, net.Grads, cfg.Schedule.LR(cfg.LR, epoch*steps+s, total, epoch))
+			bar.update(s*cfg.Batch+len(idx), sum/float64(s*cfg.Batch+len(idx)))
+		}
+		ep := Epoch{Loss: sum / float64(n)}
+		if split.Test != nil {
+			m, err := Evaluate(g, split.Test, cfg.Batch, ctx.Workers)
+			if err != nil {
+				return nil, err
+			}
+			ep.Test = m
+			res.Test = m
+		}
+		ep.Elapsed = time.Since(epochStart)
+		res.Epochs = append(res.Epochs, ep)
+		bar.done(ep, cfg.Schedule.LR(cfg.LR, (epoch+1)*steps-1, total, epoch))
+		if cfg.Checkpoint != nil {
+			if err := cfg.Checkpoint(epoch+1, ep.Test); err != nil {
+				return nil, err
+			}
+		}
+	}
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// Evaluate scores a model on a data set in inference mode.
+func Evaluate(g *ir.Graph, set *data.Dataset, batch, workers int) (Metrics, error) {
+	tk, err := bind(g, set, "")
+	if err != nil {
+		return Metrics{}, err
+	}
+	ctx := ir.NewCtx(false, 0)
+	if workers > 0 {
+		ctx.Workers = workers
+	}
+	net, err := NewNet(g, ctx, func(*ir.Value) bool { return true })
+	if err != nil {
+		return Metrics{}, err
+	}
+	if batch < 1 {
+		batch = 256
+	}
+	batch = max(batch, 256) // inference batches can be large
+	sc := &scorer{task: tk.kind, probability: tk.probOut}
+	bt := newBatcher(set, tk)
+	n := set.Len()
+	idx := make([]int, 0, batch)
+	for lo := 0; lo < n; lo += batch {
+		idx = idx[:0]
+		for i := lo; i < min(lo+batch, n); i++ {
+			idx = append(idx, i)
+		}
+		inputs, target := bt.batch(idx)
+		outs, err := net.Forward(inputs)
+		if err != nil {
+			return Metrics{}, err
+		}
+		out := outs[0]
+		sc.add(out.F32, target.F32, target.I32, tk.classes)
+		lossAt := net.Act(tk.lossAt)
+		g := tensor.New(tensor.F32, lossAt.Shape...)
+		switch tk.loss {
+		case "cross_entropy":
+			sc.loss += SoftmaxCrossEntropy(lossAt, target.I32, g) * float64(len(idx))
+		case "bce":
+			sc.loss += BCEWithLogits(lossAt, target, g) * float64(len(idx))
+		case "mse":
+			sc.loss += MSE(lossAt, target, g) * float64(len(idx))
+		}
+		sc.lossN += len(idx)
+	}
+	return sc.metrics(), nil
+}
+
+// progress reports training as it goes: a redrawn bar on a terminal, one
+// line per epoch otherwise.
+type progress struct {
+	cfg   Config
+	epoch int
+	n     int
+	start time.Time
+	last  time.Time
+}
+
+func newProgress(cfg Config, epoch, n int) *progress {
+	return &progress{cfg: cfg, epoch: epoch, n: n, start: time.Now()}
+}
+
+func (p *progress) update(done int, loss float64) {
+	if p.cfg.Log == nil || !p.cfg.Terminal || time.Since(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = time.Now()
+	const width = 30
+	filled := done * width / p.n
+	rate := float64(done) / time.Since(p.start).Seconds()
+	fmt.Fprintf(p.cfg.Log, "\repoch %d/%d [%s%s] %3d%%  loss %.4f  %s samples/s ", p.epoch+1, p.cfg.Epochs,
+		strings.Repeat("=", filled), strings.Repeat(" ", width-filled), done*100/p.n, loss, ir.Thousands(int64(rate)))
+}
+
+func (p *progress) done(ep Epoch, lr float64) {
+	if p.cfg.Log == nil {
+		return
+	}
+	if p.cfg.Terminal {
+		fmt.Fprint(p.cfg.Log, "\r\033[K")
+	}
+	line := fmt.Sprintf("epoch %d/%d  loss %.4f  lr %.3g", p.epoch+1, p.cfg.Epochs, ep.Loss, lr)
+	if ep.Test.N > 0 {
+		line += "  test " + ep.Test.String()
+	}
+	rate := float64(p.n) / ep.Elapsed.Seconds()
+	line += fmt.Sprintf("  %.1f s  %s samples/s", ep.Elapsed.Seconds(), ir.Thousands(int64(rate)))
+	fmt.Fprintln(p.cfg.Log, line)
+}
+
+// DefaultWorkers is the number of goroutines kernels use by default.
+func DefaultWorkers() int { return runtime.GOMAXPROCS(0) }
