@@ -16,14 +16,13 @@ test:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 
-# Check every example, then show LeNet-5's costs and graph IR.
+# Check every example, then train LeNet-300-100 on MNIST from its
+# description file alone and score it on the 10,000 test images.
 demo: build
 	$(BIN) check examples/*.kiln
 	@echo "all $(words $(wildcard examples/*.kiln)) examples check clean"
-	@echo
-	$(BIN) stats examples/lenet5.kiln
-	@echo
-	$(BIN) ir examples/lenet5.kiln
+	$(BIN) train examples/lenet_300_100.kiln -o bin/lenet_300_100.safetensors
+	$(BIN) eval examples/lenet_300_100.kiln -w bin/lenet_300_100.safetensors
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
