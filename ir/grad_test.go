@@ -77,6 +77,7 @@ func gradCases() []gradCase {
 		{name: "conv2d", op: OpConv2D, batch: 2, operands: []operand{in(2, 5, 5), par(3, 2, 3, 3), par(3)}, attrs: Attrs{"pad": []int{1, 1}}},
 		{name: "conv2d stride dilation", op: OpConv2D, batch: 2, operands: []operand{in(2, 7, 6), par(2, 2, 2, 3), par(2)},
 			attrs: Attrs{"stride": []int{2, 1}, "dilation": []int{2, 1}, "pad": []int{1, 0}}},
+		{name: "conv2d training", op: OpConv2D, batch: 3, operands: []operand{in(2, 5, 5), par(3, 2, 3, 3), par(3)}, attrs: Attrs{"pad": []int{1, 1}}, training: true},
 		{name: "conv2d depthwise", op: OpConv2D, batch: 2, operands: []operand{in(4, 4, 4), par(4, 1, 3, 3)}, attrs: Attrs{"groups": 4, "pad": []int{1, 1}}},
 		{name: "conv2d groups", op: OpConv2D, batch: 1, operands: []operand{in(4, 4, 4), par(6, 2, 2, 2), par(6)}, attrs: Attrs{"groups": 2}},
 		{name: "conv1d", op: OpConv1D, batch: 2, operands: []operand{in(3, 9), par(4, 3, 3), par(4)}, attrs: Attrs{"pad": []int{2}, "stride": []int{2}}},

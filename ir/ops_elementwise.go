@@ -129,9 +129,11 @@ var (
 )
 
 // newUnary builds an elementwise op from its function (float64, the
-// reference), a float32 version for the training kernels, and its
-// derivative written in terms of the input x and the result y.
-func newUnary(name, doc string, f func(float64) float64, f32 func(float32) float32, deriv func(x, y float32) float32) *Op {
+// reference), a float32 kernel for training, and its gradient kernel,
+// which adds dy times the derivative (in terms of the input x and result
+// y) into dx. The kernels work on whole slices: a call per element would
+// cost more than the arithmetic.
+func newUnary(name, doc string, f func(float64) float64, f32 func(x, y []float32), grad func(x, y, dy, dx []float32)) *Op {
 	return &Op{
 		Name:     name,
 		Doc:      doc,
@@ -149,19 +151,12 @@ func newUnary(name, doc string, f func(float64) float64, f32 func(float32) float
 			return nil
 		},
 		Forward: func(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-			y := out.F32
-			for i, x := range in[0].F32 {
-				y[i] = f32(x)
-			}
+			f32(in[0].F32, out.F32)
 			return nil
 		},
 		Backward: func(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
-			if din[0] == nil {
-				return
-			}
-			x, y, dx := in[0].F32, out.F32, din[0].F32
-			for i, d := range dout.F32 {
-				dx[i] += d * deriv(x[i], y[i])
+			if din[0] != nil {
+				grad(in[0].F32, out.F32, dout.F32, din[0].F32)
 			}
 		},
 	}
@@ -174,38 +169,60 @@ var (
 			return x
 		}
 		return 0
-	}, func(x float32) float32 {
-		if x > 0 || x != x {
-			return x
+	}, func(x, y []float32) {
+		for i, v := range x {
+			if !(v > 0 || v != v) {
+				v = 0
+			}
+			y[i] = v
 		}
-		return 0
-	}, func(x, y float32) float32 { return step(x > 0) }))
+	}, func(x, y, dy, dx []float32) {
+		for i, v := range x {
+			if v > 0 {
+				dx[i] += dy[i]
+			}
+		}
+	}))
 	OpRelu6 = Register(newUnary("relu6", "min(max(x, 0), 6)", func(x float64) float64 {
 		if x != x {
 			return x
 		}
 		return math.Min(math.Max(x, 0), 6)
-	}, func(x float32) float32 {
-		if x != x {
-			return x
+	}, func(x, y []float32) {
+		for i, v := range x {
+			if v == v {
+				v = min(max(v, 0), 6)
+			}
+			y[i] = v
 		}
-		return min(max(x, 0), 6)
-	}, func(x, y float32) float32 { return step(x > 0 && x < 6) }))
+	}, func(x, y, dy, dx []float32) {
+		for i, v := range x {
+			if v > 0 && v < 6 {
+				dx[i] += dy[i]
+			}
+		}
+	}))
 	OpSigmoid = Register(newUnary("sigmoid", "1 / (1 + exp(-x))", func(x float64) float64 { return 1 / (1 + math.Exp(-x)) },
-		func(x float32) float32 { return float32(1 / (1 + math.Exp(-float64(x)))) },
-		func(x, y float32) float32 { return y * (1 - y) }))
+		func(x, y []float32) {
+			for i, v := range x {
+				y[i] = float32(1 / (1 + math.Exp(-float64(v))))
+			}
+		}, func(x, y, dy, dx []float32) {
+			for i, v := range y {
+				dx[i] += dy[i] * v * (1 - v)
+			}
+		}))
 	OpTanh = Register(newUnary("tanh", "hyperbolic tangent", math.Tanh,
-		func(x float32) float32 { return float32(math.Tanh(float64(x))) },
-		func(x, y float32) float32 { return 1 - y*y }))
+		func(x, y []float32) {
+			for i, v := range x {
+				y[i] = float32(math.Tanh(float64(v)))
+			}
+		}, func(x, y, dy, dx []float32) {
+			for i, v := range y {
+				dx[i] += dy[i] * (1 - v*v)
+			}
+		}))
 )
-
-// step is 1 where a piecewise-linear activation passes its input through.
-func step(pass bool) float32 {
-	if pass {
-		return 1
-	}
-	return 0
-}
 
 // OpSoftmax normalises exp(x) along a per-sample axis.
 var OpSoftmax = Register(&Op{

@@ -308,10 +308,12 @@ func newConv(name string, spatial int) *Op {
 	}
 }
 
-// convState is what a convolution keeps between steps: per-worker im2col
-// buffers and per-sample weight-gradient partials.
+// convState is what a convolution keeps between steps: im2col buffers
+// (per worker at inference; per sample in training, where the backward
+// pass reuses them) and per-sample weight-gradient partials.
 type convState struct {
 	cols     [][]float32
+	batch    []float32 // training: every sample's patches, [n][groups][kk*p]
 	partials []float32
 }
 
@@ -402,7 +404,8 @@ func (g *convGeom) col2im(col []float32, grp int, dx []float32) {
 }
 
 // convForward is im2col and one matrix product per sample and group,
-// samples split across workers.
+// samples split across workers. In training the patches are kept for the
+// backward pass.
 func convForward(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
 	g := geometry(v.Args[0].Type, v.Args[1].Type, v.Attrs)
 	x, w, y := in[0].F32, in[1].F32, out.F32
@@ -410,13 +413,23 @@ func convForward(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) erro
 	kk := g.CinPerG * g.KH * g.KW
 	p := g.OH * g.OW
 	st := stateOf[convState](c, v)
-	cols := st.colBuffers(c.workers(n), kk*p)
+	var cols [][]float32
+	if c.Training {
+		st.batch = grow(st.batch, n*g.G*kk*p)
+	} else {
+		cols = st.colBuffers(c.workers(n), kk*p)
+	}
 	c.parallel(n, func(wk, lo, hi int) {
-		col := cols[wk]
 		for b := lo; b < hi; b++ {
 			xb := x[b*g.C*g.H*g.W:]
 			yb := y[b*g.F*p : (b+1)*g.F*p]
 			for grp := 0; grp < g.G; grp++ {
+				var col []float32
+				if c.Training {
+					col = st.batch[(b*g.G+grp)*kk*p : (b*g.G+grp+1)*kk*p]
+				} else {
+					col = cols[wk]
+				}
 				g.im2col(xb, grp, col)
 				blas.Sgemm(false, false, g.FPerG, p, kk, 1, w[grp*g.FPerG*kk:], kk, col, p, 0, yb[grp*g.FPerG*p:], p)
 			}
@@ -443,6 +456,7 @@ func convBackward(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tenso
 	p := g.OH * g.OW
 	wlen := len(w)
 	st := stateOf[convState](c, v)
+	saved := c.Training && len(st.batch) == n*g.G*kk*p
 	cols := st.colBuffers(c.workers(n), kk*p)
 	var dcols [][]float32
 	if din[0] != nil {
@@ -455,7 +469,6 @@ func convBackward(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tenso
 		st.partials = grow(st.partials, n*wlen)
 	}
 	c.parallel(n, func(wk, lo, hi int) {
-		col := cols[wk]
 		for b := lo; b < hi; b++ {
 			xb := x[b*g.C*g.H*g.W:]
 			dyb := dy[b*g.F*p:]
@@ -463,7 +476,12 @@ func convBackward(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tenso
 				wg := w[grp*g.FPerG*kk:]
 				dyg := dyb[grp*g.FPerG*p:]
 				if din[1] != nil {
-					g.im2col(xb, grp, col)
+					col := cols[wk]
+					if saved {
+						col = st.batch[(b*g.G+grp)*kk*p : (b*g.G+grp+1)*kk*p]
+					} else {
+						g.im2col(xb, grp, col)
+					}
 					part := st.partials[b*wlen+grp*g.FPerG*kk:]
 					blas.Sgemm(false, true, g.FPerG, kk, p, 1, dyg, p, col, p, 0, part, kk)
 				}
