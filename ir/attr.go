@@ -47,7 +47,8 @@ type AttrSpec struct {
 	Kind     AttrKind
 	Default  any  // value when absent; nil with Required false means "optional, no default"
 	Required bool // must be given
-	Len      int  // for AttrInts: the list's required length, PerSpatialDim, or 0 for any
+	Len      int      // for AttrInts: the list's required length, PerSpatialDim, or 0 for any
+	Enum     []string // for AttrString: the allowed values, if limited
 	Doc      string
 }
 

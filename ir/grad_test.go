@@ -73,11 +73,13 @@ func gradCases() []gradCase {
 		{typ: Unbatched(tensor.F32, 3), param: true, fixed: true, gen: positive}}
 	return []gradCase{
 		{name: "dense", op: OpDense, batch: 3, operands: []operand{in(4), par(5, 4), par(5)}},
+		{name: "dense act=relu", op: OpDense, batch: 3, operands: []operand{in(4), par(5, 4), par(5)}, attrs: Attrs{"act": "relu"}, smallStep: true},
 		{name: "dense rank 3", op: OpDense, batch: 2, operands: []operand{in(3, 4), par(2, 4)}},
 		{name: "conv2d", op: OpConv2D, batch: 2, operands: []operand{in(2, 5, 5), par(3, 2, 3, 3), par(3)}, attrs: Attrs{"pad": []int{1, 1}}},
 		{name: "conv2d stride dilation", op: OpConv2D, batch: 2, operands: []operand{in(2, 7, 6), par(2, 2, 2, 3), par(2)},
 			attrs: Attrs{"stride": []int{2, 1}, "dilation": []int{2, 1}, "pad": []int{1, 0}}},
 		{name: "conv2d training", op: OpConv2D, batch: 3, operands: []operand{in(2, 5, 5), par(3, 2, 3, 3), par(3)}, attrs: Attrs{"pad": []int{1, 1}}, training: true},
+		{name: "conv2d act=relu6", op: OpConv2D, batch: 2, operands: []operand{in(2, 4, 4), par(3, 2, 2, 2), par(3)}, attrs: Attrs{"stride": []int{2, 2}, "act": "relu6"}, smallStep: true},
 		{name: "conv2d depthwise", op: OpConv2D, batch: 2, operands: []operand{in(4, 4, 4), par(4, 1, 3, 3)}, attrs: Attrs{"groups": 4, "pad": []int{1, 1}}},
 		{name: "conv2d groups", op: OpConv2D, batch: 1, operands: []operand{in(4, 4, 4), par(6, 2, 2, 2), par(6)}, attrs: Attrs{"groups": 2}},
 		{name: "conv1d", op: OpConv1D, batch: 2, operands: []operand{in(3, 9), par(4, 3, 3), par(4)}, attrs: Attrs{"pad": []int{2}, "stride": []int{2}}},
@@ -89,6 +91,7 @@ func gradCases() []gradCase {
 		{name: "reshape", op: OpReshape, batch: 2, operands: []operand{in(2, 3)}, attrs: Attrs{"shape": []int{3, 2}}},
 		{name: "concat", op: OpConcat, batch: 2, operands: []operand{in(2, 3), in(2, 1), in(2, 2)}, attrs: Attrs{"axis": 1}},
 		{name: "add", op: OpAdd, batch: 2, operands: []operand{in(2, 3), in(2, 3)}},
+		{name: "add act=relu", op: OpAdd, batch: 2, operands: []operand{in(2, 3), in(2, 3)}, attrs: Attrs{"act": "relu"}, smallStep: true},
 		{name: "add broadcast", op: OpAdd, batch: 2, operands: []operand{in(2, 1), par(3)}},
 		{name: "sub broadcast", op: OpSub, batch: 2, operands: []operand{in(3), in(2, 1)}},
 		{name: "mul broadcast", op: OpMul, batch: 2, operands: []operand{in(2, 3), par(1, 3)}},

@@ -2,6 +2,7 @@ package ir
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -275,6 +276,9 @@ func (op *Op) checkAttrs(a Attrs, in []Type) error {
 			if want := spec.listLen(in); want > 0 && len(v.([]int)) != want {
 				return fmt.Errorf("%s: attribute %s must have %d %s, got %s", op.Name, name, want, plural(want, "entry"), formatAttr(v))
 			}
+		}
+		if len(spec.Enum) > 0 && !slices.Contains(spec.Enum, v.(string)) {
+			return fmt.Errorf("%s: attribute %s must be one of %s, got %s", op.Name, name, strings.Join(spec.Enum, ", "), formatAttr(v))
 		}
 	}
 	for _, spec := range op.Attrs {

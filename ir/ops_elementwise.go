@@ -15,6 +15,7 @@ func newBinary(name, sym string, f func(a, b float64) float64, f32op func(a, b f
 		Name:     name,
 		Doc:      fmt.Sprintf("elementwise x %s y with NumPy broadcasting of per-sample shapes", sym),
 		Operands: []Operand{{Name: "x"}, {Name: "y"}},
+		Attrs:    []AttrSpec{actAttr},
 		Infer: func(in []Type, a Attrs) (Type, error) {
 			x, y := in[0], in[1]
 			if x.DType != tensor.F32 || y.DType != tensor.F32 {
@@ -53,15 +54,17 @@ func newBinary(name, sym string, f func(a, b float64) float64, f32op func(a, b f
 					}
 				}
 			}
+			applyAct(v.Attrs.String("act"), out.F32)
 			return nil
 		},
 		Forward: func(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
 			x, y := in[0].F32, in[1].F32
 			broadcast(v, out, func(i, xo, yo int) { out.F32[i] = f32op(x[xo], y[yo]) })
+			applyAct(v.Attrs.String("act"), out.F32)
 			return nil
 		},
 		Backward: func(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
-			x, y, d := in[0].F32, in[1].F32, dout.F32
+			x, y, d := in[0].F32, in[1].F32, actGrad(v.Attrs.String("act"), out, dout).F32
 			dx, dy := din[0], din[1]
 			broadcast(v, out, func(i, xo, yo int) {
 				gx, gy := d[i], d[i]

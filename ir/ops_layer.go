@@ -18,6 +18,7 @@ var OpDense = Register(&Op{
 	Name:     "dense",
 	Doc:      "fully connected layer over the last dimension: y = x W^T + b, W [units, in]",
 	Operands: []Operand{{Name: "x"}, {Name: "weight", Param: true, Init: InitUniformFanIn}, {Name: "bias", Param: true, Optional: true, Init: InitUniformFanIn}},
+	Attrs:    []AttrSpec{actAttr},
 	Layer: &Layer{
 		Attrs: []AttrSpec{
 			{Name: "units", Kind: AttrInt, Required: true, Doc: "output features"},
@@ -83,6 +84,7 @@ var OpDense = Register(&Op{
 				out.F32[r*units+u] = float32(acc)
 			}
 		}
+		applyAct(v.Attrs.String("act"), out.F32)
 		return nil
 	},
 	Forward:  denseForward,
@@ -101,12 +103,13 @@ func denseForward(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) err
 			addInto(y[r*units:(r+1)*units], b)
 		}
 	}
+	applyAct(v.Attrs.String("act"), y)
 	return nil
 }
 
 // denseBackward: dX += dY W, dW += dY^T X, db += the column sums of dY.
 func denseBackward(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
-	x, w, dy := in[0].F32, in[1].F32, dout.F32
+	x, w, dy := in[0].F32, in[1].F32, actGrad(v.Attrs.String("act"), out, dout).F32
 	units, k := in[1].Shape[0], in[1].Shape[1]
 	rows := len(dy) / units
 	if din[0] != nil {
@@ -131,6 +134,7 @@ var convAttrs = []AttrSpec{
 	{Name: "pad", Kind: AttrInts, Len: PerSpatialDim, Default: []int{0}, Doc: "zero padding on both sides"},
 	{Name: "dilation", Kind: AttrInts, Len: PerSpatialDim, Default: []int{1}},
 	{Name: "groups", Kind: AttrInt, Default: 1, Doc: "channel groups; groups = channels is depthwise"},
+	actAttr,
 }
 
 var convLayerAttrs = []AttrSpec{
@@ -301,6 +305,7 @@ func newConv(name string, spatial int) *Op {
 					}
 				}
 			}
+			applyAct(v.Attrs.String("act"), out.F32)
 			return nil
 		},
 		Forward:  convForward,
@@ -440,6 +445,7 @@ func convForward(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) erro
 					}
 				}
 			}
+			applyAct(v.Attrs.String("act"), yb)
 		}
 	})
 	return nil
@@ -450,7 +456,7 @@ func convForward(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) erro
 // result does not depend on how samples were split across workers.
 func convBackward(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
 	g := geometry(v.Args[0].Type, v.Args[1].Type, v.Attrs)
-	x, w, dy := in[0].F32, in[1].F32, dout.F32
+	x, w, dy := in[0].F32, in[1].F32, actGrad(v.Attrs.String("act"), out, dout).F32
 	n := in[0].Shape[0]
 	kk := g.CinPerG * g.KH * g.KW
 	p := g.OH * g.OW
