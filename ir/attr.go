@@ -45,8 +45,8 @@ const PerSpatialDim = -1
 type AttrSpec struct {
 	Name     string
 	Kind     AttrKind
-	Default  any  // value when absent; nil with Required false means "optional, no default"
-	Required bool // must be given
+	Default  any      // value when absent; nil with Required false means "optional, no default"
+	Required bool     // must be given
 	Len      int      // for AttrInts: the list's required length, PerSpatialDim, or 0 for any
 	Enum     []string // for AttrString: the allowed values, if limited
 	Doc      string
