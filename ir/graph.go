@@ -165,3 +165,77 @@ func (g *Graph) Uses() map[*Value][]*Value {
 	}
 	return uses
 }
+
+// Replace makes every use of old (as an argument or an output) a use of
+// new instead.
+func (g *Graph) Replace(old, new *Value) {
+	for _, v := range g.Values {
+		for i, a := range v.Args {
+			if a == old {
+				v.Args[i] = new
+			}
+		}
+	}
+	for i, o := range g.Outputs {
+		if o == old {
+			g.Outputs[i] = new
+		}
+	}
+}
+
+// RemoveDead deletes the values no output depends on, inputs excepted
+// (an input is part of the model's interface even when unused).
+func (g *Graph) RemoveDead() {
+	live := map[*Value]bool{}
+	var mark func(v *Value)
+	mark = func(v *Value) {
+		if live[v] {
+			return
+		}
+		live[v] = true
+		for _, a := range v.Args {
+			mark(a)
+		}
+	}
+	for _, o := range g.Outputs {
+		mark(o)
+	}
+	kept := g.Values[:0]
+	for _, v := range g.Values {
+		if live[v] || v.Op == OpInput {
+			kept = append(kept, v)
+		}
+	}
+	clear(g.Values[len(kept):])
+	g.Values = kept
+}
+
+// Append adds a value at the end of the graph (its arguments must come
+// before it).
+func (g *Graph) Append(v *Value) { g.Values = append(g.Values, v) }
+
+// Clone returns a copy of the graph whose values can be changed without
+// touching g's. Tensor data is shared: passes replace data, never write
+// into it.
+func (g *Graph) Clone() *Graph {
+	c := &Graph{Name: g.Name}
+	m := make(map[*Value]*Value, len(g.Values))
+	for _, v := range g.Values {
+		n := *v
+		n.Attrs = v.Attrs.Clone()
+		n.Args = make([]*Value, len(v.Args))
+		for i, a := range v.Args {
+			n.Args[i] = m[a]
+		}
+		if v.Quant != nil {
+			q := *v.Quant
+			n.Quant = &q
+		}
+		m[v] = &n
+		c.Values = append(c.Values, &n)
+	}
+	for _, o := range g.Outputs {
+		c.Outputs = append(c.Outputs, m[o])
+	}
+	return c
+}

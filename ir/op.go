@@ -24,6 +24,10 @@ type Op struct {
 	Name string
 	Doc  string
 	Kind OpKind
+	// Integer marks the ops of quantized graphs (the q-ops and the
+	// quantize and dequantize boundary), which have integer semantics and
+	// no gradient.
+	Integer bool
 
 	// Operands is the operand schema, in order. Only the last operand may
 	// be Variadic; Optional operands come last.
@@ -44,6 +48,9 @@ type Op struct {
 	// Infer is the shape rule: the result type from the operand types.
 	// Operand count and attribute kinds are checked before it is called.
 	Infer func(in []Type, a Attrs) (Type, error)
+	// QuantRule, for quantized ops, checks the quantization parameters of
+	// the operands and the result against each other.
+	QuantRule func(v *Value) error
 	// MACC is the multiply-accumulate count per sample (nil: zero).
 	MACC func(in []Type, out Type, a Attrs) int64
 	// Eval is the float semantics: it fills out (allocated by the caller

@@ -19,9 +19,10 @@ func copyData(x, out *tensor.Tensor) {
 
 // OpFlatten keeps the batch dimension and flattens the rest.
 var OpFlatten = Register(&Op{
-	Name:     "flatten",
-	Doc:      "per-sample flatten: [N, d0, d1, ...] -> [N, d0*d1*...]",
-	Operands: []Operand{{Name: "x"}},
+	Name:      "flatten",
+	Doc:       "per-sample flatten: [N, d0, d1, ...] -> [N, d0*d1*...]",
+	Operands:  []Operand{{Name: "x"}},
+	QuantRule: sameQuant,
 	Infer: func(in []Type, a Attrs) (Type, error) {
 		x := in[0]
 		return Type{DType: x.DType, Batched: x.Batched, Dims: []int{x.Elems()}}, nil
@@ -36,9 +37,10 @@ var OpFlatten = Register(&Op{
 
 // OpReshape gives each sample a new shape with the same element count.
 var OpReshape = Register(&Op{
-	Name:     "reshape",
-	Doc:      "per-sample reshape; one dimension may be -1 (inferred)",
-	Operands: []Operand{{Name: "x"}},
+	Name:      "reshape",
+	Doc:       "per-sample reshape; one dimension may be -1 (inferred)",
+	Operands:  []Operand{{Name: "x"}},
+	QuantRule: sameQuant,
 	Attrs: []AttrSpec{
 		{Name: "shape", Kind: AttrInts, Required: true, Doc: "per-sample shape"},
 	},

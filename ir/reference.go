@@ -16,11 +16,26 @@ func Reference() string {
 	b.WriteString("Operands marked *parameter* are created by the layer, named `<binding>.<operand>`, ")
 	b.WriteString("and bound to weights by name; the others are passed in the call, by position. ")
 	b.WriteString("Layer attributes size the parameters and do not stay in the IR.\n")
-	for _, op := range Ops() {
-		if op.Kind != Compute {
-			continue
+	for _, integer := range []bool{false, true} {
+		if integer {
+			b.WriteString("\n# Quantized ops\n\n")
+			b.WriteString("The ops of quantized graphs, which the quantize pass writes: int8 versions of the ops above with ")
+			b.WriteString("TFLite's reference integer semantics (or kiln's own, where TFLite has none), and the boundary ")
+			b.WriteString("between float and int8. They do not appear in .kiln files. Their fixed-point multipliers follow ")
+			b.WriteString("from the quantization parameters of their operands and results.\n")
 		}
-		fmt.Fprintf(&b, "\n## %s\n\n%s.\n\n", op.Name, upperFirst(op.Doc))
+		for _, op := range Ops() {
+			if op.Kind == Compute && op.Integer == integer {
+				writeOp(&b, op)
+			}
+		}
+	}
+	return b.String()
+}
+
+func writeOp(b *strings.Builder, op *Op) {
+	{
+		fmt.Fprintf(b, "\n## %s\n\n%s.\n\n", op.Name, upperFirst(op.Doc))
 		var call []string
 		for _, o := range op.Operands {
 			if o.Param {
@@ -33,15 +48,17 @@ func Reference() string {
 			}
 		}
 		call = append(call, op.Positional...)
-		fmt.Fprintf(&b, "Call: `%s(%s", op.Name, strings.Join(call, ", "))
-		for _, specs := range [][]AttrSpec{op.Attrs, layerAttrs(op)} {
-			for _, a := range specs {
-				if !contains(op.Positional, a.Name) {
-					fmt.Fprintf(&b, ", %s=", a.Name)
+		if !op.Integer {
+			fmt.Fprintf(b, "Call: `%s(%s", op.Name, strings.Join(call, ", "))
+			for _, specs := range [][]AttrSpec{op.Attrs, layerAttrs(op)} {
+				for _, a := range specs {
+					if !contains(op.Positional, a.Name) {
+						fmt.Fprintf(b, ", %s=", a.Name)
+					}
 				}
 			}
+			b.WriteString(")`\n\n")
 		}
-		b.WriteString(")`\n\n")
 		b.WriteString("| operand | |\n|---|---|\n")
 		for _, o := range op.Operands {
 			var notes []string
@@ -54,23 +71,22 @@ func Reference() string {
 			if o.Variadic {
 				notes = append(notes, "one or more")
 			}
-			fmt.Fprintf(&b, "| %s | %s |\n", o.Name, strings.Join(notes, ", "))
+			fmt.Fprintf(b, "| %s | %s |\n", o.Name, strings.Join(notes, ", "))
 		}
 		if len(op.Attrs)+len(layerAttrs(op)) > 0 {
 			b.WriteString("\n| attribute | kind | default | |\n|---|---|---|---|\n")
 			for _, a := range op.Attrs {
-				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", a.Name, attrKindDoc(a), attrDefaultDoc(a), a.Doc)
+				fmt.Fprintf(b, "| %s | %s | %s | %s |\n", a.Name, attrKindDoc(a), attrDefaultDoc(a), a.Doc)
 			}
 			for _, a := range layerAttrs(op) {
 				doc := "layer attribute"
 				if a.Doc != "" {
 					doc += ": " + a.Doc
 				}
-				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", a.Name, attrKindDoc(a), attrDefaultDoc(a), doc)
+				fmt.Fprintf(b, "| %s | %s | %s | %s |\n", a.Name, attrKindDoc(a), attrDefaultDoc(a), doc)
 			}
 		}
 	}
-	return b.String()
 }
 
 func layerAttrs(op *Op) []AttrSpec {

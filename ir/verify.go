@@ -107,6 +107,13 @@ func checkValue(v *Value, defined map[*Value]bool) []string {
 	}
 	if v.Quant != nil {
 		verifyQuant(v, bad)
+	} else if (v.Type.DType == tensor.I8 || v.Type.DType == tensor.U8) && len(problems) == 0 {
+		bad(v, "an %v value needs quantization parameters", v.Type.DType)
+	}
+	if len(problems) == 0 && v.Op.QuantRule != nil {
+		if err := v.Op.QuantRule(v); err != nil {
+			bad(v, "%v", err)
+		}
 	}
 	return problems
 }

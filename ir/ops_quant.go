@@ -1,0 +1,670 @@
+package ir
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/kiln-nn/kiln/runtime/fixedpoint"
+	"github.com/kiln-nn/kiln/runtime/kernels/ref"
+	"github.com/kiln-nn/kiln/tensor"
+)
+
+// Quantized ops: the int8 counterparts of the float ops, with the integer
+// semantics of TFLite's reference kernels (runtime/kernels/ref, bit for
+// bit). Their fixed-point multipliers are not stored in the graph: they
+// follow from the quantization parameters of the operands and the result,
+// computed as TFLite's Prepare computes them (runtime/fixedpoint), so the
+// graph holds one source of truth. Activations are per-tensor asymmetric
+// int8; weights symmetric int8 with one scale per output channel (or one
+// for all); biases int32 with scale S_in * S_w[c], zero point 0.
+//
+// Each row's QuantRule states what its quantization parameters must
+// satisfy; the verifier checks it.
+
+var clampAttr = AttrSpec{Name: "clamp", Kind: AttrInts, Len: 2, Default: []int{-128, 127}, Doc: "the output clamp [lo, hi] (a fused activation)"}
+
+// scaleZero returns a per-tensor value's scale and zero point.
+func scaleZero(v *Value) (float32, int32) { return v.Quant.Scale[0], v.Quant.Zero[0] }
+
+func clampOf(v *Value) (int32, int32) {
+	c := v.Attrs.Ints("clamp")
+	return int32(c[0]), int32(c[1])
+}
+
+func requant(d float64) ref.Requant {
+	m, s := fixedpoint.QuantizeMultiplier(d)
+	return ref.Requant{Mult: m, Shift: s}
+}
+
+// qInfer adapts a float op's shape rule to its quantized twin: int8 data
+// operands (int32 for ids and biases) in, int8 out.
+func qInfer(name string, float *Op) func(in []Type, a Attrs) (Type, error) {
+	return func(in []Type, a Attrs) (Type, error) {
+		ft := make([]Type, len(in))
+		for i, t := range in {
+			want := tensor.I8
+			switch {
+			case float == OpEmbedding && i == 0, i == 2 && (float == OpDense || float == OpConv1D || float == OpConv2D):
+				want = tensor.I32
+			}
+			if t.DType != want {
+				return Type{}, fmt.Errorf("%s: operand %d must be %v, got %v", name, i+1, want, t)
+			}
+			ft[i] = t.WithDType(tensor.F32)
+			if want == tensor.I32 && i == 0 {
+				ft[i] = t
+			}
+		}
+		out, err := float.Infer(ft, a)
+		if err != nil {
+			return Type{}, fmt.Errorf("%s%s", "q", err.Error())
+		}
+		return out.WithDType(tensor.I8), nil
+	}
+}
+
+// Quantization rules.
+
+func needPerTensor(v *Value, role string) error {
+	q := v.Quant
+	if q == nil {
+		return fmt.Errorf("%s %s has no quantization parameters", role, valueRef(v.Name))
+	}
+	if len(q.Scale) != 1 || len(q.Zero) != 1 {
+		return fmt.Errorf("%s %s must be quantized per tensor, got %v", role, valueRef(v.Name), q)
+	}
+	return nil
+}
+
+// needFixed checks an output whose parameters the kernel fixes.
+func needFixed(v *Value, scale float32, zero int32) error {
+	if err := needPerTensor(v, "the result"); err != nil {
+		return err
+	}
+	if s, z := scaleZero(v); s != scale || z != zero {
+		return fmt.Errorf("the result must have q(%s, %d), got %v", formatF32(scale), zero, v.Quant)
+	}
+	return nil
+}
+
+// sameQuant checks ops whose result shares its operand's parameters.
+func sameQuant(v *Value) error {
+	x := v.Args[0]
+	if x.Quant == nil && v.Quant == nil {
+		return nil
+	}
+	if !x.Quant.Equal(v.Quant) {
+		return fmt.Errorf("the result's quantization %v must equal the operand's %v", quantString(v.Quant), quantString(x.Quant))
+	}
+	return nil
+}
+
+func quantString(q *QuantParams) string {
+	if q == nil {
+		return "(none)"
+	}
+	return q.String()
+}
+
+// perTensorArgs checks that the data operands and the result are
+// quantized per tensor.
+func perTensorArgs(n int) func(v *Value) error {
+	return func(v *Value) error {
+		for i, a := range v.Args[:min(n, len(v.Args))] {
+			if err := needPerTensor(a, fmt.Sprintf("operand %d", i+1)); err != nil {
+				return err
+			}
+		}
+		return needPerTensor(v, "the result")
+	}
+}
+
+// weightRule checks a layer's weight and bias against its input: weights
+// symmetric (zero point 0) with one scale per output channel or one for
+// all, biases int32 with scale S_in * S_w[c] (in float32, as TFLite's
+// converter computes it) and zero point 0.
+func weightRule(v *Value) error {
+	if err := perTensorArgs(1)(v); err != nil {
+		return err
+	}
+	x, w := v.Args[0], v.Args[1]
+	if w.Quant == nil {
+		return fmt.Errorf("weight %s has no quantization parameters", valueRef(w.Name))
+	}
+	channels := w.Type.Dims[0]
+	if w.Quant.Axis != 0 || (len(w.Quant.Scale) != 1 && len(w.Quant.Scale) != channels) {
+		return fmt.Errorf("weight %s needs one scale per output channel (axis 0) or one in all, got %v", valueRef(w.Name), w.Quant)
+	}
+	for _, z := range w.Quant.Zero {
+		if z != 0 {
+			return fmt.Errorf("weight %s must be symmetric (zero point 0), got %v", valueRef(w.Name), w.Quant)
+		}
+	}
+	if w.Data != nil {
+		for _, q := range w.Data.I8 {
+			if q == -128 {
+				return fmt.Errorf("weight %s holds -128: symmetric weights stay in [-127, 127]", valueRef(w.Name))
+			}
+		}
+	}
+	if len(v.Args) < 3 {
+		return nil
+	}
+	b := v.Args[2]
+	if b.Quant == nil || len(b.Quant.Scale) != len(w.Quant.Scale) || len(b.Quant.Zero) != 1 || b.Quant.Zero[0] != 0 {
+		return fmt.Errorf("bias %s must have one scale per weight scale and zero point 0, got %v", valueRef(b.Name), quantString(b.Quant))
+	}
+	sx, _ := scaleZero(x)
+	for c, sw := range w.Quant.Scale {
+		if want := sx * sw; b.Quant.Scale[c] != want {
+			return fmt.Errorf("bias %s scale %s for channel %d is not input scale %s times weight scale %s (%s)",
+				valueRef(b.Name), formatF32(b.Quant.Scale[c]), c, formatF32(sx), formatF32(sw), formatF32(want))
+		}
+	}
+	return nil
+}
+
+func clampRule(v *Value) error {
+	lo, hi := clampOf(v)
+	if lo < -128 || hi > 127 || lo > hi {
+		return fmt.Errorf("clamp [%d,%d] must lie within [-128,127], low end first", lo, hi)
+	}
+	return nil
+}
+
+func allRules(rules ...func(*Value) error) func(*Value) error {
+	return func(v *Value) error {
+		for _, r := range rules {
+			if err := r(v); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// The boundary ops.
+
+// OpQuantize turns float input into int8: Z + round(x / S), clamped.
+var OpQuantize = Register(&Op{
+	Name:     "quantize",
+	Integer:  true,
+	Doc:      "float to int8 at the model's boundary: Z + round(x / S), clamped (TFLite's Quantize)",
+	Operands: []Operand{{Name: "x"}},
+	Infer: func(in []Type, a Attrs) (Type, error) {
+		if err := needF32("quantize", "input", in[0]); err != nil {
+			return Type{}, err
+		}
+		return in[0].WithDType(tensor.I8), nil
+	},
+	QuantRule: func(v *Value) error { return needPerTensor(v, "the result") },
+	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+		s, z := scaleZero(v)
+		ref.Quantize(s, z, in[0].F32, out.I8)
+		return nil
+	},
+})
+
+// OpDequantize turns int8 back into float: S * (q - Z).
+var OpDequantize = Register(&Op{
+	Name:     "dequantize",
+	Integer:  true,
+	Doc:      "int8 to float at the model's boundary: S * (q - Z)",
+	Operands: []Operand{{Name: "x"}},
+	Infer: func(in []Type, a Attrs) (Type, error) {
+		if in[0].DType != tensor.I8 {
+			return Type{}, fmt.Errorf("dequantize: input must be i8, got %v", in[0])
+		}
+		return in[0].WithDType(tensor.F32), nil
+	},
+	QuantRule: func(v *Value) error { return needPerTensor(v.Args[0], "the input") },
+	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+		s, z := scaleZero(v.Args[0])
+		ref.Dequantize(s, z, in[0].I8, out.F32)
+		return nil
+	},
+})
+
+// OpRequantize rescales int8 to other parameters and clamps: TFLite's int8
+// Relu/Relu6 when the clamp is an activation's, its Requantize otherwise.
+var OpRequantize = Register(&Op{
+	Name:      "qrequantize",
+	Integer:   true,
+	Doc:       "int8 rescale to the result's parameters, then clamp: clamp(MBQM(q - Z_in, S_in/S_out) + Z_out) (TFLite's int8 Relu and Requantize)",
+	Operands:  []Operand{{Name: "x"}},
+	Attrs:     []AttrSpec{clampAttr},
+	QuantRule: allRules(perTensorArgs(1), clampRule),
+	Infer: func(in []Type, a Attrs) (Type, error) {
+		if in[0].DType != tensor.I8 {
+			return Type{}, fmt.Errorf("qrequantize: input must be i8, got %v", in[0])
+		}
+		return in[0], nil
+	},
+	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+		sx, zx := scaleZero(v.Args[0])
+		so, zo := scaleZero(v)
+		p := ref.RequantizeParams{InputOffset: -zx, OutputOffset: zo, R: requant(float64(sx) / float64(so))}
+		ref.Requantize(&p, in[0].I8, out.I8)
+		lo, hi := clampOf(v)
+		for i, q := range out.I8 {
+			out.I8[i] = int8(min(max(int32(q), lo), hi))
+		}
+		return nil
+	},
+})
+
+// The layers.
+
+// OpQDense is the int8 fully connected layer: per-channel weights as
+// TFLite's FullyConnectedPerChannel, a single weight scale as its
+// per-tensor FullyConnected (whose multiplier rounds S_in * S_w to float32
+// first).
+var OpQDense = Register(&Op{
+	Name:      "qdense",
+	Integer:   true,
+	Doc:       "int8 dense layer (TFLite FullyConnected / FullyConnectedPerChannel)",
+	Operands:  []Operand{{Name: "x"}, {Name: "weight", Param: true}, {Name: "bias", Param: true, Optional: true}},
+	Attrs:     []AttrSpec{clampAttr},
+	Infer:     qInfer("qdense", OpDense),
+	QuantRule: allRules(weightRule, clampRule),
+	MACC:      OpDense.MACC,
+	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+		x, w := v.Args[0], v.Args[1]
+		sx, zx := scaleZero(x)
+		so, zo := scaleZero(v)
+		units, k := w.Type.Dims[0], w.Type.Dims[1]
+		p := ref.DenseParams{Rows: len(out.I8) / units, In: k, Units: units, InputOffset: -zx, OutputOffset: zo}
+		if len(w.Quant.Scale) == 1 {
+			p.Out = []ref.Requant{requant(fixedpoint.DenseMultiplierPerTensor(sx, w.Quant.Scale[0], so))}
+		} else {
+			for _, sw := range w.Quant.Scale {
+				p.Out = append(p.Out, requant(fixedpoint.ConvMultiplier(sx, sw, so)))
+			}
+		}
+		p.ActMin, p.ActMax = clampOf(v)
+		ref.Dense(&p, in[0].I8, in[1].I8, biasOf(in), out.I8)
+		return nil
+	},
+})
+
+func biasOf(in []*tensor.Tensor) []int32 {
+	if len(in) == 3 {
+		return in[2].I32
+	}
+	return nil
+}
+
+func newQConv(name string, float *Op) *Op {
+	return &Op{
+		Name:      name,
+		Integer:   true,
+		Doc:       "int8 convolution with per-channel weights (TFLite ConvPerChannel; depthwise when groups = channels)",
+		Operands:  []Operand{{Name: "x"}, {Name: "weight", Param: true}, {Name: "bias", Param: true, Optional: true}},
+		Attrs:     append(append([]AttrSpec{}, convAttrs[:4]...), clampAttr),
+		Infer:     qInfer(name, float),
+		QuantRule: allRules(weightRule, clampRule),
+		MACC:      float.MACC,
+		Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+			x, w := v.Args[0], v.Args[1]
+			g := geometry(x.Type, w.Type, v.Attrs)
+			sx, zx := scaleZero(x)
+			so, zo := scaleZero(v)
+			p := ref.ConvParams{N: in[0].Shape[0], C: g.C, H: g.H, W: g.W, F: g.F, KH: g.KH, KW: g.KW, OH: g.OH, OW: g.OW,
+				StrideH: g.SH, StrideW: g.SW, PadH: g.PH, PadW: g.PW, DilationH: g.DH, DilationW: g.DW, Groups: g.G,
+				InputOffset: -zx, OutputOffset: zo}
+			for _, sw := range w.Quant.Scale {
+				p.Out = append(p.Out, requant(fixedpoint.ConvMultiplier(sx, sw, so)))
+			}
+			p.ActMin, p.ActMax = clampOf(v)
+			ref.Conv(&p, in[0].I8, in[1].I8, biasOf(in), out.I8)
+			return nil
+		},
+	}
+}
+
+// The int8 convolutions.
+var (
+	OpQConv1D = Register(newQConv("qconv1d", OpConv1D))
+	OpQConv2D = Register(newQConv("qconv2d", OpConv2D))
+)
+
+// Pooling: the result shares the operand's parameters.
+
+func newQPool(name string, float *Op, kernel func(*ref.PoolParams, []int8, []int8)) *Op {
+	return &Op{
+		Name:      name,
+		Integer:   true,
+		Doc:       "int8 " + float.Doc + " (TFLite's int8 pooling; the result keeps the operand's scale and zero point)",
+		Operands:  []Operand{{Name: "x"}},
+		Attrs:     append(append([]AttrSpec{}, poolAttrs...), clampAttr),
+		Infer:     qInfer(name, float),
+		QuantRule: allRules(perTensorArgs(1), sameQuant, clampRule),
+		Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+			g := poolGeometry(v.Args[0].Type, v.Attrs)
+			p := ref.PoolParams{N: in[0].Shape[0], C: g.C, H: g.H, W: g.W, KH: g.KH, KW: g.KW, StrideH: g.SH, StrideW: g.SW,
+				PadH: g.PH, PadW: g.PW, OH: g.OH, OW: g.OW}
+			p.ActMin, p.ActMax = clampOf(v)
+			kernel(&p, in[0].I8, out.I8)
+			return nil
+		},
+	}
+}
+
+// The int8 pools.
+var (
+	OpQMaxPool = Register(newQPool("qmaxpool", OpMaxPool, ref.MaxPool))
+	OpQAvgPool = Register(newQPool("qavgpool", OpAvgPool, ref.AvgPool))
+)
+
+// OpQGlobalAvgPool averages each channel (TFLite's integer Mean over the
+// spatial axes).
+var OpQGlobalAvgPool = Register(&Op{
+	Name:      "qglobal_avgpool",
+	Integer:   true,
+	Doc:       "int8 mean of each channel over its positions (TFLite's integer Mean)",
+	Operands:  []Operand{{Name: "x"}},
+	Infer:     qInfer("qglobal_avgpool", OpGlobalAvgPool),
+	QuantRule: perTensorArgs(1),
+	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+		sx, zx := scaleZero(v.Args[0])
+		so, zo := scaleZero(v)
+		reduce := prod(v.Args[0].Type.Dims[1:])
+		p := ref.MeanParamsFor(sx, zx, so, zo, len(out.I8), reduce, 1)
+		ref.Mean(&p, in[0].I8, out.I8)
+		return nil
+	},
+})
+
+// reduceView returns the [outer, reduce, inner] view of a reduction over
+// contiguous axes, or false when its axes are not contiguous.
+func reduceView(t Type, a Attrs, batch int) (outer, reduce, inner int, ok bool) {
+	axes, err := reduceAxes("", t, a)
+	if err != nil || len(axes) == 0 {
+		return 0, 0, 0, false
+	}
+	for i := 1; i < len(axes); i++ {
+		if axes[i] != axes[i-1]+1 {
+			return 0, 0, 0, false
+		}
+	}
+	first, last := axes[0], axes[len(axes)-1]
+	return batch * prod(t.Dims[:first]), prod(t.Dims[first : last+1]), prod(t.Dims[last+1:]), true
+}
+
+func newQReduce(name string, float *Op, mean bool) *Op {
+	return &Op{
+		Name:       name,
+		Integer:    true,
+		Doc:        "int8 " + float.Doc + " over contiguous axes (TFLite's integer " + map[bool]string{true: "Mean", false: "Sum"}[mean] + ")",
+		Operands:   []Operand{{Name: "x"}},
+		Attrs:      reduceAttrs,
+		Positional: []string{"axis"},
+		Infer: func(in []Type, a Attrs) (Type, error) {
+			t, err := qInfer(name, float)(in, a)
+			if err == nil {
+				if _, _, _, ok := reduceView(in[0], a, 1); !ok {
+					err = fmt.Errorf("%s: the reduced axes %s must be contiguous", name, formatAttr(a.Ints("axis")))
+				}
+			}
+			return t, err
+		},
+		QuantRule: perTensorArgs(1),
+		Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+			sx, zx := scaleZero(v.Args[0])
+			so, zo := scaleZero(v)
+			outer, reduce, inner, _ := reduceView(v.Args[0].Type, v.Attrs, batchOf(v.Args[0].Type, in[0]))
+			if mean {
+				p := ref.MeanParamsFor(sx, zx, so, zo, outer, reduce, inner)
+				ref.Mean(&p, in[0].I8, out.I8)
+			} else {
+				p := ref.SumParamsFor(sx, zx, so, zo, outer, reduce, inner)
+				ref.Sum(&p, in[0].I8, out.I8)
+			}
+			return nil
+		},
+	}
+}
+
+// The int8 reductions.
+var (
+	OpQSum  = Register(newQReduce("qsum", OpSum, false))
+	OpQMean = Register(newQReduce("qmean", OpMean, true))
+)
+
+// Elementwise arithmetic.
+
+// qBroadcast describes an elementwise op's operands for the kernels.
+func qBroadcast(v *Value, out *tensor.Tensor) *ref.Broadcast {
+	dims := v.Type.Dims
+	xs, xb := broadcastStrides(v.Args[0].Type, dims)
+	ys, yb := broadcastStrides(v.Args[1].Type, dims)
+	b := &ref.Broadcast{Shape: append([]int{}, dims...), XStrides: xs, YStrides: ys}
+	if v.Type.Batched {
+		b.Shape = append([]int{out.Shape[0]}, b.Shape...)
+		b.XStrides = append([]int{xb}, xs...)
+		b.YStrides = append([]int{yb}, ys...)
+	}
+	return b
+}
+
+func newQArith(name string, float *Op, sub bool) *Op {
+	return &Op{
+		Name:      name,
+		Integer:   true,
+		Doc:       "int8 " + float.Doc + " (TFLite's int8 " + map[bool]string{true: "Sub", false: "Add"}[sub] + ", the left-shift-20 scheme)",
+		Operands:  []Operand{{Name: "x"}, {Name: "y"}},
+		Attrs:     []AttrSpec{clampAttr},
+		Infer:     qInfer(name, float),
+		QuantRule: allRules(perTensorArgs(2), clampRule),
+		Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+			s1, z1 := scaleZero(v.Args[0])
+			s2, z2 := scaleZero(v.Args[1])
+			so, zo := scaleZero(v)
+			left, m1, sh1, m2, sh2, mo, sho := fixedpoint.AddParams(s1, s2, so)
+			if sub {
+				m2 = -m2 // TFLite's Sub: the second input's multiplier negated
+			}
+			p := ref.AddParams{Input1Offset: -z1, Input2Offset: -z2, OutputOffset: zo, LeftShift: left,
+				Input1: ref.Requant{Mult: m1, Shift: sh1}, Input2: ref.Requant{Mult: m2, Shift: sh2}, Output: ref.Requant{Mult: mo, Shift: sho}}
+			p.ActMin, p.ActMax = clampOf(v)
+			ref.Add(&p, qBroadcast(v, out), in[0].I8, in[1].I8, out.I8)
+			return nil
+		},
+	}
+}
+
+// The int8 additive ops.
+var (
+	OpQAdd = Register(newQArith("qadd", OpAdd, false))
+	OpQSub = Register(newQArith("qsub", OpSub, true))
+)
+
+// OpQMul is TFLite's int8 Mul.
+var OpQMul = Register(&Op{
+	Name:      "qmul",
+	Integer:   true,
+	Doc:       "int8 elementwise product with broadcasting (TFLite's int8 Mul)",
+	Operands:  []Operand{{Name: "x"}, {Name: "y"}},
+	Attrs:     []AttrSpec{clampAttr},
+	Infer:     qInfer("qmul", OpMul),
+	QuantRule: allRules(perTensorArgs(2), clampRule),
+	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+		s1, z1 := scaleZero(v.Args[0])
+		s2, z2 := scaleZero(v.Args[1])
+		so, zo := scaleZero(v)
+		p := ref.MulParams{Input1Offset: -z1, Input2Offset: -z2, OutputOffset: zo, Output: requant(fixedpoint.MulMultiplier(s1, s2, so))}
+		p.ActMin, p.ActMax = clampOf(v)
+		ref.Mul(&p, qBroadcast(v, out), in[0].I8, in[1].I8, out.I8)
+		return nil
+	},
+})
+
+// OpQConcat joins int8 tensors. TFLite's int8 concatenation needs every
+// input to share the result's (S, Z); kiln's rule is that an input whose
+// parameters differ is first rescaled to the result's with TFLite's
+// Requantize, and one that matches is copied.
+var OpQConcat = Register(&Op{
+	Name:      "qconcat",
+	Integer:   true,
+	Doc:       "int8 concatenation; inputs whose scale or zero point differ from the result's are requantized (kiln's rule)",
+	Operands:  []Operand{{Name: "x", Variadic: true}},
+	Attrs:     OpConcat.Attrs,
+	Infer:     qInfer("qconcat", OpConcat),
+	QuantRule: func(v *Value) error { return perTensorArgs(len(v.Args))(v) },
+	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+		so, zo := scaleZero(v)
+		parts := make([]*tensor.Tensor, len(in))
+		for i, x := range in {
+			sx, zx := scaleZero(v.Args[i])
+			if sx == so && zx == zo {
+				parts[i] = x
+				continue
+			}
+			r := tensor.New(tensor.I8, x.Shape...)
+			p := ref.RequantizeParams{InputOffset: -zx, OutputOffset: zo, R: requant(float64(sx) / float64(so))}
+			ref.Requantize(&p, x.I8, r.I8)
+			parts[i] = r
+		}
+		return OpConcat.Eval(v, parts, out)
+	},
+})
+
+// Activations with fixed-point kernels and fixed output parameters.
+
+// OpQSoftmax is TFLite's int8 softmax over the last axis; its result has
+// scale 1/256 and zero point -128.
+var OpQSoftmax = Register(&Op{
+	Name:     "qsoftmax",
+	Integer:  true,
+	Doc:      "int8 softmax over the last axis (TFLite's fixed-point Softmax); result q(1/256, -128)",
+	Operands: []Operand{{Name: "x"}},
+	Attrs:    OpSoftmax.Attrs,
+	Infer: func(in []Type, a Attrs) (Type, error) {
+		t, err := qInfer("qsoftmax", OpSoftmax)(in, a)
+		if err == nil && a.Int("axis") != in[0].Rank()-1 {
+			err = fmt.Errorf("qsoftmax: only the last axis, got axis %d of %v", a.Int("axis"), in[0])
+		}
+		return t, err
+	},
+	QuantRule: func(v *Value) error {
+		if err := needPerTensor(v.Args[0], "the input"); err != nil {
+			return err
+		}
+		return needFixed(v, 1.0/256, -128)
+	},
+	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+		sx, _ := scaleZero(v.Args[0])
+		p := ref.SoftmaxParamsFor(sx, 1)
+		depth := v.Type.Dims[v.Type.Rank()-1]
+		ref.Softmax(&p, len(out.I8)/depth, depth, in[0].I8, out.I8)
+		return nil
+	},
+})
+
+// OpQLogistic is TFLite Micro's int8 logistic; result q(1/256, -128).
+var OpQLogistic = Register(&Op{
+	Name:     "qlogistic",
+	Integer:  true,
+	Doc:      "int8 sigmoid (TFLite Micro's fixed-point Logistic); result q(1/256, -128)",
+	Operands: []Operand{{Name: "x"}},
+	Infer:    qInfer("qlogistic", OpSigmoid),
+	QuantRule: func(v *Value) error {
+		if err := needPerTensor(v.Args[0], "the input"); err != nil {
+			return err
+		}
+		return needFixed(v, 1.0/256, -128)
+	},
+	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+		p := ref.LogisticParamsFor(scaleZero(v.Args[0]))
+		ref.Logistic(&p, in[0].I8, out.I8)
+		return nil
+	},
+})
+
+// OpQTanh is TFLite's int8 tanh; result q(1/128, 0).
+var OpQTanh = Register(&Op{
+	Name:     "qtanh",
+	Integer:  true,
+	Doc:      "int8 tanh (TFLite's fixed-point Tanh); result q(1/128, 0)",
+	Operands: []Operand{{Name: "x"}},
+	Infer:    qInfer("qtanh", OpTanh),
+	QuantRule: func(v *Value) error {
+		if err := needPerTensor(v.Args[0], "the input"); err != nil {
+			return err
+		}
+		return needFixed(v, 1.0/128, 0)
+	},
+	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+		p := ref.TanhParamsFor(scaleZero(v.Args[0]))
+		ref.Tanh(&p, in[0].I8, out.I8)
+		return nil
+	},
+})
+
+// Recommender ops, with kiln's own integer semantics (runtime/kernels/ref
+// documents them).
+
+// OpQEmbedding looks ids up in an int8 table with one scale per row.
+var OpQEmbedding = Register(&Op{
+	Name:     "qembedding",
+	Integer:  true,
+	Doc:      "int8 table lookup: symmetric int8 rows with one scale each, rescaled to the result's parameters (kiln's semantics)",
+	Operands: []Operand{{Name: "ids"}, {Name: "weight", Param: true}},
+	Infer:    qInfer("qembedding", OpEmbedding),
+	QuantRule: func(v *Value) error {
+		w := v.Args[1]
+		if w.Quant == nil || w.Quant.Axis != 0 || len(w.Quant.Scale) != w.Type.Dims[0] || len(w.Quant.Zero) != 1 || w.Quant.Zero[0] != 0 {
+			return fmt.Errorf("table %s needs one scale per row (axis 0) and zero point 0, got %s", valueRef(w.Name), quantString(w.Quant))
+		}
+		return needPerTensor(v, "the result")
+	},
+	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+		so, zo := scaleZero(v)
+		w := v.Args[1]
+		p := ref.EmbeddingParamsFor(w.Quant.Scale, w.Type.Dims[1], so, zo)
+		if err := ref.Embedding(&p, in[0].I32, in[1].I8, out.I8); err != nil {
+			return fmt.Errorf("%s: %w", valueRef(v.Name), err)
+		}
+		return nil
+	},
+})
+
+func newQInteraction(name string, float *Op, kernel func(*ref.InteractionParams, []int8, []int8)) *Op {
+	return &Op{
+		Name:      name,
+		Integer:   true,
+		Doc:       "int8 " + float.Doc + " (kiln's semantics: int64 sums, one rescale per output)",
+		Operands:  []Operand{{Name: "x"}},
+		Infer:     qInfer(name, float),
+		QuantRule: perTensorArgs(1),
+		MACC:      float.MACC,
+		Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+			sx, zx := scaleZero(v.Args[0])
+			so, zo := scaleZero(v)
+			t := v.Args[0].Type
+			p := ref.InteractionParamsFor(sx, zx, so, zo, batchOf(t, in[0]), t.Dims[0], t.Dims[1])
+			kernel(&p, in[0].I8, out.I8)
+			return nil
+		},
+	}
+}
+
+// The int8 interaction ops.
+var (
+	OpQFM            = Register(newQInteraction("qfm", OpFM, ref.FM))
+	OpQBiInteraction = Register(newQInteraction("qbi_interaction", OpBiInteraction, ref.BiInteraction))
+)
+
+// QuantizeParams chooses asymmetric int8 parameters for a real range
+// [lo, hi] containing 0: S = (hi - lo) / 255 and the zero point that maps
+// 0.0 exactly, rounded and clamped to [-128, 127].
+func QuantizeParams(lo, hi float64) *QuantParams {
+	lo, hi = math.Min(lo, 0), math.Max(hi, 0)
+	span := hi - lo
+	if !(span > 0) || math.IsInf(span, 0) {
+		return PerTensor(1, 0) // an all-zero tensor: any scale represents it
+	}
+	s := float32(span / 255)
+	z := math.Round(-128 - lo/float64(s))
+	return PerTensor(s, int32(min(max(z, -128), 127)))
+}
