@@ -12,7 +12,6 @@ import (
 type Metrics struct {
 	Task     data.Task
 	N        int     // examples (regression: target elements) scored
-	Loss     float64 // the training loss, mean per example
 	Accuracy float64 // classification: fraction of examples whose largest logit is the label
 	AUC      float64 // binary: area under the ROC curve
 	LogLoss  float64 // binary: mean negative log-likelihood
@@ -28,15 +27,13 @@ func (m Metrics) String() string {
 	case data.Regression:
 		return fmt.Sprintf("RMSE %.4f (%d targets)", m.RMSE, m.N)
 	}
-	return fmt.Sprintf("loss %.4f", m.Loss)
+	return "no metrics"
 }
 
 // scorer accumulates metrics batch by batch.
 type scorer struct {
 	task        data.Task
 	n, correct  int
-	loss        float64
-	lossN       int
 	sq          float64
 	logloss     float64
 	scores      []float64
@@ -89,9 +86,6 @@ func (s *scorer) add(out []float32, target []float32, labels []int32, classes in
 
 func (s *scorer) metrics() Metrics {
 	m := Metrics{Task: s.task, N: s.n}
-	if s.lossN > 0 {
-		m.Loss = s.loss / float64(s.lossN)
-	}
 	if s.n == 0 {
 		return m
 	}

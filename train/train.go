@@ -79,26 +79,10 @@ func bind(g *ir.Graph, set *data.Dataset, loss string) (*task, error) {
 	if err := set.Check(); err != nil {
 		return nil, err
 	}
-	inputs := g.Inputs()
 	tk := &task{kind: set.Task, classes: set.Classes, out: g.Outputs[0]}
-	if len(set.Inputs) != len(inputs) {
-		return nil, fmt.Errorf("%s holds %d %s, model %s takes %d", set.Name, len(set.Inputs), plural(len(set.Inputs), "input"), g.Name, len(inputs))
-	}
-	for _, in := range inputs {
-		k := -1
-		for j, d := range set.Inputs {
-			if d.Name == in.Name || (len(inputs) == 1 && d.Name == "") {
-				k = j
-			}
-		}
-		if k < 0 {
-			return nil, fmt.Errorf("%s has no data for input %s (it holds %s)", set.Name, in.Name, namesOf(set.Inputs))
-		}
-		t := set.Inputs[k].T
-		if t.DType != in.Type.DType || !tensor.ShapeEqual(t.Shape[1:], in.Type.Dims) {
-			return nil, fmt.Errorf("%s: input %s is %v, model %s wants %v", set.Name, in.Name, t, g.Name, in.Type)
-		}
-		tk.inputIdx = append(tk.inputIdx, k)
+	var err error
+	if tk.inputIdx, err = bindInputs(g, set); err != nil {
+		return nil, err
 	}
 	if err := checkIDs(g, set, tk.inputIdx); err != nil {
 		return nil, err
@@ -124,8 +108,11 @@ func bind(g *ir.Graph, set *data.Dataset, loss string) (*task, error) {
 			loss = "bce"
 		}
 		tk.lossAt = tk.out
-		if tk.out.Op == ir.OpSigmoid {
+		switch {
+		case tk.out.Op == ir.OpSigmoid:
 			tk.lossAt, tk.probOut = tk.out.Args[0], true
+		case tk.out.Op == ir.OpDequantize && tk.out.Args[0].Op == ir.OpQLogistic:
+			tk.probOut = true // a quantized model's probabilities
 		}
 	case data.Regression:
 		tk.targetDim = set.Target.Shape[1:]
@@ -143,6 +130,34 @@ func bind(g *ir.Graph, set *data.Dataset, loss string) (*task, error) {
 	}
 	tk.loss = loss
 	return tk, nil
+}
+
+// bindInputs matches a data set's inputs to a model's (by name, or the
+// only one to the only one) and checks their types; it returns, for each
+// model input, the index of its data.
+func bindInputs(g *ir.Graph, set *data.Dataset) ([]int, error) {
+	inputs := g.Inputs()
+	if len(set.Inputs) != len(inputs) {
+		return nil, fmt.Errorf("%s holds %d %s, model %s takes %d", set.Name, len(set.Inputs), plural(len(set.Inputs), "input"), g.Name, len(inputs))
+	}
+	var idx []int
+	for _, in := range inputs {
+		k := -1
+		for j, d := range set.Inputs {
+			if d.Name == in.Name || (len(inputs) == 1 && d.Name == "") {
+				k = j
+			}
+		}
+		if k < 0 {
+			return nil, fmt.Errorf("%s has no data for input %s (it holds %s)", set.Name, in.Name, namesOf(set.Inputs))
+		}
+		t := set.Inputs[k].T
+		if t.DType != in.Type.DType || !tensor.ShapeEqual(t.Shape[1:], in.Type.Dims) {
+			return nil, fmt.Errorf("%s: input %s is %v, model %s wants %v", set.Name, in.Name, t, g.Name, in.Type)
+		}
+		idx = append(idx, k)
+	}
+	return idx, nil
 }
 
 // checkIDs makes sure the ids fed straight into an embedding fit its
@@ -222,7 +237,9 @@ func (b *batcher) batch(idx []int) ([]*tensor.Tensor, *tensor.Tensor) {
 			in[i] = tensor.New(d.T.DType, append([]int{n}, d.T.Shape[1:]...)...)
 		}
 		b.inputs[n] = in
-		b.target[n] = tensor.New(b.set.Target.DType, append([]int{n}, b.set.Target.Shape[1:]...)...)
+		if b.set.Target != nil {
+			b.target[n] = tensor.New(b.set.Target.DType, append([]int{n}, b.set.Target.Shape[1:]...)...)
+		}
 	}
 	t := b.target[n]
 	b.set.Batch(idx, in, t)
@@ -368,10 +385,6 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 
 // Evaluate scores a model on a data set in inference mode.
 func Evaluate(g *ir.Graph, set *data.Dataset, batch, workers int) (Metrics, error) {
-	tk, err := bind(g, set, "")
-	if err != nil {
-		return Metrics{}, err
-	}
 	ctx := ir.NewCtx(false, 0)
 	if workers > 0 {
 		ctx.Workers = workers
@@ -380,8 +393,17 @@ func Evaluate(g *ir.Graph, set *data.Dataset, batch, workers int) (Metrics, erro
 	if err != nil {
 		return Metrics{}, err
 	}
-	if batch < 1 {
-		batch = 256
+	return EvaluateWith(g, set, batch, net.Forward)
+}
+
+// EvaluateWith scores a model on a data set, running it with forward
+// (which returns the model's outputs for a batch of inputs): so the same
+// scoring serves the float kernels, the integer reference executor and
+// the VM.
+func EvaluateWith(g *ir.Graph, set *data.Dataset, batch int, forward func(inputs []*tensor.Tensor) ([]*tensor.Tensor, error)) (Metrics, error) {
+	tk, err := bind(g, set, "")
+	if err != nil {
+		return Metrics{}, err
 	}
 	batch = max(batch, 256) // inference batches can be large
 	sc := &scorer{task: tk.kind, probability: tk.probOut}
@@ -394,23 +416,11 @@ func Evaluate(g *ir.Graph, set *data.Dataset, batch, workers int) (Metrics, erro
 			idx = append(idx, i)
 		}
 		inputs, target := bt.batch(idx)
-		outs, err := net.Forward(inputs)
+		outs, err := forward(inputs)
 		if err != nil {
 			return Metrics{}, err
 		}
-		out := outs[0]
-		sc.add(out.F32, target.F32, target.I32, tk.classes)
-		lossAt := net.Act(tk.lossAt)
-		g := tensor.New(tensor.F32, lossAt.Shape...)
-		switch tk.loss {
-		case "cross_entropy":
-			sc.loss += SoftmaxCrossEntropy(lossAt, target.I32, g) * float64(len(idx))
-		case "bce":
-			sc.loss += BCEWithLogits(lossAt, target, g) * float64(len(idx))
-		case "mse":
-			sc.loss += MSE(lossAt, target, g) * float64(len(idx))
-		}
-		sc.lossN += len(idx)
+		sc.add(outs[0].F32, target.F32, target.I32, tk.classes)
 	}
 	return sc.metrics(), nil
 }
@@ -459,3 +469,21 @@ func (p *progress) done(ep Epoch, lr float64) {
 
 // DefaultWorkers is the number of goroutines kernels use by default.
 func DefaultWorkers() int { return runtime.GOMAXPROCS(0) }
+
+// Inputs feeds a model the inputs of the examples idx of a data set, in
+// batches: fn gets one tensor per model input, in graph order (reused from
+// call to call). The data set is checked against the model's inputs first.
+func Inputs(g *ir.Graph, set *data.Dataset, idx []int, batch int, fn func(inputs []*tensor.Tensor) error) error {
+	inputIdx, err := bindInputs(g, set)
+	if err != nil {
+		return err
+	}
+	b := newBatcher(&data.Dataset{Name: set.Name, Inputs: set.Inputs}, &task{inputIdx: inputIdx})
+	for lo := 0; lo < len(idx); lo += batch {
+		in, _ := b.batch(idx[lo:min(lo+batch, len(idx))])
+		if err := fn(in); err != nil {
+			return err
+		}
+	}
+	return nil
+}
