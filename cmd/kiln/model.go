@@ -13,6 +13,7 @@ import (
 	"github.com/kiln-nn/kiln/internal/fsutil"
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/lang"
+	"github.com/kiln-nn/kiln/passes"
 	"github.com/kiln-nn/kiln/source"
 	"github.com/kiln-nn/kiln/tensor"
 )
@@ -58,6 +59,8 @@ func init() {
 			fs.String("format", "text", "output format: text or dot")
 			fs.StringP("weights", "w", "", "bind weights from a safetensors file")
 			fs.Bool("print-weights", false, "print parameter data whole instead of a hash and range")
+			fs.String("passes", "", "run these passes first (comma-separated: remove-dropout, fold-batchnorm, fuse-activations)")
+			fs.String("dump-after", "", "print the IR after this pass (or all), when it changed the graph")
 		},
 		run: runIR,
 	})
@@ -151,6 +154,20 @@ func runIR(e *env, fs *pflag.FlagSet) error {
 		if err := bindWeights(prog.Graph, w); err != nil {
 			return err
 		}
+	}
+	list, _ := fs.GetString("passes")
+	names, err := passes.ParseList(list)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	for _, n := range names {
+		if n == "calibrate" || n == "quantize" {
+			return usagef("pass %s needs calibration data: use kiln quantize", n)
+		}
+	}
+	dumpAfter, _ := fs.GetString("dump-after")
+	if err := passes.Run(prog.Graph, nil, passes.Options{Passes: names, Verify: true, DumpAfter: dumpAfter, Dump: e.stdout}); err != nil {
+		return err
 	}
 	if format == "dot" {
 		fmt.Fprint(e.stdout, prog.Graph.Dot())
