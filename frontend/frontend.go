@@ -342,10 +342,10 @@ func (c *checker) op(op *ir.Op, args []*ir.Value, attrs ir.Attrs, pos source.Pos
 
 func (c *checker) call(e *lang.Call, want string) *ir.Value {
 	op := ir.LookupOp(e.Func.Name)
-	if op == nil || op.Kind != ir.Compute {
+	if op == nil || op.Kind != ir.Compute || op.Integer {
 		var names []string
 		for _, o := range ir.Ops() {
-			if o.Kind == ir.Compute {
+			if o.Kind == ir.Compute && !o.Integer {
 				names = append(names, o.Name)
 			}
 		}
