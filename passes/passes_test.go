@@ -328,3 +328,67 @@ func peakLiveHeap(fn func()) uint64 {
 	<-stopped
 	return top.Load() - min(top.Load(), base)
 }
+
+const everyOpModel = `model every {
+  input x: f32[2, 8, 8]
+  input v: f32[6]
+  a = avgpool(x, 2, pad=1)
+  c = concat(flatten(a), v * 2.5, axis=0)
+  p = softmax(dense(c, 5))
+  t = tanh(dense(c, 4))
+  r = relu(v)
+  d = dense(r, 4) - t
+  m = d * t
+  k = sum(reshape(m, [2, 2]), axis=1)
+  output p
+  output k
+}
+`
+
+// TestQuantizeEveryOp covers the int8 ops the examples do not use: average
+// pooling with padding, concatenation of differently scaled inputs, a
+// multiplication by a constant, softmax, tanh, a standalone relu (a
+// requantization with a clamp), subtraction, multiplication, reshape and a
+// sum.
+func TestQuantizeEveryOp(t *testing.T) {
+	g := compile(t, everyOpModel)
+	randomize(g, 7)
+	set := synthetic(g, 128, 8)
+	c := &Context{Calib: &Calibration{Set: set, Method: "minmax", Batch: 32, Seed: 1}}
+	if err := Run(g, c, Options{Passes: Structural, Verify: true}); err != nil {
+		t.Fatal(err)
+	}
+	shadow := g.Clone()
+	if err := Run(g, c, Options{Passes: []string{"calibrate", "quantize"}, Verify: true}); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Float) > 0 {
+		t.Errorf("ops left in float: %v", c.Float)
+	}
+	ops := map[string]bool{}
+	for _, v := range g.Values {
+		ops[v.Op.Name] = true
+	}
+	for _, want := range []string{"qavgpool", "qconcat", "qmul", "qsoftmax", "qtanh", "qrequantize", "qsub", "qsum", "reshape", "flatten"} {
+		if !ops[want] {
+			t.Errorf("no %s in the quantized graph:\n%s", want, g)
+		}
+	}
+	r, err := Compare(shadow, g, c, set, c.Calib.Indices(), 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range r.Layers {
+		if !(l.Cosine > 0.99) || !(l.SQNR > 20) {
+			t.Errorf("%s (%s): SQNR %.1f dB, cosine %.4f", l.Name, l.Op, l.SQNR, l.Cosine)
+		}
+	}
+	var b strings.Builder
+	r.Write(&b)
+	t.Log("\n" + b.String())
+	text := g.String()
+	back, err := ir.Parse("q.ir", []byte(text))
+	if err != nil || back.String() != text {
+		t.Fatalf("round trip: %v", err)
+	}
+}
