@@ -241,13 +241,10 @@ var OpRequantize = Register(&Op{
 		return in[0], nil
 	},
 	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-		sx, zx := scaleZero(v.Args[0])
-		so, zo := scaleZero(v)
-		p := ref.RequantizeParams{InputOffset: -zx, OutputOffset: zo, R: requant(float64(sx) / float64(so))}
-		ref.Requantize(&p, in[0].I8, out.I8)
-		lo, hi := clampOf(v)
+		p := KernelParams(v).(RequantizeClamp)
+		ref.Requantize(&p.R, in[0].I8, out.I8)
 		for i, q := range out.I8 {
-			out.I8[i] = int8(min(max(int32(q), lo), hi))
+			out.I8[i] = int8(min(max(int32(q), p.Lo), p.Hi))
 		}
 		return nil
 	},
@@ -269,19 +266,8 @@ var OpQDense = Register(&Op{
 	QuantRule: allRules(weightRule, clampRule),
 	MACC:      OpDense.MACC,
 	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-		x, w := v.Args[0], v.Args[1]
-		sx, zx := scaleZero(x)
-		so, zo := scaleZero(v)
-		units, k := w.Type.Dims[0], w.Type.Dims[1]
-		p := ref.DenseParams{Rows: len(out.I8) / units, In: k, Units: units, InputOffset: -zx, OutputOffset: zo}
-		if len(w.Quant.Scale) == 1 {
-			p.Out = []ref.Requant{requant(fixedpoint.DenseMultiplierPerTensor(sx, w.Quant.Scale[0], so))}
-		} else {
-			for _, sw := range w.Quant.Scale {
-				p.Out = append(p.Out, requant(fixedpoint.ConvMultiplier(sx, sw, so)))
-			}
-		}
-		p.ActMin, p.ActMax = clampOf(v)
+		p := KernelParams(v).(ref.DenseParams)
+		p.Rows = len(out.I8) / p.Units
 		ref.Dense(&p, in[0].I8, in[1].I8, biasOf(in), out.I8)
 		return nil
 	},
@@ -305,17 +291,8 @@ func newQConv(name string, float *Op) *Op {
 		QuantRule: allRules(weightRule, clampRule),
 		MACC:      float.MACC,
 		Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-			x, w := v.Args[0], v.Args[1]
-			g := geometry(x.Type, w.Type, v.Attrs)
-			sx, zx := scaleZero(x)
-			so, zo := scaleZero(v)
-			p := ref.ConvParams{N: in[0].Shape[0], C: g.C, H: g.H, W: g.W, F: g.F, KH: g.KH, KW: g.KW, OH: g.OH, OW: g.OW,
-				StrideH: g.SH, StrideW: g.SW, PadH: g.PH, PadW: g.PW, DilationH: g.DH, DilationW: g.DW, Groups: g.G,
-				InputOffset: -zx, OutputOffset: zo}
-			for _, sw := range w.Quant.Scale {
-				p.Out = append(p.Out, requant(fixedpoint.ConvMultiplier(sx, sw, so)))
-			}
-			p.ActMin, p.ActMax = clampOf(v)
+			p := KernelParams(v).(ref.ConvParams)
+			p.N = in[0].Shape[0]
 			ref.Conv(&p, in[0].I8, in[1].I8, biasOf(in), out.I8)
 			return nil
 		},
@@ -340,10 +317,8 @@ func newQPool(name string, float *Op, kernel func(*ref.PoolParams, []int8, []int
 		Infer:     qInfer(name, float),
 		QuantRule: allRules(perTensorArgs(1), sameQuant, clampRule),
 		Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-			g := poolGeometry(v.Args[0].Type, v.Attrs)
-			p := ref.PoolParams{N: in[0].Shape[0], C: g.C, H: g.H, W: g.W, KH: g.KH, KW: g.KW, StrideH: g.SH, StrideW: g.SW,
-				PadH: g.PH, PadW: g.PW, OH: g.OH, OW: g.OW}
-			p.ActMin, p.ActMax = clampOf(v)
+			p := KernelParams(v).(ref.PoolParams)
+			p.N = in[0].Shape[0]
 			kernel(&p, in[0].I8, out.I8)
 			return nil
 		},
@@ -366,10 +341,8 @@ var OpQGlobalAvgPool = Register(&Op{
 	Infer:     qInfer("qglobal_avgpool", OpGlobalAvgPool),
 	QuantRule: perTensorArgs(1),
 	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-		sx, zx := scaleZero(v.Args[0])
-		so, zo := scaleZero(v)
-		reduce := prod(v.Args[0].Type.Dims[1:])
-		p := ref.MeanParamsFor(sx, zx, so, zo, len(out.I8), reduce, 1)
+		p := KernelParams(v).(ref.MeanParams)
+		p.Outer *= batchOf(v.Args[0].Type, in[0])
 		ref.Mean(&p, in[0].I8, out.I8)
 		return nil
 	},
@@ -410,14 +383,13 @@ func newQReduce(name string, float *Op, mean bool) *Op {
 		},
 		QuantRule: perTensorArgs(1),
 		Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-			sx, zx := scaleZero(v.Args[0])
-			so, zo := scaleZero(v)
-			outer, reduce, inner, _ := reduceView(v.Args[0].Type, v.Attrs, batchOf(v.Args[0].Type, in[0]))
-			if mean {
-				p := ref.MeanParamsFor(sx, zx, so, zo, outer, reduce, inner)
+			n := batchOf(v.Args[0].Type, in[0])
+			switch p := KernelParams(v).(type) {
+			case ref.MeanParams:
+				p.Outer *= n
 				ref.Mean(&p, in[0].I8, out.I8)
-			} else {
-				p := ref.SumParamsFor(sx, zx, so, zo, outer, reduce, inner)
+			case ref.SumParams:
+				p.Outer *= n
 				ref.Sum(&p, in[0].I8, out.I8)
 			}
 			return nil
@@ -457,16 +429,7 @@ func newQArith(name string, float *Op, sub bool) *Op {
 		Infer:     qInfer(name, float),
 		QuantRule: allRules(perTensorArgs(2), clampRule),
 		Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-			s1, z1 := scaleZero(v.Args[0])
-			s2, z2 := scaleZero(v.Args[1])
-			so, zo := scaleZero(v)
-			left, m1, sh1, m2, sh2, mo, sho := fixedpoint.AddParams(s1, s2, so)
-			if sub {
-				m2 = -m2 // TFLite's Sub: the second input's multiplier negated
-			}
-			p := ref.AddParams{Input1Offset: -z1, Input2Offset: -z2, OutputOffset: zo, LeftShift: left,
-				Input1: ref.Requant{Mult: m1, Shift: sh1}, Input2: ref.Requant{Mult: m2, Shift: sh2}, Output: ref.Requant{Mult: mo, Shift: sho}}
-			p.ActMin, p.ActMax = clampOf(v)
+			p := KernelParams(v).(ref.AddParams)
 			ref.Add(&p, qBroadcast(v, out), in[0].I8, in[1].I8, out.I8)
 			return nil
 		},
@@ -489,11 +452,7 @@ var OpQMul = Register(&Op{
 	Infer:     qInfer("qmul", OpMul),
 	QuantRule: allRules(perTensorArgs(2), clampRule),
 	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-		s1, z1 := scaleZero(v.Args[0])
-		s2, z2 := scaleZero(v.Args[1])
-		so, zo := scaleZero(v)
-		p := ref.MulParams{Input1Offset: -z1, Input2Offset: -z2, OutputOffset: zo, Output: requant(fixedpoint.MulMultiplier(s1, s2, so))}
-		p.ActMin, p.ActMax = clampOf(v)
+		p := KernelParams(v).(ref.MulParams)
 		ref.Mul(&p, qBroadcast(v, out), in[0].I8, in[1].I8, out.I8)
 		return nil
 	},
@@ -512,17 +471,15 @@ var OpQConcat = Register(&Op{
 	Infer:     qInfer("qconcat", OpConcat),
 	QuantRule: func(v *Value) error { return perTensorArgs(len(v.Args))(v) },
 	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-		so, zo := scaleZero(v)
+		p := KernelParams(v).(ConcatInputs)
 		parts := make([]*tensor.Tensor, len(in))
 		for i, x := range in {
-			sx, zx := scaleZero(v.Args[i])
-			if sx == so && zx == zo {
+			if p.Copy[i] {
 				parts[i] = x
 				continue
 			}
 			r := tensor.New(tensor.I8, x.Shape...)
-			p := ref.RequantizeParams{InputOffset: -zx, OutputOffset: zo, R: requant(float64(sx) / float64(so))}
-			ref.Requantize(&p, x.I8, r.I8)
+			ref.Requantize(&p.R[i], x.I8, r.I8)
 			parts[i] = r
 		}
 		return OpConcat.Eval(v, parts, out)
@@ -553,8 +510,7 @@ var OpQSoftmax = Register(&Op{
 		return needFixed(v, 1.0/256, -128)
 	},
 	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-		sx, _ := scaleZero(v.Args[0])
-		p := ref.SoftmaxParamsFor(sx, 1)
+		p := KernelParams(v).(ref.SoftmaxParams)
 		depth := v.Type.Dims[v.Type.Rank()-1]
 		ref.Softmax(&p, len(out.I8)/depth, depth, in[0].I8, out.I8)
 		return nil
@@ -575,7 +531,7 @@ var OpQLogistic = Register(&Op{
 		return needFixed(v, 1.0/256, -128)
 	},
 	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-		p := ref.LogisticParamsFor(scaleZero(v.Args[0]))
+		p := KernelParams(v).(ref.LogisticParams)
 		ref.Logistic(&p, in[0].I8, out.I8)
 		return nil
 	},
@@ -595,7 +551,7 @@ var OpQTanh = Register(&Op{
 		return needFixed(v, 1.0/128, 0)
 	},
 	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-		p := ref.TanhParamsFor(scaleZero(v.Args[0]))
+		p := KernelParams(v).(ref.TanhParams)
 		ref.Tanh(&p, in[0].I8, out.I8)
 		return nil
 	},
@@ -619,9 +575,7 @@ var OpQEmbedding = Register(&Op{
 		return needPerTensor(v, "the result")
 	},
 	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-		so, zo := scaleZero(v)
-		w := v.Args[1]
-		p := ref.EmbeddingParamsFor(w.Quant.Scale, w.Type.Dims[1], so, zo)
+		p := KernelParams(v).(ref.EmbeddingParams)
 		if err := ref.Embedding(&p, in[0].I32, in[1].I8, out.I8); err != nil {
 			return fmt.Errorf("%s: %w", valueRef(v.Name), err)
 		}
@@ -639,10 +593,8 @@ func newQInteraction(name string, float *Op, kernel func(*ref.InteractionParams,
 		QuantRule: perTensorArgs(1),
 		MACC:      float.MACC,
 		Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-			sx, zx := scaleZero(v.Args[0])
-			so, zo := scaleZero(v)
-			t := v.Args[0].Type
-			p := ref.InteractionParamsFor(sx, zx, so, zo, batchOf(t, in[0]), t.Dims[0], t.Dims[1])
+			p := KernelParams(v).(ref.InteractionParams)
+			p.N = batchOf(v.Args[0].Type, in[0])
 			kernel(&p, in[0].I8, out.I8)
 			return nil
 		},
