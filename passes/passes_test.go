@@ -2,7 +2,6 @@ package passes
 
 import (
 	"math"
-	"math/rand/v2"
 
 	"path/filepath"
 	"runtime"
@@ -14,9 +13,9 @@ import (
 
 	"github.com/kiln-nn/kiln/data"
 	"github.com/kiln-nn/kiln/frontend"
+	"github.com/kiln-nn/kiln/internal/testmodels"
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/tensor"
-	"github.com/kiln-nn/kiln/train"
 )
 
 func compile(t testing.TB, src string) *ir.Graph {
@@ -28,48 +27,10 @@ func compile(t testing.TB, src string) *ir.Graph {
 	return p.Graph
 }
 
-// randomize gives every parameter random data: weights of unit fan-in
-// variance, positive running variances.
-func randomize(g *ir.Graph, seed uint64) {
-	r := rand.New(rand.NewPCG(seed, 1))
-	train.Init(g, seed)
-	for _, p := range g.Params() {
-		for i := range p.Data.F32 {
-			switch {
-			case strings.HasSuffix(p.Name, ".running_var"):
-				p.Data.F32[i] = 0.5 + r.Float32()
-			case strings.HasSuffix(p.Name, ".running_mean"), strings.HasSuffix(p.Name, ".bias"):
-				p.Data.F32[i] = float32(r.NormFloat64() * 0.3)
-			case strings.HasSuffix(p.Name, "b1.weight"), strings.HasSuffix(p.Name, "bn.weight"):
-				p.Data.F32[i] = 0.5 + r.Float32()
-			}
-		}
-	}
-}
-
-// synthetic is a data set of random inputs for g: N(0, 1) floats, ids
-// uniform below the model's vocabulary.
-func synthetic(g *ir.Graph, n int, seed uint64) *data.Dataset {
-	r := rand.New(rand.NewPCG(seed, 2))
-	set := &data.Dataset{Name: "synthetic", Target: tensor.New(tensor.F32, n, 1), Task: data.Regression}
-	for _, in := range g.Inputs() {
-		x := tensor.New(in.Type.DType, in.Type.Shape(n)...)
-		for i := range x.F32 {
-			x.F32[i] = float32(r.NormFloat64())
-		}
-		vocab := 1 << 30
-		for _, v := range g.Values {
-			if v.Op == ir.OpEmbedding && v.Args[0] == in {
-				vocab = min(vocab, v.Args[1].Type.Dims[0])
-			}
-		}
-		for i := range x.I32 {
-			x.I32[i] = int32(r.IntN(vocab))
-		}
-		set.Inputs = append(set.Inputs, data.Named{Name: in.Name, T: x})
-	}
-	return set
-}
+var (
+	randomize = testmodels.Randomize
+	synthetic = testmodels.Synthetic
+)
 
 // run evaluates g on the first n examples of set with the reference
 // executor.
