@@ -1,0 +1,21 @@
+// Architectures without assembly kernels use the portable ones.
+
+//go:build !amd64
+
+package kernels
+
+const asmName = ""
+
+const haveAsm = false
+
+func matMulRequantAsm(m int, x []int8, lda int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
+	matMulRequantPortable(m, x, lda, p, q, out, ldo, scratch)
+}
+
+func matMulAsm(m int, x []int8, lda int, p *PackedWeights, acc []int32, ldacc int, scratch []int32) {
+	matMulPortable(m, x, lda, p, acc, ldacc)
+}
+
+func matMulRequantRHSAsm(cols int, col []int8, ldc int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
+	matMulRequantRHSPortable(cols, col, ldc, p, q, out, ldo, scratch)
+}
