@@ -1,0 +1,575 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/kiln-nn/kiln/runtime/fixedpoint"
+	"github.com/kiln-nn/kiln/runtime/kernels"
+	"github.com/kiln-nn/kiln/runtime/kernels/ref"
+)
+
+// Per-opcode operand checks and the kernel parameters prepared at load.
+// The kernels for the hot opcodes (DENSE, CONV) are runtime/kernels';
+// the others run the reference kernels (runtime/kernels/ref) themselves,
+// with parameters decoded once.
+
+// checker reports the first problem with an instruction's operands.
+type checker struct {
+	m   *Model
+	in  *instr
+	err error
+}
+
+func (c *checker) fail(format string, args ...any) {
+	if c.err == nil {
+		c.err = fmt.Errorf(format, args...)
+	}
+}
+
+func (c *checker) tensor(role int) *tensor { return &c.m.tensors[c.in.t[role]] }
+
+// act checks a batched activation operand of the given dtype.
+func (c *checker) act(role int, dt DType, name string) *tensor {
+	t := c.tensor(role)
+	if !t.batched || t.dtype != dt || t.store == StoreConst {
+		c.fail("%s %s must be batched %v data, got %v%v", name, t.name, dt, t.dtype, t.dims)
+	}
+	return t
+}
+
+// constant checks a constant operand.
+func (c *checker) constant(role int, dt DType, name string, elems ...int) *tensor {
+	t := c.tensor(role)
+	if t.store != StoreConst || t.dtype != dt {
+		c.fail("%s %s must be a %v constant", name, t.name, dt)
+		return t
+	}
+	if len(elems) > 0 && t.elems != elems[0] && (len(elems) < 2 || t.elems != elems[1]) {
+		c.fail("%s %s has %d elements, want %v", name, t.name, t.elems, elems)
+	}
+	return t
+}
+
+// perTensor checks an int8 activation's per-tensor quantization.
+func (c *checker) perTensor(t *tensor) {
+	if t.quant.kind != QuantTensor {
+		c.fail("%s must be quantized per tensor", t.name)
+	}
+}
+
+// ints returns the instruction's integer parameter i, checked to lie in
+// [lo, hi].
+func (c *checker) int(i int, lo, hi int64) int {
+	v := c.in.ints[i]
+	if v < lo || v > hi {
+		_, names := c.in.op.Operands()
+		name := "parameter"
+		if i < len(names) {
+			name = names[i]
+		}
+		c.fail("%s = %d is outside [%d, %d]", name, v, lo, hi)
+	}
+	return int(v)
+}
+
+func (c *checker) i32(i int, lo, hi int64) int32 { return int32(c.int(i, lo, hi)) }
+
+// Ranges of the integer parameters.
+const (
+	maxGeometry = 1 << 16
+	int32Min    = math.MinInt32
+	int32Max    = math.MaxInt32
+)
+
+func (c *checker) offset(i int) int32 { return c.i32(i, -255, 255) }
+func (c *checker) shift(i int) int    { return c.int(i, -31, 30) }
+func (c *checker) mult(i int) int32   { return c.i32(i, 0, int32Max) }
+func (c *checker) clamp(i int) (int32, int32) {
+	lo, hi := c.i32(i, -128, 127), c.i32(i+1, -128, 127)
+	if lo > hi {
+		c.fail("activation range [%d, %d] is empty", lo, hi)
+	}
+	return lo, hi
+}
+
+// requants decodes per-channel multiplier and shift constants.
+func (c *checker) requants(multRole, shiftRole, channels int) []ref.Requant {
+	mt := c.constant(multRole, I32, "multipliers", channels, 1)
+	st := c.constant(shiftRole, I32, "shifts", channels, 1)
+	if c.err != nil {
+		return nil
+	}
+	if mt.elems != st.elems {
+		c.fail("%d multipliers but %d shifts", mt.elems, st.elems)
+		return nil
+	}
+	rq := make([]ref.Requant, mt.elems)
+	for j := range rq {
+		if mt.i32[j] < 0 || st.i32[j] < -31 || st.i32[j] > 30 {
+			c.fail("channel %d: multiplier %d and shift %d are out of range", j, mt.i32[j], st.i32[j])
+			return nil
+		}
+		rq[j] = ref.Requant{Mult: mt.i32[j], Shift: int(st.i32[j])}
+	}
+	return rq
+}
+
+func sameDims(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// checkInstr checks one instruction against its opcode and the values
+// written so far, and prepares its kernel parameters.
+func (m *Model) checkInstr(in *instr, written []bool) error {
+	if in.op == 0 || in.op >= numOpcodes {
+		return fmt.Errorf("unknown opcode %d", in.op)
+	}
+	info := &opTable[in.op]
+	switch {
+	case info.variadic && (len(in.t) < 2 || len(in.ints) != len(info.ints)+concatInputInts*(len(in.t)-1)):
+		return fmt.Errorf("%d tensors and %d integers do not fit %v", len(in.t), len(in.ints), in.op)
+	case !info.variadic && (len(in.t) != len(info.tensors) || len(in.ints) != len(info.ints)):
+		return fmt.Errorf("%d tensors and %d integers; %v takes %d and %d", len(in.t), len(in.ints), in.op, len(info.tensors), len(info.ints))
+	}
+	out := &m.tensors[in.t[0]]
+	if out.store != StoreArena || written[in.t[0]] {
+		return fmt.Errorf("result %s must be an arena tensor no earlier instruction computes", out.name)
+	}
+	for _, t := range in.t[1:] {
+		if !written[m.tensors[t].root] {
+			return fmt.Errorf("operand %s is read before anything computes it", m.tensors[t].name)
+		}
+	}
+	c := &checker{m: m, in: in}
+	switch in.op {
+	case OpQuantize:
+		o, x := c.act(0, I8, "result"), c.act(1, F32, "input")
+		c.perTensor(o)
+		if o.elems != x.elems {
+			c.fail("result %v and input %v differ in size", o.dims, x.dims)
+		}
+	case OpDequantize:
+		o, x := c.act(0, F32, "result"), c.act(1, I8, "input")
+		c.perTensor(x)
+		if o.elems != x.elems {
+			c.fail("result %v and input %v differ in size", o.dims, x.dims)
+		}
+	case OpRequantize:
+		o, x := c.act(0, I8, "result"), c.act(1, I8, "input")
+		if o.elems != x.elems {
+			c.fail("result %v and input %v differ in size", o.dims, x.dims)
+		}
+		p := requantizeOp{inOff: c.offset(0), outOff: c.offset(1), r: ref.Requant{Mult: c.mult(2), Shift: c.shift(3)}}
+		p.lo, p.hi = c.clamp(4)
+		in.prep = p
+	case OpDense:
+		in.prep = c.dense()
+	case OpConv:
+		in.prep = c.conv()
+	case OpMaxPool, OpAvgPool:
+		in.prep = c.pool()
+	case OpMean, OpSum:
+		in.prep = c.reduce()
+	case OpAdd, OpSub, OpMul:
+		in.prep = c.elementwise()
+	case OpConcat:
+		in.prep = c.concat()
+	case OpSoftmax:
+		o, x := c.act(0, I8, "result"), c.act(1, I8, "input")
+		if !sameDims(o.dims, x.dims) || len(x.dims) == 0 {
+			c.fail("result %v and input %v differ", o.dims, x.dims)
+		}
+		p := ref.SoftmaxParams{InputBetaMultiplier: c.mult(0), InputBetaLeftShift: c.int(1, -31, 31), DiffMin: c.i32(2, int32Min, 0)}
+		if len(x.dims) > 0 {
+			in.prep = softmaxOp{p: p, depth: x.dims[len(x.dims)-1]}
+		}
+	case OpLogistic, OpTanh:
+		o, x := c.act(0, I8, "result"), c.act(1, I8, "input")
+		if o.elems != x.elems {
+			c.fail("result %v and input %v differ in size", o.dims, x.dims)
+		}
+		in.prep = ref.LogisticParams{InputZeroPoint: c.i32(0, -128, 127), InputRangeRadius: c.i32(1, 0, int32Max), InputMultiplier: c.mult(2), InputLeftShift: c.int(3, -31, 31)}
+	case OpEmbedding:
+		in.prep = c.embedding()
+	case OpFM, OpBiInteraction:
+		in.prep = c.interaction()
+	}
+	return c.err
+}
+
+type requantizeOp struct {
+	inOff, outOff int32
+	r             ref.Requant
+	lo, hi        int32
+}
+
+// denseOp is a prepared DENSE: packed weights and the bias with the input
+// offset folded in (bias_j + inOffset * sum_k w_jk, wrapping like int32).
+type denseOp struct {
+	rows        int // rows per sample
+	k, n        int
+	w           *kernels.PackedWeights
+	bias        []int32
+	mult, shift []int32
+	outOff      int32
+	lo, hi      int32
+}
+
+func (c *checker) dense() denseOp {
+	o, x := c.act(0, I8, "result"), c.act(1, I8, "input")
+	c.perTensor(x)
+	c.perTensor(o)
+	if c.err != nil || len(x.dims) == 0 {
+		c.fail("input must have at least one dimension")
+		return denseOp{}
+	}
+	k := x.dims[len(x.dims)-1]
+	w := c.tensor(2)
+	if w.store != StoreConst || w.dtype != I8 || len(w.dims) != 2 || w.dims[1] != k {
+		c.fail("weight %s must be an i8 constant [n,%d]", w.name, k)
+		return denseOp{}
+	}
+	n := w.dims[0]
+	want := append(append([]int{}, x.dims[:len(x.dims)-1]...), n)
+	if !sameDims(o.dims, want) {
+		c.fail("result %v, want %v", o.dims, want)
+	}
+	b := c.constant(3, I32, "bias", n)
+	c.requants(4, 5, n) // checks the multipliers and shifts
+	inOff, outOff := c.offset(0), c.offset(1)
+	lo, hi := c.clamp(2)
+	if c.err != nil {
+		return denseOp{}
+	}
+	p := denseOp{rows: x.elems / k, k: k, n: n, outOff: outOff, lo: lo, hi: hi}
+	p.w = kernels.Pack(w.i8, n, k)
+	p.bias = make([]int32, n)
+	sums := p.w.RowSums()
+	for j := range p.bias {
+		p.bias[j] = b.i32[j] + inOff*sums[j]
+	}
+	p.mult, p.shift = c.m.tensors[c.in.t[4]].i32, c.m.tensors[c.in.t[5]].i32
+	return p
+}
+
+// convOp is a prepared CONV.
+type convOp struct {
+	p ref.ConvParams // the geometry and offsets
+	// One packed weight matrix per group ([F/G][C/G*KH*KW]), the bias
+	// with the input offset folded in, and the requantization per channel.
+	packed      []*kernels.PackedWeights
+	fbias       []int32
+	mult, shift []int32
+	kk, pp      int  // patch length and output positions per sample
+	direct      bool // a 1x1 convolution, stride 1, no padding: no patches
+}
+
+func (c *checker) conv() convOp {
+	o, x := c.act(0, I8, "result"), c.act(1, I8, "input")
+	c.perTensor(x)
+	c.perTensor(o)
+	w := c.tensor(2)
+	if c.err != nil {
+		return convOp{}
+	}
+	spatial := len(x.dims) - 1
+	if spatial != 1 && spatial != 2 || w.store != StoreConst || w.dtype != I8 || len(w.dims) != spatial+2 || len(o.dims) != spatial+1 {
+		c.fail("input %v, weight %s %v and result %v do not make a 1-D or 2-D convolution", x.dims, w.name, w.dims, o.dims)
+		return convOp{}
+	}
+	p := ref.ConvParams{C: x.dims[0], F: w.dims[0], H: 1, KH: 1, OH: 1}
+	p.StrideH, p.StrideW = c.int(0, 1, maxGeometry), c.int(1, 1, maxGeometry)
+	p.PadH, p.PadW = c.int(2, 0, maxGeometry), c.int(3, 0, maxGeometry)
+	p.DilationH, p.DilationW = c.int(4, 1, maxGeometry), c.int(5, 1, maxGeometry)
+	p.Groups = c.int(6, 1, maxGeometry)
+	p.InputOffset, p.OutputOffset = c.offset(7), c.offset(8)
+	p.ActMin, p.ActMax = c.clamp(9)
+	if spatial == 1 {
+		p.W, p.KW, p.OW = x.dims[1], w.dims[2], o.dims[1]
+		if p.StrideH != 1 || p.PadH != 0 || p.DilationH != 1 {
+			c.fail("a 1-D convolution has stride, padding and dilation 1, 0 and 1 along H")
+		}
+	} else {
+		p.H, p.W, p.KH, p.KW, p.OH, p.OW = x.dims[1], x.dims[2], w.dims[2], w.dims[3], o.dims[1], o.dims[2]
+	}
+	if c.err != nil {
+		return convOp{}
+	}
+	if p.C%p.Groups != 0 || p.F%p.Groups != 0 || w.dims[1] != p.C/p.Groups || o.dims[0] != p.F {
+		c.fail("groups %d, input channels %d, weight %v and result channels %d do not agree", p.Groups, p.C, w.dims, o.dims[0])
+		return convOp{}
+	}
+	if convLen(p.H, p.KH, p.StrideH, p.PadH, p.DilationH) != p.OH || convLen(p.W, p.KW, p.StrideW, p.PadW, p.DilationW) != p.OW {
+		c.fail("result %v does not follow from input %v, kernel %dx%d, stride %d,%d, padding %d,%d, dilation %d,%d",
+			o.dims, x.dims, p.KH, p.KW, p.StrideH, p.StrideW, p.PadH, p.PadW, p.DilationH, p.DilationW)
+		return convOp{}
+	}
+	b := c.constant(3, I32, "bias", p.F)
+	p.Out = c.requants(4, 5, p.F)
+	if c.err != nil {
+		return convOp{}
+	}
+	op := convOp{p: p, mult: c.m.tensors[c.in.t[4]].i32, shift: c.m.tensors[c.in.t[5]].i32}
+	op.kk = p.C / p.Groups * p.KH * p.KW
+	op.pp = p.OH * p.OW
+	op.direct = p.KH == 1 && p.KW == 1 && p.StrideH == 1 && p.StrideW == 1 && p.PadH == 0 && p.PadW == 0
+	fpg := p.F / p.Groups
+	op.fbias = make([]int32, p.F)
+	for g := 0; g < p.Groups; g++ {
+		pw := kernels.Pack(w.i8[g*fpg*op.kk:(g+1)*fpg*op.kk], fpg, op.kk)
+		op.packed = append(op.packed, pw)
+		for j, s := range pw.RowSums() {
+			op.fbias[g*fpg+j] = b.i32[g*fpg+j] + p.InputOffset*s
+		}
+	}
+	return op
+}
+
+// convLen is the output length of a window sliding over n positions.
+func convLen(n, k, stride, pad, dil int) int {
+	span := dil*(k-1) + 1
+	if n+2*pad < span {
+		return 0
+	}
+	return (n+2*pad-span)/stride + 1
+}
+
+func (c *checker) pool() ref.PoolParams {
+	o, x := c.act(0, I8, "result"), c.act(1, I8, "input")
+	if c.err != nil {
+		return ref.PoolParams{}
+	}
+	spatial := len(x.dims) - 1
+	if spatial != 1 && spatial != 2 || len(o.dims) != len(x.dims) || o.dims[0] != x.dims[0] {
+		c.fail("input %v and result %v do not make a 1-D or 2-D pooling", x.dims, o.dims)
+		return ref.PoolParams{}
+	}
+	p := ref.PoolParams{C: x.dims[0], H: 1, OH: 1}
+	p.KH, p.KW = c.int(0, 1, maxGeometry), c.int(1, 1, maxGeometry)
+	p.StrideH, p.StrideW = c.int(2, 1, maxGeometry), c.int(3, 1, maxGeometry)
+	p.PadH, p.PadW = c.int(4, 0, maxGeometry), c.int(5, 0, maxGeometry)
+	p.ActMin, p.ActMax = c.clamp(6)
+	if spatial == 1 {
+		p.W, p.OW = x.dims[1], o.dims[1]
+	} else {
+		p.H, p.W, p.OH, p.OW = x.dims[1], x.dims[2], o.dims[1], o.dims[2]
+	}
+	if p.PadH >= p.KH || p.PadW >= p.KW {
+		c.fail("padding %d,%d must be smaller than the window %dx%d", p.PadH, p.PadW, p.KH, p.KW)
+	}
+	if convLen(p.H, p.KH, p.StrideH, p.PadH, 1) != p.OH || convLen(p.W, p.KW, p.StrideW, p.PadW, 1) != p.OW {
+		c.fail("result %v does not follow from input %v and the window", o.dims, x.dims)
+	}
+	return p
+}
+
+// reduceOp is a prepared MEAN or SUM; outer is per sample.
+type reduceOp struct {
+	outer, reduce, inner int
+	inOff, outOff        int32
+	r                    ref.Requant
+	lo, hi               int32
+}
+
+func (c *checker) reduce() reduceOp {
+	o, x := c.act(0, I8, "result"), c.act(1, I8, "input")
+	p := reduceOp{outer: c.int(0, 1, maxElems), reduce: c.int(1, 1, maxElems), inner: c.int(2, 1, maxElems),
+		inOff: c.offset(3), outOff: c.offset(4), r: ref.Requant{Mult: c.mult(5), Shift: c.shift(6)}}
+	p.lo, p.hi = c.clamp(7)
+	if c.err == nil && (p.outer*p.reduce > x.elems || p.outer*p.reduce*p.inner != x.elems || p.outer*p.inner != o.elems) {
+		c.fail("[%d, %d, %d] does not fit input %v and result %v", p.outer, p.reduce, p.inner, x.dims, o.dims)
+	}
+	return p
+}
+
+// elementwiseOp is a prepared ADD, SUB or MUL: the per-sample broadcast
+// strides of both operands, and the kernel parameters.
+type elementwiseOp struct {
+	shape          []int // per sample
+	xs, ys         []int // per-sample strides
+	xBatch, yBatch int   // batch strides (0 for a constant)
+	add            ref.AddParams
+	mul            ref.MulParams
+	same           bool // both operands have the result's shape: no broadcast
+}
+
+func (c *checker) elementwise() elementwiseOp {
+	o := c.act(0, I8, "result")
+	x, y := c.tensor(1), c.tensor(2)
+	for _, t := range []*tensor{x, y} {
+		if t.dtype != I8 || (!t.batched && t.store != StoreConst) {
+			c.fail("operand %s must be batched i8 data or an i8 constant", t.name)
+		}
+		c.perTensor(t)
+	}
+	c.perTensor(o)
+	if c.err != nil {
+		return elementwiseOp{}
+	}
+	p := elementwiseOp{shape: o.dims}
+	var ok bool
+	if p.xs, ok = broadcastStrides(x.dims, o.dims); !ok {
+		c.fail("operand %s %v does not broadcast to %v", x.name, x.dims, o.dims)
+	}
+	if p.ys, ok = broadcastStrides(y.dims, o.dims); !ok {
+		c.fail("operand %s %v does not broadcast to %v", y.name, y.dims, o.dims)
+	}
+	if x.batched {
+		p.xBatch = x.elems
+	}
+	if y.batched {
+		p.yBatch = y.elems
+	}
+	p.same = x.batched && y.batched && sameDims(x.dims, o.dims) && sameDims(y.dims, o.dims)
+	if c.in.op == OpMul {
+		p.mul = ref.MulParams{Input1Offset: c.offset(0), Input2Offset: c.offset(1), OutputOffset: c.offset(2),
+			Output: ref.Requant{Mult: c.mult(3), Shift: c.shift(4)}}
+		p.mul.ActMin, p.mul.ActMax = c.clamp(5)
+		return p
+	}
+	p.add = ref.AddParams{Input1Offset: c.offset(0), Input2Offset: c.offset(1), OutputOffset: c.offset(2), LeftShift: c.int(3, 0, 30),
+		Input1: ref.Requant{Mult: c.i32(4, int32Min, int32Max), Shift: c.int(5, -31, 0)},
+		Input2: ref.Requant{Mult: c.i32(6, int32Min, int32Max), Shift: c.int(7, -31, 0)},
+		Output: ref.Requant{Mult: c.i32(8, int32Min, int32Max), Shift: c.int(9, -31, 0)}}
+	p.add.ActMin, p.add.ActMax = c.clamp(10)
+	return p
+}
+
+// broadcastStrides returns the strides walking an operand of shape dims
+// across a result of shape out (0 where it broadcasts), NumPy's rule.
+func broadcastStrides(dims, out []int) ([]int, bool) {
+	if len(dims) > len(out) {
+		return nil, false
+	}
+	s := make([]int, len(out))
+	acc := 1
+	for i := len(out) - 1; i >= 0; i-- {
+		j := i - (len(out) - len(dims))
+		if j < 0 {
+			continue
+		}
+		switch dims[j] {
+		case out[i]:
+			if dims[j] != 1 {
+				s[i] = acc
+			}
+		case 1:
+		default:
+			return nil, false
+		}
+		acc *= dims[j]
+	}
+	return s, true
+}
+
+// concatOp is a prepared CONCAT.
+type concatOp struct {
+	outer  int   // per sample
+	widths []int // elements per outer index, per input
+	copy   []bool
+	rq     []ref.RequantizeParams
+}
+
+func (c *checker) concat() concatOp {
+	o := c.act(0, I8, "result")
+	axis := c.int(0, 0, int64(max(len(o.dims)-1, 0)))
+	p := concatOp{}
+	if c.err != nil {
+		return p
+	}
+	p.outer = 1
+	for _, d := range o.dims[:axis] {
+		p.outer *= d
+	}
+	inner := 1
+	for _, d := range o.dims[axis+1:] {
+		inner *= d
+	}
+	total := 0
+	for i := 1; i < len(c.in.t); i++ {
+		x := c.act(i, I8, "input")
+		if c.err != nil {
+			return p
+		}
+		if len(x.dims) != len(o.dims) || !sameDims(x.dims[:axis], o.dims[:axis]) || !sameDims(x.dims[axis+1:], o.dims[axis+1:]) {
+			c.fail("input %s %v does not concatenate into %v along axis %d", x.name, x.dims, o.dims, axis)
+			return p
+		}
+		total += x.dims[axis]
+		base := 1 + (i-1)*concatInputInts
+		p.widths = append(p.widths, x.dims[axis]*inner)
+		p.copy = append(p.copy, c.int(base, 0, 1) == 1)
+		p.rq = append(p.rq, ref.RequantizeParams{InputOffset: c.offset(base + 1), OutputOffset: c.offset(base + 2), R: ref.Requant{Mult: c.mult(base + 3), Shift: c.shift(base + 4)}})
+	}
+	if c.err == nil && total != o.dims[axis] {
+		c.fail("inputs add up to %d along axis %d, the result has %d", total, axis, o.dims[axis])
+	}
+	return p
+}
+
+type softmaxOp struct {
+	p     ref.SoftmaxParams
+	depth int
+}
+
+// embeddingOp is a prepared EMBEDDING.
+type embeddingOp struct {
+	p     ref.EmbeddingParams
+	table []int8
+}
+
+func (c *checker) embedding() embeddingOp {
+	o, ids := c.act(0, I8, "result"), c.act(1, I32, "ids")
+	t := c.tensor(2)
+	if c.err != nil {
+		return embeddingOp{}
+	}
+	if t.store != StoreConst || t.dtype != I8 || len(t.dims) != 2 {
+		c.fail("table %s must be an i8 constant [vocab, dim]", t.name)
+		return embeddingOp{}
+	}
+	vocab, dim := t.dims[0], t.dims[1]
+	if !sameDims(o.dims, append(append([]int{}, ids.dims...), dim)) {
+		c.fail("result %v, want %v + [%d]", o.dims, ids.dims, dim)
+	}
+	rq := c.requants(3, 4, vocab)
+	if c.err == nil && len(rq) != vocab {
+		c.fail("%d row rescales for %d rows", len(rq), vocab)
+	}
+	return embeddingOp{p: ref.EmbeddingParams{Vocab: vocab, Dim: dim, Rows: rq, OutputOffset: c.i32(0, -128, 127)}, table: t.i8}
+}
+
+func (c *checker) interaction() ref.InteractionParams {
+	o, x := c.act(0, I8, "result"), c.act(1, I8, "input")
+	if c.err != nil {
+		return ref.InteractionParams{}
+	}
+	if len(x.dims) != 2 {
+		c.fail("input %v must be [fields, dim]", x.dims)
+		return ref.InteractionParams{}
+	}
+	want := []int{1}
+	if c.in.op == OpBiInteraction {
+		want = []int{x.dims[1]}
+	}
+	if !sameDims(o.dims, want) {
+		c.fail("result %v, want %v", o.dims, want)
+	}
+	p := ref.InteractionParams{Fields: x.dims[0], Dim: x.dims[1], InputOffset: c.offset(0), OutputOffset: c.offset(1),
+		R: ref.Requant{Mult: c.mult(2), Shift: c.int(3, -31, 48)}}
+	p.ActMin, p.ActMax = c.clamp(4)
+	return p
+}
+
+var _ = errors.New
+var _ = fixedpoint.MultiplyByQuantizedMultiplier

@@ -1,0 +1,467 @@
+package runtime
+
+import (
+	"fmt"
+	"unsafe"
+
+	"github.com/kiln-nn/kiln/runtime/fixedpoint"
+	"github.com/kiln-nn/kiln/runtime/kernels"
+	"github.com/kiln-nn/kiln/runtime/kernels/ref"
+)
+
+// Session runs a Model. It owns the arena the model's tensors live in, so
+// a Session serves one goroutine at a time; make one per goroutine (they
+// are cheap next to the Model, which they share). Run allocates nothing.
+type Session struct {
+	m        *Model
+	capacity int // largest batch
+	arena    []byte
+	views    []view
+	scratch  []int8
+	acc      []int32
+	bcast    []ref.Broadcast // per instruction, for ADD/SUB/MUL
+	col      []int8
+}
+
+// view is a tensor's data in the current run.
+type view struct {
+	i8  []int8
+	i32 []int32
+	f32 []float32
+}
+
+// scratchNeeds are the per-sample scratch sizes the model's kernels need.
+type scratchNeeds struct {
+	col int // a patch matrix: patch length x positions
+	acc int // int32 scratch of the matrix-product kernels
+}
+
+// planScratch sizes the scratch buffers of the model's kernels, within
+// the memory limit.
+func (m *Model) planScratch() error {
+	limit := m.maxMemory
+	for k, in := range m.code {
+		if p, ok := in.prep.(convOp); ok {
+			if p.kk > limit/max(p.pp, 1) {
+				return fmt.Errorf("section CODE: instruction %d (CONV): its scratch is more than the %d-byte limit", k, limit)
+			}
+			if !p.direct {
+				m.scratch.col = max(m.scratch.col, p.kk*p.pp)
+			}
+			for _, pw := range p.packed {
+				m.scratch.acc = max(m.scratch.acc, kernels.ScratchSizeRHS(pw, p.pp))
+			}
+		}
+		if p, ok := in.prep.(denseOp); ok {
+			m.scratch.acc = max(m.scratch.acc, kernels.ScratchSize(p.w, p.rows))
+		}
+	}
+	if m.scratch.acc > limit/4 {
+		return fmt.Errorf("section CODE: the kernels' scratch is more than the %d-byte limit", limit)
+	}
+	return nil
+}
+
+// accScratch is the int32 scratch the matrix-product kernels need at
+// batches of up to capacity: dense layers take the batch in one product,
+// convolutions one sample at a time.
+func (m *Model) accScratch(capacity int) int {
+	n := 0
+	for _, in := range m.code {
+		switch p := in.prep.(type) {
+		case denseOp:
+			n = max(n, kernels.ScratchSize(p.w, p.rows*capacity))
+		case convOp:
+			for _, pw := range p.packed {
+				n = max(n, kernels.ScratchSizeRHS(pw, p.pp))
+			}
+		}
+	}
+	return n
+}
+
+// NewSession returns a session that runs batches of up to capacity
+// examples (at least 1).
+func (m *Model) NewSession(capacity int) *Session {
+	capacity = max(capacity, 1)
+	s := &Session{m: m, capacity: capacity}
+	s.arena = alignedBytes(m.arena * capacity)
+	s.views = make([]view, len(m.tensors))
+	for i, t := range m.tensors {
+		if t.store == StoreConst {
+			s.views[i] = view{i8: t.i8, i32: t.i32, f32: t.f32}
+		}
+	}
+	s.bcast = make([]ref.Broadcast, len(m.code))
+	for k, in := range m.code {
+		if p, ok := in.prep.(elementwiseOp); ok {
+			b := &s.bcast[k]
+			b.Shape = append([]int{0}, p.shape...)
+			b.XStrides = append([]int{p.xBatch}, p.xs...)
+			b.YStrides = append([]int{p.yBatch}, p.ys...)
+		}
+	}
+	s.col = make([]int8, m.scratch.col)
+	s.acc = make([]int32, m.accScratch(capacity))
+	return s
+}
+
+// bind points the arena tensors' views at their bytes for a batch of n.
+func (s *Session) bind(n int) {
+	base := unsafe.Pointer(unsafe.SliceData(s.arena))
+	for i := range s.m.tensors {
+		t := &s.m.tensors[i]
+		if t.store != StoreArena {
+			continue
+		}
+		p := unsafe.Add(base, t.offset*s.capacity)
+		v := &s.views[i]
+		switch t.dtype {
+		case I8:
+			v.i8 = unsafe.Slice((*int8)(p), n*t.elems)
+		case I32:
+			v.i32 = unsafe.Slice((*int32)(p), n*t.elems)
+		case F32:
+			v.f32 = unsafe.Slice((*float32)(p), n*t.elems)
+		}
+	}
+	for i := range s.m.tensors {
+		if t := &s.m.tensors[i]; t.store == StoreAlias {
+			s.views[i] = s.views[t.root]
+		}
+	}
+}
+
+// Value is one input or output of a batch: the slice of its dtype holds
+// the batch's data, examples one after the other.
+type Value struct {
+	F32 []float32
+	I32 []int32
+	I8  []int8
+}
+
+// Run runs the model on a batch: one Value per model input (F32 or I32
+// data, as Model.Inputs says) and one per output (F32, filled). The batch
+// size follows from the first input's length.
+func (s *Session) Run(inputs, outputs []Value) error { return s.run(inputs, outputs, false) }
+
+// RunQuantized is Run for pipelines that stay quantized: a float input is
+// given already quantized (I8, with the parameters Model.Inputs reports)
+// and outputs come back as the int8 values before dequantization (I8).
+func (s *Session) RunQuantized(inputs, outputs []Value) error { return s.run(inputs, outputs, true) }
+
+func (s *Session) run(inputs, outputs []Value, quantized bool) (err error) {
+	m := s.m
+	if len(inputs) != len(m.inputs) || len(outputs) != len(m.outputs) {
+		return fmt.Errorf("%d inputs and %d outputs given; model %s has %d and %d", len(inputs), len(outputs), m.name, len(m.inputs), len(m.outputs))
+	}
+	n := -1
+	for i, ti := range m.inputs {
+		t := &m.tensors[ti]
+		got, ok := inputs[i].len(t, quantized && t.dtype == F32)
+		if !ok {
+			return fmt.Errorf("input %s: wrong type of data", t.name)
+		}
+		if got%t.elems != 0 || (n >= 0 && got/t.elems != n) {
+			return fmt.Errorf("input %s: %d values are not a whole batch of %v, or the inputs' batch sizes differ", t.name, got, t.dims)
+		}
+		n = got / t.elems
+	}
+	if n < 1 || n > s.capacity {
+		return fmt.Errorf("batch of %d examples; this session takes 1 to %d", n, s.capacity)
+	}
+	for i, ti := range m.outputs {
+		t := &m.tensors[ti]
+		got, ok := outputs[i].len(t, quantized)
+		if !ok || got != n*t.elems {
+			return fmt.Errorf("output %s: room for %d values, want %d (%s)", t.name, got, n*t.elems, outType(t, quantized))
+		}
+	}
+	if quantized {
+		for _, ti := range m.inputs {
+			if m.tensors[ti].dtype == F32 && m.quantizedInput(ti) < 0 {
+				return fmt.Errorf("input %s is not quantized by the model, so it cannot be given as int8", m.tensors[ti].name)
+			}
+		}
+		for _, ti := range m.outputs {
+			if m.quantizedOutput(ti) < 0 {
+				return fmt.Errorf("output %s is not dequantized by the model, so it cannot be read as int8", m.tensors[ti].name)
+			}
+		}
+	}
+	s.bind(n)
+	for i, ti := range m.inputs {
+		v := &s.views[ti]
+		v.f32, v.i32 = inputs[i].F32, inputs[i].I32
+		if quantized && m.tensors[ti].dtype == F32 {
+			copy(s.views[m.quantizedInput(ti)].i8, inputs[i].I8)
+		}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error: %v", r)
+		}
+	}()
+	for k := range m.code {
+		op := m.code[k].op
+		if quantized && (op == OpQuantize && m.tensors[m.code[k].t[1]].store == StoreInput || op == OpDequantize && m.isOutputDequant(k)) {
+			continue
+		}
+		if err := s.exec(k, n); err != nil {
+			return err
+		}
+	}
+	for i, ti := range m.outputs {
+		if quantized {
+			copy(outputs[i].I8, s.views[m.quantizedOutput(ti)].i8)
+		} else {
+			copy(outputs[i].F32, s.views[ti].f32)
+		}
+	}
+	return nil
+}
+
+func outType(t *tensor, quantized bool) string {
+	if quantized {
+		return "i8"
+	}
+	return t.dtype.String()
+}
+
+// len returns the number of values of the slice that fits t.
+func (v *Value) len(t *tensor, int8s bool) (int, bool) {
+	switch {
+	case int8s:
+		return len(v.I8), v.I8 != nil
+	case t.dtype == F32:
+		return len(v.F32), v.F32 != nil
+	case t.dtype == I32:
+		return len(v.I32), v.I32 != nil
+	}
+	return 0, false
+}
+
+// quantizedInput returns the tensor the QUANTIZE of float input ti writes,
+// or -1.
+func (m *Model) quantizedInput(ti int) int {
+	for _, in := range m.code {
+		if in.op == OpQuantize && in.t[1] == ti {
+			return in.t[0]
+		}
+	}
+	return -1
+}
+
+// quantizedOutput returns the int8 tensor the DEQUANTIZE of output ti
+// reads, or -1.
+func (m *Model) quantizedOutput(ti int) int {
+	root := m.tensors[ti].root
+	for _, in := range m.code {
+		if in.op == OpDequantize && in.t[0] == root {
+			return in.t[1]
+		}
+	}
+	return -1
+}
+
+// isOutputDequant reports whether instruction k dequantizes an output.
+func (m *Model) isOutputDequant(k int) bool {
+	out := m.code[k].t[0]
+	for _, o := range m.outputs {
+		if m.tensors[o].root == out {
+			return true
+		}
+	}
+	return false
+}
+
+// exec runs instruction k on a batch of n.
+func (s *Session) exec(k, n int) error {
+	in := &s.m.code[k]
+	v := s.views
+	out := &v[in.t[0]]
+	x := &v[in.t[1]]
+	switch in.op {
+	case OpQuantize:
+		q := &s.m.tensors[in.t[0]].quant
+		kernels.Quantize(q.scale[0], q.zero[0], x.f32, out.i8)
+	case OpDequantize:
+		q := &s.m.tensors[in.t[1]].quant
+		ref.Dequantize(q.scale[0], q.zero[0], x.i8, out.f32)
+	case OpRequantize:
+		p := in.prep.(requantizeOp)
+		for i, q := range x.i8 {
+			r := fixedpoint.MultiplyByQuantizedMultiplier(int32(q)+p.inOff, p.r.Mult, p.r.Shift) + p.outOff
+			out.i8[i] = int8(min(max(r, p.lo), p.hi))
+		}
+	case OpDense:
+		p := in.prep.(denseOp)
+		matMul := kernels.MatMulRequant
+		if s.m.portable {
+			matMul = kernels.MatMulRequantPortable
+		}
+		matMul(n*p.rows, x.i8, p.k, p.w, p.bias, p.mult, p.shift, p.outOff, p.lo, p.hi, out.i8, p.n, s.acc)
+	case OpConv:
+		p := in.prep.(convOp)
+		s.conv(&p, x.i8, out.i8, n)
+	case OpMaxPool, OpAvgPool:
+		p := in.prep.(ref.PoolParams)
+		p.N = n
+		if in.op == OpMaxPool {
+			ref.MaxPool(&p, x.i8, out.i8)
+		} else {
+			ref.AvgPool(&p, x.i8, out.i8)
+		}
+	case OpMean, OpSum:
+		p := in.prep.(reduceOp)
+		if in.op == OpMean {
+			rp := ref.MeanParams{Outer: n * p.outer, Reduce: p.reduce, Inner: p.inner, InputOffset: p.inOff, OutputOffset: p.outOff, R: p.r, ActMin: p.lo, ActMax: p.hi}
+			ref.Mean(&rp, x.i8, out.i8)
+		} else {
+			rp := ref.SumParams{Outer: n * p.outer, Reduce: p.reduce, Inner: p.inner, InputOffset: p.inOff, OutputOffset: p.outOff, R: p.r, ActMin: p.lo, ActMax: p.hi}
+			ref.Sum(&rp, x.i8, out.i8)
+		}
+	case OpAdd, OpSub, OpMul:
+		p := in.prep.(elementwiseOp)
+		b := &s.bcast[k]
+		b.Shape[0] = n
+		y := &v[in.t[2]]
+		if in.op == OpMul {
+			ref.Mul(&p.mul, b, x.i8, y.i8, out.i8)
+		} else {
+			ref.Add(&p.add, b, x.i8, y.i8, out.i8)
+		}
+	case OpConcat:
+		p := in.prep.(concatOp)
+		o := 0
+		for i := 0; i < n*p.outer; i++ {
+			for j, w := range p.widths {
+				src := v[in.t[1+j]].i8[i*w : (i+1)*w]
+				dst := out.i8[o : o+w]
+				if p.copy[j] {
+					copy(dst, src)
+				} else {
+					ref.Requantize(&p.rq[j], src, dst)
+				}
+				o += w
+			}
+		}
+	case OpSoftmax:
+		p := in.prep.(softmaxOp)
+		ref.Softmax(&p.p, len(x.i8)/p.depth, p.depth, x.i8, out.i8)
+	case OpLogistic:
+		p := in.prep.(ref.LogisticParams)
+		ref.Logistic(&p, x.i8, out.i8)
+	case OpTanh:
+		p := ref.TanhParams(in.prep.(ref.LogisticParams))
+		ref.Tanh(&p, x.i8, out.i8)
+	case OpEmbedding:
+		p := in.prep.(embeddingOp)
+		if err := ref.Embedding(&p.p, x.i32, p.table, out.i8); err != nil {
+			return fmt.Errorf("%s (%v): %w", s.m.tensors[in.t[0]].name, in.pos, err)
+		}
+	case OpFM, OpBiInteraction:
+		p := in.prep.(ref.InteractionParams)
+		p.N = n
+		if in.op == OpFM {
+			ref.FM(&p, x.i8, out.i8)
+		} else {
+			ref.BiInteraction(&p, x.i8, out.i8)
+		}
+	}
+	return nil
+}
+
+// conv runs a convolution as matrix products: per sample and group, the
+// packed filters ([F/G][K]) times the patch matrix ([K][P]: row i holds
+// tap i's input at every output position) give the NCHW result [F/G][P]
+// directly. A 1x1 convolution with stride 1 and no padding needs no patch
+// matrix: its input is one.
+func (s *Session) conv(p *convOp, x, out []int8, n int) {
+	c := &p.p
+	matMul := kernels.MatMulRequantRHS
+	if s.m.portable {
+		matMul = kernels.MatMulRequantRHSPortable
+	}
+	fpg, cpg := c.F/c.Groups, c.C/c.Groups
+	plane := c.H * c.W
+	for b := 0; b < n; b++ {
+		xb := x[b*c.C*plane : (b+1)*c.C*plane]
+		ob := out[b*c.F*p.pp : (b+1)*c.F*p.pp]
+		for g := 0; g < c.Groups; g++ {
+			col := xb[g*cpg*plane : (g+1)*cpg*plane]
+			if !p.direct {
+				col = s.col[:p.kk*p.pp]
+				patches(c, xb[g*cpg*plane:], cpg, col, int8(-c.InputOffset))
+			}
+			matMul(p.pp, col, p.pp, p.packed[g], p.fbias[g*fpg:(g+1)*fpg], sel(p.mult, g*fpg, fpg), sel(p.shift, g*fpg, fpg),
+				c.OutputOffset, c.ActMin, c.ActMax, ob[g*fpg*p.pp:(g+1)*fpg*p.pp], p.pp, s.acc)
+		}
+	}
+}
+
+// sel returns the per-channel slice of a requant table, or the single
+// per-tensor value.
+func sel(v []int32, from, n int) []int32 {
+	if len(v) == 1 {
+		return v
+	}
+	return v[from : from+n]
+}
+
+// patches writes the patch matrix of cpg input planes x: row (ci, ky, kx)
+// holds, for each output position, the input that tap sees; taps in the
+// padding take the input's zero point, so that they add nothing once the
+// input offset is applied.
+func patches(c *ref.ConvParams, x []int8, cpg int, col []int8, zero int8) {
+	positions := c.OH * c.OW
+	i := 0
+	for ci := 0; ci < cpg; ci++ {
+		plane := x[ci*c.H*c.W : (ci+1)*c.H*c.W]
+		for ky := 0; ky < c.KH; ky++ {
+			for kx := 0; kx < c.KW; kx++ {
+				row := col[i*positions : (i+1)*positions]
+				i++
+				// Output columns [ox0, ox1) read inside the input row.
+				x0 := kx*c.DilationW - c.PadW
+				ox0 := min(c.OW, max(0, ceilDiv(-x0, c.StrideW)))
+				ox1 := max(ox0, min(c.OW, ceilDiv(c.W-x0, c.StrideW)))
+				for oy := 0; oy < c.OH; oy++ {
+					dst := row[oy*c.OW : (oy+1)*c.OW]
+					iy := oy*c.StrideH - c.PadH + ky*c.DilationH
+					if iy < 0 || iy >= c.H {
+						fillInt8(dst, zero)
+						continue
+					}
+					src := plane[iy*c.W : (iy+1)*c.W]
+					fillInt8(dst[:ox0], zero)
+					fillInt8(dst[ox1:], zero)
+					if c.StrideW == 1 {
+						copy(dst[ox0:ox1], src[ox0+x0:])
+						continue
+					}
+					for ox := ox0; ox < ox1; ox++ {
+						dst[ox] = src[ox*c.StrideW+x0]
+					}
+				}
+			}
+		}
+	}
+}
+
+// ceilDiv is a/b rounded up, for b > 0 and any a.
+func ceilDiv(a, b int) int {
+	if a <= 0 {
+		return -(-a / b)
+	}
+	return (a + b - 1) / b
+}
+
+func fillInt8(b []int8, v int8) {
+	for i := range b {
+		b[i] = v
+	}
+}
+
+// Model returns the model the session runs.
+func (s *Session) Model() *Model { return s.m }
