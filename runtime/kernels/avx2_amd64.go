@@ -43,6 +43,16 @@ func repackQuad(groups int, nrows int, r0 *int8, r1 *int8, r2 *int8, r3 *int8, d
 //go:noescape
 func requantRows(rows int, n int, acc *int32, ldacc int, bias *int32, bstep int, mult *int32, mstep int, shift *int32, sstep int, tail *int32, off int, lo int, hi int, out *int8, ldo int)
 
+// quantizeAVX2 quantizes n floats, n a multiple of 32, for zero points in
+// [-256, 256]; see quantize_amd64.s.
+//
+//go:noescape
+func quantizeAVX2(n int, in *float32, scale float32, zero int32, out *int8)
+
+func quantizeAsm(n int, in *float32, scale float32, zero int32, out *int8) {
+	quantizeAVX2(n, in, scale, zero, out)
+}
+
 // tilePanels[r] is the number of 8-column panels of the tile used for
 // blocks of r rows: the tallest tile (6 rows, one panel) for products of
 // 6 rows or more; for one row, several panels share each broadcast of the

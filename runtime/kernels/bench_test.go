@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/kiln-nn/kiln/runtime/kernels/ref"
 )
 
 // layer is one matrix product: m rows of k activations times n outputs,
@@ -101,4 +103,25 @@ func benchKernels(b *testing.B, name string, layers []layer) {
 			b.ReportMetric(float64(macs)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GMAC/s")
 		})
 	}
+}
+
+// BenchmarkQuantize quantizes a batch of 64 MNIST-sized inputs of random
+// sign, against the reference.
+func BenchmarkQuantize(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	in := make([]float32, 64*784)
+	for i := range in {
+		in[i] = float32(rng.NormFloat64())
+	}
+	out := make([]int8, len(in))
+	b.Run("kernels", func(b *testing.B) {
+		for b.Loop() {
+			Quantize(1.0/255, -128, in, out)
+		}
+	})
+	b.Run("ref", func(b *testing.B) {
+		for b.Loop() {
+			ref.Quantize(1.0/255, -128, in, out)
+		}
+	})
 }

@@ -562,15 +562,21 @@ func TestQuantizeMatchesReference(t *testing.T) {
 	scales := []float32{1, 0.5, 0.1, 0.0039215689, 3.3e-5, 7, 1e-38, 1e30, float32(math.SmallestNonzeroFloat32)}
 	zeros := []int32{0, -128, 127, 5, math.MaxInt32, math.MinInt32, 1000, -1000}
 	got, want := make([]int8, len(in)), make([]int8, len(in))
-	for _, s := range scales {
-		for _, z := range zeros {
-			Quantize(s, z, in, got)
-			ref.Quantize(s, z, in, want)
-			for i := range in {
-				if got[i] != want[i] {
-					t.Fatalf("Quantize(%g / %g + %d) = %d, reference %d", in[i], s, z, got[i], want[i])
+	eachKernel(t, func(t *testing.T) {
+		for _, s := range scales {
+			for _, z := range zeros {
+				// Offsets 0-31 shift values between the vector body and
+				// the scalar tail.
+				for _, off := range []int{0, 5, 31} {
+					Quantize(s, z, in[off:], got[off:])
+					ref.Quantize(s, z, in[off:], want[off:])
+					for i := off; i < len(in); i++ {
+						if got[i] != want[i] {
+							t.Fatalf("Quantize(%g / %g + %d) = %d, reference %d", in[i], s, z, got[i], want[i])
+						}
+					}
 				}
 			}
 		}
-	}
+	})
 }

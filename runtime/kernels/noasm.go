@@ -19,3 +19,7 @@ func matMulAsm(m int, x []int8, lda int, p *PackedWeights, acc []int32, ldacc in
 func matMulRequantRHSAsm(cols int, col []int8, ldc int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
 	matMulRequantRHSPortable(cols, col, ldc, p, q, out, ldo, scratch)
 }
+
+func quantizeAsm(n int, in *float32, scale float32, zero int32, out *int8) {
+	panic("kernels: no assembly quantization")
+}

@@ -1,0 +1,90 @@
+// AVX2 quantization of float32 inputs to int8 (Quantize in quantize.go).
+
+#include "textflag.h"
+
+// VPERMD indices that put the dwords of a VPACKSSDW+VPACKSSWB result back
+// in order: the packs interleave the two 128-bit lanes.
+DATA quantPerm<>+0(SB)/4, $0
+DATA quantPerm<>+4(SB)/4, $4
+DATA quantPerm<>+8(SB)/4, $1
+DATA quantPerm<>+12(SB)/4, $5
+DATA quantPerm<>+16(SB)/4, $2
+DATA quantPerm<>+20(SB)/4, $6
+DATA quantPerm<>+24(SB)/4, $3
+DATA quantPerm<>+28(SB)/4, $7
+GLOBL quantPerm<>(SB), RODATA|NOPTR, $32
+
+// QUANT8 quantizes the 8 floats at off(SI) into 8 int32 in dst:
+// q = x/scale (the same float32 division as Go's), clamped to
+// [-1024, 1024]; t = trunc(q), and t±1 when the exact fraction q-t is at
+// least one half in magnitude (round half away from zero); NaN gives 0;
+// then zero is added. Uses Y0-Y3 and Y5.
+#define QUANT8(off, dst) \
+	VMOVUPS      off(SI), Y0 \
+	VDIVPS       Y15, Y0, Y0 \
+	VCMPPS       $3, Y0, Y0, Y5 \
+	VMINPS       Y13, Y0, Y0 \
+	VMAXPS       Y12, Y0, Y0 \
+	VROUNDPS     $3, Y0, Y1 \
+	VSUBPS       Y1, Y0, Y2 \
+	VCMPPS       $0x0d, Y11, Y2, Y3 \
+	VCMPPS       $0x02, Y10, Y2, Y2 \
+	VANDPS       Y9, Y3, Y3 \
+	VANDPS       Y9, Y2, Y2 \
+	VADDPS       Y3, Y1, Y1 \
+	VSUBPS       Y2, Y1, Y1 \
+	VCVTTPS2DQ   Y1, Y1 \
+	VPANDN       Y1, Y5, Y1 \
+	VPADDD       Y14, Y1, dst
+
+// func quantizeAVX2(n int, in *float32, scale float32, zero int32, out *int8)
+//
+// Quantizes n floats (n a multiple of 32, zero in [-256, 256], so that the
+// clamp of q to ±1024 saturates to the same int8 as the reference does).
+// The int32 results are packed to int8 with signed saturation, which is
+// the clamp to [-128, 127].
+TEXT ·quantizeAVX2(SB), NOSPLIT, $0-32
+	MOVQ         n+0(FP), CX
+	MOVQ         in+8(FP), SI
+	VBROADCASTSS scale+16(FP), Y15
+	MOVL         zero+20(FP), AX
+	VMOVD        AX, X14
+	VPBROADCASTD X14, Y14
+	MOVQ         out+24(FP), DI
+	MOVL         $0x44800000, AX // 1024.0
+	VMOVD        AX, X13
+	VPBROADCASTD X13, Y13
+	MOVL         $0xc4800000, AX // -1024.0
+	VMOVD        AX, X12
+	VPBROADCASTD X12, Y12
+	MOVL         $0x3f000000, AX // 0.5
+	VMOVD        AX, X11
+	VPBROADCASTD X11, Y11
+	MOVL         $0xbf000000, AX // -0.5
+	VMOVD        AX, X10
+	VPBROADCASTD X10, Y10
+	MOVL         $0x3f800000, AX // 1.0
+	VMOVD        AX, X9
+	VPBROADCASTD X9, Y9
+	VMOVDQU      quantPerm<>(SB), Y8
+	TESTQ        CX, CX
+	JZ           qdone
+
+qloop:
+	QUANT8(0, Y6)
+	QUANT8(32, Y7)
+	VPACKSSDW    Y7, Y6, Y6
+	QUANT8(64, Y7)
+	QUANT8(96, Y4)
+	VPACKSSDW    Y4, Y7, Y7
+	VPACKSSWB    Y7, Y6, Y6
+	VPERMD       Y6, Y8, Y6
+	VMOVDQU      Y6, (DI)
+	ADDQ         $128, SI
+	ADDQ         $32, DI
+	SUBQ         $32, CX
+	JNZ          qloop
+
+qdone:
+	VZEROUPPER
+	RET
