@@ -284,7 +284,11 @@ func (s *Session) exec(k, n int) error {
 	switch in.op {
 	case OpQuantize:
 		q := &s.m.tensors[in.t[0]].quant
-		kernels.Quantize(q.scale[0], q.zero[0], x.f32, out.i8)
+		if s.m.portable {
+			kernels.QuantizePortable(q.scale[0], q.zero[0], x.f32, out.i8)
+		} else {
+			kernels.Quantize(q.scale[0], q.zero[0], x.f32, out.i8)
+		}
 	case OpDequantize:
 		q := &s.m.tensors[in.t[1]].quant
 		ref.Dequantize(q.scale[0], q.zero[0], x.i8, out.f32)
