@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/spf13/pflag"
 
@@ -42,55 +41,10 @@ func runQuantize(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
-	weights, _ := fs.GetString("weights")
-	if weights == "" {
-		return usagef("missing -w W.safetensors")
-	}
-	method, _ := fs.GetString("method")
-	if method != "minmax" && method != "percentile" && method != "mse" {
-		return usagef("--method must be minmax, percentile or mse, got %q", method)
-	}
-	pct, _ := fs.GetFloat64("percentile")
-	if !(pct > 50 && pct <= 100) {
-		return usagef("--percentile must be in (50, 100], got %g", pct)
-	}
-	prog, err := loadProgram(e, path)
+	g, shadow, ctx, split, err := quantizeFromFlags(e, path, fs)
 	if err != nil {
 		return err
 	}
-	spec, dir := calibrationSpec(prog)
-	if fs.Changed("calibrate") {
-		spec, _ = fs.GetString("calibrate")
-		dir = "."
-	}
-	if spec == "" {
-		return usagef("no calibration data: give --calibrate SET or a compile block's calibrate setting")
-	}
-	samples, _ := fs.GetInt("samples")
-	if s := prog.Compile.Get("samples"); s != nil && !fs.Changed("samples") {
-		samples = int(s.Value.Num)
-	}
-	g := prog.Graph
-	if err := bindWeights(g, weights); err != nil {
-		return err
-	}
-	split, err := data.Open(spec, dir)
-	if err != nil {
-		return err
-	}
-	ctx := &passes.Context{Calib: &passes.Calibration{Set: split.Train, Samples: samples, Method: method, Percentile: pct / 100, Batch: 64, Seed: 1}}
-	dumpAfter, _ := fs.GetString("dump-after")
-	opt := passes.Options{Passes: passes.Structural, Verify: true, DumpAfter: dumpAfter, Dump: e.stdout}
-	if err := passes.Run(g, ctx, opt); err != nil {
-		return err
-	}
-	shadow := g.Clone()
-	opt.Passes = []string{"calibrate", "quantize"}
-	start := time.Now()
-	if err := passes.Run(g, ctx, opt); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stderr, "quantized %s: %d calibration samples from %s, %s ranges, %.1f s\n", g.Name, min(samples, split.Train.Len()), spec, method, time.Since(start).Seconds())
 	if report, _ := fs.GetBool("report"); report {
 		r, err := passes.Compare(shadow, g, ctx, split.Train, ctx.Calib.Indices(), 64)
 		if err != nil {

@@ -17,8 +17,8 @@ import (
 func init() {
 	register(&command{
 		name:    "run",
-		args:    "FILE.kiln -w W.safetensors --input X.npy [-o Y.npy]",
-		summary: "run a model in float on inputs from NPY/NPZ files",
+		args:    "FILE.kiln -w W.safetensors --input X.npy [-o Y.npy] | MODEL.kbc --input X.npy [-o Y.npy]",
+		summary: "run a model on inputs from NPY/NPZ files: a .kiln file in float, a .kbc file on the VM",
 		flags: func(fs *pflag.FlagSet) {
 			fs.StringP("weights", "w", "", "weights (safetensors), bound to parameters by name")
 			fs.StringArrayP("input", "i", nil, "input data: X.npy for a one-input model, NAME=X.npy, or X.npz holding every input by name (repeatable)")
@@ -36,6 +36,15 @@ func runRun(e *env, fs *pflag.FlagSet) error {
 	weights, _ := fs.GetString("weights")
 	inputs, _ := fs.GetStringArray("input")
 	out, _ := fs.GetString("output")
+	if out != "" && !strings.HasSuffix(out, ".npy") && !strings.HasSuffix(out, ".npz") {
+		return usagef("-o must name a .npy or .npz file, got %q", out)
+	}
+	if strings.HasSuffix(path, ".kbc") {
+		if len(inputs) == 0 {
+			return usagef("missing --input X.npy")
+		}
+		return runKBC(e, path, inputs, out)
+	}
 	if weights == "" {
 		return usagef("missing -w W.safetensors")
 	}

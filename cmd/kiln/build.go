@@ -1,0 +1,375 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"path/filepath"
+	goruntime "runtime"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/kiln-nn/kiln/backend/bytecode"
+	"github.com/kiln-nn/kiln/data"
+	"github.com/kiln-nn/kiln/internal/fsutil"
+	"github.com/kiln-nn/kiln/ir"
+	"github.com/kiln-nn/kiln/passes"
+	"github.com/kiln-nn/kiln/runtime"
+	"github.com/kiln-nn/kiln/tensor"
+)
+
+// The bytecode commands: build, inspect, bench, and run on a .kbc file.
+
+func init() {
+	register(&command{
+		name:    "build",
+		args:    "FILE.kiln -w W.safetensors [--calibrate SET] -o MODEL.kbc",
+		summary: "quantize a trained model and write it as bytecode for kiln's VM",
+		flags: func(fs *pflag.FlagSet) {
+			fs.StringP("weights", "w", "", "the trained weights (safetensors)")
+			fs.String("calibrate", "", "calibration data set (default: the compile block's calibrate, else the train block's data)")
+			fs.Int("samples", 512, "calibration examples, a seeded random subset of the training part")
+			fs.String("method", "minmax", "how ranges are chosen: minmax, percentile or mse")
+			fs.Float64("percentile", 99.99, "for --method percentile: the percentage of values kept in range")
+			fs.Bool("report", false, "print the quantization report (SQNR and cosine per layer, ranges, ops left in float)")
+			fs.StringP("output", "o", "", "the .kbc file to write")
+		},
+		run: runBuild,
+	})
+	register(&command{
+		name:    "inspect",
+		args:    "MODEL.kbc",
+		summary: "print a bytecode file: interface, memory plan, constants, disassembly with MACC and bytes",
+		run: func(e *env, fs *pflag.FlagSet) error {
+			path, err := oneArg(fs, "MODEL.kbc")
+			if err != nil {
+				return err
+			}
+			m, err := runtime.LoadFile(path, nil)
+			if err != nil {
+				return err
+			}
+			m.Disassemble(e.stdout)
+			return nil
+		},
+	})
+	register(&command{
+		name:    "bench",
+		args:    "MODEL.kbc",
+		summary: "time a bytecode model: latency percentiles at batch 1, throughput at batch 64, allocations per run",
+		flags: func(fs *pflag.FlagSet) {
+			fs.Duration("time", 2*time.Second, "how long to run each measurement")
+			fs.Int("batch", 64, "batch size for the throughput measurement")
+			fs.Bool("portable", false, "use the portable Go kernels")
+			fs.Bool("json", false, "print the results as JSON")
+		},
+		run: runBench,
+	})
+}
+
+func runBuild(e *env, fs *pflag.FlagSet) error {
+	path, err := oneArg(fs, "FILE.kiln")
+	if err != nil {
+		return err
+	}
+	out, _ := fs.GetString("output")
+	if out == "" {
+		return usagef("missing -o MODEL.kbc")
+	}
+	g, shadow, ctx, split, err := quantizeFromFlags(e, path, fs)
+	if err != nil {
+		return err
+	}
+	if report, _ := fs.GetBool("report"); report {
+		r, err := passes.Compare(shadow, g, ctx, split.Train, ctx.Calib.Indices(), 64)
+		if err != nil {
+			return err
+		}
+		r.Write(e.stdout)
+	}
+	b, err := bytecode.Encode(g)
+	if err != nil {
+		return err
+	}
+	if err := fsutil.WriteFileAtomic(out, func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
+		return err
+	}
+	st := g.Stats()
+	fmt.Fprintf(e.stderr, "wrote %s: %s bytes (%s bytes of weights), %s MACC per example\n", out, ir.Thousands(int64(len(b))), ir.Thousands(st.Total.WeightBytes), ir.Thousands(st.Total.MACC))
+	return nil
+}
+
+// quantizeFromFlags runs the quantization pipeline as the quantize and
+// build commands configure it.
+func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet) (g, shadow *ir.Graph, ctx *passes.Context, split *data.Split, err error) {
+	weights, _ := fs.GetString("weights")
+	if weights == "" {
+		return nil, nil, nil, nil, usagef("missing -w W.safetensors")
+	}
+	method, _ := fs.GetString("method")
+	if method != "minmax" && method != "percentile" && method != "mse" {
+		return nil, nil, nil, nil, usagef("--method must be minmax, percentile or mse, got %q", method)
+	}
+	pct, _ := fs.GetFloat64("percentile")
+	if !(pct > 50 && pct <= 100) {
+		return nil, nil, nil, nil, usagef("--percentile must be in (50, 100], got %g", pct)
+	}
+	prog, err := loadProgram(e, path)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	spec, dir := calibrationSpec(prog)
+	if fs.Changed("calibrate") {
+		spec, _ = fs.GetString("calibrate")
+		dir = "."
+	}
+	if spec == "" {
+		return nil, nil, nil, nil, usagef("no calibration data: give --calibrate SET or a compile block's calibrate setting")
+	}
+	samples, _ := fs.GetInt("samples")
+	if s := prog.Compile.Get("samples"); s != nil && !fs.Changed("samples") {
+		samples = int(s.Value.Num)
+	}
+	g = prog.Graph
+	if err := bindWeights(g, weights); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if split, err = data.Open(spec, dir); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	ctx = &passes.Context{Calib: &passes.Calibration{Set: split.Train, Samples: samples, Method: method, Percentile: pct / 100, Batch: 64, Seed: 1}}
+	dumpAfter, _ := fs.GetString("dump-after")
+	opt := passes.Options{Passes: passes.Structural, Verify: true, DumpAfter: dumpAfter, Dump: e.stdout}
+	if err := passes.Run(g, ctx, opt); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	shadow = g.Clone()
+	opt.Passes = []string{"calibrate", "quantize"}
+	start := time.Now()
+	if err := passes.Run(g, ctx, opt); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	fmt.Fprintf(e.stderr, "quantized %s: %d calibration samples from %s, %s ranges, %.1f s\n", g.Name, min(samples, split.Train.Len()), spec, method, time.Since(start).Seconds())
+	return g, shadow, ctx, split, nil
+}
+
+// benchResult is one measurement of kiln bench.
+type benchResult struct {
+	Batch      int     `json:"batch"`
+	Runs       int     `json:"runs"`
+	P50us      float64 `json:"p50_us"`
+	P99us      float64 `json:"p99_us"`
+	Throughput float64 `json:"examples_per_s"`
+	Allocs     float64 `json:"allocs_per_run"`
+}
+
+func runBench(e *env, fs *pflag.FlagSet) error {
+	path, err := oneArg(fs, "MODEL.kbc")
+	if err != nil {
+		return err
+	}
+	d, _ := fs.GetDuration("time")
+	big, _ := fs.GetInt("batch")
+	portable, _ := fs.GetBool("portable")
+	asJSON, _ := fs.GetBool("json")
+	if big < 1 || d <= 0 {
+		return usagef("--batch and --time must be positive")
+	}
+	m, err := runtime.LoadFile(path, &runtime.Options{Portable: portable})
+	if err != nil {
+		return err
+	}
+	var results []benchResult
+	for _, n := range []int{1, big} {
+		r, err := measure(m, n, d)
+		if err != nil {
+			return err
+		}
+		results = append(results, r)
+	}
+	if asJSON {
+		var parts []string
+		for _, r := range results {
+			parts = append(parts, fmt.Sprintf(`{"batch": %d, "runs": %d, "p50_us": %.2f, "p99_us": %.2f, "examples_per_s": %.0f, "allocs_per_run": %g}`,
+				r.Batch, r.Runs, r.P50us, r.P99us, r.Throughput, r.Allocs))
+		}
+		fmt.Fprintf(e.stdout, `{"model": %q, "results": [%s]}`+"\n", m.Name(), strings.Join(parts, ", "))
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "model %s (%s)\n", m.Name(), filepath.Base(path))
+	for _, r := range results {
+		fmt.Fprintf(e.stdout, "batch %3d: p50 %8.1f us  p99 %8.1f us  %10s examples/s  %g allocations per run  (%d runs)\n",
+			r.Batch, r.P50us, r.P99us, ir.Thousands(int64(r.Throughput)), r.Allocs, r.Runs)
+	}
+	return nil
+}
+
+// measure runs batches of n random inputs for about d.
+func measure(m *runtime.Model, n int, d time.Duration) (benchResult, error) {
+	s := m.NewSession(n)
+	r := rand.New(rand.NewPCG(1, 2))
+	var inputs []runtime.Value
+	for _, in := range m.Inputs() {
+		size := n
+		for _, x := range in.Shape {
+			size *= x
+		}
+		switch in.DType {
+		case runtime.F32:
+			v := make([]float32, size)
+			for i := range v {
+				v[i] = float32(r.NormFloat64())
+			}
+			inputs = append(inputs, runtime.Value{F32: v})
+		default:
+			inputs = append(inputs, runtime.Value{I32: make([]int32, size)}) // id 0 is always in range
+		}
+	}
+	var outputs []runtime.Value
+	for _, o := range m.Outputs() {
+		size := n
+		for _, x := range o.Shape {
+			size *= x
+		}
+		outputs = append(outputs, runtime.Value{F32: make([]float32, size)})
+	}
+	if err := s.Run(inputs, outputs); err != nil { // warm up
+		return benchResult{}, err
+	}
+	var times []time.Duration
+	start := time.Now()
+	for time.Since(start) < d || len(times) < 10 {
+		t0 := time.Now()
+		if err := s.Run(inputs, outputs); err != nil {
+			return benchResult{}, err
+		}
+		times = append(times, time.Since(t0))
+	}
+	total := time.Since(start)
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	us := func(p float64) float64 { return float64(times[int(p*float64(len(times)-1))].Nanoseconds()) / 1e3 }
+	allocs := allocsPerRun(func() { s.Run(inputs, outputs) })
+	return benchResult{Batch: n, Runs: len(times), P50us: us(0.5), P99us: us(0.99),
+		Throughput: float64(n*len(times)) / total.Seconds(), Allocs: allocs}, nil
+}
+
+// runKBC runs a bytecode model on NPY/NPZ inputs (kiln run MODEL.kbc).
+func runKBC(e *env, path string, inputs []string, out string) error {
+	m, err := runtime.LoadFile(path, nil)
+	if err != nil {
+		return err
+	}
+	infos := m.Inputs()
+	feeds := map[string]*tensor.Tensor{}
+	put := func(name string, t *tensor.Tensor, from string) error {
+		i := slices.IndexFunc(infos, func(x runtime.TensorInfo) bool { return x.Name == name })
+		if i < 0 {
+			return fmt.Errorf("%s: model %s has no input %q", from, m.Name(), name)
+		}
+		want := tensor.F32
+		if infos[i].DType == runtime.I32 {
+			want = tensor.I32
+		}
+		if t.DType != want {
+			return fmt.Errorf("%s: input %s wants %v data, the file holds %v", from, name, want, t.DType)
+		}
+		if tensor.ShapeEqual(t.Shape, infos[i].Shape) {
+			t = &tensor.Tensor{DType: t.DType, Shape: append([]int{1}, t.Shape...), F32: t.F32, I32: t.I32}
+		}
+		if len(t.Shape) != len(infos[i].Shape)+1 || !tensor.ShapeEqual(t.Shape[1:], infos[i].Shape) || t.Shape[0] < 1 {
+			return fmt.Errorf("%s: input %s wants [N]%v, the file holds %v", from, name, infos[i].Shape, t)
+		}
+		feeds[name] = t
+		return nil
+	}
+	for _, arg := range inputs {
+		name, file, named := strings.Cut(arg, "=")
+		if !named {
+			name, file = "", arg
+		}
+		if strings.HasSuffix(file, ".npz") && name == "" {
+			ts, err := data.LoadNPZ(file)
+			if err != nil {
+				return err
+			}
+			for _, t := range ts {
+				if err := put(t.Name, t.T, file); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		t, err := data.LoadNPY(file)
+		if err != nil {
+			return err
+		}
+		if name == "" {
+			if len(infos) != 1 {
+				return usagef("model %s has %d inputs: name them, as --input NAME=%s", m.Name(), len(infos), filepath.Base(file))
+			}
+			name = infos[0].Name
+		}
+		if err := put(name, t, file); err != nil {
+			return err
+		}
+	}
+	n := -1
+	var values []runtime.Value
+	for _, in := range infos {
+		t := feeds[in.Name]
+		if t == nil {
+			return fmt.Errorf("no data for input %s", in.Name)
+		}
+		if n >= 0 && t.Shape[0] != n {
+			return fmt.Errorf("input %s: batch of %d, the other inputs have %d", in.Name, t.Shape[0], n)
+		}
+		n = t.Shape[0]
+		values = append(values, runtime.Value{F32: t.F32, I32: t.I32})
+	}
+	var outs []*tensor.Tensor
+	var outValues []runtime.Value
+	for _, o := range m.Outputs() {
+		t := tensor.New(tensor.F32, append([]int{n}, o.Shape...)...)
+		outs = append(outs, t)
+		outValues = append(outValues, runtime.Value{F32: t.F32})
+	}
+	if err := m.NewSession(n).Run(values, outValues); err != nil {
+		return err
+	}
+	infosOut := m.Outputs()
+	switch {
+	case out == "":
+		for i, o := range infosOut {
+			printTensor(e.stdout, o.Name, outs[i])
+		}
+		return nil
+	case strings.HasSuffix(out, ".npy"):
+		if len(outs) > 1 {
+			return usagef("model %s has %d outputs: write them to a .npz file", m.Name(), len(outs))
+		}
+		return data.SaveNPY(out, outs[0])
+	}
+	named := make([]data.Named, len(outs))
+	for i, o := range infosOut {
+		named[i] = data.Named{Name: o.Name, T: outs[i]}
+	}
+	return data.SaveNPZ(out, named)
+}
+
+// allocsPerRun counts the heap allocations of one call of fn, averaged over
+// a few calls, as testing.AllocsPerRun does.
+func allocsPerRun(fn func()) float64 {
+	var before, after goruntime.MemStats
+	fn()
+	goruntime.ReadMemStats(&before)
+	const runs = 20
+	for i := 0; i < runs; i++ {
+		fn()
+	}
+	goruntime.ReadMemStats(&after)
+	return float64(after.Mallocs-before.Mallocs) / runs
+}
