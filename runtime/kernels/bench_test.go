@@ -125,3 +125,28 @@ func BenchmarkQuantize(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkMaxPool pools LeNet-5's two layers for a batch of 64.
+func BenchmarkMaxPool(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	ps := []ref.PoolParams{
+		{N: 64, C: 6, H: 28, W: 28, KH: 2, KW: 2, StrideH: 2, StrideW: 2, OH: 14, OW: 14, ActMin: -128, ActMax: 127},
+		{N: 64, C: 16, H: 10, W: 10, KH: 2, KW: 2, StrideH: 2, StrideW: 2, OH: 5, OW: 5, ActMin: -128, ActMax: 127},
+	}
+	for _, impl := range []struct {
+		name string
+		f    func(*ref.PoolParams, []int8, []int8)
+	}{{"kernels", MaxPool}, {"ref", ref.MaxPool}} {
+		b.Run(impl.name, func(b *testing.B) {
+			ins, outs := make([][]int8, len(ps)), make([][]int8, len(ps))
+			for i, p := range ps {
+				ins[i], outs[i] = activations(rng, p.N*p.C*p.H*p.W), make([]int8, p.N*p.C*p.OH*p.OW)
+			}
+			for b.Loop() {
+				for i := range ps {
+					impl.f(&ps[i], ins[i], outs[i])
+				}
+			}
+		})
+	}
+}

@@ -580,3 +580,29 @@ func TestQuantizeMatchesReference(t *testing.T) {
 		}
 	})
 }
+
+// TestMaxPool compares MaxPool with ref.MaxPool on the 2x2 fast path (odd
+// sizes included, whose last row and column no window reads), with
+// clamps, and on geometries that take the reference path.
+func TestMaxPool(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	type geo struct{ c, h, w, k, s, pad int }
+	for _, g := range []geo{{1, 2, 2, 2, 2, 0}, {6, 28, 28, 2, 2, 0}, {16, 10, 10, 2, 2, 0}, {3, 7, 9, 2, 2, 0},
+		{2, 1, 8, 2, 2, 0}, {4, 9, 9, 3, 2, 1}, {2, 6, 6, 2, 1, 0}} {
+		oh, ow := (g.h+2*g.pad-g.k)/g.s+1, (g.w+2*g.pad-g.k)/g.s+1
+		if oh < 1 || ow < 1 {
+			continue
+		}
+		for _, clamp := range [][2]int32{{-128, 127}, {-20, 127}, {-128, 30}, {5, 6}} {
+			p := ref.PoolParams{N: 3, C: g.c, H: g.h, W: g.w, KH: g.k, KW: g.k, StrideH: g.s, StrideW: g.s,
+				PadH: g.pad, PadW: g.pad, OH: oh, OW: ow, ActMin: clamp[0], ActMax: clamp[1]}
+			in := activations(rng, p.N*p.C*p.H*p.W)
+			got, want := make([]int8, p.N*p.C*oh*ow), make([]int8, p.N*p.C*oh*ow)
+			MaxPool(&p, in, got)
+			ref.MaxPool(&p, in, want)
+			if !slices.Equal(got, want) {
+				t.Errorf("%+v: MaxPool differs from the reference", p)
+			}
+		}
+	}
+}

@@ -1,0 +1,53 @@
+// Pooling.
+
+package kernels
+
+import (
+	"fmt"
+
+	"github.com/kiln-nn/kiln/runtime/kernels/ref"
+)
+
+// MaxPool computes ref.MaxPool with the same bits: the maximum of each
+// window's int8 values (padding excluded), clamped to [ActMin, ActMax].
+// The common 2x2 window with stride 2 and no padding runs as a plain loop
+// over row pairs; other geometries run the reference.
+func MaxPool(p *ref.PoolParams, in, out []int8) {
+	if p.KH != 2 || p.KW != 2 || p.StrideH != 2 || p.StrideW != 2 || p.PadH != 0 || p.PadW != 0 ||
+		p.H < 2 || p.W < 2 || p.OH != p.H/2 || p.OW != p.W/2 || p.ActMin < -128 || p.ActMax > 127 {
+		ref.MaxPool(p, in, out)
+		return
+	}
+	h, w, oh, ow := p.H, p.W, p.OH, p.OW
+	planes := p.N * p.C
+	if p.N < 0 || p.C < 0 || len(in) != planes*h*w || len(out) != planes*oh*ow {
+		panic(fmt.Sprintf("kernels: MaxPool: %d inputs and %d outputs for %d planes of %dx%d", len(in), len(out), planes, h, w))
+	}
+	lo, hi := p.ActMin, p.ActMax
+	for pl := range planes {
+		src := in[pl*h*w : (pl+1)*h*w]
+		dst := out[pl*oh*ow : (pl+1)*oh*ow]
+		for oy := range oh {
+			r0 := src[2*oy*w : 2*oy*w+2*ow]
+			r1 := src[(2*oy+1)*w : (2*oy+1)*w+2*ow]
+			d := dst[oy*ow : (oy+1)*ow]
+			for ox := range d {
+				m := maxNoBranch(maxNoBranch(int32(r0[2*ox]), int32(r0[2*ox+1])), maxNoBranch(int32(r1[2*ox]), int32(r1[2*ox+1])))
+				d[ox] = int8(minNoBranch(maxNoBranch(m, lo), hi))
+			}
+		}
+	}
+}
+
+// maxNoBranch and minNoBranch are max and min without a data-dependent
+// branch (which random activations would mispredict half the time), for
+// values whose difference fits in an int32.
+func maxNoBranch(a, b int32) int32 {
+	d := a - b
+	return a - d&(d>>31)
+}
+
+func minNoBranch(a, b int32) int32 {
+	d := a - b
+	return b + d&(d>>31)
+}
