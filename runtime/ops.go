@@ -272,6 +272,27 @@ type convOp struct {
 	mult, shift []int32
 	kk, pp      int  // patch length and output positions per sample
 	direct      bool // a 1x1 convolution, stride 1, no padding: no patches
+	grid        bool // otherwise stride 1: computed on the padded grid
+}
+
+// columns is the number of output positions the matrix product computes
+// per sample and group: OH*OW, or OH times the padded width on the grid.
+func (p *convOp) columns() int {
+	if p.grid {
+		return p.p.OH * (p.p.W + 2*p.p.PadW)
+	}
+	return p.pp
+}
+
+// paddedLen is the length of a grid convolution's padded input: the
+// group's planes, and slack for the last taps' runs, which read up to
+// (KW-1)*DW bytes past the last plane.
+func (p *convOp) paddedLen() int {
+	if !p.grid {
+		return 0
+	}
+	c := &p.p
+	return c.C/c.Groups*(c.H+2*c.PadH)*(c.W+2*c.PadW) + (c.KW-1)*c.DilationW
 }
 
 func (c *checker) conv() convOp {
@@ -323,6 +344,7 @@ func (c *checker) conv() convOp {
 	op.kk = p.C / p.Groups * p.KH * p.KW
 	op.pp = p.OH * p.OW
 	op.direct = p.KH == 1 && p.KW == 1 && p.StrideH == 1 && p.StrideW == 1 && p.PadH == 0 && p.PadW == 0
+	op.grid = !op.direct && p.StrideH == 1 && p.StrideW == 1
 	fpg := p.F / p.Groups
 	op.fbias = make([]int32, p.F)
 	for g := 0; g < p.Groups; g++ {

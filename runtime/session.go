@@ -21,6 +21,8 @@ type Session struct {
 	acc      []int32
 	bcast    []ref.Broadcast // per instruction, for ADD/SUB/MUL
 	col      []int8
+	padded   []int8
+	colOut   []int8
 }
 
 // view is a tensor's data in the current run.
@@ -32,8 +34,10 @@ type view struct {
 
 // scratchNeeds are the per-sample scratch sizes the model's kernels need.
 type scratchNeeds struct {
-	col int // a patch matrix: patch length x positions
-	acc int // int32 scratch of the matrix-product kernels
+	col    int // a patch matrix: patch length x positions
+	padded int // one group's input planes, zero-point padded (grid convolutions)
+	colOut int // one group's result over the padded width (grid convolutions)
+	acc    int // int32 scratch of the matrix-product kernels
 }
 
 // planScratch sizes the scratch buffers of the model's kernels, within
@@ -42,14 +46,19 @@ func (m *Model) planScratch() error {
 	limit := m.maxMemory
 	for k, in := range m.code {
 		if p, ok := in.prep.(convOp); ok {
-			if p.kk > limit/max(p.pp, 1) {
+			cols := p.columns()
+			if p.kk > limit/max(cols, 1) || p.p.F > limit/max(cols, 1) || p.paddedLen() > limit {
 				return fmt.Errorf("section CODE: instruction %d (CONV): its scratch is more than the %d-byte limit", k, limit)
 			}
 			if !p.direct {
-				m.scratch.col = max(m.scratch.col, p.kk*p.pp)
+				m.scratch.col = max(m.scratch.col, p.kk*cols)
+			}
+			if p.grid {
+				m.scratch.padded = max(m.scratch.padded, p.paddedLen())
+				m.scratch.colOut = max(m.scratch.colOut, p.p.F/p.p.Groups*cols)
 			}
 			for _, pw := range p.packed {
-				m.scratch.acc = max(m.scratch.acc, kernels.ScratchSizeRHS(pw, p.pp))
+				m.scratch.acc = max(m.scratch.acc, kernels.ScratchSizeRHS(pw, cols))
 			}
 		}
 		if p, ok := in.prep.(denseOp); ok {
@@ -73,7 +82,7 @@ func (m *Model) accScratch(capacity int) int {
 			n = max(n, kernels.ScratchSize(p.w, p.rows*capacity))
 		case convOp:
 			for _, pw := range p.packed {
-				n = max(n, kernels.ScratchSizeRHS(pw, p.pp))
+				n = max(n, kernels.ScratchSizeRHS(pw, p.columns()))
 			}
 		}
 	}
@@ -102,6 +111,8 @@ func (m *Model) NewSession(capacity int) *Session {
 		}
 	}
 	s.col = make([]int8, m.scratch.col)
+	s.padded = make([]int8, m.scratch.padded)
+	s.colOut = make([]int8, m.scratch.colOut)
 	s.acc = make([]int32, m.accScratch(capacity))
 	return s
 }
@@ -312,7 +323,7 @@ func (s *Session) exec(k, n int) error {
 		p := in.prep.(ref.PoolParams)
 		p.N = n
 		if in.op == OpMaxPool {
-			ref.MaxPool(&p, x.i8, out.i8)
+			kernels.MaxPool(&p, x.i8, out.i8)
 		} else {
 			ref.AvgPool(&p, x.i8, out.i8)
 		}
@@ -380,10 +391,11 @@ func (s *Session) exec(k, n int) error {
 // packed filters ([F/G][K]) times the patch matrix ([K][P]: row i holds
 // tap i's input at every output position) give the NCHW result [F/G][P]
 // directly. A 1x1 convolution with stride 1 and no padding needs no patch
-// matrix: its input is one.
+// matrix: its input is one. Other convolutions with stride 1 run on the
+// grid (see gridConv); the rest build the patch matrix tap by tap.
 func (s *Session) conv(p *convOp, x, out []int8, n int) {
 	c := &p.p
-	matMul := kernels.MatMulRequantRHS
+	var matMul matMulRHS = kernels.MatMulRequantRHS
 	if s.m.portable {
 		matMul = kernels.MatMulRequantRHSPortable
 	}
@@ -393,16 +405,66 @@ func (s *Session) conv(p *convOp, x, out []int8, n int) {
 		xb := x[b*c.C*plane : (b+1)*c.C*plane]
 		ob := out[b*c.F*p.pp : (b+1)*c.F*p.pp]
 		for g := 0; g < c.Groups; g++ {
-			col := xb[g*cpg*plane : (g+1)*cpg*plane]
-			if !p.direct {
-				col = s.col[:p.kk*p.pp]
-				patches(c, xb[g*cpg*plane:], cpg, col, int8(-c.InputOffset))
+			xg := xb[g*cpg*plane : (g+1)*cpg*plane]
+			og := ob[g*fpg*p.pp : (g+1)*fpg*p.pp]
+			bias, mult, shift := p.fbias[g*fpg:(g+1)*fpg], sel(p.mult, g*fpg, fpg), sel(p.shift, g*fpg, fpg)
+			switch {
+			case p.direct:
+				matMul(p.pp, xg, p.pp, p.packed[g], bias, mult, shift, c.OutputOffset, c.ActMin, c.ActMax, og, p.pp, s.acc)
+			case p.grid:
+				s.gridConv(p, xg, g, og, matMul)
+			default:
+				col := s.col[:p.kk*p.pp]
+				patches(c, xg, cpg, col, int8(-c.InputOffset))
+				matMul(p.pp, col, p.pp, p.packed[g], bias, mult, shift, c.OutputOffset, c.ActMin, c.ActMax, og, p.pp, s.acc)
 			}
-			matMul(p.pp, col, p.pp, p.packed[g], p.fbias[g*fpg:(g+1)*fpg], sel(p.mult, g*fpg, fpg), sel(p.shift, g*fpg, fpg),
-				c.OutputOffset, c.ActMin, c.ActMax, ob[g*fpg*p.pp:(g+1)*fpg*p.pp], p.pp, s.acc)
 		}
 	}
 }
+
+// gridConv runs one sample's group g of a stride-1 convolution over the
+// grid of its zero-point-padded input: output positions (oy, x) for every
+// x of the padded width Wp, not only the OW valid ones. On that grid, the
+// patch row of tap (ci, ky, kx) is one contiguous run of the padded plane
+// (from ky*DH*Wp + kx*DW, OH*Wp long), copied whole instead of row by row;
+// the columns x >= OW, computed from whatever follows, are dropped when
+// the result is copied out.
+func (s *Session) gridConv(p *convOp, x []int8, g int, out []int8, matMul matMulRHS) {
+	c := &p.p
+	fpg, cpg := c.F/c.Groups, c.C/c.Groups
+	hp, wp := c.H+2*c.PadH, c.W+2*c.PadW
+	cols := c.OH * wp
+	padded := s.padded[:p.paddedLen()]
+	fillInt8(padded, int8(-c.InputOffset))
+	for ci := 0; ci < cpg; ci++ {
+		for y := 0; y < c.H; y++ {
+			copy(padded[(ci*hp+y+c.PadH)*wp+c.PadW:], x[(ci*c.H+y)*c.W:(ci*c.H+y+1)*c.W])
+		}
+	}
+	col := s.col[:p.kk*cols]
+	i := 0
+	for ci := 0; ci < cpg; ci++ {
+		for ky := 0; ky < c.KH; ky++ {
+			for kx := 0; kx < c.KW; kx++ {
+				from := ci*hp*wp + ky*c.DilationH*wp + kx*c.DilationW
+				copy(col[i*cols:(i+1)*cols], padded[from:from+cols])
+				i++
+			}
+		}
+	}
+	res := s.colOut[:fpg*cols]
+	matMul(cols, col, cols, p.packed[g], p.fbias[g*fpg:(g+1)*fpg], sel(p.mult, g*fpg, fpg), sel(p.shift, g*fpg, fpg),
+		c.OutputOffset, c.ActMin, c.ActMax, res, cols, s.acc)
+	for f := 0; f < fpg; f++ {
+		for oy := 0; oy < c.OH; oy++ {
+			copy(out[(f*c.OH+oy)*c.OW:(f*c.OH+oy+1)*c.OW], res[f*cols+oy*wp:])
+		}
+	}
+}
+
+// matMulRHS is the signature of kernels.MatMulRequantRHS.
+type matMulRHS = func(cols int, col []int8, ldc int, p *kernels.PackedWeights, bias []int32, mult []int32, shift []int32,
+	outOffset, actMin, actMax int32, out []int8, ldo int, scratch []int32)
 
 // sel returns the per-channel slice of a requant table, or the single
 // per-tensor value.
