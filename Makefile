@@ -4,7 +4,7 @@ GO       ?= go
 BIN      := bin/kiln
 FUZZTIME ?= 60s
 
-.PHONY: all build test demo bench fuzz lint clean
+.PHONY: all build test demo bench bench-go fuzz lint clean
 
 all: build
 
@@ -24,7 +24,17 @@ demo: build
 	$(BIN) train examples/lenet_300_100.kiln -o bin/lenet_300_100.safetensors
 	$(BIN) eval examples/lenet_300_100.kiln -w bin/lenet_300_100.safetensors
 
-bench:
+# kiln's VM against ONNX Runtime (one thread) on the same int8 workloads;
+# installs the harness's npm packages first. Not part of `make test`.
+bench: bench/node_modules/.installed
+	$(GO) run ./bench $(BENCHFLAGS)
+
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	cd bench && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
+	touch $@
+
+# Every Go benchmark (kernels, training, passes, VM).
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 # Each fuzz target for FUZZTIME (make fuzz FUZZTIME=10m).
@@ -36,6 +46,7 @@ fuzz:
 	$(GO) test ./data -run '^$$' -fuzz '^FuzzReadNPZ$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
 	$(GO) test ./data -run '^$$' -fuzz '^FuzzReadSafetensors$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
 	$(GO) test ./data -run '^$$' -fuzz '^FuzzReadIDX$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
+	$(GO) test ./tests -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
 
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

@@ -2,6 +2,9 @@ module github.com/kiln-nn/kiln
 
 go 1.26.0
 
+// The benchmark harness's npm packages are not Go code.
+ignore ./bench/node_modules
+
 require (
 	github.com/alecthomas/participle/v2 v2.1.4
 	github.com/google/go-cmp v0.7.0

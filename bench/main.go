@@ -1,0 +1,427 @@
+// Command bench runs kiln's int8 workloads on the kiln VM and on ONNX
+// Runtime in one run and prints the ratios.
+//
+//	make bench                      (installs the npm packages, then runs this)
+//	go run ./bench [-time 2s] [-rounds 3] [-only NAME] [-json FILE] [-cpuprofile FILE]
+//
+// The workloads: an int8 dense layer 1024x1024 (uint8/int8 in and out,
+// nothing but the matrix product and its requantization), and LeNet-300-100
+// and LeNet-5 quantized from float inputs to float outputs. Each is
+// compiled from kiln source, given seeded random weights, calibrated on
+// seeded random inputs and quantized; the same quantized graph is encoded
+// as bytecode for the VM and exported as an ONNX graph (onnx.go) that
+// ort.js builds and times in ONNX Runtime, one thread. Latency is the
+// median (and 99th percentile) of single runs; throughput is the batch
+// size over the median run time. The engines take turns for a few rounds
+// and each figure is the median over them. ONNX Runtime's times include
+// the Node binding's cost of a session.run call.
+package main
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime/pprof"
+	"slices"
+	"text/tabwriter"
+	"time"
+
+	"github.com/kiln-nn/kiln/backend/bytecode"
+	"github.com/kiln-nn/kiln/frontend"
+	"github.com/kiln-nn/kiln/internal/testmodels"
+	"github.com/kiln-nn/kiln/ir"
+	"github.com/kiln-nn/kiln/passes"
+	"github.com/kiln-nn/kiln/runtime"
+	"github.com/kiln-nn/kiln/runtime/kernels"
+)
+
+// workload is one model, quantized, in both forms.
+type workload struct {
+	Name    string     `json:"name"`
+	Graph   *graphSpec `json:"graph"`
+	Batches []int      `json:"batches"`
+	Sample  []string   `json:"sample"` // one sample's inputs, raw little-endian, base64
+
+	rawIO bool
+	macs  int64 // multiply-adds per sample
+	kbc   []byte
+	in    []runtime.Value // one sample, as the VM takes it
+}
+
+// result is one timing from either engine.
+type result struct {
+	Name      string      `json:"name"`
+	Batch     int         `json:"batch"`
+	P50       float64     `json:"p50_us"`
+	P99       float64     `json:"p99_us"`
+	Runs      int         `json:"runs"`
+	PerSecond float64     `json:"per_second"`
+	Outputs   [][]float64 `json:"outputs,omitempty"`
+}
+
+var (
+	cpuProfile, only string
+	rounds           = 3
+)
+
+var sources = []struct {
+	name, file, src string
+	rawIO           bool
+}{
+	{name: "dense 1024x1024", src: "model dense {\n  input x: f32[1024]\n  output y = dense(x, 1024)\n}\n", rawIO: true},
+	{name: "LeNet-300-100", file: "examples/lenet_300_100.kiln"},
+	{name: "LeNet-5", file: "examples/lenet5.kiln"},
+}
+
+func main() {
+	seconds := flag.Duration("time", 2*time.Second, "how long to time each workload at each batch size")
+	jsonOut := flag.String("json", "", "also write the results as JSON to this file")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the kiln timings to this file")
+	flag.StringVar(&only, "only", "", "run only the workload with this name")
+	flag.IntVar(&rounds, "rounds", rounds, "how many times each engine is timed, taking turns; figures are the medians")
+	flag.Parse()
+	if err := run(*seconds, *jsonOut); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(d time.Duration, jsonOut string) error {
+	if rounds < 1 || d <= 0 {
+		return fmt.Errorf("-rounds and -time must be positive")
+	}
+	root, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+	var ws []*workload
+	for _, s := range sources {
+		if only != "" && s.name != only {
+			continue
+		}
+		src := []byte(s.src)
+		name := s.name + ".kiln"
+		if s.file != "" {
+			name = filepath.Join(root, s.file)
+			if src, err = os.ReadFile(name); err != nil {
+				return err
+			}
+		}
+		w, err := prepare(s.name, name, src, s.rawIO)
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.name, err)
+		}
+		ws = append(ws, w)
+	}
+
+	spec, err := json.Marshal(map[string]any{"workloads": ws, "seconds": d.Seconds()})
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp("", "kiln-bench-*.json")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(spec); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+	}
+	// The engines take turns, rounds times, and each figure is the median
+	// of its rounds: on a shared machine the load changes from one minute
+	// to the next, and alternating spreads it over both.
+	var kilnRounds, ortRounds [][]result
+	for r := range rounds {
+		fmt.Fprintf(os.Stderr, "round %d of %d: ONNX Runtime...", r+1, rounds)
+		cmd := exec.Command("node", filepath.Join(root, "bench", "ort.js"), tmp.Name())
+		cmd.Stderr = os.Stderr
+		out, err := cmd.Output()
+		if err != nil {
+			return fmt.Errorf("node bench/ort.js: %w (run `make bench`, which installs its npm packages)", err)
+		}
+		var ortResults []result
+		if err := json.Unmarshal(out, &ortResults); err != nil {
+			return fmt.Errorf("reading ort.js output: %w", err)
+		}
+		ortRounds = append(ortRounds, ortResults)
+
+		fmt.Fprintf(os.Stderr, " kiln (%s kernels)\n", kernels.KernelName())
+		if cpuProfile != "" {
+			f, _ := os.OpenFile(cpuProfile, os.O_WRONLY|os.O_TRUNC, 0)
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return err
+			}
+		}
+		var kilnResults []result
+		for _, w := range ws {
+			rs, err := timeKiln(w, d)
+			if err != nil {
+				return fmt.Errorf("%s: %w", w.Name, err)
+			}
+			kilnResults = append(kilnResults, rs...)
+		}
+		if cpuProfile != "" {
+			pprof.StopCPUProfile()
+		}
+		kilnRounds = append(kilnRounds, kilnResults)
+	}
+	kilnResults, ortResults := medians(kilnRounds), medians(ortRounds)
+	report(ws, kilnResults, ortResults)
+	if jsonOut != "" {
+		b, _ := json.MarshalIndent(map[string]any{"kiln": kilnResults, "onnxruntime": ortResults, "kernels": kernels.KernelName()}, "", "  ")
+		return os.WriteFile(jsonOut, b, 0o644)
+	}
+	return nil
+}
+
+// prepare compiles, quantizes and encodes one workload and exports it.
+func prepare(name, file string, src []byte, rawIO bool) (*workload, error) {
+	p, err := frontend.Compile(file, src)
+	if err != nil {
+		return nil, err
+	}
+	g := p.Graph
+	testmodels.Randomize(g, 1)
+	set := testmodels.Synthetic(g, 256, 2)
+	c := &passes.Context{Calib: &passes.Calibration{Set: set, Method: "minmax", Batch: 64, Seed: 1}}
+	if err := passes.Run(g, c, passes.Options{Passes: passes.Structural, Verify: true}); err != nil {
+		return nil, err
+	}
+	macs := g.Stats().Total.MACC
+	if err := passes.Run(g, c, passes.Options{Passes: []string{"calibrate", "quantize"}, Verify: true}); err != nil {
+		return nil, err
+	}
+	w := &workload{Name: name, Batches: []int{1, 64}, rawIO: rawIO, macs: macs}
+	if w.Graph, err = exportONNX(g, rawIO); err != nil {
+		return nil, err
+	}
+	if w.kbc, err = bytecode.Encode(g); err != nil {
+		return nil, err
+	}
+	// One sample: the first calibration example (quantized for raw I/O).
+	sample := testmodels.Synthetic(g, 1, 3)
+	for i, in := range g.Inputs() {
+		x := sample.Inputs[i].T.F32
+		var raw bytes.Buffer
+		if rawIO {
+			q := in.Quant
+			if q == nil {
+				q = quantizeOf(g, in)
+			}
+			i8 := make([]int8, len(x))
+			u8 := make([]byte, len(x))
+			for j, f := range x {
+				v := math.RoundToEven(float64(f/q.Scale[0])) + float64(q.Zero[0])
+				i8[j] = int8(min(max(v, -128), 127))
+				u8[j] = byte(int(i8[j]) + 128)
+			}
+			raw.Write(u8)
+			w.in = append(w.in, runtime.Value{I8: i8})
+		} else {
+			binary.Write(&raw, binary.LittleEndian, x)
+			w.in = append(w.in, runtime.Value{F32: x})
+		}
+		w.Sample = append(w.Sample, base64.StdEncoding.EncodeToString(raw.Bytes()))
+	}
+	return w, nil
+}
+
+// quantizeOf returns the quantization parameters of input in's quantize.
+func quantizeOf(g *ir.Graph, in *ir.Value) *ir.QuantParams {
+	for _, v := range g.Values {
+		if v.Op.Name == "quantize" && v.Args[0] == in {
+			return v.Quant
+		}
+	}
+	return ir.PerTensor(1, 0)
+}
+
+// timeKiln times w on the VM at each batch size and records its outputs
+// for the first sample.
+func timeKiln(w *workload, d time.Duration) ([]result, error) {
+	m, err := runtime.Load(w.kbc, nil)
+	if err != nil {
+		return nil, err
+	}
+	var rs []result
+	for _, batch := range w.Batches {
+		s := m.NewSession(batch)
+		in := make([]runtime.Value, len(w.in))
+		for i, v := range w.in {
+			in[i] = runtime.Value{I8: repeat(v.I8, batch), F32: repeat(v.F32, batch)}
+		}
+		var out []runtime.Value
+		for _, o := range m.Outputs() {
+			n := batch
+			for _, dim := range o.Shape {
+				n *= dim
+			}
+			if w.rawIO {
+				out = append(out, runtime.Value{I8: make([]int8, n)})
+			} else {
+				out = append(out, runtime.Value{F32: make([]float32, n)})
+			}
+		}
+		runOnce := func() error { return s.Run(in, out) }
+		if w.rawIO {
+			runOnce = func() error { return s.RunQuantized(in, out) }
+		}
+		for range 20 {
+			if err := runOnce(); err != nil {
+				return nil, err
+			}
+		}
+		var times []float64
+		end := time.Now().Add(d)
+		for {
+			t0 := time.Now()
+			runOnce()
+			t1 := time.Now()
+			times = append(times, float64(t1.Sub(t0).Nanoseconds())/1e3)
+			if t1.After(end) && len(times) >= 20 {
+				break
+			}
+		}
+		slices.Sort(times)
+		p50 := times[len(times)/2]
+		rs = append(rs, result{Name: w.Name, Batch: batch, P50: p50, P99: times[min(len(times)-1, len(times)*99/100)],
+			Runs: len(times), PerSecond: float64(batch) * 1e6 / p50})
+		if batch == 1 {
+			r := result{Name: w.Name}
+			for _, o := range out {
+				r.Outputs = append(r.Outputs, outputFloats(o, w.rawIO))
+			}
+			rs = append(rs, r)
+		}
+	}
+	return rs, nil
+}
+
+func repeat[T any](x []T, n int) []T {
+	if x == nil {
+		return nil
+	}
+	out := make([]T, 0, len(x)*n)
+	for range n {
+		out = append(out, x...)
+	}
+	return out
+}
+
+// outputFloats returns an output as ort.js reports it: float, or for raw
+// I/O the uint8 value.
+func outputFloats(v runtime.Value, rawIO bool) []float64 {
+	var f []float64
+	if rawIO {
+		for _, x := range v.I8 {
+			f = append(f, float64(int(x)+128))
+		}
+		return f
+	}
+	for _, x := range v.F32 {
+		f = append(f, float64(x))
+	}
+	return f
+}
+
+// medians returns, for each result of the first round, the one with the
+// median p50 among the rounds.
+func medians(rounds [][]result) []result {
+	var out []result
+	for _, r := range rounds[0] {
+		var same []result
+		for _, round := range rounds {
+			if x := find(round, r.Name, r.Batch); x != nil {
+				same = append(same, *x)
+			}
+		}
+		slices.SortFunc(same, func(a, b result) int { return cmp.Compare(a.P50, b.P50) })
+		out = append(out, same[len(same)/2])
+	}
+	return out
+}
+
+func find(rs []result, name string, batch int) *result {
+	for i := range rs {
+		if rs[i].Name == name && rs[i].Batch == batch {
+			return &rs[i]
+		}
+	}
+	return nil
+}
+
+// report prints latency and throughput side by side, the speed ratio
+// (ONNX Runtime's time over kiln's: above 1, kiln is faster) and how far
+// the two engines' outputs for the first sample are apart.
+func report(ws []*workload, kiln, onnx []result) {
+	tw := tabwriter.NewWriter(os.Stdout, 2, 8, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "workload\tbatch\tkiln p50 µs\tORT p50 µs\tkiln p99 µs\tORT p99 µs\tkiln/s\tORT/s\tkiln GMAC/s\tspeed-up\t")
+	for _, w := range ws {
+		for _, b := range w.Batches {
+			k, o := find(kiln, w.Name, b), find(onnx, w.Name, b)
+			if k == nil || o == nil {
+				continue
+			}
+			gmacs := float64(w.macs) * k.PerSecond / 1e9
+			fmt.Fprintf(tw, "%s\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.0f\t%.0f\t%.1f\t%.2fx\t\n",
+				w.Name, b, k.P50, o.P50, k.P99, o.P99, k.PerSecond, o.PerSecond, gmacs, o.P50/k.P50)
+		}
+	}
+	tw.Flush()
+	fmt.Println()
+	for _, w := range ws {
+		k, o := find(kiln, w.Name, 0), find(onnx, w.Name, 0)
+		if k == nil || o == nil || len(k.Outputs) != len(o.Outputs) {
+			fmt.Printf("%s: no outputs to compare\n", w.Name)
+			continue
+		}
+		worst, unit := 0.0, "LSB"
+		for i := range k.Outputs {
+			for j := range k.Outputs[i] {
+				if j < len(o.Outputs[i]) {
+					worst = max(worst, math.Abs(k.Outputs[i][j]-o.Outputs[i][j]))
+				}
+			}
+		}
+		if !w.rawIO {
+			unit = "(float)"
+		}
+		fmt.Printf("%s: outputs for one sample differ by at most %.4g %s\n", w.Name, worst, unit)
+	}
+}
+
+// moduleRoot finds the directory of go.mod, so that the harness runs from
+// anywhere in the repository.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
