@@ -16,13 +16,17 @@ test:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 
-# Check every example, then train LeNet-300-100 on MNIST from its
-# description file alone and score it on the 10,000 test images.
+# Check every example, train LeNet-300-100 on MNIST from its description
+# file alone and score it on the 10,000 test images, then quantize it to
+# bytecode, score that on the VM, show the file and time it.
 demo: build
 	$(BIN) check examples/*.kiln
 	@echo "all $(words $(wildcard examples/*.kiln)) examples check clean"
 	$(BIN) train examples/lenet_300_100.kiln -o bin/lenet_300_100.safetensors
 	$(BIN) eval examples/lenet_300_100.kiln -w bin/lenet_300_100.safetensors
+	$(BIN) build examples/lenet_300_100.kiln -w bin/lenet_300_100.safetensors -o bin/lenet_300_100.kbc --eval
+	$(BIN) inspect bin/lenet_300_100.kbc
+	$(BIN) bench bin/lenet_300_100.kbc --time 1s
 
 # kiln's VM against ONNX Runtime (one thread) on the same int8 workloads;
 # installs the harness's npm packages first. Not part of `make test`.

@@ -531,3 +531,6 @@ func fillInt8(b []int8, v int8) {
 
 // Model returns the model the session runs.
 func (s *Session) Model() *Model { return s.m }
+
+// Capacity returns the largest batch the session runs.
+func (s *Session) Capacity() int { return s.capacity }

@@ -36,6 +36,7 @@ func init() {
 			fs.String("method", "minmax", "how ranges are chosen: minmax, percentile or mse")
 			fs.Float64("percentile", 99.99, "for --method percentile: the percentage of values kept in range")
 			fs.Bool("report", false, "print the quantization report (SQNR and cosine per layer, ranges, ops left in float)")
+			fs.Bool("eval", false, "score the float model and the .kbc, run by the VM, on the held-out part of the calibration set")
 			fs.StringP("output", "o", "", "the .kbc file to write")
 		},
 		run: runBuild,
@@ -100,7 +101,41 @@ func runBuild(e *env, fs *pflag.FlagSet) error {
 	}
 	st := g.Stats()
 	fmt.Fprintf(e.stderr, "wrote %s: %s bytes (%s bytes of weights), %s MACC per example\n", out, ir.Thousands(int64(len(b))), ir.Thousands(st.Total.WeightBytes), ir.Thousands(st.Total.MACC))
+	if ev, _ := fs.GetBool("eval"); ev {
+		m, err := runtime.Load(b, nil)
+		if err != nil {
+			return err
+		}
+		return evalAgainst(e.stdout, shadow, g, split, "kbc  ", vmForward(m))
+	}
 	return nil
+}
+
+// vmForward runs batches on the VM for train.EvaluateWith: inputs in the
+// model's order, float outputs.
+func vmForward(m *runtime.Model) func([]*tensor.Tensor) ([]*tensor.Tensor, error) {
+	var s *runtime.Session
+	return func(in []*tensor.Tensor) ([]*tensor.Tensor, error) {
+		if len(in) != len(m.Inputs()) || len(in) == 0 {
+			return nil, fmt.Errorf("model %s takes %d inputs, got %d", m.Name(), len(m.Inputs()), len(in))
+		}
+		n := in[0].Shape[0]
+		if s == nil || s.Capacity() < n {
+			s = m.NewSession(n)
+		}
+		values := make([]runtime.Value, len(in))
+		for i, x := range in {
+			values[i] = runtime.Value{F32: x.F32, I32: x.I32}
+		}
+		var outs []*tensor.Tensor
+		var outValues []runtime.Value
+		for _, o := range m.Outputs() {
+			t := tensor.New(tensor.F32, append([]int{n}, o.Shape...)...)
+			outs = append(outs, t)
+			outValues = append(outValues, runtime.Value{F32: t.F32})
+		}
+		return outs, s.Run(values, outValues)
+	}
 }
 
 // quantizeFromFlags runs the quantization pipeline as the quantize and
@@ -361,8 +396,10 @@ func runKBC(e *env, path string, inputs []string, out string) error {
 }
 
 // allocsPerRun counts the heap allocations of one call of fn, averaged over
-// a few calls, as testing.AllocsPerRun does.
+// a few calls, as testing.AllocsPerRun does (on one P, so that no other
+// goroutine's allocations are counted).
 func allocsPerRun(fn func()) float64 {
+	defer goruntime.GOMAXPROCS(goruntime.GOMAXPROCS(1))
 	var before, after goruntime.MemStats
 	fn()
 	goruntime.ReadMemStats(&before)

@@ -80,6 +80,19 @@ func calibrationSpec(prog *frontend.Program) (spec, dir string) {
 // evalBoth scores the float model and the int8 model (on the integer
 // reference executor) on the held-out part of split.
 func evalBoth(w io.Writer, float, quant *ir.Graph, split *data.Split) error {
+	inputs := quant.Inputs()
+	return evalAgainst(w, float, quant, split, "int8 ", func(in []*tensor.Tensor) ([]*tensor.Tensor, error) {
+		feeds := map[string]*tensor.Tensor{}
+		for i, x := range in {
+			feeds[inputs[i].Name] = x
+		}
+		return ir.Run(quant, feeds)
+	})
+}
+
+// evalAgainst scores the float model and, under label, quant run by
+// forward, on the held-out part of split.
+func evalAgainst(w io.Writer, float, quant *ir.Graph, split *data.Split, label string, forward func([]*tensor.Tensor) ([]*tensor.Tensor, error)) error {
 	set, part := split.Test, "held-out part"
 	if set == nil {
 		set, part = split.Train, "whole set"
@@ -88,17 +101,10 @@ func evalBoth(w io.Writer, float, quant *ir.Graph, split *data.Split) error {
 	if err != nil {
 		return err
 	}
-	inputs := quant.Inputs()
-	qm, err := train.EvaluateWith(quant, set, 256, func(in []*tensor.Tensor) ([]*tensor.Tensor, error) {
-		feeds := map[string]*tensor.Tensor{}
-		for i, x := range in {
-			feeds[inputs[i].Name] = x
-		}
-		return ir.Run(quant, feeds)
-	})
+	qm, err := train.EvaluateWith(quant, set, 256, forward)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "%s, %s:\n  float %s\n  int8  %s\n", set.Name, part, fm, qm)
+	fmt.Fprintf(w, "%s, %s:\n  float %s\n  %s %s\n", set.Name, part, fm, label, qm)
 	return nil
 }
