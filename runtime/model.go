@@ -87,9 +87,9 @@ type Options struct {
 	// exist (KILN_PORTABLE=1 in the environment does the same).
 	Portable bool
 	// MaxMemory bounds the memory a model may ask for per example — its
-	// arena, an input, a kernel's scratch — since a file's claims about
-	// activations are not bounded by its size. 0 means
-	// DefaultMaxMemory.
+	// arena, its inputs and its kernels' scratch, together — since a
+	// file's claims about activations are not bounded by its size. 0
+	// means DefaultMaxMemory.
 	MaxMemory int
 	// SkipChecksum skips the CRC check. Only for fuzzing the structural
 	// validation, which a checksum would otherwise shield.

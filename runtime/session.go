@@ -68,6 +68,23 @@ func (m *Model) planScratch() error {
 	if m.scratch.acc > limit/4 {
 		return fmt.Errorf("section CODE: the kernels' scratch is more than the %d-byte limit", limit)
 	}
+	// Every part is within the limit, and the sum is checked as it grows,
+	// so it cannot overflow.
+	total := 0
+	for _, part := range []int{m.arena, m.scratch.col, m.scratch.padded, m.scratch.colOut, 4 * m.scratch.acc} {
+		if total += part; total > limit {
+			break
+		}
+	}
+	for _, i := range m.inputs {
+		if total > limit {
+			break
+		}
+		total += m.tensors[i].bytes()
+	}
+	if total > limit {
+		return fmt.Errorf("the model needs more than the %d-byte limit per example (arena, inputs and kernel scratch)", limit)
+	}
 	return nil
 }
 

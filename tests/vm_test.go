@@ -425,6 +425,7 @@ func TestLoadErrors(t *testing.T) {
 		{"checksum", flip(len(b.kbc) / 2), nil, "checksum mismatch"},
 		{"version", func() []byte { c := bytes.Clone(b.kbc); c[8] = 9; return c }(), nil, "format version 9"},
 		{"size limit", b.kbc, &runtime.Options{MaxFileSize: 100}, "more than the 100-byte limit"},
+		{"memory limit", b.kbc, &runtime.Options{MaxMemory: 64}, "-byte limit"},
 	}
 	for _, c := range cases {
 		_, err := runtime.Load(c.file, c.opt)
