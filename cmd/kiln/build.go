@@ -30,11 +30,7 @@ func init() {
 		args:    "FILE.kiln -w W.safetensors [--calibrate SET] -o MODEL.kbc",
 		summary: "quantize a trained model and write it as bytecode for kiln's VM",
 		flags: func(fs *pflag.FlagSet) {
-			fs.StringP("weights", "w", "", "the trained weights (safetensors)")
-			fs.String("calibrate", "", "calibration data set (default: the compile block's calibrate, else the train block's data)")
-			fs.Int("samples", 512, "calibration examples, a seeded random subset of the training part")
-			fs.String("method", "minmax", "how ranges are chosen: minmax, percentile or mse")
-			fs.Float64("percentile", 99.99, "for --method percentile: the percentage of values kept in range")
+			calibrationFlags(fs)
 			fs.Bool("report", false, "print the quantization report (SQNR and cosine per layer, ranges, ops left in float)")
 			fs.Bool("eval", false, "score the float model and the .kbc, run by the VM, on the held-out part of the calibration set")
 			fs.StringP("output", "o", "", "the .kbc file to write")
@@ -127,13 +123,7 @@ func vmForward(m *runtime.Model) func([]*tensor.Tensor) ([]*tensor.Tensor, error
 		for i, x := range in {
 			values[i] = runtime.Value{F32: x.F32, I32: x.I32}
 		}
-		var outs []*tensor.Tensor
-		var outValues []runtime.Value
-		for _, o := range m.Outputs() {
-			t := tensor.New(tensor.F32, append([]int{n}, o.Shape...)...)
-			outs = append(outs, t)
-			outValues = append(outValues, runtime.Value{F32: t.F32})
-		}
+		outs, outValues := floatOutputs(m, n)
 		return outs, s.Run(values, outValues)
 	}
 }
@@ -365,13 +355,7 @@ func runKBC(e *env, path string, inputs []string, out string) error {
 		n = t.Shape[0]
 		values = append(values, runtime.Value{F32: t.F32, I32: t.I32})
 	}
-	var outs []*tensor.Tensor
-	var outValues []runtime.Value
-	for _, o := range m.Outputs() {
-		t := tensor.New(tensor.F32, append([]int{n}, o.Shape...)...)
-		outs = append(outs, t)
-		outValues = append(outValues, runtime.Value{F32: t.F32})
-	}
+	outs, outValues := floatOutputs(m, n)
 	if err := m.NewSession(n).Run(values, outValues); err != nil {
 		return err
 	}
@@ -393,6 +377,19 @@ func runKBC(e *env, path string, inputs []string, out string) error {
 		named[i] = data.Named{Name: o.Name, T: outs[i]}
 	}
 	return data.SaveNPZ(out, named)
+}
+
+// floatOutputs allocates a batch of n of the model's outputs, as tensors
+// and as the VM's values over the same memory.
+func floatOutputs(m *runtime.Model, n int) ([]*tensor.Tensor, []runtime.Value) {
+	var outs []*tensor.Tensor
+	var values []runtime.Value
+	for _, o := range m.Outputs() {
+		t := tensor.New(tensor.F32, append([]int{n}, o.Shape...)...)
+		outs = append(outs, t)
+		values = append(values, runtime.Value{F32: t.F32})
+	}
+	return outs, values
 }
 
 // allocsPerRun counts the heap allocations of one call of fn, averaged over

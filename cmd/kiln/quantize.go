@@ -21,11 +21,7 @@ func init() {
 		args:    "FILE.kiln -w W.safetensors --calibrate SET [--report] [-o Q.kir]",
 		summary: "quantize a trained model to int8 (TFLite's integer arithmetic) and report what each layer lost",
 		flags: func(fs *pflag.FlagSet) {
-			fs.StringP("weights", "w", "", "the trained weights (safetensors)")
-			fs.String("calibrate", "", "calibration data set (default: the compile block's calibrate, else the train block's data)")
-			fs.Int("samples", 512, "calibration examples, a seeded random subset of the training part")
-			fs.String("method", "minmax", "how ranges are chosen: minmax, percentile or mse")
-			fs.Float64("percentile", 99.99, "for --method percentile: the percentage of values kept in range")
+			calibrationFlags(fs)
 			fs.Bool("report", false, "print, per layer, SQNR and cosine against the float model, the ranges, and the ops left in float")
 			fs.Bool("eval", false, "score the float and the int8 model on the held-out part of the calibration set")
 			fs.StringP("output", "o", "", "write the quantized IR here")
@@ -75,6 +71,16 @@ func calibrationSpec(prog *frontend.Program) (spec, dir string) {
 		return s.Value.Text, prog.Dir
 	}
 	return "", ""
+}
+
+// calibrationFlags registers the weights and calibration flags that
+// quantize and build share (quantizeFromFlags reads them).
+func calibrationFlags(fs *pflag.FlagSet) {
+	fs.StringP("weights", "w", "", "the trained weights (safetensors)")
+	fs.String("calibrate", "", "calibration data set (default: the compile block's calibrate, else the train block's data)")
+	fs.Int("samples", 512, "calibration examples, a seeded random subset of the training part")
+	fs.String("method", "minmax", "how ranges are chosen: minmax, percentile or mse")
+	fs.Float64("percentile", 99.99, "for --method percentile: the percentage of values kept in range")
 }
 
 // evalBoth scores the float model and the int8 model (on the integer
