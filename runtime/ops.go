@@ -284,15 +284,14 @@ func (p *convOp) columns() int {
 	return p.pp
 }
 
-// paddedLen is the length of a grid convolution's padded input: the
-// group's planes, and slack for the last taps' runs, which read up to
-// (KW-1)*DW bytes past the last plane.
+// paddedLen is the length of a grid convolution's padded input (the
+// group's planes), or 0 when it needs none.
 func (p *convOp) paddedLen() int {
-	if !p.grid {
+	c := &p.p
+	if !p.grid || c.PadH == 0 && c.PadW == 0 {
 		return 0
 	}
-	c := &p.p
-	return c.C/c.Groups*(c.H+2*c.PadH)*(c.W+2*c.PadW) + (c.KW-1)*c.DilationW
+	return c.C / c.Groups * (c.H + 2*c.PadH) * (c.W + 2*c.PadW)
 }
 
 func (c *checker) conv() convOp {

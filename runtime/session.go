@@ -444,18 +444,26 @@ func (s *Session) conv(p *convOp, x, out []int8, n int) {
 // x of the padded width Wp, not only the OW valid ones. On that grid, the
 // patch row of tap (ci, ky, kx) is one contiguous run of the padded plane
 // (from ky*DH*Wp + kx*DW, OH*Wp long), copied whole instead of row by row;
-// the columns x >= OW, computed from whatever follows, are dropped when
-// the result is copied out.
+// the columns x >= OW are dropped when the result is copied out.
 func (s *Session) gridConv(p *convOp, x []int8, g int, out []int8, matMul matMulRHS) {
 	c := &p.p
 	fpg, cpg := c.F/c.Groups, c.C/c.Groups
 	hp, wp := c.H+2*c.PadH, c.W+2*c.PadW
 	cols := c.OH * wp
-	padded := s.padded[:p.paddedLen()]
-	fillInt8(padded, int8(-c.InputOffset))
-	for ci := 0; ci < cpg; ci++ {
-		for y := 0; y < c.H; y++ {
-			copy(padded[(ci*hp+y+c.PadH)*wp+c.PadW:], x[(ci*c.H+y)*c.W:(ci*c.H+y+1)*c.W])
+	zero := int8(-c.InputOffset)
+	src := x // without padding, the input planes are the grid
+	if c.PadH != 0 || c.PadW != 0 {
+		src = s.padded[:cpg*hp*wp]
+		for ci := 0; ci < cpg; ci++ {
+			plane := src[ci*hp*wp : (ci+1)*hp*wp]
+			fillInt8(plane[:c.PadH*wp], zero)
+			fillInt8(plane[(c.PadH+c.H)*wp:], zero)
+			for y := 0; y < c.H; y++ {
+				row := plane[(c.PadH+y)*wp : (c.PadH+y+1)*wp]
+				fillInt8(row[:c.PadW], zero)
+				copy(row[c.PadW:], x[(ci*c.H+y)*c.W:(ci*c.H+y+1)*c.W])
+				fillInt8(row[c.PadW+c.W:], zero)
+			}
 		}
 	}
 	col := s.col[:p.kk*cols]
@@ -463,8 +471,12 @@ func (s *Session) gridConv(p *convOp, x []int8, g int, out []int8, matMul matMul
 	for ci := 0; ci < cpg; ci++ {
 		for ky := 0; ky < c.KH; ky++ {
 			for kx := 0; kx < c.KW; kx++ {
+				// The last taps' runs end up to (KW-1)*DW bytes past the
+				// planes, in columns that are dropped: zero them.
 				from := ci*hp*wp + ky*c.DilationH*wp + kx*c.DilationW
-				copy(col[i*cols:(i+1)*cols], padded[from:from+cols])
+				row := col[i*cols : (i+1)*cols]
+				n := copy(row, src[from:min(from+cols, len(src))])
+				fillInt8(row[n:], zero)
 				i++
 			}
 		}

@@ -218,6 +218,8 @@ func TestVMConvGeometry(t *testing.T) {
 		"wide-kernel":    "input x: f32[1, 6, 5]\n  output y = conv2d(x, 3, kernel=7, pad=3)",
 		"conv1d-stride3": "input x: f32[5, 40]\n  output y = conv1d(x, 7, kernel=4, stride=3, pad=2)",
 		"conv1d-dil":     "input x: f32[3, 33]\n  output y = conv1d(x, 17, kernel=3, dilation=3)",
+		"unpadded-dil":   "input x: f32[4, 9, 8]\n  output y = conv2d(x, 6, kernel=3, dilation=2, groups=2)",
+		"pad-one-side":   "input x: f32[2, 5, 12]\n  output y = conv2d(x, 3, kernel=[1, 3], pad=[0, 1])",
 	}
 	for name, body := range cases {
 		t.Run(name, func(t *testing.T) {

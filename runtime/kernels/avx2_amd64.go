@@ -53,6 +53,16 @@ func quantizeAsm(n int, in *float32, scale float32, zero int32, out *int8) {
 	quantizeAVX2(n, in, scale, zero, out)
 }
 
+// maxPool2x2AVX2 pools rows row pairs of w bytes (w even, >= 8); see
+// pool_amd64.s.
+//
+//go:noescape
+func maxPool2x2AVX2(rows int, w int, in *int8, out *int8, lo int, hi int)
+
+func maxPool2x2Asm(rows int, w int, in *int8, out *int8, lo int, hi int) {
+	maxPool2x2AVX2(rows, w, in, out, lo, hi)
+}
+
 // tilePanels[r] is the number of 8-column panels of the tile used for
 // blocks of r rows: the tallest tile (6 rows, one panel) for products of
 // 6 rows or more; for one row, several panels share each broadcast of the

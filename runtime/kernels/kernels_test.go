@@ -586,9 +586,16 @@ func TestQuantizeMatchesReference(t *testing.T) {
 // clamps, and on geometries that take the reference path.
 func TestMaxPool(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 3))
+	eachKernel(t, func(t *testing.T) { testMaxPool(t, rng) })
+}
+
+func testMaxPool(t *testing.T, rng *rand.Rand) {
 	type geo struct{ c, h, w, k, s, pad int }
 	for _, g := range []geo{{1, 2, 2, 2, 2, 0}, {6, 28, 28, 2, 2, 0}, {16, 10, 10, 2, 2, 0}, {3, 7, 9, 2, 2, 0},
-		{2, 1, 8, 2, 2, 0}, {4, 9, 9, 3, 2, 1}, {2, 6, 6, 2, 1, 0}} {
+		{2, 1, 8, 2, 2, 0}, {4, 9, 9, 3, 2, 1}, {2, 6, 6, 2, 1, 0},
+		// The vector path: widths of one block of 16 or 8, overlapping
+		// blocks, many blocks; odd heights (a row left over per plane).
+		{3, 4, 16, 2, 2, 0}, {2, 6, 18, 2, 2, 0}, {2, 4, 8, 2, 2, 0}, {3, 5, 12, 2, 2, 0}, {2, 2, 14, 2, 2, 0}, {5, 7, 30, 2, 2, 0}, {2, 8, 64, 2, 2, 0}, {1, 3, 100, 2, 2, 0}} {
 		oh, ow := (g.h+2*g.pad-g.k)/g.s+1, (g.w+2*g.pad-g.k)/g.s+1
 		if oh < 1 || ow < 1 {
 			continue

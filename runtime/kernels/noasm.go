@@ -23,3 +23,7 @@ func matMulRequantRHSAsm(cols int, col []int8, ldc int, p *PackedWeights, q *req
 func quantizeAsm(n int, in *float32, scale float32, zero int32, out *int8) {
 	panic("kernels: no assembly quantization")
 }
+
+func maxPool2x2Asm(rows int, w int, in *int8, out *int8, lo int, hi int) {
+	panic("kernels: no assembly pooling")
+}

@@ -24,6 +24,16 @@ func MaxPool(p *ref.PoolParams, in, out []int8) {
 		panic(fmt.Sprintf("kernels: MaxPool: %d inputs and %d outputs for %d planes of %dx%d", len(in), len(out), planes, h, w))
 	}
 	lo, hi := p.ActMin, p.ActMax
+	if useAsm && w%2 == 0 && w >= 8 && planes > 0 {
+		if h%2 == 0 { // the planes' row pairs follow one another
+			maxPool2x2Asm(planes*oh, w, &in[0], &out[0], int(lo), int(hi))
+			return
+		}
+		for pl := range planes {
+			maxPool2x2Asm(oh, w, &in[pl*h*w], &out[pl*oh*ow], int(lo), int(hi))
+		}
+		return
+	}
 	for pl := range planes {
 		src := in[pl*h*w : (pl+1)*h*w]
 		dst := out[pl*oh*ow : (pl+1)*oh*ow]
