@@ -356,7 +356,7 @@ func runKBC(e *env, path string, inputs []string, out string) error {
 		values = append(values, runtime.Value{F32: t.F32, I32: t.I32})
 	}
 	outs, outValues := floatOutputs(m, n)
-	if err := m.NewSession(n).Run(values, outValues); err != nil {
+	if err := runChunked(m, n, values, outValues); err != nil {
 		return err
 	}
 	infosOut := m.Outputs()
@@ -377,6 +377,47 @@ func runKBC(e *env, path string, inputs []string, out string) error {
 		named[i] = data.Named{Name: o.Name, T: outs[i]}
 	}
 	return data.SaveNPZ(out, named)
+}
+
+// runChunked runs n examples through one session in batches of at most
+// runBatch, so that a large input file does not need an arena for all of
+// it at once.
+func runChunked(m *runtime.Model, n int, in, out []runtime.Value) error {
+	const runBatch = 256
+	s := m.NewSession(min(n, runBatch))
+	ins, outs := m.Inputs(), m.Outputs()
+	inPart, outPart := make([]runtime.Value, len(in)), make([]runtime.Value, len(out))
+	for lo := 0; lo < n; lo += runBatch {
+		hi := min(lo+runBatch, n)
+		for i, v := range in {
+			e := elems(ins[i].Shape)
+			inPart[i] = runtime.Value{F32: part(v.F32, lo*e, hi*e), I32: part(v.I32, lo*e, hi*e)}
+		}
+		for i, v := range out {
+			e := elems(outs[i].Shape)
+			outPart[i] = runtime.Value{F32: part(v.F32, lo*e, hi*e)}
+		}
+		if err := s.Run(inPart, outPart); err != nil {
+			return fmt.Errorf("examples %d to %d: %w", lo, hi-1, err)
+		}
+	}
+	return nil
+}
+
+func elems(shape []int) int {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	return n
+}
+
+// part returns x[lo:hi], or nil for a nil x.
+func part[T any](x []T, lo, hi int) []T {
+	if x == nil {
+		return nil
+	}
+	return x[lo:hi]
 }
 
 // floatOutputs allocates a batch of n of the model's outputs, as tensors

@@ -132,3 +132,43 @@ func TestBytecodeErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestRunKBCInBatches: kiln run takes an input file larger than its batch
+// in pieces, with the same outputs as one big batch.
+func TestRunKBCInBatches(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "tiny.kiln")
+	os.WriteFile(model, []byte(tinyModel), 0o644)
+	x := tensor.New(tensor.F32, 600, 4)
+	for i := range x.F32 {
+		x.F32[i] = float32(i%11) - 5
+	}
+	tinyData(t, dir, x)
+	w := filepath.Join(dir, "w.safetensors")
+	kbc := filepath.Join(dir, "tiny.kbc")
+	if code, _, stderr := kiln("train", model, "-o", w); code != 0 {
+		t.Fatalf("train: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := kiln("build", model, "-w", w, "-o", kbc); code != 0 {
+		t.Fatalf("build: exit %d\n%s", code, stderr)
+	}
+	y := filepath.Join(dir, "y.npy")
+	if code, _, stderr := kiln("run", kbc, "--input", filepath.Join(dir, "x.npy"), "-o", y); code != 0 {
+		t.Fatalf("run: exit %d\n%s", code, stderr)
+	}
+	got, err := data.LoadNPY(y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := runtime.LoadFile(kbc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := tensor.New(tensor.F32, 600, 3)
+	if err := m.NewSession(600).Run([]runtime.Value{{F32: x.F32}}, []runtime.Value{{F32: want.F32}}); err != nil {
+		t.Fatal(err)
+	}
+	if !tensor.Equal(got, want) {
+		t.Errorf("kiln run in batches differs from one batch of 600")
+	}
+}
