@@ -4,7 +4,9 @@
 // (MatMulRequantRHS: weights [F][K] times patches [K][P], out [F][P], the
 // NCHW result). Both requantize as TensorFlow Lite does. Weights are
 // packed once per model (Pack); each call takes caller-owned scratch
-// (ScratchSize, ScratchSizeRHS) and allocates nothing.
+// (ScratchSize, ScratchSizeRHS) and allocates nothing. Quantize (float
+// inputs to int8) and MaxPool are the other kernels a model's hot path
+// runs; the VM takes the remaining ops from the reference kernels.
 //
 // Every kernel gives exactly the bits of the reference kernels in
 // runtime/kernels/ref: they sum the same int8 products in int32, where
@@ -53,12 +55,13 @@
 // whose sums and widened activations stay in L2, and the requantization
 // is vectorized too (VPMULDQ for the 64-bit doubling high multiply).
 //
-// On that core (an AMD EPYC of the Zen 3 generation at about 3.1 GHz, 32
-// KiB L1d and 512 KiB L2 per core) two VPMADDWD issue per cycle: 32 multiply-adds per cycle,
-// about 99 GMAC/s, is the ceiling of any VPMADDWD scheme. A loop of nothing
-// but independent VPMADDWD and VPADDD pairs, the least an exact AVX2
-// kernel must execute, measured 24-30 multiply-adds per cycle (75-95
-// GMAC/s); the 6x8 tile runs at 62-75 GMAC/s with its operands in L1.
+// On that core (an AMD EPYC of the Zen 3 generation, 32 KiB L1d and 512
+// KiB L2 per core) at most two VPMADDWD issue per cycle: 32 multiply-adds
+// per cycle, 93-99 GMAC/s at 2.9-3.1 GHz, is the ceiling of any VPMADDWD
+// scheme. Measured there, a loop of nothing but the 6x8 tile's arithmetic
+// (12 VPMADDWD and 12 VPADDD on registers) runs at 67-70 GMAC/s, the 6x8
+// tile with its operands in L1 at 61-67 (BenchmarkTile), and a whole
+// 64x1024x1024 product at about 55 (BenchmarkMatMulRequant).
 //
 // There is no AVX-512 VNNI kernel yet: VPDPBUSD (u8 x s8 quads into int32,
 // no saturation, with the 128*rowsum correction that RowSums provides) is
