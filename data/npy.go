@@ -362,7 +362,7 @@ func npyHeaderFromDict(v *pyValue) (*npyHeaderInfo, error) {
 	}
 
 	h.count = tensor.NumElems(h.shape)
-	if h.count < 0 || h.count > math.MaxInt64/h.elem.size() {
+	if h.count < 0 || h.count > math.MaxInt/h.elem.size() {
 		return nil, fmt.Errorf("header: shape %s of %s is too large", pyShape(h.shape), pyQuote(h.descr))
 	}
 	return h, nil
