@@ -156,6 +156,16 @@ var sectionNames = [...]string{SecStrings: "STRINGS", SecModel: "MODEL", SecTens
 // the model needs no checks and cannot fault; an error names the section
 // and what is wrong. b is not retained.
 func Load(b []byte, opt *Options) (*Model, error) {
+	secs, err := splitSections(b, opt)
+	if err != nil {
+		return nil, err
+	}
+	return decode(secs, opt)
+}
+
+// splitSections checks a file's header, checksum and section table and
+// returns its sections, indexed by id.
+func splitSections(b []byte, opt *Options) ([][]byte, error) {
 	if int64(len(b)) > opt.maxSize() {
 		return nil, fmt.Errorf("%d bytes is more than the %d-byte limit", len(b), opt.maxSize())
 	}
@@ -198,7 +208,7 @@ func Load(b []byte, opt *Options) (*Model, error) {
 		secs[id] = b[off : off+size]
 		prevEnd = int(off + size)
 	}
-	return decode(secs, opt)
+	return secs, nil
 }
 
 // decode builds the model from its sections and validates it.

@@ -35,8 +35,8 @@ type opInfo struct {
 	name    string
 	tensors []string // operand roles, result first
 	ints    []string // integer parameters
-	// variadic: the last tensor role repeats (one or more), and so do the
-	// ints after the first len(ints)-perInput... see concatInts
+	// variadic: the last tensor role repeats (one or more times), each
+	// with concatInputInts integers after ints
 	variadic bool
 }
 

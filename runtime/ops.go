@@ -356,8 +356,12 @@ func (c *checker) conv() convOp {
 	return op
 }
 
-// convLen is the output length of a window sliding over n positions.
+// convLen is the output length of a window sliding over n positions, or
+// -1 for a stride below 1 (which the callers reject first).
 func convLen(n, k, stride, pad, dil int) int {
+	if stride < 1 {
+		return -1
+	}
 	span := dil*(k-1) + 1
 	if n+2*pad < span {
 		return 0
@@ -384,6 +388,9 @@ func (c *checker) pool() ref.PoolParams {
 		p.W, p.OW = x.dims[1], o.dims[1]
 	} else {
 		p.H, p.W, p.OH, p.OW = x.dims[1], x.dims[2], o.dims[1], o.dims[2]
+	}
+	if c.err != nil { // a parameter out of range: nothing below may use it
+		return p
 	}
 	if p.PadH >= p.KH || p.PadW >= p.KW {
 		c.fail("padding %d,%d must be smaller than the window %dx%d", p.PadH, p.PadW, p.KH, p.KW)

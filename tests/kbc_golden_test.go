@@ -3,6 +3,7 @@ package tests
 import (
 	"bytes"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/kiln-nn/kiln/backend/bytecode"
@@ -10,6 +11,7 @@ import (
 	"github.com/kiln-nn/kiln/internal/testmodels"
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/passes"
+	"github.com/kiln-nn/kiln/runtime"
 )
 
 // tinyKBC is the file the runtime's examples load; it is also a golden
@@ -30,6 +32,63 @@ model tiny {
   output p = softmax(dense(h, 3))
 }
 `
+
+// opsModel runs every opcode of the VM; its .kbc (written by -update) is
+// the runtime package's test data for hostile instructions.
+const (
+	opsModel = `// Every VM opcode at least once, small: test data for the loader.
+model ops {
+  input x: f32[2, 8, 8]
+  input ids: i32[3]
+  c = relu(conv2d(x, 4, kernel=3, pad=1))
+  m = maxpool(c, size=2)
+  a = avgpool(c, size=2)
+  s = m + a
+  d = m - a
+  p = s * d
+  g = global_avgpool(p)
+  e = embedding(ids, vocab=20, dim=4)
+  f = fm(e)
+  b = bi_interaction(e)
+  w = sum(embedding(ids, vocab=20, dim=1), axis=[0])
+  h = tanh(dense(relu(flatten(p)), 8))
+  l = sigmoid(dense(h, 4))
+  k = concat(g, l, b)
+  r = mean(reshape(k, [3, 4]), axis=[0])
+  output y = softmax(dense(concat(k, r, f, w), 3))
+}
+`
+	opsKBC = "../runtime/testdata/ops.kbc"
+)
+
+// TestOpsKBC checks that runtime/testdata/ops.kbc loads, runs and holds
+// every opcode; -update rewrites it.
+func TestOpsKBC(t *testing.T) {
+	if *update {
+		b, err := buildSource("ops.kiln", []byte(opsModel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(opsKBC, b.kbc, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file, err := os.ReadFile(opsKBC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := runtime.Load(file, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dis strings.Builder
+	m.Disassemble(&dis)
+	for op := runtime.Opcode(1); op.String() != "OPCODE?"; op++ {
+		if !strings.Contains(dis.String(), " "+op.String()+" ") {
+			t.Errorf("ops.kbc has no %v instruction", op)
+		}
+	}
+}
 
 func TestTinyKBCGolden(t *testing.T) {
 	if *update {
