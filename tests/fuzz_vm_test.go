@@ -19,6 +19,11 @@ func FuzzLoad(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(tiny)
+	ops, err := os.ReadFile(opsKBC) // every opcode
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(ops)
 	for _, b := range buildExamples(f) {
 		if len(b.kbc) < 20000 {
 			f.Add(b.kbc)
