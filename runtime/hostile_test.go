@@ -107,3 +107,153 @@ func TestHostileInstructions(t *testing.T) {
 		}
 	}
 }
+
+// encodeTensors writes tensor descriptors as the TENSORS section holds
+// them; names are indices into strs.
+func encodeTensors(ts []tensor, strs []string) []byte {
+	var b []byte
+	b = binary.AppendUvarint(b, uint64(len(ts)))
+	for _, t := range ts {
+		b = binary.AppendUvarint(b, uint64(slices.Index(strs, t.name)))
+		batched := byte(0)
+		if t.batched {
+			batched = 1
+		}
+		b = append(b, byte(t.dtype), batched)
+		b = binary.AppendUvarint(b, uint64(len(t.dims)))
+		for _, d := range t.dims {
+			b = binary.AppendUvarint(b, uint64(d))
+		}
+		b = append(b, t.quant.kind)
+		switch t.quant.kind {
+		case QuantTensor:
+			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(t.quant.scale[0]))
+			b = binary.AppendVarint(b, int64(t.quant.zero[0]))
+		case QuantChannel:
+			b = binary.AppendUvarint(b, uint64(t.quant.axis))
+			b = binary.AppendUvarint(b, uint64(len(t.quant.scale)))
+			for _, s := range t.quant.scale {
+				b = binary.LittleEndian.AppendUint32(b, math.Float32bits(s))
+			}
+			b = binary.AppendVarint(b, int64(t.quant.zero[0]))
+		}
+		b = append(b, t.store)
+		switch t.store {
+		case StoreArena, StoreConst:
+			b = binary.AppendUvarint(b, uint64(t.offset))
+		case StoreAlias:
+			b = binary.AppendUvarint(b, uint64(t.root))
+		}
+	}
+	return b
+}
+
+// TestHostileTensors rewrites each tensor descriptor of the same files:
+// dtype, batching, every dimension, rank, quantization (kind, scale,
+// zero point, axis) and storage (kind, offset, alias target) set to values
+// a hostile file could hold. Every variant must load with an error, or
+// load and run — never panic.
+func TestHostileTensors(t *testing.T) {
+	for _, name := range []string{"testdata/tiny.kbc", "testdata/ops.kbc"} {
+		file, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		secs, err := splitSections(file, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		strs, err := readStrings(secs[SecStrings])
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw := &Model{} // the descriptors as the file holds them, before validation
+		if err := raw.readTensors(secs[SecTensors], strs); err != nil {
+			t.Fatal(err)
+		}
+		if got := encodeTensors(raw.tensors, strs); !slices.Equal(got, secs[SecTensors]) {
+			t.Fatalf("%s: re-encoding the tensors does not give the section back", name)
+		}
+		variants, loaded := 0, 0
+		try := func(what string, ts []tensor) {
+			t.Helper()
+			variants++
+			s := slices.Clone(secs)
+			s[SecTensors] = encodeTensors(ts, strs)
+			defer func() {
+				if r := recover(); r != nil {
+					t.Fatalf("%s: %s: panic: %v", name, what, r)
+				}
+			}()
+			if _, err := decode(s, nil); err == nil {
+				loaded++
+			}
+		}
+		clone := func() []tensor {
+			c := slices.Clone(raw.tensors)
+			for i := range c {
+				c[i].dims = slices.Clone(c[i].dims)
+				c[i].quant.scale = slices.Clone(c[i].quant.scale)
+				c[i].quant.zero = slices.Clone(c[i].quant.zero)
+			}
+			return c
+		}
+		dims := []int{1, 2, 3, 7, 64, 1 << 20, maxElems}
+		scales := []float32{0, -1, float32(math.NaN()), float32(math.Inf(1)), math.SmallestNonzeroFloat32, math.MaxFloat32, 1e-3}
+		zeros := []int32{-129, -128, 0, 1, 127, 128, math.MaxInt32}
+		offsets := []int{0, 1, 63, 64, 128, 1 << 20, math.MaxInt32}
+		for i, tn := range raw.tensors {
+			mutate := func(what string, f func(*tensor)) {
+				c := clone()
+				f(&c[i])
+				try(fmt.Sprintf("tensor %d (%s) %s", i, tn.name, what), c)
+			}
+			for _, dt := range []DType{F32, I32, I8} {
+				mutate(fmt.Sprintf("dtype %v", dt), func(t *tensor) { t.dtype = dt })
+			}
+			mutate("batched flipped", func(t *tensor) { t.batched = !t.batched })
+			for d := range tn.dims {
+				for _, v := range dims {
+					mutate(fmt.Sprintf("dim %d = %d", d, v), func(t *tensor) { t.dims[d] = v })
+				}
+			}
+			mutate("one more dimension", func(t *tensor) { t.dims = append(t.dims, 2) })
+			if len(tn.dims) > 0 {
+				mutate("one dimension fewer", func(t *tensor) { t.dims = t.dims[:len(t.dims)-1] })
+			}
+			mutate("no quantization", func(t *tensor) { t.quant = quant{} })
+			mutate("per-tensor quantization", func(t *tensor) {
+				t.quant = quant{kind: QuantTensor, scale: []float32{0.5}, zero: []int32{0}}
+			})
+			if len(tn.dims) > 0 {
+				mutate("per-channel quantization", func(t *tensor) {
+					t.quant = quant{kind: QuantChannel, scale: slices.Repeat([]float32{0.5}, t.dims[0]), zero: []int32{0}}
+				})
+			}
+			if tn.quant.kind != QuantNone {
+				for _, s := range scales {
+					mutate(fmt.Sprintf("scale %g", s), func(t *tensor) { t.quant.scale[0] = s })
+				}
+				for _, z := range zeros {
+					mutate(fmt.Sprintf("zero point %d", z), func(t *tensor) { t.quant.zero[0] = z })
+				}
+			}
+			for st := uint8(StoreArena); st <= StoreInput; st++ {
+				for _, off := range offsets {
+					mutate(fmt.Sprintf("storage %d offset %d", st, off), func(t *tensor) {
+						t.store = st
+						t.offset = off
+						t.root = min(off, max(i-1, 0))
+					})
+				}
+			}
+			for target := range i {
+				mutate(fmt.Sprintf("alias of %d", target), func(t *tensor) { t.store, t.root = StoreAlias, target })
+			}
+		}
+		t.Logf("%s: %d variants, %d of them load", name, variants, loaded)
+		if loaded == 0 || loaded == variants {
+			t.Errorf("%s: %d of %d variants load: the mutations are not reaching the checks", name, loaded, variants)
+		}
+	}
+}

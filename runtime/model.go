@@ -307,7 +307,7 @@ func (r *reader) readQuant(t *tensor, i int) {
 	case QuantNone:
 	case QuantTensor:
 		t.quant.scale = []float32{r.f32()}
-		t.quant.zero = []int32{int32(r.svarint("zero point"))}
+		t.quant.zero = []int32{r.zeroPoint(t, i)}
 	case QuantChannel:
 		t.quant.axis = r.int("quantization axis", max(len(t.dims)-1, 0))
 		n := r.int("scale count", (len(r.b)-r.off)/4)
@@ -318,7 +318,7 @@ func (r *reader) readQuant(t *tensor, i int) {
 		for j := 0; j < n && r.err == nil; j++ {
 			t.quant.scale = append(t.quant.scale, r.f32())
 		}
-		t.quant.zero = []int32{int32(r.svarint("zero point"))}
+		t.quant.zero = []int32{r.zeroPoint(t, i)}
 	default:
 		r.fail("tensor %d (%s): unknown quantization kind %d", i, t.name, t.quant.kind)
 		return
@@ -328,15 +328,20 @@ func (r *reader) readQuant(t *tensor, i int) {
 			r.fail("tensor %d (%s): scale %g is not a positive finite number", i, t.name, s)
 		}
 	}
-	for _, z := range t.quant.zero {
-		lo, hi := int32(-128), int32(127)
-		if t.dtype == I32 {
-			lo, hi = 0, 0
-		}
-		if z < lo || z > hi {
-			r.fail("tensor %d (%s): zero point %d is outside [%d, %d]", i, t.name, z, lo, hi)
-		}
+}
+
+// zeroPoint reads tensor i's zero point, which must lie in the int8 range
+// (0 for an i32 tensor), checked before it is narrowed to int32.
+func (r *reader) zeroPoint(t *tensor, i int) int32 {
+	z := r.svarint("zero point")
+	lo, hi := int64(-128), int64(127)
+	if t.dtype == I32 {
+		lo, hi = 0, 0
 	}
+	if r.err == nil && (z < lo || z > hi) {
+		r.fail("tensor %d (%s): zero point %d is outside [%d, %d]", i, t.name, z, lo, hi)
+	}
+	return int32(z)
 }
 
 func (m *Model) readModel(b []byte, strs []string) error {

@@ -510,8 +510,12 @@ type concatOp struct {
 
 func (c *checker) concat() concatOp {
 	o := c.act(0, I8, "result")
-	axis := c.int(0, 0, int64(max(len(o.dims)-1, 0)))
 	p := concatOp{}
+	if len(o.dims) == 0 {
+		c.fail("result %s has no dimension to concatenate along", o.name)
+		return p
+	}
+	axis := c.int(0, 0, int64(len(o.dims)-1))
 	if c.err != nil {
 		return p
 	}
