@@ -257,3 +257,85 @@ func TestHostileTensors(t *testing.T) {
 		}
 	}
 }
+
+// encodeModel writes the MODEL section.
+func encodeModel(name string, strs []string, arena int, inputs, outputs []int) []byte {
+	b := binary.AppendUvarint(nil, uint64(slices.Index(strs, name)))
+	b = binary.AppendUvarint(b, uint64(arena))
+	for _, list := range [][]int{inputs, outputs} {
+		b = binary.AppendUvarint(b, uint64(len(list)))
+		for _, i := range list {
+			b = binary.AppendUvarint(b, uint64(i))
+		}
+	}
+	return b
+}
+
+// TestHostileModelSection rewrites the MODEL section: arena sizes too
+// small, misaligned or huge, and input and output lists with entries
+// dropped, repeated or pointing at any tensor. Every variant must load
+// with an error, or load and run — never panic.
+func TestHostileModelSection(t *testing.T) {
+	for _, name := range []string{"testdata/tiny.kbc", "testdata/ops.kbc"} {
+		file, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		secs, err := splitSections(file, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		strs, err := readStrings(secs[SecStrings])
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := decode(secs, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := encodeModel(m.name, strs, m.arena, m.inputs, m.outputs); !slices.Equal(got, secs[SecModel]) {
+			t.Fatalf("%s: re-encoding the MODEL section does not give it back", name)
+		}
+		variants, loaded := 0, 0
+		try := func(what string, arena int, inputs, outputs []int) {
+			t.Helper()
+			variants++
+			s := slices.Clone(secs)
+			s[SecModel] = encodeModel(m.name, strs, arena, inputs, outputs)
+			defer func() {
+				if r := recover(); r != nil {
+					t.Fatalf("%s: %s: panic: %v", name, what, r)
+				}
+			}()
+			if _, err := decode(s, nil); err == nil {
+				loaded++
+			}
+		}
+		for _, arena := range []int{0, 1, 64, m.arena - 64, m.arena + 1, m.arena + 64, 1 << 30, math.MaxInt32} {
+			try(fmt.Sprintf("arena %d", arena), max(arena, 0), m.inputs, m.outputs)
+		}
+		lists := func(list []int) map[string][]int {
+			v := map[string][]int{"empty": nil}
+			for i := range list {
+				v[fmt.Sprintf("without %d", i)] = slices.Delete(slices.Clone(list), i, i+1)
+				v[fmt.Sprintf("%d twice", i)] = slices.Insert(slices.Clone(list), i, list[i])
+				for ti := range m.tensors {
+					l := slices.Clone(list)
+					l[i] = ti
+					v[fmt.Sprintf("entry %d = tensor %d", i, ti)] = l
+				}
+			}
+			return v
+		}
+		for what, in := range lists(m.inputs) {
+			try("inputs "+what, m.arena, in, m.outputs)
+		}
+		for what, out := range lists(m.outputs) {
+			try("outputs "+what, m.arena, m.inputs, out)
+		}
+		t.Logf("%s: %d variants, %d of them load", name, variants, loaded)
+		if loaded == 0 || loaded == variants {
+			t.Errorf("%s: %d of %d variants load: the mutations are not reaching the checks", name, loaded, variants)
+		}
+	}
+}
