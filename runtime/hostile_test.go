@@ -32,13 +32,14 @@ func encodeCode(code []instr) []byte {
 var hostileInts = []int64{0, -1, 1, 2, 3, 31, 32, -31, -32, 48, 127, 128, -128, -129, 255, 1 << 20, 1 << 30,
 	math.MaxInt32, math.MinInt32, 1 << 31, 1 << 40, math.MaxInt64, math.MinInt64}
 
-// TestHostileInstructions rewrites the code of files that hold every
-// opcode: each integer parameter of each instruction set to each of
-// hostileInts, each tensor operand replaced by each tensor of the model,
-// an operand dropped or repeated, each opcode swapped for every other.
-// Every variant must load with an error, or load and run (the loader runs
-// the model once) — never panic.
-func TestHostileInstructions(t *testing.T) {
+// hostile runs variants of the files that hold every opcode: for each
+// file, mutate gets its sections, strings and decoded model, and calls try
+// with a description and one section replaced. Each variant must load with
+// an error, or load and run (the loader runs the model once) — never
+// panic; and some must load and some not, or the mutations are not
+// reaching the checks.
+func hostile(t *testing.T, mutate func(secs [][]byte, strs []string, m *Model, try func(what string, id uint32, section []byte))) {
+	t.Helper()
 	for _, name := range []string{"testdata/tiny.kbc", "testdata/ops.kbc"} {
 		file, err := os.ReadFile(name)
 		if err != nil {
@@ -48,16 +49,19 @@ func TestHostileInstructions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		strs, err := readStrings(secs[SecStrings])
+		if err != nil {
+			t.Fatal(err)
+		}
 		m, err := decode(secs, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		variants, loaded := 0, 0
-		try := func(what string, code []instr) {
-			t.Helper()
+		try := func(what string, id uint32, section []byte) {
 			variants++
 			s := slices.Clone(secs)
-			s[SecCode] = encodeCode(code)
+			s[id] = section
 			defer func() {
 				if r := recover(); r != nil {
 					t.Fatalf("%s: %s: panic: %v", name, what, r)
@@ -67,6 +71,22 @@ func TestHostileInstructions(t *testing.T) {
 				loaded++
 			}
 		}
+		mutate(secs, strs, m, try)
+		t.Logf("%s: %d variants, %d of them load", name, variants, loaded)
+		if loaded == 0 || loaded == variants {
+			t.Errorf("%s: %d of %d variants load: the mutations are not reaching the checks", name, loaded, variants)
+		}
+	}
+}
+
+// TestHostileInstructions rewrites the code of files that hold every
+// opcode: each integer parameter of each instruction set to each of
+// hostileInts, each tensor operand replaced by each tensor of the model,
+// an operand dropped or repeated, each opcode swapped for every other.
+// Every variant must load with an error, or load and run (the loader runs
+// the model once) — never panic.
+func TestHostileInstructions(t *testing.T) {
+	hostile(t, func(_ [][]byte, _ []string, m *Model, try func(string, uint32, []byte)) {
 		clone := func() []instr {
 			c := make([]instr, len(m.code))
 			for k, in := range m.code {
@@ -74,38 +94,35 @@ func TestHostileInstructions(t *testing.T) {
 			}
 			return c
 		}
+		variant := func(what string, c []instr) { try(what, SecCode, encodeCode(c)) }
 		for k, in := range m.code {
 			for i := range in.ints {
 				for _, v := range hostileInts {
 					c := clone()
 					c[k].ints[i] = v
-					try(fmt.Sprintf("instruction %d (%v) integer %d = %d", k, in.op, i, v), c)
+					variant(fmt.Sprintf("instruction %d (%v) integer %d = %d", k, in.op, i, v), c)
 				}
 			}
 			for j := range in.t {
 				for ti := range m.tensors {
 					c := clone()
 					c[k].t[j] = ti
-					try(fmt.Sprintf("instruction %d (%v) operand %d = tensor %d", k, in.op, j, ti), c)
+					variant(fmt.Sprintf("instruction %d (%v) operand %d = tensor %d", k, in.op, j, ti), c)
 				}
 				c := clone()
 				c[k].t = slices.Delete(c[k].t, j, j+1)
-				try(fmt.Sprintf("instruction %d (%v) without operand %d", k, in.op, j), c)
+				variant(fmt.Sprintf("instruction %d (%v) without operand %d", k, in.op, j), c)
 				c = clone()
 				c[k].t = slices.Insert(c[k].t, j, c[k].t[j])
-				try(fmt.Sprintf("instruction %d (%v) with operand %d twice", k, in.op, j), c)
+				variant(fmt.Sprintf("instruction %d (%v) with operand %d twice", k, in.op, j), c)
 			}
 			for op := Opcode(1); op < numOpcodes; op++ {
 				c := clone()
 				c[k].op = op
-				try(fmt.Sprintf("instruction %d (%v) as %v", k, in.op, op), c)
+				variant(fmt.Sprintf("instruction %d (%v) as %v", k, in.op, op), c)
 			}
 		}
-		t.Logf("%s: %d variants, %d of them load", name, variants, loaded)
-		if loaded == 0 || loaded == variants {
-			t.Errorf("%s: %d of %d variants load: the mutations are not reaching the checks", name, loaded, variants)
-		}
-	}
+	})
 }
 
 // encodeTensors writes tensor descriptors as the TENSORS section holds
@@ -154,40 +171,13 @@ func encodeTensors(ts []tensor, strs []string) []byte {
 // a hostile file could hold. Every variant must load with an error, or
 // load and run — never panic.
 func TestHostileTensors(t *testing.T) {
-	for _, name := range []string{"testdata/tiny.kbc", "testdata/ops.kbc"} {
-		file, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		secs, err := splitSections(file, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		strs, err := readStrings(secs[SecStrings])
-		if err != nil {
-			t.Fatal(err)
-		}
+	hostile(t, func(secs [][]byte, strs []string, _ *Model, try func(string, uint32, []byte)) {
 		raw := &Model{} // the descriptors as the file holds them, before validation
 		if err := raw.readTensors(secs[SecTensors], strs); err != nil {
 			t.Fatal(err)
 		}
 		if got := encodeTensors(raw.tensors, strs); !slices.Equal(got, secs[SecTensors]) {
-			t.Fatalf("%s: re-encoding the tensors does not give the section back", name)
-		}
-		variants, loaded := 0, 0
-		try := func(what string, ts []tensor) {
-			t.Helper()
-			variants++
-			s := slices.Clone(secs)
-			s[SecTensors] = encodeTensors(ts, strs)
-			defer func() {
-				if r := recover(); r != nil {
-					t.Fatalf("%s: %s: panic: %v", name, what, r)
-				}
-			}()
-			if _, err := decode(s, nil); err == nil {
-				loaded++
-			}
+			t.Fatal("re-encoding the tensors does not give the section back")
 		}
 		clone := func() []tensor {
 			c := slices.Clone(raw.tensors)
@@ -206,7 +196,7 @@ func TestHostileTensors(t *testing.T) {
 			mutate := func(what string, f func(*tensor)) {
 				c := clone()
 				f(&c[i])
-				try(fmt.Sprintf("tensor %d (%s) %s", i, tn.name, what), c)
+				try(fmt.Sprintf("tensor %d (%s) %s", i, tn.name, what), SecTensors, encodeTensors(c, strs))
 			}
 			for _, dt := range []DType{F32, I32, I8} {
 				mutate(fmt.Sprintf("dtype %v", dt), func(t *tensor) { t.dtype = dt })
@@ -251,11 +241,7 @@ func TestHostileTensors(t *testing.T) {
 				mutate(fmt.Sprintf("alias of %d", target), func(t *tensor) { t.store, t.root = StoreAlias, target })
 			}
 		}
-		t.Logf("%s: %d variants, %d of them load", name, variants, loaded)
-		if loaded == 0 || loaded == variants {
-			t.Errorf("%s: %d of %d variants load: the mutations are not reaching the checks", name, loaded, variants)
-		}
-	}
+	})
 }
 
 // encodeModel writes the MODEL section.
@@ -276,43 +262,15 @@ func encodeModel(name string, strs []string, arena int, inputs, outputs []int) [
 // dropped, repeated or pointing at any tensor. Every variant must load
 // with an error, or load and run — never panic.
 func TestHostileModelSection(t *testing.T) {
-	for _, name := range []string{"testdata/tiny.kbc", "testdata/ops.kbc"} {
-		file, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		secs, err := splitSections(file, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		strs, err := readStrings(secs[SecStrings])
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := decode(secs, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+	hostile(t, func(secs [][]byte, strs []string, m *Model, try func(string, uint32, []byte)) {
 		if got := encodeModel(m.name, strs, m.arena, m.inputs, m.outputs); !slices.Equal(got, secs[SecModel]) {
-			t.Fatalf("%s: re-encoding the MODEL section does not give it back", name)
+			t.Fatal("re-encoding the MODEL section does not give it back")
 		}
-		variants, loaded := 0, 0
-		try := func(what string, arena int, inputs, outputs []int) {
-			t.Helper()
-			variants++
-			s := slices.Clone(secs)
-			s[SecModel] = encodeModel(m.name, strs, arena, inputs, outputs)
-			defer func() {
-				if r := recover(); r != nil {
-					t.Fatalf("%s: %s: panic: %v", name, what, r)
-				}
-			}()
-			if _, err := decode(s, nil); err == nil {
-				loaded++
-			}
+		variant := func(what string, arena int, inputs, outputs []int) {
+			try(what, SecModel, encodeModel(m.name, strs, arena, inputs, outputs))
 		}
 		for _, arena := range []int{0, 1, 64, m.arena - 64, m.arena + 1, m.arena + 64, 1 << 30, math.MaxInt32} {
-			try(fmt.Sprintf("arena %d", arena), max(arena, 0), m.inputs, m.outputs)
+			variant(fmt.Sprintf("arena %d", arena), max(arena, 0), m.inputs, m.outputs)
 		}
 		lists := func(list []int) map[string][]int {
 			v := map[string][]int{"empty": nil}
@@ -328,14 +286,10 @@ func TestHostileModelSection(t *testing.T) {
 			return v
 		}
 		for what, in := range lists(m.inputs) {
-			try("inputs "+what, m.arena, in, m.outputs)
+			variant("inputs "+what, m.arena, in, m.outputs)
 		}
 		for what, out := range lists(m.outputs) {
-			try("outputs "+what, m.arena, m.inputs, out)
+			variant("outputs "+what, m.arena, m.inputs, out)
 		}
-		t.Logf("%s: %d variants, %d of them load", name, variants, loaded)
-		if loaded == 0 || loaded == variants {
-			t.Errorf("%s: %d of %d variants load: the mutations are not reaching the checks", name, loaded, variants)
-		}
-	}
+	})
 }
