@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/kiln-nn/kiln/internal/kbc"
 	"github.com/kiln-nn/kiln/tensor"
 )
 
@@ -59,6 +60,22 @@ type Op struct {
 	// reference (float64 accumulation) that faster kernels are tested
 	// against.
 	Eval func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error
+
+	// The integer side, as data (integer.go). A float op with an int8
+	// form says how the quantize pass lowers it (Lower), or why it has
+	// none (NoInteger). An int8 op says how its kernel parameters follow
+	// from the quantization parameters (Params, as TFLite's Prepare
+	// computes them, for a batch of one), which VM opcode runs it (Opcode,
+	// whose kbc schema also says whether it may run in place), and how its
+	// operands and parameters fill that opcode's schema (Instr).
+	Lower     *Lowering
+	NoInteger string
+	Params    func(v *Value) any
+	Opcode    kbc.Opcode
+	Instr     func(v *Value, p any) Instr
+	// Alias marks ops that only reinterpret their operand's bytes
+	// (flatten, reshape): no kernel, the same memory.
+	Alias bool
 
 	// Forward is the float32 kernel of the training engine: fast, and in
 	// training mode it does what training needs (dropout draws a mask,

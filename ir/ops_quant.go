@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/kiln-nn/kiln/internal/kbc"
 	"github.com/kiln-nn/kiln/runtime/fixedpoint"
 	"github.com/kiln-nn/kiln/runtime/kernels/ref"
 	"github.com/kiln-nn/kiln/tensor"
@@ -198,6 +199,8 @@ var OpQuantize = Register(&Op{
 		return in[0].WithDType(tensor.I8), nil
 	},
 	QuantRule: func(v *Value) error { return needPerTensor(v, "the result") },
+	Opcode:    kbc.OpQuantize,
+	Instr:     func(v *Value, _ any) Instr { return Instr{Tensors: args(v)} },
 	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
 		s, z := scaleZero(v)
 		ref.Quantize(s, z, in[0].F32, out.I8)
@@ -218,6 +221,8 @@ var OpDequantize = Register(&Op{
 		return in[0].WithDType(tensor.F32), nil
 	},
 	QuantRule: func(v *Value) error { return needPerTensor(v.Args[0], "the input") },
+	Opcode:    kbc.OpDequantize,
+	Instr:     func(v *Value, _ any) Instr { return Instr{Tensors: args(v)} },
 	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
 		s, z := scaleZero(v.Args[0])
 		ref.Dequantize(s, z, in[0].I8, out.F32)
@@ -239,6 +244,19 @@ var OpRequantize = Register(&Op{
 			return Type{}, fmt.Errorf("qrequantize: input must be i8, got %v", in[0])
 		}
 		return in[0], nil
+	},
+	Params: func(v *Value) any {
+		sx, zx := scaleZero(v.Args[0])
+		so, zo := scaleZero(v)
+		p := RequantizeClamp{R: ref.RequantizeParams{InputOffset: -zx, OutputOffset: zo, R: requant(float64(sx) / float64(so))}}
+		p.Lo, p.Hi = clampOf(v)
+		return p
+	},
+	Opcode: kbc.OpRequantize,
+	Instr: func(v *Value, p any) Instr {
+		r := p.(RequantizeClamp)
+		return Instr{Tensors: args(v), Ints: ints("in_offset", r.R.InputOffset, "out_offset", r.R.OutputOffset,
+			"mult", r.R.R.Mult, "shift", r.R.R.Shift, "act_min", r.Lo, "act_max", r.Hi)}
 	},
 	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
 		p := KernelParams(v).(RequantizeClamp)
@@ -265,6 +283,31 @@ var OpQDense = Register(&Op{
 	Infer:     qInfer("qdense", OpDense),
 	QuantRule: allRules(weightRule, clampRule),
 	MACC:      OpDense.MACC,
+	Params: func(v *Value) any {
+		x, w := v.Args[0], v.Args[1]
+		sx, zx := scaleZero(x)
+		so, zo := scaleZero(v)
+		units, k := w.Type.Dims[0], w.Type.Dims[1]
+		p := ref.DenseParams{Rows: x.Type.Elems() / k, In: k, Units: units, InputOffset: -zx, OutputOffset: zo}
+		if len(w.Quant.Scale) == 1 {
+			p.Out = []ref.Requant{requant(fixedpoint.DenseMultiplierPerTensor(sx, w.Quant.Scale[0], so))}
+		} else {
+			for _, sw := range w.Quant.Scale {
+				p.Out = append(p.Out, requant(fixedpoint.ConvMultiplier(sx, sw, so)))
+			}
+		}
+		p.ActMin, p.ActMax = clampOf(v)
+		return p
+	},
+	Opcode: kbc.OpDense,
+	Instr: func(v *Value, p any) Instr {
+		d := p.(ref.DenseParams)
+		var in Instr
+		mult, shift := in.requants(v.Name, d.Out)
+		in.Tensors = []InstrOperand{{Value: v.Args[0]}, {Value: v.Args[1]}, in.bias(v, d.Units), mult, shift}
+		in.Ints = ints("in_offset", d.InputOffset, "out_offset", d.OutputOffset, "act_min", d.ActMin, "act_max", d.ActMax)
+		return in
+	},
 	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
 		p := KernelParams(v).(ref.DenseParams)
 		p.Rows = len(out.I8) / p.Units
@@ -290,6 +333,18 @@ func newQConv(name string, float *Op) *Op {
 		Infer:     qInfer(name, float),
 		QuantRule: allRules(weightRule, clampRule),
 		MACC:      float.MACC,
+		Params:    convParams,
+		Opcode:    kbc.OpConv,
+		Instr: func(v *Value, p any) Instr {
+			c := p.(ref.ConvParams)
+			var in Instr
+			mult, shift := in.requants(v.Name, c.Out)
+			in.Tensors = []InstrOperand{{Value: v.Args[0]}, {Value: v.Args[1]}, in.bias(v, c.F), mult, shift}
+			in.Ints = ints("stride_h", c.StrideH, "stride_w", c.StrideW, "pad_h", c.PadH, "pad_w", c.PadW,
+				"dilation_h", c.DilationH, "dilation_w", c.DilationW, "groups", c.Groups,
+				"in_offset", c.InputOffset, "out_offset", c.OutputOffset, "act_min", c.ActMin, "act_max", c.ActMax)
+			return in
+		},
 		Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
 			p := KernelParams(v).(ref.ConvParams)
 			p.N = in[0].Shape[0]
@@ -297,6 +352,21 @@ func newQConv(name string, float *Op) *Op {
 			return nil
 		},
 	}
+}
+
+func convParams(v *Value) any {
+	x, w := v.Args[0], v.Args[1]
+	g := geometry(x.Type, w.Type, v.Attrs)
+	sx, zx := scaleZero(x)
+	so, zo := scaleZero(v)
+	p := ref.ConvParams{N: 1, C: g.C, H: g.H, W: g.W, F: g.F, KH: g.KH, KW: g.KW, OH: g.OH, OW: g.OW,
+		StrideH: g.SH, StrideW: g.SW, PadH: g.PH, PadW: g.PW, DilationH: g.DH, DilationW: g.DW, Groups: g.G,
+		InputOffset: -zx, OutputOffset: zo}
+	for _, sw := range w.Quant.Scale {
+		p.Out = append(p.Out, requant(fixedpoint.ConvMultiplier(sx, sw, so)))
+	}
+	p.ActMin, p.ActMax = clampOf(v)
+	return p
 }
 
 // The int8 convolutions.
@@ -307,7 +377,7 @@ var (
 
 // Pooling: the result shares the operand's parameters.
 
-func newQPool(name string, float *Op, kernel func(*ref.PoolParams, []int8, []int8)) *Op {
+func newQPool(name string, float *Op, opcode kbc.Opcode, kernel func(*ref.PoolParams, []int8, []int8)) *Op {
 	return &Op{
 		Name:      name,
 		Integer:   true,
@@ -316,6 +386,19 @@ func newQPool(name string, float *Op, kernel func(*ref.PoolParams, []int8, []int
 		Attrs:     append(append([]AttrSpec{}, poolAttrs...), clampAttr),
 		Infer:     qInfer(name, float),
 		QuantRule: allRules(perTensorArgs(1), sameQuant, clampRule),
+		Params: func(v *Value) any {
+			g := poolGeometry(v.Args[0].Type, v.Attrs)
+			p := ref.PoolParams{N: 1, C: g.C, H: g.H, W: g.W, KH: g.KH, KW: g.KW, StrideH: g.SH, StrideW: g.SW,
+				PadH: g.PH, PadW: g.PW, OH: g.OH, OW: g.OW}
+			p.ActMin, p.ActMax = clampOf(v)
+			return p
+		},
+		Opcode: opcode,
+		Instr: func(v *Value, p any) Instr {
+			q := p.(ref.PoolParams)
+			return Instr{Tensors: args(v), Ints: ints("kernel_h", q.KH, "kernel_w", q.KW, "stride_h", q.StrideH, "stride_w", q.StrideW,
+				"pad_h", q.PadH, "pad_w", q.PadW, "act_min", q.ActMin, "act_max", q.ActMax)}
+		},
 		Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
 			p := KernelParams(v).(ref.PoolParams)
 			p.N = in[0].Shape[0]
@@ -327,8 +410,8 @@ func newQPool(name string, float *Op, kernel func(*ref.PoolParams, []int8, []int
 
 // The int8 pools.
 var (
-	OpQMaxPool = Register(newQPool("qmaxpool", OpMaxPool, ref.MaxPool))
-	OpQAvgPool = Register(newQPool("qavgpool", OpAvgPool, ref.AvgPool))
+	OpQMaxPool = Register(newQPool("qmaxpool", OpMaxPool, kbc.OpMaxPool, ref.MaxPool))
+	OpQAvgPool = Register(newQPool("qavgpool", OpAvgPool, kbc.OpAvgPool, ref.AvgPool))
 )
 
 // OpQGlobalAvgPool averages each channel (TFLite's integer Mean over the
@@ -340,6 +423,13 @@ var OpQGlobalAvgPool = Register(&Op{
 	Operands:  []Operand{{Name: "x"}},
 	Infer:     qInfer("qglobal_avgpool", OpGlobalAvgPool),
 	QuantRule: perTensorArgs(1),
+	Params: func(v *Value) any {
+		sx, zx := scaleZero(v.Args[0])
+		so, zo := scaleZero(v)
+		return ref.MeanParamsFor(sx, zx, so, zo, v.Type.Elems(), prod(v.Args[0].Type.Dims[1:]), 1)
+	},
+	Opcode: kbc.OpMean,
+	Instr:  func(v *Value, p any) Instr { return reduceInstr(v, p.(ref.MeanParams)) },
 	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
 		p := KernelParams(v).(ref.MeanParams)
 		p.Outer *= batchOf(v.Args[0].Type, in[0])
@@ -364,7 +454,18 @@ func reduceView(t Type, a Attrs, batch int) (outer, reduce, inner int, ok bool) 
 	return batch * prod(t.Dims[:first]), prod(t.Dims[first : last+1]), prod(t.Dims[last+1:]), true
 }
 
+// reduceInstr fills MEAN's or SUM's schema (the same parameters).
+func reduceInstr(v *Value, q ref.MeanParams) Instr {
+	return Instr{Tensors: args(v), Ints: ints("outer", q.Outer, "reduce", q.Reduce, "inner", q.Inner,
+		"in_offset", q.InputOffset, "out_offset", q.OutputOffset, "mult", q.R.Mult, "shift", q.R.Shift,
+		"act_min", q.ActMin, "act_max", q.ActMax)}
+}
+
 func newQReduce(name string, float *Op, mean bool) *Op {
+	opcode := kbc.OpSum
+	if mean {
+		opcode = kbc.OpMean
+	}
 	return &Op{
 		Name:       name,
 		Integer:    true,
@@ -382,6 +483,22 @@ func newQReduce(name string, float *Op, mean bool) *Op {
 			return t, err
 		},
 		QuantRule: perTensorArgs(1),
+		Params: func(v *Value) any {
+			sx, zx := scaleZero(v.Args[0])
+			so, zo := scaleZero(v)
+			outer, reduce, inner, _ := reduceView(v.Args[0].Type, v.Attrs, 1)
+			if mean {
+				return ref.MeanParamsFor(sx, zx, so, zo, outer, reduce, inner)
+			}
+			return ref.SumParamsFor(sx, zx, so, zo, outer, reduce, inner)
+		},
+		Opcode: opcode,
+		Instr: func(v *Value, p any) Instr {
+			if s, ok := p.(ref.SumParams); ok {
+				return reduceInstr(v, ref.MeanParams(s))
+			}
+			return reduceInstr(v, p.(ref.MeanParams))
+		},
 		Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
 			n := batchOf(v.Args[0].Type, in[0])
 			switch p := KernelParams(v).(type) {
@@ -428,6 +545,26 @@ func newQArith(name string, float *Op, sub bool) *Op {
 		Attrs:     []AttrSpec{clampAttr},
 		Infer:     qInfer(name, float),
 		QuantRule: allRules(perTensorArgs(2), clampRule),
+		Params: func(v *Value) any {
+			s1, z1 := scaleZero(v.Args[0])
+			s2, z2 := scaleZero(v.Args[1])
+			so, zo := scaleZero(v)
+			left, m1, sh1, m2, sh2, mo, sho := fixedpoint.AddParams(s1, s2, so)
+			if sub {
+				m2 = -m2 // TFLite's Sub: the second input's multiplier negated
+			}
+			p := ref.AddParams{Input1Offset: -z1, Input2Offset: -z2, OutputOffset: zo, LeftShift: left,
+				Input1: ref.Requant{Mult: m1, Shift: sh1}, Input2: ref.Requant{Mult: m2, Shift: sh2}, Output: ref.Requant{Mult: mo, Shift: sho}}
+			p.ActMin, p.ActMax = clampOf(v)
+			return p
+		},
+		Opcode: map[bool]kbc.Opcode{false: kbc.OpAdd, true: kbc.OpSub}[sub],
+		Instr: func(v *Value, p any) Instr {
+			a := p.(ref.AddParams)
+			return Instr{Tensors: args(v), Ints: ints("x_offset", a.Input1Offset, "y_offset", a.Input2Offset, "out_offset", a.OutputOffset,
+				"left_shift", a.LeftShift, "x_mult", a.Input1.Mult, "x_shift", a.Input1.Shift, "y_mult", a.Input2.Mult, "y_shift", a.Input2.Shift,
+				"out_mult", a.Output.Mult, "out_shift", a.Output.Shift, "act_min", a.ActMin, "act_max", a.ActMax)}
+		},
 		Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
 			p := KernelParams(v).(ref.AddParams)
 			ref.Add(&p, qBroadcast(v, out), in[0].I8, in[1].I8, out.I8)
@@ -451,6 +588,20 @@ var OpQMul = Register(&Op{
 	Attrs:     []AttrSpec{clampAttr},
 	Infer:     qInfer("qmul", OpMul),
 	QuantRule: allRules(perTensorArgs(2), clampRule),
+	Params: func(v *Value) any {
+		s1, z1 := scaleZero(v.Args[0])
+		s2, z2 := scaleZero(v.Args[1])
+		so, zo := scaleZero(v)
+		p := ref.MulParams{Input1Offset: -z1, Input2Offset: -z2, OutputOffset: zo, Output: requant(fixedpoint.MulMultiplier(s1, s2, so))}
+		p.ActMin, p.ActMax = clampOf(v)
+		return p
+	},
+	Opcode: kbc.OpMul,
+	Instr: func(v *Value, p any) Instr {
+		m := p.(ref.MulParams)
+		return Instr{Tensors: args(v), Ints: ints("x_offset", m.Input1Offset, "y_offset", m.Input2Offset, "out_offset", m.OutputOffset,
+			"mult", m.Output.Mult, "shift", m.Output.Shift, "act_min", m.ActMin, "act_max", m.ActMax)}
+	},
 	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
 		p := KernelParams(v).(ref.MulParams)
 		ref.Mul(&p, qBroadcast(v, out), in[0].I8, in[1].I8, out.I8)
@@ -470,6 +621,34 @@ var OpQConcat = Register(&Op{
 	Attrs:     OpConcat.Attrs,
 	Infer:     qInfer("qconcat", OpConcat),
 	QuantRule: func(v *Value) error { return perTensorArgs(len(v.Args))(v) },
+	Params: func(v *Value) any {
+		so, zo := scaleZero(v)
+		var p ConcatInputs
+		for _, a := range v.Args {
+			sx, zx := scaleZero(a)
+			same := sx == so && zx == zo
+			p.Copy = append(p.Copy, same)
+			r := ref.RequantizeParams{InputOffset: -zx, OutputOffset: zo}
+			if !same {
+				r.R = requant(float64(sx) / float64(so))
+			}
+			p.R = append(p.R, r)
+		}
+		return p
+	},
+	Opcode: kbc.OpConcat,
+	Instr: func(v *Value, p any) Instr {
+		c := p.(ConcatInputs)
+		in := Instr{Tensors: args(v), Ints: ints("axis", v.Attrs.Int("axis"))}
+		for i, r := range c.R {
+			cp := 0
+			if c.Copy[i] {
+				cp = 1
+			}
+			in.PerInput = append(in.PerInput, ints("copy", cp, "in_offset", r.InputOffset, "out_offset", r.OutputOffset, "mult", r.R.Mult, "shift", r.R.Shift))
+		}
+		return in
+	},
 	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
 		p := KernelParams(v).(ConcatInputs)
 		parts := make([]*tensor.Tensor, len(in))
@@ -509,6 +688,15 @@ var OpQSoftmax = Register(&Op{
 		}
 		return needFixed(v, 1.0/256, -128)
 	},
+	Params: func(v *Value) any {
+		sx, _ := scaleZero(v.Args[0])
+		return ref.SoftmaxParamsFor(sx, 1)
+	},
+	Opcode: kbc.OpSoftmax,
+	Instr: func(v *Value, p any) Instr {
+		s := p.(ref.SoftmaxParams)
+		return Instr{Tensors: args(v), Ints: ints("beta_mult", s.InputBetaMultiplier, "beta_left_shift", s.InputBetaLeftShift, "diff_min", s.DiffMin)}
+	},
 	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
 		p := KernelParams(v).(ref.SoftmaxParams)
 		depth := v.Type.Dims[v.Type.Rank()-1]
@@ -530,12 +718,21 @@ var OpQLogistic = Register(&Op{
 		}
 		return needFixed(v, 1.0/256, -128)
 	},
+	Params: func(v *Value) any { return ref.LogisticParamsFor(scaleZero(v.Args[0])) },
+	Opcode: kbc.OpLogistic,
+	Instr:  func(v *Value, p any) Instr { return fixedPointInstr(v, p.(ref.LogisticParams)) },
 	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
 		p := KernelParams(v).(ref.LogisticParams)
 		ref.Logistic(&p, in[0].I8, out.I8)
 		return nil
 	},
 })
+
+// fixedPointInstr fills LOGISTIC's or TANH's schema.
+func fixedPointInstr(v *Value, l ref.LogisticParams) Instr {
+	return Instr{Tensors: args(v), Ints: ints("in_zero", l.InputZeroPoint, "range_radius", l.InputRangeRadius,
+		"mult", l.InputMultiplier, "left_shift", l.InputLeftShift)}
+}
 
 // OpQTanh is TFLite's int8 tanh; result q(1/128, 0).
 var OpQTanh = Register(&Op{
@@ -550,6 +747,9 @@ var OpQTanh = Register(&Op{
 		}
 		return needFixed(v, 1.0/128, 0)
 	},
+	Params: func(v *Value) any { return ref.TanhParamsFor(scaleZero(v.Args[0])) },
+	Opcode: kbc.OpTanh,
+	Instr:  func(v *Value, p any) Instr { return fixedPointInstr(v, ref.LogisticParams(p.(ref.TanhParams))) },
 	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
 		p := KernelParams(v).(ref.TanhParams)
 		ref.Tanh(&p, in[0].I8, out.I8)
@@ -574,6 +774,20 @@ var OpQEmbedding = Register(&Op{
 		}
 		return needPerTensor(v, "the result")
 	},
+	Params: func(v *Value) any {
+		so, zo := scaleZero(v)
+		w := v.Args[1]
+		return ref.EmbeddingParamsFor(w.Quant.Scale, w.Type.Dims[1], so, zo)
+	},
+	Opcode: kbc.OpEmbedding,
+	Instr: func(v *Value, p any) Instr {
+		em := p.(ref.EmbeddingParams)
+		var in Instr
+		mult, shift := in.requants(v.Name, em.Rows)
+		in.Tensors = []InstrOperand{{Value: v.Args[0]}, {Value: v.Args[1]}, mult, shift}
+		in.Ints = ints("out_offset", em.OutputOffset)
+		return in
+	},
 	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
 		p := KernelParams(v).(ref.EmbeddingParams)
 		if err := ref.Embedding(&p, in[0].I32, in[1].I8, out.I8); err != nil {
@@ -583,7 +797,7 @@ var OpQEmbedding = Register(&Op{
 	},
 })
 
-func newQInteraction(name string, float *Op, kernel func(*ref.InteractionParams, []int8, []int8)) *Op {
+func newQInteraction(name string, float *Op, opcode kbc.Opcode, kernel func(*ref.InteractionParams, []int8, []int8)) *Op {
 	return &Op{
 		Name:      name,
 		Integer:   true,
@@ -592,6 +806,18 @@ func newQInteraction(name string, float *Op, kernel func(*ref.InteractionParams,
 		Infer:     qInfer(name, float),
 		QuantRule: perTensorArgs(1),
 		MACC:      float.MACC,
+		Params: func(v *Value) any {
+			sx, zx := scaleZero(v.Args[0])
+			so, zo := scaleZero(v)
+			t := v.Args[0].Type
+			return ref.InteractionParamsFor(sx, zx, so, zo, 1, t.Dims[0], t.Dims[1])
+		},
+		Opcode: opcode,
+		Instr: func(v *Value, p any) Instr {
+			q := p.(ref.InteractionParams)
+			return Instr{Tensors: args(v), Ints: ints("in_offset", q.InputOffset, "out_offset", q.OutputOffset,
+				"mult", q.R.Mult, "shift", q.R.Shift, "act_min", q.ActMin, "act_max", q.ActMax)}
+		},
 		Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
 			p := KernelParams(v).(ref.InteractionParams)
 			p.N = batchOf(v.Args[0].Type, in[0])
@@ -603,8 +829,8 @@ func newQInteraction(name string, float *Op, kernel func(*ref.InteractionParams,
 
 // The int8 interaction ops.
 var (
-	OpQFM            = Register(newQInteraction("qfm", OpFM, ref.FM))
-	OpQBiInteraction = Register(newQInteraction("qbi_interaction", OpBiInteraction, ref.BiInteraction))
+	OpQFM            = Register(newQInteraction("qfm", OpFM, kbc.OpFM, ref.FM))
+	OpQBiInteraction = Register(newQInteraction("qbi_interaction", OpBiInteraction, kbc.OpBiInteraction, ref.BiInteraction))
 )
 
 // QuantizeParams chooses asymmetric int8 parameters for a real range
@@ -619,4 +845,48 @@ func QuantizeParams(lo, hi float64) *QuantParams {
 	s := float32(span / 255)
 	z := math.Round(-128 - lo/float64(s))
 	return PerTensor(s, int32(min(max(z, -128), 127)))
+}
+
+// The lowerings: what the quantize pass writes for each float op. They
+// are set here, beside the int8 rows, because a float row cannot name
+// its int8 twin without an initialization cycle (the int8 rows derive
+// their shape rules from the float ones).
+func init() {
+	activation := []LowerOperand{LowerActivation}
+	layer := []LowerOperand{LowerActivation, LowerWeight, LowerBias}
+	geometry := []string{"stride", "pad", "dilation", "groups"}
+	for float, to := range map[*Op]*Op{OpDense: OpQDense, OpConv1D: OpQConv1D, OpConv2D: OpQConv2D} {
+		float.Lower = &Lowering{To: to, Operands: layer, Keep: geometry, Clamp: ClampAct}
+	}
+	for float, to := range map[*Op]*Op{OpMaxPool: OpQMaxPool, OpAvgPool: OpQAvgPool} {
+		float.Lower = &Lowering{To: to, Operands: activation, Result: ResultOperand, Keep: []string{"size", "stride", "pad"}}
+	}
+	for _, op := range []*Op{OpFlatten, OpReshape} {
+		op.Alias = true
+		op.Lower = &Lowering{To: op, Operands: activation, Result: ResultOperand, KeepAll: true}
+	}
+	OpGlobalAvgPool.Lower = &Lowering{To: OpQGlobalAvgPool, Operands: activation}
+	OpSum.Lower = &Lowering{To: OpQSum, Operands: activation, KeepAll: true}
+	OpMean.Lower = &Lowering{To: OpQMean, Operands: activation, KeepAll: true}
+	for float, to := range map[*Op]*Op{OpAdd: OpQAdd, OpSub: OpQSub, OpMul: OpQMul} {
+		float.Lower = &Lowering{To: to, Operands: []LowerOperand{LowerActivation, LowerActivation}, Clamp: ClampAct}
+	}
+	OpConcat.Lower = &Lowering{To: OpQConcat, Operands: activation, KeepAll: true}
+	for _, op := range []*Op{OpRelu, OpRelu6} {
+		op.Lower = &Lowering{To: OpRequantize, Operands: activation, Clamp: ClampOp}
+	}
+	OpSigmoid.Lower = &Lowering{To: OpQLogistic, Operands: activation, Result: ResultFixed, Fixed: PerTensor(1.0/256, -128)}
+	OpTanh.Lower = &Lowering{To: OpQTanh, Operands: activation, Result: ResultFixed, Fixed: PerTensor(1.0/128, 0)}
+	OpSoftmax.Lower = &Lowering{To: OpQSoftmax, Operands: activation, Result: ResultFixed, Fixed: PerTensor(1.0/256, -128), KeepAll: true,
+		Check: func(v *Value) string {
+			if v.Attrs.Int("axis") != v.Type.Rank()-1 {
+				return "softmax over an axis other than the last has no integer form"
+			}
+			return ""
+		}}
+	OpEmbedding.Lower = &Lowering{To: OpQEmbedding, Operands: []LowerOperand{LowerAsIs, LowerRowTable}}
+	OpFM.Lower = &Lowering{To: OpQFM, Operands: activation}
+	OpBiInteraction.Lower = &Lowering{To: OpQBiInteraction, Operands: activation}
+	OpBatchNorm.NoInteger = "a batch norm with no dense or convolution before it, nor a dense layer after it, cannot be folded"
+	OpDropout.NoInteger = "dropout should have been removed (run remove-dropout)"
 }

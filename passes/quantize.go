@@ -130,19 +130,8 @@ func (q *quantizer) constant(v *ir.Value) (*ir.Value, string) {
 	if v.Data == nil {
 		return nil, fmt.Sprintf("parameter %s has no data", v.Name)
 	}
-	m := 0.0
-	for _, x := range v.Data.F32 {
-		m = math.Max(m, math.Abs(float64(x)))
-	}
-	s := float32(m / 127)
-	if !(s > 0) || math.IsInf(float64(s), 0) {
-		s = 1
-	}
-	t := tensor.New(tensor.I8, v.Type.Dims...)
-	for i, x := range v.Data.F32 {
-		t.I8[i] = int8(min(max(math.Round(float64(x)/float64(s)), -127), 127))
-	}
-	n := &ir.Value{Name: v.Name + ".q", Op: v.Op, Type: v.Type.WithDType(tensor.I8), Data: t, Quant: ir.PerTensor(s, 0), Pos: v.Pos}
+	scales, t := symmetric(v.Data, 1)
+	n := &ir.Value{Name: v.Name + ".q", Op: v.Op, Type: v.Type.WithDType(tensor.I8), Data: t, Quant: ir.PerTensor(scales[0], 0), Pos: v.Pos}
 	q.dst.Append(n)
 	q.quant[v] = n
 	return n, ""
@@ -188,18 +177,8 @@ func (q *quantizer) keepFloat(v *ir.Value) error {
 	return nil
 }
 
-// emit adds a quantized op for source value v.
-func (q *quantizer) emit(v *ir.Value, op *ir.Op, args []*ir.Value, attrs ir.Attrs, p *ir.QuantParams) (string, error) {
-	n, err := q.dst.AddOp(v.Name+".q", op, args, attrs, v.Pos)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", v.Name, err)
-	}
-	n.Quant = p
-	q.quant[v] = n
-	return "", nil
-}
-
-// quantize writes the int8 form of v, or returns why it stays float.
+// quantize writes the int8 form of v, as its op's Lowering says, or
+// returns why it stays float.
 func (q *quantizer) quantize(v *ir.Value) (string, error) {
 	if v.Type.DType != tensor.F32 {
 		return "it computes " + v.Type.DType.String() + " values", nil
@@ -208,211 +187,138 @@ func (q *quantizer) quantize(v *ir.Value) (string, error) {
 	if !calibrated {
 		return "its output was not calibrated", nil
 	}
-	data := func(n int) ([]*ir.Value, string) {
-		var args []*ir.Value
-		for _, a := range v.Args[:n] {
-			x, why := q.quantOf(a)
-			if why != "" {
-				return nil, why
+	l := v.Op.Lower
+	if l == nil {
+		if v.Op.NoInteger != "" {
+			return v.Op.NoInteger, nil
+		}
+		return "no integer form for " + v.Op.Name, nil
+	}
+	if l.Check != nil {
+		if why := l.Check(v); why != "" {
+			return why, nil
+		}
+	}
+	args := make([]*ir.Value, 0, len(v.Args))
+	for i, a := range v.Args {
+		var x *ir.Value
+		why := ""
+		switch l.OperandRule(i) {
+		case ir.LowerActivation:
+			x, why = q.quantOf(a)
+		case ir.LowerAsIs:
+			f, err := q.floatOf(a)
+			if err != nil {
+				return "", err
 			}
-			args = append(args, x)
+			x = f
+		case ir.LowerWeight:
+			x, why = q.rows(a, "weight")
+		case ir.LowerRowTable:
+			x, why = q.rows(a, "table")
+		case ir.LowerBias:
+			x, why = q.bias(a, args[0], args[len(args)-1])
 		}
-		return args, ""
+		if why != "" {
+			return why, nil
+		}
+		args = append(args, x)
 	}
-	clamp := func(p *ir.QuantParams) []int {
-		lo, hi := fixedpoint.ActivationRange(v.Attrs.String("act"), p.Scale[0], p.Zero[0])
-		return []int{int(lo), int(hi)}
+	var p *ir.QuantParams
+	switch l.Result {
+	case ir.ResultCalibrated:
+		p = out
+	case ir.ResultOperand:
+		p = args[0].Quant
+	case ir.ResultFixed:
+		p = ir.PerTensor(l.Fixed.Scale[0], l.Fixed.Zero[0])
 	}
-	switch v.Op {
-	case ir.OpDense, ir.OpConv1D, ir.OpConv2D:
-		args, why := data(1)
-		if why != "" {
-			return why, nil
-		}
-		w, b, why := q.layerParams(v, args[0])
-		if why != "" {
-			return why, nil
-		}
-		args = append(args, w)
-		if b != nil {
-			args = append(args, b)
-		}
-		attrs := ir.Attrs{"clamp": clamp(out)}
-		op := map[*ir.Op]*ir.Op{ir.OpDense: ir.OpQDense, ir.OpConv1D: ir.OpQConv1D, ir.OpConv2D: ir.OpQConv2D}[v.Op]
-		for _, name := range []string{"stride", "pad", "dilation", "groups"} {
-			if v.Attrs.Has(name) {
-				attrs[name] = v.Attrs[name]
-			}
-		}
-		return q.emit(v, op, args, attrs, out)
-	case ir.OpMaxPool, ir.OpAvgPool:
-		args, why := data(1)
-		if why != "" {
-			return why, nil
-		}
-		op := map[*ir.Op]*ir.Op{ir.OpMaxPool: ir.OpQMaxPool, ir.OpAvgPool: ir.OpQAvgPool}[v.Op]
-		attrs := ir.Attrs{"size": v.Attrs["size"], "stride": v.Attrs["stride"], "pad": v.Attrs["pad"]}
-		return q.emit(v, op, args, attrs, args[0].Quant) // pooling keeps its operand's parameters
-	case ir.OpFlatten, ir.OpReshape:
-		args, why := data(1)
-		if why != "" {
-			return why, nil
-		}
-		return q.emit(v, v.Op, args, v.Attrs.Clone(), args[0].Quant)
-	case ir.OpGlobalAvgPool:
-		args, why := data(1)
-		if why != "" {
-			return why, nil
-		}
-		return q.emit(v, ir.OpQGlobalAvgPool, args, nil, out)
-	case ir.OpSum, ir.OpMean:
-		args, why := data(1)
-		if why != "" {
-			return why, nil
-		}
-		op := map[*ir.Op]*ir.Op{ir.OpSum: ir.OpQSum, ir.OpMean: ir.OpQMean}[v.Op]
-		n, err := q.dst.AddOp(v.Name+".q", op, args, v.Attrs.Clone(), v.Pos)
-		if err != nil {
-			return fmt.Sprintf("no integer form: %v", err), nil
-		}
-		n.Quant = out
-		q.quant[v] = n
-		return "", nil
-	case ir.OpAdd, ir.OpSub, ir.OpMul:
-		args, why := data(2)
-		if why != "" {
-			return why, nil
-		}
-		op := map[*ir.Op]*ir.Op{ir.OpAdd: ir.OpQAdd, ir.OpSub: ir.OpQSub, ir.OpMul: ir.OpQMul}[v.Op]
-		return q.emit(v, op, args, ir.Attrs{"clamp": clamp(out)}, out)
-	case ir.OpConcat:
-		args, why := data(len(v.Args))
-		if why != "" {
-			return why, nil
-		}
-		return q.emit(v, ir.OpQConcat, args, v.Attrs.Clone(), out)
-	case ir.OpRelu, ir.OpRelu6:
-		args, why := data(1)
-		if why != "" {
-			return why, nil
-		}
-		lo, hi := fixedpoint.ActivationRange(v.Op.Name, out.Scale[0], out.Zero[0])
-		return q.emit(v, ir.OpRequantize, args, ir.Attrs{"clamp": []int{int(lo), int(hi)}}, out)
-	case ir.OpSigmoid, ir.OpTanh, ir.OpSoftmax:
-		if v.Op == ir.OpSoftmax && v.Attrs.Int("axis") != v.Type.Rank()-1 {
-			return "softmax over an axis other than the last has no integer form", nil
-		}
-		args, why := data(1)
-		if why != "" {
-			return why, nil
-		}
-		switch v.Op {
-		case ir.OpSigmoid:
-			return q.emit(v, ir.OpQLogistic, args, nil, ir.PerTensor(1.0/256, -128))
-		case ir.OpTanh:
-			return q.emit(v, ir.OpQTanh, args, nil, ir.PerTensor(1.0/128, 0))
-		}
-		return q.emit(v, ir.OpQSoftmax, args, v.Attrs.Clone(), ir.PerTensor(1.0/256, -128))
-	case ir.OpEmbedding:
-		ids, err := q.floatOf(v.Args[0]) // ids stay i32
-		if err != nil {
-			return "", err
-		}
-		table, why := q.rowTable(v.Args[1])
-		if why != "" {
-			return why, nil
-		}
-		return q.emit(v, ir.OpQEmbedding, []*ir.Value{ids, table}, nil, out)
-	case ir.OpFM, ir.OpBiInteraction:
-		args, why := data(1)
-		if why != "" {
-			return why, nil
-		}
-		op := map[*ir.Op]*ir.Op{ir.OpFM: ir.OpQFM, ir.OpBiInteraction: ir.OpQBiInteraction}[v.Op]
-		return q.emit(v, op, args, nil, out)
-	case ir.OpBatchNorm:
-		return "a batch norm with no dense or convolution before it, nor a dense layer after it, cannot be folded", nil
-	case ir.OpDropout:
-		return "dropout should have been removed (run remove-dropout)", nil
+	attrs := ir.Attrs{}
+	if l.KeepAll {
+		attrs = v.Attrs.Clone()
 	}
-	return "no integer form for " + v.Op.Name, nil
+	for _, name := range l.Keep {
+		if v.Attrs.Has(name) {
+			attrs[name] = v.Attrs[name]
+		}
+	}
+	switch l.Clamp {
+	case ir.ClampAct, ir.ClampOp:
+		act := v.Op.Name
+		if l.Clamp == ir.ClampAct {
+			act = v.Attrs.String("act")
+		}
+		lo, hi := fixedpoint.ActivationRange(act, p.Scale[0], p.Zero[0])
+		attrs["clamp"] = []int{int(lo), int(hi)}
+	}
+	if len(attrs) == 0 {
+		attrs = nil
+	}
+	n, err := q.dst.AddOp(v.Name+".q", l.To, args, attrs, v.Pos)
+	if err != nil {
+		return fmt.Sprintf("no integer form: %v", err), nil
+	}
+	n.Quant = p
+	q.quant[v] = n
+	return "", nil
 }
 
-// layerParams quantizes a layer's weight (symmetric, per output channel)
-// and bias (int32, scale S_in * S_w[c]) for the int8 input x.
-func (q *quantizer) layerParams(v *ir.Value, x *ir.Value) (w, b *ir.Value, why string) {
-	fw := v.Args[1]
-	if fw.Data == nil {
-		return nil, nil, fmt.Sprintf("weight %s has no data", fw.Name)
-	}
-	channels := fw.Type.Dims[0]
-	per := fw.Data.Len() / channels
-	scales := make([]float32, channels)
-	qw := tensor.New(tensor.I8, fw.Type.Dims...)
-	for c := 0; c < channels; c++ {
-		row := fw.Data.F32[c*per : (c+1)*per]
-		m := 0.0
-		for _, x := range row {
-			m = math.Max(m, math.Abs(float64(x)))
-		}
-		s := float32(m / 127)
-		if !(s > 0) {
-			s = 1 // an all-zero channel: any scale holds it
-		}
-		scales[c] = s
-		for i, x := range row {
-			qw.I8[c*per+i] = int8(min(max(math.Round(float64(x)/float64(s)), -127), 127))
-		}
-	}
-	w = &ir.Value{Name: fw.Name + ".q", Op: ir.OpParam, Type: fw.Type.WithDType(tensor.I8), Data: qw,
-		Quant: &ir.QuantParams{Scale: scales, Zero: []int32{0}, Axis: 0}, Pos: fw.Pos}
-	q.dst.Append(w)
-	if len(v.Args) < 3 {
-		return w, nil, ""
-	}
-	fb := v.Args[2]
-	if fb.Data == nil {
-		return nil, nil, fmt.Sprintf("bias %s has no data", fb.Name)
-	}
-	sx := x.Quant.Scale[0]
-	bs := make([]float32, channels)
-	qb := tensor.New(tensor.I32, channels)
-	for c := range bs {
-		bs[c] = sx * scales[c]
-		r := math.Round(float64(fb.Data.F32[c]) / float64(bs[c]))
-		qb.I32[c] = int32(min(max(r, math.MinInt32), math.MaxInt32))
-	}
-	b = &ir.Value{Name: fb.Name + ".q", Op: ir.OpParam, Type: fb.Type.WithDType(tensor.I32), Data: qb,
-		Quant: &ir.QuantParams{Scale: bs, Zero: []int32{0}, Axis: 0}, Pos: fb.Pos}
-	q.dst.Append(b)
-	return w, b, ""
-}
-
-// rowTable quantizes an embedding table with one symmetric scale per row.
-func (q *quantizer) rowTable(t *ir.Value) (*ir.Value, string) {
-	if t.Data == nil {
-		return nil, fmt.Sprintf("table %s has no data", t.Name)
-	}
-	rows, dim := t.Type.Dims[0], t.Type.Dims[1]
+// symmetric quantizes data, seen as rows of equal length, to int8 in
+// [-127, 127] with one scale per row: max |x| / 127 (1 for a row of
+// zeros, which any scale holds).
+func symmetric(data *tensor.Tensor, rows int) ([]float32, *tensor.Tensor) {
+	per := data.Len() / rows
 	scales := make([]float32, rows)
-	qt := tensor.New(tensor.I8, rows, dim)
-	for r := 0; r < rows; r++ {
-		row := t.Data.F32[r*dim : (r+1)*dim]
+	t := tensor.New(tensor.I8, data.Shape...)
+	for r := range rows {
+		row := data.F32[r*per : (r+1)*per]
 		m := 0.0
 		for _, x := range row {
 			m = math.Max(m, math.Abs(float64(x)))
 		}
 		s := float32(m / 127)
-		if !(s > 0) {
+		if !(s > 0) || math.IsInf(float64(s), 0) {
 			s = 1
 		}
 		scales[r] = s
 		for i, x := range row {
-			qt.I8[r*dim+i] = int8(min(max(math.Round(float64(x)/float64(s)), -127), 127))
+			t.I8[r*per+i] = int8(min(max(math.Round(float64(x)/float64(s)), -127), 127))
 		}
 	}
-	n := &ir.Value{Name: t.Name + ".q", Op: ir.OpParam, Type: t.Type.WithDType(tensor.I8), Data: qt,
-		Quant: &ir.QuantParams{Scale: scales, Zero: []int32{0}, Axis: 0}, Pos: t.Pos}
-	q.dst.Append(n)
-	return n, ""
+	return scales, t
+}
+
+// rows quantizes a layer's weight (one scale per output channel) or an
+// embedding table (one per row): symmetric int8 along dimension 0.
+func (q *quantizer) rows(f *ir.Value, what string) (*ir.Value, string) {
+	if f.Data == nil {
+		return nil, fmt.Sprintf("%s %s has no data", what, f.Name)
+	}
+	scales, t := symmetric(f.Data, f.Type.Dims[0])
+	w := &ir.Value{Name: f.Name + ".q", Op: ir.OpParam, Type: f.Type.WithDType(tensor.I8), Data: t,
+		Quant: &ir.QuantParams{Scale: scales, Zero: []int32{0}, Axis: 0}, Pos: f.Pos}
+	q.dst.Append(w)
+	return w, ""
+}
+
+// bias quantizes a layer's bias to int32 with scale S_in * S_w[c] (in
+// float32, as TFLite's converter computes it) and zero point 0, for its
+// int8 input x and weight w.
+func (q *quantizer) bias(fb, x, w *ir.Value) (*ir.Value, string) {
+	if fb.Data == nil {
+		return nil, fmt.Sprintf("bias %s has no data", fb.Name)
+	}
+	sx := x.Quant.Scale[0]
+	channels := len(w.Quant.Scale)
+	bs := make([]float32, channels)
+	qb := tensor.New(tensor.I32, channels)
+	for c := range bs {
+		bs[c] = sx * w.Quant.Scale[c]
+		r := math.Round(float64(fb.Data.F32[c]) / float64(bs[c]))
+		qb.I32[c] = int32(min(max(r, math.MinInt32), math.MaxInt32))
+	}
+	b := &ir.Value{Name: fb.Name + ".q", Op: ir.OpParam, Type: fb.Type.WithDType(tensor.I32), Data: qb,
+		Quant: &ir.QuantParams{Scale: bs, Zero: []int32{0}, Axis: 0}, Pos: fb.Pos}
+	q.dst.Append(b)
+	return b, ""
 }
