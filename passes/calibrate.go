@@ -12,21 +12,23 @@ import (
 	"github.com/kiln-nn/kiln/train"
 )
 
-// Context is what passes share: the calibration settings and data, and
-// what calibration observed.
+// Context is what passes share in one run: what earlier passes found.
+// (Each pass's settings are its options, Config.Options.)
 type Context struct {
-	Calib *Calibration
 	// Observed holds, after the calibrate pass, a histogram of every float
 	// value the graph computes (and of its float inputs), by value name.
 	Observed map[string]*Histogram
 	// Ranges holds the quantization range chosen for each observed value.
 	Ranges map[string]Range
+	// Method names how calibration chose the ranges, for the report.
+	Method string
 	// Float lists, after the quantize pass, the ops it left in float.
 	Float []FloatOp
 	Log   io.Writer
 }
 
-// Calibration says how to find activation ranges.
+// Calibration is the calibrate pass's options: how to find activation
+// ranges, and on what data.
 type Calibration struct {
 	Set        *data.Dataset
 	Samples    int     // examples to use (a seeded random subset); 0 for all
@@ -54,25 +56,33 @@ func (c *Calibration) Indices() []int {
 }
 
 var calibratePass = &Pass{
-	Name: "calibrate",
-	Doc:  "run the float graph on calibration data and record a streaming histogram of every activation",
-	Run: func(c *Context, g *ir.Graph) (bool, error) {
-		if c.Calib == nil || c.Calib.Set == nil {
+	Name:         "calibrate",
+	Doc:          "run the float graph on calibration data and record a streaming histogram of every activation",
+	Stage:        StageQuantize,
+	Required:     "quantization needs the calibrated ranges",
+	TakesOptions: true,
+	Run: func(c *Context, g *ir.Graph, opt any) (bool, error) {
+		calib, _ := opt.(*Calibration)
+		if calib == nil || calib.Set == nil {
 			return false, errors.New("no calibration data (give --calibrate SET)")
 		}
-		switch c.Calib.Method {
+		c.Method = calib.Method
+		if calib.Method == "percentile" {
+			c.Method = fmt.Sprintf("percentile %g%%", 100*calib.Percentile)
+		}
+		switch calib.Method {
 		case "minmax", "percentile", "mse":
 		default:
-			return false, fmt.Errorf("unknown calibration method %q (want minmax, percentile or mse)", c.Calib.Method)
+			return false, fmt.Errorf("unknown calibration method %q (want minmax, percentile or mse)", calib.Method)
 		}
-		obs, err := Observe(g, c.Calib.Set, c.Calib.Indices(), max(c.Calib.Batch, 1))
+		obs, err := Observe(g, calib.Set, calib.Indices(), max(calib.Batch, 1))
 		if err != nil {
 			return false, err
 		}
 		c.Observed = obs
 		c.Ranges = map[string]Range{}
 		for name, h := range obs {
-			c.Ranges[name] = h.Choose(c.Calib.Method, c.Calib.Percentile)
+			c.Ranges[name] = h.Choose(calib.Method, calib.Percentile)
 		}
 		return false, nil
 	},

@@ -1,8 +1,11 @@
 // Package passes holds kiln's graph passes and the manager that runs them:
 // an ordered table of named passes whose ordering constraints are checked
-// when the program starts, run in table order, with the verifier after
-// each pass when asked, and the IR dumped after the passes that changed
-// it.
+// when the program starts, run in table order, each with its own options,
+// the verifier after each pass when asked, and per-pass switches in the
+// style of Go's -d=ssa/<pass>/{off,dump,time}: a pass can be turned off
+// (unless the pipeline requires it), its output dumped, its time printed.
+// The compiler package chooses which passes a build runs; nothing else
+// composes them.
 package passes
 
 import (
@@ -10,16 +13,36 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/kiln-nn/kiln/ir"
 )
 
+// Stage groups passes by what they need.
+type Stage uint8
+
+const (
+	// StageFloat passes need no data: they run on any float graph and
+	// keep its meaning.
+	StageFloat Stage = iota
+	// StageQuantize passes calibrate on data and rewrite the graph in
+	// int8.
+	StageQuantize
+)
+
 // Pass is one named graph transformation.
 type Pass struct {
-	Name string
-	Doc  string
-	// Run transforms g in place and reports whether it changed anything.
-	Run func(c *Context, g *ir.Graph) (changed bool, err error)
+	Name  string
+	Doc   string
+	Stage Stage
+	// Required, if set, says why a build cannot do without the pass:
+	// turning it off is an error.
+	Required string
+	// TakesOptions: the pass reads Config.Options[Name].
+	TakesOptions bool
+	// Run transforms g in place and reports whether it changed anything;
+	// opt is the pass's options (nil when none were given).
+	Run func(c *Context, g *ir.Graph, opt any) (changed bool, err error)
 }
 
 // table is every pass, in the order they run.
@@ -47,6 +70,11 @@ func init() {
 			panic(fmt.Sprintf("passes: %s must run before %s (%s)", o.before, o.after, o.why))
 		}
 	}
+	for i := 1; i < len(table); i++ {
+		if table[i].Stage < table[i-1].Stage {
+			panic(fmt.Sprintf("passes: %s runs after %s but belongs to an earlier stage", table[i].Name, table[i-1].Name))
+		}
+	}
 }
 
 // Lookup returns the pass with the given name, or nil.
@@ -62,16 +90,22 @@ func Lookup(name string) *Pass {
 // All returns every pass in table order.
 func All() []*Pass { return slices.Clone(table) }
 
-// Structural are the passes that need no data: they run on any float
-// graph and keep its meaning.
-var Structural = []string{"remove-dropout", "fold-batchnorm", "fuse-activations"}
+// Names returns the names of the passes of the given stages, in table
+// order.
+func Names(stages ...Stage) []string {
+	var names []string
+	for _, p := range table {
+		if slices.Contains(stages, p.Stage) {
+			names = append(names, p.Name)
+		}
+	}
+	return names
+}
 
-// Options say which passes to run and what to show.
-type Options struct {
-	Passes    []string  // pass names; they run in table order whatever the order given
-	DumpAfter string    // "", a pass name, or "all": print the IR after it if it changed
-	Dump      io.Writer // where dumps go
-	Verify    bool      // run the verifier after every pass
+func allNames() string { return strings.Join(Names(StageFloat, StageQuantize), ", ") }
+
+func unknown(name string) error {
+	return fmt.Errorf("unknown pass %q (passes: %s)", name, allNames())
 }
 
 // ParseList splits a comma-separated list of pass names and checks them.
@@ -83,57 +117,152 @@ func ParseList(s string) ([]string, error) {
 			continue
 		}
 		if Lookup(n) == nil {
-			return nil, fmt.Errorf("unknown pass %q (passes: %s)", n, strings.Join(names0(), ", "))
+			return nil, unknown(n)
 		}
 		names = append(names, n)
 	}
 	return names, nil
 }
 
-func names0() []string {
-	var s []string
-	for _, p := range table {
-		s = append(s, p.Name)
-	}
-	return s
+// Switch is what a user asked of one pass.
+type Switch struct {
+	Off  bool // skip it (an error for a required pass)
+	Dump bool // print the IR after it
+	Time bool // print how long it took
 }
 
-// Run runs the selected passes over g in table order.
-func Run(g *ir.Graph, c *Context, opt Options) error {
-	if opt.DumpAfter != "" && opt.DumpAfter != "all" && Lookup(opt.DumpAfter) == nil {
-		return fmt.Errorf("--dump-after: unknown pass %q", opt.DumpAfter)
+// Switches are the per-pass switches, by pass name; the name "all"
+// applies to every pass.
+type Switches map[string]Switch
+
+// ParseSwitches reads switches written PASS/ACTION, where PASS is a pass
+// name or "all" and ACTION is off, dump or time; each spec may list
+// several, separated by commas (fold-batchnorm/off,all/time).
+func ParseSwitches(specs ...string) (Switches, error) {
+	sw := Switches{}
+	for _, spec := range specs {
+		for _, s := range strings.Split(spec, ",") {
+			s = strings.TrimSpace(s)
+			if s == "" {
+				continue
+			}
+			name, action, ok := strings.Cut(s, "/")
+			if !ok {
+				return nil, fmt.Errorf("pass switch %q: want PASS/ACTION, ACTION one of off, dump, time", s)
+			}
+			if name != "all" && Lookup(name) == nil {
+				return nil, fmt.Errorf("pass switch %q: %w", s, unknown(name))
+			}
+			w := sw[name]
+			switch action {
+			case "off":
+				w.Off = true
+			case "dump":
+				w.Dump = true
+			case "time":
+				w.Time = true
+			default:
+				return nil, fmt.Errorf("pass switch %q: unknown action %q (want off, dump or time)", s, action)
+			}
+			sw[name] = w
+		}
+	}
+	return sw, nil
+}
+
+// For returns the switches that apply to a pass: its own and all's.
+func (sw Switches) For(name string) Switch {
+	a, p := sw["all"], sw[name]
+	return Switch{Off: a.Off || p.Off, Dump: a.Dump || p.Dump, Time: a.Time || p.Time}
+}
+
+// Config says how to run passes.
+type Config struct {
+	// Options holds each pass's options, by pass name.
+	Options  map[string]any
+	Switches Switches
+	// Verify runs the verifier after every pass.
+	Verify bool
+	// Dump receives the dumps and timings the switches ask for.
+	Dump io.Writer
+}
+
+// Check reports switches and options that do not fit the passes named:
+// a required pass turned off, options for a pass that takes none.
+func (cfg *Config) Check(names []string) error {
+	for name := range cfg.Options {
+		p := Lookup(name)
+		if p == nil {
+			return fmt.Errorf("options for %w", unknown(name))
+		}
+		if !p.TakesOptions {
+			return fmt.Errorf("pass %s takes no options", name)
+		}
+	}
+	for _, name := range names {
+		p := Lookup(name)
+		if p == nil {
+			return unknown(name)
+		}
+		if p.Required != "" && cfg.Switches.For(name).Off {
+			return fmt.Errorf("pass %s cannot be turned off: %s", name, p.Required)
+		}
+	}
+	return nil
+}
+
+// Run runs the named passes over g in table order, whatever the order
+// given. Optional passes that a switch turns off are skipped.
+func Run(g *ir.Graph, c *Context, names []string, cfg Config) error {
+	if err := cfg.Check(names); err != nil {
+		return err
 	}
 	if c == nil {
 		c = &Context{}
 	}
 	for _, p := range table {
-		if !slices.Contains(opt.Passes, p.Name) {
+		if !slices.Contains(names, p.Name) {
 			continue
 		}
-		changed, err := runOne(p, c, g)
+		sw := cfg.Switches.For(p.Name)
+		if sw.Off {
+			if sw.Dump && cfg.Dump != nil {
+				fmt.Fprintf(cfg.Dump, "// %s is off\n", p.Name)
+			}
+			continue
+		}
+		start := time.Now()
+		changed, err := runOne(p, c, g, cfg.Options[p.Name])
 		if err != nil {
 			return err
 		}
-		if opt.Verify {
+		if sw.Time && cfg.Dump != nil {
+			fmt.Fprintf(cfg.Dump, "// pass %s: %.3f ms\n", p.Name, float64(time.Since(start).Microseconds())/1e3)
+		}
+		if cfg.Verify {
 			if err := ir.Verify(g); err != nil {
 				return fmt.Errorf("the graph does not verify after pass %s: %w", p.Name, err)
 			}
 		}
-		if changed && opt.Dump != nil && (opt.DumpAfter == "all" || opt.DumpAfter == p.Name) {
-			fmt.Fprintf(opt.Dump, "// after %s\n%s\n", p.Name, g)
+		if sw.Dump && cfg.Dump != nil {
+			if changed {
+				fmt.Fprintf(cfg.Dump, "// after %s\n%s\n", p.Name, g)
+			} else {
+				fmt.Fprintf(cfg.Dump, "// after %s: unchanged\n", p.Name)
+			}
 		}
 	}
 	return nil
 }
 
 // runOne runs a pass, turning a panic into an error that names the pass.
-func runOne(p *Pass, c *Context, g *ir.Graph) (changed bool, err error) {
+func runOne(p *Pass, c *Context, g *ir.Graph, opt any) (changed bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal error during pass %s on model %s: %v", p.Name, g.Name, r)
 		}
 	}()
-	changed, err = p.Run(c, g)
+	changed, err = p.Run(c, g, opt)
 	if err != nil {
 		err = fmt.Errorf("%s: %w", p.Name, err)
 	}

@@ -25,9 +25,11 @@ import (
 // float islands read as before.
 
 var quantizePass = &Pass{
-	Name: "quantize",
-	Doc:  "rewrite the calibrated float graph with int8 ops (weights per channel, activations per tensor, int32 biases)",
-	Run: func(c *Context, g *ir.Graph) (bool, error) {
+	Name:     "quantize",
+	Doc:      "rewrite the calibrated float graph with int8 ops (weights per channel, activations per tensor, int32 biases)",
+	Stage:    StageQuantize,
+	Required: "the backends run int8 graphs only",
+	Run: func(c *Context, g *ir.Graph, _ any) (bool, error) {
 		if c.Ranges == nil {
 			return false, errors.New("the graph is not calibrated (run the calibrate pass first)")
 		}

@@ -70,13 +70,7 @@ func (s *stats) cosine() float64 {
 // idx of set and reports every int8 value the quantized graph computes
 // against the float value it stands for.
 func Compare(shadow, quant *ir.Graph, c *Context, set *data.Dataset, idx []int, batch int) (*Report, error) {
-	r := &Report{Model: quant.Name, Samples: len(idx), Float: c.Float}
-	if c.Calib != nil {
-		r.Method = c.Calib.Method
-		if r.Method == "percentile" {
-			r.Method = fmt.Sprintf("percentile %g%%", 100*c.Calib.Percentile)
-		}
-	}
+	r := &Report{Model: quant.Name, Method: c.Method, Samples: len(idx), Float: c.Float}
 	net, err := train.NewNet(shadow, ir.NewCtx(false, 0), func(*ir.Value) bool { return true })
 	if err != nil {
 		return nil, err

@@ -13,9 +13,10 @@ import (
 // computes at inference.
 
 var removeDropout = &Pass{
-	Name: "remove-dropout",
-	Doc:  "drop dropout ops: at inference they are the identity",
-	Run: func(c *Context, g *ir.Graph) (bool, error) {
+	Name:     "remove-dropout",
+	Doc:      "drop dropout ops: at inference they are the identity",
+	Required: "dropout has no integer form (at inference it is the identity)",
+	Run: func(c *Context, g *ir.Graph, _ any) (bool, error) {
 		changed := false
 		for _, v := range g.Values {
 			if v.Op == ir.OpDropout {
@@ -31,9 +32,10 @@ var removeDropout = &Pass{
 }
 
 var foldBatchNorm = &Pass{
-	Name: "fold-batchnorm",
-	Doc:  "fold inference batch norms into the dense or convolution before them, or into the dense layer after them",
-	Run: func(c *Context, g *ir.Graph) (bool, error) {
+	Name:     "fold-batchnorm",
+	Doc:      "fold inference batch norms into the dense or convolution before them, or into the dense layer after them",
+	Required: "a batch norm has no integer form of its own",
+	Run: func(c *Context, g *ir.Graph, _ any) (bool, error) {
 		changed := false
 		for _, bn := range g.Values {
 			if bn.Op != ir.OpBatchNorm || !paramsBound(bn.Args[1:]) {
@@ -190,7 +192,7 @@ var fusable = map[*ir.Op]bool{ir.OpDense: true, ir.OpConv1D: true, ir.OpConv2D: 
 var fuseActivations = &Pass{
 	Name: "fuse-activations",
 	Doc:  "fuse a relu or relu6 into the dense, convolution, add, sub or mul before it",
-	Run: func(c *Context, g *ir.Graph) (bool, error) {
+	Run: func(c *Context, g *ir.Graph, _ any) (bool, error) {
 		changed := false
 		for _, r := range g.Values {
 			if r.Op != ir.OpRelu && r.Op != ir.OpRelu6 {
