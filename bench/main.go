@@ -34,7 +34,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/kiln-nn/kiln/backend/bytecode"
+	"github.com/kiln-nn/kiln/compiler"
 	"github.com/kiln-nn/kiln/frontend"
 	"github.com/kiln-nn/kiln/internal/testmodels"
 	"github.com/kiln-nn/kiln/ir"
@@ -200,19 +200,13 @@ func prepare(name, file string, src []byte, rawIO bool) (*workload, error) {
 	g := p.Graph
 	testmodels.Randomize(g, 1)
 	set := testmodels.Synthetic(g, 256, 2)
-	c := &passes.Context{Calib: &passes.Calibration{Set: set, Method: "minmax", Batch: 64, Seed: 1}}
-	if err := passes.Run(g, c, passes.Options{Passes: passes.Structural, Verify: true}); err != nil {
+	r, err := compiler.Compile(g, compiler.Options{Until: compiler.Bytecode,
+		Calibration: &passes.Calibration{Set: set, Method: "minmax", Batch: 64, Seed: 1}})
+	if err != nil {
 		return nil, err
 	}
-	macs := g.Stats().Total.MACC
-	if err := passes.Run(g, c, passes.Options{Passes: []string{"calibrate", "quantize"}, Verify: true}); err != nil {
-		return nil, err
-	}
-	w := &workload{Name: name, Batches: []int{1, 64}, rawIO: rawIO, macs: macs}
+	w := &workload{Name: name, Batches: []int{1, 64}, rawIO: rawIO, macs: r.Float.Stats().Total.MACC, kbc: r.Bytecode}
 	if w.Graph, err = exportONNX(g, rawIO); err != nil {
-		return nil, err
-	}
-	if w.kbc, err = bytecode.Encode(g); err != nil {
 		return nil, err
 	}
 	// One sample: the first calibration example (quantized for raw I/O).

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kiln-nn/kiln/backend/bytecode"
+	"github.com/kiln-nn/kiln/compiler"
 	"github.com/kiln-nn/kiln/frontend"
 	"github.com/kiln-nn/kiln/internal/testmodels"
 	"github.com/kiln-nn/kiln/ir"
@@ -99,8 +100,8 @@ func TestTinyKBCGolden(t *testing.T) {
 		g := prog.Graph
 		testmodels.Randomize(g, 7)
 		set := testmodels.Synthetic(g, 256, 8)
-		c := &passes.Context{Calib: &passes.Calibration{Set: set, Method: "minmax", Batch: 64, Seed: 1}}
-		if err := passes.Run(g, c, passes.Options{Passes: append(passes.Structural, "calibrate", "quantize"), Verify: true}); err != nil {
+		if _, err := compiler.Compile(g, compiler.Options{Until: compiler.Quantized,
+			Calibration: &passes.Calibration{Set: set, Method: "minmax", Batch: 64, Seed: 1}}); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(tinyKIR, []byte(g.Format(ir.PrintOptions{Weights: true})), 0o644); err != nil {

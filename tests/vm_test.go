@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kiln-nn/kiln/backend/bytecode"
+	"github.com/kiln-nn/kiln/compiler"
 	"github.com/kiln-nn/kiln/frontend"
 	"github.com/kiln-nn/kiln/internal/testmodels"
 	"github.com/kiln-nn/kiln/ir"
@@ -78,19 +79,12 @@ func buildSource(name string, src []byte) (built, error) {
 	g := p.Graph
 	testmodels.Randomize(g, 1)
 	set := testmodels.Synthetic(g, 96, 2)
-	c := &passes.Context{Calib: &passes.Calibration{Set: set, Method: "minmax", Batch: 32, Seed: 1}}
-	if err := passes.Run(g, c, passes.Options{Passes: passes.Structural, Verify: true}); err != nil {
-		return built{}, err
-	}
-	float := g.Clone()
-	if err := passes.Run(g, c, passes.Options{Passes: []string{"calibrate", "quantize"}, Verify: true}); err != nil {
-		return built{}, err
-	}
-	kbc, err := bytecode.Encode(g)
+	r, err := compiler.Compile(g, compiler.Options{Until: compiler.Bytecode,
+		Calibration: &passes.Calibration{Set: set, Method: "minmax", Batch: 32, Seed: 1}})
 	if err != nil {
 		return built{}, err
 	}
-	return built{name: name, float: float, quant: g, kbc: kbc}, nil
+	return built{name: name, float: r.Float, quant: r.Graph, kbc: r.Bytecode}, nil
 }
 
 // batch holds inputs for n examples, as the VM and the reference

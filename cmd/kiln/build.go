@@ -13,7 +13,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/kiln-nn/kiln/backend/bytecode"
+	"github.com/kiln-nn/kiln/compiler"
 	"github.com/kiln-nn/kiln/data"
 	"github.com/kiln-nn/kiln/internal/fsutil"
 	"github.com/kiln-nn/kiln/ir"
@@ -34,6 +34,7 @@ func init() {
 			fs.Bool("report", false, "print the quantization report (SQNR and cosine per layer, ranges, ops left in float)")
 			fs.Bool("eval", false, "score the float model and the .kbc, run by the VM, on the held-out part of the calibration set")
 			fs.StringP("output", "o", "", "the .kbc file to write")
+			passFlags(fs)
 		},
 		run: runBuild,
 	})
@@ -73,36 +74,45 @@ func runBuild(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
-	out, _ := fs.GetString("output")
+	out, err := fs.GetString("output")
+	if err != nil {
+		return usagef("%v", err)
+	}
 	if out == "" {
 		return usagef("missing -o MODEL.kbc")
 	}
-	g, shadow, ctx, split, err := quantizeFromFlags(e, path, fs)
+	q, err := quantizeFromFlags(e, path, fs, compiler.Bytecode)
 	if err != nil {
 		return err
 	}
-	if report, _ := fs.GetBool("report"); report {
-		r, err := passes.Compare(shadow, g, ctx, split.Train, ctx.Calib.Indices(), 64)
+	report, err := fs.GetBool("report")
+	if err != nil {
+		return usagef("%v", err)
+	}
+	ev, err := fs.GetBool("eval")
+	if err != nil {
+		return usagef("%v", err)
+	}
+	r := q.result
+	if report {
+		rep, err := passes.Compare(r.Float, r.Graph, r.Context, q.split.Train, q.calib.Indices(), 64)
 		if err != nil {
 			return err
 		}
-		r.Write(e.stdout)
+		rep.Write(e.stdout)
 	}
-	b, err := bytecode.Encode(g)
-	if err != nil {
-		return err
-	}
+	b := r.Bytecode
 	if err := fsutil.WriteFileAtomic(out, func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
 		return err
 	}
-	st := g.Stats()
+	st := r.Graph.Stats()
 	fmt.Fprintf(e.stderr, "wrote %s: %s bytes (%s bytes of weights), %s MACC per example\n", out, ir.Thousands(int64(len(b))), ir.Thousands(st.Total.WeightBytes), ir.Thousands(st.Total.MACC))
-	if ev, _ := fs.GetBool("eval"); ev {
+	if ev {
 		m, err := runtime.Load(b, nil)
 		if err != nil {
 			return err
 		}
-		return evalAgainst(e.stdout, shadow, g, split, "kbc  ", vmForward(m))
+		return evalAgainst(e.stdout, r.Float, r.Graph, q.split, "kbc  ", vmForward(m))
 	}
 	return nil
 }
@@ -126,60 +136,6 @@ func vmForward(m *runtime.Model) func([]*tensor.Tensor) ([]*tensor.Tensor, error
 		outs, outValues := floatOutputs(m, n)
 		return outs, s.Run(values, outValues)
 	}
-}
-
-// quantizeFromFlags runs the quantization pipeline as the quantize and
-// build commands configure it.
-func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet) (g, shadow *ir.Graph, ctx *passes.Context, split *data.Split, err error) {
-	weights, _ := fs.GetString("weights")
-	if weights == "" {
-		return nil, nil, nil, nil, usagef("missing -w W.safetensors")
-	}
-	method, _ := fs.GetString("method")
-	if method != "minmax" && method != "percentile" && method != "mse" {
-		return nil, nil, nil, nil, usagef("--method must be minmax, percentile or mse, got %q", method)
-	}
-	pct, _ := fs.GetFloat64("percentile")
-	if !(pct > 50 && pct <= 100) {
-		return nil, nil, nil, nil, usagef("--percentile must be in (50, 100], got %g", pct)
-	}
-	prog, err := loadProgram(e, path)
-	if err != nil {
-		return nil, nil, nil, nil, err
-	}
-	spec, dir := calibrationSpec(prog)
-	if fs.Changed("calibrate") {
-		spec, _ = fs.GetString("calibrate")
-		dir = "."
-	}
-	if spec == "" {
-		return nil, nil, nil, nil, usagef("no calibration data: give --calibrate SET or a compile block's calibrate setting")
-	}
-	samples, _ := fs.GetInt("samples")
-	if s := prog.Compile.Get("samples"); s != nil && !fs.Changed("samples") {
-		samples = int(s.Value.Num)
-	}
-	g = prog.Graph
-	if err := bindWeights(g, weights); err != nil {
-		return nil, nil, nil, nil, err
-	}
-	if split, err = data.Open(spec, dir); err != nil {
-		return nil, nil, nil, nil, err
-	}
-	ctx = &passes.Context{Calib: &passes.Calibration{Set: split.Train, Samples: samples, Method: method, Percentile: pct / 100, Batch: 64, Seed: 1}}
-	dumpAfter, _ := fs.GetString("dump-after")
-	opt := passes.Options{Passes: passes.Structural, Verify: true, DumpAfter: dumpAfter, Dump: e.stdout}
-	if err := passes.Run(g, ctx, opt); err != nil {
-		return nil, nil, nil, nil, err
-	}
-	shadow = g.Clone()
-	opt.Passes = []string{"calibrate", "quantize"}
-	start := time.Now()
-	if err := passes.Run(g, ctx, opt); err != nil {
-		return nil, nil, nil, nil, err
-	}
-	fmt.Fprintf(e.stderr, "quantized %s: %d calibration samples from %s, %s ranges, %.1f s\n", g.Name, min(samples, split.Train.Len()), spec, method, time.Since(start).Seconds())
-	return g, shadow, ctx, split, nil
 }
 
 // benchResult is one measurement of kiln bench.

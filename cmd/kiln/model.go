@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/kiln-nn/kiln/compiler"
 	"github.com/kiln-nn/kiln/data"
 	"github.com/kiln-nn/kiln/frontend"
 	"github.com/kiln-nn/kiln/internal/fsutil"
@@ -60,7 +61,7 @@ func init() {
 			fs.StringP("weights", "w", "", "bind weights from a safetensors file")
 			fs.Bool("print-weights", false, "print parameter data whole instead of a hash and range")
 			fs.String("passes", "", "run these passes first (comma-separated: remove-dropout, fold-batchnorm, fuse-activations)")
-			fs.String("dump-after", "", "print the IR after this pass (or all), when it changed the graph")
+			passFlags(fs)
 		},
 		run: runIR,
 	})
@@ -155,18 +156,27 @@ func runIR(e *env, fs *pflag.FlagSet) error {
 			return err
 		}
 	}
-	list, _ := fs.GetString("passes")
+	list, err := fs.GetString("passes")
+	if err != nil {
+		return usagef("%v", err)
+	}
 	names, err := passes.ParseList(list)
 	if err != nil {
 		return usagef("%v", err)
 	}
 	for _, n := range names {
-		if n == "calibrate" || n == "quantize" {
+		if passes.Lookup(n).Stage != passes.StageFloat {
 			return usagef("pass %s needs calibration data: use kiln quantize", n)
 		}
 	}
-	dumpAfter, _ := fs.GetString("dump-after")
-	if err := passes.Run(prog.Graph, nil, passes.Options{Passes: names, Verify: true, DumpAfter: dumpAfter, Dump: e.stdout}); err != nil {
+	switches, err := switchesFromFlags(fs)
+	if err != nil {
+		return err
+	}
+	if names == nil {
+		names = []string{} // no --passes: run none, show the graph as written
+	}
+	if _, err := compiler.Compile(prog.Graph, compiler.Options{Until: compiler.Float, Passes: names, Switches: switches, Dump: e.stdout}); err != nil {
 		return err
 	}
 	if format == "dot" {
@@ -178,16 +188,25 @@ func runIR(e *env, fs *pflag.FlagSet) error {
 	return nil
 }
 
-// bindWeights loads a safetensors file and binds it to the graph's
-// parameters by name.
-func bindWeights(g *ir.Graph, path string) error {
+// loadWeights loads a safetensors file as weights by name.
+func loadWeights(path string) (map[string]*tensor.Tensor, error) {
 	st, err := data.LoadSafetensors(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	weights := make(map[string]*tensor.Tensor, len(st.Tensors))
 	for _, t := range st.Tensors {
 		weights[t.Name] = t.T
+	}
+	return weights, nil
+}
+
+// bindWeights loads a safetensors file and binds it to the graph's
+// parameters by name.
+func bindWeights(g *ir.Graph, path string) error {
+	weights, err := loadWeights(path)
+	if err != nil {
+		return err
 	}
 	if err := g.Bind(weights); err != nil {
 		return fmt.Errorf("%s does not fit model %s:\n%w", path, g.Name, err)

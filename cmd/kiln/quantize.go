@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/kiln-nn/kiln/compiler"
 	"github.com/kiln-nn/kiln/data"
 	"github.com/kiln-nn/kiln/frontend"
 	"github.com/kiln-nn/kiln/internal/fsutil"
@@ -26,7 +27,7 @@ func init() {
 			fs.Bool("eval", false, "score the float and the int8 model on the held-out part of the calibration set")
 			fs.StringP("output", "o", "", "write the quantized IR here")
 			fs.Bool("print-weights", false, "with -o: write the weights whole instead of a hash and range")
-			fs.String("dump-after", "", "print the IR after this pass (or all)")
+			passFlags(fs)
 		},
 		run: runQuantize,
 	})
@@ -37,25 +38,41 @@ func runQuantize(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
-	g, shadow, ctx, split, err := quantizeFromFlags(e, path, fs)
+	q, err := quantizeFromFlags(e, path, fs, compiler.Quantized)
 	if err != nil {
 		return err
 	}
-	if report, _ := fs.GetBool("report"); report {
-		r, err := passes.Compare(shadow, g, ctx, split.Train, ctx.Calib.Indices(), 64)
+	r := q.result
+	report, err := fs.GetBool("report")
+	if err != nil {
+		return usagef("%v", err)
+	}
+	if report {
+		rep, err := passes.Compare(r.Float, r.Graph, r.Context, q.split.Train, q.calib.Indices(), 64)
 		if err != nil {
 			return err
 		}
-		r.Write(e.stdout)
+		rep.Write(e.stdout)
 	}
-	if eval, _ := fs.GetBool("eval"); eval {
-		if err := evalBoth(e.stdout, shadow, g, split); err != nil {
+	eval, err := fs.GetBool("eval")
+	if err != nil {
+		return usagef("%v", err)
+	}
+	if eval {
+		if err := evalBoth(e.stdout, r.Float, r.Graph, q.split); err != nil {
 			return err
 		}
 	}
-	if out, _ := fs.GetString("output"); out != "" {
-		whole, _ := fs.GetBool("print-weights")
-		text := g.Format(ir.PrintOptions{Weights: whole})
+	out, err := fs.GetString("output")
+	if err != nil {
+		return usagef("%v", err)
+	}
+	if out != "" {
+		whole, err := fs.GetBool("print-weights")
+		if err != nil {
+			return usagef("%v", err)
+		}
+		text := r.Graph.Format(ir.PrintOptions{Weights: whole})
 		return fsutil.WriteFileAtomic(out, func(w io.Writer) error { _, err := io.WriteString(w, text); return err })
 	}
 	return nil

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/kiln-nn/kiln/backend/bytecode"
+	"github.com/kiln-nn/kiln/compiler"
 	"github.com/kiln-nn/kiln/data"
 	"github.com/kiln-nn/kiln/frontend"
 	"github.com/kiln-nn/kiln/internal/testmodels"
@@ -25,14 +25,12 @@ func TestClassify(t *testing.T) {
 	g := p.Graph
 	testmodels.Randomize(g, 1)
 	set := testmodels.Synthetic(g, 100, 2)
-	c := &passes.Context{Calib: &passes.Calibration{Set: set, Method: "minmax", Batch: 50, Seed: 1}}
-	if err := passes.Run(g, c, passes.Options{Passes: append(passes.Structural, "calibrate", "quantize")}); err != nil {
-		t.Fatal(err)
-	}
-	kbc, err := bytecode.Encode(g)
+	r, err := compiler.Compile(g, compiler.Options{Until: compiler.Bytecode,
+		Calibration: &passes.Calibration{Set: set, Method: "minmax", Batch: 50, Seed: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	kbc := r.Bytecode
 	dir := t.TempDir()
 	model, images := filepath.Join(dir, "mlp.kbc"), filepath.Join(dir, "x.npy")
 	if err := os.WriteFile(model, kbc, 0o644); err != nil {

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/kiln-nn/kiln/compiler"
+	"github.com/kiln-nn/kiln/data"
+	"github.com/kiln-nn/kiln/passes"
+)
+
+// The flags that steer the pass pipeline, shared by ir, quantize and
+// build, and the one function that turns the quantize and build flags
+// into a compiler.Compile call.
+
+// passFlags registers the per-pass switches.
+func passFlags(fs *pflag.FlagSet) {
+	fs.StringArrayP("pass", "d", nil, "a per-pass switch PASS/off, PASS/dump or PASS/time (PASS may be all); repeat or separate with commas")
+	fs.String("dump-after", "", "print the IR after this pass (or all): the same as -d PASS/dump")
+}
+
+// switchesFromFlags reads the per-pass switches.
+func switchesFromFlags(fs *pflag.FlagSet) (passes.Switches, error) {
+	specs, err := fs.GetStringArray("pass")
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	dumpAfter, err := fs.GetString("dump-after")
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	if dumpAfter != "" {
+		specs = append(specs, dumpAfter+"/dump")
+	}
+	sw, err := passes.ParseSwitches(specs...)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	return sw, nil
+}
+
+// quantized is what quantizeFromFlags built.
+type quantized struct {
+	result *compiler.Result
+	split  *data.Split
+	calib  *passes.Calibration
+}
+
+// quantizeFromFlags compiles a .kiln file with its weights up to until
+// (Quantized or Bytecode), as the quantize and build commands configure
+// it.
+func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.Stage) (*quantized, error) {
+	weights, err := fs.GetString("weights")
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	if weights == "" {
+		return nil, usagef("missing -w W.safetensors")
+	}
+	method, err := fs.GetString("method")
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	if method != "minmax" && method != "percentile" && method != "mse" {
+		return nil, usagef("--method must be minmax, percentile or mse, got %q", method)
+	}
+	pct, err := fs.GetFloat64("percentile")
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	if !(pct > 50 && pct <= 100) {
+		return nil, usagef("--percentile must be in (50, 100], got %g", pct)
+	}
+	samples, err := fs.GetInt("samples")
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	switches, err := switchesFromFlags(fs)
+	if err != nil {
+		return nil, err
+	}
+	prog, err := loadProgram(e, path)
+	if err != nil {
+		return nil, err
+	}
+	spec, dir := calibrationSpec(prog)
+	if fs.Changed("calibrate") {
+		if spec, err = fs.GetString("calibrate"); err != nil {
+			return nil, usagef("%v", err)
+		}
+		dir = "."
+	}
+	if spec == "" {
+		return nil, usagef("no calibration data: give --calibrate SET or a compile block's calibrate setting")
+	}
+	if s := prog.Compile.Get("samples"); s != nil && !fs.Changed("samples") {
+		samples = int(s.Value.Num)
+	}
+	w, err := loadWeights(weights)
+	if err != nil {
+		return nil, err
+	}
+	split, err := data.Open(spec, dir)
+	if err != nil {
+		return nil, err
+	}
+	calib := &passes.Calibration{Set: split.Train, Samples: samples, Method: method, Percentile: pct / 100, Batch: 64, Seed: 1}
+	start := time.Now()
+	r, err := compiler.Compile(prog.Graph, compiler.Options{Until: until, Weights: w, Switches: switches, Calibration: calib, Dump: e.stdout})
+	if err != nil {
+		var werr *compiler.WeightsError
+		if errors.As(err, &werr) {
+			return nil, fmt.Errorf("%s does not fit model %s:\n%w", weights, werr.Model, werr.Err)
+		}
+		return nil, err
+	}
+	fmt.Fprintf(e.stderr, "quantized %s: %d calibration samples from %s, %s ranges, %.1f s\n", r.Graph.Name, min(samples, split.Train.Len()), spec, method, time.Since(start).Seconds())
+	return &quantized{result: r, split: split, calib: calib}, nil
+}
