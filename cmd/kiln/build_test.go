@@ -52,6 +52,36 @@ func TestBuildInspectBenchRun(t *testing.T) {
 		}
 	}
 
+	// ir and stats read the .kbc as well as the .kiln.
+	code, stdout, _ = kiln("ir", kbc)
+	for _, want := range []string{"model tiny  // bytecode:", "input %x : f32[N,4]", "= dense %x.q, %h.weight.q", "{in_offset=", "tiny.kiln:4:", "output %"} {
+		if code != 0 || !strings.Contains(stdout, want) {
+			t.Errorf("ir on the .kbc lacks %q (exit %d):\n%s", want, code, stdout)
+		}
+	}
+	code, stdout, _ = kiln("stats", kbc)
+	for _, want := range []string{"model tiny (bytecode)", "MACC per sample", "DENSE", "total"} {
+		if code != 0 || !strings.Contains(stdout, want) {
+			t.Errorf("stats on the .kbc lacks %q (exit %d):\n%s", want, code, stdout)
+		}
+	}
+
+	// Per-pass switches: dump after every pass, time them, turn an
+	// optional pass off; a required pass refuses.
+	other := filepath.Join(dir, "unfused.kbc")
+	code, stdout, stderr = kiln("build", model, "-w", w, "-o", other, "--dump-after", "all", "-d", "fuse-activations/off,all/time")
+	for _, want := range []string{"// after remove-dropout", "// after quantize\n", "// pass calibrate:", "qrequantize"} {
+		if code != 0 || !strings.Contains(stdout, want) {
+			t.Errorf("build --dump-after all -d ... lacks %q (exit %d):\n%s%s", want, code, stdout, stderr)
+		}
+	}
+	if code, _, stderr := kiln("build", model, "-w", w, "-o", other, "-d", "quantize/off"); code != 1 || !strings.Contains(stderr, "pass quantize cannot be turned off") {
+		t.Errorf("quantize/off: exit %d, stderr %q", code, stderr)
+	}
+	if code, _, stderr := kiln("build", model, "-w", w, "-o", other, "-d", "frobnicate/off"); code != 2 || !strings.Contains(stderr, `unknown pass "frobnicate"`) {
+		t.Errorf("an unknown pass: exit %d, stderr %q", code, stderr)
+	}
+
 	code, stdout, stderr = kiln("bench", kbc, "--time", "20ms", "--batch", "16", "--json")
 	var bench struct {
 		Model   string

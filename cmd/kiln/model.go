@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -146,6 +147,16 @@ func runIR(e *env, fs *pflag.FlagSet) error {
 	format, _ := fs.GetString("format")
 	if format != "text" && format != "dot" {
 		return usagef("--format must be text or dot, got %q", format)
+	}
+	if isKBC(path) {
+		f, err := readKBC(path)
+		if err != nil {
+			return err
+		}
+		var b strings.Builder
+		printKBC(&b, f)
+		fmt.Fprint(e.stdout, b.String())
+		return nil
 	}
 	prog, err := loadProgram(e, path)
 	if err != nil {

@@ -20,6 +20,9 @@ func runStats(e *env, fs *pflag.FlagSet) error {
 	if format != "table" && format != "csv" {
 		return usagef("--format must be table or csv, got %q", format)
 	}
+	if isKBC(path) {
+		return runStatsKBC(e, path, format)
+	}
 	prog, err := loadProgram(e, path)
 	if err != nil {
 		return err
@@ -79,4 +82,38 @@ func csvQuote(s string) string {
 		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 	}
 	return s
+}
+
+// runStatsKBC is kiln stats on a bytecode file: a row per instruction.
+func runStatsKBC(e *env, path, format string) error {
+	f, err := readKBC(path)
+	if err != nil {
+		return err
+	}
+	rows := statsKBC(f)
+	var total kbcStats
+	for _, r := range rows {
+		total.params += r.params
+		total.macc += r.macc
+		total.wbytes += r.wbytes
+		total.act += r.act
+	}
+	if format == "csv" {
+		fmt.Fprintln(e.stdout, "value,op,type,params,macc,weight_bytes,activation_bytes")
+		for _, r := range rows {
+			fmt.Fprintf(e.stdout, "%s,%s,%s,%d,%d,%d,%d\n", r.value, r.op, csvQuote(r.shape), r.params, r.macc, r.wbytes, r.act)
+		}
+		fmt.Fprintf(e.stdout, "total,,,%d,%d,%d,%d\n", total.params, total.macc, total.wbytes, total.act)
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "model %s (bytecode): %s constant elements, %s MACC per sample, arena %s bytes per sample\n\n",
+		f.Name, ir.Thousands(total.params), ir.Thousands(total.macc), ir.Thousands(int64(f.Arena)))
+	table := [][]string{{"value", "op", "shape", "params", "MACC", "weight bytes", "activation bytes"}}
+	for _, r := range rows {
+		table = append(table, []string{r.value, r.op, r.shape, ir.Thousands(r.params), ir.Thousands(r.macc), ir.Thousands(r.wbytes), ir.Thousands(r.act)})
+	}
+	table = append(table, []string{"total", "", "", ir.Thousands(total.params), ir.Thousands(total.macc), ir.Thousands(total.wbytes), ir.Thousands(total.act)})
+	writeTable(e.stdout, table, 3)
+	fmt.Fprintln(e.stdout, "\nparams are the constant elements each instruction reads (weights, biases, per-channel multipliers); MACC and activation bytes are per sample.")
+	return nil
 }
