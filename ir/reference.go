@@ -86,6 +86,28 @@ func writeOp(b *strings.Builder, op *Op) {
 				fmt.Fprintf(b, "| %s | %s | %s | %s |\n", a.Name, attrKindDoc(a), attrDefaultDoc(a), doc)
 			}
 		}
+		writeInteger(b, op)
+	}
+}
+
+// writeInteger says what the op becomes in int8, or which VM opcode runs
+// it.
+func writeInteger(b *strings.Builder, op *Op) {
+	switch {
+	case op.Alias:
+		b.WriteString("\nIn int8 graphs: kept as it is, an alias of its operand's bytes (no kernel).\n")
+	case op.Lower != nil:
+		fmt.Fprintf(b, "\nIn int8 graphs: `%s`.\n", op.Lower.To.Name)
+	case op.NoInteger != "":
+		fmt.Fprintf(b, "\nIn int8 graphs: stays float: %s.\n", op.NoInteger)
+	case !op.Integer:
+		b.WriteString("\nIn int8 graphs: stays float (no integer form).\n")
+	case op.Opcode != 0:
+		inPlace := ""
+		if op.InPlace() {
+			inPlace = ", which may write its result over an operand that dies with it"
+		}
+		fmt.Fprintf(b, "\nVM opcode: `%v`%s.\n", op.Opcode, inPlace)
 	}
 }
 
