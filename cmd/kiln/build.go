@@ -73,7 +73,11 @@ func runBuild(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
-	out, _ := fs.GetString("output")
+	f := flags(fs)
+	out, report, eval := f.String("output"), f.Bool("report"), f.Bool("eval")
+	if err := f.Err(); err != nil {
+		return err
+	}
 	if out == "" {
 		return usagef("missing -o MODEL.kbc")
 	}
@@ -81,7 +85,7 @@ func runBuild(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
-	if report, _ := fs.GetBool("report"); report {
+	if report {
 		r, err := passes.Compare(shadow, g, ctx, split.Train, ctx.Calib.Indices(), 64)
 		if err != nil {
 			return err
@@ -97,7 +101,7 @@ func runBuild(e *env, fs *pflag.FlagSet) error {
 	}
 	st := g.Stats()
 	fmt.Fprintf(e.stderr, "wrote %s: %s bytes (%s bytes of weights), %s MACC per example\n", out, ir.Thousands(int64(len(b))), ir.Thousands(st.Total.WeightBytes), ir.Thousands(st.Total.MACC))
-	if ev, _ := fs.GetBool("eval"); ev {
+	if eval {
 		m, err := runtime.Load(b, nil)
 		if err != nil {
 			return err
@@ -131,15 +135,18 @@ func vmForward(m *runtime.Model) func([]*tensor.Tensor) ([]*tensor.Tensor, error
 // quantizeFromFlags runs the quantization pipeline as the quantize and
 // build commands configure it.
 func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet) (g, shadow *ir.Graph, ctx *passes.Context, split *data.Split, err error) {
-	weights, _ := fs.GetString("weights")
+	f := flags(fs)
+	weights, method, pct, calibrate := f.String("weights"), f.String("method"), f.Float64("percentile"), f.String("calibrate")
+	samples, dumpAfter := f.Int("samples"), f.String("dump-after")
+	if err := f.Err(); err != nil {
+		return nil, nil, nil, nil, err
+	}
 	if weights == "" {
 		return nil, nil, nil, nil, usagef("missing -w W.safetensors")
 	}
-	method, _ := fs.GetString("method")
 	if method != "minmax" && method != "percentile" && method != "mse" {
 		return nil, nil, nil, nil, usagef("--method must be minmax, percentile or mse, got %q", method)
 	}
-	pct, _ := fs.GetFloat64("percentile")
 	if !(pct > 50 && pct <= 100) {
 		return nil, nil, nil, nil, usagef("--percentile must be in (50, 100], got %g", pct)
 	}
@@ -149,13 +156,12 @@ func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet) (g, shadow *ir.Gr
 	}
 	spec, dir := calibrationSpec(prog)
 	if fs.Changed("calibrate") {
-		spec, _ = fs.GetString("calibrate")
+		spec = calibrate
 		dir = "."
 	}
 	if spec == "" {
 		return nil, nil, nil, nil, usagef("no calibration data: give --calibrate SET or a compile block's calibrate setting")
 	}
-	samples, _ := fs.GetInt("samples")
 	if s := prog.Compile.Get("samples"); s != nil && !fs.Changed("samples") {
 		samples = int(s.Value.Num)
 	}
@@ -167,7 +173,6 @@ func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet) (g, shadow *ir.Gr
 		return nil, nil, nil, nil, err
 	}
 	ctx = &passes.Context{Calib: &passes.Calibration{Set: split.Train, Samples: samples, Method: method, Percentile: pct / 100, Batch: 64, Seed: 1}}
-	dumpAfter, _ := fs.GetString("dump-after")
 	opt := passes.Options{Passes: passes.Structural, Verify: true, DumpAfter: dumpAfter, Dump: e.stdout}
 	if err := passes.Run(g, ctx, opt); err != nil {
 		return nil, nil, nil, nil, err
@@ -197,10 +202,11 @@ func runBench(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
-	d, _ := fs.GetDuration("time")
-	big, _ := fs.GetInt("batch")
-	portable, _ := fs.GetBool("portable")
-	asJSON, _ := fs.GetBool("json")
+	f := flags(fs)
+	d, big, portable, asJSON := f.Duration("time"), f.Int("batch"), f.Bool("portable"), f.Bool("json")
+	if err := f.Err(); err != nil {
+		return err
+	}
 	if big < 1 || d <= 0 {
 		return usagef("--batch and --time must be positive")
 	}

@@ -91,8 +91,11 @@ func loadProgram(e *env, path string) (*frontend.Program, error) {
 }
 
 func runFmt(e *env, fs *pflag.FlagSet) error {
-	write, _ := fs.GetBool("write")
-	list, _ := fs.GetBool("list")
+	f := flags(fs)
+	write, list := f.Bool("write"), f.Bool("list")
+	if err := f.Err(); err != nil {
+		return err
+	}
 	if fs.NArg() == 0 {
 		return usagef("missing FILE.kiln")
 	}
@@ -142,7 +145,11 @@ func runIR(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
-	format, _ := fs.GetString("format")
+	f := flags(fs)
+	format, weights, list, dumpAfter, whole := f.String("format"), f.String("weights"), f.String("passes"), f.String("dump-after"), f.Bool("print-weights")
+	if err := f.Err(); err != nil {
+		return err
+	}
 	if format != "text" && format != "dot" {
 		return usagef("--format must be text or dot, got %q", format)
 	}
@@ -150,12 +157,11 @@ func runIR(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
-	if w, _ := fs.GetString("weights"); w != "" {
-		if err := bindWeights(prog.Graph, w); err != nil {
+	if weights != "" {
+		if err := bindWeights(prog.Graph, weights); err != nil {
 			return err
 		}
 	}
-	list, _ := fs.GetString("passes")
 	names, err := passes.ParseList(list)
 	if err != nil {
 		return usagef("%v", err)
@@ -165,7 +171,6 @@ func runIR(e *env, fs *pflag.FlagSet) error {
 			return usagef("pass %s needs calibration data: use kiln quantize", n)
 		}
 	}
-	dumpAfter, _ := fs.GetString("dump-after")
 	if err := passes.Run(prog.Graph, nil, passes.Options{Passes: names, Verify: true, DumpAfter: dumpAfter, Dump: e.stdout}); err != nil {
 		return err
 	}
@@ -173,7 +178,6 @@ func runIR(e *env, fs *pflag.FlagSet) error {
 		fmt.Fprint(e.stdout, prog.Graph.Dot())
 		return nil
 	}
-	whole, _ := fs.GetBool("print-weights")
 	fmt.Fprint(e.stdout, prog.Graph.Format(ir.PrintOptions{Weights: whole}))
 	return nil
 }

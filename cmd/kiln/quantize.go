@@ -26,7 +26,6 @@ func init() {
 			fs.Bool("eval", false, "score the float and the int8 model on the held-out part of the calibration set")
 			fs.StringP("output", "o", "", "write the quantized IR here")
 			fs.Bool("print-weights", false, "with -o: write the weights whole instead of a hash and range")
-			fs.String("dump-after", "", "print the IR after this pass (or all)")
 		},
 		run: runQuantize,
 	})
@@ -37,24 +36,28 @@ func runQuantize(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
+	f := flags(fs)
+	report, eval, out, whole := f.Bool("report"), f.Bool("eval"), f.String("output"), f.Bool("print-weights")
+	if err := f.Err(); err != nil {
+		return err
+	}
 	g, shadow, ctx, split, err := quantizeFromFlags(e, path, fs)
 	if err != nil {
 		return err
 	}
-	if report, _ := fs.GetBool("report"); report {
+	if report {
 		r, err := passes.Compare(shadow, g, ctx, split.Train, ctx.Calib.Indices(), 64)
 		if err != nil {
 			return err
 		}
 		r.Write(e.stdout)
 	}
-	if eval, _ := fs.GetBool("eval"); eval {
+	if eval {
 		if err := evalBoth(e.stdout, shadow, g, split); err != nil {
 			return err
 		}
 	}
-	if out, _ := fs.GetString("output"); out != "" {
-		whole, _ := fs.GetBool("print-weights")
+	if out != "" {
 		text := g.Format(ir.PrintOptions{Weights: whole})
 		return fsutil.WriteFileAtomic(out, func(w io.Writer) error { _, err := io.WriteString(w, text); return err })
 	}
@@ -81,6 +84,7 @@ func calibrationFlags(fs *pflag.FlagSet) {
 	fs.Int("samples", 512, "calibration examples, a seeded random subset of the training part")
 	fs.String("method", "minmax", "how ranges are chosen: minmax, percentile or mse")
 	fs.Float64("percentile", 99.99, "for --method percentile: the percentage of values kept in range")
+	fs.String("dump-after", "", "print the IR after this pass (or all)")
 }
 
 // evalBoth scores the float model and the int8 model (on the integer

@@ -119,42 +119,46 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 			}
 		}
 	}
+	f := flags(fs)
 	if fs.Changed("data") {
-		dataSpec, _ = fs.GetString("data")
+		dataSpec = f.String("data")
 		dataDir = "."
 	}
 	ints := map[string]*int{"epochs": &cfg.Epochs, "batch": &cfg.Batch, "workers": &cfg.Workers}
 	for name, p := range ints {
 		if fs.Changed(name) {
-			*p, _ = fs.GetInt(name)
+			*p = f.Int(name)
 		}
 	}
 	floats := map[string]*float64{"lr": &cfg.LR, "momentum": &cfg.Momentum, "weight-decay": &cfg.Reg.WeightDecay, "l1": &cfg.Reg.L1,
 		"temperature": &cfg.Teacher.Temperature, "hard": &cfg.Teacher.Hard}
 	for name, p := range floats {
 		if fs.Changed(name) {
-			*p, _ = fs.GetFloat64(name)
+			*p = f.Float64(name)
 		}
 	}
 	if fs.Changed("lr") {
 		lrSet = true
 	}
 	if fs.Changed("optimizer") {
-		cfg.Optimizer, _ = fs.GetString("optimizer")
+		cfg.Optimizer = f.String("optimizer")
 	}
 	if fs.Changed("schedule") {
-		kind, _ := fs.GetString("schedule")
+		kind := f.String("schedule")
 		cfg.Schedule = train.Schedule{Kind: kind, Every: max(1, cfg.Epochs/3), Gamma: 0.1}
 	}
 	if fs.Changed("seed") {
-		cfg.Seed, _ = fs.GetUint64("seed")
+		cfg.Seed = f.Uint64("seed")
 	}
 	if fs.Changed("teacher") {
-		teacher.model, _ = fs.GetString("teacher")
+		teacher.model = f.String("teacher")
 		cfg.Loss = "distill"
 	}
 	if fs.Changed("teacher-weights") {
-		teacher.weights, _ = fs.GetString("teacher-weights")
+		teacher.weights = f.String("teacher-weights")
+	}
+	if err := f.Err(); err != nil {
+		return cfg, "", "", err
 	}
 	if cfg.Optimizer == "sgd" && !lrSet {
 		cfg.LR = 0.01
@@ -202,7 +206,11 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
-	out, _ := fs.GetString("output")
+	f := flags(fs)
+	out, init := f.String("output"), f.String("init")
+	if err := f.Err(); err != nil {
+		return err
+	}
 	if out == "" {
 		return usagef("missing -o W.safetensors")
 	}
@@ -215,7 +223,7 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 		return err
 	}
 	g := prog.Graph
-	if init, _ := fs.GetString("init"); init != "" {
+	if init != "" {
 		if err := bindWeights(g, init); err != nil {
 			return err
 		}
@@ -261,7 +269,11 @@ func runEval(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
-	weights, _ := fs.GetString("weights")
+	f := flags(fs)
+	weights, dataFlag := f.String("weights"), f.String("data")
+	if err := f.Err(); err != nil {
+		return err
+	}
 	if weights == "" {
 		return usagef("missing -w W.safetensors")
 	}
@@ -274,7 +286,7 @@ func runEval(e *env, fs *pflag.FlagSet) error {
 		spec = s.Value.Text
 	}
 	if fs.Changed("data") {
-		spec, _ = fs.GetString("data")
+		spec = dataFlag
 		dir = "."
 	}
 	if spec == "" {
