@@ -42,6 +42,9 @@ func runRun(e *env, fs *pflag.FlagSet) error {
 		return usagef("-o must name a .npy or .npz file, got %q", out)
 	}
 	if strings.HasSuffix(path, ".kbc") {
+		if fs.Changed("weights") {
+			return usagef("-w is for a .kiln model: a .kbc file holds its weights")
+		}
 		if len(inputs) == 0 {
 			return usagef("missing --input X.npy")
 		}

@@ -45,11 +45,11 @@ func init() {
 	})
 	register(&command{
 		name:    "eval",
-		args:    "FILE.kiln -w W.safetensors [--data SET]",
-		summary: "score a trained model on the held-out part of a data set: accuracy, AUC and logloss, or RMSE",
+		args:    "FILE.kiln -w W.safetensors [--data SET] | MODEL.kbc --data SET",
+		summary: "score a trained model, or a bytecode model on the VM, on the held-out part of a data set: accuracy, AUC and logloss, or RMSE",
 		flags: func(fs *pflag.FlagSet) {
-			fs.StringP("weights", "w", "", "the model's weights (safetensors)")
-			fs.String("data", "", "data set (default: the train block's)")
+			fs.StringP("weights", "w", "", "the weights of a .kiln model (safetensors)")
+			fs.String("data", "", "data set (default: a .kiln model's train block's data)")
 		},
 		run: runEval,
 	})
@@ -265,7 +265,7 @@ func saveWeights(path string, g *ir.Graph, meta map[string]string) error {
 }
 
 func runEval(e *env, fs *pflag.FlagSet) error {
-	path, err := oneArg(fs, "FILE.kiln")
+	path, err := oneArg(fs, "FILE.kiln or MODEL.kbc")
 	if err != nil {
 		return err
 	}
@@ -273,6 +273,15 @@ func runEval(e *env, fs *pflag.FlagSet) error {
 	weights, dataFlag := f.String("weights"), f.String("data")
 	if err := f.Err(); err != nil {
 		return err
+	}
+	if strings.HasSuffix(path, ".kbc") {
+		switch {
+		case fs.Changed("weights"):
+			return usagef("-w is for a .kiln model: a .kbc file holds its weights")
+		case dataFlag == "":
+			return usagef("missing --data SET: a .kbc file names no data set")
+		}
+		return evalKBC(e, path, dataFlag)
 	}
 	if weights == "" {
 		return usagef("missing -w W.safetensors")
