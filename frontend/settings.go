@@ -108,12 +108,16 @@ type settingSpec struct {
 	// any name.
 	choices []choice
 	doc     string
+	// todo marks a setting that no command reads yet: giving it is an
+	// error until one does and the entry is flipped.
+	todo bool
 }
 
 // choice is one name a setting accepts, alone or as a call.
 type choice struct {
 	name   string
 	params []param // the keyword parameters of its call form
+	todo   bool    // no command implements this value yet
 }
 
 // param is a keyword parameter of a setting's call: sgd(lr=0.1).
@@ -141,8 +145,10 @@ func choices(names ...string) []choice {
 	return cs
 }
 
-// blockSchemas are the keys each block accepts and what their values may
-// be; lang/SPEC.md documents them.
+// blockSchemas are the keys each block accepts, what their values may be,
+// and what is implemented; lang/SPEC.md documents them. cmd/kiln's train
+// reads the train block, quantize and build read calibrate and samples,
+// and build is what quantize = int8 and target = bytecode describe.
 var blockSchemas = map[string]map[string]settingSpec{
 	"train": {
 		"data": stringSpec,
@@ -183,12 +189,12 @@ var blockSchemas = map[string]map[string]settingSpec{
 		}},
 	},
 	"compile": {
-		"quantize":  {kinds: nameOrCall, choices: choices("none", "int8")},
+		"quantize":  {kinds: nameOrCall, choices: []choice{{name: "none", todo: true}, {name: "int8"}}},
 		"calibrate": stringSpec,
 		"samples":   intSpec,
-		"prune":     {kinds: nameOrCall, choices: choices("none", "magnitude", "sparsity", "structured")},
-		"distill":   {kinds: nameOrCall, choices: choices("none", "student")},
-		"target":    {kinds: []ConstKind{ConstName}, choices: choices("bytecode", "llvm")},
+		"prune":     {kinds: nameOrCall, choices: choices("none", "magnitude", "sparsity", "structured"), todo: true},
+		"distill":   {kinds: nameOrCall, choices: choices("none", "student"), todo: true},
+		"target":    {kinds: []ConstKind{ConstName}, choices: []choice{{name: "bytecode"}, {name: "llvm", todo: true}}},
 	},
 }
 
@@ -232,6 +238,10 @@ func (c *checker) block(prog *Program, b *lang.Block) {
 			continue
 		}
 		given[s.Name.Name] = givenAt{pos: s.Name.Pos}
+		if spec.todo {
+			c.errorf(s.Name.Pos, "%s is not implemented yet", s.Name.Name)
+			continue
+		}
 		v, err := c.literal(s.Value)
 		if err != nil {
 			c.errs.AddError(err)
@@ -271,6 +281,16 @@ func (c *checker) checkValue(key string, spec settingSpec, v *Const, given map[s
 		return true
 	}
 	ch := spec.choice(v.Text)
+	if ch.todo {
+		var done []string
+		for _, o := range spec.choices {
+			if !o.todo {
+				done = append(done, o.name)
+			}
+		}
+		c.errorf(v.Pos, "%s %s is not implemented yet (only %s)", key, v.Text, strings.Join(done, ", "))
+		return false
+	}
 	if v.Kind != ConstCall {
 		return true
 	}
