@@ -52,9 +52,12 @@ fuzz:
 	$(GO) test ./data -run '^$$' -fuzz '^FuzzReadIDX$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
 	$(GO) test ./tests -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
 
+# The lint gate CI runs before the tests (.ci/run): formatting, vet, and
+# staticcheck at the version go.mod pins as a tool.
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 
 clean:
 	rm -rf bin

@@ -188,8 +188,11 @@ func WriteNPZ(w io.Writer, ts []Named) error {
 			Name:   nt.Name + ".npy",
 			Method: zip.Store,
 			// CreateRaw writes the MS-DOS fields as given (it ignores
-			// Modified), and no extended-timestamp extra field.
-			ModifiedDate:       npzModDate,
+			// Modified), and no extended-timestamp extra field: the
+			// deprecated fields are the only way to set its time.
+			//lint:ignore SA1019 CreateRaw reads only the MS-DOS fields
+			ModifiedDate: npzModDate,
+			//lint:ignore SA1019 CreateRaw reads only the MS-DOS fields
 			ModifiedTime:       npzModTime,
 			CRC32:              crc32.ChecksumIEEE(member.Bytes()),
 			CompressedSize64:   uint64(member.Len()),

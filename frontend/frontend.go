@@ -363,7 +363,6 @@ func (c *checker) call(e *lang.Call, want string) *ir.Value {
 	// further positional ones fill op.Positional, keywords are attributes.
 	nData := op.DataOperands()
 	var data []*ir.Value
-	var dataPos []source.Pos
 	attrs := ir.Attrs{}
 	attrPos := map[string]source.Pos{}
 	ok := true
@@ -378,7 +377,6 @@ func (c *checker) call(e *lang.Call, want string) *ir.Value {
 				ok = false
 			}
 			data = append(data, v)
-			dataPos = append(dataPos, a.Value.Position())
 		} else {
 			k := positional - nData
 			if k >= len(op.Positional) {

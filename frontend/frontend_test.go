@@ -18,7 +18,7 @@ const src = `model m {
 
   train {
     data = "digits/train.npz"
-    optimizer = sgd(lr=0.1, momentum=0.9)
+    optimizer = sgd(momentum=0.9)
     epochs = 3
     lr = -1e-3
   }
@@ -82,7 +82,7 @@ func TestSettings(t *testing.T) {
 		t.Error("a compile block appeared from nowhere")
 	}
 	opt := prog.Train.Get("optimizer").Value
-	if opt.Kind != ConstCall || opt.Text != "sgd" || opt.Kwarg("momentum").Num != 0.9 || opt.String() != "sgd(lr=0.1, momentum=0.9)" {
+	if opt.Kind != ConstCall || opt.Text != "sgd" || opt.Kwarg("momentum").Num != 0.9 || opt.String() != "sgd(momentum=0.9)" || opt.Args[0].Pos.String() != "m.kiln:12:21" {
 		t.Errorf("optimizer = %v", opt)
 	}
 	if e := prog.Train.Get("epochs").Value; !e.IsInt || e.Num != 3 {
@@ -93,6 +93,36 @@ func TestSettings(t *testing.T) {
 	}
 	if d := prog.Train.Get("data"); d.Value.Text != "digits/train.npz" || d.Pos.String() != "m.kiln:11:5" {
 		t.Errorf("data = %v at %v", d.Value, d.Pos)
+	}
+}
+
+// TestEverySetting: every setting, value and parameter the schema
+// implements is accepted.
+func TestEverySetting(t *testing.T) {
+	for _, block := range []string{
+		`data = "x.npy,y.npy"
+    loss = distill(teacher="t.kiln", weights="t.safetensors", T=4, hard=0.5)
+    optimizer = sgd(lr=0.1, momentum=0.9, weight_decay=0.001)
+    schedule = step(every=2, gamma=0.5)
+    epochs = 3
+    batch = 8
+    seed = 1
+    l1 = 0.0001`,
+		`loss = bce
+    optimizer = adam(lr=0.001)
+    weight_decay = 0.01
+    schedule = cosine()`,
+		`loss = mse
+    optimizer = adam
+    lr = 0.01
+    momentum = 0.9
+    schedule = constant`,
+	} {
+		file := "model m {\n  input x: f32[4]\n  output y = dense(x, 1)\n  train {\n    " + block + "\n  }\n" +
+			"  compile {\n    quantize = int8\n    calibrate = \"x.npy,y.npy\"\n    samples = 64\n    target = bytecode\n  }\n}\n"
+		if _, err := Compile("m.kiln", []byte(file)); err != nil {
+			t.Errorf("%v\n%s", err, file)
+		}
 	}
 }
 

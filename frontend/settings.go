@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -62,6 +63,7 @@ type Const struct {
 // Arg is one argument of a call value; Name is "" for a positional one.
 type Arg struct {
 	Name  string
+	Pos   source.Pos // of the name, or of the value if positional
 	Value *Const
 }
 
@@ -102,22 +104,74 @@ func (c *Const) String() string {
 // settingSpec says what a key of a block accepts.
 type settingSpec struct {
 	kinds []ConstKind
-	names []string // allowed names or functions, for ConstName and ConstCall
-	doc   string
+	// choices are the names a ConstName or ConstCall value may take; none:
+	// any name.
+	choices []choice
+	doc     string
+	// todo marks a setting that no command reads yet: giving it is an
+	// error until one does and the entry is flipped.
+	todo bool
+}
+
+// choice is one name a setting accepts, alone or as a call.
+type choice struct {
+	name   string
+	params []param // the keyword parameters of its call form
+	todo   bool    // no command implements this value yet
+}
+
+// param is a keyword parameter of a setting's call: sgd(lr=0.1).
+type param struct {
+	name string
+	spec settingSpec
+	// key is the block setting the parameter stands for (optimizer =
+	// sgd(lr=0.1) sets lr), if any: a block may not give both.
+	key string
 }
 
 var (
 	numberSpec = settingSpec{kinds: []ConstKind{ConstNumber}}
 	intSpec    = settingSpec{kinds: []ConstKind{ConstNumber}, doc: "int"}
 	stringSpec = settingSpec{kinds: []ConstKind{ConstString}}
+	nameOrCall = []ConstKind{ConstName, ConstCall}
 )
 
-// blockSchemas are the keys each block accepts; SPEC.md documents them.
+// choices makes choices without parameters.
+func choices(names ...string) []choice {
+	cs := make([]choice, len(names))
+	for i, n := range names {
+		cs[i] = choice{name: n}
+	}
+	return cs
+}
+
+// blockSchemas are the keys each block accepts, what their values may be,
+// and what is implemented; lang/SPEC.md documents them. cmd/kiln's train
+// reads the train block, quantize and build read calibrate and samples,
+// and build is what quantize = int8 and target = bytecode describe.
 var blockSchemas = map[string]map[string]settingSpec{
 	"train": {
-		"data":         stringSpec,
-		"loss":         {kinds: []ConstKind{ConstName, ConstCall}, names: []string{"cross_entropy", "bce", "mse", "distill"}},
-		"optimizer":    {kinds: []ConstKind{ConstName, ConstCall}, names: []string{"sgd", "adam"}},
+		"data": stringSpec,
+		"loss": {kinds: nameOrCall, choices: []choice{
+			{name: "cross_entropy"}, {name: "bce"}, {name: "mse"},
+			{name: "distill", params: []param{
+				{name: "teacher", spec: stringSpec},
+				{name: "weights", spec: stringSpec},
+				{name: "T", spec: numberSpec},
+				{name: "hard", spec: numberSpec},
+			}},
+		}},
+		"optimizer": {kinds: nameOrCall, choices: []choice{
+			{name: "sgd", params: []param{
+				{name: "lr", spec: numberSpec, key: "lr"},
+				{name: "momentum", spec: numberSpec, key: "momentum"},
+				{name: "weight_decay", spec: numberSpec, key: "weight_decay"},
+			}},
+			{name: "adam", params: []param{
+				{name: "lr", spec: numberSpec, key: "lr"},
+				{name: "weight_decay", spec: numberSpec, key: "weight_decay"},
+			}},
+		}},
 		"lr":           numberSpec,
 		"momentum":     numberSpec,
 		"epochs":       intSpec,
@@ -125,15 +179,22 @@ var blockSchemas = map[string]map[string]settingSpec{
 		"seed":         intSpec,
 		"weight_decay": numberSpec,
 		"l1":           numberSpec,
-		"schedule":     {kinds: []ConstKind{ConstName, ConstCall}, names: []string{"constant", "step", "cosine"}},
+		"schedule": {kinds: nameOrCall, choices: []choice{
+			{name: "constant"},
+			{name: "step", params: []param{
+				{name: "every", spec: intSpec},
+				{name: "gamma", spec: numberSpec},
+			}},
+			{name: "cosine"},
+		}},
 	},
 	"compile": {
-		"quantize":  {kinds: []ConstKind{ConstName, ConstCall}, names: []string{"none", "int8"}},
+		"quantize":  {kinds: nameOrCall, choices: []choice{{name: "none", todo: true}, {name: "int8"}}},
 		"calibrate": stringSpec,
 		"samples":   intSpec,
-		"prune":     {kinds: []ConstKind{ConstName, ConstCall}, names: []string{"none", "magnitude", "sparsity", "structured"}},
-		"distill":   {kinds: []ConstKind{ConstName, ConstCall}, names: []string{"none", "student"}},
-		"target":    {kinds: []ConstKind{ConstName}, names: []string{"bytecode", "llvm"}},
+		"prune":     {kinds: nameOrCall, choices: choices("none", "magnitude", "sparsity", "structured"), todo: true},
+		"distill":   {kinds: nameOrCall, choices: choices("none", "student"), todo: true},
+		"target":    {kinds: []ConstKind{ConstName}, choices: []choice{{name: "bytecode"}, {name: "llvm", todo: true}}},
 	},
 }
 
@@ -149,6 +210,7 @@ func (c *checker) block(prog *Program, b *lang.Block) {
 	set := &Settings{Pos: c.pos(b.Pos)}
 	*dst = set
 	schema := blockSchemas[b.Kind]
+	given := map[string]givenAt{} // where each key was set, by itself or by a call's parameter
 	for _, line := range b.Body {
 		s, ok := line.Stmt.(*lang.Setting)
 		if !ok {
@@ -171,8 +233,13 @@ func (c *checker) block(prog *Program, b *lang.Block) {
 			}
 			continue
 		}
-		if prev := set.Get(s.Name.Name); prev != nil {
-			c.errorf(s.Name.Pos, "setting %s is given twice (first at %d:%d)", s.Name.Name, prev.Pos.Line, prev.Pos.Col)
+		if prev, dup := given[s.Name.Name]; dup {
+			c.errorf(s.Name.Pos, "setting %s is given twice (first at %s)", s.Name.Name, prev)
+			continue
+		}
+		given[s.Name.Name] = givenAt{pos: s.Name.Pos}
+		if spec.todo {
+			c.errorf(s.Name.Pos, "%s is not implemented yet", s.Name.Name)
 			continue
 		}
 		v, err := c.literal(s.Value)
@@ -180,14 +247,120 @@ func (c *checker) block(prog *Program, b *lang.Block) {
 			c.errs.AddError(err)
 			continue
 		}
-		if err := spec.check(s.Name.Name, v); err != "" {
-			c.errorf(s.Value.Position(), "%s", err)
+		if !c.checkValue(s.Name.Name, spec, v, given) {
 			continue
 		}
 		set.Items = append(set.Items, &Setting{Name: s.Name.Name, Pos: c.pos(s.Name.Pos), Value: v})
 	}
 }
 
+// givenAt is where a block's key was set: by its own setting, or by a
+// parameter of call.
+type givenAt struct {
+	pos  source.Pos
+	call string
+}
+
+func (g givenAt) String() string {
+	if g.call != "" {
+		return fmt.Sprintf("%d:%d, in %s", g.pos.Line, g.pos.Col, g.call)
+	}
+	return fmt.Sprintf("%d:%d", g.pos.Line, g.pos.Col)
+}
+
+// checkValue checks a setting's value against its spec, and a call's
+// arguments against the parameters of its choice, reporting every error.
+// given records the keys set so far, for the parameters that stand for
+// one.
+func (c *checker) checkValue(key string, spec settingSpec, v *Const, given map[string]givenAt) bool {
+	if err := spec.check(key, v); err != "" {
+		c.errorf(v.Pos, "%s", err)
+		return false
+	}
+	if len(spec.choices) == 0 || (v.Kind != ConstName && v.Kind != ConstCall) {
+		return true
+	}
+	ch := spec.choice(v.Text)
+	if ch.todo {
+		var done []string
+		for _, o := range spec.choices {
+			if !o.todo {
+				done = append(done, o.name)
+			}
+		}
+		c.errorf(v.Pos, "%s %s is not implemented yet (only %s)", key, v.Text, strings.Join(done, ", "))
+		return false
+	}
+	if v.Kind != ConstCall {
+		return true
+	}
+	var names []string
+	for _, p := range ch.params {
+		names = append(names, p.name)
+	}
+	ok := true
+	seen := map[string]source.Pos{}
+	for _, a := range v.Args {
+		if a.Name == "" {
+			if len(names) == 0 {
+				c.errorf(a.Pos, "%s takes no arguments", v.Text)
+			} else {
+				c.errorf(a.Pos, "%s takes only keyword arguments (%s)", v.Text, strings.Join(names, ", "))
+			}
+			ok = false
+			continue
+		}
+		i := slices.Index(names, a.Name)
+		if i < 0 {
+			switch hint := didYouMean(a.Name, names); {
+			case len(names) == 0:
+				c.errorf(a.Pos, "%s has no parameters, got %s", v.Text, a.Name)
+			case hint != "":
+				c.errorf(a.Pos, "%s has no parameter %s%s", v.Text, a.Name, hint)
+			default:
+				c.errorf(a.Pos, "%s has no parameter %s (it has %s)", v.Text, a.Name, strings.Join(names, ", "))
+			}
+			ok = false
+			continue
+		}
+		if prev, dup := seen[a.Name]; dup {
+			c.errorf(a.Pos, "%s: %s is given twice (first at %d:%d)", v.Text, a.Name, prev.Line, prev.Col)
+			ok = false
+			continue
+		}
+		seen[a.Name] = a.Pos
+		p := ch.params[i]
+		if err := p.spec.check(p.name, a.Value); err != "" {
+			c.errorf(a.Value.Pos, "%s: %s", v.Text, err)
+			ok = false
+			continue
+		}
+		if p.key == "" {
+			continue
+		}
+		if prev, dup := given[p.key]; dup {
+			c.errorf(a.Pos, "%s: %s is given twice (first at %s)", v.Text, p.key, prev)
+			ok = false
+			continue
+		}
+		given[p.key] = givenAt{pos: a.Pos, call: v.Text}
+	}
+	return ok
+}
+
+// choice returns the choice of the given name; check has made sure there
+// is one.
+func (s settingSpec) choice(name string) choice {
+	for _, ch := range s.choices {
+		if ch.name == name {
+			return ch
+		}
+	}
+	return choice{}
+}
+
+// check checks a value's kind, and its name against the choices; it
+// returns the error message, or "".
 func (s settingSpec) check(key string, v *Const) string {
 	kindOK := false
 	for _, k := range s.kinds {
@@ -199,13 +372,15 @@ func (s settingSpec) check(key string, v *Const) string {
 	if s.doc == "int" && !v.IsInt {
 		return fmt.Sprintf("%s must be an integer, got %s", key, v)
 	}
-	if (v.Kind == ConstName || v.Kind == ConstCall) && len(s.names) > 0 {
-		for _, n := range s.names {
-			if n == v.Text {
+	if (v.Kind == ConstName || v.Kind == ConstCall) && len(s.choices) > 0 {
+		names := make([]string, len(s.choices))
+		for i, ch := range s.choices {
+			if ch.name == v.Text {
 				return ""
 			}
+			names[i] = ch.name
 		}
-		return fmt.Sprintf("%s must be one of %s, got %s%s", key, strings.Join(s.names, ", "), v.Text, didYouMean(v.Text, s.names))
+		return fmt.Sprintf("%s must be one of %s, got %s%s", key, strings.Join(names, ", "), v.Text, didYouMean(v.Text, names))
 	}
 	return ""
 }
@@ -274,9 +449,9 @@ func (c *checker) literal(e lang.Expr) (*Const, *source.Error) {
 			if err != nil {
 				return nil, err
 			}
-			arg := &Arg{Value: v}
+			arg := &Arg{Value: v, Pos: v.Pos}
 			if a.Name != nil {
-				arg.Name = a.Name.Name
+				arg.Name, arg.Pos = a.Name.Name, c.pos(a.Name.Pos)
 			}
 			call.Args = append(call.Args, arg)
 		}

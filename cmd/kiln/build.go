@@ -74,9 +74,10 @@ func runBuild(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
-	out, err := fs.GetString("output")
-	if err != nil {
-		return usagef("%v", err)
+	f := flags(fs)
+	out, report, eval := f.String("output"), f.Bool("report"), f.Bool("eval")
+	if err := f.Err(); err != nil {
+		return err
 	}
 	if out == "" {
 		return usagef("missing -o MODEL.kbc")
@@ -84,14 +85,6 @@ func runBuild(e *env, fs *pflag.FlagSet) error {
 	q, err := quantizeFromFlags(e, path, fs, compiler.Bytecode)
 	if err != nil {
 		return err
-	}
-	report, err := fs.GetBool("report")
-	if err != nil {
-		return usagef("%v", err)
-	}
-	ev, err := fs.GetBool("eval")
-	if err != nil {
-		return usagef("%v", err)
 	}
 	r := q.result
 	if report {
@@ -107,7 +100,7 @@ func runBuild(e *env, fs *pflag.FlagSet) error {
 	}
 	st := r.Graph.Stats()
 	fmt.Fprintf(e.stderr, "wrote %s: %s bytes (%s bytes of weights), %s MACC per example\n", out, ir.Thousands(int64(len(b))), ir.Thousands(st.Total.WeightBytes), ir.Thousands(st.Total.MACC))
-	if ev {
+	if eval {
 		m, err := runtime.Load(b, nil)
 		if err != nil {
 			return err
@@ -153,10 +146,11 @@ func runBench(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
-	d, _ := fs.GetDuration("time")
-	big, _ := fs.GetInt("batch")
-	portable, _ := fs.GetBool("portable")
-	asJSON, _ := fs.GetBool("json")
+	f := flags(fs)
+	d, big, portable, asJSON := f.Duration("time"), f.Int("batch"), f.Bool("portable"), f.Bool("json")
+	if err := f.Err(); err != nil {
+		return err
+	}
 	if big < 1 || d <= 0 {
 		return usagef("--batch and --time must be positive")
 	}

@@ -93,8 +93,11 @@ func loadProgram(e *env, path string) (*frontend.Program, error) {
 }
 
 func runFmt(e *env, fs *pflag.FlagSet) error {
-	write, _ := fs.GetBool("write")
-	list, _ := fs.GetBool("list")
+	f := flags(fs)
+	write, list := f.Bool("write"), f.Bool("list")
+	if err := f.Err(); err != nil {
+		return err
+	}
 	if fs.NArg() == 0 {
 		return usagef("missing FILE.kiln")
 	}
@@ -144,17 +147,21 @@ func runIR(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
-	format, _ := fs.GetString("format")
+	f := flags(fs)
+	format, weights, list, whole := f.String("format"), f.String("weights"), f.String("passes"), f.Bool("print-weights")
+	if err := f.Err(); err != nil {
+		return err
+	}
 	if format != "text" && format != "dot" {
 		return usagef("--format must be text or dot, got %q", format)
 	}
 	if isKBC(path) {
-		f, err := readKBC(path)
+		file, err := readKBC(path)
 		if err != nil {
 			return err
 		}
 		var b strings.Builder
-		printKBC(&b, f)
+		printKBC(&b, file)
 		fmt.Fprint(e.stdout, b.String())
 		return nil
 	}
@@ -162,14 +169,10 @@ func runIR(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
-	if w, _ := fs.GetString("weights"); w != "" {
-		if err := bindWeights(prog.Graph, w); err != nil {
+	if weights != "" {
+		if err := bindWeights(prog.Graph, weights); err != nil {
 			return err
 		}
-	}
-	list, err := fs.GetString("passes")
-	if err != nil {
-		return usagef("%v", err)
 	}
 	names, err := passes.ParseList(list)
 	if err != nil {
@@ -194,7 +197,6 @@ func runIR(e *env, fs *pflag.FlagSet) error {
 		fmt.Fprint(e.stdout, prog.Graph.Dot())
 		return nil
 	}
-	whole, _ := fs.GetBool("print-weights")
 	fmt.Fprint(e.stdout, prog.Graph.Format(ir.PrintOptions{Weights: whole}))
 	return nil
 }

@@ -24,13 +24,10 @@ func passFlags(fs *pflag.FlagSet) {
 
 // switchesFromFlags reads the per-pass switches.
 func switchesFromFlags(fs *pflag.FlagSet) (passes.Switches, error) {
-	specs, err := fs.GetStringArray("pass")
-	if err != nil {
-		return nil, usagef("%v", err)
-	}
-	dumpAfter, err := fs.GetString("dump-after")
-	if err != nil {
-		return nil, usagef("%v", err)
+	f := flags(fs)
+	specs, dumpAfter := f.StringArray("pass"), f.String("dump-after")
+	if err := f.Err(); err != nil {
+		return nil, err
 	}
 	if dumpAfter != "" {
 		specs = append(specs, dumpAfter+"/dump")
@@ -53,30 +50,19 @@ type quantized struct {
 // (Quantized or Bytecode), as the quantize and build commands configure
 // it.
 func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.Stage) (*quantized, error) {
-	weights, err := fs.GetString("weights")
-	if err != nil {
-		return nil, usagef("%v", err)
+	f := flags(fs)
+	weights, method, pct, calibrate, samples := f.String("weights"), f.String("method"), f.Float64("percentile"), f.String("calibrate"), f.Int("samples")
+	if err := f.Err(); err != nil {
+		return nil, err
 	}
 	if weights == "" {
 		return nil, usagef("missing -w W.safetensors")
 	}
-	method, err := fs.GetString("method")
-	if err != nil {
-		return nil, usagef("%v", err)
-	}
 	if method != "minmax" && method != "percentile" && method != "mse" {
 		return nil, usagef("--method must be minmax, percentile or mse, got %q", method)
 	}
-	pct, err := fs.GetFloat64("percentile")
-	if err != nil {
-		return nil, usagef("%v", err)
-	}
 	if !(pct > 50 && pct <= 100) {
 		return nil, usagef("--percentile must be in (50, 100], got %g", pct)
-	}
-	samples, err := fs.GetInt("samples")
-	if err != nil {
-		return nil, usagef("%v", err)
 	}
 	switches, err := switchesFromFlags(fs)
 	if err != nil {
@@ -88,10 +74,7 @@ func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.St
 	}
 	spec, dir := calibrationSpec(prog)
 	if fs.Changed("calibrate") {
-		if spec, err = fs.GetString("calibrate"); err != nil {
-			return nil, usagef("%v", err)
-		}
-		dir = "."
+		spec, dir = calibrate, "."
 	}
 	if spec == "" {
 		return nil, usagef("no calibration data: give --calibrate SET or a compile block's calibrate setting")

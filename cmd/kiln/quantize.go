@@ -38,15 +38,16 @@ func runQuantize(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
+	f := flags(fs)
+	report, eval, out, whole := f.Bool("report"), f.Bool("eval"), f.String("output"), f.Bool("print-weights")
+	if err := f.Err(); err != nil {
+		return err
+	}
 	q, err := quantizeFromFlags(e, path, fs, compiler.Quantized)
 	if err != nil {
 		return err
 	}
 	r := q.result
-	report, err := fs.GetBool("report")
-	if err != nil {
-		return usagef("%v", err)
-	}
 	if report {
 		rep, err := passes.Compare(r.Float, r.Graph, r.Context, q.split.Train, q.calib.Indices(), 64)
 		if err != nil {
@@ -54,24 +55,12 @@ func runQuantize(e *env, fs *pflag.FlagSet) error {
 		}
 		rep.Write(e.stdout)
 	}
-	eval, err := fs.GetBool("eval")
-	if err != nil {
-		return usagef("%v", err)
-	}
 	if eval {
 		if err := evalBoth(e.stdout, r.Float, r.Graph, q.split); err != nil {
 			return err
 		}
 	}
-	out, err := fs.GetString("output")
-	if err != nil {
-		return usagef("%v", err)
-	}
 	if out != "" {
-		whole, err := fs.GetBool("print-weights")
-		if err != nil {
-			return usagef("%v", err)
-		}
 		text := r.Graph.Format(ir.PrintOptions{Weights: whole})
 		return fsutil.WriteFileAtomic(out, func(w io.Writer) error { _, err := io.WriteString(w, text); return err })
 	}

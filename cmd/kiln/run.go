@@ -33,13 +33,18 @@ func runRun(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
-	weights, _ := fs.GetString("weights")
-	inputs, _ := fs.GetStringArray("input")
-	out, _ := fs.GetString("output")
+	f := flags(fs)
+	weights, inputs, out := f.String("weights"), f.StringArray("input"), f.String("output")
+	if err := f.Err(); err != nil {
+		return err
+	}
 	if out != "" && !strings.HasSuffix(out, ".npy") && !strings.HasSuffix(out, ".npz") {
 		return usagef("-o must name a .npy or .npz file, got %q", out)
 	}
 	if strings.HasSuffix(path, ".kbc") {
+		if fs.Changed("weights") {
+			return usagef("-w is for a .kiln model: a .kbc file holds its weights")
+		}
 		if len(inputs) == 0 {
 			return usagef("missing --input X.npy")
 		}

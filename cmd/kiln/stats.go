@@ -16,7 +16,11 @@ func runStats(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
-	format, _ := fs.GetString("format")
+	f := flags(fs)
+	format := f.String("format")
+	if err := f.Err(); err != nil {
+		return err
+	}
 	if format != "table" && format != "csv" {
 		return usagef("--format must be table or csv, got %q", format)
 	}

@@ -45,11 +45,11 @@ func init() {
 	})
 	register(&command{
 		name:    "eval",
-		args:    "FILE.kiln -w W.safetensors [--data SET]",
-		summary: "score a trained model on the held-out part of a data set: accuracy, AUC and logloss, or RMSE",
+		args:    "FILE.kiln -w W.safetensors [--data SET] | MODEL.kbc --data SET",
+		summary: "score a trained model, or a bytecode model on the VM, on the held-out part of a data set: accuracy, AUC and logloss, or RMSE",
 		flags: func(fs *pflag.FlagSet) {
-			fs.StringP("weights", "w", "", "the model's weights (safetensors)")
-			fs.String("data", "", "data set (default: the train block's)")
+			fs.StringP("weights", "w", "", "the weights of a .kiln model (safetensors)")
+			fs.String("data", "", "data set (default: a .kiln model's train block's data)")
 		},
 		run: runEval,
 	})
@@ -119,42 +119,46 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 			}
 		}
 	}
+	f := flags(fs)
 	if fs.Changed("data") {
-		dataSpec, _ = fs.GetString("data")
+		dataSpec = f.String("data")
 		dataDir = "."
 	}
 	ints := map[string]*int{"epochs": &cfg.Epochs, "batch": &cfg.Batch, "workers": &cfg.Workers}
 	for name, p := range ints {
 		if fs.Changed(name) {
-			*p, _ = fs.GetInt(name)
+			*p = f.Int(name)
 		}
 	}
 	floats := map[string]*float64{"lr": &cfg.LR, "momentum": &cfg.Momentum, "weight-decay": &cfg.Reg.WeightDecay, "l1": &cfg.Reg.L1,
 		"temperature": &cfg.Teacher.Temperature, "hard": &cfg.Teacher.Hard}
 	for name, p := range floats {
 		if fs.Changed(name) {
-			*p, _ = fs.GetFloat64(name)
+			*p = f.Float64(name)
 		}
 	}
 	if fs.Changed("lr") {
 		lrSet = true
 	}
 	if fs.Changed("optimizer") {
-		cfg.Optimizer, _ = fs.GetString("optimizer")
+		cfg.Optimizer = f.String("optimizer")
 	}
 	if fs.Changed("schedule") {
-		kind, _ := fs.GetString("schedule")
+		kind := f.String("schedule")
 		cfg.Schedule = train.Schedule{Kind: kind, Every: max(1, cfg.Epochs/3), Gamma: 0.1}
 	}
 	if fs.Changed("seed") {
-		cfg.Seed, _ = fs.GetUint64("seed")
+		cfg.Seed = f.Uint64("seed")
 	}
 	if fs.Changed("teacher") {
-		teacher.model, _ = fs.GetString("teacher")
+		teacher.model = f.String("teacher")
 		cfg.Loss = "distill"
 	}
 	if fs.Changed("teacher-weights") {
-		teacher.weights, _ = fs.GetString("teacher-weights")
+		teacher.weights = f.String("teacher-weights")
+	}
+	if err := f.Err(); err != nil {
+		return cfg, "", "", err
 	}
 	if cfg.Optimizer == "sgd" && !lrSet {
 		cfg.LR = 0.01
@@ -202,7 +206,11 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
-	out, _ := fs.GetString("output")
+	f := flags(fs)
+	out, init := f.String("output"), f.String("init")
+	if err := f.Err(); err != nil {
+		return err
+	}
 	if out == "" {
 		return usagef("missing -o W.safetensors")
 	}
@@ -215,7 +223,7 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 		return err
 	}
 	g := prog.Graph
-	if init, _ := fs.GetString("init"); init != "" {
+	if init != "" {
 		if err := bindWeights(g, init); err != nil {
 			return err
 		}
@@ -257,11 +265,24 @@ func saveWeights(path string, g *ir.Graph, meta map[string]string) error {
 }
 
 func runEval(e *env, fs *pflag.FlagSet) error {
-	path, err := oneArg(fs, "FILE.kiln")
+	path, err := oneArg(fs, "FILE.kiln or MODEL.kbc")
 	if err != nil {
 		return err
 	}
-	weights, _ := fs.GetString("weights")
+	f := flags(fs)
+	weights, dataFlag := f.String("weights"), f.String("data")
+	if err := f.Err(); err != nil {
+		return err
+	}
+	if strings.HasSuffix(path, ".kbc") {
+		switch {
+		case fs.Changed("weights"):
+			return usagef("-w is for a .kiln model: a .kbc file holds its weights")
+		case dataFlag == "":
+			return usagef("missing --data SET: a .kbc file names no data set")
+		}
+		return evalKBC(e, path, dataFlag)
+	}
 	if weights == "" {
 		return usagef("missing -w W.safetensors")
 	}
@@ -274,7 +295,7 @@ func runEval(e *env, fs *pflag.FlagSet) error {
 		spec = s.Value.Text
 	}
 	if fs.Changed("data") {
-		spec, _ = fs.GetString("data")
+		spec = dataFlag
 		dir = "."
 	}
 	if spec == "" {

@@ -92,9 +92,7 @@ func copyRuns(panel []float32, r int, src []float32, lds, h, kb int) {
 		for q := range kb {
 			d := panel[q*r : q*r+r]
 			s := src[q*lds : q*lds+h]
-			for i, v := range s {
-				d[i] = v
-			}
+			copy(d, s)
 			for i := h; i < r; i++ {
 				d[i] = 0
 			}

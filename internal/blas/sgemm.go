@@ -364,16 +364,12 @@ func (p *problem) macro(kern *kernel, aBlock, bBlock, tile []float32, ic, mb, jc
 			// that the valid elements see exactly the same arithmetic.
 			for i := range h {
 				t, c := tile[i*nr:i*nr+w], p.c[off+i*ldc:off+i*ldc+w]
-				for j, v := range c {
-					t[j] = v
-				}
+				copy(t, c)
 			}
 			kern.run(kb, ap, sa, bp, sb, tile, nr, p.alpha)
 			for i := range h {
 				t, c := tile[i*nr:i*nr+w], p.c[off+i*ldc:off+i*ldc+w]
-				for j, v := range t {
-					c[j] = v
-				}
+				copy(c, t)
 			}
 		}
 	}
