@@ -2,7 +2,6 @@ package passes
 
 import (
 	"math"
-	"sort"
 )
 
 // Histogram is a streaming histogram of a tensor's values: a fixed number
@@ -177,14 +176,4 @@ func (h *Histogram) quantError(r Range) float64 {
 		}
 	}
 	return e / h.N
-}
-
-// sortedKeys returns a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
