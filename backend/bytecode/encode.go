@@ -12,8 +12,8 @@ import (
 	"math"
 	"strings"
 
+	"github.com/kiln-nn/kiln/internal/kbc"
 	"github.com/kiln-nn/kiln/ir"
-	"github.com/kiln-nn/kiln/runtime"
 	"github.com/kiln-nn/kiln/runtime/kernels/ref"
 	"github.com/kiln-nn/kiln/source"
 	"github.com/kiln-nn/kiln/tensor"
@@ -33,17 +33,17 @@ type encoder struct {
 // tdesc is one tensor as the file describes it.
 type tdesc struct {
 	name    string
-	dtype   runtime.DType
+	dtype   kbc.DType
 	batched bool
 	dims    []int
 	quant   *ir.QuantParams
-	store   uint8
+	store   kbc.Storage
 	offset  int // arena (per sample) or constant offset; alias target
 }
 
 // instruction is one instruction with its source position.
 type instruction struct {
-	op      runtime.Opcode
+	op      kbc.Opcode
 	tensors []int
 	ints    []int64
 	pos     source.Pos
@@ -85,20 +85,20 @@ func (e *encoder) str(s string) int {
 	return len(e.strs) - 1
 }
 
-func dtypeOf(dt tensor.DType) (runtime.DType, error) {
+func dtypeOf(dt tensor.DType) (kbc.DType, error) {
 	switch dt {
 	case tensor.F32:
-		return runtime.F32, nil
+		return kbc.F32, nil
 	case tensor.I32:
-		return runtime.I32, nil
+		return kbc.I32, nil
 	case tensor.I8:
-		return runtime.I8, nil
+		return kbc.I8, nil
 	}
 	return 0, fmt.Errorf("the VM has no %v tensors", dt)
 }
 
 // addTensor appends a tensor description for v.
-func (e *encoder) addTensor(v *ir.Value, store uint8, offset int) (int, error) {
+func (e *encoder) addTensor(v *ir.Value, store kbc.Storage, offset int) (int, error) {
 	dt, err := dtypeOf(v.Type.DType)
 	if err != nil {
 		return 0, err
@@ -111,7 +111,7 @@ func (e *encoder) addTensor(v *ir.Value, store uint8, offset int) (int, error) {
 
 // constant appends constant data and its tensor.
 func (e *encoder) constant(name string, t *tensor.Tensor, q *ir.QuantParams) int {
-	for e.consts.Len()%runtime.Align != 0 {
+	for e.consts.Len()%kbc.Align != 0 {
 		e.consts.WriteByte(0)
 	}
 	off := e.consts.Len()
@@ -133,7 +133,7 @@ func (e *encoder) constant(name string, t *tensor.Tensor, q *ir.QuantParams) int
 		}
 	}
 	dt, _ := dtypeOf(t.DType)
-	e.tensors = append(e.tensors, tdesc{name: name, dtype: dt, dims: t.Shape, quant: q, store: runtime.StoreConst, offset: off})
+	e.tensors = append(e.tensors, tdesc{name: name, dtype: dt, dims: t.Shape, quant: q, store: kbc.StoreConst, offset: off})
 	return len(e.tensors) - 1
 }
 
@@ -147,8 +147,8 @@ func (e *encoder) requants(name string, rq []ref.Requant) (mult, shift int) {
 	return e.constant(name+".mult", m, nil), e.constant(name+".shift", s, nil)
 }
 
-func (e *encoder) emit(v *ir.Value, op runtime.Opcode, tensors []int, ints ...int64) error {
-	out, err := e.addTensor(v, runtime.StoreArena, 0)
+func (e *encoder) emit(v *ir.Value, op kbc.Opcode, tensors []int, ints ...int64) error {
+	out, err := e.addTensor(v, kbc.StoreArena, 0)
 	if err != nil {
 		return err
 	}
@@ -168,7 +168,7 @@ func i64(xs ...int32) []int64 {
 func (e *encoder) value(v *ir.Value) error {
 	switch v.Op {
 	case ir.OpInput:
-		_, err := e.addTensor(v, runtime.StoreInput, 0)
+		_, err := e.addTensor(v, kbc.StoreInput, 0)
 		return err
 	case ir.OpParam, ir.OpConst:
 		if v.Data == nil {
@@ -184,7 +184,7 @@ func (e *encoder) value(v *ir.Value) error {
 		e.index[v] = e.constant(v.Name, v.Data, v.Quant)
 		return nil
 	case ir.OpFlatten, ir.OpReshape:
-		_, err := e.addTensor(v, runtime.StoreAlias, e.index[v.Args[0]])
+		_, err := e.addTensor(v, kbc.StoreAlias, e.index[v.Args[0]])
 		return err
 	}
 	args := make([]int, len(v.Args))
@@ -200,45 +200,45 @@ func (e *encoder) value(v *ir.Value) error {
 	}
 	switch v.Op {
 	case ir.OpQuantize:
-		return e.emit(v, runtime.OpQuantize, args)
+		return e.emit(v, kbc.OpQuantize, args)
 	case ir.OpDequantize:
-		return e.emit(v, runtime.OpDequantize, args)
+		return e.emit(v, kbc.OpDequantize, args)
 	case ir.OpRequantize:
 		r := p.(ir.RequantizeClamp)
-		return e.emit(v, runtime.OpRequantize, args, i64(r.R.InputOffset, r.R.OutputOffset, r.R.R.Mult, int32(r.R.R.Shift), r.Lo, r.Hi)...)
+		return e.emit(v, kbc.OpRequantize, args, i64(r.R.InputOffset, r.R.OutputOffset, r.R.R.Mult, int32(r.R.R.Shift), r.Lo, r.Hi)...)
 	case ir.OpQDense:
 		d := p.(ref.DenseParams)
 		mult, shift := e.requants(v.Name, d.Out)
-		return e.emit(v, runtime.OpDense, []int{args[0], args[1], e.bias(v, args, d.Units), mult, shift},
+		return e.emit(v, kbc.OpDense, []int{args[0], args[1], e.bias(v, args, d.Units), mult, shift},
 			i64(d.InputOffset, d.OutputOffset, d.ActMin, d.ActMax)...)
 	case ir.OpQConv1D, ir.OpQConv2D:
 		c := p.(ref.ConvParams)
 		mult, shift := e.requants(v.Name, c.Out)
 		ints := []int64{int64(c.StrideH), int64(c.StrideW), int64(c.PadH), int64(c.PadW), int64(c.DilationH), int64(c.DilationW), int64(c.Groups)}
-		return e.emit(v, runtime.OpConv, []int{args[0], args[1], e.bias(v, args, c.F), mult, shift},
+		return e.emit(v, kbc.OpConv, []int{args[0], args[1], e.bias(v, args, c.F), mult, shift},
 			append(ints, i64(c.InputOffset, c.OutputOffset, c.ActMin, c.ActMax)...)...)
 	case ir.OpQMaxPool, ir.OpQAvgPool:
 		q := p.(ref.PoolParams)
-		op := map[*ir.Op]runtime.Opcode{ir.OpQMaxPool: runtime.OpMaxPool, ir.OpQAvgPool: runtime.OpAvgPool}[v.Op]
+		op := map[*ir.Op]kbc.Opcode{ir.OpQMaxPool: kbc.OpMaxPool, ir.OpQAvgPool: kbc.OpAvgPool}[v.Op]
 		return e.emit(v, op, args, int64(q.KH), int64(q.KW), int64(q.StrideH), int64(q.StrideW), int64(q.PadH), int64(q.PadW), int64(q.ActMin), int64(q.ActMax))
 	case ir.OpQGlobalAvgPool, ir.OpQMean, ir.OpQSum:
 		switch q := p.(type) {
 		case ref.MeanParams:
-			return e.emit(v, runtime.OpMean, args, int64(q.Outer), int64(q.Reduce), int64(q.Inner), int64(q.InputOffset), int64(q.OutputOffset), int64(q.R.Mult), int64(q.R.Shift), int64(q.ActMin), int64(q.ActMax))
+			return e.emit(v, kbc.OpMean, args, int64(q.Outer), int64(q.Reduce), int64(q.Inner), int64(q.InputOffset), int64(q.OutputOffset), int64(q.R.Mult), int64(q.R.Shift), int64(q.ActMin), int64(q.ActMax))
 		case ref.SumParams:
-			return e.emit(v, runtime.OpSum, args, int64(q.Outer), int64(q.Reduce), int64(q.Inner), int64(q.InputOffset), int64(q.OutputOffset), int64(q.R.Mult), int64(q.R.Shift), int64(q.ActMin), int64(q.ActMax))
+			return e.emit(v, kbc.OpSum, args, int64(q.Outer), int64(q.Reduce), int64(q.Inner), int64(q.InputOffset), int64(q.OutputOffset), int64(q.R.Mult), int64(q.R.Shift), int64(q.ActMin), int64(q.ActMax))
 		}
 	case ir.OpQAdd, ir.OpQSub:
 		a := p.(ref.AddParams)
-		op := runtime.OpAdd
+		op := kbc.OpAdd
 		if v.Op == ir.OpQSub {
-			op = runtime.OpSub
+			op = kbc.OpSub
 		}
 		return e.emit(v, op, args, int64(a.Input1Offset), int64(a.Input2Offset), int64(a.OutputOffset), int64(a.LeftShift),
 			int64(a.Input1.Mult), int64(a.Input1.Shift), int64(a.Input2.Mult), int64(a.Input2.Shift), int64(a.Output.Mult), int64(a.Output.Shift), int64(a.ActMin), int64(a.ActMax))
 	case ir.OpQMul:
 		m := p.(ref.MulParams)
-		return e.emit(v, runtime.OpMul, args, int64(m.Input1Offset), int64(m.Input2Offset), int64(m.OutputOffset), int64(m.Output.Mult), int64(m.Output.Shift), int64(m.ActMin), int64(m.ActMax))
+		return e.emit(v, kbc.OpMul, args, int64(m.Input1Offset), int64(m.Input2Offset), int64(m.OutputOffset), int64(m.Output.Mult), int64(m.Output.Shift), int64(m.ActMin), int64(m.ActMax))
 	case ir.OpQConcat:
 		c := p.(ir.ConcatInputs)
 		ints := []int64{int64(v.Attrs.Int("axis"))}
@@ -250,25 +250,25 @@ func (e *encoder) value(v *ir.Value) error {
 			r := c.R[i]
 			ints = append(ints, cp, int64(r.InputOffset), int64(r.OutputOffset), int64(r.R.Mult), int64(r.R.Shift))
 		}
-		return e.emit(v, runtime.OpConcat, args, ints...)
+		return e.emit(v, kbc.OpConcat, args, ints...)
 	case ir.OpQSoftmax:
 		s := p.(ref.SoftmaxParams)
-		return e.emit(v, runtime.OpSoftmax, args, int64(s.InputBetaMultiplier), int64(s.InputBetaLeftShift), int64(s.DiffMin))
+		return e.emit(v, kbc.OpSoftmax, args, int64(s.InputBetaMultiplier), int64(s.InputBetaLeftShift), int64(s.DiffMin))
 	case ir.OpQLogistic:
 		l := p.(ref.LogisticParams)
-		return e.emit(v, runtime.OpLogistic, args, int64(l.InputZeroPoint), int64(l.InputRangeRadius), int64(l.InputMultiplier), int64(l.InputLeftShift))
+		return e.emit(v, kbc.OpLogistic, args, int64(l.InputZeroPoint), int64(l.InputRangeRadius), int64(l.InputMultiplier), int64(l.InputLeftShift))
 	case ir.OpQTanh:
 		t := p.(ref.TanhParams)
-		return e.emit(v, runtime.OpTanh, args, int64(t.InputZeroPoint), int64(t.InputRangeRadius), int64(t.InputMultiplier), int64(t.InputLeftShift))
+		return e.emit(v, kbc.OpTanh, args, int64(t.InputZeroPoint), int64(t.InputRangeRadius), int64(t.InputMultiplier), int64(t.InputLeftShift))
 	case ir.OpQEmbedding:
 		em := p.(ref.EmbeddingParams)
 		mult, shift := e.requants(v.Name, em.Rows)
-		return e.emit(v, runtime.OpEmbedding, []int{args[0], args[1], mult, shift}, int64(em.OutputOffset))
+		return e.emit(v, kbc.OpEmbedding, []int{args[0], args[1], mult, shift}, int64(em.OutputOffset))
 	case ir.OpQFM, ir.OpQBiInteraction:
 		q := p.(ref.InteractionParams)
-		op := runtime.OpFM
+		op := kbc.OpFM
 		if v.Op == ir.OpQBiInteraction {
-			op = runtime.OpBiInteraction
+			op = kbc.OpBiInteraction
 		}
 		return e.emit(v, op, args, int64(q.InputOffset), int64(q.OutputOffset), int64(q.R.Mult), int64(q.R.Shift), int64(q.ActMin), int64(q.ActMax))
 	}

@@ -3,19 +3,19 @@ package bytecode
 import (
 	"sort"
 
-	"github.com/kiln-nn/kiln/runtime"
+	"github.com/kiln-nn/kiln/internal/kbc"
 )
 
 // The memory plan: every tensor an instruction computes gets an offset in
 // one arena, sized at build time. Offsets are per sample (a session for
 // batches of up to B examples scales them by B), multiples of
-// runtime.Align. A tensor holds its bytes from the instruction that
+// kbc.Align. A tensor holds its bytes from the instruction that
 // computes it to the last that reads it (outputs: to the end); a dead
 // tensor's bytes are reused, and an opcode that works element by element
 // writes its result over an operand that dies there (in place).
 
-// alignUp rounds n up to a multiple of runtime.Align.
-func alignUp(n int) int { return (n + runtime.Align - 1) / runtime.Align * runtime.Align }
+// alignUp rounds n up to a multiple of kbc.Align.
+func alignUp(n int) int { return (n + kbc.Align - 1) / kbc.Align * kbc.Align }
 
 // plan lays out the arena tensors and records their offsets in the
 // tensor table; it returns the arena's size per sample.
@@ -23,7 +23,7 @@ func (e *encoder) plan() int {
 	root := make([]int, len(e.tensors))
 	for i, t := range e.tensors {
 		root[i] = i
-		if t.store == runtime.StoreAlias {
+		if t.store == kbc.StoreAlias {
 			root[i] = root[t.offset]
 		}
 	}
@@ -101,9 +101,9 @@ func operand(in instruction, root []int, t int) bool {
 
 // inPlace mirrors the runtime's list of opcodes that may overwrite an
 // operand that dies with them.
-func inPlace(op runtime.Opcode) bool {
+func inPlace(op kbc.Opcode) bool {
 	switch op {
-	case runtime.OpRequantize, runtime.OpLogistic, runtime.OpTanh, runtime.OpAdd, runtime.OpSub, runtime.OpMul:
+	case kbc.OpRequantize, kbc.OpLogistic, kbc.OpTanh, kbc.OpAdd, kbc.OpSub, kbc.OpMul:
 		return true
 	}
 	return false

@@ -6,10 +6,10 @@ import (
 	"hash/crc32"
 	"math"
 
-	"github.com/kiln-nn/kiln/runtime"
+	"github.com/kiln-nn/kiln/internal/kbc"
 )
 
-// write serializes the sections in the order runtime/format.go gives.
+// write serializes the sections in the order internal/kbc gives.
 func (e *encoder) write(arena int) []byte {
 	var strs, model, tensors, code, debug bytes.Buffer
 	// Names first, so STRINGS holds every string the other sections use.
@@ -56,13 +56,13 @@ func (e *encoder) write(arena int) []byte {
 		}
 		switch q := t.quant; {
 		case q == nil:
-			tensors.WriteByte(runtime.QuantNone)
+			tensors.WriteByte(byte(kbc.QuantNone))
 		case len(q.Scale) == 1 && q.Axis == 0:
-			tensors.WriteByte(runtime.QuantTensor)
+			tensors.WriteByte(byte(kbc.QuantTensor))
 			f32(&tensors, q.Scale[0])
 			svarint(&tensors, int64(q.Zero[0]))
 		default:
-			tensors.WriteByte(runtime.QuantChannel)
+			tensors.WriteByte(byte(kbc.QuantChannel))
 			uvarint(&tensors, uint64(q.Axis))
 			uvarint(&tensors, uint64(len(q.Scale)))
 			for _, s := range q.Scale {
@@ -70,9 +70,9 @@ func (e *encoder) write(arena int) []byte {
 			}
 			svarint(&tensors, int64(q.Zero[0]))
 		}
-		tensors.WriteByte(t.store)
+		tensors.WriteByte(byte(t.store))
 		switch t.store {
-		case runtime.StoreArena, runtime.StoreConst, runtime.StoreAlias:
+		case kbc.StoreArena, kbc.StoreConst, kbc.StoreAlias:
 			uvarint(&tensors, uint64(t.offset))
 		}
 	}
@@ -96,8 +96,8 @@ func (e *encoder) write(arena int) []byte {
 
 	sections := [][]byte{strs.Bytes(), model.Bytes(), tensors.Bytes(), e.consts.Bytes(), code.Bytes(), debug.Bytes()}
 	var out bytes.Buffer
-	out.WriteString(runtime.Magic)
-	u32(&out, runtime.Version)
+	out.WriteString(kbc.Magic)
+	u32(&out, kbc.Version)
 	u32(&out, 0)
 	u32(&out, uint32(len(sections)))
 	u32(&out, 0)
@@ -110,7 +110,7 @@ func (e *encoder) write(arena int) []byte {
 		off = alignUp(off + len(s))
 	}
 	for _, s := range sections {
-		for out.Len()%runtime.Align != 0 {
+		for out.Len()%kbc.Align != 0 {
 			out.WriteByte(0)
 		}
 		out.Write(s)
