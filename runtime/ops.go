@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/kiln-nn/kiln/internal/kbc"
 	"github.com/kiln-nn/kiln/runtime/fixedpoint"
 	"github.com/kiln-nn/kiln/runtime/kernels"
 	"github.com/kiln-nn/kiln/runtime/kernels/ref"
@@ -33,7 +34,7 @@ func (c *checker) tensor(role int) *tensor { return &c.m.tensors[c.in.t[role]] }
 // act checks a batched activation operand of the given dtype.
 func (c *checker) act(role int, dt DType, name string) *tensor {
 	t := c.tensor(role)
-	if !t.batched || t.dtype != dt || t.store == StoreConst {
+	if !t.batched || t.dtype != dt || t.store == kbc.StoreConst {
 		c.fail("%s %s must be batched %v data, got %v%v", name, t.name, dt, t.dtype, t.dims)
 	}
 	return t
@@ -42,7 +43,7 @@ func (c *checker) act(role int, dt DType, name string) *tensor {
 // constant checks a constant operand.
 func (c *checker) constant(role int, dt DType, name string, elems ...int) *tensor {
 	t := c.tensor(role)
-	if t.store != StoreConst || t.dtype != dt {
+	if t.store != kbc.StoreConst || t.dtype != dt {
 		c.fail("%s %s must be a %v constant", name, t.name, dt)
 		return t
 	}
@@ -54,7 +55,7 @@ func (c *checker) constant(role int, dt DType, name string, elems ...int) *tenso
 
 // perTensor checks an int8 activation's per-tensor quantization.
 func (c *checker) perTensor(t *tensor) {
-	if t.quant.kind != QuantTensor {
+	if t.quant.kind != kbc.QuantTensor {
 		c.fail("%s must be quantized per tensor", t.name)
 	}
 }
@@ -64,12 +65,7 @@ func (c *checker) perTensor(t *tensor) {
 func (c *checker) int(i int, lo, hi int64) int {
 	v := c.in.ints[i]
 	if v < lo || v > hi {
-		_, names := c.in.op.Operands()
-		name := "parameter"
-		if i < len(names) {
-			name = names[i]
-		}
-		c.fail("%s = %d is outside [%d, %d]", name, v, lo, hi)
+		c.fail("%s = %d is outside [%d, %d]", paramName(c.in.op.Schema(), i), v, lo, hi)
 	}
 	return int(v)
 }
@@ -92,6 +88,20 @@ func (c *checker) clamp(i int) (int32, int32) {
 		c.fail("activation range [%d, %d] is empty", lo, hi)
 	}
 	return lo, hi
+}
+
+// paramName names integer parameter i of an instruction with schema s;
+// a per-input parameter of a variadic opcode carries the input's number
+// (from 0) in brackets.
+func paramName(s *kbc.Schema, i int) string {
+	f, ok := s.Field(i)
+	switch {
+	case !ok:
+		return fmt.Sprint(i)
+	case i < len(s.Ints):
+		return f.Name
+	}
+	return fmt.Sprintf("%s[%d]", f.Name, (i-len(s.Ints))/len(s.PerInput))
 }
 
 // requants decodes per-channel multiplier and shift constants.
@@ -131,18 +141,18 @@ func sameDims(a, b []int) bool {
 // checkInstr checks one instruction against its opcode and the values
 // written so far, and prepares its kernel parameters.
 func (m *Model) checkInstr(in *instr, written []bool) error {
-	if in.op == 0 || in.op >= numOpcodes {
+	sch := in.op.Schema()
+	if sch == nil {
 		return fmt.Errorf("unknown opcode %d", in.op)
 	}
-	info := &opTable[in.op]
-	switch {
-	case info.variadic && (len(in.t) < 2 || len(in.ints) != len(info.ints)+concatInputInts*(len(in.t)-1)):
-		return fmt.Errorf("%d tensors and %d integers do not fit %v", len(in.t), len(in.ints), in.op)
-	case !info.variadic && (len(in.t) != len(info.tensors) || len(in.ints) != len(info.ints)):
-		return fmt.Errorf("%d tensors and %d integers; %v takes %d and %d", len(in.t), len(in.ints), in.op, len(info.tensors), len(info.ints))
+	if !sch.Arity(len(in.t), len(in.ints)) {
+		if sch.Variadic {
+			return fmt.Errorf("%d tensors and %d integers do not fit %v", len(in.t), len(in.ints), in.op)
+		}
+		return fmt.Errorf("%d tensors and %d integers; %v takes %d and %d", len(in.t), len(in.ints), in.op, len(sch.Tensors), len(sch.Ints))
 	}
 	out := &m.tensors[in.t[0]]
-	if out.store != StoreArena || written[in.t[0]] {
+	if out.store != kbc.StoreArena || written[in.t[0]] {
 		return fmt.Errorf("result %s must be an arena tensor no earlier instruction computes", out.name)
 	}
 	for _, t := range in.t[1:] {
@@ -152,19 +162,19 @@ func (m *Model) checkInstr(in *instr, written []bool) error {
 	}
 	c := &checker{m: m, in: in}
 	switch in.op {
-	case OpQuantize:
+	case kbc.OpQuantize:
 		o, x := c.act(0, I8, "result"), c.act(1, F32, "input")
 		c.perTensor(o)
 		if o.elems != x.elems {
 			c.fail("result %v and input %v differ in size", o.dims, x.dims)
 		}
-	case OpDequantize:
+	case kbc.OpDequantize:
 		o, x := c.act(0, F32, "result"), c.act(1, I8, "input")
 		c.perTensor(x)
 		if o.elems != x.elems {
 			c.fail("result %v and input %v differ in size", o.dims, x.dims)
 		}
-	case OpRequantize:
+	case kbc.OpRequantize:
 		o, x := c.act(0, I8, "result"), c.act(1, I8, "input")
 		if o.elems != x.elems {
 			c.fail("result %v and input %v differ in size", o.dims, x.dims)
@@ -172,19 +182,19 @@ func (m *Model) checkInstr(in *instr, written []bool) error {
 		p := requantizeOp{inOff: c.offset(0), outOff: c.offset(1), r: ref.Requant{Mult: c.mult(2), Shift: c.shift(3)}}
 		p.lo, p.hi = c.clamp(4)
 		in.prep = p
-	case OpDense:
+	case kbc.OpDense:
 		in.prep = c.dense()
-	case OpConv:
+	case kbc.OpConv:
 		in.prep = c.conv()
-	case OpMaxPool, OpAvgPool:
+	case kbc.OpMaxPool, kbc.OpAvgPool:
 		in.prep = c.pool()
-	case OpMean, OpSum:
+	case kbc.OpMean, kbc.OpSum:
 		in.prep = c.reduce()
-	case OpAdd, OpSub, OpMul:
+	case kbc.OpAdd, kbc.OpSub, kbc.OpMul:
 		in.prep = c.elementwise()
-	case OpConcat:
+	case kbc.OpConcat:
 		in.prep = c.concat()
-	case OpSoftmax:
+	case kbc.OpSoftmax:
 		o, x := c.act(0, I8, "result"), c.act(1, I8, "input")
 		if !sameDims(o.dims, x.dims) || len(x.dims) == 0 {
 			c.fail("result %v and input %v differ", o.dims, x.dims)
@@ -193,15 +203,15 @@ func (m *Model) checkInstr(in *instr, written []bool) error {
 		if len(x.dims) > 0 {
 			in.prep = softmaxOp{p: p, depth: x.dims[len(x.dims)-1]}
 		}
-	case OpLogistic, OpTanh:
+	case kbc.OpLogistic, kbc.OpTanh:
 		o, x := c.act(0, I8, "result"), c.act(1, I8, "input")
 		if o.elems != x.elems {
 			c.fail("result %v and input %v differ in size", o.dims, x.dims)
 		}
 		in.prep = ref.LogisticParams{InputZeroPoint: c.i32(0, -128, 127), InputRangeRadius: c.i32(1, 0, int32Max), InputMultiplier: c.mult(2), InputLeftShift: c.int(3, -31, 31)}
-	case OpEmbedding:
+	case kbc.OpEmbedding:
 		in.prep = c.embedding()
-	case OpFM, OpBiInteraction:
+	case kbc.OpFM, kbc.OpBiInteraction:
 		in.prep = c.interaction()
 	}
 	return c.err
@@ -235,7 +245,7 @@ func (c *checker) dense() denseOp {
 	}
 	k := x.dims[len(x.dims)-1]
 	w := c.tensor(2)
-	if w.store != StoreConst || w.dtype != I8 || len(w.dims) != 2 || w.dims[1] != k {
+	if w.store != kbc.StoreConst || w.dtype != I8 || len(w.dims) != 2 || w.dims[1] != k {
 		c.fail("weight %s must be an i8 constant [n,%d]", w.name, k)
 		return denseOp{}
 	}
@@ -303,7 +313,7 @@ func (c *checker) conv() convOp {
 		return convOp{}
 	}
 	spatial := len(x.dims) - 1
-	if spatial != 1 && spatial != 2 || w.store != StoreConst || w.dtype != I8 || len(w.dims) != spatial+2 || len(o.dims) != spatial+1 {
+	if spatial != 1 && spatial != 2 || w.store != kbc.StoreConst || w.dtype != I8 || len(w.dims) != spatial+2 || len(o.dims) != spatial+1 {
 		c.fail("input %v, weight %s %v and result %v do not make a 1-D or 2-D convolution", x.dims, w.name, w.dims, o.dims)
 		return convOp{}
 	}
@@ -411,7 +421,7 @@ type reduceOp struct {
 
 func (c *checker) reduce() reduceOp {
 	o, x := c.act(0, I8, "result"), c.act(1, I8, "input")
-	p := reduceOp{outer: c.int(0, 1, maxElems), reduce: c.int(1, 1, maxElems), inner: c.int(2, 1, maxElems),
+	p := reduceOp{outer: c.int(0, 1, kbc.MaxElems), reduce: c.int(1, 1, kbc.MaxElems), inner: c.int(2, 1, kbc.MaxElems),
 		inOff: c.offset(3), outOff: c.offset(4), r: ref.Requant{Mult: c.mult(5), Shift: c.shift(6)}}
 	p.lo, p.hi = c.clamp(7)
 	if c.err == nil && (p.outer*p.reduce > x.elems || p.outer*p.reduce*p.inner != x.elems || p.outer*p.inner != o.elems) {
@@ -435,7 +445,7 @@ func (c *checker) elementwise() elementwiseOp {
 	o := c.act(0, I8, "result")
 	x, y := c.tensor(1), c.tensor(2)
 	for _, t := range []*tensor{x, y} {
-		if t.dtype != I8 || (!t.batched && t.store != StoreConst) {
+		if t.dtype != I8 || (!t.batched && t.store != kbc.StoreConst) {
 			c.fail("operand %s must be batched i8 data or an i8 constant", t.name)
 		}
 		c.perTensor(t)
@@ -459,7 +469,7 @@ func (c *checker) elementwise() elementwiseOp {
 		p.yBatch = y.elems
 	}
 	p.same = x.batched && y.batched && sameDims(x.dims, o.dims) && sameDims(y.dims, o.dims)
-	if c.in.op == OpMul {
+	if c.in.op == kbc.OpMul {
 		p.mul = ref.MulParams{Input1Offset: c.offset(0), Input2Offset: c.offset(1), OutputOffset: c.offset(2),
 			Output: ref.Requant{Mult: c.mult(3), Shift: c.shift(4)}}
 		p.mul.ActMin, p.mul.ActMax = c.clamp(5)
@@ -509,6 +519,7 @@ type concatOp struct {
 }
 
 func (c *checker) concat() concatOp {
+	sch := c.in.op.Schema()
 	o := c.act(0, I8, "result")
 	p := concatOp{}
 	if len(o.dims) == 0 {
@@ -538,7 +549,7 @@ func (c *checker) concat() concatOp {
 			return p
 		}
 		total += x.dims[axis]
-		base := 1 + (i-1)*concatInputInts
+		base := 1 + (i-1)*len(sch.PerInput)
 		p.widths = append(p.widths, x.dims[axis]*inner)
 		p.copy = append(p.copy, c.int(base, 0, 1) == 1)
 		p.rq = append(p.rq, ref.RequantizeParams{InputOffset: c.offset(base + 1), OutputOffset: c.offset(base + 2), R: ref.Requant{Mult: c.mult(base + 3), Shift: c.shift(base + 4)}})
@@ -566,7 +577,7 @@ func (c *checker) embedding() embeddingOp {
 	if c.err != nil {
 		return embeddingOp{}
 	}
-	if t.store != StoreConst || t.dtype != I8 || len(t.dims) != 2 {
+	if t.store != kbc.StoreConst || t.dtype != I8 || len(t.dims) != 2 {
 		c.fail("table %s must be an i8 constant [vocab, dim]", t.name)
 		return embeddingOp{}
 	}
@@ -591,7 +602,7 @@ func (c *checker) interaction() ref.InteractionParams {
 		return ref.InteractionParams{}
 	}
 	want := []int{1}
-	if c.in.op == OpBiInteraction {
+	if c.in.op == kbc.OpBiInteraction {
 		want = []int{x.dims[1]}
 	}
 	if !sameDims(o.dims, want) {
