@@ -1,25 +1,26 @@
 package runtime
 
 import (
-	"errors"
 	"fmt"
-	"math"
 
 	"github.com/kiln-nn/kiln/internal/kbc"
-	"github.com/kiln-nn/kiln/runtime/fixedpoint"
 	"github.com/kiln-nn/kiln/runtime/kernels"
 	"github.com/kiln-nn/kiln/runtime/kernels/ref"
 )
 
 // Per-opcode operand checks and the kernel parameters prepared at load.
-// The kernels for the hot opcodes (DENSE, CONV) are runtime/kernels';
-// the others run the reference kernels (runtime/kernels/ref) themselves,
-// with parameters decoded once.
+// What every opcode's schema (internal/kbc) says — the operand counts and
+// each integer's range — is checked first, for all opcodes alike; the
+// checks here read the parameters by name and relate them to each other
+// and to the operands. The kernels for the hot opcodes (DENSE, CONV) are
+// runtime/kernels'; the others run the reference kernels
+// (runtime/kernels/ref) themselves, with parameters decoded once.
 
 // checker reports the first problem with an instruction's operands.
 type checker struct {
 	m   *Model
 	in  *instr
+	sch *kbc.Schema
 	err error
 }
 
@@ -60,30 +61,27 @@ func (c *checker) perTensor(t *tensor) {
 	}
 }
 
-// ints returns the instruction's integer parameter i, checked to lie in
-// [lo, hi].
-func (c *checker) int(i int, lo, hi int64) int {
-	v := c.in.ints[i]
-	if v < lo || v > hi {
-		c.fail("%s = %d is outside [%d, %d]", paramName(c.in.op.Schema(), i), v, lo, hi)
-	}
-	return int(v)
+// int returns the integer parameter name, which checkInstr has checked
+// against its range. Names are looked up once, at load.
+func (c *checker) int(name string) int { return int(c.in.ints[c.sch.Index(name)]) }
+
+func (c *checker) i32(name string) int32 { return int32(c.in.ints[c.sch.Index(name)]) }
+
+// perInput returns the per-input integer parameter name of the variadic
+// operand j (0 for the first repetition).
+func (c *checker) perInput(j int, name string) int64 {
+	return c.in.ints[len(c.sch.Ints)+j*len(c.sch.PerInput)+c.sch.Index(name)]
 }
 
-func (c *checker) i32(i int, lo, hi int64) int32 { return int32(c.int(i, lo, hi)) }
+// requant returns a multiplier and a shift.
+func (c *checker) requant(mult, shift string) ref.Requant {
+	return ref.Requant{Mult: c.i32(mult), Shift: c.int(shift)}
+}
 
-// Ranges of the integer parameters.
-const (
-	maxGeometry = 1 << 16
-	int32Min    = math.MinInt32
-	int32Max    = math.MaxInt32
-)
-
-func (c *checker) offset(i int) int32 { return c.i32(i, -255, 255) }
-func (c *checker) shift(i int) int    { return c.int(i, -31, 30) }
-func (c *checker) mult(i int) int32   { return c.i32(i, 0, int32Max) }
-func (c *checker) clamp(i int) (int32, int32) {
-	lo, hi := c.i32(i, -128, 127), c.i32(i+1, -128, 127)
+// clamp returns the activation range act_min, act_max, which must not be
+// empty.
+func (c *checker) clamp() (int32, int32) {
+	lo, hi := c.i32("act_min"), c.i32("act_max")
 	if lo > hi {
 		c.fail("activation range [%d, %d] is empty", lo, hi)
 	}
@@ -151,6 +149,13 @@ func (m *Model) checkInstr(in *instr, written []bool) error {
 		}
 		return fmt.Errorf("%d tensors and %d integers; %v takes %d and %d", len(in.t), len(in.ints), in.op, len(sch.Tensors), len(sch.Ints))
 	}
+	// Every integer within its field's range: what the checks below and
+	// the kernels may assume.
+	for i, v := range in.ints {
+		if f, _ := sch.Field(i); v < f.Lo || v > f.Hi {
+			return fmt.Errorf("%s = %d is outside [%d, %d]", paramName(sch, i), v, f.Lo, f.Hi)
+		}
+	}
 	out := &m.tensors[in.t[0]]
 	if out.store != kbc.StoreArena || written[in.t[0]] {
 		return fmt.Errorf("result %s must be an arena tensor no earlier instruction computes", out.name)
@@ -160,7 +165,7 @@ func (m *Model) checkInstr(in *instr, written []bool) error {
 			return fmt.Errorf("operand %s is read before anything computes it", m.tensors[t].name)
 		}
 	}
-	c := &checker{m: m, in: in}
+	c := &checker{m: m, in: in, sch: sch}
 	switch in.op {
 	case kbc.OpQuantize:
 		o, x := c.act(0, I8, "result"), c.act(1, F32, "input")
@@ -179,8 +184,8 @@ func (m *Model) checkInstr(in *instr, written []bool) error {
 		if o.elems != x.elems {
 			c.fail("result %v and input %v differ in size", o.dims, x.dims)
 		}
-		p := requantizeOp{inOff: c.offset(0), outOff: c.offset(1), r: ref.Requant{Mult: c.mult(2), Shift: c.shift(3)}}
-		p.lo, p.hi = c.clamp(4)
+		p := requantizeOp{inOff: c.i32("in_offset"), outOff: c.i32("out_offset"), r: c.requant("mult", "shift")}
+		p.lo, p.hi = c.clamp()
 		in.prep = p
 	case kbc.OpDense:
 		in.prep = c.dense()
@@ -199,7 +204,7 @@ func (m *Model) checkInstr(in *instr, written []bool) error {
 		if !sameDims(o.dims, x.dims) || len(x.dims) == 0 {
 			c.fail("result %v and input %v differ", o.dims, x.dims)
 		}
-		p := ref.SoftmaxParams{InputBetaMultiplier: c.mult(0), InputBetaLeftShift: c.int(1, -31, 31), DiffMin: c.i32(2, int32Min, 0)}
+		p := ref.SoftmaxParams{InputBetaMultiplier: c.i32("beta_mult"), InputBetaLeftShift: c.int("beta_left_shift"), DiffMin: c.i32("diff_min")}
 		if len(x.dims) > 0 {
 			in.prep = softmaxOp{p: p, depth: x.dims[len(x.dims)-1]}
 		}
@@ -208,7 +213,7 @@ func (m *Model) checkInstr(in *instr, written []bool) error {
 		if o.elems != x.elems {
 			c.fail("result %v and input %v differ in size", o.dims, x.dims)
 		}
-		in.prep = ref.LogisticParams{InputZeroPoint: c.i32(0, -128, 127), InputRangeRadius: c.i32(1, 0, int32Max), InputMultiplier: c.mult(2), InputLeftShift: c.int(3, -31, 31)}
+		in.prep = ref.LogisticParams{InputZeroPoint: c.i32("in_zero"), InputRangeRadius: c.i32("range_radius"), InputMultiplier: c.i32("mult"), InputLeftShift: c.int("left_shift")}
 	case kbc.OpEmbedding:
 		in.prep = c.embedding()
 	case kbc.OpFM, kbc.OpBiInteraction:
@@ -256,8 +261,8 @@ func (c *checker) dense() denseOp {
 	}
 	b := c.constant(3, I32, "bias", n)
 	c.requants(4, 5, n) // checks the multipliers and shifts
-	inOff, outOff := c.offset(0), c.offset(1)
-	lo, hi := c.clamp(2)
+	inOff, outOff := c.i32("in_offset"), c.i32("out_offset")
+	lo, hi := c.clamp()
 	if c.err != nil {
 		return denseOp{}
 	}
@@ -318,12 +323,12 @@ func (c *checker) conv() convOp {
 		return convOp{}
 	}
 	p := ref.ConvParams{C: x.dims[0], F: w.dims[0], H: 1, KH: 1, OH: 1}
-	p.StrideH, p.StrideW = c.int(0, 1, maxGeometry), c.int(1, 1, maxGeometry)
-	p.PadH, p.PadW = c.int(2, 0, maxGeometry), c.int(3, 0, maxGeometry)
-	p.DilationH, p.DilationW = c.int(4, 1, maxGeometry), c.int(5, 1, maxGeometry)
-	p.Groups = c.int(6, 1, maxGeometry)
-	p.InputOffset, p.OutputOffset = c.offset(7), c.offset(8)
-	p.ActMin, p.ActMax = c.clamp(9)
+	p.StrideH, p.StrideW = c.int("stride_h"), c.int("stride_w")
+	p.PadH, p.PadW = c.int("pad_h"), c.int("pad_w")
+	p.DilationH, p.DilationW = c.int("dilation_h"), c.int("dilation_w")
+	p.Groups = c.int("groups")
+	p.InputOffset, p.OutputOffset = c.i32("in_offset"), c.i32("out_offset")
+	p.ActMin, p.ActMax = c.clamp()
 	if spatial == 1 {
 		p.W, p.KW, p.OW = x.dims[1], w.dims[2], o.dims[1]
 		if p.StrideH != 1 || p.PadH != 0 || p.DilationH != 1 {
@@ -390,16 +395,16 @@ func (c *checker) pool() ref.PoolParams {
 		return ref.PoolParams{}
 	}
 	p := ref.PoolParams{C: x.dims[0], H: 1, OH: 1}
-	p.KH, p.KW = c.int(0, 1, maxGeometry), c.int(1, 1, maxGeometry)
-	p.StrideH, p.StrideW = c.int(2, 1, maxGeometry), c.int(3, 1, maxGeometry)
-	p.PadH, p.PadW = c.int(4, 0, maxGeometry), c.int(5, 0, maxGeometry)
-	p.ActMin, p.ActMax = c.clamp(6)
+	p.KH, p.KW = c.int("kernel_h"), c.int("kernel_w")
+	p.StrideH, p.StrideW = c.int("stride_h"), c.int("stride_w")
+	p.PadH, p.PadW = c.int("pad_h"), c.int("pad_w")
+	p.ActMin, p.ActMax = c.clamp()
 	if spatial == 1 {
 		p.W, p.OW = x.dims[1], o.dims[1]
 	} else {
 		p.H, p.W, p.OH, p.OW = x.dims[1], x.dims[2], o.dims[1], o.dims[2]
 	}
-	if c.err != nil { // a parameter out of range: nothing below may use it
+	if c.err != nil { // an empty activation range
 		return p
 	}
 	if p.PadH >= p.KH || p.PadW >= p.KW {
@@ -421,9 +426,9 @@ type reduceOp struct {
 
 func (c *checker) reduce() reduceOp {
 	o, x := c.act(0, I8, "result"), c.act(1, I8, "input")
-	p := reduceOp{outer: c.int(0, 1, kbc.MaxElems), reduce: c.int(1, 1, kbc.MaxElems), inner: c.int(2, 1, kbc.MaxElems),
-		inOff: c.offset(3), outOff: c.offset(4), r: ref.Requant{Mult: c.mult(5), Shift: c.shift(6)}}
-	p.lo, p.hi = c.clamp(7)
+	p := reduceOp{outer: c.int("outer"), reduce: c.int("reduce"), inner: c.int("inner"),
+		inOff: c.i32("in_offset"), outOff: c.i32("out_offset"), r: c.requant("mult", "shift")}
+	p.lo, p.hi = c.clamp()
 	if c.err == nil && (p.outer*p.reduce > x.elems || p.outer*p.reduce*p.inner != x.elems || p.outer*p.inner != o.elems) {
 		c.fail("[%d, %d, %d] does not fit input %v and result %v", p.outer, p.reduce, p.inner, x.dims, o.dims)
 	}
@@ -470,16 +475,14 @@ func (c *checker) elementwise() elementwiseOp {
 	}
 	p.same = x.batched && y.batched && sameDims(x.dims, o.dims) && sameDims(y.dims, o.dims)
 	if c.in.op == kbc.OpMul {
-		p.mul = ref.MulParams{Input1Offset: c.offset(0), Input2Offset: c.offset(1), OutputOffset: c.offset(2),
-			Output: ref.Requant{Mult: c.mult(3), Shift: c.shift(4)}}
-		p.mul.ActMin, p.mul.ActMax = c.clamp(5)
+		p.mul = ref.MulParams{Input1Offset: c.i32("x_offset"), Input2Offset: c.i32("y_offset"), OutputOffset: c.i32("out_offset"),
+			Output: c.requant("mult", "shift")}
+		p.mul.ActMin, p.mul.ActMax = c.clamp()
 		return p
 	}
-	p.add = ref.AddParams{Input1Offset: c.offset(0), Input2Offset: c.offset(1), OutputOffset: c.offset(2), LeftShift: c.int(3, 0, 30),
-		Input1: ref.Requant{Mult: c.i32(4, int32Min, int32Max), Shift: c.int(5, -31, 0)},
-		Input2: ref.Requant{Mult: c.i32(6, int32Min, int32Max), Shift: c.int(7, -31, 0)},
-		Output: ref.Requant{Mult: c.i32(8, int32Min, int32Max), Shift: c.int(9, -31, 0)}}
-	p.add.ActMin, p.add.ActMax = c.clamp(10)
+	p.add = ref.AddParams{Input1Offset: c.i32("x_offset"), Input2Offset: c.i32("y_offset"), OutputOffset: c.i32("out_offset"), LeftShift: c.int("left_shift"),
+		Input1: c.requant("x_mult", "x_shift"), Input2: c.requant("y_mult", "y_shift"), Output: c.requant("out_mult", "out_shift")}
+	p.add.ActMin, p.add.ActMax = c.clamp()
 	return p
 }
 
@@ -519,14 +522,16 @@ type concatOp struct {
 }
 
 func (c *checker) concat() concatOp {
-	sch := c.in.op.Schema()
 	o := c.act(0, I8, "result")
 	p := concatOp{}
 	if len(o.dims) == 0 {
 		c.fail("result %s has no dimension to concatenate along", o.name)
 		return p
 	}
-	axis := c.int(0, 0, int64(len(o.dims)-1))
+	axis := c.int("axis")
+	if axis >= len(o.dims) {
+		c.fail("axis = %d is outside [0, %d]", axis, len(o.dims)-1)
+	}
 	if c.err != nil {
 		return p
 	}
@@ -549,10 +554,11 @@ func (c *checker) concat() concatOp {
 			return p
 		}
 		total += x.dims[axis]
-		base := 1 + (i-1)*len(sch.PerInput)
+		j := i - 1
 		p.widths = append(p.widths, x.dims[axis]*inner)
-		p.copy = append(p.copy, c.int(base, 0, 1) == 1)
-		p.rq = append(p.rq, ref.RequantizeParams{InputOffset: c.offset(base + 1), OutputOffset: c.offset(base + 2), R: ref.Requant{Mult: c.mult(base + 3), Shift: c.shift(base + 4)}})
+		p.copy = append(p.copy, c.perInput(j, "copy") == 1)
+		p.rq = append(p.rq, ref.RequantizeParams{InputOffset: int32(c.perInput(j, "in_offset")), OutputOffset: int32(c.perInput(j, "out_offset")),
+			R: ref.Requant{Mult: int32(c.perInput(j, "mult")), Shift: int(c.perInput(j, "shift"))}})
 	}
 	if c.err == nil && total != o.dims[axis] {
 		c.fail("inputs add up to %d along axis %d, the result has %d", total, axis, o.dims[axis])
@@ -589,7 +595,7 @@ func (c *checker) embedding() embeddingOp {
 	if c.err == nil && len(rq) != vocab {
 		c.fail("%d row rescales for %d rows", len(rq), vocab)
 	}
-	return embeddingOp{p: ref.EmbeddingParams{Vocab: vocab, Dim: dim, Rows: rq, OutputOffset: c.i32(0, -128, 127)}, table: t.i8}
+	return embeddingOp{p: ref.EmbeddingParams{Vocab: vocab, Dim: dim, Rows: rq, OutputOffset: c.i32("out_offset")}, table: t.i8}
 }
 
 func (c *checker) interaction() ref.InteractionParams {
@@ -608,11 +614,8 @@ func (c *checker) interaction() ref.InteractionParams {
 	if !sameDims(o.dims, want) {
 		c.fail("result %v, want %v", o.dims, want)
 	}
-	p := ref.InteractionParams{Fields: x.dims[0], Dim: x.dims[1], InputOffset: c.offset(0), OutputOffset: c.offset(1),
-		R: ref.Requant{Mult: c.mult(2), Shift: c.int(3, -31, 48)}}
-	p.ActMin, p.ActMax = c.clamp(4)
+	p := ref.InteractionParams{Fields: x.dims[0], Dim: x.dims[1], InputOffset: c.i32("in_offset"), OutputOffset: c.i32("out_offset"),
+		R: c.requant("mult", "shift")}
+	p.ActMin, p.ActMax = c.clamp()
 	return p
 }
-
-var _ = errors.New
-var _ = fixedpoint.MultiplyByQuantizedMultiplier

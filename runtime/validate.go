@@ -151,7 +151,7 @@ func (m *Model) checkPlan() error {
 			if e.lo >= ok.hi || ok.lo >= e.hi {
 				continue
 			}
-			if last[other] == k && inPlace(in.op) && operandOf(m, in, other) && extent(other) == ok {
+			if last[other] == k && in.op.Schema().InPlace && operandOf(m, in, other) && extent(other) == ok {
 				continue
 			}
 			return fmt.Errorf("instruction %d (%v) writes %s over %s, which is still needed", k, in.op, m.tensors[out].name, m.tensors[other].name)
@@ -175,17 +175,6 @@ func operandOf(m *Model, in instr, root int) bool {
 		if m.tensors[t].root == root {
 			return true
 		}
-	}
-	return false
-}
-
-// inPlace reports whether an opcode may write its result over an operand
-// of the same size: each output element depends only on the input
-// elements at the same position.
-func inPlace(op kbc.Opcode) bool {
-	switch op {
-	case kbc.OpRequantize, kbc.OpLogistic, kbc.OpTanh, kbc.OpAdd, kbc.OpSub, kbc.OpMul:
-		return true
 	}
 	return false
 }
