@@ -7,6 +7,8 @@ import (
 	"os"
 	"slices"
 	"testing"
+
+	"github.com/kiln-nn/kiln/internal/kbc"
 )
 
 // encodeCode writes instructions as the CODE section holds them.
@@ -49,7 +51,7 @@ func hostile(t *testing.T, mutate func(secs [][]byte, strs []string, m *Model, t
 		if err != nil {
 			t.Fatal(err)
 		}
-		strs, err := readStrings(secs[SecStrings])
+		strs, err := kbc.ReadStrings(secs[kbc.SecStrings])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -94,7 +96,7 @@ func TestHostileInstructions(t *testing.T) {
 			}
 			return c
 		}
-		variant := func(what string, c []instr) { try(what, SecCode, encodeCode(c)) }
+		variant := func(what string, c []instr) { try(what, kbc.SecCode, encodeCode(c)) }
 		for k, in := range m.code {
 			for i := range in.ints {
 				for _, v := range hostileInts {
@@ -116,7 +118,7 @@ func TestHostileInstructions(t *testing.T) {
 				c[k].t = slices.Insert(c[k].t, j, c[k].t[j])
 				variant(fmt.Sprintf("instruction %d (%v) with operand %d twice", k, in.op, j), c)
 			}
-			for op := Opcode(1); op < numOpcodes; op++ {
+			for op := kbc.Opcode(1); op < kbc.NumOpcodes; op++ {
 				c := clone()
 				c[k].op = op
 				variant(fmt.Sprintf("instruction %d (%v) as %v", k, in.op, op), c)
@@ -141,12 +143,12 @@ func encodeTensors(ts []tensor, strs []string) []byte {
 		for _, d := range t.dims {
 			b = binary.AppendUvarint(b, uint64(d))
 		}
-		b = append(b, t.quant.kind)
+		b = append(b, byte(t.quant.kind))
 		switch t.quant.kind {
-		case QuantTensor:
+		case kbc.QuantTensor:
 			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(t.quant.scale[0]))
 			b = binary.AppendVarint(b, int64(t.quant.zero[0]))
-		case QuantChannel:
+		case kbc.QuantChannel:
 			b = binary.AppendUvarint(b, uint64(t.quant.axis))
 			b = binary.AppendUvarint(b, uint64(len(t.quant.scale)))
 			for _, s := range t.quant.scale {
@@ -154,11 +156,11 @@ func encodeTensors(ts []tensor, strs []string) []byte {
 			}
 			b = binary.AppendVarint(b, int64(t.quant.zero[0]))
 		}
-		b = append(b, t.store)
+		b = append(b, byte(t.store))
 		switch t.store {
-		case StoreArena, StoreConst:
+		case kbc.StoreArena, kbc.StoreConst:
 			b = binary.AppendUvarint(b, uint64(t.offset))
-		case StoreAlias:
+		case kbc.StoreAlias:
 			b = binary.AppendUvarint(b, uint64(t.root))
 		}
 	}
@@ -172,11 +174,12 @@ func encodeTensors(ts []tensor, strs []string) []byte {
 // load and run — never panic.
 func TestHostileTensors(t *testing.T) {
 	hostile(t, func(secs [][]byte, strs []string, _ *Model, try func(string, uint32, []byte)) {
-		raw := &Model{} // the descriptors as the file holds them, before validation
-		if err := raw.readTensors(secs[SecTensors], strs); err != nil {
+		kt, err := kbc.ReadTensors(secs[kbc.SecTensors], strs)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if got := encodeTensors(raw.tensors, strs); !slices.Equal(got, secs[SecTensors]) {
+		raw := &Model{tensors: tensorsOf(kt)} // the descriptors as the file holds them, before validation
+		if got := encodeTensors(raw.tensors, strs); !slices.Equal(got, secs[kbc.SecTensors]) {
 			t.Fatal("re-encoding the tensors does not give the section back")
 		}
 		clone := func() []tensor {
@@ -188,7 +191,7 @@ func TestHostileTensors(t *testing.T) {
 			}
 			return c
 		}
-		dims := []int{1, 2, 3, 7, 64, 1 << 20, maxElems}
+		dims := []int{1, 2, 3, 7, 64, 1 << 20, kbc.MaxElems}
 		scales := []float32{0, -1, float32(math.NaN()), float32(math.Inf(1)), math.SmallestNonzeroFloat32, math.MaxFloat32, 1e-3}
 		zeros := []int32{-129, -128, 0, 1, 127, 128, math.MaxInt32}
 		offsets := []int{0, 1, 63, 64, 128, 1 << 20, math.MaxInt32}
@@ -196,7 +199,7 @@ func TestHostileTensors(t *testing.T) {
 			mutate := func(what string, f func(*tensor)) {
 				c := clone()
 				f(&c[i])
-				try(fmt.Sprintf("tensor %d (%s) %s", i, tn.name, what), SecTensors, encodeTensors(c, strs))
+				try(fmt.Sprintf("tensor %d (%s) %s", i, tn.name, what), kbc.SecTensors, encodeTensors(c, strs))
 			}
 			for _, dt := range []DType{F32, I32, I8} {
 				mutate(fmt.Sprintf("dtype %v", dt), func(t *tensor) { t.dtype = dt })
@@ -213,14 +216,14 @@ func TestHostileTensors(t *testing.T) {
 			}
 			mutate("no quantization", func(t *tensor) { t.quant = quant{} })
 			mutate("per-tensor quantization", func(t *tensor) {
-				t.quant = quant{kind: QuantTensor, scale: []float32{0.5}, zero: []int32{0}}
+				t.quant = quant{kind: kbc.QuantTensor, scale: []float32{0.5}, zero: []int32{0}}
 			})
 			if len(tn.dims) > 0 {
 				mutate("per-channel quantization", func(t *tensor) {
-					t.quant = quant{kind: QuantChannel, scale: slices.Repeat([]float32{0.5}, t.dims[0]), zero: []int32{0}}
+					t.quant = quant{kind: kbc.QuantChannel, scale: slices.Repeat([]float32{0.5}, t.dims[0]), zero: []int32{0}}
 				})
 			}
-			if tn.quant.kind != QuantNone {
+			if tn.quant.kind != kbc.QuantNone {
 				for _, s := range scales {
 					mutate(fmt.Sprintf("scale %g", s), func(t *tensor) { t.quant.scale[0] = s })
 				}
@@ -228,7 +231,7 @@ func TestHostileTensors(t *testing.T) {
 					mutate(fmt.Sprintf("zero point %d", z), func(t *tensor) { t.quant.zero[0] = z })
 				}
 			}
-			for st := uint8(StoreArena); st <= StoreInput; st++ {
+			for st := kbc.StoreArena; st <= kbc.StoreInput; st++ {
 				for _, off := range offsets {
 					mutate(fmt.Sprintf("storage %d offset %d", st, off), func(t *tensor) {
 						t.store = st
@@ -238,7 +241,7 @@ func TestHostileTensors(t *testing.T) {
 				}
 			}
 			for target := range i {
-				mutate(fmt.Sprintf("alias of %d", target), func(t *tensor) { t.store, t.root = StoreAlias, target })
+				mutate(fmt.Sprintf("alias of %d", target), func(t *tensor) { t.store, t.root = kbc.StoreAlias, target })
 			}
 		}
 	})
@@ -263,11 +266,11 @@ func encodeModel(name string, strs []string, arena int, inputs, outputs []int) [
 // with an error, or load and run — never panic.
 func TestHostileModelSection(t *testing.T) {
 	hostile(t, func(secs [][]byte, strs []string, m *Model, try func(string, uint32, []byte)) {
-		if got := encodeModel(m.name, strs, m.arena, m.inputs, m.outputs); !slices.Equal(got, secs[SecModel]) {
+		if got := encodeModel(m.name, strs, m.arena, m.inputs, m.outputs); !slices.Equal(got, secs[kbc.SecModel]) {
 			t.Fatal("re-encoding the MODEL section does not give it back")
 		}
 		variant := func(what string, arena int, inputs, outputs []int) {
-			try(what, SecModel, encodeModel(m.name, strs, arena, inputs, outputs))
+			try(what, kbc.SecModel, encodeModel(m.name, strs, arena, inputs, outputs))
 		}
 		for _, arena := range []int{0, 1, 64, m.arena - 64, m.arena + 1, m.arena + 64, 1 << 30, math.MaxInt32} {
 			variant(fmt.Sprintf("arena %d", arena), max(arena, 0), m.inputs, m.outputs)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/kiln-nn/kiln/internal/kbc"
 	"github.com/kiln-nn/kiln/runtime/kernels"
 )
 
@@ -76,13 +77,12 @@ func (m *Model) Disassemble(w io.Writer) {
 	fmt.Fprintln(w, "\nmemory plan (offsets per example; a session for batches of B scales them by B):")
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "  tensor\ttype\tstorage\toffset\tbytes\tquantization")
-	for i, t := range m.tensors {
-		store := map[uint8]string{StoreArena: "arena", StoreConst: "const", StoreAlias: "alias of " + m.tensors[t.root].name, StoreInput: "input"}[t.store]
+	for _, t := range m.tensors {
+		store := map[kbc.Storage]string{kbc.StoreArena: "arena", kbc.StoreConst: "const", kbc.StoreAlias: "alias of " + m.tensors[t.root].name, kbc.StoreInput: "input"}[t.store]
 		off := fmt.Sprint(t.offset)
-		if t.store == StoreAlias || t.store == StoreInput {
+		if t.store == kbc.StoreAlias || t.store == kbc.StoreInput {
 			off = "-"
 		}
-		_ = i
 		fmt.Fprintf(tw, "  %s\t%v%s\t%s\t%s\t%d\t%s\n", t.name, t.dtype, shapeString(&t), store, off, t.bytes(), t.quant.String())
 	}
 	tw.Flush()
@@ -123,9 +123,9 @@ func shapeString(t *tensor) string {
 
 func (q quant) String() string {
 	switch q.kind {
-	case QuantTensor:
+	case kbc.QuantTensor:
 		return fmt.Sprintf("q(%g, %d)", q.scale[0], q.zero[0])
-	case QuantChannel:
+	case kbc.QuantChannel:
 		return fmt.Sprintf("q(%d scales along axis %d, %d)", len(q.scale), q.axis, q.zero[0])
 	}
 	return ""
@@ -133,16 +133,10 @@ func (q quant) String() string {
 
 // params prints an instruction's integer parameters by name.
 func (m *Model) params(in *instr) string {
-	_, names := in.op.Operands()
+	sch := in.op.Schema()
 	var parts []string
 	for i, x := range in.ints {
-		name := fmt.Sprint(i)
-		if i < len(names) {
-			name = names[i]
-		} else if in.op == OpConcat {
-			name = []string{"copy", "in_offset", "out_offset", "mult", "shift"}[(i-1)%concatInputInts]
-		}
-		parts = append(parts, fmt.Sprintf("%s=%d", name, x))
+		parts = append(parts, fmt.Sprintf("%s=%d", paramName(sch, i), x))
 	}
 	return strings.Join(parts, " ")
 }
@@ -151,9 +145,9 @@ func (m *Model) params(in *instr) string {
 func (m *Model) macc(in *instr) int {
 	out := &m.tensors[in.t[0]]
 	switch in.op {
-	case OpDense:
+	case kbc.OpDense:
 		return out.elems * m.tensors[in.t[1]].dims[len(m.tensors[in.t[1]].dims)-1]
-	case OpConv:
+	case kbc.OpConv:
 		w := &m.tensors[in.t[2]]
 		return out.elems * (w.elems / w.dims[0])
 	}

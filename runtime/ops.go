@@ -1,24 +1,26 @@
 package runtime
 
 import (
-	"errors"
 	"fmt"
-	"math"
 
-	"github.com/kiln-nn/kiln/runtime/fixedpoint"
+	"github.com/kiln-nn/kiln/internal/kbc"
 	"github.com/kiln-nn/kiln/runtime/kernels"
 	"github.com/kiln-nn/kiln/runtime/kernels/ref"
 )
 
 // Per-opcode operand checks and the kernel parameters prepared at load.
-// The kernels for the hot opcodes (DENSE, CONV) are runtime/kernels';
-// the others run the reference kernels (runtime/kernels/ref) themselves,
-// with parameters decoded once.
+// What every opcode's schema (internal/kbc) says — the operand counts and
+// each integer's range — is checked first, for all opcodes alike; the
+// checks here read the parameters by name and relate them to each other
+// and to the operands. The kernels for the hot opcodes (DENSE, CONV) are
+// runtime/kernels'; the others run the reference kernels
+// (runtime/kernels/ref) themselves, with parameters decoded once.
 
 // checker reports the first problem with an instruction's operands.
 type checker struct {
 	m   *Model
 	in  *instr
+	sch *kbc.Schema
 	err error
 }
 
@@ -33,7 +35,7 @@ func (c *checker) tensor(role int) *tensor { return &c.m.tensors[c.in.t[role]] }
 // act checks a batched activation operand of the given dtype.
 func (c *checker) act(role int, dt DType, name string) *tensor {
 	t := c.tensor(role)
-	if !t.batched || t.dtype != dt || t.store == StoreConst {
+	if !t.batched || t.dtype != dt || t.store == kbc.StoreConst {
 		c.fail("%s %s must be batched %v data, got %v%v", name, t.name, dt, t.dtype, t.dims)
 	}
 	return t
@@ -42,7 +44,7 @@ func (c *checker) act(role int, dt DType, name string) *tensor {
 // constant checks a constant operand.
 func (c *checker) constant(role int, dt DType, name string, elems ...int) *tensor {
 	t := c.tensor(role)
-	if t.store != StoreConst || t.dtype != dt {
+	if t.store != kbc.StoreConst || t.dtype != dt {
 		c.fail("%s %s must be a %v constant", name, t.name, dt)
 		return t
 	}
@@ -54,44 +56,50 @@ func (c *checker) constant(role int, dt DType, name string, elems ...int) *tenso
 
 // perTensor checks an int8 activation's per-tensor quantization.
 func (c *checker) perTensor(t *tensor) {
-	if t.quant.kind != QuantTensor {
+	if t.quant.kind != kbc.QuantTensor {
 		c.fail("%s must be quantized per tensor", t.name)
 	}
 }
 
-// ints returns the instruction's integer parameter i, checked to lie in
-// [lo, hi].
-func (c *checker) int(i int, lo, hi int64) int {
-	v := c.in.ints[i]
-	if v < lo || v > hi {
-		_, names := c.in.op.Operands()
-		name := "parameter"
-		if i < len(names) {
-			name = names[i]
-		}
-		c.fail("%s = %d is outside [%d, %d]", name, v, lo, hi)
-	}
-	return int(v)
+// int returns the integer parameter name, which checkInstr has checked
+// against its range. Names are looked up once, at load.
+func (c *checker) int(name string) int { return int(c.in.ints[c.sch.Index(name)]) }
+
+func (c *checker) i32(name string) int32 { return int32(c.in.ints[c.sch.Index(name)]) }
+
+// perInput returns the per-input integer parameter name of the variadic
+// operand j (0 for the first repetition).
+func (c *checker) perInput(j int, name string) int64 {
+	return c.in.ints[len(c.sch.Ints)+j*len(c.sch.PerInput)+c.sch.Index(name)]
 }
 
-func (c *checker) i32(i int, lo, hi int64) int32 { return int32(c.int(i, lo, hi)) }
+// requant returns a multiplier and a shift.
+func (c *checker) requant(mult, shift string) ref.Requant {
+	return ref.Requant{Mult: c.i32(mult), Shift: c.int(shift)}
+}
 
-// Ranges of the integer parameters.
-const (
-	maxGeometry = 1 << 16
-	int32Min    = math.MinInt32
-	int32Max    = math.MaxInt32
-)
-
-func (c *checker) offset(i int) int32 { return c.i32(i, -255, 255) }
-func (c *checker) shift(i int) int    { return c.int(i, -31, 30) }
-func (c *checker) mult(i int) int32   { return c.i32(i, 0, int32Max) }
-func (c *checker) clamp(i int) (int32, int32) {
-	lo, hi := c.i32(i, -128, 127), c.i32(i+1, -128, 127)
+// clamp returns the activation range act_min, act_max, which must not be
+// empty.
+func (c *checker) clamp() (int32, int32) {
+	lo, hi := c.i32("act_min"), c.i32("act_max")
 	if lo > hi {
 		c.fail("activation range [%d, %d] is empty", lo, hi)
 	}
 	return lo, hi
+}
+
+// paramName names integer parameter i of an instruction with schema s;
+// a per-input parameter of a variadic opcode carries the input's number
+// (from 0) in brackets.
+func paramName(s *kbc.Schema, i int) string {
+	f, ok := s.Field(i)
+	switch {
+	case !ok:
+		return fmt.Sprint(i)
+	case i < len(s.Ints):
+		return f.Name
+	}
+	return fmt.Sprintf("%s[%d]", f.Name, (i-len(s.Ints))/len(s.PerInput))
 }
 
 // requants decodes per-channel multiplier and shift constants.
@@ -131,18 +139,25 @@ func sameDims(a, b []int) bool {
 // checkInstr checks one instruction against its opcode and the values
 // written so far, and prepares its kernel parameters.
 func (m *Model) checkInstr(in *instr, written []bool) error {
-	if in.op == 0 || in.op >= numOpcodes {
+	sch := in.op.Schema()
+	if sch == nil {
 		return fmt.Errorf("unknown opcode %d", in.op)
 	}
-	info := &opTable[in.op]
-	switch {
-	case info.variadic && (len(in.t) < 2 || len(in.ints) != len(info.ints)+concatInputInts*(len(in.t)-1)):
-		return fmt.Errorf("%d tensors and %d integers do not fit %v", len(in.t), len(in.ints), in.op)
-	case !info.variadic && (len(in.t) != len(info.tensors) || len(in.ints) != len(info.ints)):
-		return fmt.Errorf("%d tensors and %d integers; %v takes %d and %d", len(in.t), len(in.ints), in.op, len(info.tensors), len(info.ints))
+	if !sch.Arity(len(in.t), len(in.ints)) {
+		if sch.Variadic {
+			return fmt.Errorf("%d tensors and %d integers do not fit %v", len(in.t), len(in.ints), in.op)
+		}
+		return fmt.Errorf("%d tensors and %d integers; %v takes %d and %d", len(in.t), len(in.ints), in.op, len(sch.Tensors), len(sch.Ints))
+	}
+	// Every integer within its field's range: what the checks below and
+	// the kernels may assume.
+	for i, v := range in.ints {
+		if f, _ := sch.Field(i); v < f.Lo || v > f.Hi {
+			return fmt.Errorf("%s = %d is outside [%d, %d]", paramName(sch, i), v, f.Lo, f.Hi)
+		}
 	}
 	out := &m.tensors[in.t[0]]
-	if out.store != StoreArena || written[in.t[0]] {
+	if out.store != kbc.StoreArena || written[in.t[0]] {
 		return fmt.Errorf("result %s must be an arena tensor no earlier instruction computes", out.name)
 	}
 	for _, t := range in.t[1:] {
@@ -150,58 +165,58 @@ func (m *Model) checkInstr(in *instr, written []bool) error {
 			return fmt.Errorf("operand %s is read before anything computes it", m.tensors[t].name)
 		}
 	}
-	c := &checker{m: m, in: in}
+	c := &checker{m: m, in: in, sch: sch}
 	switch in.op {
-	case OpQuantize:
+	case kbc.OpQuantize:
 		o, x := c.act(0, I8, "result"), c.act(1, F32, "input")
 		c.perTensor(o)
 		if o.elems != x.elems {
 			c.fail("result %v and input %v differ in size", o.dims, x.dims)
 		}
-	case OpDequantize:
+	case kbc.OpDequantize:
 		o, x := c.act(0, F32, "result"), c.act(1, I8, "input")
 		c.perTensor(x)
 		if o.elems != x.elems {
 			c.fail("result %v and input %v differ in size", o.dims, x.dims)
 		}
-	case OpRequantize:
+	case kbc.OpRequantize:
 		o, x := c.act(0, I8, "result"), c.act(1, I8, "input")
 		if o.elems != x.elems {
 			c.fail("result %v and input %v differ in size", o.dims, x.dims)
 		}
-		p := requantizeOp{inOff: c.offset(0), outOff: c.offset(1), r: ref.Requant{Mult: c.mult(2), Shift: c.shift(3)}}
-		p.lo, p.hi = c.clamp(4)
+		p := requantizeOp{inOff: c.i32("in_offset"), outOff: c.i32("out_offset"), r: c.requant("mult", "shift")}
+		p.lo, p.hi = c.clamp()
 		in.prep = p
-	case OpDense:
+	case kbc.OpDense:
 		in.prep = c.dense()
-	case OpConv:
+	case kbc.OpConv:
 		in.prep = c.conv()
-	case OpMaxPool, OpAvgPool:
+	case kbc.OpMaxPool, kbc.OpAvgPool:
 		in.prep = c.pool()
-	case OpMean, OpSum:
+	case kbc.OpMean, kbc.OpSum:
 		in.prep = c.reduce()
-	case OpAdd, OpSub, OpMul:
+	case kbc.OpAdd, kbc.OpSub, kbc.OpMul:
 		in.prep = c.elementwise()
-	case OpConcat:
+	case kbc.OpConcat:
 		in.prep = c.concat()
-	case OpSoftmax:
+	case kbc.OpSoftmax:
 		o, x := c.act(0, I8, "result"), c.act(1, I8, "input")
 		if !sameDims(o.dims, x.dims) || len(x.dims) == 0 {
 			c.fail("result %v and input %v differ", o.dims, x.dims)
 		}
-		p := ref.SoftmaxParams{InputBetaMultiplier: c.mult(0), InputBetaLeftShift: c.int(1, -31, 31), DiffMin: c.i32(2, int32Min, 0)}
+		p := ref.SoftmaxParams{InputBetaMultiplier: c.i32("beta_mult"), InputBetaLeftShift: c.int("beta_left_shift"), DiffMin: c.i32("diff_min")}
 		if len(x.dims) > 0 {
 			in.prep = softmaxOp{p: p, depth: x.dims[len(x.dims)-1]}
 		}
-	case OpLogistic, OpTanh:
+	case kbc.OpLogistic, kbc.OpTanh:
 		o, x := c.act(0, I8, "result"), c.act(1, I8, "input")
 		if o.elems != x.elems {
 			c.fail("result %v and input %v differ in size", o.dims, x.dims)
 		}
-		in.prep = ref.LogisticParams{InputZeroPoint: c.i32(0, -128, 127), InputRangeRadius: c.i32(1, 0, int32Max), InputMultiplier: c.mult(2), InputLeftShift: c.int(3, -31, 31)}
-	case OpEmbedding:
+		in.prep = ref.LogisticParams{InputZeroPoint: c.i32("in_zero"), InputRangeRadius: c.i32("range_radius"), InputMultiplier: c.i32("mult"), InputLeftShift: c.int("left_shift")}
+	case kbc.OpEmbedding:
 		in.prep = c.embedding()
-	case OpFM, OpBiInteraction:
+	case kbc.OpFM, kbc.OpBiInteraction:
 		in.prep = c.interaction()
 	}
 	return c.err
@@ -235,7 +250,7 @@ func (c *checker) dense() denseOp {
 	}
 	k := x.dims[len(x.dims)-1]
 	w := c.tensor(2)
-	if w.store != StoreConst || w.dtype != I8 || len(w.dims) != 2 || w.dims[1] != k {
+	if w.store != kbc.StoreConst || w.dtype != I8 || len(w.dims) != 2 || w.dims[1] != k {
 		c.fail("weight %s must be an i8 constant [n,%d]", w.name, k)
 		return denseOp{}
 	}
@@ -246,8 +261,8 @@ func (c *checker) dense() denseOp {
 	}
 	b := c.constant(3, I32, "bias", n)
 	c.requants(4, 5, n) // checks the multipliers and shifts
-	inOff, outOff := c.offset(0), c.offset(1)
-	lo, hi := c.clamp(2)
+	inOff, outOff := c.i32("in_offset"), c.i32("out_offset")
+	lo, hi := c.clamp()
 	if c.err != nil {
 		return denseOp{}
 	}
@@ -303,17 +318,17 @@ func (c *checker) conv() convOp {
 		return convOp{}
 	}
 	spatial := len(x.dims) - 1
-	if spatial != 1 && spatial != 2 || w.store != StoreConst || w.dtype != I8 || len(w.dims) != spatial+2 || len(o.dims) != spatial+1 {
+	if spatial != 1 && spatial != 2 || w.store != kbc.StoreConst || w.dtype != I8 || len(w.dims) != spatial+2 || len(o.dims) != spatial+1 {
 		c.fail("input %v, weight %s %v and result %v do not make a 1-D or 2-D convolution", x.dims, w.name, w.dims, o.dims)
 		return convOp{}
 	}
 	p := ref.ConvParams{C: x.dims[0], F: w.dims[0], H: 1, KH: 1, OH: 1}
-	p.StrideH, p.StrideW = c.int(0, 1, maxGeometry), c.int(1, 1, maxGeometry)
-	p.PadH, p.PadW = c.int(2, 0, maxGeometry), c.int(3, 0, maxGeometry)
-	p.DilationH, p.DilationW = c.int(4, 1, maxGeometry), c.int(5, 1, maxGeometry)
-	p.Groups = c.int(6, 1, maxGeometry)
-	p.InputOffset, p.OutputOffset = c.offset(7), c.offset(8)
-	p.ActMin, p.ActMax = c.clamp(9)
+	p.StrideH, p.StrideW = c.int("stride_h"), c.int("stride_w")
+	p.PadH, p.PadW = c.int("pad_h"), c.int("pad_w")
+	p.DilationH, p.DilationW = c.int("dilation_h"), c.int("dilation_w")
+	p.Groups = c.int("groups")
+	p.InputOffset, p.OutputOffset = c.i32("in_offset"), c.i32("out_offset")
+	p.ActMin, p.ActMax = c.clamp()
 	if spatial == 1 {
 		p.W, p.KW, p.OW = x.dims[1], w.dims[2], o.dims[1]
 		if p.StrideH != 1 || p.PadH != 0 || p.DilationH != 1 {
@@ -380,16 +395,16 @@ func (c *checker) pool() ref.PoolParams {
 		return ref.PoolParams{}
 	}
 	p := ref.PoolParams{C: x.dims[0], H: 1, OH: 1}
-	p.KH, p.KW = c.int(0, 1, maxGeometry), c.int(1, 1, maxGeometry)
-	p.StrideH, p.StrideW = c.int(2, 1, maxGeometry), c.int(3, 1, maxGeometry)
-	p.PadH, p.PadW = c.int(4, 0, maxGeometry), c.int(5, 0, maxGeometry)
-	p.ActMin, p.ActMax = c.clamp(6)
+	p.KH, p.KW = c.int("kernel_h"), c.int("kernel_w")
+	p.StrideH, p.StrideW = c.int("stride_h"), c.int("stride_w")
+	p.PadH, p.PadW = c.int("pad_h"), c.int("pad_w")
+	p.ActMin, p.ActMax = c.clamp()
 	if spatial == 1 {
 		p.W, p.OW = x.dims[1], o.dims[1]
 	} else {
 		p.H, p.W, p.OH, p.OW = x.dims[1], x.dims[2], o.dims[1], o.dims[2]
 	}
-	if c.err != nil { // a parameter out of range: nothing below may use it
+	if c.err != nil { // an empty activation range
 		return p
 	}
 	if p.PadH >= p.KH || p.PadW >= p.KW {
@@ -411,9 +426,9 @@ type reduceOp struct {
 
 func (c *checker) reduce() reduceOp {
 	o, x := c.act(0, I8, "result"), c.act(1, I8, "input")
-	p := reduceOp{outer: c.int(0, 1, maxElems), reduce: c.int(1, 1, maxElems), inner: c.int(2, 1, maxElems),
-		inOff: c.offset(3), outOff: c.offset(4), r: ref.Requant{Mult: c.mult(5), Shift: c.shift(6)}}
-	p.lo, p.hi = c.clamp(7)
+	p := reduceOp{outer: c.int("outer"), reduce: c.int("reduce"), inner: c.int("inner"),
+		inOff: c.i32("in_offset"), outOff: c.i32("out_offset"), r: c.requant("mult", "shift")}
+	p.lo, p.hi = c.clamp()
 	if c.err == nil && (p.outer*p.reduce > x.elems || p.outer*p.reduce*p.inner != x.elems || p.outer*p.inner != o.elems) {
 		c.fail("[%d, %d, %d] does not fit input %v and result %v", p.outer, p.reduce, p.inner, x.dims, o.dims)
 	}
@@ -435,7 +450,7 @@ func (c *checker) elementwise() elementwiseOp {
 	o := c.act(0, I8, "result")
 	x, y := c.tensor(1), c.tensor(2)
 	for _, t := range []*tensor{x, y} {
-		if t.dtype != I8 || (!t.batched && t.store != StoreConst) {
+		if t.dtype != I8 || (!t.batched && t.store != kbc.StoreConst) {
 			c.fail("operand %s must be batched i8 data or an i8 constant", t.name)
 		}
 		c.perTensor(t)
@@ -459,17 +474,15 @@ func (c *checker) elementwise() elementwiseOp {
 		p.yBatch = y.elems
 	}
 	p.same = x.batched && y.batched && sameDims(x.dims, o.dims) && sameDims(y.dims, o.dims)
-	if c.in.op == OpMul {
-		p.mul = ref.MulParams{Input1Offset: c.offset(0), Input2Offset: c.offset(1), OutputOffset: c.offset(2),
-			Output: ref.Requant{Mult: c.mult(3), Shift: c.shift(4)}}
-		p.mul.ActMin, p.mul.ActMax = c.clamp(5)
+	if c.in.op == kbc.OpMul {
+		p.mul = ref.MulParams{Input1Offset: c.i32("x_offset"), Input2Offset: c.i32("y_offset"), OutputOffset: c.i32("out_offset"),
+			Output: c.requant("mult", "shift")}
+		p.mul.ActMin, p.mul.ActMax = c.clamp()
 		return p
 	}
-	p.add = ref.AddParams{Input1Offset: c.offset(0), Input2Offset: c.offset(1), OutputOffset: c.offset(2), LeftShift: c.int(3, 0, 30),
-		Input1: ref.Requant{Mult: c.i32(4, int32Min, int32Max), Shift: c.int(5, -31, 0)},
-		Input2: ref.Requant{Mult: c.i32(6, int32Min, int32Max), Shift: c.int(7, -31, 0)},
-		Output: ref.Requant{Mult: c.i32(8, int32Min, int32Max), Shift: c.int(9, -31, 0)}}
-	p.add.ActMin, p.add.ActMax = c.clamp(10)
+	p.add = ref.AddParams{Input1Offset: c.i32("x_offset"), Input2Offset: c.i32("y_offset"), OutputOffset: c.i32("out_offset"), LeftShift: c.int("left_shift"),
+		Input1: c.requant("x_mult", "x_shift"), Input2: c.requant("y_mult", "y_shift"), Output: c.requant("out_mult", "out_shift")}
+	p.add.ActMin, p.add.ActMax = c.clamp()
 	return p
 }
 
@@ -515,7 +528,10 @@ func (c *checker) concat() concatOp {
 		c.fail("result %s has no dimension to concatenate along", o.name)
 		return p
 	}
-	axis := c.int(0, 0, int64(len(o.dims)-1))
+	axis := c.int("axis")
+	if axis >= len(o.dims) {
+		c.fail("axis = %d is outside [0, %d]", axis, len(o.dims)-1)
+	}
 	if c.err != nil {
 		return p
 	}
@@ -538,10 +554,11 @@ func (c *checker) concat() concatOp {
 			return p
 		}
 		total += x.dims[axis]
-		base := 1 + (i-1)*concatInputInts
+		j := i - 1
 		p.widths = append(p.widths, x.dims[axis]*inner)
-		p.copy = append(p.copy, c.int(base, 0, 1) == 1)
-		p.rq = append(p.rq, ref.RequantizeParams{InputOffset: c.offset(base + 1), OutputOffset: c.offset(base + 2), R: ref.Requant{Mult: c.mult(base + 3), Shift: c.shift(base + 4)}})
+		p.copy = append(p.copy, c.perInput(j, "copy") == 1)
+		p.rq = append(p.rq, ref.RequantizeParams{InputOffset: int32(c.perInput(j, "in_offset")), OutputOffset: int32(c.perInput(j, "out_offset")),
+			R: ref.Requant{Mult: int32(c.perInput(j, "mult")), Shift: int(c.perInput(j, "shift"))}})
 	}
 	if c.err == nil && total != o.dims[axis] {
 		c.fail("inputs add up to %d along axis %d, the result has %d", total, axis, o.dims[axis])
@@ -566,7 +583,7 @@ func (c *checker) embedding() embeddingOp {
 	if c.err != nil {
 		return embeddingOp{}
 	}
-	if t.store != StoreConst || t.dtype != I8 || len(t.dims) != 2 {
+	if t.store != kbc.StoreConst || t.dtype != I8 || len(t.dims) != 2 {
 		c.fail("table %s must be an i8 constant [vocab, dim]", t.name)
 		return embeddingOp{}
 	}
@@ -578,7 +595,7 @@ func (c *checker) embedding() embeddingOp {
 	if c.err == nil && len(rq) != vocab {
 		c.fail("%d row rescales for %d rows", len(rq), vocab)
 	}
-	return embeddingOp{p: ref.EmbeddingParams{Vocab: vocab, Dim: dim, Rows: rq, OutputOffset: c.i32(0, -128, 127)}, table: t.i8}
+	return embeddingOp{p: ref.EmbeddingParams{Vocab: vocab, Dim: dim, Rows: rq, OutputOffset: c.i32("out_offset")}, table: t.i8}
 }
 
 func (c *checker) interaction() ref.InteractionParams {
@@ -591,17 +608,14 @@ func (c *checker) interaction() ref.InteractionParams {
 		return ref.InteractionParams{}
 	}
 	want := []int{1}
-	if c.in.op == OpBiInteraction {
+	if c.in.op == kbc.OpBiInteraction {
 		want = []int{x.dims[1]}
 	}
 	if !sameDims(o.dims, want) {
 		c.fail("result %v, want %v", o.dims, want)
 	}
-	p := ref.InteractionParams{Fields: x.dims[0], Dim: x.dims[1], InputOffset: c.offset(0), OutputOffset: c.offset(1),
-		R: ref.Requant{Mult: c.mult(2), Shift: c.int(3, -31, 48)}}
-	p.ActMin, p.ActMax = c.clamp(4)
+	p := ref.InteractionParams{Fields: x.dims[0], Dim: x.dims[1], InputOffset: c.i32("in_offset"), OutputOffset: c.i32("out_offset"),
+		R: c.requant("mult", "shift")}
+	p.ActMin, p.ActMax = c.clamp()
 	return p
 }
-
-var _ = errors.New
-var _ = fixedpoint.MultiplyByQuantizedMultiplier

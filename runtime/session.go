@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"unsafe"
 
+	"github.com/kiln-nn/kiln/internal/kbc"
 	"github.com/kiln-nn/kiln/runtime/fixedpoint"
 	"github.com/kiln-nn/kiln/runtime/kernels"
 	"github.com/kiln-nn/kiln/runtime/kernels/ref"
@@ -114,7 +115,7 @@ func (m *Model) NewSession(capacity int) *Session {
 	s.arena = alignedBytes(m.arena * capacity)
 	s.views = make([]view, len(m.tensors))
 	for i, t := range m.tensors {
-		if t.store == StoreConst {
+		if t.store == kbc.StoreConst {
 			s.views[i] = view{i8: t.i8, i32: t.i32, f32: t.f32}
 		}
 	}
@@ -139,7 +140,7 @@ func (s *Session) bind(n int) {
 	base := unsafe.Pointer(unsafe.SliceData(s.arena))
 	for i := range s.m.tensors {
 		t := &s.m.tensors[i]
-		if t.store != StoreArena {
+		if t.store != kbc.StoreArena {
 			continue
 		}
 		p := unsafe.Add(base, t.offset*s.capacity)
@@ -154,7 +155,7 @@ func (s *Session) bind(n int) {
 		}
 	}
 	for i := range s.m.tensors {
-		if t := &s.m.tensors[i]; t.store == StoreAlias {
+		if t := &s.m.tensors[i]; t.store == kbc.StoreAlias {
 			s.views[i] = s.views[t.root]
 		}
 	}
@@ -232,7 +233,7 @@ func (s *Session) run(inputs, outputs []Value, quantized bool) (err error) {
 	}()
 	for k := range m.code {
 		op := m.code[k].op
-		if quantized && (op == OpQuantize && m.tensors[m.code[k].t[1]].store == StoreInput || op == OpDequantize && m.isOutputDequant(k)) {
+		if quantized && (op == kbc.OpQuantize && m.tensors[m.code[k].t[1]].store == kbc.StoreInput || op == kbc.OpDequantize && m.isOutputDequant(k)) {
 			continue
 		}
 		if err := s.exec(k, n); err != nil {
@@ -273,7 +274,7 @@ func (v *Value) len(t *tensor, int8s bool) (int, bool) {
 // or -1.
 func (m *Model) quantizedInput(ti int) int {
 	for _, in := range m.code {
-		if in.op == OpQuantize && in.t[1] == ti {
+		if in.op == kbc.OpQuantize && in.t[1] == ti {
 			return in.t[0]
 		}
 	}
@@ -285,7 +286,7 @@ func (m *Model) quantizedInput(ti int) int {
 func (m *Model) quantizedOutput(ti int) int {
 	root := m.tensors[ti].root
 	for _, in := range m.code {
-		if in.op == OpDequantize && in.t[0] == root {
+		if in.op == kbc.OpDequantize && in.t[0] == root {
 			return in.t[1]
 		}
 	}
@@ -310,60 +311,60 @@ func (s *Session) exec(k, n int) error {
 	out := &v[in.t[0]]
 	x := &v[in.t[1]]
 	switch in.op {
-	case OpQuantize:
+	case kbc.OpQuantize:
 		q := &s.m.tensors[in.t[0]].quant
 		if s.m.portable {
 			kernels.QuantizePortable(q.scale[0], q.zero[0], x.f32, out.i8)
 		} else {
 			kernels.Quantize(q.scale[0], q.zero[0], x.f32, out.i8)
 		}
-	case OpDequantize:
+	case kbc.OpDequantize:
 		q := &s.m.tensors[in.t[1]].quant
 		ref.Dequantize(q.scale[0], q.zero[0], x.i8, out.f32)
-	case OpRequantize:
+	case kbc.OpRequantize:
 		p := in.prep.(requantizeOp)
 		for i, q := range x.i8 {
 			r := fixedpoint.MultiplyByQuantizedMultiplier(int32(q)+p.inOff, p.r.Mult, p.r.Shift) + p.outOff
 			out.i8[i] = int8(min(max(r, p.lo), p.hi))
 		}
-	case OpDense:
+	case kbc.OpDense:
 		p := in.prep.(denseOp)
 		matMul := kernels.MatMulRequant
 		if s.m.portable {
 			matMul = kernels.MatMulRequantPortable
 		}
 		matMul(n*p.rows, x.i8, p.k, p.w, p.bias, p.mult, p.shift, p.outOff, p.lo, p.hi, out.i8, p.n, s.acc)
-	case OpConv:
+	case kbc.OpConv:
 		p := in.prep.(convOp)
 		s.conv(&p, x.i8, out.i8, n)
-	case OpMaxPool, OpAvgPool:
+	case kbc.OpMaxPool, kbc.OpAvgPool:
 		p := in.prep.(ref.PoolParams)
 		p.N = n
-		if in.op == OpMaxPool {
+		if in.op == kbc.OpMaxPool {
 			kernels.MaxPool(&p, x.i8, out.i8)
 		} else {
 			ref.AvgPool(&p, x.i8, out.i8)
 		}
-	case OpMean, OpSum:
+	case kbc.OpMean, kbc.OpSum:
 		p := in.prep.(reduceOp)
-		if in.op == OpMean {
+		if in.op == kbc.OpMean {
 			rp := ref.MeanParams{Outer: n * p.outer, Reduce: p.reduce, Inner: p.inner, InputOffset: p.inOff, OutputOffset: p.outOff, R: p.r, ActMin: p.lo, ActMax: p.hi}
 			ref.Mean(&rp, x.i8, out.i8)
 		} else {
 			rp := ref.SumParams{Outer: n * p.outer, Reduce: p.reduce, Inner: p.inner, InputOffset: p.inOff, OutputOffset: p.outOff, R: p.r, ActMin: p.lo, ActMax: p.hi}
 			ref.Sum(&rp, x.i8, out.i8)
 		}
-	case OpAdd, OpSub, OpMul:
+	case kbc.OpAdd, kbc.OpSub, kbc.OpMul:
 		p := in.prep.(elementwiseOp)
 		b := &s.bcast[k]
 		b.Shape[0] = n
 		y := &v[in.t[2]]
-		if in.op == OpMul {
+		if in.op == kbc.OpMul {
 			ref.Mul(&p.mul, b, x.i8, y.i8, out.i8)
 		} else {
 			ref.Add(&p.add, b, x.i8, y.i8, out.i8)
 		}
-	case OpConcat:
+	case kbc.OpConcat:
 		p := in.prep.(concatOp)
 		o := 0
 		for i := 0; i < n*p.outer; i++ {
@@ -378,24 +379,24 @@ func (s *Session) exec(k, n int) error {
 				o += w
 			}
 		}
-	case OpSoftmax:
+	case kbc.OpSoftmax:
 		p := in.prep.(softmaxOp)
 		ref.Softmax(&p.p, len(x.i8)/p.depth, p.depth, x.i8, out.i8)
-	case OpLogistic:
+	case kbc.OpLogistic:
 		p := in.prep.(ref.LogisticParams)
 		ref.Logistic(&p, x.i8, out.i8)
-	case OpTanh:
+	case kbc.OpTanh:
 		p := ref.TanhParams(in.prep.(ref.LogisticParams))
 		ref.Tanh(&p, x.i8, out.i8)
-	case OpEmbedding:
+	case kbc.OpEmbedding:
 		p := in.prep.(embeddingOp)
 		if err := ref.Embedding(&p.p, x.i32, p.table, out.i8); err != nil {
 			return fmt.Errorf("%s (%v): %w", s.m.tensors[in.t[0]].name, in.pos, err)
 		}
-	case OpFM, OpBiInteraction:
+	case kbc.OpFM, kbc.OpBiInteraction:
 		p := in.prep.(ref.InteractionParams)
 		p.N = n
-		if in.op == OpFM {
+		if in.op == kbc.OpFM {
 			ref.FM(&p, x.i8, out.i8)
 		} else {
 			ref.BiInteraction(&p, x.i8, out.i8)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"unsafe"
+
+	"github.com/kiln-nn/kiln/internal/kbc"
 )
 
 // validate checks everything the decoder could not check field by field:
@@ -19,19 +21,19 @@ func (m *Model) validate() error {
 	}
 	isInput := map[int]bool{}
 	for _, i := range m.inputs {
-		if m.tensors[i].store != StoreInput || isInput[i] {
+		if m.tensors[i].store != kbc.StoreInput || isInput[i] {
 			return fmt.Errorf("section MODEL: input %d (%s) is not a distinct input tensor", i, m.tensors[i].name)
 		}
 		isInput[i] = true
 	}
 	for i, t := range m.tensors {
-		if t.store == StoreInput && !isInput[i] {
+		if t.store == kbc.StoreInput && !isInput[i] {
 			return fmt.Errorf("section MODEL: tensor %d (%s) is stored as an input but is not one of the model's inputs", i, t.name)
 		}
 	}
 	written := make([]bool, len(m.tensors))
 	for i := range m.tensors {
-		if s := m.tensors[i].store; s == StoreConst || s == StoreInput {
+		if s := m.tensors[i].store; s == kbc.StoreConst || s == kbc.StoreInput {
 			written[i] = true
 		}
 	}
@@ -47,7 +49,7 @@ func (m *Model) validate() error {
 	}
 	for _, o := range m.outputs {
 		t := &m.tensors[o]
-		if t.store == StoreConst || t.store == StoreInput || !written[t.root] || !t.batched {
+		if t.store == kbc.StoreConst || t.store == kbc.StoreInput || !written[t.root] || !t.batched {
 			return fmt.Errorf("section MODEL: output %d (%s) is not a batched tensor the code computes", o, t.name)
 		}
 	}
@@ -62,23 +64,23 @@ func (m *Model) validate() error {
 
 func (m *Model) checkTensor(i int) error {
 	t := &m.tensors[i]
-	if t.quant.kind != QuantNone && t.dtype == F32 {
+	if t.quant.kind != kbc.QuantNone && t.dtype == F32 {
 		return errors.New("a float tensor cannot carry quantization parameters")
 	}
 	switch t.store {
-	case StoreArena:
+	case kbc.StoreArena:
 		if !t.batched {
 			return errors.New("an arena tensor must be batched")
 		}
-		if t.offset%Align != 0 || t.offset > m.arena || t.bytes() > m.arena-t.offset {
-			return fmt.Errorf("arena offset %d and size %d do not fit the %d-byte arena (offsets are multiples of %d)", t.offset, t.bytes(), m.arena, Align)
+		if t.offset%kbc.Align != 0 || t.offset > m.arena || t.bytes() > m.arena-t.offset {
+			return fmt.Errorf("arena offset %d and size %d do not fit the %d-byte arena (offsets are multiples of %d)", t.offset, t.bytes(), m.arena, kbc.Align)
 		}
-	case StoreConst:
+	case kbc.StoreConst:
 		if t.batched {
 			return errors.New("a constant cannot be batched")
 		}
-		if t.offset%Align != 0 || t.offset > len(m.consts) || t.bytes() > len(m.consts)-t.offset {
-			return fmt.Errorf("constant offset %d and size %d do not fit the %d-byte CONST section (offsets are multiples of %d)", t.offset, t.bytes(), len(m.consts), Align)
+		if t.offset%kbc.Align != 0 || t.offset > len(m.consts) || t.bytes() > len(m.consts)-t.offset {
+			return fmt.Errorf("constant offset %d and size %d do not fit the %d-byte CONST section (offsets are multiples of %d)", t.offset, t.bytes(), len(m.consts), kbc.Align)
 		}
 		data := unsafe.Pointer(&m.consts[t.offset:][0:1][0])
 		switch t.dtype {
@@ -89,17 +91,17 @@ func (m *Model) checkTensor(i int) error {
 		case F32:
 			t.f32 = unsafe.Slice((*float32)(data), t.elems)
 		}
-	case StoreAlias:
+	case kbc.StoreAlias:
 		root := &m.tensors[t.root]
 		t.root = root.root // aliases of aliases share the first one's bytes
 		root = &m.tensors[t.root]
-		if root.store != StoreArena && root.store != StoreInput {
+		if root.store != kbc.StoreArena && root.store != kbc.StoreInput {
 			return fmt.Errorf("aliases tensor %d (%s), which is not computed data", t.root, root.name)
 		}
 		if root.dtype != t.dtype || root.elems != t.elems || root.batched != t.batched || t.quant.kind != root.quant.kind {
 			return fmt.Errorf("aliases tensor %d (%s) of another type or size", t.root, root.name)
 		}
-	case StoreInput:
+	case kbc.StoreInput:
 		if !t.batched || t.dtype == I8 {
 			return errors.New("an input must be batched f32 or i32 data")
 		}
@@ -149,7 +151,7 @@ func (m *Model) checkPlan() error {
 			if e.lo >= ok.hi || ok.lo >= e.hi {
 				continue
 			}
-			if last[other] == k && inPlace(in.op) && operandOf(m, in, other) && extent(other) == ok {
+			if last[other] == k && in.op.Schema().InPlace && operandOf(m, in, other) && extent(other) == ok {
 				continue
 			}
 			return fmt.Errorf("instruction %d (%v) writes %s over %s, which is still needed", k, in.op, m.tensors[out].name, m.tensors[other].name)
@@ -173,17 +175,6 @@ func operandOf(m *Model, in instr, root int) bool {
 		if m.tensors[t].root == root {
 			return true
 		}
-	}
-	return false
-}
-
-// inPlace reports whether an opcode may write its result over an operand
-// of the same size: each output element depends only on the input
-// elements at the same position.
-func inPlace(op Opcode) bool {
-	switch op {
-	case OpRequantize, OpLogistic, OpTanh, OpAdd, OpSub, OpMul:
-		return true
 	}
 	return false
 }

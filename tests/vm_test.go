@@ -16,6 +16,7 @@ import (
 	"github.com/kiln-nn/kiln/backend/bytecode"
 	"github.com/kiln-nn/kiln/compiler"
 	"github.com/kiln-nn/kiln/frontend"
+	"github.com/kiln-nn/kiln/internal/kbc"
 	"github.com/kiln-nn/kiln/internal/testmodels"
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/passes"
@@ -387,7 +388,7 @@ func TestLoadCorrupted(t *testing.T) {
 				copy(buf, b.kbc)
 				at := r.IntN(len(buf) - 4)
 				buf[at] ^= byte(1 + r.IntN(255))
-				binary.LittleEndian.PutUint32(buf[len(buf)-4:], runtime.Checksum(buf))
+				binary.LittleEndian.PutUint32(buf[len(buf)-4:], kbc.Checksum(buf))
 				m, err := runtime.Load(buf, nil)
 				if err != nil {
 					rejected++
