@@ -260,10 +260,7 @@ var OpRequantize = Register(&Op{
 	},
 	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
 		p := KernelParams(v).(RequantizeClamp)
-		ref.Requantize(&p.R, in[0].I8, out.I8)
-		for i, q := range out.I8 {
-			out.I8[i] = int8(min(max(int32(q), p.Lo), p.Hi))
-		}
+		ref.RequantizeClamp(&p.R, p.Lo, p.Hi, in[0].I8, out.I8)
 		return nil
 	},
 })

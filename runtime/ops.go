@@ -184,7 +184,7 @@ func (m *Model) checkInstr(in *instr, written []bool) error {
 		if o.elems != x.elems {
 			c.fail("result %v and input %v differ in size", o.dims, x.dims)
 		}
-		p := requantizeOp{inOff: c.i32("in_offset"), outOff: c.i32("out_offset"), r: c.requant("mult", "shift")}
+		p := requantizeOp{p: ref.RequantizeParams{InputOffset: c.i32("in_offset"), OutputOffset: c.i32("out_offset"), R: c.requant("mult", "shift")}}
 		p.lo, p.hi = c.clamp()
 		in.prep = p
 	case kbc.OpDense:
@@ -223,9 +223,8 @@ func (m *Model) checkInstr(in *instr, written []bool) error {
 }
 
 type requantizeOp struct {
-	inOff, outOff int32
-	r             ref.Requant
-	lo, hi        int32
+	p      ref.RequantizeParams
+	lo, hi int32
 }
 
 // denseOp is a prepared DENSE: packed weights and the bias with the input

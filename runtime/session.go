@@ -5,7 +5,6 @@ import (
 	"unsafe"
 
 	"github.com/kiln-nn/kiln/internal/kbc"
-	"github.com/kiln-nn/kiln/runtime/fixedpoint"
 	"github.com/kiln-nn/kiln/runtime/kernels"
 	"github.com/kiln-nn/kiln/runtime/kernels/ref"
 )
@@ -18,7 +17,6 @@ type Session struct {
 	capacity int // largest batch
 	arena    []byte
 	views    []view
-	scratch  []int8
 	acc      []int32
 	bcast    []ref.Broadcast // per instruction, for ADD/SUB/MUL
 	col      []int8
@@ -323,10 +321,7 @@ func (s *Session) exec(k, n int) error {
 		ref.Dequantize(q.scale[0], q.zero[0], x.i8, out.f32)
 	case kbc.OpRequantize:
 		p := in.prep.(requantizeOp)
-		for i, q := range x.i8 {
-			r := fixedpoint.MultiplyByQuantizedMultiplier(int32(q)+p.inOff, p.r.Mult, p.r.Shift) + p.outOff
-			out.i8[i] = int8(min(max(r, p.lo), p.hi))
-		}
+		ref.RequantizeClamp(&p.p, p.lo, p.hi, x.i8, out.i8)
 	case kbc.OpDense:
 		p := in.prep.(denseOp)
 		matMul := kernels.MatMulRequant

@@ -35,6 +35,20 @@ func Requantize(p *RequantizeParams, in, out []int8) {
 	}
 }
 
+// RequantizeClamp is Requantize with the result clamped to [lo, hi], a
+// subrange of int8: TFLite's int8 Relu and Relu6 (reference_ops::ReluX
+// with an output multiplier) when the clamp is an activation's, and the
+// kernel of kiln's qrequantize.
+func RequantizeClamp(p *RequantizeParams, lo, hi int32, in, out []int8) {
+	checkLen("RequantizeClamp", "out", len(out), len(in))
+	checkShift("RequantizeClamp", p.R)
+	checkActivation("RequantizeClamp", lo, hi)
+	for i, v := range in {
+		q := fixedpoint.MultiplyByQuantizedMultiplier(int32(v)+p.InputOffset, p.R.Mult, p.R.Shift) + p.OutputOffset
+		out[i] = activate(q, lo, hi)
+	}
+}
+
 // Quantize converts float32 values to int8 as TFLite's
 // reference_ops::AffineQuantize (reference/quantize.h) does:
 //

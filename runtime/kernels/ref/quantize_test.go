@@ -56,6 +56,22 @@ func TestRequantizeHandChecked(t *testing.T) {
 	expectExact(t, "saturation", out, ints8(-128, -126, 126, 127, 0, 3))
 }
 
+// TestRequantizeClampHandChecked: the clamp of a fused relu (the output's
+// zero point and up) or a relu6 ([Z, Z + 6/S]) after TFLite's rescale.
+func TestRequantizeClampHandChecked(t *testing.T) {
+	// (q - 3) * 0.5 - 10 as above, then relu with Z_out = -10: [-10, 127].
+	// -0.5 - 10 rounds to -10, -65.5 - 10 to -75, clamped to -10.
+	p := &RequantizeParams{InputOffset: -3, OutputOffset: -10, R: requant(0.5)}
+	out := make([]int8, 6)
+	RequantizeClamp(p, -10, 127, ints8(3, 4, 2, 6, -128, 127), out)
+	expectExact(t, "relu", out, ints8(-10, -9, -10, -8, -10, 52))
+	// q * 3 with a relu6 of S = 1/4, Z = 0: [0, 24]; -42 * 3 = -126 -> 0,
+	// 42 * 3 = 126 -> 24, 1 * 3 = 3, 8 * 3 = 24.
+	p = &RequantizeParams{R: requant(3)}
+	RequantizeClamp(p, 0, 24, ints8(-43, -42, 42, 43, 1, 8), out)
+	expectExact(t, "relu6", out, ints8(0, 0, 24, 24, 3, 24))
+}
+
 // From tensorflow/lite/micro/kernels/quantize_test.cc:
 // QuantizeOpTestInt8NoZeroPoint, and the data of QuantizeOpTestInt8 (whose
 // buffers the original declares int16_t; here they are int8, the values all
