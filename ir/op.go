@@ -19,8 +19,9 @@ const (
 	Source
 )
 
-// Op is one row of the op table: everything kiln knows about an op is
-// here, as data, so that adding an op is adding a row (and its kernels).
+// Op is one row of the op table: what an op means is here, as data, so
+// that adding an op is adding a row (and its kernels, which exec, train
+// and the runtime keep in tables of their own).
 type Op struct {
 	Name string
 	Doc  string
@@ -58,7 +59,9 @@ type Op struct {
 	// with the result's shape) from the operands. Batched operands have
 	// their batch dimension first. It is the plain, obviously correct
 	// reference (float64 accumulation) that faster kernels are tested
-	// against.
+	// against. The float32 kernels (package exec) and the gradient rules
+	// (package train) live in tables keyed by op, beside the engines that
+	// run them; their tests check that every float op has both.
 	Eval func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error
 
 	// The integer side, as data (integer.go). A float op with an int8
@@ -76,18 +79,6 @@ type Op struct {
 	// Alias marks ops that only reinterpret their operand's bytes
 	// (flatten, reshape): no kernel, the same memory.
 	Alias bool
-
-	// Forward is the float32 kernel of the training engine: fast, and in
-	// training mode it does what training needs (dropout draws a mask,
-	// batch norm normalises with the batch's statistics and updates the
-	// running ones). In inference mode it computes what Eval does, up to
-	// float32 rounding. What Backward needs it saves in the Ctx.
-	Forward func(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error
-	// Backward is the gradient rule: given dout, the gradient of the loss
-	// with respect to the result, it adds the gradient with respect to
-	// each operand i into din[i] (nil for an operand that needs none).
-	// It runs after Forward on the same operands, in the same Ctx.
-	Backward func(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor)
 }
 
 // Operand describes one operand of an op.
@@ -156,9 +147,6 @@ func Register(op *Op) *Op {
 	}
 	if op.Kind == Compute && op.Infer == nil {
 		panic("ir: op " + op.Name + " has no shape rule")
-	}
-	if (op.Forward == nil) != (op.Backward == nil) {
-		panic("ir: op " + op.Name + " needs both a forward and a backward rule, or neither")
 	}
 	for i, o := range op.Operands {
 		if o.Variadic && i != len(op.Operands)-1 {

@@ -10,7 +10,7 @@ import (
 // Elementwise ops: add, sub and mul with NumPy broadcasting of the
 // per-sample shapes, the activations, and softmax.
 
-func newBinary(name, sym string, f func(a, b float64) float64, f32op func(a, b float32) float32) *Op {
+func newBinary(name, sym string, f func(a, b float64) float64) *Op {
 	return &Op{
 		Name:     name,
 		Doc:      fmt.Sprintf("elementwise x %s y with NumPy broadcasting of per-sample shapes", sym),
@@ -54,41 +54,17 @@ func newBinary(name, sym string, f func(a, b float64) float64, f32op func(a, b f
 					}
 				}
 			}
-			applyAct(v.Attrs.String("act"), out.F32)
+			ApplyAct(v.Attrs.String("act"), out.F32)
 			return nil
-		},
-		Forward: func(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-			x, y := in[0].F32, in[1].F32
-			broadcast(v, out, func(i, xo, yo int) { out.F32[i] = f32op(x[xo], y[yo]) })
-			applyAct(v.Attrs.String("act"), out.F32)
-			return nil
-		},
-		Backward: func(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
-			x, y, d := in[0].F32, in[1].F32, actGrad(v.Attrs.String("act"), out, dout).F32
-			dx, dy := din[0], din[1]
-			broadcast(v, out, func(i, xo, yo int) {
-				gx, gy := d[i], d[i]
-				switch sym {
-				case "-":
-					gy = -gy
-				case "*":
-					gx, gy = gx*y[yo], gy*x[xo]
-				}
-				if dx != nil {
-					dx.F32[xo] += gx
-				}
-				if dy != nil {
-					dy.F32[yo] += gy
-				}
-			})
 		},
 	}
 }
 
-// broadcast calls fn for every element i of v's result with the offsets of
-// the operand elements it combines, in row-major order (so gradients of
-// broadcast operands accumulate in a fixed order).
-func broadcast(v *Value, out *tensor.Tensor, fn func(i, xo, yo int)) {
+// Broadcast calls fn for every element i of the result out of v, a binary
+// elementwise op, with the offsets of the operand elements it combines, in
+// row-major order (so that gradients of broadcast operands accumulate in a
+// fixed order): the broadcasting rule, for kernels outside this package.
+func Broadcast(v *Value, out *tensor.Tensor, fn func(i, xo, yo int)) {
 	dims := v.Type.Dims
 	xt, yt := v.Args[0].Type, v.Args[1].Type
 	n := 1
@@ -126,17 +102,14 @@ func broadcast(v *Value, out *tensor.Tensor, fn func(i, xo, yo int)) {
 
 // The binary arithmetic ops.
 var (
-	OpAdd = Register(newBinary("add", "+", func(a, b float64) float64 { return a + b }, func(a, b float32) float32 { return a + b }))
-	OpSub = Register(newBinary("sub", "-", func(a, b float64) float64 { return a - b }, func(a, b float32) float32 { return a - b }))
-	OpMul = Register(newBinary("mul", "*", func(a, b float64) float64 { return a * b }, func(a, b float32) float32 { return a * b }))
+	OpAdd = Register(newBinary("add", "+", func(a, b float64) float64 { return a + b }))
+	OpSub = Register(newBinary("sub", "-", func(a, b float64) float64 { return a - b }))
+	OpMul = Register(newBinary("mul", "*", func(a, b float64) float64 { return a * b }))
 )
 
 // newUnary builds an elementwise op from its function (float64, the
-// reference), a float32 kernel for training, and its gradient kernel,
-// which adds dy times the derivative (in terms of the input x and result
-// y) into dx. The kernels work on whole slices: a call per element would
-// cost more than the arithmetic.
-func newUnary(name, doc string, f func(float64) float64, f32 func(x, y []float32), grad func(x, y, dy, dx []float32)) *Op {
+// reference).
+func newUnary(name, doc string, f func(float64) float64) *Op {
 	return &Op{
 		Name:     name,
 		Doc:      doc,
@@ -153,15 +126,6 @@ func newUnary(name, doc string, f func(float64) float64, f32 func(x, y []float32
 			}
 			return nil
 		},
-		Forward: func(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-			f32(in[0].F32, out.F32)
-			return nil
-		},
-		Backward: func(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
-			if din[0] != nil {
-				grad(in[0].F32, out.F32, dout.F32, din[0].F32)
-			}
-		},
 	}
 }
 
@@ -172,59 +136,15 @@ var (
 			return x
 		}
 		return 0
-	}, func(x, y []float32) {
-		for i, v := range x {
-			if !(v > 0 || v != v) {
-				v = 0
-			}
-			y[i] = v
-		}
-	}, func(x, y, dy, dx []float32) {
-		for i, v := range x {
-			if v > 0 {
-				dx[i] += dy[i]
-			}
-		}
 	}))
 	OpRelu6 = Register(newUnary("relu6", "min(max(x, 0), 6)", func(x float64) float64 {
 		if x != x {
 			return x
 		}
 		return math.Min(math.Max(x, 0), 6)
-	}, func(x, y []float32) {
-		for i, v := range x {
-			if v == v {
-				v = min(max(v, 0), 6)
-			}
-			y[i] = v
-		}
-	}, func(x, y, dy, dx []float32) {
-		for i, v := range x {
-			if v > 0 && v < 6 {
-				dx[i] += dy[i]
-			}
-		}
 	}))
-	OpSigmoid = Register(newUnary("sigmoid", "1 / (1 + exp(-x))", func(x float64) float64 { return 1 / (1 + math.Exp(-x)) },
-		func(x, y []float32) {
-			for i, v := range x {
-				y[i] = float32(1 / (1 + math.Exp(-float64(v))))
-			}
-		}, func(x, y, dy, dx []float32) {
-			for i, v := range y {
-				dx[i] += dy[i] * v * (1 - v)
-			}
-		}))
-	OpTanh = Register(newUnary("tanh", "hyperbolic tangent", math.Tanh,
-		func(x, y []float32) {
-			for i, v := range x {
-				y[i] = float32(math.Tanh(float64(v)))
-			}
-		}, func(x, y, dy, dx []float32) {
-			for i, v := range y {
-				dx[i] += dy[i] * (1 - v*v)
-			}
-		}))
+	OpSigmoid = Register(newUnary("sigmoid", "1 / (1 + exp(-x))", func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }))
+	OpTanh    = Register(newUnary("tanh", "hyperbolic tangent", math.Tanh))
 )
 
 // OpSoftmax normalises exp(x) along a per-sample axis.
@@ -269,31 +189,5 @@ var OpSoftmax = Register(&Op{
 			}
 		}
 		return nil
-	},
-	Forward: func(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-		return v.Op.Eval(v, in, out)
-	},
-	// dx = y * (dy - sum(dy * y)) along the axis.
-	Backward: func(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
-		if din[0] == nil {
-			return
-		}
-		t := v.Args[0].Type
-		axis, _ := normAxis("softmax", v.Attrs.Int("axis"), t.Rank())
-		n, inner := t.Dims[axis], prod(t.Dims[axis+1:])
-		y, dy, dx := out.F32, dout.F32, din[0].F32
-		for base := 0; base < len(y); base += n * inner {
-			for j := 0; j < inner; j++ {
-				dot := float32(0)
-				for k := 0; k < n; k++ {
-					i := base + k*inner + j
-					dot += dy[i] * y[i]
-				}
-				for k := 0; k < n; k++ {
-					i := base + k*inner + j
-					dx[i] += y[i] * (dy[i] - dot)
-				}
-			}
-		}
 	},
 })

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/kiln-nn/kiln/internal/blas"
 	"github.com/kiln-nn/kiln/tensor"
 )
 
@@ -84,47 +83,10 @@ var OpDense = Register(&Op{
 				out.F32[r*units+u] = float32(acc)
 			}
 		}
-		applyAct(v.Attrs.String("act"), out.F32)
+		ApplyAct(v.Attrs.String("act"), out.F32)
 		return nil
 	},
-	Forward:  denseForward,
-	Backward: denseBackward,
 })
-
-// denseForward computes Y = X W^T + b as one matrix product over all rows.
-func denseForward(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-	x, w, y := in[0].F32, in[1].F32, out.F32
-	units, k := in[1].Shape[0], in[1].Shape[1]
-	rows := len(y) / units
-	blas.SgemmParallel(c.Workers, false, true, rows, units, k, 1, x, k, w, k, 0, y, units)
-	if len(in) == 3 {
-		b := in[2].F32
-		for r := 0; r < rows; r++ {
-			addInto(y[r*units:(r+1)*units], b)
-		}
-	}
-	applyAct(v.Attrs.String("act"), y)
-	return nil
-}
-
-// denseBackward: dX += dY W, dW += dY^T X, db += the column sums of dY.
-func denseBackward(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
-	x, w, dy := in[0].F32, in[1].F32, actGrad(v.Attrs.String("act"), out, dout).F32
-	units, k := in[1].Shape[0], in[1].Shape[1]
-	rows := len(dy) / units
-	if din[0] != nil {
-		blas.SgemmParallel(c.Workers, false, false, rows, k, units, 1, dy, units, w, k, 1, din[0].F32, k)
-	}
-	if din[1] != nil {
-		blas.SgemmParallel(c.Workers, true, false, units, k, rows, 1, dy, units, x, k, 1, din[1].F32, k)
-	}
-	if len(din) == 3 && din[2] != nil {
-		db := din[2].F32
-		for r := 0; r < rows; r++ {
-			addInto(db, dy[r*units:(r+1)*units])
-		}
-	}
-}
 
 // convAttrs are the IR attributes of conv1d and conv2d; lists have one
 // entry per spatial dimension, and a single number given in the language
@@ -143,9 +105,9 @@ var convLayerAttrs = []AttrSpec{
 	biasAttr,
 }
 
-// convGeom is a convolution's geometry, with a 1-D convolution seen as a
+// ConvGeom is a convolution's geometry, with a 1-D convolution seen as a
 // 2-D one of height 1.
-type convGeom struct {
+type ConvGeom struct {
 	C, H, W    int // input channels and size
 	F, KH, KW  int // filters and kernel size
 	SH, SW     int // stride
@@ -158,10 +120,15 @@ type convGeom struct {
 	spatialDim int
 }
 
+// ConvGeometry reads a convolution's geometry from its input and weight
+// types and its attributes, for kernels outside this package. It assumes a
+// verified value.
+func ConvGeometry(x, w Type, a Attrs) ConvGeom { return geometry(x, w, a) }
+
 // geometry reads a convolution's geometry from its input and weight
 // types. It assumes ranks already checked.
-func geometry(x, w Type, a Attrs) convGeom {
-	g := convGeom{C: x.Dims[0], F: w.Dims[0], G: a.Int("groups"), spatialDim: x.Rank() - 1}
+func geometry(x, w Type, a Attrs) ConvGeom {
+	g := ConvGeom{C: x.Dims[0], F: w.Dims[0], G: a.Int("groups"), spatialDim: x.Rank() - 1}
 	stride, pad, dil := a.Ints("stride"), a.Ints("pad"), a.Ints("dilation")
 	if g.spatialDim == 1 {
 		g.H, g.W = 1, x.Dims[1]
@@ -305,219 +272,9 @@ func newConv(name string, spatial int) *Op {
 					}
 				}
 			}
-			applyAct(v.Attrs.String("act"), out.F32)
+			ApplyAct(v.Attrs.String("act"), out.F32)
 			return nil
 		},
-		Forward:  convForward,
-		Backward: convBackward,
-	}
-}
-
-// convState is what a convolution keeps between steps: im2col buffers
-// (per worker at inference; per sample in training, where the backward
-// pass reuses them) and per-sample weight-gradient partials.
-type convState struct {
-	cols     [][]float32
-	batch    []float32 // training: every sample's patches, [n][groups][kk*p]
-	partials []float32
-}
-
-// colBuffers returns one im2col buffer per worker.
-func (st *convState) colBuffers(workers, n int) [][]float32 {
-	if len(st.cols) < workers {
-		st.cols = append(st.cols, make([][]float32, workers-len(st.cols))...)
-	}
-	for w := range st.cols[:workers] {
-		st.cols[w] = grow(st.cols[w], n)
-	}
-	return st.cols
-}
-
-// span returns the output positions [lo, hi) whose tap at kernel offset k
-// falls inside an input of length n.
-func span(out, n, stride, pad, offset int) (lo, hi int) {
-	// The tap of output o is at o*stride - pad + offset; it must be in [0, n).
-	if pad > offset {
-		lo = (pad - offset + stride - 1) / stride
-	}
-	if last := n - 1 + pad - offset; last >= 0 {
-		hi = min(out, last/stride+1)
-	}
-	return lo, max(lo, hi)
-}
-
-// im2col lays out the input patches of one sample and one group as a
-// [cinPerG*KH*KW, OH*OW] matrix (zeros where a tap falls in the padding).
-func (g *convGeom) im2col(x []float32, grp int, col []float32) {
-	p := g.OH * g.OW
-	row := 0
-	for ci := 0; ci < g.CinPerG; ci++ {
-		plane := x[(grp*g.CinPerG+ci)*g.H*g.W:]
-		for ky := 0; ky < g.KH; ky++ {
-			ylo, yhi := span(g.OH, g.H, g.SH, g.PH, ky*g.DH)
-			for kx := 0; kx < g.KW; kx++ {
-				xlo, xhi := span(g.OW, g.W, g.SW, g.PW, kx*g.DW)
-				dst := col[row*p : (row+1)*p]
-				clear(dst[:ylo*g.OW])
-				clear(dst[yhi*g.OW:])
-				for oy := ylo; oy < yhi; oy++ {
-					d := dst[oy*g.OW : (oy+1)*g.OW]
-					clear(d[:xlo])
-					clear(d[xhi:])
-					src := plane[(oy*g.SH-g.PH+ky*g.DH)*g.W+xlo*g.SW-g.PW+kx*g.DW:]
-					if g.SW == 1 {
-						copy(d[xlo:xhi], src)
-						continue
-					}
-					for i := range d[xlo:xhi] {
-						d[xlo+i] = src[i*g.SW]
-					}
-				}
-				row++
-			}
-		}
-	}
-}
-
-// col2im adds a [cinPerG*KH*KW, OH*OW] patch-gradient matrix back into the
-// input gradient of one sample and group.
-func (g *convGeom) col2im(col []float32, grp int, dx []float32) {
-	p := g.OH * g.OW
-	row := 0
-	for ci := 0; ci < g.CinPerG; ci++ {
-		plane := dx[(grp*g.CinPerG+ci)*g.H*g.W:]
-		for ky := 0; ky < g.KH; ky++ {
-			ylo, yhi := span(g.OH, g.H, g.SH, g.PH, ky*g.DH)
-			for kx := 0; kx < g.KW; kx++ {
-				xlo, xhi := span(g.OW, g.W, g.SW, g.PW, kx*g.DW)
-				src := col[row*p : (row+1)*p]
-				for oy := ylo; oy < yhi; oy++ {
-					s := src[oy*g.OW+xlo : oy*g.OW+xhi]
-					d := plane[(oy*g.SH-g.PH+ky*g.DH)*g.W+xlo*g.SW-g.PW+kx*g.DW:]
-					if g.SW == 1 {
-						addInto(d[:len(s)], s)
-						continue
-					}
-					for i, v := range s {
-						d[i*g.SW] += v
-					}
-				}
-				row++
-			}
-		}
-	}
-}
-
-// convForward is im2col and one matrix product per sample and group,
-// samples split across workers. In training the patches are kept for the
-// backward pass.
-func convForward(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-	g := geometry(v.Args[0].Type, v.Args[1].Type, v.Attrs)
-	x, w, y := in[0].F32, in[1].F32, out.F32
-	n := in[0].Shape[0]
-	kk := g.CinPerG * g.KH * g.KW
-	p := g.OH * g.OW
-	st := stateOf[convState](c, v)
-	var cols [][]float32
-	if c.Training {
-		st.batch = grow(st.batch, n*g.G*kk*p)
-	} else {
-		cols = st.colBuffers(c.workers(n), kk*p)
-	}
-	c.parallel(n, func(wk, lo, hi int) {
-		for b := lo; b < hi; b++ {
-			xb := x[b*g.C*g.H*g.W:]
-			yb := y[b*g.F*p : (b+1)*g.F*p]
-			for grp := 0; grp < g.G; grp++ {
-				var col []float32
-				if c.Training {
-					col = st.batch[(b*g.G+grp)*kk*p : (b*g.G+grp+1)*kk*p]
-				} else {
-					col = cols[wk]
-				}
-				g.im2col(xb, grp, col)
-				blas.Sgemm(false, false, g.FPerG, p, kk, 1, w[grp*g.FPerG*kk:], kk, col, p, 0, yb[grp*g.FPerG*p:], p)
-			}
-			if len(in) == 3 {
-				for f, bias := range in[2].F32 {
-					for i := range yb[f*p : (f+1)*p] {
-						yb[f*p+i] += bias
-					}
-				}
-			}
-			applyAct(v.Attrs.String("act"), yb)
-		}
-	})
-	return nil
-}
-
-// convBackward: per sample, dX += col2im(W^T dY) and a weight-gradient
-// partial dY col^T; the partials are then summed in sample order, so the
-// result does not depend on how samples were split across workers.
-func convBackward(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
-	g := geometry(v.Args[0].Type, v.Args[1].Type, v.Attrs)
-	x, w, dy := in[0].F32, in[1].F32, actGrad(v.Attrs.String("act"), out, dout).F32
-	n := in[0].Shape[0]
-	kk := g.CinPerG * g.KH * g.KW
-	p := g.OH * g.OW
-	wlen := len(w)
-	st := stateOf[convState](c, v)
-	saved := c.Training && len(st.batch) == n*g.G*kk*p
-	cols := st.colBuffers(c.workers(n), kk*p)
-	var dcols [][]float32
-	if din[0] != nil {
-		dcols = make([][]float32, c.workers(n))
-		for i := range dcols {
-			dcols[i] = make([]float32, kk*p)
-		}
-	}
-	if din[1] != nil {
-		st.partials = grow(st.partials, n*wlen)
-	}
-	c.parallel(n, func(wk, lo, hi int) {
-		for b := lo; b < hi; b++ {
-			xb := x[b*g.C*g.H*g.W:]
-			dyb := dy[b*g.F*p:]
-			for grp := 0; grp < g.G; grp++ {
-				wg := w[grp*g.FPerG*kk:]
-				dyg := dyb[grp*g.FPerG*p:]
-				if din[1] != nil {
-					col := cols[wk]
-					if saved {
-						col = st.batch[(b*g.G+grp)*kk*p : (b*g.G+grp+1)*kk*p]
-					} else {
-						g.im2col(xb, grp, col)
-					}
-					part := st.partials[b*wlen+grp*g.FPerG*kk:]
-					blas.Sgemm(false, true, g.FPerG, kk, p, 1, dyg, p, col, p, 0, part, kk)
-				}
-				if din[0] != nil {
-					dcol := dcols[wk]
-					blas.Sgemm(true, false, kk, p, g.FPerG, 1, wg, kk, dyg, p, 0, dcol, p)
-					g.col2im(dcol, grp, din[0].F32[b*g.C*g.H*g.W:])
-				}
-			}
-		}
-	})
-	if din[1] != nil {
-		dw := din[1].F32
-		c.parallel(wlen, func(_, lo, hi int) {
-			for b := 0; b < n; b++ {
-				addInto(dw[lo:hi], st.partials[b*wlen+lo:b*wlen+hi])
-			}
-		})
-	}
-	if len(din) == 3 && din[2] != nil {
-		db := din[2].F32
-		for b := 0; b < n; b++ {
-			for f := range db {
-				s := float32(0)
-				for _, d := range dy[(b*g.F+f)*p : (b*g.F+f+1)*p] {
-					s += d
-				}
-				db[f] += s
-			}
-		}
 	}
 }
 
@@ -576,19 +333,6 @@ var OpEmbedding = Register(&Op{
 			copy(out.F32[i*dim:(i+1)*dim], in[1].F32[int(id)*dim:(int(id)+1)*dim])
 		}
 		return nil
-	},
-	Forward: func(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-		return v.Op.Eval(v, in, out) // a lookup is already as fast as it gets
-	},
-	Backward: func(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
-		if din[1] == nil {
-			return // ids take no gradient
-		}
-		dim := in[1].Shape[1]
-		dw := din[1].F32
-		for i, id := range in[0].I32 {
-			addInto(dw[int(id)*dim:(int(id)+1)*dim], dout.F32[i*dim:(i+1)*dim])
-		}
 	},
 })
 
@@ -650,110 +394,6 @@ var OpBatchNorm = Register(&Op{
 		}
 		return nil
 	},
-	Forward:  batchNormForward,
-	Backward: batchNormBackward,
 })
-
-// batchNormState keeps the per-channel mean and 1/std the forward pass
-// normalised with.
-type batchNormState struct {
-	mean, invStd []float32
-}
-
-// batchNormForward normalises with the batch's statistics in training
-// (updating the running ones as PyTorch does: biased variance to
-// normalise, unbiased variance into running_var) and with the running
-// statistics at inference.
-func batchNormForward(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-	x := in[0].F32
-	ch := v.Args[0].Type.Dims[0]
-	inner := v.Args[0].Type.Elems() / ch
-	n := len(x) / (ch * inner)
-	eps := v.Attrs.Float("eps")
-	st := stateOf[batchNormState](c, v)
-	st.mean, st.invStd = grow(st.mean, ch), grow(st.invStd, ch)
-	gamma, beta, rmean, rvar := in[1].F32, in[2].F32, in[3].F32, in[4].F32
-	for k := 0; k < ch; k++ {
-		if !c.Training {
-			st.mean[k] = rmean[k]
-			st.invStd[k] = float32(1 / math.Sqrt(float64(rvar[k])+eps))
-			continue
-		}
-		sum, sq := 0.0, 0.0
-		for b := 0; b < n; b++ {
-			for _, xv := range x[(b*ch+k)*inner : (b*ch+k+1)*inner] {
-				sum += float64(xv)
-				sq += float64(xv) * float64(xv)
-			}
-		}
-		cnt := float64(n * inner)
-		mean := sum / cnt
-		variance := max(sq/cnt-mean*mean, 0)
-		st.mean[k] = float32(mean)
-		st.invStd[k] = float32(1 / math.Sqrt(variance+eps))
-		m := float32(v.Attrs.Float("momentum"))
-		unbiased := variance
-		if cnt > 1 {
-			unbiased = variance * cnt / (cnt - 1)
-		}
-		rmean[k] = (1-m)*rmean[k] + m*float32(mean)
-		rvar[k] = (1-m)*rvar[k] + m*float32(unbiased)
-	}
-	y := out.F32
-	for b := 0; b < n; b++ {
-		for k := 0; k < ch; k++ {
-			scale := gamma[k] * st.invStd[k]
-			shift := beta[k] - st.mean[k]*scale
-			o := (b*ch + k) * inner
-			for i, xv := range x[o : o+inner] {
-				y[o+i] = xv*scale + shift
-			}
-		}
-	}
-	return nil
-}
-
-func batchNormBackward(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
-	x, dy := in[0].F32, dout.F32
-	ch := v.Args[0].Type.Dims[0]
-	inner := v.Args[0].Type.Elems() / ch
-	n := len(x) / (ch * inner)
-	gamma := in[1].F32
-	st := stateOf[batchNormState](c, v)
-	cnt := float32(n * inner)
-	for k := 0; k < ch; k++ {
-		mean, inv := st.mean[k], st.invStd[k]
-		var sumDy, sumDyXhat float32
-		for b := 0; b < n; b++ {
-			o := (b*ch + k) * inner
-			for i, d := range dy[o : o+inner] {
-				sumDy += d
-				sumDyXhat += d * (x[o+i] - mean) * inv
-			}
-		}
-		if din[1] != nil {
-			din[1].F32[k] += sumDyXhat
-		}
-		if din[2] != nil {
-			din[2].F32[k] += sumDy
-		}
-		if din[0] == nil {
-			continue
-		}
-		dx := din[0].F32
-		for b := 0; b < n; b++ {
-			o := (b*ch + k) * inner
-			for i, d := range dy[o : o+inner] {
-				if c.Training {
-					// The batch statistics depend on x too.
-					xhat := (x[o+i] - mean) * inv
-					dx[o+i] += gamma[k] * inv / cnt * (cnt*d - sumDy - xhat*sumDyXhat)
-				} else {
-					dx[o+i] += gamma[k] * inv * d
-				}
-			}
-		}
-	}
-}
 
 var batchNormOperands = []string{"weight", "bias", "running_mean", "running_var"}

@@ -16,15 +16,20 @@ var poolAttrs = []AttrSpec{
 	{Name: "pad", Kind: AttrInts, Len: PerSpatialDim, Default: []int{0}, Doc: "padding on both sides, never counted in the window"},
 }
 
-// poolGeom is a pooling window's geometry, 1-D pooling seen as 2-D of
+// PoolGeom is a pooling window's geometry, 1-D pooling seen as 2-D of
 // height 1.
-type poolGeom struct {
+type PoolGeom struct {
 	C, H, W, KH, KW, SH, SW, PH, PW, OH, OW int
 }
 
-func poolGeometry(x Type, a Attrs) poolGeom {
+// PoolGeometry reads a pooling op's geometry from its input type and its
+// attributes, for kernels outside this package. It assumes a verified
+// value.
+func PoolGeometry(x Type, a Attrs) PoolGeom { return poolGeometry(x, a) }
+
+func poolGeometry(x Type, a Attrs) PoolGeom {
 	size, stride, pad := a.Ints("size"), a.Ints("stride"), a.Ints("pad")
-	g := poolGeom{C: x.Dims[0]}
+	g := PoolGeom{C: x.Dims[0]}
 	if x.Rank() == 2 {
 		g.H, g.W, g.KH, g.KW, g.SH, g.SW, g.PH, g.PW = 1, x.Dims[1], 1, size[0], 1, stride[0], 0, pad[0]
 	} else {
@@ -104,92 +109,6 @@ func newPool(name, doc string, reduce func(window []float32) float32) *Op {
 			}
 			return nil
 		},
-		Forward: func(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-			return poolForward(c, v, in[0].F32, out.F32, name == "maxpool")
-		},
-		Backward: func(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
-			if din[0] != nil {
-				poolBackward(c, v, dout.F32, din[0].F32, name == "maxpool")
-			}
-		},
-	}
-}
-
-// poolState keeps, for max pooling, the input index each output took.
-type poolState struct {
-	argmax []int32
-}
-
-// poolForward pools each plane; a max window remembers where its maximum
-// was (the first, in window order, on ties), for the backward pass.
-func poolForward(c *Ctx, v *Value, x, y []float32, isMax bool) error {
-	g := poolGeometry(v.Args[0].Type, v.Attrs)
-	planes := len(x) / (g.H * g.W)
-	st := stateOf[poolState](c, v)
-	if isMax {
-		st.argmax = grow(st.argmax, len(y))
-	}
-	c.parallel(planes, func(_, lo, hi int) {
-		for pl := lo; pl < hi; pl++ {
-			xp := x[pl*g.H*g.W : (pl+1)*g.H*g.W]
-			for oy := 0; oy < g.OH; oy++ {
-				y0, y1 := max(oy*g.SH-g.PH, 0), min(oy*g.SH-g.PH+g.KH, g.H)
-				for ox := 0; ox < g.OW; ox++ {
-					x0, x1 := max(ox*g.SW-g.PW, 0), min(ox*g.SW-g.PW+g.KW, g.W)
-					o := (pl*g.OH+oy)*g.OW + ox
-					if !isMax {
-						sum := float32(0)
-						for iy := y0; iy < y1; iy++ {
-							for _, xv := range xp[iy*g.W+x0 : iy*g.W+x1] {
-								sum += xv
-							}
-						}
-						y[o] = sum / float32((y1-y0)*(x1-x0))
-						continue
-					}
-					at := y0*g.W + x0
-					best := xp[at]
-					for iy := y0; iy < y1; iy++ {
-						for ix, xv := range xp[iy*g.W+x0 : iy*g.W+x1] {
-							if xv > best || xv != xv && best == best {
-								best, at = xv, iy*g.W+x0+ix
-							}
-						}
-					}
-					y[o] = best
-					st.argmax[o] = int32(pl*g.H*g.W + at)
-				}
-			}
-		}
-	})
-	return nil
-}
-
-// poolBackward routes each output's gradient to its maximum, or spreads
-// it evenly over its window's in-image taps.
-func poolBackward(c *Ctx, v *Value, dy, dx []float32, isMax bool) {
-	g := poolGeometry(v.Args[0].Type, v.Attrs)
-	if isMax {
-		for o, at := range stateOf[poolState](c, v).argmax[:len(dy)] {
-			dx[at] += dy[o]
-		}
-		return
-	}
-	planes := len(dx) / (g.H * g.W)
-	for pl := 0; pl < planes; pl++ {
-		dp := dx[pl*g.H*g.W:]
-		for oy := 0; oy < g.OH; oy++ {
-			y0, y1 := max(oy*g.SH-g.PH, 0), min(oy*g.SH-g.PH+g.KH, g.H)
-			for ox := 0; ox < g.OW; ox++ {
-				x0, x1 := max(ox*g.SW-g.PW, 0), min(ox*g.SW-g.PW+g.KW, g.W)
-				share := dy[(pl*g.OH+oy)*g.OW+ox] / float32((y1-y0)*(x1-x0))
-				for iy := y0; iy < y1; iy++ {
-					for ix := x0; ix < x1; ix++ {
-						dp[iy*g.W+ix] += share
-					}
-				}
-			}
-		}
 	}
 }
 
@@ -238,28 +157,5 @@ var OpGlobalAvgPool = Register(&Op{
 			out.F32[i] = meanF32(in[0].F32[i*inner : (i+1)*inner])
 		}
 		return nil
-	},
-	Forward: func(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-		inner := prod(v.Args[0].Type.Dims[1:])
-		for i := range out.F32 {
-			s := float32(0)
-			for _, x := range in[0].F32[i*inner : (i+1)*inner] {
-				s += x
-			}
-			out.F32[i] = s / float32(inner)
-		}
-		return nil
-	},
-	Backward: func(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
-		if din[0] == nil {
-			return
-		}
-		inner := prod(v.Args[0].Type.Dims[1:])
-		for i, d := range dout.F32 {
-			share := d / float32(inner)
-			for j := range din[0].F32[i*inner : (i+1)*inner] {
-				din[0].F32[i*inner+j] += share
-			}
-		}
 	},
 })

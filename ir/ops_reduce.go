@@ -15,6 +15,14 @@ var reduceAttrs = []AttrSpec{
 	{Name: "keepdims", Kind: AttrBool, Default: false, Doc: "keep reduced axes with length 1"},
 }
 
+// ReduceAxes returns the per-sample axes a reduction with attributes a
+// reduces over an operand of type t: sorted, non-negative and distinct.
+// It assumes a verified value.
+func ReduceAxes(t Type, a Attrs) []int {
+	axes, _ := reduceAxes("", t, a)
+	return axes
+}
+
 // reduceAxes returns the canonical (sorted, non-negative, distinct)
 // per-sample axes to reduce.
 func reduceAxes(op string, t Type, a Attrs) ([]int, error) {
@@ -111,49 +119,6 @@ func newReduce(name, doc string, mean bool) *Op {
 			}
 			return nil
 		},
-		Forward: func(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-			return v.Op.Eval(v, in, out)
-		},
-		Backward: func(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
-			if din[0] == nil {
-				return
-			}
-			t := v.Args[0].Type
-			scale := float32(1)
-			if mean {
-				scale = float32(out.Len()) / float32(in[0].Len())
-			}
-			reduceWalk(t, v.Attrs, func(i, o int) { din[0].F32[i] += dout.F32[o] * scale }, len(in[0].F32))
-		},
-	}
-}
-
-// reduceWalk calls fn for every input element i of a reduction with the
-// output element o it reduces into.
-func reduceWalk(t Type, a Attrs, fn func(i, o int), n int) {
-	axes, _ := reduceAxes("", t, a)
-	ostrides := make([]int, t.Rank())
-	acc := 1
-	for d := t.Rank() - 1; d >= 0; d-- {
-		if !slices.Contains(axes, d) {
-			ostrides[d] = acc
-			acc *= t.Dims[d]
-		}
-	}
-	perOut, perIn := acc, max(t.Elems(), 1)
-	idx := make([]int, t.Rank())
-	for i := 0; i < n; i++ {
-		o := i / perIn * perOut
-		for d, k := range idx {
-			o += k * ostrides[d]
-		}
-		fn(i, o)
-		for d := len(idx) - 1; d >= 0; d-- {
-			if idx[d]++; idx[d] < t.Dims[d] {
-				break
-			}
-			idx[d] = 0
-		}
 	}
 }
 
@@ -215,14 +180,6 @@ var OpFM = Register(&Op{
 		}
 		return nil
 	},
-	Forward: func(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-		return v.Op.Eval(v, in, out)
-	},
-	Backward: func(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
-		if din[0] != nil {
-			pairwiseBackward(v, in[0].F32, din[0].F32, func(b, d int) float32 { return dout.F32[b] })
-		}
-	},
 })
 
 // OpBiInteraction is NFM's bi-interaction pooling (He and Chua 2017):
@@ -249,33 +206,4 @@ var OpBiInteraction = Register(&Op{
 		}
 		return nil
 	},
-	Forward: func(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-		return v.Op.Eval(v, in, out)
-	},
-	Backward: func(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
-		dim := v.Args[0].Type.Dims[1]
-		if din[0] != nil {
-			pairwiseBackward(v, in[0].F32, din[0].F32, func(b, d int) float32 { return dout.F32[b*dim+d] })
-		}
-	},
 })
-
-// pairwiseBackward is the gradient of 0.5*((sum_f e)^2 - sum_f e^2) with
-// respect to e[f][d]: (sum_f' e[f'][d]) - e[f][d], times the output
-// gradient g(sample, column).
-func pairwiseBackward(v *Value, e, de []float32, g func(b, d int) float32) {
-	f, dim := v.Args[0].Type.Dims[0], v.Args[0].Type.Dims[1]
-	for b := 0; b*f*dim < len(e); b++ {
-		eb, db := e[b*f*dim:], de[b*f*dim:]
-		for d := 0; d < dim; d++ {
-			s := float32(0)
-			for k := 0; k < f; k++ {
-				s += eb[k*dim+d]
-			}
-			gd := g(b, d)
-			for k := 0; k < f; k++ {
-				db[k*dim+d] += gd * (s - eb[k*dim+d])
-			}
-		}
-	}
-}

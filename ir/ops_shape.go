@@ -7,7 +7,7 @@ import (
 )
 
 // Ops that move data without computing: flatten, reshape, concat, and
-// dropout (the identity at inference).
+// dropout (the identity at inference; exec's kernel drops in training).
 
 // copyData copies x's elements into out, whatever the dtype.
 func copyData(x, out *tensor.Tensor) {
@@ -31,8 +31,6 @@ var OpFlatten = Register(&Op{
 		copyData(in[0], out)
 		return nil
 	},
-	Forward:  copyForward,
-	Backward: copyBackward,
 })
 
 // OpReshape gives each sample a new shape with the same element count.
@@ -87,8 +85,6 @@ var OpReshape = Register(&Op{
 		copyData(in[0], out)
 		return nil
 	},
-	Forward:  copyForward,
-	Backward: copyBackward,
 })
 
 // OpConcat joins its operands along a per-sample axis.
@@ -147,27 +143,6 @@ var OpConcat = Register(&Op{
 		}
 		return nil
 	},
-	Forward: func(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-		return v.Op.Eval(v, in, out) // copying is all there is to it
-	},
-	Backward: func(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
-		axis := v.Attrs.Int("axis")
-		outer := prod(v.Type.Dims[:axis])
-		if v.Type.Batched {
-			outer *= out.Shape[0]
-		}
-		inner := prod(v.Type.Dims[axis+1:])
-		o := 0
-		for i := 0; i < outer; i++ {
-			for k, d := range din {
-				n := v.Args[k].Type.Dims[axis] * inner
-				if d != nil {
-					addInto(d.F32[i*n:(i+1)*n], dout.F32[o:o+n])
-				}
-				o += n
-			}
-		}
-	},
 })
 
 // concatInto interleaves, for each of the outer rows, widths[k] elements
@@ -180,19 +155,6 @@ func concatInto[T any](out []T, in []*tensor.Tensor, data func(*tensor.Tensor) [
 			copy(out[o:o+n], data(x)[i*n:(i+1)*n])
 			o += n
 		}
-	}
-}
-
-// copyForward and copyBackward are the rules of ops that only relabel
-// their operand's data.
-func copyForward(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-	copyData(in[0], out)
-	return nil
-}
-
-func copyBackward(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
-	if din[0] != nil {
-		addInto(din[0].F32, dout.F32)
 	}
 }
 
@@ -217,49 +179,4 @@ var OpDropout = Register(&Op{
 		copyData(in[0], out)
 		return nil
 	},
-	Forward:  dropoutForward,
-	Backward: dropoutBackward,
 })
-
-// dropoutState is the mask of the last training forward pass: 0 for a
-// dropped element, 1/(1-rate) for a kept one.
-type dropoutState struct {
-	mask []float32
-}
-
-// dropoutForward is inverted dropout: in training each element is kept
-// with probability 1-rate and scaled by 1/(1-rate), so that inference
-// needs no scaling.
-func dropoutForward(c *Ctx, v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-	rate := v.Attrs.Float("rate")
-	if !c.Training || rate == 0 {
-		copyData(in[0], out)
-		return nil
-	}
-	st := stateOf[dropoutState](c, v)
-	st.mask = grow(st.mask, len(out.F32))
-	keep := float32(1 / (1 - rate))
-	for i, x := range in[0].F32 {
-		m := float32(0)
-		if c.Rand.Float64() >= rate {
-			m = keep
-		}
-		st.mask[i] = m
-		out.F32[i] = x * m
-	}
-	return nil
-}
-
-func dropoutBackward(c *Ctx, v *Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
-	if din[0] == nil {
-		return
-	}
-	if !c.Training || v.Attrs.Float("rate") == 0 {
-		addInto(din[0].F32, dout.F32)
-		return
-	}
-	mask := stateOf[dropoutState](c, v).mask
-	for i, d := range dout.F32 {
-		din[0].F32[i] += d * mask[i]
-	}
-}

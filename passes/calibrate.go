@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/kiln-nn/kiln/data"
+	"github.com/kiln-nn/kiln/exec"
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/tensor"
 	"github.com/kiln-nn/kiln/train"
@@ -88,12 +89,13 @@ var calibratePass = &Pass{
 	},
 }
 
-// Observe runs a float graph on the examples idx of set and returns a
+// Observe runs a float graph on the examples idx of set with exec's
+// float32 kernels and returns a
 // histogram of every float input and computed value. Memory is the
 // histograms and one batch's activations, whatever the number of
 // examples.
 func Observe(g *ir.Graph, set *data.Dataset, idx []int, batch int) (map[string]*Histogram, error) {
-	net, err := train.NewNet(g, ir.NewCtx(false, 0), func(*ir.Value) bool { return true })
+	net, err := exec.NewRunner(g, exec.NewCtx(false, 0))
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kiln-nn/kiln/data"
+	"github.com/kiln-nn/kiln/exec"
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/tensor"
 	"github.com/kiln-nn/kiln/train"
@@ -71,7 +72,7 @@ func (s *stats) cosine() float64 {
 // against the float value it stands for.
 func Compare(shadow, quant *ir.Graph, c *Context, set *data.Dataset, idx []int, batch int) (*Report, error) {
 	r := &Report{Model: quant.Name, Method: c.Method, Samples: len(idx), Float: c.Float}
-	net, err := train.NewNet(shadow, ir.NewCtx(false, 0), func(*ir.Value) bool { return true })
+	net, err := exec.NewRunner(shadow, exec.NewCtx(false, 0))
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
-// Package train trains kiln models on the CPU in float32: forward and
-// reverse-mode passes over the IR with the op table's Forward and Backward
-// rules, losses, optimizers, the training loop and evaluation metrics.
+// Package train trains kiln models on the CPU in float32: reverse-mode
+// passes over the IR (the gradient table, on top of exec's forward
+// kernels), losses, optimizers, the training loop, evaluation metrics,
+// and the feeds that give a graph a data set's examples batch by batch.
 package train
 
 import (
@@ -8,19 +9,19 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/kiln-nn/kiln/exec"
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/tensor"
 )
 
-// Net runs a graph forward and backward, keeping the activations of the
-// last forward pass and the gradients of the last backward pass. Buffers
-// are reused from step to step while the batch size stays the same.
+// Net runs a graph forward (exec's Runner, with the kernel table) and
+// backward (the gradient table), keeping the activations of the last
+// forward pass and the gradients of the last backward pass. Buffers are
+// reused from step to step while the batch size stays the same.
 type Net struct {
-	G   *ir.Graph
-	Ctx *ir.Ctx
+	*exec.Runner
 
 	index map[*ir.Value]int
-	acts  []*tensor.Tensor // per value, the last forward pass's results
 	grads []*tensor.Tensor // per value that takes a gradient
 	needs []bool           // whether a value's gradient is wanted
 	batch int
@@ -31,23 +32,19 @@ type Net struct {
 	Grads     []*tensor.Tensor
 }
 
-// NewNet prepares g for training. Every parameter must have data (bound
-// weights, or Init's). frozen parameters get no gradient.
-func NewNet(g *ir.Graph, ctx *ir.Ctx, frozen func(*ir.Value) bool) (*Net, error) {
-	n := &Net{G: g, Ctx: ctx, index: map[*ir.Value]int{}}
+// NewNet prepares g for training in ctx. Every parameter must have data
+// (bound weights, or Init's). frozen parameters get no gradient.
+func NewNet(g *ir.Graph, ctx *exec.Ctx, frozen func(*ir.Value) bool) (*Net, error) {
+	r, err := exec.NewRunner(g, ctx)
+	if err != nil {
+		return nil, err
+	}
+	n := &Net{Runner: r, index: map[*ir.Value]int{}}
 	state := stateParams(g)
 	for i, v := range g.Values {
 		n.index[v] = i
-		if v.Quant != nil || (v.Type.DType != tensor.F32 && !v.IsSource()) {
-			return nil, fmt.Errorf("%s is not a float value: only float graphs train", v.Name)
-		}
-		if !v.IsSource() && v.Op.Forward == nil {
+		if !v.IsSource() && gradients[v.Op] == nil {
 			return nil, fmt.Errorf("%s: op %s cannot be trained", v.Name, v.Op.Name)
-		}
-		if v.Op == ir.OpParam || v.Op == ir.OpConst {
-			if v.Data == nil {
-				return nil, fmt.Errorf("parameter %s has no data", v.Name)
-			}
 		}
 	}
 	n.needs = make([]bool, len(g.Values))
@@ -65,7 +62,6 @@ func NewNet(g *ir.Graph, ctx *ir.Ctx, frozen func(*ir.Value) bool) (*Net, error)
 			}
 		}
 	}
-	n.acts = make([]*tensor.Tensor, len(g.Values))
 	n.grads = make([]*tensor.Tensor, len(g.Values))
 	for k, p := range n.Trainable {
 		n.grads[n.index[p]] = n.Grads[k]
@@ -90,50 +86,23 @@ func stateParams(g *ir.Graph) map[*ir.Value]bool {
 	return state
 }
 
-// Forward runs the graph on one batch: inputs holds a tensor per graph
-// input, in order, with the batch dimension first. It returns the
-// activations of the graph's outputs (owned by the Net: valid until the
-// next Forward).
+// Forward runs the graph on one batch (exec.Runner.Forward), making room
+// for the gradients of a new batch size.
 func (n *Net) Forward(inputs []*tensor.Tensor) ([]*tensor.Tensor, error) {
-	batch := inputs[0].Shape[0]
-	if batch != n.batch {
+	outs, err := n.Runner.Forward(inputs)
+	if err != nil {
+		return nil, err
+	}
+	if batch := n.Runner.Batch(); batch != n.batch {
 		n.batch = batch
 		for i, v := range n.G.Values {
-			if !v.IsSource() {
-				n.acts[i] = tensor.New(v.Type.DType, v.Type.Shape(batch)...)
-				if n.needs[i] {
-					n.grads[i] = tensor.New(tensor.F32, v.Type.Shape(batch)...)
-				}
+			if !v.IsSource() && n.needs[i] {
+				n.grads[i] = tensor.New(tensor.F32, v.Type.Shape(batch)...)
 			}
 		}
-	}
-	k := 0
-	for i, v := range n.G.Values {
-		switch v.Op {
-		case ir.OpInput:
-			n.acts[i] = inputs[k]
-			k++
-		case ir.OpParam, ir.OpConst:
-			n.acts[i] = v.Data
-		default:
-			args := make([]*tensor.Tensor, len(v.Args))
-			for j, a := range v.Args {
-				args[j] = n.acts[n.index[a]]
-			}
-			if err := v.Op.Forward(n.Ctx, v, args, n.acts[i]); err != nil {
-				return nil, err
-			}
-		}
-	}
-	outs := make([]*tensor.Tensor, len(n.G.Outputs))
-	for i, o := range n.G.Outputs {
-		outs[i] = n.acts[n.index[o]]
 	}
 	return outs, nil
 }
-
-// Act returns v's activation from the last forward pass.
-func (n *Net) Act(v *ir.Value) *tensor.Tensor { return n.acts[n.index[v]] }
 
 // ZeroGrads clears the parameter gradients.
 func (n *Net) ZeroGrads() {
@@ -165,13 +134,13 @@ func (n *Net) Backward(from *ir.Value, dloss *tensor.Tensor) {
 		din := make([]*tensor.Tensor, len(v.Args))
 		for j, a := range v.Args {
 			k := n.index[a]
-			args[j] = n.acts[k]
+			args[j] = n.Act(a)
 			if n.needs[k] {
 				din[j] = n.grads[k]
 				reached[k] = true
 			}
 		}
-		v.Op.Backward(n.Ctx, v, args, n.acts[i], n.grads[i], din)
+		gradients[v.Op](n.Ctx, v, args, n.Act(v), n.grads[i], din)
 	}
 }
 

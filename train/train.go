@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kiln-nn/kiln/data"
+	"github.com/kiln-nn/kiln/exec"
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/tensor"
 )
@@ -266,7 +267,7 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 			return nil, err
 		}
 	}
-	var teacher *Net
+	var teacher *exec.Runner
 	if tk.loss == "distill" {
 		if cfg.Teacher == nil {
 			return nil, errors.New("the distill loss needs a teacher model")
@@ -274,13 +275,12 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 		if _, err := bind(cfg.Teacher.Graph, split.Train, "cross_entropy"); err != nil {
 			return nil, fmt.Errorf("teacher: %w", err)
 		}
-		if teacher, err = NewNet(cfg.Teacher.Graph, &ir.Ctx{}, func(*ir.Value) bool { return true }); err != nil {
+		if teacher, err = exec.NewRunner(cfg.Teacher.Graph, exec.NewCtx(false, cfg.Seed)); err != nil {
 			return nil, fmt.Errorf("teacher: %w", err)
 		}
-		teacher.Ctx = ir.NewCtx(false, cfg.Seed)
 	}
 	Init(g, cfg.Seed)
-	ctx := ir.NewCtx(true, cfg.Seed)
+	ctx := exec.NewCtx(true, cfg.Seed)
 	if cfg.Workers > 0 {
 		ctx.Workers = cfg.Workers
 	}
@@ -385,15 +385,15 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 
 // Evaluate scores a model on a data set in inference mode.
 func Evaluate(g *ir.Graph, set *data.Dataset, batch, workers int) (Metrics, error) {
-	ctx := ir.NewCtx(false, 0)
+	ctx := exec.NewCtx(false, 0)
 	if workers > 0 {
 		ctx.Workers = workers
 	}
-	net, err := NewNet(g, ctx, func(*ir.Value) bool { return true })
+	r, err := exec.NewRunner(g, ctx)
 	if err != nil {
 		return Metrics{}, err
 	}
-	return EvaluateWith(g, set, batch, net.Forward)
+	return EvaluateWith(g, set, batch, r.Forward)
 }
 
 // EvaluateWith scores a model on a data set, running it with forward

@@ -1,15 +1,17 @@
-package ir
+package exec
 
 import (
 	"math/rand/v2"
 	"runtime"
 	"sync"
+
+	"github.com/kiln-nn/kiln/ir"
 )
 
-// Ctx is the state of a float32 execution with the op table's Forward and
-// Backward rules (the training engine's kernels): whether it trains, how
-// many goroutines a kernel may use, the random source dropout draws from,
-// and what each op's forward pass saved for its backward pass.
+// Ctx is the state of a float32 execution: whether it trains, how many
+// goroutines a kernel may use, the random source dropout draws from, and
+// what each op's kernel saved (for the training engine's backward pass,
+// and scratch buffers reused from step to step).
 //
 // Kernels split work so that every output element is computed by the same
 // sequence of operations whatever the number of workers: results do not
@@ -19,7 +21,7 @@ type Ctx struct {
 	Workers  int
 	Rand     *rand.Rand
 
-	saved map[*Value]any
+	saved map[*ir.Value]any
 }
 
 // NewCtx returns a context using all available cores.
@@ -28,22 +30,27 @@ func NewCtx(training bool, seed uint64) *Ctx {
 		Training: training,
 		Workers:  runtime.GOMAXPROCS(0),
 		Rand:     rand.New(rand.NewPCG(seed, 0x6b696c6e)),
-		saved:    map[*Value]any{},
+		saved:    map[*ir.Value]any{},
 	}
 }
 
 // Save records what v's backward pass needs.
-func (c *Ctx) Save(v *Value, x any) { c.saved[v] = x }
+func (c *Ctx) Save(v *ir.Value, x any) {
+	if c.saved == nil {
+		c.saved = map[*ir.Value]any{}
+	}
+	c.saved[v] = x
+}
 
 // Saved returns what v's forward pass saved, or nil.
-func (c *Ctx) Saved(v *Value) any { return c.saved[v] }
+func (c *Ctx) Saved(v *ir.Value) any { return c.saved[v] }
 
-// parallel runs fn over [0, n) split into contiguous ranges, one per
+// Parallel runs fn over [0, n) split into contiguous ranges, one per
 // worker (w numbers the worker, for per-worker scratch space). fn must
 // compute each index independently of the others, so that the split
 // cannot change the result.
-func (c *Ctx) parallel(n int, fn func(w, lo, hi int)) {
-	workers := c.workers(n)
+func (c *Ctx) Parallel(n int, fn func(w, lo, hi int)) {
+	workers := c.WorkersFor(n)
 	if workers <= 1 {
 		fn(0, 0, n)
 		return
@@ -60,13 +67,16 @@ func (c *Ctx) parallel(n int, fn func(w, lo, hi int)) {
 	wg.Wait()
 }
 
-// workers is the number of goroutines parallel uses for n items.
-func (c *Ctx) workers(n int) int { return max(1, min(c.Workers, n)) }
+// WorkersFor is the number of goroutines Parallel uses for n items.
+func (c *Ctx) WorkersFor(n int) int { return max(1, min(c.Workers, n)) }
 
-// stateOf returns v's saved state of type T, creating it on first use:
+// StateOf returns v's saved state of type T, creating it on first use:
 // what a kernel keeps between its forward and backward passes, and scratch
 // buffers it reuses from step to step.
-func stateOf[T any](c *Ctx, v *Value) *T {
+func StateOf[T any](c *Ctx, v *ir.Value) *T {
+	if c.saved == nil {
+		c.saved = map[*ir.Value]any{}
+	}
 	if s, ok := c.saved[v].(*T); ok {
 		return s
 	}
