@@ -41,6 +41,7 @@ import (
 	"github.com/kiln-nn/kiln/passes"
 	"github.com/kiln-nn/kiln/runtime"
 	"github.com/kiln-nn/kiln/runtime/kernels"
+	"github.com/kiln-nn/kiln/train"
 )
 
 // workload is one model, quantized, in both forms.
@@ -200,8 +201,12 @@ func prepare(name, file string, src []byte, rawIO bool) (*workload, error) {
 	g := p.Graph
 	testmodels.Randomize(g, 1)
 	set := testmodels.Synthetic(g, 256, 2)
+	feed, err := train.NewFeed(g, set, train.Sample(set.Len(), 0, 0), 64)
+	if err != nil {
+		return nil, err
+	}
 	r, err := compiler.Compile(g, compiler.Options{Until: compiler.Bytecode,
-		Calibration: &passes.Calibration{Set: set, Method: "minmax", Batch: 64, Seed: 1}})
+		Calibration: &passes.Calibration{Data: feed, Method: "minmax"}})
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ func graph(t *testing.T) *ir.Graph {
 }
 
 func calibration(g *ir.Graph) *passes.Calibration {
-	return &passes.Calibration{Set: testmodels.Synthetic(g, 32, 2), Method: "minmax", Batch: 16, Seed: 1}
+	return &passes.Calibration{Data: testmodels.Feed(g, testmodels.Synthetic(g, 32, 2), 16), Method: "minmax"}
 }
 
 func switches(t *testing.T, specs ...string) passes.Switches {

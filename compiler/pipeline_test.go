@@ -23,7 +23,7 @@ func quantizeExample(t *testing.T, path string) (shadow, q *ir.Graph, c *passes.
 	g := p.Graph
 	testmodels.Randomize(g, 3)
 	set := testmodels.Synthetic(g, 96, 4)
-	calib = &passes.Calibration{Set: set, Method: "minmax", Batch: 32, Seed: 1}
+	calib = &passes.Calibration{Data: testmodels.Feed(g, set, 32), Method: "minmax"}
 	r, err := compiler.Compile(g, compiler.Options{Until: compiler.Quantized, Calibration: calib})
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
@@ -55,7 +55,7 @@ func TestQuantizedExamples(t *testing.T) {
 					t.Fatalf("print -> parse -> print differs:\n%s\n---\n%s", text, again)
 				}
 			}
-			r, err := passes.Compare(shadow, q, c, calib.Set, calib.Indices(), 32)
+			r, err := passes.Compare(shadow, q, c, calib.Data)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -138,7 +138,7 @@ func TestQuantizeEveryOp(t *testing.T) {
 	g := p.Graph
 	testmodels.Randomize(g, 7)
 	set := testmodels.Synthetic(g, 128, 8)
-	calib := &passes.Calibration{Set: set, Method: "minmax", Batch: 32, Seed: 1}
+	calib := &passes.Calibration{Data: testmodels.Feed(g, set, 32), Method: "minmax"}
 	res, err := compiler.Compile(g, compiler.Options{Until: compiler.Quantized, Calibration: calib})
 	if err != nil {
 		t.Fatal(err)
@@ -156,7 +156,7 @@ func TestQuantizeEveryOp(t *testing.T) {
 			t.Errorf("no %s in the quantized graph:\n%s", want, g)
 		}
 	}
-	r, err := passes.Compare(shadow, g, c, set, calib.Indices(), 32)
+	r, err := passes.Compare(shadow, g, c, calib.Data)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,13 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 
-	"github.com/kiln-nn/kiln/data"
 	"github.com/kiln-nn/kiln/exec"
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/tensor"
-	"github.com/kiln-nn/kiln/train"
 )
 
 // Context is what passes share in one run: what earlier passes found.
@@ -28,32 +25,20 @@ type Context struct {
 	Log   io.Writer
 }
 
+// Batches feeds a graph's inputs a batch at a time: Each calls fn with
+// one tensor per graph input, in the graph's order, batch dimension first,
+// and stops at fn's first error. Which examples, in what batches, is the
+// caller's choice (train.NewFeed makes one from a data set).
+type Batches interface {
+	Each(fn func(inputs []*tensor.Tensor) error) error
+}
+
 // Calibration is the calibrate pass's options: how to find activation
 // ranges, and on what data.
 type Calibration struct {
-	Set        *data.Dataset
-	Samples    int     // examples to use (a seeded random subset); 0 for all
+	Data       Batches
 	Method     string  // "minmax", "percentile" or "mse"
 	Percentile float64 // for "percentile": the fraction kept, e.g. 0.9999
-	Batch      int
-	Seed       uint64
-}
-
-// Indices returns the examples calibration uses: a random subset of
-// Samples examples (all of them, in order, if Samples is 0 or more than
-// the set holds), drawn with the seed so that builds are reproducible.
-func (c *Calibration) Indices() []int {
-	n := c.Set.Len()
-	if c.Samples <= 0 || c.Samples >= n {
-		idx := make([]int, n)
-		for i := range idx {
-			idx[i] = i
-		}
-		return idx
-	}
-	r := rand.New(rand.NewPCG(c.Seed, 0x63616c69))
-	idx := r.Perm(n)[:c.Samples]
-	return idx
 }
 
 var calibratePass = &Pass{
@@ -64,7 +49,7 @@ var calibratePass = &Pass{
 	TakesOptions: true,
 	Run: func(c *Context, g *ir.Graph, opt any) (bool, error) {
 		calib, _ := opt.(*Calibration)
-		if calib == nil || calib.Set == nil {
+		if calib == nil || calib.Data == nil {
 			return false, errors.New("no calibration data (give --calibrate SET)")
 		}
 		c.Method = calib.Method
@@ -76,7 +61,7 @@ var calibratePass = &Pass{
 		default:
 			return false, fmt.Errorf("unknown calibration method %q (want minmax, percentile or mse)", calib.Method)
 		}
-		obs, err := Observe(g, calib.Set, calib.Indices(), max(calib.Batch, 1))
+		obs, err := Observe(g, calib.Data)
 		if err != nil {
 			return false, err
 		}
@@ -89,12 +74,11 @@ var calibratePass = &Pass{
 	},
 }
 
-// Observe runs a float graph on the examples idx of set with exec's
-// float32 kernels and returns a
-// histogram of every float input and computed value. Memory is the
-// histograms and one batch's activations, whatever the number of
+// Observe runs a float graph on data with exec's float32 kernels and
+// returns a histogram of every float input and computed value. Memory is
+// the histograms and one batch's activations, whatever the number of
 // examples.
-func Observe(g *ir.Graph, set *data.Dataset, idx []int, batch int) (map[string]*Histogram, error) {
+func Observe(g *ir.Graph, data Batches) (map[string]*Histogram, error) {
 	net, err := exec.NewRunner(g, exec.NewCtx(false, 0))
 	if err != nil {
 		return nil, err
@@ -105,7 +89,7 @@ func Observe(g *ir.Graph, set *data.Dataset, idx []int, batch int) (map[string]*
 			obs[v.Name] = &Histogram{}
 		}
 	}
-	err = train.Inputs(g, set, idx, batch, func(in []*tensor.Tensor) error {
+	err = data.Each(func(in []*tensor.Tensor) error {
 		if _, err := net.Forward(in); err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/kiln-nn/kiln/data"
+	"github.com/kiln-nn/kiln/internal/testmodels"
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/tensor"
 )
@@ -153,5 +154,5 @@ func goldenOptions(t *testing.T, pass string, g *ir.Graph, sections map[string]s
 	}
 	copy(x.F32, values)
 	set := &data.Dataset{Name: "golden", Inputs: []data.Named{{Name: in.Name, T: x}}}
-	return map[string]any{"calibrate": &Calibration{Set: set, Method: sections["method"][:len(sections["method"])-1], Batch: 2, Seed: 1}}
+	return map[string]any{"calibrate": &Calibration{Data: testmodels.Feed(g, set, 2), Method: sections["method"][:len(sections["method"])-1]}}
 }

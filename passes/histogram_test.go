@@ -7,6 +7,7 @@ import (
 
 	"github.com/kiln-nn/kiln/data"
 	"github.com/kiln-nn/kiln/frontend"
+	"github.com/kiln-nn/kiln/train"
 )
 
 func TestHistogramPercentiles(t *testing.T) {
@@ -114,8 +115,12 @@ func BenchmarkCalibrationMemoryMNIST(b *testing.B) {
 				for i := range idx {
 					idx[i] = i
 				}
+				feed, err := train.NewFeed(g, split.Train, idx, 64)
+				if err != nil {
+					b.Fatal(err)
+				}
 				peak := peakLiveHeap(func() {
-					if _, err := Observe(g, split.Train, idx, 64); err != nil {
+					if _, err := Observe(g, feed); err != nil {
 						b.Fatal(err)
 					}
 				})

@@ -15,6 +15,7 @@ import (
 	"github.com/kiln-nn/kiln/internal/testmodels"
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/tensor"
+	"github.com/kiln-nn/kiln/train"
 )
 
 func compile(t testing.TB, src string) *ir.Graph {
@@ -132,12 +133,12 @@ func TestCalibrationMemoryFlat(t *testing.T) {
 	randomize(g, 5)
 	set := synthetic(g, 20000, 6)
 	peak := func(n int) uint64 {
-		idx := make([]int, n)
-		for i := range idx {
-			idx[i] = i
+		feed, err := train.NewFeed(g, set, train.Sample(n, 0, 0), 64)
+		if err != nil {
+			t.Fatal(err)
 		}
 		return peakLiveHeap(func() {
-			obs, err := Observe(g, set, idx, 64)
+			obs, err := Observe(g, feed)
 			if err != nil {
 				t.Fatal(err)
 			}

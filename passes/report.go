@@ -6,11 +6,9 @@ import (
 	"math"
 	"strings"
 
-	"github.com/kiln-nn/kiln/data"
 	"github.com/kiln-nn/kiln/exec"
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/tensor"
-	"github.com/kiln-nn/kiln/train"
 )
 
 // Report says, layer by layer, how much signal quantization lost: each
@@ -67,11 +65,12 @@ func (s *stats) cosine() float64 {
 	return s.xq / math.Sqrt(s.xx*s.qq)
 }
 
-// Compare runs the float shadow and the quantized graph on the examples
-// idx of set and reports every int8 value the quantized graph computes
-// against the float value it stands for.
-func Compare(shadow, quant *ir.Graph, c *Context, set *data.Dataset, idx []int, batch int) (*Report, error) {
-	r := &Report{Model: quant.Name, Method: c.Method, Samples: len(idx), Float: c.Float}
+// Compare runs the float shadow (with exec's float32 kernels) and the
+// quantized graph (with the reference executor) on data, usually the
+// calibration data, and reports every int8 value the quantized graph
+// computes against the float value it stands for.
+func Compare(shadow, quant *ir.Graph, c *Context, data Batches) (*Report, error) {
+	r := &Report{Model: quant.Name, Method: c.Method, Float: c.Float}
 	net, err := exec.NewRunner(shadow, exec.NewCtx(false, 0))
 	if err != nil {
 		return nil, err
@@ -92,9 +91,12 @@ func Compare(shadow, quant *ir.Graph, c *Context, set *data.Dataset, idx []int, 
 		acc[v] = &stats{}
 	}
 	inputs := quant.Inputs()
-	err = train.Inputs(shadow, set, idx, batch, func(in []*tensor.Tensor) error {
+	err = data.Each(func(in []*tensor.Tensor) error {
 		if _, err := net.Forward(in); err != nil {
 			return err
+		}
+		if len(in) > 0 {
+			r.Samples += in[0].Shape[0]
 		}
 		feeds := map[string]*tensor.Tensor{}
 		for i, x := range in {

@@ -102,7 +102,7 @@ func TestTinyKBCGolden(t *testing.T) {
 		testmodels.Randomize(g, 7)
 		set := testmodels.Synthetic(g, 256, 8)
 		if _, err := compiler.Compile(g, compiler.Options{Until: compiler.Quantized,
-			Calibration: &passes.Calibration{Set: set, Method: "minmax", Batch: 64, Seed: 1}}); err != nil {
+			Calibration: &passes.Calibration{Data: testmodels.Feed(g, set, 64), Method: "minmax"}}); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(tinyKIR, []byte(g.Format(ir.PrintOptions{Weights: true})), 0o644); err != nil {

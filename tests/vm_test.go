@@ -81,7 +81,7 @@ func buildSource(name string, src []byte) (built, error) {
 	testmodels.Randomize(g, 1)
 	set := testmodels.Synthetic(g, 96, 2)
 	r, err := compiler.Compile(g, compiler.Options{Until: compiler.Bytecode,
-		Calibration: &passes.Calibration{Set: set, Method: "minmax", Batch: 32, Seed: 1}})
+		Calibration: &passes.Calibration{Data: testmodels.Feed(g, set, 32), Method: "minmax"}})
 	if err != nil {
 		return built{}, err
 	}

@@ -218,17 +218,16 @@ func plural(n int, w string) string {
 // batcher fills reusable batch tensors from a data set.
 type batcher struct {
 	set    *data.Dataset
-	tk     *task
 	inputs map[int][]*tensor.Tensor // by batch size
 	target map[int]*tensor.Tensor
 }
 
-func newBatcher(set *data.Dataset, tk *task) *batcher {
-	return &batcher{set: set, tk: tk, inputs: map[int][]*tensor.Tensor{}, target: map[int]*tensor.Tensor{}}
+func newBatcher(set *data.Dataset) *batcher {
+	return &batcher{set: set, inputs: map[int][]*tensor.Tensor{}, target: map[int]*tensor.Tensor{}}
 }
 
-// batch returns the model inputs (in graph order) and targets of the
-// examples idx.
+// batch returns the inputs (in the data set's order) and targets of the
+// examples idx; inputs orders them for a model.
 func (b *batcher) batch(idx []int) ([]*tensor.Tensor, *tensor.Tensor) {
 	n := len(idx)
 	in, ok := b.inputs[n]
@@ -244,11 +243,17 @@ func (b *batcher) batch(idx []int) ([]*tensor.Tensor, *tensor.Tensor) {
 	}
 	t := b.target[n]
 	b.set.Batch(idx, in, t)
-	ordered := make([]*tensor.Tensor, len(b.tk.inputIdx))
-	for i, k := range b.tk.inputIdx {
-		ordered[i] = in[k]
+	return in, t
+}
+
+// inputs orders a batch's inputs (in the data set's order) as the graph
+// takes them, by the input indices bindInputs returned.
+func inputs(batch []*tensor.Tensor, inputIdx []int) []*tensor.Tensor {
+	ordered := make([]*tensor.Tensor, len(inputIdx))
+	for i, k := range inputIdx {
+		ordered[i] = batch[k]
 	}
-	return ordered, t
+	return ordered
 }
 
 // Train trains g's parameters on split.Train, evaluating on split.Test
@@ -314,7 +319,7 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 	for i := range perm {
 		perm[i] = i
 	}
-	bt := newBatcher(set, tk)
+	bt := newBatcher(set)
 	lossAct := tensor.New(tensor.F32)
 	grad := map[int]*tensor.Tensor{}
 	res := &Result{}
@@ -327,8 +332,8 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 		bar := newProgress(cfg, epoch, n)
 		for s := 0; s < steps; s++ {
 			idx := perm[s*cfg.Batch : min((s+1)*cfg.Batch, n)]
-			inputs, target := bt.batch(idx)
-			if _, err := net.Forward(inputs); err != nil {
+			raw, target := bt.batch(idx)
+			if _, err := net.Forward(inputs(raw, tk.inputIdx)); err != nil {
 				return nil, err
 			}
 			lossAct = net.Act(tk.lossAt)
@@ -346,7 +351,7 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 			case "mse":
 				l = MSE(lossAct, target, g)
 			case "distill":
-				touts, err := teacher.Forward(inputs)
+				touts, err := teacher.Forward(inputs(raw, tk.inputIdx))
 				if err != nil {
 					return nil, fmt.Errorf("teacher: %w", err)
 				}
@@ -407,7 +412,7 @@ func EvaluateWith(g *ir.Graph, set *data.Dataset, batch int, forward func(inputs
 	}
 	batch = max(batch, 256) // inference batches can be large
 	sc := &scorer{task: tk.kind, probability: tk.probOut}
-	bt := newBatcher(set, tk)
+	bt := newBatcher(set)
 	n := set.Len()
 	idx := make([]int, 0, batch)
 	for lo := 0; lo < n; lo += batch {
@@ -415,8 +420,8 @@ func EvaluateWith(g *ir.Graph, set *data.Dataset, batch int, forward func(inputs
 		for i := lo; i < min(lo+batch, n); i++ {
 			idx = append(idx, i)
 		}
-		inputs, target := bt.batch(idx)
-		outs, err := forward(inputs)
+		raw, target := bt.batch(idx)
+		outs, err := forward(inputs(raw, tk.inputIdx))
 		if err != nil {
 			return Metrics{}, err
 		}
@@ -469,21 +474,3 @@ func (p *progress) done(ep Epoch, lr float64) {
 
 // DefaultWorkers is the number of goroutines kernels use by default.
 func DefaultWorkers() int { return runtime.GOMAXPROCS(0) }
-
-// Inputs feeds a model the inputs of the examples idx of a data set, in
-// batches: fn gets one tensor per model input, in graph order (reused from
-// call to call). The data set is checked against the model's inputs first.
-func Inputs(g *ir.Graph, set *data.Dataset, idx []int, batch int, fn func(inputs []*tensor.Tensor) error) error {
-	inputIdx, err := bindInputs(g, set)
-	if err != nil {
-		return err
-	}
-	b := newBatcher(&data.Dataset{Name: set.Name, Inputs: set.Inputs}, &task{inputIdx: inputIdx})
-	for lo := 0; lo < len(idx); lo += batch {
-		in, _ := b.batch(idx[lo:min(lo+batch, len(idx))])
-		if err := fn(in); err != nil {
-			return err
-		}
-	}
-	return nil
-}

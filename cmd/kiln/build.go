@@ -88,7 +88,7 @@ func runBuild(e *env, fs *pflag.FlagSet) error {
 	}
 	r := q.result
 	if report {
-		rep, err := passes.Compare(r.Float, r.Graph, r.Context, q.split.Train, q.calib.Indices(), 64)
+		rep, err := passes.Compare(r.Float, r.Graph, r.Context, q.calib.Data)
 		if err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/kiln-nn/kiln/compiler"
 	"github.com/kiln-nn/kiln/data"
 	"github.com/kiln-nn/kiln/passes"
+	"github.com/kiln-nn/kiln/train"
 )
 
 // The flags that steer the pass pipeline, shared by ir, quantize and
@@ -90,7 +91,11 @@ func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.St
 	if err != nil {
 		return nil, err
 	}
-	calib := &passes.Calibration{Set: split.Train, Samples: samples, Method: method, Percentile: pct / 100, Batch: 64, Seed: 1}
+	feed, err := train.NewFeed(prog.Graph, split.Train, train.Sample(split.Train.Len(), samples, 1), 64)
+	if err != nil {
+		return nil, err
+	}
+	calib := &passes.Calibration{Data: feed, Method: method, Percentile: pct / 100}
 	start := time.Now()
 	r, err := compiler.Compile(prog.Graph, compiler.Options{Until: until, Weights: w, Switches: switches, Calibration: calib, Dump: e.stdout})
 	if err != nil {

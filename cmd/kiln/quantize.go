@@ -49,7 +49,7 @@ func runQuantize(e *env, fs *pflag.FlagSet) error {
 	}
 	r := q.result
 	if report {
-		rep, err := passes.Compare(r.Float, r.Graph, r.Context, q.split.Train, q.calib.Indices(), 64)
+		rep, err := passes.Compare(r.Float, r.Graph, r.Context, q.calib.Data)
 		if err != nil {
 			return err
 		}

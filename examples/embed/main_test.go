@@ -26,7 +26,7 @@ func TestClassify(t *testing.T) {
 	testmodels.Randomize(g, 1)
 	set := testmodels.Synthetic(g, 100, 2)
 	r, err := compiler.Compile(g, compiler.Options{Until: compiler.Bytecode,
-		Calibration: &passes.Calibration{Set: set, Method: "minmax", Batch: 50, Seed: 1}})
+		Calibration: &passes.Calibration{Data: testmodels.Feed(g, set, 50), Method: "minmax"}})
 	if err != nil {
 		t.Fatal(err)
 	}

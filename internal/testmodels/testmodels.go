@@ -67,3 +67,13 @@ func Synthetic(g *ir.Graph, n int, seed uint64) *data.Dataset {
 	}
 	return set
 }
+
+// Feed feeds g every example of set, in order, batch at a time: the
+// calibration data of a test. set must fit g's inputs (Synthetic's do).
+func Feed(g *ir.Graph, set *data.Dataset, batch int) *train.Feed {
+	f, err := train.NewFeed(g, set, train.Sample(set.Len(), 0, 0), batch)
+	if err != nil {
+		panic("testmodels: " + err.Error())
+	}
+	return f
+}
