@@ -31,7 +31,8 @@ type Config struct {
 	Workers   int // goroutines a kernel may use; 0 means all cores
 
 	// Teacher, for the distillation loss: a trained model of the same
-	// inputs whose logits are the soft targets.
+	// inputs whose logits are the soft targets (taken, like the student's,
+	// before a softmax output).
 	Teacher *Teacher
 
 	Log      io.Writer // progress and one line per epoch; nil for none
@@ -272,12 +273,16 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 			return nil, err
 		}
 	}
+	// The teacher's logits are found as the student's are: its task says
+	// where (before a softmax output) and in what order it takes the
+	// inputs.
 	var teacher *exec.Runner
+	var ttk *task
 	if tk.loss == "distill" {
 		if cfg.Teacher == nil {
 			return nil, errors.New("the distill loss needs a teacher model")
 		}
-		if _, err := bind(cfg.Teacher.Graph, split.Train, "cross_entropy"); err != nil {
+		if ttk, err = bind(cfg.Teacher.Graph, split.Train, "cross_entropy"); err != nil {
 			return nil, fmt.Errorf("teacher: %w", err)
 		}
 		if teacher, err = exec.NewRunner(cfg.Teacher.Graph, exec.NewCtx(false, cfg.Seed)); err != nil {
@@ -351,11 +356,10 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 			case "mse":
 				l = MSE(lossAct, target, g)
 			case "distill":
-				touts, err := teacher.Forward(inputs(raw, tk.inputIdx))
-				if err != nil {
+				if _, err := teacher.Forward(inputs(raw, ttk.inputIdx)); err != nil {
 					return nil, fmt.Errorf("teacher: %w", err)
 				}
-				l = Distillation(lossAct, touts[0], target.I32, cfg.Teacher.Temperature, cfg.Teacher.Hard, g)
+				l = Distillation(lossAct, teacher.Act(ttk.lossAt), target.I32, cfg.Teacher.Temperature, cfg.Teacher.Hard, g)
 			}
 			if math.IsNaN(l) || math.IsInf(l, 0) {
 				return nil, fmt.Errorf("training diverged in epoch %d, step %d: the loss is %v (try a smaller learning rate)", epoch+1, s+1, l)
