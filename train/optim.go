@@ -100,8 +100,8 @@ func (o *Adam) Step(params, grads []*tensor.Tensor, lr float64) {
 // Schedule sets the learning rate over training.
 type Schedule struct {
 	Kind  string  // "constant", "step" or "cosine"
-	Every int     // step: epochs between decays
-	Gamma float64 // step: the decay factor
+	Every int     // step: epochs between decays (0: unset, see Resolve)
+	Gamma float64 // step: the decay factor (0: unset, see Resolve)
 }
 
 // LR is the learning rate at a step (counted from 0 over all epochs) of

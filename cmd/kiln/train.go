@@ -23,23 +23,24 @@ func init() {
 		args:    "FILE.kiln [--data SET] -o W.safetensors",
 		summary: "train a model in float32 on the CPU; settings come from the file's train block, flags override them",
 		flags: func(fs *pflag.FlagSet) {
+			d := train.Defaults()
 			fs.String("data", "", "data set: mnist, fashion-mnist, a path (see data/DATASETS.md)")
 			fs.StringP("output", "o", "", "write the trained weights here (safetensors), after every epoch")
-			fs.Int("epochs", 10, "passes over the training set")
-			fs.Int("batch", 64, "examples per step")
-			fs.Float64("lr", 0.001, "learning rate")
-			fs.String("optimizer", "adam", "sgd or adam")
-			fs.Float64("momentum", 0.9, "SGD momentum")
+			fs.Int("epochs", d.Epochs, "passes over the training set")
+			fs.Int("batch", d.Batch, "examples per step")
+			fs.Float64("lr", d.LR, fmt.Sprintf("learning rate (adam's; sgd's is %g unless given)", train.SGDLR))
+			fs.String("optimizer", d.Optimizer, "sgd or adam")
+			fs.Float64("momentum", d.Momentum, "SGD momentum")
 			fs.Float64("weight-decay", 0, "L2 penalty added to the gradients")
 			fs.Float64("l1", 0, "L1 penalty added to the gradients (drives weights to zero before pruning)")
-			fs.String("schedule", "constant", "learning-rate schedule: constant, step or cosine")
-			fs.Uint64("seed", 1, "seed for initialisation, shuffling and dropout")
+			fs.String("schedule", d.Schedule.Kind, fmt.Sprintf("learning-rate schedule: constant, step (by %g, %d times over the run) or cosine", train.StepGamma, train.StepDecays))
+			fs.Uint64("seed", d.Seed, "seed for initialisation, shuffling and dropout")
 			fs.Int("workers", 0, "goroutines per kernel (0: all cores); results do not depend on it")
 			fs.String("init", "", "start from these weights (safetensors) instead of a fresh initialisation")
 			fs.String("teacher", "", "teacher model (.kiln) for the distill loss")
 			fs.String("teacher-weights", "", "the teacher's weights (safetensors)")
-			fs.Float64("temperature", 4, "distillation temperature T")
-			fs.Float64("hard", 0.5, "weight of the hard-label loss in distillation (the soft loss gets 1 - hard)")
+			fs.Float64("temperature", d.Teacher.Temperature, "distillation temperature T")
+			fs.Float64("hard", d.Teacher.Hard, "weight of the hard-label loss in distillation (the soft loss gets 1 - hard)")
 		},
 		run: runTrain,
 	})
@@ -56,13 +57,12 @@ func init() {
 }
 
 // trainConfig reads the train block and applies the flags given on the
-// command line over it.
+// command line over it; what neither sets keeps train's defaults.
 func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, string, string, error) {
-	cfg := train.Config{Epochs: 10, Batch: 64, LR: 0.001, Optimizer: "adam", Momentum: 0.9, Schedule: train.Schedule{Kind: "constant"}, Seed: 1}
+	cfg := train.Defaults()
 	lrSet := false
 	var dataSpec, dataDir string
 	var teacher struct{ model, weights string }
-	cfg.Teacher = &train.Teacher{Temperature: 4, Hard: 0.5}
 	for _, s := range settings(prog.Train) {
 		v := s.Value
 		switch s.Name {
@@ -110,11 +110,17 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 				cfg.Reg.WeightDecay = wd.Num
 			}
 		case "schedule":
-			cfg.Schedule = train.Schedule{Kind: v.Text, Every: 1, Gamma: 0.1}
+			cfg.Schedule = train.Schedule{Kind: v.Text}
 			if e := v.Kwarg("every"); e != nil {
+				if e.Num < 1 {
+					return cfg, "", "", fmt.Errorf("%s: schedule: every must be a positive integer, got %s", e.Pos, e)
+				}
 				cfg.Schedule.Every = int(e.Num)
 			}
 			if g := v.Kwarg("gamma"); g != nil {
+				if !(g.Num > 0) {
+					return cfg, "", "", fmt.Errorf("%s: schedule: gamma must be positive, got %s", g.Pos, g)
+				}
 				cfg.Schedule.Gamma = g.Num
 			}
 		}
@@ -144,9 +150,9 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 		cfg.Optimizer = f.String("optimizer")
 	}
 	if fs.Changed("schedule") {
-		kind := f.String("schedule")
-		cfg.Schedule = train.Schedule{Kind: kind, Every: max(1, cfg.Epochs/3), Gamma: 0.1}
+		cfg.Schedule = train.Schedule{Kind: f.String("schedule")}
 	}
+	cfg.Schedule = cfg.Schedule.Resolve(cfg.Epochs)
 	if fs.Changed("seed") {
 		cfg.Seed = f.Uint64("seed")
 	}
@@ -161,7 +167,7 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 		return cfg, "", "", err
 	}
 	if cfg.Optimizer == "sgd" && !lrSet {
-		cfg.LR = 0.01
+		cfg.LR = train.SGDLR
 	}
 	switch {
 	case cfg.Optimizer != "sgd" && cfg.Optimizer != "adam":
