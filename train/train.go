@@ -325,7 +325,6 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 		perm[i] = i
 	}
 	bt := newBatcher(set)
-	lossAct := tensor.New(tensor.F32)
 	grad := map[int]*tensor.Tensor{}
 	res := &Result{}
 	start := time.Now()
@@ -341,7 +340,7 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 			if _, err := net.Forward(inputs(raw, tk.inputIdx)); err != nil {
 				return nil, err
 			}
-			lossAct = net.Act(tk.lossAt)
+			lossAct := net.Act(tk.lossAt)
 			g, ok := grad[len(idx)]
 			if !ok {
 				g = tensor.New(tensor.F32, lossAct.Shape...)
