@@ -120,16 +120,20 @@ const everyOpModel = `model every {
   d = dense(r, 4) - t
   m = d * t
   k = sum(reshape(m, [2, 2]), axis=1)
+  hs = hard_swish(dense(c, 4))
+  hg = hard_sigmoid(dense(c, 3))
   output p
   output k
+  output hs
+  output hg
 }
 `
 
 // TestQuantizeEveryOp covers the int8 ops the examples do not use: average
 // pooling with padding, concatenation of differently scaled inputs, a
 // multiplication by a constant, softmax, tanh, a standalone relu (a
-// requantization with a clamp), subtraction, multiplication, reshape and a
-// sum.
+// requantization with a clamp), subtraction, multiplication, reshape, a
+// sum, and MobileNetV3's hard swish and hard sigmoid.
 func TestQuantizeEveryOp(t *testing.T) {
 	p, err := frontend.Compile("every.kiln", []byte(everyOpModel))
 	if err != nil {
@@ -151,7 +155,7 @@ func TestQuantizeEveryOp(t *testing.T) {
 	for _, v := range g.Values {
 		ops[v.Op.Name] = true
 	}
-	for _, want := range []string{"qavgpool", "qconcat", "qmul", "qsoftmax", "qtanh", "qrequantize", "qsub", "qsum", "reshape", "flatten"} {
+	for _, want := range []string{"qavgpool", "qconcat", "qmul", "qsoftmax", "qtanh", "qrequantize", "qsub", "qsum", "reshape", "flatten", "qhard_swish", "qhard_sigmoid"} {
 		if !ops[want] {
 			t.Errorf("no %s in the quantized graph:\n%s", want, g)
 		}

@@ -40,6 +40,16 @@ var kernels = map[*ir.Op]Kernel{
 	ir.OpRelu6:   unary(relu6),
 	ir.OpSigmoid: unary(sigmoid),
 	ir.OpTanh:    unary(tanh),
+	ir.OpHardSigmoid: unary(func(x, y []float32) {
+		for i, v := range x {
+			y[i] = float32(ir.HardSigmoid(float64(v)))
+		}
+	}),
+	ir.OpHardSwish: unary(func(x, y []float32) {
+		for i, v := range x {
+			y[i] = float32(float64(v) * ir.HardSigmoid(float64(v)))
+		}
+	}),
 	ir.OpSoftmax: evalForward,
 
 	ir.OpMaxPool:       poolKernel(true),

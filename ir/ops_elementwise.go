@@ -145,6 +145,9 @@ var (
 	}))
 	OpSigmoid = Register(newUnary("sigmoid", "1 / (1 + exp(-x))", func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }))
 	OpTanh    = Register(newUnary("tanh", "hyperbolic tangent", math.Tanh))
+	// MobileNetV3's piecewise-linear activations (Howard et al., 2019).
+	OpHardSigmoid = Register(newUnary("hard_sigmoid", "relu6(x + 3) / 6, a piecewise-linear sigmoid", HardSigmoid))
+	OpHardSwish   = Register(newUnary("hard_swish", "x * relu6(x + 3) / 6, a piecewise-linear swish", func(x float64) float64 { return x * HardSigmoid(x) }))
 )
 
 // OpSoftmax normalises exp(x) along a per-sample axis.
@@ -191,3 +194,11 @@ var OpSoftmax = Register(&Op{
 		return nil
 	},
 })
+
+// HardSigmoid is relu6(x + 3) / 6; NaN stays NaN.
+func HardSigmoid(x float64) float64 {
+	if x != x {
+		return x
+	}
+	return math.Min(math.Max(x+3, 0), 6) / 6
+}

@@ -754,6 +754,80 @@ var OpQTanh = Register(&Op{
 	},
 })
 
+// OpQHardSigmoid is kiln's int8 hard sigmoid (TFLite has none): with the
+// result fixed at q(1/256, -128), -128 + round(256 (x + 3) / 6) is
+// MBQM(q - Z_in, S_in * 128 / 3) exactly (256 * 3 / 6 = 128 cancels the
+// zero point), clamped: TFLite's Requantize into the fixed output, run by
+// REQUANTIZE. Within 1 LSB of the float formula (the multiply rounds twice
+// when it shifts right).
+var OpQHardSigmoid = Register(&Op{
+	Name:     "qhard_sigmoid",
+	Integer:  true,
+	Doc:      "int8 hard sigmoid: TFLite's Requantize into the fixed result q(1/256, -128) (kiln's semantics)",
+	Operands: []Operand{{Name: "x"}},
+	Infer:    qInfer("qhard_sigmoid", OpHardSigmoid),
+	QuantRule: func(v *Value) error {
+		if err := needPerTensor(v.Args[0], "the input"); err != nil {
+			return err
+		}
+		if err := needFixed(v, ref.HardSigmoidOutputScale, ref.HardSigmoidOutputZeroPoint); err != nil {
+			return err
+		}
+		_, err := ref.HardSigmoidParamsFor(scaleZero(v.Args[0]))
+		return err
+	},
+	Params: func(v *Value) any {
+		r, err := ref.HardSigmoidParamsFor(scaleZero(v.Args[0]))
+		if err != nil {
+			panic(err)
+		}
+		return RequantizeClamp{R: r, Lo: -128, Hi: 127}
+	},
+	Opcode: kbc.OpRequantize,
+	Instr:  OpRequantize.Instr,
+	Eval:   OpRequantize.Eval,
+})
+
+// OpQHardSwish is TFLite's int8 HardSwish: int16 fixed point, with the
+// reluish and output multipliers its Prepare computes.
+var OpQHardSwish = Register(&Op{
+	Name:     "qhard_swish",
+	Integer:  true,
+	Doc:      "int8 hard swish (TFLite's HardSwish, int16 fixed point)",
+	Operands: []Operand{{Name: "x"}},
+	Infer:    qInfer("qhard_swish", OpHardSwish),
+	QuantRule: func(v *Value) error {
+		if err := perTensorArgs(1)(v); err != nil {
+			return err
+		}
+		sx, zx := scaleZero(v.Args[0])
+		so, zo := scaleZero(v)
+		_, err := ref.HardSwishParamsFor(sx, zx, so, zo)
+		return err
+	},
+	Params: func(v *Value) any {
+		sx, zx := scaleZero(v.Args[0])
+		so, zo := scaleZero(v)
+		p, err := ref.HardSwishParamsFor(sx, zx, so, zo)
+		if err != nil {
+			panic(err)
+		}
+		return p
+	},
+	Opcode: kbc.OpHardSwish,
+	Instr: func(v *Value, p any) Instr {
+		h := p.(ref.HardSwishParams)
+		return Instr{Tensors: args(v), Ints: ints("in_zero", h.InputZeroPoint, "out_zero", h.OutputZeroPoint,
+			"reluish_mult", int32(h.ReluishMultiplier), "reluish_exponent", h.ReluishExponent,
+			"out_mult", int32(h.OutputMultiplier), "out_exponent", h.OutputExponent)}
+	},
+	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+		p := KernelParams(v).(ref.HardSwishParams)
+		ref.HardSwish(&p, in[0].I8, out.I8)
+		return nil
+	},
+})
+
 // Recommender ops, with kiln's own integer semantics (runtime/kernels/ref
 // documents them).
 
@@ -874,6 +948,9 @@ func init() {
 	}
 	OpSigmoid.Lower = &Lowering{To: OpQLogistic, Operands: activation, Result: ResultFixed, Fixed: PerTensor(1.0/256, -128)}
 	OpTanh.Lower = &Lowering{To: OpQTanh, Operands: activation, Result: ResultFixed, Fixed: PerTensor(1.0/128, 0)}
+	OpHardSigmoid.Lower = &Lowering{To: OpQHardSigmoid, Operands: activation, Result: ResultFixed,
+		Fixed: PerTensor(ref.HardSigmoidOutputScale, ref.HardSigmoidOutputZeroPoint)}
+	OpHardSwish.Lower = &Lowering{To: OpQHardSwish, Operands: activation}
 	OpSoftmax.Lower = &Lowering{To: OpQSoftmax, Operands: activation, Result: ResultFixed, Fixed: PerTensor(1.0/256, -128), KeepAll: true,
 		Check: func(v *Value) string {
 			if v.Attrs.Int("axis") != v.Type.Rank()-1 {

@@ -218,6 +218,14 @@ func (m *Model) checkInstr(in *instr, written []bool) error {
 		in.prep = c.embedding()
 	case kbc.OpFM, kbc.OpBiInteraction:
 		in.prep = c.interaction()
+	case kbc.OpHardSwish:
+		o, x := c.act(0, I8, "result"), c.act(1, I8, "input")
+		if o.elems != x.elems {
+			c.fail("result %v and input %v differ in size", o.dims, x.dims)
+		}
+		in.prep = ref.HardSwishParams{InputZeroPoint: c.i32("in_zero"), OutputZeroPoint: c.i32("out_zero"),
+			ReluishMultiplier: int16(c.int("reluish_mult")), ReluishExponent: c.int("reluish_exponent"),
+			OutputMultiplier: int16(c.int("out_mult")), OutputExponent: c.int("out_exponent")}
 	}
 	return c.err
 }

@@ -396,6 +396,9 @@ func (s *Session) exec(k, n int) error {
 		} else {
 			ref.BiInteraction(&p, x.i8, out.i8)
 		}
+	case kbc.OpHardSwish:
+		p := in.prep.(ref.HardSwishParams)
+		ref.HardSwish(&p, x.i8, out.i8)
 	}
 	return nil
 }

@@ -55,8 +55,9 @@ model ops {
   w = sum(embedding(ids, vocab=20, dim=1), axis=[0])
   h = tanh(dense(relu(flatten(p)), 8))
   l = sigmoid(dense(h, 4))
-  k = concat(g, l, b)
-  r = mean(reshape(k, [3, 4]), axis=[0])
+  q = hard_swish(dense(h, 4))
+  k = concat(g, l, b, hard_sigmoid(q))
+  r = mean(reshape(k, [4, 4]), axis=[0])
   output y = softmax(dense(concat(k, r, f, w), 3))
 }
 `

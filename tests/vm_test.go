@@ -230,6 +230,17 @@ func TestVMConvGeometry(t *testing.T) {
 
 // quantizeInputs quantizes a batch's float inputs with the model's input
 // parameters, for RunQuantized.
+// TestVMEveryOpcode runs the model that holds every opcode (opsModel) on
+// the VM, both kernel sets, against the integer reference executor: 1,000
+// random examples, every output and int8 value bit-identical.
+func TestVMEveryOpcode(t *testing.T) {
+	b, err := buildSource("ops.kiln", []byte(opsModel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkBitExact(t, b, 10, 100)
+}
+
 func quantizeInputs(m *runtime.Model, bt batch) []runtime.Value {
 	var vs []runtime.Value
 	for i, info := range m.Inputs() {

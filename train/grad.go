@@ -27,14 +27,16 @@ var gradients = map[*ir.Op]Gradient{
 	ir.OpEmbedding: embeddingBackward,
 	ir.OpBatchNorm: batchNormBackward,
 
-	ir.OpAdd:     binaryBackward("+"),
-	ir.OpSub:     binaryBackward("-"),
-	ir.OpMul:     binaryBackward("*"),
-	ir.OpRelu:    unaryBackward(reluGrad),
-	ir.OpRelu6:   unaryBackward(relu6Grad),
-	ir.OpSigmoid: unaryBackward(sigmoidGrad),
-	ir.OpTanh:    unaryBackward(tanhGrad),
-	ir.OpSoftmax: softmaxBackward,
+	ir.OpAdd:         binaryBackward("+"),
+	ir.OpSub:         binaryBackward("-"),
+	ir.OpMul:         binaryBackward("*"),
+	ir.OpRelu:        unaryBackward(reluGrad),
+	ir.OpRelu6:       unaryBackward(relu6Grad),
+	ir.OpSigmoid:     unaryBackward(sigmoidGrad),
+	ir.OpHardSigmoid: unaryBackward(hardSigmoidGrad),
+	ir.OpHardSwish:   unaryBackward(hardSwishGrad),
+	ir.OpTanh:        unaryBackward(tanhGrad),
+	ir.OpSoftmax:     softmaxBackward,
 
 	ir.OpMaxPool:       poolBackward(true),
 	ir.OpAvgPool:       poolBackward(false),
@@ -268,6 +270,27 @@ func relu6Grad(x, y, dy, dx []float32) {
 func sigmoidGrad(x, y, dy, dx []float32) {
 	for i, v := range y {
 		dx[i] += dy[i] * v * (1 - v)
+	}
+}
+
+// hardSigmoidGrad: 1/6 between the kinks at -3 and 3, 0 outside.
+func hardSigmoidGrad(x, y, dy, dx []float32) {
+	for i, v := range x {
+		if v > -3 && v < 3 {
+			dx[i] += dy[i] / 6
+		}
+	}
+}
+
+// hardSwishGrad: (2x + 3) / 6 between the kinks, 0 below -3, 1 above 3.
+func hardSwishGrad(x, y, dy, dx []float32) {
+	for i, v := range x {
+		switch {
+		case v >= 3:
+			dx[i] += dy[i]
+		case v > -3:
+			dx[i] += dy[i] * (2*v + 3) / 6
+		}
 	}
 }
 

@@ -28,6 +28,7 @@ const (
 	OpEmbedding                       // int8 rows with per-row rescale
 	OpFM                              // factorisation-machine pairwise term
 	OpBiInteraction                   // NFM bi-interaction pooling
+	OpHardSwish                       // x * relu6(x + 3) / 6, TFLite's int16 fixed point
 	NumOpcodes
 )
 
@@ -118,6 +119,9 @@ var schemas = [NumOpcodes]Schema{
 	OpEmbedding:     {Name: "EMBEDDING", Tensors: []string{"out", "ids", "table", "row_mult", "row_shift"}, Ints: []Field{{"out_offset", -128, 127}}},
 	OpFM:            {Name: "FM", Tensors: []string{"out", "in"}, Ints: interactionInts},
 	OpBiInteraction: {Name: "BI_INTERACTION", Tensors: []string{"out", "in"}, Ints: interactionInts},
+	OpHardSwish: {Name: "HARD_SWISH", Tensors: []string{"out", "in"}, InPlace: true,
+		Ints: []Field{{"in_zero", -128, 127}, {"out_zero", -128, 127}, {"reluish_mult", 0, math.MaxInt16}, {"reluish_exponent", -31, 31},
+			{"out_mult", 0, math.MaxInt16}, {"out_exponent", -31, 0}}},
 }
 
 // Schema returns the opcode's schema, or nil for an unknown opcode.

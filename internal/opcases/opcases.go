@@ -106,6 +106,8 @@ func All() []Case {
 		}}}},
 		{Name: "sigmoid", SmallStep: true, Op: ir.OpSigmoid, Batch: 2, Operands: []Operand{in(5)}},
 		{Name: "tanh", SmallStep: true, Op: ir.OpTanh, Batch: 2, Operands: []Operand{in(5)}},
+		{Name: "hard_sigmoid", SmallStep: true, Op: ir.OpHardSigmoid, Batch: 2, Operands: []Operand{{Type: ir.Batched(tensor.F32, 6), Gen: beyondKinks}}},
+		{Name: "hard_swish", SmallStep: true, Op: ir.OpHardSwish, Batch: 2, Operands: []Operand{{Type: ir.Batched(tensor.F32, 6), Gen: beyondKinks}}},
 		{Name: "softmax", SmallStep: true, Op: ir.OpSoftmax, Batch: 2, Operands: []Operand{in(5)}},
 		{Name: "softmax axis 0", SmallStep: true, Op: ir.OpSoftmax, Batch: 2, Operands: []Operand{in(3, 2)}, Attrs: ir.Attrs{"axis": 0}},
 		{Name: "sum", Op: ir.OpSum, Batch: 2, Operands: []Operand{in(2, 3)}},
@@ -157,4 +159,18 @@ func (c Case) Build(r *rand.Rand) (*ir.Value, []*tensor.Tensor, error) {
 		return nil, nil, fmt.Errorf("%s: %v", c.Name, err)
 	}
 	return v, data, nil
+}
+
+// beyondKinks gives values of either sign from 0.4 to 4.15 in steps of
+// 0.75: on both sides of the hard activations' kinks at -3 and 3, and at
+// least 0.35 from them, so that a finite difference never straddles one.
+func beyondKinks(r *rand.Rand, n int) []float32 {
+	v := make([]float32, n)
+	for i, k := range r.Perm(n) {
+		v[i] = float32(k%6)*0.75 + 0.4
+		if r.IntN(2) == 0 {
+			v[i] = -v[i]
+		}
+	}
+	return v
 }
