@@ -14,7 +14,8 @@ import (
 
 // model has values that die early (their bytes are reused), element-wise
 // ops whose operand dies with them (in place), an alias (flatten) and
-// two outputs, one of them computed early.
+// outputs, one of them computed early, and a value read again after an
+// element-wise op that could have taken its bytes.
 const model = `model m {
   input x: f32[2, 6, 6]
   c = relu(conv2d(x, 4, kernel=3, pad=1))
@@ -22,6 +23,7 @@ const model = `model m {
   f = flatten(p)
   h = dense(f, 16)
   s = sigmoid(h + h)
+  output z = tanh(h)
   output e = dense(f, 3)
   a = dense(s, 5)
   b = dense(s, 5)
