@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -324,4 +325,36 @@ func TestHostileModelSection(t *testing.T) {
 			variant("outputs "+what, m.arena, m.inputs, out)
 		}
 	})
+}
+
+// TestInternalError breaks one instruction of a loaded model the way a
+// kernel bug would (its prepared parameters go missing, so running it
+// panics): Run and the loader's run on zeros must both report an
+// *InternalError that names the instruction, its opcode and its source
+// position.
+func TestInternalError(t *testing.T) {
+	file, err := os.ReadFile("testdata/tiny.kbc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Load(file, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := slices.IndexFunc(m.code, func(in instr) bool { return in.op.String() == "DENSE" })
+	if k < 0 {
+		t.Fatal("tiny.kbc has no DENSE instruction")
+	}
+	m.code[k].prep = nil
+	want := fmt.Sprintf("internal error: instruction %d (DENSE at %v): ", k, m.code[k].pos)
+	for stage, err := range map[string]error{"Run": runOnce(m, 2), "the loader's run": m.dryRun()} {
+		var ie *InternalError
+		if !errors.As(err, &ie) {
+			t.Errorf("%s: got %v, want an *InternalError", stage, err)
+			continue
+		}
+		if ie.Instr != k || ie.Op != "DENSE" || ie.Pos != m.code[k].pos.String() || ie.Pos == "-" || ie.Panic == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%s: got %+v (%q), want instruction %d, DENSE, %v and the panic", stage, *ie, err, k, m.code[k].pos)
+		}
+	}
 }
