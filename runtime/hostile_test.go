@@ -2,10 +2,12 @@ package runtime
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/kiln-nn/kiln/internal/kbc"
@@ -37,9 +39,10 @@ var hostileInts = []int64{0, -1, 1, 2, 3, 31, 32, -31, -32, 48, 127, 128, -128, 
 // hostile runs variants of the files that hold every opcode: for each
 // file, mutate gets its sections, strings and decoded model, and calls try
 // with a description and one section replaced. Each variant must load with
-// an error, or load and run (the loader runs the model once) — never
-// panic; and some must load and some not, or the mutations are not
-// reaching the checks.
+// an error, or load (the loader runs the model once, on zeros) and then
+// run a batch of two to an error or a result — never panic, nor make a
+// kernel panic (an *InternalError from loading or running); and some must
+// load and some not, or the mutations are not reaching the checks.
 func hostile(t *testing.T, mutate func(secs [][]byte, strs []string, m *Model, try func(what string, id uint32, section []byte))) {
 	t.Helper()
 	for _, name := range []string{"testdata/tiny.kbc", "testdata/ops.kbc"} {
@@ -64,13 +67,21 @@ func hostile(t *testing.T, mutate func(secs [][]byte, strs []string, m *Model, t
 			variants++
 			s := slices.Clone(secs)
 			s[id] = section
+			stage := "loading"
 			defer func() {
 				if r := recover(); r != nil {
-					t.Fatalf("%s: %s: panic: %v", name, what, r)
+					t.Fatalf("%s: %s: panic while %s: %v", name, what, stage, r)
 				}
 			}()
-			if _, err := decode(s, nil); err == nil {
+			m, err := decode(s, nil)
+			if err == nil {
 				loaded++
+				stage = "running"
+				err = runOnce(m, 2)
+			}
+			var ie *InternalError
+			if errors.As(err, &ie) {
+				t.Fatalf("%s: %s: %s: %v", name, what, stage, err)
 			}
 		}
 		mutate(secs, strs, m, try)
@@ -79,6 +90,28 @@ func hostile(t *testing.T, mutate func(secs [][]byte, strs []string, m *Model, t
 			t.Errorf("%s: %d of %d variants load: the mutations are not reaching the checks", name, loaded, variants)
 		}
 	}
+}
+
+// runOnce runs m on a batch of n: float inputs hold 0.5, 1.5, 2.5, ... (so
+// that the run sees other data than the loader's run on zeros), ids 0.
+func runOnce(m *Model, n int) error {
+	var in, out []Value
+	for _, i := range m.inputs {
+		t := &m.tensors[i]
+		if t.dtype == I32 {
+			in = append(in, Value{I32: make([]int32, n*t.elems)})
+			continue
+		}
+		x := make([]float32, n*t.elems)
+		for j := range x {
+			x[j] = float32(j%8) + 0.5
+		}
+		in = append(in, Value{F32: x})
+	}
+	for _, o := range m.outputs {
+		out = append(out, Value{F32: make([]float32, n*m.tensors[o].elems)})
+	}
+	return m.NewSession(n).Run(in, out)
 }
 
 // TestHostileInstructions rewrites the code of files that hold every
@@ -295,4 +328,36 @@ func TestHostileModelSection(t *testing.T) {
 			variant("outputs "+what, m.arena, m.inputs, out)
 		}
 	})
+}
+
+// TestInternalError breaks one instruction of a loaded model the way a
+// kernel bug would (its prepared parameters go missing, so running it
+// panics): Run and the loader's run on zeros must both report an
+// *InternalError that names the instruction, its opcode and its source
+// position.
+func TestInternalError(t *testing.T) {
+	file, err := os.ReadFile("testdata/tiny.kbc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Load(file, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := slices.IndexFunc(m.code, func(in instr) bool { return in.op.String() == "DENSE" })
+	if k < 0 {
+		t.Fatal("tiny.kbc has no DENSE instruction")
+	}
+	m.code[k].prep = nil
+	want := fmt.Sprintf("internal error: instruction %d (DENSE at %v): ", k, m.code[k].pos)
+	for stage, err := range map[string]error{"Run": runOnce(m, 2), "the loader's run": m.dryRun()} {
+		var ie *InternalError
+		if !errors.As(err, &ie) {
+			t.Errorf("%s: got %v, want an *InternalError", stage, err)
+			continue
+		}
+		if ie.Instr != k || ie.Op != "DENSE" || ie.Pos != m.code[k].pos.String() || ie.Pos == "-" || ie.Panic == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%s: got %+v (%q), want instruction %d, DENSE, %v and the panic", stage, *ie, err, k, m.code[k].pos)
+		}
+	}
 }

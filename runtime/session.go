@@ -224,12 +224,13 @@ func (s *Session) run(inputs, outputs []Value, quantized bool) (err error) {
 			copy(s.views[m.quantizedInput(ti)].i8, inputs[i].I8)
 		}
 	}
+	k := -1 // the instruction running, named if a kernel panics
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("internal error: %v", r)
+			err = m.internalError(k, r)
 		}
 	}()
-	for k := range m.code {
+	for k = range m.code {
 		op := m.code[k].op
 		if quantized && (op == kbc.OpQuantize && m.tensors[m.code[k].t[1]].store == kbc.StoreInput || op == kbc.OpDequantize && m.isOutputDequant(k)) {
 			continue
@@ -246,6 +247,32 @@ func (s *Session) run(inputs, outputs []Value, quantized bool) (err error) {
 		}
 	}
 	return nil
+}
+
+// InternalError is a panic inside the VM, recovered by Session.Run (or by
+// Load, which runs the model once): a bug in the runtime, since loading
+// checks every parameter a kernel could refuse. It names the instruction
+// that was running. The session stays usable (each run computes every
+// tensor afresh), but the error deserves a bug report; kiln's tests fail
+// on it.
+type InternalError struct {
+	Instr int    // the instruction's index in the code, -1 if none was running
+	Op    string // its opcode
+	Pos   string // its source position, file:line:col, or "-" when the file has none
+	Panic any    // the value the panic carried
+}
+
+func (e *InternalError) Error() string {
+	return fmt.Sprintf("internal error: instruction %d (%s at %s): %v", e.Instr, e.Op, e.Pos, e.Panic)
+}
+
+// internalError describes a panic recovered while instruction k ran.
+func (m *Model) internalError(k int, r any) *InternalError {
+	e := &InternalError{Instr: k, Op: "-", Pos: "-", Panic: r}
+	if k >= 0 && k < len(m.code) {
+		e.Op, e.Pos = m.code[k].op.String(), m.code[k].pos.String()
+	}
+	return e
 }
 
 func outType(t *tensor, quantized bool) string {

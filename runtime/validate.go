@@ -181,8 +181,16 @@ func operandOf(m *Model, in instr, root int) bool {
 
 // dryRun runs every instruction once on a batch of one, on zeros, to make
 // sure no kernel rejects its parameters: whatever passes here cannot fail
-// on other data, since the kernels check parameters, never values.
+// on other data, since the kernels check parameters, never values. A
+// kernel that panics all the same is a bug in the runtime: Load returns it
+// as an *InternalError rather than crash the program.
 func (m *Model) dryRun() (err error) {
+	k := -1
+	defer func() {
+		if r := recover(); r != nil {
+			err = m.internalError(k, r)
+		}
+	}()
 	s := m.NewSession(1)
 	for _, i := range m.inputs {
 		t := &m.tensors[i]
@@ -194,7 +202,7 @@ func (m *Model) dryRun() (err error) {
 		}
 	}
 	s.bind(1)
-	for k := range m.code {
+	for k = range m.code {
 		if err := s.exec(k, 1); err != nil {
 			return fmt.Errorf("section CODE: instruction %d (%v at %v): %w", k, m.code[k].op, m.code[k].pos, err)
 		}

@@ -3,7 +3,9 @@ package tests
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"flag"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -362,7 +364,8 @@ func TestConcurrentSessions(t *testing.T) {
 }
 
 // TestLoadTruncated feeds every truncation of the smallest example's file
-// to the loader: each must be an error, never a panic.
+// to the loader: each must be an error, never a panic or an internal
+// error.
 func TestLoadTruncated(t *testing.T) {
 	all := buildExamples(t)
 	small := all[0]
@@ -372,17 +375,68 @@ func TestLoadTruncated(t *testing.T) {
 		}
 	}
 	for n := 0; n < len(small.kbc); n++ {
-		if _, err := runtime.Load(small.kbc[:n], nil); err == nil {
+		if loadHostile(t, fmt.Sprintf("%s cut to %d bytes", small.name, n), small.kbc[:n], nil, 1, nil) {
 			t.Fatalf("%s cut to %d bytes loaded", small.name, n)
 		}
 	}
 	t.Logf("%s: %d truncations rejected", small.name, len(small.kbc))
 }
 
+// loadHostile loads a file that may be hostile and, when it loads, runs it
+// once on a batch of n: the given inputs where they fit the model, zeros
+// elsewhere. Errors are fine; a panic escaping Load or Run fails t, and so
+// does an *runtime.InternalError from either (a kernel that panicked, its
+// panic recovered). It reports whether the file loaded.
+func loadHostile(t testing.TB, what string, file []byte, opt *runtime.Options, n int, inputs []runtime.Value) (loaded bool) {
+	t.Helper()
+	stage := "Load"
+	defer func() {
+		if r := recover(); r != nil {
+			t.Fatalf("%s: panic escaping %s: %v", what, stage, r)
+		}
+	}()
+	m, err := runtime.Load(file, opt)
+	if err == nil {
+		stage = "Run"
+		err = m.NewSession(n).Run(inputsFor(m, n, inputs), outputsFor(m, n, false))
+	}
+	var ie *runtime.InternalError
+	if errors.As(err, &ie) {
+		t.Fatalf("%s: %s: %v", what, stage, err)
+	}
+	return m != nil
+}
+
+// inputsFor returns a batch of n for m's inputs: given[i] where it has
+// the data input i takes, zeros otherwise.
+func inputsFor(m *runtime.Model, n int, given []runtime.Value) []runtime.Value {
+	var in []runtime.Value
+	for i, info := range m.Inputs() {
+		size := n * tensor.NumElems(info.Shape)
+		var v runtime.Value
+		if i < len(given) {
+			v = given[i]
+		}
+		switch {
+		case info.DType == runtime.I32 && len(v.I32) == size:
+			v = runtime.Value{I32: v.I32}
+		case info.DType == runtime.I32:
+			v = runtime.Value{I32: make([]int32, size)}
+		case len(v.F32) == size:
+			v = runtime.Value{F32: v.F32}
+		default:
+			v = runtime.Value{F32: make([]float32, size)}
+		}
+		in = append(in, v)
+	}
+	return in
+}
+
 // TestLoadCorrupted changes single bytes of each example's file, 10,000
 // times each, recomputing the checksum so that the structural checks are
 // what is tested: every file must load with an error or run to an error
-// or a result, never panic or read out of bounds.
+// or a result — never panic, read out of bounds or make a kernel panic
+// (which Run would report as an internal error).
 func TestLoadCorrupted(t *testing.T) {
 	n := 10000
 	if testing.Short() {
@@ -400,14 +454,11 @@ func TestLoadCorrupted(t *testing.T) {
 				at := r.IntN(len(buf) - 4)
 				buf[at] ^= byte(1 + r.IntN(255))
 				binary.LittleEndian.PutUint32(buf[len(buf)-4:], kbc.Checksum(buf))
-				m, err := runtime.Load(buf, nil)
-				if err != nil {
+				if loadHostile(t, fmt.Sprintf("byte %d of %s xor %#x", at, b.name, buf[at]^b.kbc[at]), buf, nil, 2, bt.values) {
+					loaded++
+				} else {
 					rejected++
-					continue
 				}
-				loaded++
-				s := m.NewSession(2)
-				s.Run(bt.values, outputsFor(m, 2, false)) // an error is fine; a panic fails the test
 			}
 			t.Logf("%d corruptions: %d rejected, %d loaded and ran", n, rejected, loaded)
 		})
