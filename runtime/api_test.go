@@ -19,7 +19,7 @@ import (
 // the VM needs; the file format's details belong to internal/kbc.
 func TestAPI(t *testing.T) {
 	want := []string{
-		"DType", "DType.String", "DefaultMaxFileSize", "DefaultMaxMemory", "ErrChecksum", "F32", "I32", "I8",
+		"DType", "DType.String", "DefaultMaxFileSize", "DefaultMaxMemory", "ErrChecksum", "F32", "I32", "I8", "InternalError", "InternalError.Error",
 		"Load", "LoadFile",
 		"Model", "Model.ArenaSize", "Model.Disassemble", "Model.Inputs", "Model.Name", "Model.NewSession", "Model.Outputs",
 		"Options",
