@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -175,7 +176,7 @@ func (o *Options) maxSize() int64 {
 
 // ErrChecksum reports a file whose trailer does not match its bytes: it
 // was corrupted in storage or transfer.
-var ErrChecksum = kbc.ErrChecksum
+var ErrChecksum = errors.New("checksum mismatch: the file is corrupt")
 
 // Load decodes and validates a .kbc file held in memory. Every offset,
 // length, shape, operand and constant is checked here, so that running
@@ -195,7 +196,11 @@ func splitSections(b []byte, opt *Options) ([][]byte, error) {
 	if int64(len(b)) > opt.maxSize() {
 		return nil, fmt.Errorf("%d bytes is more than the %d-byte limit", len(b), opt.maxSize())
 	}
-	return kbc.Split(b, opt != nil && opt.SkipChecksum)
+	secs, err := kbc.Split(b, opt != nil && opt.SkipChecksum)
+	if errors.Is(err, kbc.ErrChecksum) {
+		return nil, ErrChecksum
+	}
+	return secs, err
 }
 
 // decode decodes the sections (kbc checks their structure), builds the
