@@ -85,17 +85,17 @@ func StateOf[T any](c *Ctx, v *ir.Value) *T {
 	return s
 }
 
-// grow returns buf resized to n elements, reallocating only when it is too
+// Grow returns buf resized to n elements, reallocating only when it is too
 // small; the contents are not cleared.
-func grow[T any](buf []T, n int) []T {
+func Grow[T any](buf []T, n int) []T {
 	if cap(buf) < n {
 		return make([]T, n)
 	}
 	return buf[:n]
 }
 
-// addInto adds src into dst elementwise.
-func addInto(dst, src []float32) {
+// AddInto adds src into dst elementwise.
+func AddInto(dst, src []float32) {
 	for i, x := range src {
 		dst[i] += x
 	}

@@ -69,7 +69,7 @@ func Col2im(g *ir.ConvGeom, col []float32, grp int, dx []float32) {
 					s := src[oy*g.OW+xlo : oy*g.OW+xhi]
 					d := plane[(oy*g.SH-g.PH+ky*g.DH)*g.W+xlo*g.SW-g.PW+kx*g.DW:]
 					if g.SW == 1 {
-						addInto(d[:len(s)], s)
+						AddInto(d[:len(s)], s)
 						continue
 					}
 					for i, v := range s {

@@ -20,7 +20,7 @@ func denseForward(c *Ctx, v *ir.Value, in []*tensor.Tensor, out *tensor.Tensor) 
 	if len(in) == 3 {
 		b := in[2].F32
 		for r := 0; r < rows; r++ {
-			addInto(y[r*units:(r+1)*units], b)
+			AddInto(y[r*units:(r+1)*units], b)
 		}
 	}
 	ir.ApplyAct(v.Attrs.String("act"), y)
@@ -43,7 +43,7 @@ func (st *ConvState) ColBuffers(workers, n int) [][]float32 {
 		st.Cols = append(st.Cols, make([][]float32, workers-len(st.Cols))...)
 	}
 	for w := range st.Cols[:workers] {
-		st.Cols[w] = grow(st.Cols[w], n)
+		st.Cols[w] = Grow(st.Cols[w], n)
 	}
 	return st.Cols
 }
@@ -60,7 +60,7 @@ func convForward(c *Ctx, v *ir.Value, in []*tensor.Tensor, out *tensor.Tensor) e
 	st := StateOf[ConvState](c, v)
 	var cols [][]float32
 	if c.Training {
-		st.Batch = grow(st.Batch, n*g.G*kk*p)
+		st.Batch = Grow(st.Batch, n*g.G*kk*p)
 	} else {
 		cols = st.ColBuffers(c.WorkersFor(n), kk*p)
 	}
@@ -108,7 +108,7 @@ func batchNormForward(c *Ctx, v *ir.Value, in []*tensor.Tensor, out *tensor.Tens
 	n := len(x) / (ch * inner)
 	eps := v.Attrs.Float("eps")
 	st := StateOf[BatchNormState](c, v)
-	st.Mean, st.InvStd = grow(st.Mean, ch), grow(st.InvStd, ch)
+	st.Mean, st.InvStd = Grow(st.Mean, ch), Grow(st.InvStd, ch)
 	gamma, beta, rmean, rvar := in[1].F32, in[2].F32, in[3].F32, in[4].F32
 	for k := 0; k < ch; k++ {
 		if !c.Training {

@@ -25,7 +25,7 @@ func poolForward(c *Ctx, v *ir.Value, x, y []float32, isMax bool) error {
 	planes := len(x) / (g.H * g.W)
 	st := StateOf[PoolState](c, v)
 	if isMax {
-		st.Argmax = grow(st.Argmax, len(y))
+		st.Argmax = Grow(st.Argmax, len(y))
 	}
 	c.Parallel(planes, func(_, lo, hi int) {
 		for pl := lo; pl < hi; pl++ {

@@ -38,7 +38,7 @@ func dropoutForward(c *Ctx, v *ir.Value, in []*tensor.Tensor, out *tensor.Tensor
 		return nil
 	}
 	st := StateOf[DropoutState](c, v)
-	st.Mask = grow(st.Mask, len(out.F32))
+	st.Mask = Grow(st.Mask, len(out.F32))
 	keep := float32(1 / (1 - rate))
 	for i, x := range in[0].F32 {
 		m := float32(0)

@@ -81,36 +81,10 @@ func newReduce(name, doc string, mean bool) *Op {
 			return out, nil
 		},
 		Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-			t := v.Args[0].Type
-			axes, _ := reduceAxes(name, t, v.Attrs)
-			// Walk the input; each element adds into the output element
-			// whose index drops (or zeroes) the reduced axes.
-			ostrides := make([]int, t.Rank())
-			acc := 1
-			for d := t.Rank() - 1; d >= 0; d-- {
-				if !slices.Contains(axes, d) {
-					ostrides[d] = acc
-					acc *= t.Dims[d]
-				}
-			}
-			perOut, perIn := acc, t.Elems()
-			count := perIn / max(perOut, 1)
+			x := in[0].F32
+			count := len(x) / max(len(out.F32), 1)
 			sums := make([]float64, len(out.F32))
-			idx := make([]int, t.Rank())
-			for i, x := range in[0].F32 {
-				b := i / max(perIn, 1)
-				o := b * perOut
-				for d, k := range idx {
-					o += k * ostrides[d]
-				}
-				sums[o] += float64(x)
-				for d := len(idx) - 1; d >= 0; d-- {
-					if idx[d]++; idx[d] < t.Dims[d] {
-						break
-					}
-					idx[d] = 0
-				}
-			}
+			ReduceWalk(v.Args[0].Type, v.Attrs, func(i, o int) { sums[o] += float64(x[i]) }, len(x))
 			for i, s := range sums {
 				if mean {
 					s /= float64(count)
@@ -207,3 +181,33 @@ var OpBiInteraction = Register(&Op{
 		return nil
 	},
 })
+
+// ReduceWalk calls fn for every input element i of a reduction with the
+// output element o it reduces into (n input elements, the batch
+// included): o drops (or zeroes) the reduced axes of i's index.
+func ReduceWalk(t Type, a Attrs, fn func(i, o int), n int) {
+	axes := ReduceAxes(t, a)
+	ostrides := make([]int, t.Rank())
+	acc := 1
+	for d := t.Rank() - 1; d >= 0; d-- {
+		if !slices.Contains(axes, d) {
+			ostrides[d] = acc
+			acc *= t.Dims[d]
+		}
+	}
+	perOut, perIn := acc, max(t.Elems(), 1)
+	idx := make([]int, t.Rank())
+	for i := 0; i < n; i++ {
+		o := i / perIn * perOut
+		for d, k := range idx {
+			o += k * ostrides[d]
+		}
+		fn(i, o)
+		for d := len(idx) - 1; d >= 0; d-- {
+			if idx[d]++; idx[d] < t.Dims[d] {
+				break
+			}
+			idx[d] = 0
+		}
+	}
+}

@@ -88,27 +88,9 @@ func dtypeOf(d kbc.DType) DType {
 }
 
 // size is the element size in bytes.
-func (d DType) size() int {
-	switch d {
-	case F32, I32:
-		return 4
-	case I8:
-		return 1
-	}
-	return 0
-}
+func (d DType) size() int { return kbc.DType(d).Size() }
 
-func (d DType) String() string {
-	switch d {
-	case F32:
-		return "f32"
-	case I32:
-		return "i32"
-	case I8:
-		return "i8"
-	}
-	return "dtype?"
-}
+func (d DType) String() string { return kbc.DType(d).String() }
 
 // Options configure Load.
 type Options struct {

@@ -1,8 +1,6 @@
 package train
 
 import (
-	"slices"
-
 	"github.com/kiln-nn/kiln/exec"
 	"github.com/kiln-nn/kiln/internal/blas"
 	"github.com/kiln-nn/kiln/ir"
@@ -82,7 +80,7 @@ func denseBackward(c *exec.Ctx, v *ir.Value, in []*tensor.Tensor, out, dout *ten
 	if len(din) == 3 && din[2] != nil {
 		db := din[2].F32
 		for r := 0; r < rows; r++ {
-			addInto(db, dy[r*units:(r+1)*units])
+			exec.AddInto(db, dy[r*units:(r+1)*units])
 		}
 	}
 }
@@ -110,7 +108,7 @@ func convBackward(c *exec.Ctx, v *ir.Value, in []*tensor.Tensor, out, dout *tens
 		}
 	}
 	if din[1] != nil {
-		st.Partials = grow(st.Partials, n*wlen)
+		st.Partials = exec.Grow(st.Partials, n*wlen)
 	}
 	c.Parallel(n, func(wk, lo, hi int) {
 		for b := lo; b < hi; b++ {
@@ -141,7 +139,7 @@ func convBackward(c *exec.Ctx, v *ir.Value, in []*tensor.Tensor, out, dout *tens
 		dw := din[1].F32
 		c.Parallel(wlen, func(_, lo, hi int) {
 			for b := 0; b < n; b++ {
-				addInto(dw[lo:hi], st.Partials[b*wlen+lo:b*wlen+hi])
+				exec.AddInto(dw[lo:hi], st.Partials[b*wlen+lo:b*wlen+hi])
 			}
 		})
 	}
@@ -167,7 +165,7 @@ func embeddingBackward(c *exec.Ctx, v *ir.Value, in []*tensor.Tensor, out, dout 
 	dim := in[1].Shape[1]
 	dw := din[1].F32
 	for i, id := range in[0].I32 {
-		addInto(dw[int(id)*dim:(int(id)+1)*dim], dout.F32[i*dim:(i+1)*dim])
+		exec.AddInto(dw[int(id)*dim:(int(id)+1)*dim], dout.F32[i*dim:(i+1)*dim])
 	}
 }
 
@@ -387,36 +385,7 @@ func reduceBackward(mean bool) Gradient {
 		if mean {
 			scale = float32(out.Len()) / float32(in[0].Len())
 		}
-		reduceWalk(t, v.Attrs, func(i, o int) { din[0].F32[i] += dout.F32[o] * scale }, len(in[0].F32))
-	}
-}
-
-// reduceWalk calls fn for every input element i of a reduction with the
-// output element o it reduces into.
-func reduceWalk(t ir.Type, a ir.Attrs, fn func(i, o int), n int) {
-	axes := ir.ReduceAxes(t, a)
-	ostrides := make([]int, t.Rank())
-	acc := 1
-	for d := t.Rank() - 1; d >= 0; d-- {
-		if !slices.Contains(axes, d) {
-			ostrides[d] = acc
-			acc *= t.Dims[d]
-		}
-	}
-	perOut, perIn := acc, max(t.Elems(), 1)
-	idx := make([]int, t.Rank())
-	for i := 0; i < n; i++ {
-		o := i / perIn * perOut
-		for d, k := range idx {
-			o += k * ostrides[d]
-		}
-		fn(i, o)
-		for d := len(idx) - 1; d >= 0; d-- {
-			if idx[d]++; idx[d] < t.Dims[d] {
-				break
-			}
-			idx[d] = 0
-		}
+		ir.ReduceWalk(t, v.Attrs, func(i, o int) { din[0].F32[i] += dout.F32[o] * scale }, len(in[0].F32))
 	}
 }
 
@@ -456,7 +425,7 @@ func pairwiseBackward(v *ir.Value, e, de []float32, g func(b, d int) float32) {
 // copyBackward is the rule of ops that only relabel their operand's data.
 func copyBackward(c *exec.Ctx, v *ir.Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
 	if din[0] != nil {
-		addInto(din[0].F32, dout.F32)
+		exec.AddInto(din[0].F32, dout.F32)
 	}
 }
 
@@ -472,7 +441,7 @@ func concatBackward(c *exec.Ctx, v *ir.Value, in []*tensor.Tensor, out, dout *te
 		for k, d := range din {
 			n := v.Args[k].Type.Dims[axis] * inner
 			if d != nil {
-				addInto(d.F32[i*n:(i+1)*n], dout.F32[o:o+n])
+				exec.AddInto(d.F32[i*n:(i+1)*n], dout.F32[o:o+n])
 			}
 			o += n
 		}
@@ -485,27 +454,11 @@ func dropoutBackward(c *exec.Ctx, v *ir.Value, in []*tensor.Tensor, out, dout *t
 		return
 	}
 	if !c.Training || v.Attrs.Float("rate") == 0 {
-		addInto(din[0].F32, dout.F32)
+		exec.AddInto(din[0].F32, dout.F32)
 		return
 	}
 	mask := exec.StateOf[exec.DropoutState](c, v).Mask
 	for i, d := range dout.F32 {
 		din[0].F32[i] += d * mask[i]
-	}
-}
-
-// grow returns buf resized to n elements, reallocating only when it is too
-// small; the contents are not cleared.
-func grow[T any](buf []T, n int) []T {
-	if cap(buf) < n {
-		return make([]T, n)
-	}
-	return buf[:n]
-}
-
-// addInto adds src into dst elementwise.
-func addInto(dst, src []float32) {
-	for i, x := range src {
-		dst[i] += x
 	}
 }
