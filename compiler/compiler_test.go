@@ -123,3 +123,19 @@ func TestExplicitPasses(t *testing.T) {
 		t.Error("quantize ran at the float stage")
 	}
 }
+
+// TestSource compiles from source text: a checked program and its graph,
+// or the frontend's positioned errors.
+func TestSource(t *testing.T) {
+	prog, r, err := compiler.Source("m.kiln", []byte(mlp), compiler.Options{Until: compiler.Float})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prog.Graph != r.Graph || r.Graph.Name != "m" {
+		t.Errorf("program %v, result %v", prog.Graph.Name, r.Graph.Name)
+	}
+	_, _, err = compiler.Source("bad.kiln", []byte("model m {\n  input x: f32[8]\n  output y = dense(z, 3)\n}\n"), compiler.Options{})
+	if err == nil || !strings.Contains(err.Error(), "bad.kiln:3:") {
+		t.Errorf("an undefined name: %v", err)
+	}
+}
