@@ -10,10 +10,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/kiln-nn/kiln/internal/suggest"
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/lang"
 	"github.com/kiln-nn/kiln/source"
@@ -311,7 +311,7 @@ func (c *checker) undefined(id *lang.Ident) {
 	for name := range c.scope {
 		names = append(names, name)
 	}
-	c.errorf(id.Pos, "undefined: %s%s", id.Name, didYouMean(id.Name, names))
+	c.errorf(id.Pos, "undefined: %s%s", id.Name, suggest.DidYouMean(id.Name, names))
 }
 
 func (c *checker) constant(f float32, pos source.Pos, want string) *ir.Value {
@@ -349,7 +349,7 @@ func (c *checker) call(e *lang.Call, want string) *ir.Value {
 				names = append(names, o.Name)
 			}
 		}
-		c.errorf(e.Func.Pos, "unknown op %s%s", e.Func.Name, didYouMean(e.Func.Name, names))
+		c.errorf(e.Func.Pos, "unknown op %s%s", e.Func.Name, suggest.DidYouMean(e.Func.Name, names))
 		// Still check the arguments, so their errors are reported too.
 		for _, a := range e.Args {
 			if a.Name == nil {
@@ -566,7 +566,7 @@ func (c *checker) setAttr(op *ir.Op, attrs ir.Attrs, attrPos map[string]source.P
 		for _, s := range layerAttrs(op) {
 			names = append(names, s.Name)
 		}
-		switch hint := didYouMean(name, names); {
+		switch hint := suggest.DidYouMean(name, names); {
 		case len(names) == 0:
 			c.errorf(pos, "%s has no attributes, got %s", op.Name, name)
 		case hint != "":
@@ -694,43 +694,4 @@ func exprText(e lang.Expr) string {
 		return "-" + exprText(e.X)
 	}
 	return "an expression"
-}
-
-// didYouMean suggests the closest candidates to a misspelt name.
-func didYouMean(name string, candidates []string) string {
-	best := 3 // suggest only names within a small edit distance
-	var found []string
-	for _, cand := range candidates {
-		d := editDistance(strings.ToLower(name), strings.ToLower(cand))
-		if d < best {
-			best, found = d, []string{cand}
-		} else if d == best && len(found) > 0 {
-			found = append(found, cand)
-		}
-	}
-	if len(found) == 0 || len(name) < 2 {
-		return ""
-	}
-	slices.Sort(found)
-	return " (did you mean " + strings.Join(found, " or ") + "?)"
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kiln-nn/kiln/internal/suggest"
 	"github.com/kiln-nn/kiln/lang"
 	"github.com/kiln-nn/kiln/source"
 )
@@ -226,7 +227,7 @@ func (c *checker) block(prog *Program, b *lang.Block) {
 				keys = append(keys, k)
 			}
 			sort.Strings(keys)
-			if hint := didYouMean(s.Name.Name, keys); hint != "" {
+			if hint := suggest.DidYouMean(s.Name.Name, keys); hint != "" {
 				c.errorf(s.Name.Pos, "unknown %s setting %s%s", b.Kind, s.Name.Name, hint)
 			} else {
 				c.errorf(s.Name.Pos, "unknown %s setting %s (known: %s)", b.Kind, s.Name.Name, strings.Join(keys, ", "))
@@ -312,7 +313,7 @@ func (c *checker) checkValue(key string, spec settingSpec, v *Const, given map[s
 		}
 		i := slices.Index(names, a.Name)
 		if i < 0 {
-			switch hint := didYouMean(a.Name, names); {
+			switch hint := suggest.DidYouMean(a.Name, names); {
 			case len(names) == 0:
 				c.errorf(a.Pos, "%s has no parameters, got %s", v.Text, a.Name)
 			case hint != "":
@@ -380,7 +381,7 @@ func (s settingSpec) check(key string, v *Const) string {
 			}
 			names[i] = ch.name
 		}
-		return fmt.Sprintf("%s must be one of %s, got %s%s", key, strings.Join(names, ", "), v.Text, didYouMean(v.Text, names))
+		return fmt.Sprintf("%s must be one of %s, got %s%s", key, strings.Join(names, ", "), v.Text, suggest.DidYouMean(v.Text, names))
 	}
 	return ""
 }

@@ -10,11 +10,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/spf13/pflag"
+
+	"github.com/kiln-nn/kiln/internal/suggest"
 )
 
 // command is one subcommand.
@@ -71,7 +75,7 @@ func run(args []string, e *env) int {
 	}
 	c := commands[args[0]]
 	if c == nil {
-		fmt.Fprintf(e.stderr, "kiln: unknown command %q\n\n", args[0])
+		fmt.Fprintf(e.stderr, "kiln: unknown command %q%s\n\n", args[0], suggest.DidYouMean(args[0], slices.Collect(maps.Keys(commands))))
 		printUsage(e.stderr)
 		return 2
 	}
@@ -81,7 +85,7 @@ func run(args []string, e *env) int {
 			printCommandHelp(e.stdout, c, fs)
 			return 0
 		}
-		fmt.Fprintf(e.stderr, "kiln %s: %v\n", c.name, err)
+		fmt.Fprintf(e.stderr, "kiln %s: %v%s\n", c.name, err, flagHint(fs, err))
 		fmt.Fprintf(e.stderr, "usage: kiln %s %s (see kiln %s --help)\n", c.name, c.args, c.name)
 		return 2
 	}
@@ -135,6 +139,35 @@ func printCommandHelp(w io.Writer, c *command, fs *pflag.FlagSet) {
 	if u := fs.FlagUsages(); strings.TrimSpace(u) != "" {
 		fmt.Fprintf(w, "\nflags:\n%s", u)
 	}
+}
+
+// flagHint suggests the flag a user probably meant when pflag rejects an
+// unknown one: " (did you mean --format?)".
+func flagHint(fs *pflag.FlagSet, err error) string {
+	msg := err.Error()
+	var names []string
+	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok {
+		fs.VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+		if found := suggest.Closest(name, names); len(found) > 0 {
+			return " (did you mean --" + strings.Join(found, " or --") + "?)"
+		}
+		return ""
+	}
+	// "unknown shorthand flag: 'x' in -xyz": a long flag written with one
+	// dash is the likely mistake.
+	if _, rest, ok := strings.Cut(msg, "unknown shorthand flag: "); ok {
+		if _, arg, ok := strings.Cut(rest, " in -"); ok && len(arg) > 1 {
+			name, _, _ := strings.Cut(arg, "=")
+			if fs.Lookup(name) != nil {
+				return " (did you mean --" + name + "?)"
+			}
+			fs.VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+			if found := suggest.Closest(name, names); len(found) > 0 {
+				return " (did you mean --" + strings.Join(found, " or --") + "?)"
+			}
+		}
+	}
+	return ""
 }
 
 // oneArg returns the single positional argument.
