@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -139,6 +140,27 @@ func (t *csvTable) int(col int) (int64, error) {
 	return v, nil
 }
 
+// prefixHint recognizes, by its columns, a CSV file that one of the
+// prefixed forms reads (MovieLens ratings, accelerometer gestures) given
+// as a plain table, and suggests the spec that reads it.
+func prefixHint(spec string, header []string) string {
+	has := func(names ...string) bool {
+		for _, n := range names {
+			if !slices.Contains(header, n) {
+				return false
+			}
+		}
+		return true
+	}
+	switch {
+	case has("userId", "movieId"):
+		return fmt.Sprintf("MovieLens ratings (columns userId, movieId, ...), not a table with a label or target column: did you mean movielens:%s? (or autorec:%s, for I-AutoRec)", spec, spec)
+	case has("recording", "user", "gesture", "ax", "ay", "az"):
+		return fmt.Sprintf("accelerometer gestures (columns recording, user, gesture, ax, ay, az, ...), not a table with a label or target column: did you mean gestures:%s?", spec)
+	}
+	return ""
+}
+
 // openCSV loads a numeric table: every column but the target forms one f32
 // input [N, C] (columns in file order); the target is the column "label"
 // (class ids: i32 [N], Classification) or "target" (f32 [N,1],
@@ -167,6 +189,9 @@ func openCSV(s, path string) (*Split, error) {
 		target, task = j, tk
 	}
 	if target < 0 {
+		if hint := prefixHint(s, t.header); hint != "" {
+			return nil, fmt.Errorf("%s:1: %s", path, hint)
+		}
 		return nil, fmt.Errorf("%s:1: no target column: name it label (class ids) or target (real values); the header names %s", path, strings.Join(t.header, ","))
 	}
 	seen := map[string]bool{}

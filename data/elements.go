@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 
 	"github.com/kiln-nn/kiln/tensor"
 )
@@ -50,10 +51,34 @@ func (e elemType) size() int {
 	return 0
 }
 
+// numpy is the element type's name in NumPy (dtype.name): float64, int64,
+// bool.
+func (e elemType) numpy() string {
+	return [...]string{elemInvalid: "invalid", elemF16: "float16", elemBF16: "bfloat16", elemF32: "float32",
+		elemF64: "float64", elemI8: "int8", elemI16: "int16", elemI32: "int32", elemI64: "int64",
+		elemU8: "uint8", elemU16: "uint16", elemU32: "uint32", elemU64: "uint64", elemBool: "bool"}[e]
+}
+
+// NumPyName is the name NumPy gives a kiln dtype: float32, int32, int8,
+// uint8.
+func NumPyName(dt tensor.DType) string {
+	switch dt {
+	case tensor.F32:
+		return "float32"
+	case tensor.I32:
+		return "int32"
+	case tensor.I8:
+		return "int8"
+	case tensor.U8:
+		return "uint8"
+	}
+	return dt.String()
+}
+
 // target is the kiln dtype the element type loads as. Floats load as f32
-// (f64 rounds to nearest, f16 and bf16 are exact); 8-bit integers load as
-// i8 or u8; wider integers, signed or not, load as i32 with a range check;
-// bools load as u8 0 or 1.
+// (f64 rounds to nearest, or must be exact: see decodeElements; f16 and
+// bf16 are exact); 8-bit integers load as i8 or u8; wider integers, signed
+// or not, load as i32 with a range check; bools load as u8 0 or 1.
 func (e elemType) target() tensor.DType {
 	switch e {
 	case elemF16, elemBF16, elemF32, elemF64:
@@ -68,11 +93,30 @@ func (e elemType) target() tensor.DType {
 	return tensor.Invalid
 }
 
+// elemError is a stored element that the dtype it loads as cannot hold: an
+// integer outside the int32 range, or (when conversions must be exact) a
+// float64 that float32 would round.
+type elemError struct {
+	index int    // flat, in storage order
+	value string // as stored
+	float bool   // a float64 that float32 does not hold exactly
+}
+
+func (e *elemError) Error() string {
+	if e.float {
+		return fmt.Sprintf("element %d is %s, which float32 cannot hold exactly", e.index, e.value)
+	}
+	return fmt.Sprintf("element %d is %s, outside the int32 range", e.index, e.value)
+}
+
 // decodeElements converts n stored elements in src (len(src) == n*e.size())
 // into a new tensor of e.target() with the given shape. order is the byte
 // order of the stored elements. An integer that does not fit in int32 is an
-// error naming its flat index (in storage order).
-func decodeElements(src []byte, e elemType, order binary.ByteOrder, shape []int) (*tensor.Tensor, error) {
+// *elemError naming its flat index (in storage order); so is, when exact
+// is set, a float64 that float32 does not hold exactly (NaN and the
+// infinities are held; values past float32's range and digits beyond its
+// precision are not).
+func decodeElements(src []byte, e elemType, order binary.ByteOrder, shape []int, exact bool) (*tensor.Tensor, error) {
 	n := len(src) / e.size()
 	t := &tensor.Tensor{DType: e.target(), Shape: append([]int{}, shape...)}
 	switch e {
@@ -84,7 +128,11 @@ func decodeElements(src []byte, e elemType, order binary.ByteOrder, shape []int)
 	case elemF64:
 		t.F32 = make([]float32, n)
 		for i := range t.F32 {
-			t.F32[i] = float32(math.Float64frombits(order.Uint64(src[8*i:])))
+			v := math.Float64frombits(order.Uint64(src[8*i:]))
+			t.F32[i] = float32(v)
+			if exact && float64(t.F32[i]) != v && v == v {
+				return nil, &elemError{index: i, value: strconv.FormatFloat(v, 'g', -1, 64), float: true}
+			}
 		}
 	case elemF16:
 		t.F32 = make([]float32, n)
@@ -131,7 +179,7 @@ func decodeElements(src []byte, e elemType, order binary.ByteOrder, shape []int)
 		for i := range t.I32 {
 			v := order.Uint32(src[4*i:])
 			if v > math.MaxInt32 {
-				return nil, fmt.Errorf("element %d is %d, outside the int32 range", i, v)
+				return nil, &elemError{index: i, value: strconv.FormatUint(uint64(v), 10)}
 			}
 			t.I32[i] = int32(v)
 		}
@@ -140,7 +188,7 @@ func decodeElements(src []byte, e elemType, order binary.ByteOrder, shape []int)
 		for i := range t.I32 {
 			v := int64(order.Uint64(src[8*i:]))
 			if v < math.MinInt32 || v > math.MaxInt32 {
-				return nil, fmt.Errorf("element %d is %d, outside the int32 range", i, v)
+				return nil, &elemError{index: i, value: strconv.FormatInt(v, 10)}
 			}
 			t.I32[i] = int32(v)
 		}
@@ -149,7 +197,7 @@ func decodeElements(src []byte, e elemType, order binary.ByteOrder, shape []int)
 		for i := range t.I32 {
 			v := order.Uint64(src[8*i:])
 			if v > math.MaxInt32 {
-				return nil, fmt.Errorf("element %d is %d, outside the int32 range", i, v)
+				return nil, &elemError{index: i, value: strconv.FormatUint(v, 10)}
 			}
 			t.I32[i] = int32(v)
 		}

@@ -237,7 +237,7 @@ func readIDXData(r io.Reader, sizeOK func(n int64) bool, scale bool) (*tensor.Te
 			// Images and labels: keep the buffer, no copy.
 			t = &tensor.Tensor{DType: tensor.U8, Shape: shape, U8: buf}
 		default:
-			if t, err = decodeElements(buf, typ.elem, binary.BigEndian, shape); err != nil {
+			if t, err = decodeElements(buf, typ.elem, binary.BigEndian, shape, false); err != nil {
 				return nil, err
 			}
 		}

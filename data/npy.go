@@ -47,40 +47,64 @@ const (
 // they almost always mean a truncated or concatenated file).
 //
 // Supported element types (descr), in either byte order: f4 loads as f32; f8
-// and f2 convert to f32 (f8 rounds to nearest, so precision beyond float32
-// is lost and out-of-range values become ±Inf; f2 is exact); i1 loads as i8
-// and u1 as u8; i4 loads as i32, and i2, i8, u2, u4 and u8 convert to i32,
-// with an error if a value does not fit; b1 (bool) loads as u8 0 or 1.
-// Structured, object, string, complex and datetime arrays are an error that
-// names the descr. Arrays stored in Fortran order are transposed into kiln's
-// row-major order. A byte-order mark of '=' or '|', or none, on a multi-byte
-// type is taken as little-endian.
+// converts to f32 when every value is exactly a float32 (NaN and the
+// infinities included), and is an error naming the first value that is not
+// (kiln computes in float32: rounding silently would change the data); f2
+// converts to f32 exactly; i1 loads as i8 and u1 as u8; i4 loads as i32, and
+// i2, i8, u2, u4 and u8 convert to i32, with an error naming the first value
+// that does not fit; b1 (bool) loads as u8 0 or 1. Errors name element types
+// as NumPy does (int64, '<i8'). Structured, object, string, complex and
+// datetime arrays are an error that names the descr. Arrays stored in
+// Fortran order are transposed into kiln's row-major order. A byte-order
+// mark of '=' or '|', or none, on a multi-byte type is taken as
+// little-endian.
 //
 // The header's claims are checked before they are trusted: the data is read
 // in growing chunks, so a header that promises gigabytes followed by a few
 // bytes of data costs a few bytes of memory and an error.
 func ReadNPY(r io.Reader) (*tensor.Tensor, error) {
+	a, err := readNPY(r)
+	return a.T, err
+}
+
+// Array is an array read from an NPY file or an NPZ member, with the
+// element type the file stores, which may differ from the dtype ReadNPY
+// loads it as (an int64 array loads as i32).
+type Array struct {
+	Name   string // the NPZ member's name, without .npy; empty for an NPY file
+	T      *tensor.Tensor
+	Stored string // the stored element type by NumPy's name: float64, int64, bool
+	Descr  string // and as the header spells it: '<f8'
+}
+
+// readNPY reads an array as ReadNPY does, with the element type the file
+// stores.
+func readNPY(r io.Reader) (Array, error) {
 	h, err := readNPYHeader(r)
 	if err != nil {
-		return nil, err
+		return Array{}, err
 	}
 	need := int64(h.count) * int64(h.elem.size())
 	buf, err := readExactly(r, need)
 	if err == errShort {
-		return nil, fmt.Errorf("data: %d bytes, but shape %s of %s needs %d", len(buf), pyShape(h.shape), pyQuote(h.descr), need)
+		return Array{}, fmt.Errorf("data: %d bytes, but shape %s of %s needs %d", len(buf), pyShape(h.shape), pyQuote(h.descr), need)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("data: %w", err)
+		return Array{}, fmt.Errorf("data: %w", err)
 	}
 	var one [1]byte
 	if n, err := io.ReadFull(r, one[:]); n > 0 {
-		return nil, fmt.Errorf("data: trailing bytes after the %d bytes that shape %s of %s holds", need, pyShape(h.shape), pyQuote(h.descr))
+		return Array{}, fmt.Errorf("data: trailing bytes after the %d bytes that shape %s of %s holds", need, pyShape(h.shape), pyQuote(h.descr))
 	} else if err != nil && err != io.EOF {
-		return nil, fmt.Errorf("data: %w", err)
+		return Array{}, fmt.Errorf("data: %w", err)
 	}
-	t, err := decodeElements(buf, h.elem, h.order, h.shape)
+	t, err := decodeElements(buf, h.elem, h.order, h.shape, true)
 	if err != nil {
-		return nil, fmt.Errorf("data: %s array: %w", pyQuote(h.descr), err)
+		var ee *elemError
+		if errors.As(err, &ee) {
+			return Array{}, npyElemError(h, ee)
+		}
+		return Array{}, fmt.Errorf("data: %s array: %w", pyQuote(h.descr), err)
 	}
 	if h.fortran {
 		switch t.DType {
@@ -94,21 +118,57 @@ func ReadNPY(r io.Reader) (*tensor.Tensor, error) {
 			t.U8 = reorderFortran(t.U8, t.Shape)
 		}
 	}
-	return t, nil
+	return Array{T: t, Stored: h.elem.numpy(), Descr: pyQuote(h.descr)}, nil
+}
+
+// npyElemError says which element of an array does not convert to the
+// dtype kiln reads it as, by its index in the array's shape.
+func npyElemError(h *npyHeaderInfo, ee *elemError) error {
+	at := "element " + elemIndex(ee.index, h.shape, h.fortran)
+	if ee.float {
+		f, _ := strconv.ParseFloat(ee.value, 64)
+		return fmt.Errorf("%s (%s) array: %s is %s, which float32 cannot hold exactly (the nearest is %s); kiln computes in float32: save the array as float32 (x.astype(np.float32))",
+			h.elem.numpy(), pyQuote(h.descr), at, ee.value, strconv.FormatFloat(float64(float32(f)), 'g', -1, 64))
+	}
+	return fmt.Errorf("%s (%s) array: %s is %s, which int32 cannot hold (kiln reads integer arrays as int32)", h.elem.numpy(), pyQuote(h.descr), at, ee.value)
+}
+
+// elemIndex writes the index, in shape, of the element at flat position i
+// of the stored order (row-major, or column-major for a Fortran array):
+// [0,3].
+func elemIndex(i int, shape []int, fortran bool) string {
+	idx := make([]int, len(shape))
+	if fortran {
+		for ax := 0; ax < len(shape); ax++ {
+			idx[ax], i = i%shape[ax], i/shape[ax]
+		}
+	} else {
+		for ax := len(shape) - 1; ax >= 0; ax-- {
+			idx[ax], i = i%shape[ax], i/shape[ax]
+		}
+	}
+	return tensor.FormatShape(idx)
 }
 
 // LoadNPY reads the .npy file at path. Errors start with the path.
 func LoadNPY(path string) (*tensor.Tensor, error) {
+	a, err := LoadNPYArray(path)
+	return a.T, err
+}
+
+// LoadNPYArray reads the .npy file at path as LoadNPY does, with the
+// element type the file stores.
+func LoadNPYArray(path string) (Array, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return Array{}, err
 	}
 	defer f.Close()
-	t, err := ReadNPY(bufio.NewReaderSize(f, 1<<16))
+	a, err := readNPY(bufio.NewReaderSize(f, 1<<16))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return Array{}, fmt.Errorf("%s: %w", path, err)
 	}
-	return t, nil
+	return a, nil
 }
 
 // WriteNPY writes t as a .npy file exactly as NumPy's np.save writes the

@@ -265,10 +265,9 @@ func TestReadNPYVariants(t *testing.T) {
 		{"big-endian f4", npyFile(1, "{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }\n",
 			[]byte{0x3f, 0xc0, 0, 0, 0xc0, 0, 0, 0}),
 			tensor.FromF32([]float32{1.5, -2}, 2), nil},
-		{"f8", npyFile(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }\n",
-			binary.LittleEndian.AppendUint64(binary.LittleEndian.AppendUint64(binary.LittleEndian.AppendUint64(nil,
-				math.Float64bits(0.1)), math.Float64bits(1e300)), math.Float64bits(-3))),
-			tensor.FromF32([]float32{0.1, float32(math.Inf(1)), -3}, 3), nil},
+		{"f8 held exactly", npyFile(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }\n",
+			f64le(0.5, math.Inf(1), -3, 0x1p-149)),
+			tensor.FromF32([]float32{0.5, float32(math.Inf(1)), -3, 0x1p-149}, 4), nil},
 		{"big-endian f8", npyFile(1, "{'descr': '>f8', 'fortran_order': False, 'shape': (1,), }\n",
 			binary.BigEndian.AppendUint64(nil, math.Float64bits(2.5))),
 			tensor.FromF32([]float32{2.5}, 1), nil},
@@ -335,6 +334,14 @@ func TestReadNPYVariants(t *testing.T) {
 	}
 }
 
+func f64le(vs ...float64) []byte {
+	var b []byte
+	for _, v := range vs {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+	}
+	return b
+}
+
 func TestReadNPYErrors(t *testing.T) {
 	hdr := func(descr, fortran, shape string) string {
 		return "{'descr': " + descr + ", 'fortran_order': " + fortran + ", 'shape': " + shape + ", }\n"
@@ -395,13 +402,21 @@ func TestReadNPYErrors(t *testing.T) {
 		{"partial element", npyFile(1, hdr("'<f4'", "False", "(1,)"), []byte{1, 2}), "data: 2 bytes, but shape (1,) of '<f4' needs 4"},
 		{"trailing garbage", append(bytes.Clone(good), 0), "data: trailing bytes after the 8 bytes that shape (2,) of '<f4' holds"},
 		{"i8 out of range", npyFile(1, hdr("'<i8'", "False", "(2,)"), binary.LittleEndian.AppendUint64(binary.LittleEndian.AppendUint64(nil, 1), 1<<31)),
-			"data: '<i8' array: element 1 is 2147483648, outside the int32 range"},
+			"int64 ('<i8') array: element [1] is 2147483648, which int32 cannot hold (kiln reads integer arrays as int32)"},
 		{"i8 below range", npyFile(1, hdr("'>i8'", "False", "(1,)"), binary.BigEndian.AppendUint64(nil, uint64(1<<64-(1<<31)-1))),
-			"element 0 is -2147483649, outside the int32 range"},
+			"int64 ('>i8') array: element [0] is -2147483649, which int32 cannot hold"},
 		{"u8 out of range", npyFile(1, hdr("'<u8'", "False", "(1,)"), binary.LittleEndian.AppendUint64(nil, 1<<63)),
-			"element 0 is 9223372036854775808, outside the int32 range"},
+			"uint64 ('<u8') array: element [0] is 9223372036854775808, which int32 cannot hold"},
 		{"u4 out of range", npyFile(1, hdr("'<u4'", "False", "(1,)"), le32(1<<31)),
-			"element 0 is 2147483648, outside the int32 range"},
+			"uint32 ('<u4') array: element [0] is 2147483648, which int32 cannot hold"},
+		{"f8 not a float32", npyFile(1, hdr("'<f8'", "False", "(2, 3)"), f64le(0.5, 1, 2, 0.1, 3, 4)),
+			"float64 ('<f8') array: element [1,0] is 0.1, which float32 cannot hold exactly (the nearest is 0.10000000149011612); kiln computes in float32: save the array as float32 (x.astype(np.float32))"},
+		{"f8 past float32's range", npyFile(1, hdr("'<f8'", "False", "(1,)"), f64le(1e300)),
+			"element [0] is 1e+300, which float32 cannot hold exactly (the nearest is +Inf)"},
+		{"f8 Fortran order", npyFile(1, hdr("'<f8'", "True", "(2, 3)"), f64le(0, 0, 0.1, 0, 0, 0)),
+			"element [0,1] is 0.1"},
+		{"i8 Fortran order", npyFile(1, hdr("'<i8'", "True", "(2, 2)"), append(binary.LittleEndian.AppendUint64(make([]byte, 8), 1<<40), make([]byte, 16)...)),
+			"element [1,0] is 1099511627776"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

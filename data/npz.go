@@ -44,10 +44,18 @@ const (
 // the archive's order, named without the .npy suffix. Two members with the
 // same name are an error, as is more than MaxNPZBytes of decompressed data.
 func ReadNPZ(r io.ReaderAt, size int64) ([]Named, error) {
-	return readNPZ(r, size, MaxNPZBytes)
+	arrays, err := readNPZ(r, size, MaxNPZBytes)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Named, len(arrays))
+	for i, a := range arrays {
+		out[i] = Named{Name: a.Name, T: a.T}
+	}
+	return out, nil
 }
 
-func readNPZ(r io.ReaderAt, size int64, limit int64) ([]Named, error) {
+func readNPZ(r io.ReaderAt, size int64, limit int64) ([]Array, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		// Member names are only tensor names here, never paths on disk, so
@@ -56,7 +64,7 @@ func readNPZ(r io.ReaderAt, size int64, limit int64) ([]Named, error) {
 	}
 	budget := limit
 	seen := make(map[string]bool, len(zr.File))
-	out := make([]Named, 0, len(zr.File))
+	out := make([]Array, 0, len(zr.File))
 	for _, f := range zr.File {
 		if !strings.HasSuffix(f.Name, ".npy") {
 			return nil, fmt.Errorf("member %q: not a .npy file", f.Name)
@@ -69,7 +77,7 @@ func readNPZ(r io.ReaderAt, size int64, limit int64) ([]Named, error) {
 		if f.UncompressedSize64 > uint64(budget) {
 			return nil, fmt.Errorf("member %q: declares %d bytes uncompressed, past the archive limit of %d bytes", f.Name, f.UncompressedSize64, limit)
 		}
-		t, n, err := readNPZMember(f, budget)
+		a, n, err := readNPZMember(f, budget)
 		if errors.Is(err, errNPZLimit) {
 			return nil, fmt.Errorf("member %q: decompresses to more than the archive limit of %d bytes", f.Name, limit)
 		}
@@ -77,7 +85,8 @@ func readNPZ(r io.ReaderAt, size int64, limit int64) ([]Named, error) {
 			return nil, fmt.Errorf("member %q: %w", f.Name, err)
 		}
 		budget -= n
-		out = append(out, Named{Name: name, T: t})
+		a.Name = name
+		out = append(out, a)
 	}
 	return out, nil
 }
@@ -86,29 +95,29 @@ var errNPZLimit = errors.New("decompressed size limit exceeded")
 
 // readNPZMember decodes one member, reading at most budget decompressed
 // bytes. It returns the tensor and the number of bytes read.
-func readNPZMember(f *zip.File, budget int64) (*tensor.Tensor, int64, error) {
+func readNPZMember(f *zip.File, budget int64) (Array, int64, error) {
 	rc, err := f.Open()
 	if err != nil {
 		if errors.Is(err, zip.ErrAlgorithm) {
-			return nil, 0, fmt.Errorf("compression method %d is not supported (np.savez stores, np.savez_compressed deflates)", f.Method)
+			return Array{}, 0, fmt.Errorf("compression method %d is not supported (np.savez stores, np.savez_compressed deflates)", f.Method)
 		}
-		return nil, 0, err
+		return Array{}, 0, err
 	}
 	defer rc.Close()
 	lr := &budgetReader{r: rc, left: budget}
-	t, err := ReadNPY(lr)
+	a, err := readNPY(lr)
 	if lr.over {
-		return nil, 0, errNPZLimit
+		return Array{}, 0, errNPZLimit
 	}
 	switch {
 	case errors.Is(err, zip.ErrChecksum):
-		return nil, 0, errors.New("corrupt data: CRC-32 mismatch")
+		return Array{}, 0, errors.New("corrupt data: CRC-32 mismatch")
 	case errors.Is(err, zip.ErrFormat):
-		return nil, 0, fmt.Errorf("corrupt data: %w", err)
+		return Array{}, 0, fmt.Errorf("corrupt data: %w", err)
 	case err != nil:
-		return nil, 0, err
+		return Array{}, 0, err
 	}
-	return t, budget - lr.left, nil
+	return a, budget - lr.left, nil
 }
 
 // budgetReader reads from r until left bytes are used up; past that it
@@ -141,6 +150,20 @@ func (b *budgetReader) Read(p []byte) (int, error) {
 
 // LoadNPZ reads the .npz file at path. Errors start with the path.
 func LoadNPZ(path string) ([]Named, error) {
+	arrays, err := LoadNPZArrays(path)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Named, len(arrays))
+	for i, a := range arrays {
+		out[i] = Named{Name: a.Name, T: a.T}
+	}
+	return out, nil
+}
+
+// LoadNPZArrays reads the .npz file at path as LoadNPZ does, with the
+// element type each member stores.
+func LoadNPZArrays(path string) ([]Array, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -150,11 +173,11 @@ func LoadNPZ(path string) ([]Named, error) {
 	if err != nil {
 		return nil, err
 	}
-	ts, err := ReadNPZ(f, fi.Size())
+	arrays, err := readNPZ(f, fi.Size(), MaxNPZBytes)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return ts, nil
+	return arrays, nil
 }
 
 // WriteNPZ writes the tensors as an .npz archive the way np.savez does: one

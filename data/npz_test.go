@@ -3,6 +3,7 @@ package data
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/binary"
 	"hash/crc32"
 	"io"
 	"os"
@@ -375,4 +376,24 @@ func FuzzReadNPZ(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestArraysStored: LoadNPYArray and LoadNPZArrays say what element type
+// the file stores, by NumPy's name, beside the dtype kiln loaded it as.
+func TestArraysStored(t *testing.T) {
+	dir := t.TempDir()
+	i64 := npyFile(1, "{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }\n", binary.LittleEndian.AppendUint64(binary.LittleEndian.AppendUint64(nil, 7), 1<<64-1))
+	f4 := npyFile(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }\n", f32le(2))
+	npy := filepath.Join(dir, "x.npy")
+	os.WriteFile(npy, i64, 0o644)
+	a, err := LoadNPYArray(npy)
+	if err != nil || a.Stored != "int64" || a.Descr != "'<i8'" || !tensor.Equal(a.T, tensor.FromI32([]int32{7, -1}, 2)) {
+		t.Errorf("LoadNPYArray = %+v, %v; want int64 '<i8' loaded as i32[2]", a, err)
+	}
+	npz := filepath.Join(dir, "x.npz")
+	os.WriteFile(npz, zipOf(t, zipMember{name: "ids.npy", data: i64}, zipMember{name: "x.npy", data: f4}), 0o644)
+	as, err := LoadNPZArrays(npz)
+	if err != nil || len(as) != 2 || as[0].Name != "ids" || as[0].Stored != "int64" || as[1].Name != "x" || as[1].Stored != "float32" {
+		t.Errorf("LoadNPZArrays = %+v, %v", as, err)
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/kiln-nn/kiln/internal/suggest"
 	"github.com/kiln-nn/kiln/tensor"
 )
 
@@ -85,6 +86,8 @@ func Open(spec, baseDir string) (*Split, error) {
 		default:
 			split, err = openGestures(s, path)
 		}
+	case ok && len(suggest.Closest(kind, setPrefixes)) > 0 && !exists(resolve(s, baseDir)):
+		return nil, fmt.Errorf("data set %q: %s is not a form kiln knows%s; accepted forms: %s", spec, kind+":", nameHint(s), specForms)
 	case strings.Contains(s, ","):
 		split, err = openNPYPair(spec, s, baseDir)
 	default:
@@ -134,7 +137,7 @@ func openPath(spec, s, baseDir string) (*Split, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("data set %q: not a known data set name, and %s does not exist; accepted forms: %s", spec, path, specForms)
+			return nil, fmt.Errorf("data set %q: not a known data set name, and %s does not exist%s; accepted forms: %s", spec, path, nameHint(s), specForms)
 		}
 		return nil, err
 	}
@@ -142,6 +145,29 @@ func openPath(spec, s, baseDir string) (*Split, error) {
 		return nil, fmt.Errorf("data set %q: %s is not a directory of IDX files and its name does not say its format; accepted forms: %s", spec, path, specForms)
 	}
 	return openIDXDir(s, path, idxSetInfo{})
+}
+
+// setNames and setPrefixes are the names and prefixes a spec may start
+// with, for a "did you mean".
+var (
+	setNames    = []string{"mnist", "fashion-mnist"}
+	setPrefixes = []string{"movielens", "autorec", "gestures"}
+)
+
+// nameHint suggests the data set name, or the prefix, closest to a spec
+// that names neither a set nor an existing path: " (did you mean mnist?)".
+func nameHint(s string) string {
+	if kind, rest, ok := strings.Cut(s, ":"); ok {
+		if found := suggest.Closest(kind, setPrefixes); len(found) > 0 {
+			return " (did you mean " + found[0] + ":" + rest + "?)"
+		}
+	}
+	return suggest.DidYouMean(s, setNames)
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // openText opens a text file, decompressing it if it is gzipped (by its

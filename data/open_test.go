@@ -321,6 +321,8 @@ func TestOpenCSV(t *testing.T) {
 		"a,label\n1,\"0\n":        "bad.csv:2: extraneous or missing \" in quoted-field",
 		"a,label\n":               "bad.csv holds no examples",
 		"":                        "bad.csv: empty file, no header row",
+		"userId,movieId,rating,timestamp\n1,2,4,5\n":                 "bad.csv:1: MovieLens ratings (columns userId, movieId, ...), not a table with a label or target column: did you mean movielens:" + filepath.Join(dir, "bad.csv") + "? (or autorec:",
+		"recording,user,take,gesture,t,ax,ay,az\n1,1,1,up,0,1,2,3\n": "bad.csv:1: accelerometer gestures (columns recording, user, gesture, ax, ay, az, ...), not a table with a label or target column: did you mean gestures:" + filepath.Join(dir, "bad.csv") + "?",
 	} {
 		p := writeFile(t, filepath.Join(dir, "bad.csv"), []byte(body))
 		_, err := Open(p, "")
@@ -334,17 +336,20 @@ func TestOpenSpecErrors(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "notes.txt"), []byte("hi"))
 	for spec, want := range map[string]string{
-		"":            "no data set given; accepted forms: mnist, fashion-mnist, DIR (IDX files), X.npy,Y.npy, FILE.npz, FILE.csv, movielens:FILE, autorec:FILE or gestures:FILE",
-		"  ":          "no data set given",
-		"cifar10":     `data set "cifar10": not a known data set name, and ` + filepath.Join(dir, "cifar10") + " does not exist; accepted forms: mnist,",
-		"notes.txt":   "is not a directory of IDX files and its name does not say its format",
-		"x.npy":       "an .npy file holds one array; give the inputs and the targets as X.npy,Y.npy",
-		"movielens:":  `data set "movielens:": no file after "movielens:"; write movielens:FILE`,
-		"autorec: ":   "write autorec:FILE",
-		"gestures:":   "write gestures:FILE",
-		"movielens:x": filepath.Join(dir, "x") + ": no such file (data set movielens:x)",
-		"autorec:x":   filepath.Join(dir, "x") + ": no such file (data set autorec:x)",
-		"gestures:x":  filepath.Join(dir, "x") + ": no such file (data set gestures:x)",
+		"":                 "no data set given; accepted forms: mnist, fashion-mnist, DIR (IDX files), X.npy,Y.npy, FILE.npz, FILE.csv, movielens:FILE, autorec:FILE or gestures:FILE",
+		"  ":               "no data set given",
+		"cifar10":          `data set "cifar10": not a known data set name, and ` + filepath.Join(dir, "cifar10") + " does not exist; accepted forms: mnist,",
+		"notes.txt":        "is not a directory of IDX files and its name does not say its format",
+		"x.npy":            "an .npy file holds one array; give the inputs and the targets as X.npy,Y.npy",
+		"movielens:":       `data set "movielens:": no file after "movielens:"; write movielens:FILE`,
+		"autorec: ":        "write autorec:FILE",
+		"gestures:":        "write gestures:FILE",
+		"movielens:x":      filepath.Join(dir, "x") + ": no such file (data set movielens:x)",
+		"autorec:x":        filepath.Join(dir, "x") + ": no such file (data set autorec:x)",
+		"gestures:x":       filepath.Join(dir, "x") + ": no such file (data set gestures:x)",
+		"mnistt":           `data set "mnistt": not a known data set name, and ` + filepath.Join(dir, "mnistt") + " does not exist (did you mean mnist?); accepted forms:",
+		"fashion_mnist":    "does not exist (did you mean fashion-mnist?)",
+		"movielense:r.csv": `data set "movielense:r.csv": movielense: is not a form kiln knows (did you mean movielens:r.csv?); accepted forms:`,
 	} {
 		_, err := Open(spec, dir)
 		wantErr(t, err, want)

@@ -109,6 +109,12 @@ type stInfo struct {
 // convert to i32, with an error if a value does not fit. BOOL loads as u8 0
 // or 1. The other dtypes (F8_*, F4, F6_*, C64) are an error.
 //
+// A file whose first 8 bytes are not a size its length allows, and that
+// does not continue with '{', is not a damaged safetensors file but some
+// other file: the error says "not a safetensors file" and what the file
+// looks like (an NPY file, a zip archive), rather than quoting a header size
+// read from bytes that are not one.
+//
 // Tensors come back in the order of their data in the file. Metadata is nil
 // when the file has none (or an empty one).
 func ReadSafetensors(b []byte) (*Safetensors, error) {
@@ -116,6 +122,11 @@ func ReadSafetensors(b []byte) (*Safetensors, error) {
 		return nil, fmt.Errorf("truncated: %d bytes, too short for the 8-byte header size", len(b))
 	}
 	n := binary.LittleEndian.Uint64(b)
+	if (n > stMaxHeader || n > uint64(len(b)-8)) && len(b) > 8 && b[8] != '{' {
+		// The size is not one a safetensors file could hold, and no JSON
+		// header follows it: a file of another kind, not a broken one.
+		return nil, fmt.Errorf("not a safetensors file (one starts with the 8-byte size of its JSON header, then '{'); this one %s", startsLike(b))
+	}
 	if n > stMaxHeader {
 		return nil, fmt.Errorf("header size %d is larger than the limit of %d bytes", n, stMaxHeader)
 	}
@@ -180,13 +191,27 @@ func ReadSafetensors(b []byte) (*Safetensors, error) {
 	}
 	for i := range infos {
 		in := &infos[i]
-		t, err := decodeElements(buf[in.begin:in.end], in.elem, binary.LittleEndian, in.shape)
+		t, err := decodeElements(buf[in.begin:in.end], in.elem, binary.LittleEndian, in.shape, false)
 		if err != nil {
 			return nil, fmt.Errorf("tensor %q: %s data: %w", in.name, in.dtype, err)
 		}
 		out.Tensors = append(out.Tensors, Named{Name: in.name, T: t})
 	}
 	return out, nil
+}
+
+// startsLike says what a file that is not the kind expected looks like,
+// from its first bytes.
+func startsLike(b []byte) string {
+	switch {
+	case bytes.HasPrefix(b, []byte(npyMagic)):
+		return "is an NPY array file"
+	case bytes.HasPrefix(b, []byte("PK\x03\x04")) || bytes.HasPrefix(b, []byte("PK\x05\x06")):
+		return "is a zip archive (an NPZ file?)"
+	case bytes.HasPrefix(b, []byte{0x1f, 0x8b}):
+		return "is gzip-compressed"
+	}
+	return fmt.Sprintf("starts with %q", b[:min(len(b), 16)])
 }
 
 // stBytes is the byte size of a tensor, or false on overflow.
