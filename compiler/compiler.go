@@ -147,6 +147,18 @@ func Compile(g *ir.Graph, opt Options) (*Result, error) {
 	return r, nil
 }
 
+// Encode writes an int8 graph as a .kbc file, running no pass: the graph
+// Compile's Quantized stage made, or one read back from its text form (a
+// .kir file, through ir.Parse) with its parameters' data whole.
+func Encode(g *ir.Graph) ([]byte, error) {
+	for _, p := range g.Params() {
+		if p.Data == nil {
+			return nil, fmt.Errorf("parameter %s has no data (the IR text gave only its summary)", p.Name)
+		}
+	}
+	return bytecode.Encode(g)
+}
+
 // stageNames keeps the names of one stage's passes.
 func stageNames(names []string, s passes.Stage) []string {
 	var out []string

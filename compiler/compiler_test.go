@@ -139,3 +139,32 @@ func TestSource(t *testing.T) {
 		t.Errorf("an undefined name: %v", err)
 	}
 }
+
+// TestEncodeText: the int8 graph's text form, with the weights whole, reads
+// back (ir.Parse) and encodes to the same bytes as the build that made it;
+// with the weights summarized it is refused.
+func TestEncodeText(t *testing.T) {
+	g := graph(t)
+	r, err := compiler.Compile(g, compiler.Options{Until: compiler.Bytecode, Calibration: calibration(g)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ir.Parse("m.kir", []byte(r.Graph.Format(ir.PrintOptions{Weights: true})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := compiler.Encode(back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != string(r.Bytecode) {
+		t.Errorf("Encode of the parsed text: %d bytes, differing from the build's %d", len(b), len(r.Bytecode))
+	}
+	summarized, err := ir.Parse("m.kir", []byte(r.Graph.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := compiler.Encode(summarized); err == nil || !strings.Contains(err.Error(), "has no data (the IR text gave only its summary)") {
+		t.Errorf("Encode with summarized weights: %v", err)
+	}
+}
