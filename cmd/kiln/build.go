@@ -27,8 +27,8 @@ import (
 func init() {
 	register(&command{
 		name:    "build",
-		args:    "FILE.kiln -w W.safetensors [--calibrate SET] -o MODEL.kbc",
-		summary: "quantize a trained model and write it as bytecode for kiln's VM",
+		args:    "FILE.kiln -w W.safetensors [--calibrate SET] -o MODEL.kbc | Q.kir -o MODEL.kbc",
+		summary: "quantize a trained model and write it as bytecode for kiln's VM (a .kir, quantized already, is encoded as it is)",
 		flags: func(fs *pflag.FlagSet) {
 			calibrationFlags(fs)
 			fs.Bool("report", false, "print the quantization report (SQNR and cosine per layer, ranges, ops left in float)")
@@ -45,6 +45,9 @@ func init() {
 		run: func(e *env, fs *pflag.FlagSet) error {
 			path, err := oneArg(fs, "MODEL.kbc")
 			if err != nil {
+				return err
+			}
+			if _, err := modelKind("inspect", path); err != nil {
 				return err
 			}
 			m, err := runtime.LoadFile(path, nil)
@@ -70,7 +73,7 @@ func init() {
 }
 
 func runBuild(e *env, fs *pflag.FlagSet) error {
-	path, err := oneArg(fs, "FILE.kiln")
+	path, err := oneArg(fs, "FILE.kiln or Q.kir")
 	if err != nil {
 		return err
 	}
@@ -82,30 +85,44 @@ func runBuild(e *env, fs *pflag.FlagSet) error {
 	if out == "" {
 		return usagef("missing -o MODEL.kbc")
 	}
-	q, err := quantizeFromFlags(e, path, fs, compiler.Bytecode)
+	kind, err := modelKind("build", path)
 	if err != nil {
 		return err
 	}
-	r := q.result
-	if report {
-		rep, err := passes.Compare(r.Float, r.Graph, r.Context, q.calib.Data)
-		if err != nil {
+	var (
+		g *ir.Graph
+		b []byte
+		q *quantized
+	)
+	if kind == kindKIR {
+		if g, b, err = buildKIR(e, fs, path); err != nil {
 			return err
 		}
-		rep.Write(e.stdout)
+	} else {
+		if q, err = quantizeFromFlags(e, path, fs, compiler.Bytecode); err != nil {
+			return err
+		}
+		r := q.result
+		if report {
+			rep, err := passes.Compare(r.Float, r.Graph, r.Context, q.calib.Data)
+			if err != nil {
+				return err
+			}
+			rep.Write(e.stdout)
+		}
+		g, b = r.Graph, r.Bytecode
 	}
-	b := r.Bytecode
 	if err := fsutil.WriteFileAtomic(out, func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
 		return err
 	}
-	st := r.Graph.Stats()
+	st := g.Stats()
 	fmt.Fprintf(e.stderr, "wrote %s: %s bytes (%s bytes of weights), %s MACC per example\n", out, ir.Thousands(int64(len(b))), ir.Thousands(st.Total.WeightBytes), ir.Thousands(st.Total.MACC))
 	if eval {
 		m, err := runtime.Load(b, nil)
 		if err != nil {
 			return err
 		}
-		return evalAgainst(e.stdout, r.Float, r.Graph, q.split, "kbc  ", vmForward(m))
+		return evalAgainst(e.stdout, q.result.Float, g, q.split, "kbc  ", vmForward(m))
 	}
 	return nil
 }
@@ -153,6 +170,9 @@ func runBench(e *env, fs *pflag.FlagSet) error {
 	}
 	if big < 1 || d <= 0 {
 		return usagef("--batch and --time must be positive")
+	}
+	if _, err := modelKind("bench", path); err != nil {
+		return err
 	}
 	m, err := runtime.LoadFile(path, &runtime.Options{Portable: portable})
 	if err != nil {

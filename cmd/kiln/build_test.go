@@ -157,7 +157,7 @@ func TestBytecodeErrors(t *testing.T) {
 		if cmd == "run" {
 			args = append(args, "--input", filepath.Join(dir, "x.npy"))
 		}
-		if code, _, stderr := kiln(args...); code != 1 || !strings.Contains(stderr, "x.kbc") || !strings.Contains(stderr, "magic") {
+		if code, _, stderr := kiln(args...); code != 1 || !strings.Contains(stderr, "x.kbc: a text file that is not a .kiln model; kiln "+cmd+" takes ") {
 			t.Errorf("%s on a non-.kbc file: exit %d, stderr %q", cmd, code, stderr)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/kiln-nn/kiln/data"
+	"github.com/kiln-nn/kiln/internal/kbc"
 	"github.com/kiln-nn/kiln/tensor"
 )
 
@@ -105,8 +106,14 @@ func TestEvalKBC(t *testing.T) {
 	}
 }
 
-// TestEvalKBCUsage: a .kbc holds its weights and names no data set.
+// TestEvalKBCUsage: a .kbc holds its weights and names no data set. The
+// usage is checked before the file is loaded: it need only be recognized as
+// a .kbc, by its magic.
 func TestEvalKBCUsage(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if err := os.WriteFile("m.kbc", []byte(kbc.Magic+"not loaded"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, args := range [][]string{
 		{"eval", "m.kbc"},
 		{"eval", "m.kbc", "--data", "x.npy,y.npy", "-w", "w.safetensors"},

@@ -26,8 +26,6 @@ func readKBC(path string) (*kbc.File, error) {
 	return kbc.Decode(b, false)
 }
 
-func isKBC(path string) bool { return strings.HasSuffix(path, ".kbc") }
-
 // kbcType prints a tensor's type as the IR does: i8[N,6,28,28] q(...).
 func kbcType(t *kbc.Tensor) string {
 	var b strings.Builder

@@ -37,6 +37,7 @@ func register(c *command) { commands[c.name] = c }
 // env is what a command runs with; tests give it buffers.
 type env struct {
 	stdout, stderr io.Writer
+	cmd            string // the command running, for messages
 }
 
 // usageError is a mistake in how kiln was called (exit status 2).
@@ -89,6 +90,7 @@ func run(args []string, e *env) int {
 		fmt.Fprintf(e.stderr, "usage: kiln %s %s (see kiln %s --help)\n", c.name, c.args, c.name)
 		return 2
 	}
+	e.cmd = c.name
 	err := c.run(e, fs)
 	var ue usageError
 	switch {

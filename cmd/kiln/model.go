@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -34,6 +35,9 @@ func init() {
 			failed := false
 			for _, path := range fs.Args() {
 				if _, err := loadProgram(e, path); err != nil {
+					if !errors.Is(err, errReported) {
+						fmt.Fprintf(e.stderr, "kiln check: %v\n", err)
+					}
 					failed = true
 				}
 			}
@@ -55,8 +59,8 @@ func init() {
 	})
 	register(&command{
 		name:    "ir",
-		args:    "FILE.kiln",
-		summary: "print the model's graph IR (text, or Graphviz dot)",
+		args:    "FILE.kiln [-w W.safetensors] | Q.kir | MODEL.kbc",
+		summary: "print the model's graph IR (text, or Graphviz dot): a .kiln model's, a .kir file's, or the program a .kbc holds",
 		flags: func(fs *pflag.FlagSet) {
 			fs.String("format", "text", "output format: text or dot")
 			fs.StringP("weights", "w", "", "bind weights from a safetensors file")
@@ -68,8 +72,8 @@ func init() {
 	})
 	register(&command{
 		name:    "stats",
-		args:    "FILE.kiln",
-		summary: "per-op table: shape, parameters, MACC, weight and activation bytes",
+		args:    "FILE.kiln | Q.kir | MODEL.kbc",
+		summary: "per-op table (per instruction for a .kbc): shape, parameters, MACC, weight and activation bytes",
 		flags: func(fs *pflag.FlagSet) {
 			fs.String("format", "table", "output format: table or csv")
 		},
@@ -78,8 +82,12 @@ func init() {
 }
 
 // loadProgram reads and checks a .kiln file, printing its errors with
-// their source lines.
+// their source lines. A file of another kind (sniff) is an error that says
+// what it is.
 func loadProgram(e *env, path string) (*frontend.Program, error) {
+	if k, err := sniff(path); err == nil && k != kindKiln {
+		return nil, notTaken(e.cmd, path, k)
+	}
 	prog, src, err := frontend.Load(path)
 	if err != nil {
 		if src == nil {
@@ -106,6 +114,11 @@ func runFmt(e *env, fs *pflag.FlagSet) error {
 	}
 	failed := false
 	for _, path := range fs.Args() {
+		if k, err := sniff(path); err == nil && k != kindKiln {
+			fmt.Fprintf(e.stderr, "kiln fmt: %v\n", notTaken("fmt", path, k))
+			failed = true
+			continue
+		}
 		src, err := os.ReadFile(path)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "kiln: %v\n", err)
@@ -143,7 +156,7 @@ func runFmt(e *env, fs *pflag.FlagSet) error {
 }
 
 func runIR(e *env, fs *pflag.FlagSet) error {
-	path, err := oneArg(fs, "FILE.kiln")
+	path, err := oneArg(fs, "FILE.kiln, Q.kir or MODEL.kbc")
 	if err != nil {
 		return err
 	}
@@ -155,7 +168,12 @@ func runIR(e *env, fs *pflag.FlagSet) error {
 	if format != "text" && format != "dot" {
 		return usagef("--format must be text or dot, got %q", format)
 	}
-	if isKBC(path) {
+	kind, err := modelKind("ir", path)
+	if err != nil {
+		return err
+	}
+	switch kind {
+	case kindKBC:
 		file, err := readKBC(path)
 		if err != nil {
 			return err
@@ -163,6 +181,20 @@ func runIR(e *env, fs *pflag.FlagSet) error {
 		var b strings.Builder
 		printKBC(&b, file)
 		fmt.Fprint(e.stdout, b.String())
+		return nil
+	case kindKIR:
+		if err := refuseFlags(fs, path, "holds its weights and is compiled already", "weights", "passes", "pass", "dump-after"); err != nil {
+			return err
+		}
+		g, err := loadKIR(e, path, false)
+		if err != nil {
+			return err
+		}
+		if format == "dot" {
+			fmt.Fprint(e.stdout, g.Dot())
+		} else {
+			fmt.Fprint(e.stdout, g.Format(ir.PrintOptions{Weights: whole}))
+		}
 		return nil
 	}
 	prog, err := loadProgram(e, path)
@@ -201,8 +233,12 @@ func runIR(e *env, fs *pflag.FlagSet) error {
 	return nil
 }
 
-// loadWeights loads a safetensors file as weights by name.
+// loadWeights loads a safetensors file as weights by name; a file of
+// another kind is an error that says what it is.
 func loadWeights(path string) (map[string]*tensor.Tensor, error) {
+	if k, err := sniff(path); err == nil && k != kindSafetensors {
+		return nil, fmt.Errorf("%s: %v, not weights; kiln reads weights from a safetensors file (as kiln train -o writes)", path, k)
+	}
 	st, err := data.LoadSafetensors(path)
 	if err != nil {
 		return nil, err

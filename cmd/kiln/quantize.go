@@ -19,14 +19,13 @@ import (
 func init() {
 	register(&command{
 		name:    "quantize",
-		args:    "FILE.kiln -w W.safetensors --calibrate SET [--report] [-o Q.kir]",
+		args:    "FILE.kiln -w W.safetensors [--calibrate SET] [--report] [--eval] [-o Q.kir]",
 		summary: "quantize a trained model to int8 (TFLite's integer arithmetic) and report what each layer lost",
 		flags: func(fs *pflag.FlagSet) {
 			calibrationFlags(fs)
 			fs.Bool("report", false, "print, per layer, SQNR and cosine against the float model, the ranges, and the ops left in float")
 			fs.Bool("eval", false, "score the float and the int8 model on the held-out part of the calibration set")
-			fs.StringP("output", "o", "", "write the quantized IR here")
-			fs.Bool("print-weights", false, "with -o: write the weights whole instead of a hash and range")
+			fs.StringP("output", "o", "", "write the quantized IR, weights whole, here (a .kir: kiln build, run, eval, ir and stats read it)")
 			passFlags(fs)
 		},
 		run: runQuantize,
@@ -39,8 +38,11 @@ func runQuantize(e *env, fs *pflag.FlagSet) error {
 		return err
 	}
 	f := flags(fs)
-	report, eval, out, whole := f.Bool("report"), f.Bool("eval"), f.String("output"), f.Bool("print-weights")
+	report, eval, out := f.Bool("report"), f.Bool("eval"), f.String("output")
 	if err := f.Err(); err != nil {
+		return err
+	}
+	if _, err := modelKind("quantize", path); err != nil {
 		return err
 	}
 	q, err := quantizeFromFlags(e, path, fs, compiler.Quantized)
@@ -61,7 +63,7 @@ func runQuantize(e *env, fs *pflag.FlagSet) error {
 		}
 	}
 	if out != "" {
-		text := r.Graph.Format(ir.PrintOptions{Weights: whole})
+		text := r.Graph.Format(ir.PrintOptions{Weights: true})
 		return fsutil.WriteFileAtomic(out, func(w io.Writer) error { _, err := io.WriteString(w, text); return err })
 	}
 	return nil
@@ -92,14 +94,7 @@ func calibrationFlags(fs *pflag.FlagSet) {
 // evalBoth scores the float model and the int8 model (on the integer
 // reference executor) on the held-out part of split.
 func evalBoth(w io.Writer, float, quant *ir.Graph, split *data.Split) error {
-	inputs := quant.Inputs()
-	return evalAgainst(w, float, quant, split, "int8 ", func(in []*tensor.Tensor) ([]*tensor.Tensor, error) {
-		feeds := map[string]*tensor.Tensor{}
-		for i, x := range in {
-			feeds[inputs[i].Name] = x
-		}
-		return ir.Run(quant, feeds)
-	})
+	return evalAgainst(w, float, quant, split, "int8 ", refForward(quant))
 }
 
 // evalAgainst scores the float model and, under label, quant run by

@@ -17,8 +17,8 @@ import (
 func init() {
 	register(&command{
 		name:    "run",
-		args:    "FILE.kiln -w W.safetensors --input X.npy [-o Y.npy] | MODEL.kbc --input X.npy [-o Y.npy]",
-		summary: "run a model on inputs from NPY/NPZ files: a .kiln file in float, a .kbc file on the VM",
+		args:    "FILE.kiln -w W.safetensors --input X.npy [-o Y.npy] | Q.kir --input X.npy [-o Y.npy] | MODEL.kbc --input X.npy [-o Y.npy]",
+		summary: "run a model on inputs from NPY/NPZ files: a .kiln file in float, a .kir on the integer reference executor, a .kbc on the VM",
 		flags: func(fs *pflag.FlagSet) {
 			fs.StringP("weights", "w", "", "weights (safetensors), bound to parameters by name")
 			fs.StringArrayP("input", "i", nil, "input data: X.npy for a one-input model, NAME=X.npy, or X.npz holding every input by name (repeatable)")
@@ -29,7 +29,7 @@ func init() {
 }
 
 func runRun(e *env, fs *pflag.FlagSet) error {
-	path, err := oneArg(fs, "FILE.kiln")
+	path, err := oneArg(fs, "FILE.kiln, Q.kir or MODEL.kbc")
 	if err != nil {
 		return err
 	}
@@ -41,34 +41,43 @@ func runRun(e *env, fs *pflag.FlagSet) error {
 	if out != "" && !strings.HasSuffix(out, ".npy") && !strings.HasSuffix(out, ".npz") {
 		return usagef("-o must name a .npy or .npz file, got %q", out)
 	}
-	if strings.HasSuffix(path, ".kbc") {
+	kind, err := modelKind("run", path)
+	if err != nil {
+		return err
+	}
+	var g *ir.Graph
+	switch kind {
+	case kindKBC, kindKIR:
 		if fs.Changed("weights") {
-			return usagef("-w is for a .kiln model: a .kbc file holds its weights")
+			return usagef("-w is for a .kiln model: %s holds its weights", path)
 		}
 		if len(inputs) == 0 {
 			return usagef("missing --input X.npy")
 		}
-		return runKBC(e, path, inputs, out)
+		if kind == kindKBC {
+			return runKBC(e, path, inputs, out)
+		}
+		if g, err = loadKIR(e, path, true); err != nil {
+			return err
+		}
+	default:
+		if weights == "" {
+			return usagef("missing -w W.safetensors")
+		}
+		if len(inputs) == 0 {
+			return usagef("missing --input X.npy")
+		}
+		prog, err := loadProgram(e, path)
+		if err != nil {
+			return err
+		}
+		g = prog.Graph
+		if err := bindWeights(g, weights); err != nil {
+			return err
+		}
 	}
-	if weights == "" {
-		return usagef("missing -w W.safetensors")
-	}
-	if len(inputs) == 0 {
-		return usagef("missing --input X.npy")
-	}
-	if out != "" && !strings.HasSuffix(out, ".npy") && !strings.HasSuffix(out, ".npz") {
-		return usagef("-o must name a .npy or .npz file, got %q", out)
-	}
-	prog, err := loadProgram(e, path)
-	if err != nil {
-		return err
-	}
-	g := prog.Graph
 	if out != "" && strings.HasSuffix(out, ".npy") && len(g.Outputs) > 1 {
 		return usagef("model %s has %d outputs: write them to a .npz file", g.Name, len(g.Outputs))
-	}
-	if err := bindWeights(g, weights); err != nil {
-		return err
 	}
 	feeds, err := readFeeds(g, inputs)
 	if err != nil {

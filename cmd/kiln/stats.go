@@ -12,7 +12,7 @@ import (
 )
 
 func runStats(e *env, fs *pflag.FlagSet) error {
-	path, err := oneArg(fs, "FILE.kiln")
+	path, err := oneArg(fs, "FILE.kiln, Q.kir or MODEL.kbc")
 	if err != nil {
 		return err
 	}
@@ -24,14 +24,25 @@ func runStats(e *env, fs *pflag.FlagSet) error {
 	if format != "table" && format != "csv" {
 		return usagef("--format must be table or csv, got %q", format)
 	}
-	if isKBC(path) {
-		return runStatsKBC(e, path, format)
-	}
-	prog, err := loadProgram(e, path)
+	kind, err := modelKind("stats", path)
 	if err != nil {
 		return err
 	}
-	g := prog.Graph
+	var g *ir.Graph
+	switch kind {
+	case kindKBC:
+		return runStatsKBC(e, path, format)
+	case kindKIR:
+		if g, err = loadKIR(e, path, false); err != nil {
+			return err
+		}
+	default:
+		prog, err := loadProgram(e, path)
+		if err != nil {
+			return err
+		}
+		g = prog.Graph
+	}
 	st := g.Stats()
 	if format == "csv" {
 		fmt.Fprintln(e.stdout, "value,op,type,params,macc,weight_bytes,activation_bytes")

@@ -46,8 +46,8 @@ func init() {
 	})
 	register(&command{
 		name:    "eval",
-		args:    "FILE.kiln -w W.safetensors [--data SET] | MODEL.kbc --data SET",
-		summary: "score a trained model, or a bytecode model on the VM, on the held-out part of a data set: accuracy, AUC and logloss, or RMSE",
+		args:    "FILE.kiln -w W.safetensors [--data SET] | Q.kir --data SET | MODEL.kbc --data SET",
+		summary: "score a trained model, a .kir on the integer reference executor or a .kbc on the VM, on the held-out part of a data set: accuracy, AUC and logloss, or RMSE",
 		flags: func(fs *pflag.FlagSet) {
 			fs.StringP("weights", "w", "", "the weights of a .kiln model (safetensors)")
 			fs.String("data", "", "data set (default: a .kiln model's train block's data)")
@@ -271,7 +271,7 @@ func saveWeights(path string, g *ir.Graph, meta map[string]string) error {
 }
 
 func runEval(e *env, fs *pflag.FlagSet) error {
-	path, err := oneArg(fs, "FILE.kiln or MODEL.kbc")
+	path, err := oneArg(fs, "FILE.kiln, Q.kir or MODEL.kbc")
 	if err != nil {
 		return err
 	}
@@ -280,12 +280,16 @@ func runEval(e *env, fs *pflag.FlagSet) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
-	if strings.HasSuffix(path, ".kbc") {
+	if kind, err := modelKind("eval", path); err != nil {
+		return err
+	} else if kind == kindKBC || kind == kindKIR {
 		switch {
 		case fs.Changed("weights"):
-			return usagef("-w is for a .kiln model: a .kbc file holds its weights")
+			return usagef("-w is for a .kiln model: %s holds its weights", path)
 		case dataFlag == "":
-			return usagef("missing --data SET: a .kbc file names no data set")
+			return usagef("missing --data SET: %s names no data set", path)
+		case kind == kindKIR:
+			return evalKIR(e, path, dataFlag)
 		}
 		return evalKBC(e, path, dataFlag)
 	}
