@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	goruntime "runtime"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -258,73 +257,16 @@ func runKBC(e *env, path string, inputs []string, out string) error {
 	if err != nil {
 		return err
 	}
-	infos := m.Inputs()
-	feeds := map[string]*tensor.Tensor{}
-	put := func(name string, t *tensor.Tensor, from string) error {
-		i := slices.IndexFunc(infos, func(x runtime.TensorInfo) bool { return x.Name == name })
-		if i < 0 {
-			return fmt.Errorf("%s: model %s has no input %q", from, m.Name(), name)
-		}
-		want := tensor.F32
-		if infos[i].DType == runtime.I32 {
-			want = tensor.I32
-		}
-		if t.DType != want {
-			return fmt.Errorf("%s: input %s wants %v data, the file holds %v", from, name, want, t.DType)
-		}
-		if tensor.ShapeEqual(t.Shape, infos[i].Shape) {
-			t = &tensor.Tensor{DType: t.DType, Shape: append([]int{1}, t.Shape...), F32: t.F32, I32: t.I32}
-		}
-		if len(t.Shape) != len(infos[i].Shape)+1 || !tensor.ShapeEqual(t.Shape[1:], infos[i].Shape) || t.Shape[0] < 1 {
-			return fmt.Errorf("%s: input %s wants [N]%v, the file holds %v", from, name, infos[i].Shape, t)
-		}
-		feeds[name] = t
-		return nil
+	feeds, err := readFeeds(kbcInterface(m), inputs)
+	if err != nil {
+		return err
 	}
-	for _, arg := range inputs {
-		name, file, named := strings.Cut(arg, "=")
-		if !named {
-			name, file = "", arg
-		}
-		if strings.HasSuffix(file, ".npz") && name == "" {
-			ts, err := data.LoadNPZ(file)
-			if err != nil {
-				return err
-			}
-			for _, t := range ts {
-				if err := put(t.Name, t.T, file); err != nil {
-					return err
-				}
-			}
-			continue
-		}
-		t, err := data.LoadNPY(file)
-		if err != nil {
-			return err
-		}
-		if name == "" {
-			if len(infos) != 1 {
-				return usagef("model %s has %d inputs: name them, as --input NAME=%s", m.Name(), len(infos), filepath.Base(file))
-			}
-			name = infos[0].Name
-		}
-		if err := put(name, t, file); err != nil {
-			return err
-		}
-	}
-	n := -1
 	var values []runtime.Value
-	for _, in := range infos {
+	for _, in := range m.Inputs() {
 		t := feeds[in.Name]
-		if t == nil {
-			return fmt.Errorf("no data for input %s", in.Name)
-		}
-		if n >= 0 && t.Shape[0] != n {
-			return fmt.Errorf("input %s: batch of %d, the other inputs have %d", in.Name, t.Shape[0], n)
-		}
-		n = t.Shape[0]
 		values = append(values, runtime.Value{F32: t.F32, I32: t.I32})
 	}
+	n := feeds[m.Inputs()[0].Name].Shape[0]
 	outs, outValues := floatOutputs(m, n)
 	if err := runChunked(m, n, values, outValues); err != nil {
 		return err

@@ -126,7 +126,7 @@ func TestBuildInspectBenchRun(t *testing.T) {
 	}
 	wrong := filepath.Join(dir, "wrong.npy")
 	data.SaveNPY(wrong, tensor.New(tensor.F32, 2, 5))
-	if code, _, stderr := kiln("run", kbc, "--input", wrong); code != 1 || !strings.Contains(stderr, "input x wants [N][4], the file holds f32[2,5]") {
+	if code, _, stderr := kiln("run", kbc, "--input", wrong); code != 1 || !strings.Contains(stderr, "wrong.npy holds float32[2,5]; input x takes f32[N,4], or f32[4] for one example") {
 		t.Errorf("run with a wrong shape: exit %d, stderr %q", code, stderr)
 	}
 }

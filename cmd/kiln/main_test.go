@@ -185,7 +185,7 @@ func TestRun(t *testing.T) {
 	wrong := filepath.Join(dir, "wrong.npy")
 	data.SaveNPY(wrong, tensor.New(tensor.F32, 3, 784))
 	code, _, stderr = kiln("run", model, "-w", wpath, "--input", wrong)
-	if code != 1 || !strings.Contains(stderr, "input image wants f32[N,1,28,28], the file holds f32[3,784]") {
+	if code != 1 || !strings.Contains(stderr, "wrong.npy holds float32[3,784]; input image takes f32[N,1,28,28], or f32[1,28,28] for one example") {
 		t.Errorf("run with a wrong shape: exit %d, stderr %q", code, stderr)
 	}
 

@@ -104,7 +104,11 @@ func runRun(e *env, fs *pflag.FlagSet) error {
 	}
 }
 
-// readFeeds reads the --input arguments into a tensor per model input.
+// readFeeds reads the --input arguments into a tensor per model input,
+// for every kind of model: a .kiln's or a .kir's graph, or a .kbc's
+// interface (kbcInterface). An argument is X.npy for a one-input model,
+// NAME=X.npy, or an NPZ archive holding inputs by name; files are told
+// apart by their content. Every input gets the same number of samples.
 func readFeeds(g *ir.Graph, args []string) (map[string]*tensor.Tensor, error) {
 	inputs := g.Inputs()
 	byName := map[string]*ir.Value{}
@@ -112,19 +116,20 @@ func readFeeds(g *ir.Graph, args []string) (map[string]*tensor.Tensor, error) {
 		byName[in.Name] = in
 	}
 	feeds := map[string]*tensor.Tensor{}
-	put := func(name string, t *tensor.Tensor, from string) error {
+	from := map[string]string{} // input -> the file it came from
+	put := func(name string, a data.Array, file string) error {
 		in := byName[name]
 		if in == nil {
-			return fmt.Errorf("%s: model %s has no input named %q (its inputs: %s)", from, g.Name, name, inputNames(inputs))
+			return fmt.Errorf("%s: model %s has no input named %q (its inputs: %s)", file, g.Name, name, inputNames(inputs))
 		}
 		if _, dup := feeds[name]; dup {
-			return fmt.Errorf("%s: input %s is given twice", from, name)
+			return fmt.Errorf("%s: input %s is given twice", file, name)
 		}
-		t, err := fitInput(in, t)
+		t, err := fitInput(in, a, file)
 		if err != nil {
-			return fmt.Errorf("%s: %w", from, err)
+			return err
 		}
-		feeds[name] = t
+		feeds[name], from[name] = t, file
 		return nil
 	}
 	for _, arg := range args {
@@ -132,19 +137,26 @@ func readFeeds(g *ir.Graph, args []string) (map[string]*tensor.Tensor, error) {
 		if !named || byName[name] == nil {
 			name, file = "", arg
 		}
-		if strings.HasSuffix(file, ".npz") && name == "" {
-			ts, err := data.LoadNPZ(file)
+		kind, err := expectKind(file, "--input", kindNPY, kindNPZ)
+		if err != nil {
+			return nil, err
+		}
+		if kind == kindNPZ {
+			if name != "" {
+				return nil, usagef("--input %s: %s is an NPZ archive, whose arrays are matched to the inputs by name: give it alone, as --input %s", arg, file, file)
+			}
+			arrays, err := data.LoadNPZArrays(file)
 			if err != nil {
 				return nil, err
 			}
-			for _, t := range ts {
-				if err := put(t.Name, t.T, file); err != nil {
+			for _, a := range arrays {
+				if err := put(a.Name, a, file+": member "+a.Name); err != nil {
 					return nil, err
 				}
 			}
 			continue
 		}
-		t, err := data.LoadNPY(file)
+		a, err := data.LoadNPYArray(file)
 		if err != nil {
 			return nil, err
 		}
@@ -154,32 +166,47 @@ func readFeeds(g *ir.Graph, args []string) (map[string]*tensor.Tensor, error) {
 			}
 			name = inputs[0].Name
 		}
-		if err := put(name, t, file); err != nil {
+		if err := put(name, a, file); err != nil {
 			return nil, err
 		}
 	}
+	first := ""
 	for _, in := range inputs {
-		if feeds[in.Name] == nil {
-			return nil, fmt.Errorf("no data for input %s %v", in.Name, in.Type)
+		t := feeds[in.Name]
+		switch {
+		case t == nil:
+			return nil, fmt.Errorf("no data for input %s, %v: give --input %s=X.npy", in.Name, in.Type, in.Name)
+		case first == "":
+			first = in.Name
+		case t.Shape[0] != feeds[first].Shape[0]:
+			return nil, fmt.Errorf("%s holds %d samples for input %s, %s holds %d for input %s: every input needs as many", from[in.Name], t.Shape[0], in.Name, from[first], feeds[first].Shape[0], first)
 		}
 	}
 	return feeds, nil
 }
 
-// fitInput checks a tensor against an input and gives a single sample
-// (a tensor of the per-sample shape) its batch dimension.
-func fitInput(in *ir.Value, t *tensor.Tensor) (*tensor.Tensor, error) {
+// fitInput checks an array read from file against a model input and
+// gives a single example (an array of the per-example shape) its batch
+// dimension. Types are written as the IR writes them, f32[N,1,28,28] for
+// a batch and f32[1,28,28] for one example; the file's element type as
+// NumPy names it.
+func fitInput(in *ir.Value, a data.Array, file string) (*tensor.Tensor, error) {
+	t := a.T
+	held := a.Stored + tensor.FormatShape(t.Shape)
+	one := ir.Unbatched(in.Type.DType, in.Type.Dims...)
+	wants := fmt.Sprintf("input %s takes %v, or %v for one example", in.Name, in.Type, one)
 	if t.DType != in.Type.DType {
-		return nil, fmt.Errorf("input %s wants %v data, the file holds %v", in.Name, in.Type.DType, t.DType)
+		dt := data.NumPyName(in.Type.DType)
+		return nil, fmt.Errorf("%s holds %s (%s); input %s takes %s data, %v or %v for one example: convert the array (x.astype(np.%s))", file, held, a.Descr, in.Name, dt, in.Type, one, dt)
 	}
 	if tensor.ShapeEqual(t.Shape, in.Type.Dims) {
 		t = &tensor.Tensor{DType: t.DType, Shape: append([]int{1}, t.Shape...), F32: t.F32, I32: t.I32, I8: t.I8, U8: t.U8}
 	}
 	if len(t.Shape) != in.Type.Rank()+1 || !tensor.ShapeEqual(t.Shape[1:], in.Type.Dims) {
-		return nil, fmt.Errorf("input %s wants %v, the file holds %v", in.Name, in.Type, t)
+		return nil, fmt.Errorf("%s holds %s; %s", file, held, wants)
 	}
 	if t.Shape[0] == 0 {
-		return nil, fmt.Errorf("input %s: the file holds no samples (%v)", in.Name, t)
+		return nil, fmt.Errorf("%s holds no samples (%s); %s", file, held, wants)
 	}
 	return t, nil
 }
