@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -213,6 +214,15 @@ func runIR(e *env, fs *pflag.FlagSet) error {
 	for _, n := range names {
 		if passes.Lookup(n).Stage != passes.StageFloat {
 			return usagef("pass %s needs calibration data: use kiln quantize", n)
+		}
+	}
+	if slices.Contains(names, "fold-batchnorm") && weights == "" {
+		// The pass folds parameter values; without them it would do
+		// nothing and say nothing.
+		for _, v := range prog.Graph.Values {
+			if v.Op == ir.OpBatchNorm {
+				return usagef("pass fold-batchnorm needs the weights to fold batch norm %s (%s) into the layer beside it: give -w W.safetensors", v.Name, v.Pos)
+			}
 		}
 	}
 	switches, err := switchesFromFlags(fs)
