@@ -166,7 +166,7 @@ func (d *Dataset) checkTargets(name string) error {
 	switch d.Task {
 	case Classification:
 		if t.DType != tensor.I32 || len(t.Shape) != 1 {
-			return fmt.Errorf("%s: classification targets are %v, want i32 class ids of shape [N]", name, t)
+			return fmt.Errorf("%s: classification targets are %v, want class ids, i32[N]", name, t)
 		}
 		if d.Classes < 1 {
 			return fmt.Errorf("%s: classification with %d classes", name, d.Classes)
@@ -181,7 +181,7 @@ func (d *Dataset) checkTargets(name string) error {
 		}
 	case Binary:
 		if t.DType != tensor.F32 || !(len(t.Shape) == 1 || len(t.Shape) == 2 && t.Shape[1] == 1) {
-			return fmt.Errorf("%s: binary targets are %v, want f32 of shape [N] or [N,1]", name, t)
+			return fmt.Errorf("%s: binary targets are %v, want f32[N] or f32[N,1]", name, t)
 		}
 		for j, v := range t.F32 {
 			if v != 0 && v != 1 {

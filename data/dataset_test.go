@@ -52,7 +52,7 @@ func TestCheck(t *testing.T) {
 		{"negative class", func(d *Dataset) { d.Target.I32[2] = -1 }, "the target of example 2 is class -1"},
 		{"classes", func(d *Dataset) { d.Classes = 0 }, "classification with 0 classes"},
 		{"labels", func(d *Dataset) { d.Labels = []string{"a"} }, "1 class labels for 3 classes"},
-		{"class dtype", func(d *Dataset) { d.Target = tensor.FromF32([]float32{0, 1, 2}, 3) }, "classification targets are f32[3], want i32 class ids"},
+		{"class dtype", func(d *Dataset) { d.Target = tensor.FromF32([]float32{0, 1, 2}, 3) }, "classification targets are f32[3], want class ids, i32[N]"},
 		{"unnamed of two", func(d *Dataset) { d.Inputs[1].Name = "" }, "input 2 of 2 has no name"},
 		{"duplicate", func(d *Dataset) { d.Inputs[1].Name = "img" }, "input img appears twice"},
 		{"nil input", func(d *Dataset) { d.Inputs[1].T = nil }, "input ids has no data"},
@@ -64,7 +64,7 @@ func TestCheck(t *testing.T) {
 		}, "toy (train): the target of example 2 is 0.5; binary targets are 0 or 1"},
 		{"binary shape", func(d *Dataset) {
 			d.Task, d.Target = Binary, tensor.FromF32([]float32{0, 1, 0, 1, 1, 1}, 3, 2)
-		}, "binary targets are f32[3,2], want f32 of shape [N] or [N,1]"},
+		}, "binary targets are f32[3,2], want f32[N] or f32[N,1]"},
 		{"regression inf", func(d *Dataset) {
 			d.Task, d.Target = Regression, tensor.FromF32([]float32{nan, 1, 0, 1, inf, 1}, 3, 2)
 		}, "target +Inf at example 2, element 0 (NaN marks a missing target"},

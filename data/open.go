@@ -414,9 +414,13 @@ func openNPYPair(spec, s, baseDir string) (*Split, error) {
 		}
 	}
 	xp, yp := resolve(xs, baseDir), resolve(ys, baseDir)
-	x, err := LoadNPY(xp)
+	xa, err := LoadNPYArray(xp)
 	if err != nil {
 		return nil, missingFile(err, xp, "the inputs of "+s)
+	}
+	x := xa.T
+	if len(x.Shape) > 0 && x.Shape[0] == 0 {
+		return nil, fmt.Errorf("%s holds no samples (%s%s)", xp, xa.Stored, tensor.FormatShape(x.Shape))
 	}
 	y, err := LoadNPY(yp)
 	if err != nil {
@@ -441,7 +445,7 @@ func setTargets(d *Dataset, y *tensor.Tensor, where string) error {
 		d.Target, d.Task = y, Regression
 	case tensor.I32, tensor.I8, tensor.U8:
 		if len(y.Shape) != 1 {
-			return fmt.Errorf("%s: integer targets of shape %s; class ids have shape [N] (regression targets are floats)", where, tensor.FormatShape(y.Shape))
+			return fmt.Errorf("%s: integer targets %v; class ids are i32[N] (regression targets are floats)", where, y)
 		}
 		ids, err := classIDs(y)
 		if err != nil {
@@ -473,15 +477,20 @@ func finishClasses(ds ...*Dataset) {
 }
 
 func openNPZ(s, path string) (*Split, error) {
-	arrays, err := LoadNPZ(path)
+	stored, err := LoadNPZArrays(path)
 	if err != nil {
 		return nil, missingFile(err, path, "data set "+s)
 	}
-	byName := make(map[string]*tensor.Tensor, len(arrays))
+	byName := make(map[string]*tensor.Tensor, len(stored))
 	var names []string
-	for _, a := range arrays {
+	arrays := make([]Named, len(stored))
+	for i, a := range stored {
+		if a.Name != "y" && a.Name != "y_test" && len(a.T.Shape) > 0 && a.T.Shape[0] == 0 {
+			return nil, fmt.Errorf("%s: member %s holds no samples (%s%s)", path, a.Name, a.Stored, tensor.FormatShape(a.T.Shape))
+		}
 		byName[a.Name] = a.T
 		names = append(names, a.Name)
+		arrays[i] = Named{Name: a.Name, T: a.T}
 	}
 	list := strings.Join(names, ", ")
 	y, ok := byName["y"]

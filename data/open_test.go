@@ -211,12 +211,15 @@ func TestOpenNPYPair(t *testing.T) {
 	wantErr(t, err, filepath.Join(dir, "nope.npy")+": no such file (the targets of x.npy,nope.npy)")
 	_, err = Open("nope.npy,x.npy", dir)
 	wantErr(t, err, filepath.Join(dir, "nope.npy")+": no such file (the inputs of nope.npy,x.npy)")
+	save("empty.npy", tensor.New(tensor.F32, 0, 2))
+	_, err = Open("empty.npy,short.npy", dir)
+	wantErr(t, err, filepath.Join(dir, "empty.npy")+" holds no samples (float32[0,2])")
 	_, err = Open("x.npy,short.npy", dir)
 	wantErr(t, err, "x.npy,short.npy: input holds 3 examples, the targets 2")
 	_, err = Open("bad.npy,ids.npy", dir)
 	wantErr(t, err, "bad.npy,ids.npy: input: -Inf at example 1, element 1")
 	_, err = Open("x.npy,ids2.npy", dir)
-	wantErr(t, err, "integer targets of shape [3,2]; class ids have shape [N]")
+	wantErr(t, err, "integer targets i32[3,2]; class ids are i32[N]")
 	writeFile(t, filepath.Join(dir, "junk.npy"), []byte("junk"))
 	_, err = Open("x.npy,junk.npy", dir)
 	wantErr(t, err, filepath.Join(dir, "junk.npy")+": ")
@@ -275,7 +278,7 @@ func TestOpenNPZ(t *testing.T) {
 		"noinputs.npz": "no input arrays",
 		"mixed.npz":    "y is i32[2] but y_test is f32[1]",
 		"count.npz":    "count.npz (test): input holds 1 examples, the targets 2",
-		"empty.npz":    "empty.npz holds no examples",
+		"empty.npz":    "empty.npz: member x holds no samples (float32[0,2])",
 		"missing.npz":  filepath.Join(dir, "missing.npz") + ": no such file (data set missing.npz)",
 	} {
 		_, err := Open(name, dir)

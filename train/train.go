@@ -93,7 +93,7 @@ func bind(g *ir.Graph, set *data.Dataset, loss string) (*task, error) {
 	switch set.Task {
 	case data.Classification:
 		if out.Rank() != 1 || out.Dims[0] != set.Classes {
-			return nil, fmt.Errorf("%s has %d classes, but output %s of model %s is %v (want [N,%d] logits)", set.Name, set.Classes, tk.out.Name, g.Name, out, set.Classes)
+			return nil, fmt.Errorf("%s has %d classes, but output %s of model %s is %v (want f32[N,%d] logits)", set.Name, set.Classes, tk.out.Name, g.Name, out, set.Classes)
 		}
 		if loss == "" {
 			loss = "cross_entropy"
@@ -119,7 +119,7 @@ func bind(g *ir.Graph, set *data.Dataset, loss string) (*task, error) {
 	case data.Regression:
 		tk.targetDim = set.Target.Shape[1:]
 		if out.Elems() != tensor.NumElems(tk.targetDim) {
-			return nil, fmt.Errorf("%s holds targets of shape %v per example, but output %s of model %s is %v", set.Name, tk.targetDim, tk.out.Name, g.Name, out)
+			return nil, fmt.Errorf("%s holds targets %v per example, but output %s of model %s is %v", set.Name, ir.Unbatched(set.Target.DType, tk.targetDim...), tk.out.Name, g.Name, out)
 		}
 		if loss == "" {
 			loss = "mse"

@@ -98,7 +98,7 @@ func TestTrainBadData(t *testing.T) {
 			tinyData(t, dir, x)
 		}, "NaN at example 17"},
 		{"zero-length data", func(dir string) { tinyData(t, dir, tensor.New(tensor.F32, 0, 4)) },
-			"no examples"},
+			"x.npy holds no samples (float32[0,4])"},
 	}
 	for _, c := range cases {
 		dir := t.TempDir()
