@@ -48,8 +48,12 @@ func loadKIR(e *env, path string, weights bool) (*ir.Graph, error) {
 // the command line, which a .kir (compiled already) has no use for.
 func refuseFlags(fs *pflag.FlagSet, path, why string, names ...string) error {
 	for _, n := range names {
-		if fs.Lookup(n) != nil && fs.Changed(n) {
-			return usagef("--%s is for a .kiln model: %s %s", n, path, why)
+		if f := fs.Lookup(n); f != nil && f.Changed {
+			name := "--" + n
+			if f.Shorthand != "" {
+				name = "-" + f.Shorthand
+			}
+			return usagef("%s is for a .kiln model: %s %s", name, path, why)
 		}
 	}
 	return nil
