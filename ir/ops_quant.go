@@ -3,6 +3,7 @@ package ir
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/kiln-nn/kiln/internal/kbc"
 	"github.com/kiln-nn/kiln/runtime/fixedpoint"
@@ -513,6 +514,46 @@ func reduceView(t Type, a Attrs, batch int) (outer, reduce, inner int, ok bool) 
 	return batch * prod(t.Dims[:first]), prod(t.Dims[first : last+1]), prod(t.Dims[last+1:]), true
 }
 
+// contiguousAxes is the reductions' lowering check: the int8 kernels
+// reduce one run of contiguous axes. The advice reduces each run in
+// turn, the last first, so that the earlier axes keep their numbers (a
+// mean of equal-sized means is the mean).
+func contiguousAxes(v *Value) string {
+	x := v.Args[0].Type
+	if _, _, _, ok := reduceView(x, v.Attrs, 1); ok {
+		return ""
+	}
+	axes := ReduceAxes(x, v.Attrs)
+	var runs [][]int
+	for i, a := range axes {
+		if i > 0 && a == axes[i-1]+1 {
+			runs[len(runs)-1] = append(runs[len(runs)-1], a)
+			continue
+		}
+		runs = append(runs, []int{a})
+	}
+	keep := ""
+	if v.Attrs.Bool("keepdims") {
+		keep = ", keepdims=true"
+	}
+	fix := "x"
+	for i := len(runs) - 1; i >= 0; i-- {
+		fix = fmt.Sprintf("%s(%s, axis=%s%s)", v.Op.Name, fix, listText(runs[i]), keep)
+	}
+	return fmt.Sprintf("the int8 %s (TFLite's) reduces one run of adjacent axes, not axes %s of %s: reduce one run at a time, e.g. %s",
+		v.Op.Name, listText(axes), listText(x.Dims), fix)
+}
+
+// listText writes a list of ints (axes, a per-sample shape) as the
+// language does: [2, 3, 4].
+func listText(l []int) string {
+	s := make([]string, len(l))
+	for i, d := range l {
+		s[i] = fmt.Sprint(d)
+	}
+	return "[" + strings.Join(s, ", ") + "]"
+}
+
 // reduceInstr fills MEAN's or SUM's schema (the same parameters).
 func reduceInstr(v *Value, q ref.MeanParams) Instr {
 	return Instr{Tensors: args(v), Ints: ints("outer", q.Outer, "reduce", q.Reduce, "inner", q.Inner,
@@ -999,8 +1040,8 @@ func init() {
 		op.Lower = &Lowering{To: op, Operands: activation, Result: ResultOperand, KeepAll: true}
 	}
 	OpGlobalAvgPool.Lower = &Lowering{To: OpQGlobalAvgPool, Operands: activation}
-	OpSum.Lower = &Lowering{To: OpQSum, Operands: activation, KeepAll: true}
-	OpMean.Lower = &Lowering{To: OpQMean, Operands: activation, KeepAll: true}
+	OpSum.Lower = &Lowering{To: OpQSum, Operands: activation, KeepAll: true, Check: contiguousAxes}
+	OpMean.Lower = &Lowering{To: OpQMean, Operands: activation, KeepAll: true, Check: contiguousAxes}
 	for float, to := range map[*Op]*Op{OpAdd: OpQAdd, OpSub: OpQSub, OpMul: OpQMul} {
 		float.Lower = &Lowering{To: to, Operands: []LowerOperand{LowerActivation, LowerActivation}, Clamp: ClampAct}
 	}
@@ -1015,8 +1056,10 @@ func init() {
 	OpHardSwish.Lower = &Lowering{To: OpQHardSwish, Operands: activation}
 	OpSoftmax.Lower = &Lowering{To: OpQSoftmax, Operands: activation, Result: ResultFixed, Fixed: PerTensor(1.0/256, -128), KeepAll: true,
 		Check: func(v *Value) string {
-			if v.Attrs.Int("axis") != v.Type.Rank()-1 {
-				return "softmax over an axis other than the last has no integer form"
+			if axis := v.Attrs.Int("axis"); axis != v.Type.Rank()-1 {
+				return fmt.Sprintf("the int8 softmax (TFLite's) normalizes over the last axis only, not over axis %d of %s: "+
+					"lay the values out so that the axis to normalize comes last and use axis=-1, "+
+					"or leave the softmax out of the model and apply it to the float output", axis, listText(v.Type.Dims))
 			}
 			return ""
 		}}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/runtime/fixedpoint"
+	"github.com/kiln-nn/kiln/source"
 	"github.com/kiln-nn/kiln/tensor"
 )
 
@@ -45,11 +46,14 @@ var quantizePass = &Pass{
 	},
 }
 
-// FloatOp is an op the quantize pass left in float, and why.
+// FloatOp is an op the quantize pass left in float, and why (in the
+// terms of the model's source, with what to change), at its source
+// position.
 type FloatOp struct {
 	Value  string
 	Op     string
 	Reason string
+	Pos    source.Pos
 }
 
 type quantizer struct {
@@ -76,7 +80,7 @@ func (q *quantizer) run() error {
 				return err
 			}
 			if reason != "" {
-				q.c.Float = append(q.c.Float, FloatOp{Value: v.Name, Op: v.Op.Name, Reason: reason})
+				q.c.Float = append(q.c.Float, FloatOp{Value: v.Name, Op: v.Op.Name, Reason: reason, Pos: v.Pos})
 				if err := q.keepFloat(v); err != nil {
 					return err
 				}

@@ -31,9 +31,8 @@ var removeDropout = &Pass{
 }
 
 var foldBatchNorm = &Pass{
-	Name:     "fold-batchnorm",
-	Doc:      "fold inference batch norms into the dense or convolution before them, or into the dense layer after them",
-	Required: "a batch norm has no integer form of its own",
+	Name: "fold-batchnorm",
+	Doc:  "fold inference batch norms into the dense or convolution before them, or into the dense layer after them (one that folds into no layer becomes qbatchnorm)",
 	Run: func(c *Context, g *ir.Graph, _ any) (bool, error) {
 		changed := false
 		for _, bn := range g.Values {
