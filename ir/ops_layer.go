@@ -341,7 +341,7 @@ var OpEmbedding = Register(&Op{
 // y = (x - running_mean) / sqrt(running_var + eps) * weight + bias.
 var OpBatchNorm = Register(&Op{
 	Name: "batchnorm",
-	Doc:  "batch normalisation over the channel (first per-sample) dimension",
+	Doc:  "batch normalisation over the channel (first per-sample) dimension; at inference fold-batchnorm folds it into the dense or convolution next to it where it can, and it runs as qbatchnorm where it cannot",
 	Operands: []Operand{{Name: "x"}, {Name: "weight", Param: true, Init: InitOnes}, {Name: "bias", Param: true, Init: InitZeros},
 		{Name: "running_mean", Param: true, State: true, Init: InitZeros}, {Name: "running_var", Param: true, State: true, Init: InitOnes}},
 	Attrs: []AttrSpec{
