@@ -26,15 +26,20 @@ func init() {
 	register(&command{
 		name:    "check",
 		args:    "FILE.kiln...",
-		summary: "parse, resolve names and check shapes; print every error",
+		summary: "parse, resolve names and check shapes; print every error, and warn of what no build can run",
 		run: func(e *env, fs *pflag.FlagSet) error {
 			if fs.NArg() == 0 {
 				return usagef("missing FILE.kiln")
 			}
 			failed := false
 			for _, path := range fs.Args() {
-				if _, err := loadProgram(e, path); err != nil {
+				prog, err := loadProgram(e, path)
+				if err != nil {
 					failed = true
+					continue
+				}
+				if err := warnUnbuildable(e, path, prog); err != nil {
+					return err
 				}
 			}
 			if failed {

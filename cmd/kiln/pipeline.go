@@ -103,7 +103,7 @@ func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.St
 		if errors.As(err, &werr) {
 			return nil, fmt.Errorf("%s does not fit model %s:\n%w", weights, werr.Model, werr.Err)
 		}
-		return nil, err
+		return nil, reportUnbuildable(e, path, err)
 	}
 	fmt.Fprintf(e.stderr, "quantized %s: %d calibration samples from %s, %s ranges, %.1f s\n", r.Graph.Name, min(samples, split.Train.Len()), spec, method, time.Since(start).Seconds())
 	return &quantized{result: r, split: split, calib: calib}, nil
