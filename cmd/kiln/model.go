@@ -50,6 +50,7 @@ func init() {
 		flags: func(fs *pflag.FlagSet) {
 			fs.BoolP("write", "w", false, "write the result to the file instead of standard output")
 			fs.BoolP("list", "l", false, "list the files whose formatting differs, print nothing else")
+			forceFlag(fs)
 		},
 		run: runFmt,
 	})
@@ -105,6 +106,11 @@ func runFmt(e *env, fs *pflag.FlagSet) error {
 		return usagef("-w and -l cannot be used together")
 	}
 	failed := false
+	type rewrite struct {
+		path string
+		out  []byte
+	}
+	var rewrites []rewrite // with -w: the files to write, once all are checked
 	for _, path := range fs.Args() {
 		src, err := os.ReadFile(path)
 		if err != nil {
@@ -125,15 +131,25 @@ func runFmt(e *env, fs *pflag.FlagSet) error {
 				fmt.Fprintln(e.stdout, path)
 			}
 		case write:
-			if bytes.Equal(out, src) {
-				continue
-			}
-			if err := fsutil.WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write(out); return err }); err != nil {
-				fmt.Fprintf(e.stderr, "kiln: %v\n", err)
-				failed = true
+			if !bytes.Equal(out, src) {
+				rewrites = append(rewrites, rewrite{path, out})
 			}
 		default:
 			e.stdout.Write(out)
+		}
+	}
+	var paths []string
+	for _, r := range rewrites {
+		paths = append(paths, r.path)
+	}
+	if err := checkOutputs(fs, paths...); err != nil {
+		fmt.Fprintf(e.stderr, "kiln: %v\n", err)
+		return errReported // no file rewritten
+	}
+	for _, r := range rewrites {
+		if err := fsutil.WriteFileAtomic(r.path, func(w io.Writer) error { _, err := w.Write(r.out); return err }); err != nil {
+			fmt.Fprintf(e.stderr, "kiln: %v\n", err)
+			failed = true
 		}
 	}
 	if failed {

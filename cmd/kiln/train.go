@@ -26,6 +26,7 @@ func init() {
 			d := train.Defaults()
 			fs.String("data", "", "data set: mnist, fashion-mnist, a path (see data/DATASETS.md)")
 			fs.StringP("output", "o", "", "write the trained weights here (safetensors), after every epoch")
+			forceFlag(fs)
 			fs.Int("epochs", d.Epochs, "passes over the training set")
 			fs.Int("batch", d.Batch, "examples per step")
 			fs.Float64("lr", d.LR, fmt.Sprintf("learning rate (adam's; sgd's is %g unless given)", train.SGDLR))
@@ -219,6 +220,9 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 	}
 	if out == "" {
 		return usagef("missing -o W.safetensors")
+	}
+	if err := checkOutputs(fs, out); err != nil {
+		return err
 	}
 	prog, err := loadProgram(e, path)
 	if err != nil {
