@@ -244,8 +244,8 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 	}
 	cfg.Log = e.stderr
 	cfg.Terminal = isTerminal(e.stderr)
-	cfg.Checkpoint = func(epoch int, _ train.Metrics) error {
-		return saveWeights(out, g, map[string]string{"epoch": strconv.Itoa(epoch), "data": spec})
+	cfg.Checkpoint = func(c *train.Checkpoint) error {
+		return saveWeights(out, g, map[string]string{"epoch": strconv.Itoa(c.Epoch), "data": spec})
 	}
 	fmt.Fprintf(e.stderr, "training %s on %s: %d examples, %d epochs of batch %d, %s lr %g, schedule %v, seed %d\n",
 		g.Name, spec, split.Train.Len(), cfg.Epochs, cfg.Batch, cfg.Optimizer, cfg.LR, cfg.Schedule, cfg.Seed)
