@@ -18,6 +18,7 @@ import (
 	"github.com/kiln-nn/kiln/passes"
 	"github.com/kiln-nn/kiln/source"
 	"github.com/kiln-nn/kiln/tensor"
+	"github.com/kiln-nn/kiln/train"
 )
 
 // The commands on .kiln files: check, fmt, ir, stats.
@@ -217,7 +218,9 @@ func runIR(e *env, fs *pflag.FlagSet) error {
 	return nil
 }
 
-// loadWeights loads a safetensors file as weights by name.
+// loadWeights loads a safetensors file as weights by name. A training
+// checkpoint's state tensors (train.StatePrefix) are not weights: they are
+// left out, so that a checkpoint serves as weights too.
 func loadWeights(path string) (map[string]*tensor.Tensor, error) {
 	st, err := data.LoadSafetensors(path)
 	if err != nil {
@@ -225,7 +228,9 @@ func loadWeights(path string) (map[string]*tensor.Tensor, error) {
 	}
 	weights := make(map[string]*tensor.Tensor, len(st.Tensors))
 	for _, t := range st.Tensors {
-		weights[t.Name] = t.T
+		if !strings.HasPrefix(t.Name, train.StatePrefix) {
+			weights[t.Name] = t.T
+		}
 	}
 	return weights, nil
 }
