@@ -58,7 +58,7 @@ type Checkpoint struct {
 	Step   int     // steps done of epoch Epoch+1; 0 at an epoch's end
 	Epochs int     // epochs of the whole run
 	Steps  int     // steps per epoch
-	Test   Metrics // after epoch Epoch, at an epoch's end, when there is a held-out set (else zero)
+	Test   Metrics // after epoch Epoch, at an epoch's end, when there is a held-out set (else zero; not kept in the file)
 
 	// Meta is the file's metadata: the "train." entries Train writes and
 	// reads, and whatever else the caller adds (Train ignores the rest).
