@@ -85,7 +85,7 @@ func TestTrainInterruptAndResume(t *testing.T) {
 		}
 
 		code, stdout, stderr := kiln(strings.Fields(resume)[1:]...)
-		if code != 0 || !strings.Contains(stderr, "resuming from w.epoch1.safetensors, after epoch 1 of 3\n") || !strings.Contains(stdout, "resumed after epoch 1, trained 2 more in ") {
+		if code != 0 || !strings.Contains(stderr, "resuming from w.epoch1.safetensors, after epoch 1 of 3\n") || !strings.Contains(stdout, "trained 3 epochs (resumed after epoch 1 of 3) in ") {
 			t.Fatalf("%s: resume: exit %d\n%s%s", opt, code, stdout, stderr)
 		}
 		if got, _ := os.ReadFile("w.safetensors"); !bytes.Equal(got, want) {

@@ -300,12 +300,14 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 		return nil
 	}
 
+	trained := fmt.Sprintf("trained %d epochs", cfg.Epochs)
 	if c := cfg.Resume; c != nil {
 		where := fmt.Sprintf("epoch %d of %d", c.Epoch, c.Epochs)
 		if c.Step > 0 {
 			where = fmt.Sprintf("step %d of %d of epoch %d", c.Step, c.Steps, c.Epoch+1)
 		}
 		fmt.Fprintf(e.stderr, "resuming from %s, after %s\n", resume, where)
+		trained += " (resumed after " + where + ")"
 	}
 	fmt.Fprintf(e.stderr, "training %s on %s: %d examples, %d epochs of batch %d, %s lr %g, schedule %v, seed %d\n",
 		g.Name, spec, split.Train.Len(), cfg.Epochs, cfg.Batch, cfg.Optimizer, cfg.LR, cfg.Schedule, cfg.Seed)
@@ -338,10 +340,6 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 	fmt.Fprintf(e.stdout, "model %s: %s parameters, %s bytes of f32 weights\n", g.Name, ir.Thousands(st.Total.Params), ir.Thousands(st.Total.WeightBytes))
 	if res.Test.N > 0 {
 		fmt.Fprintf(e.stdout, "test %s\n", res.Test)
-	}
-	trained := fmt.Sprintf("trained %d epochs", len(res.Epochs))
-	if cfg.Resume != nil {
-		trained = fmt.Sprintf("resumed after epoch %d, trained %d more", cfg.Resume.Epoch, len(res.Epochs))
 	}
 	fmt.Fprintf(e.stdout, "%s in %.1f s; weights in %s\n", trained, res.Elapsed.Seconds(), out)
 	return nil
