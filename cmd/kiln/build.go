@@ -34,6 +34,7 @@ func init() {
 			fs.Bool("report", false, "print the quantization report (SQNR and cosine per layer, ranges, ops left in float)")
 			fs.Bool("eval", false, "score the float model and the .kbc, run by the VM, on the held-out part of the calibration set")
 			fs.StringP("output", "o", "", "the .kbc file to write")
+			forceFlag(fs)
 			passFlags(fs)
 		},
 		run: runBuild,
@@ -82,7 +83,7 @@ func runBuild(e *env, fs *pflag.FlagSet) error {
 	if out == "" {
 		return usagef("missing -o MODEL.kbc")
 	}
-	q, err := quantizeFromFlags(e, path, fs, compiler.Bytecode)
+	q, err := quantizeFromFlags(e, path, fs, compiler.Bytecode, out)
 	if err != nil {
 		return err
 	}

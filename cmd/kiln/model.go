@@ -18,6 +18,7 @@ import (
 	"github.com/kiln-nn/kiln/passes"
 	"github.com/kiln-nn/kiln/source"
 	"github.com/kiln-nn/kiln/tensor"
+	"github.com/kiln-nn/kiln/train"
 )
 
 // The commands on .kiln files: check, fmt, ir, stats.
@@ -55,6 +56,7 @@ func init() {
 		flags: func(fs *pflag.FlagSet) {
 			fs.BoolP("write", "w", false, "write the result to the file instead of standard output")
 			fs.BoolP("list", "l", false, "list the files whose formatting differs, print nothing else")
+			forceFlag(fs)
 		},
 		run: runFmt,
 	})
@@ -110,6 +112,11 @@ func runFmt(e *env, fs *pflag.FlagSet) error {
 		return usagef("-w and -l cannot be used together")
 	}
 	failed := false
+	type rewrite struct {
+		path string
+		out  []byte
+	}
+	var rewrites []rewrite // with -w: the files to write, once all are checked
 	for _, path := range fs.Args() {
 		src, err := os.ReadFile(path)
 		if err != nil {
@@ -130,15 +137,25 @@ func runFmt(e *env, fs *pflag.FlagSet) error {
 				fmt.Fprintln(e.stdout, path)
 			}
 		case write:
-			if bytes.Equal(out, src) {
-				continue
-			}
-			if err := fsutil.WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write(out); return err }); err != nil {
-				fmt.Fprintf(e.stderr, "kiln: %v\n", err)
-				failed = true
+			if !bytes.Equal(out, src) {
+				rewrites = append(rewrites, rewrite{path, out})
 			}
 		default:
 			e.stdout.Write(out)
+		}
+	}
+	var paths []string
+	for _, r := range rewrites {
+		paths = append(paths, r.path)
+	}
+	if err := checkOutputs(fs, paths...); err != nil {
+		fmt.Fprintf(e.stderr, "kiln: %v\n", err)
+		return errReported // no file rewritten
+	}
+	for _, r := range rewrites {
+		if err := fsutil.WriteFileAtomic(r.path, func(w io.Writer) error { _, err := w.Write(r.out); return err }); err != nil {
+			fmt.Fprintf(e.stderr, "kiln: %v\n", err)
+			failed = true
 		}
 	}
 	if failed {
@@ -206,7 +223,9 @@ func runIR(e *env, fs *pflag.FlagSet) error {
 	return nil
 }
 
-// loadWeights loads a safetensors file as weights by name.
+// loadWeights loads a safetensors file as weights by name. A training
+// checkpoint's state tensors (train.StatePrefix) are not weights: they are
+// left out, so that a checkpoint serves as weights too.
 func loadWeights(path string) (map[string]*tensor.Tensor, error) {
 	st, err := data.LoadSafetensors(path)
 	if err != nil {
@@ -214,7 +233,9 @@ func loadWeights(path string) (map[string]*tensor.Tensor, error) {
 	}
 	weights := make(map[string]*tensor.Tensor, len(st.Tensors))
 	for _, t := range st.Tensors {
-		weights[t.Name] = t.T
+		if !strings.HasPrefix(t.Name, train.StatePrefix) {
+			weights[t.Name] = t.T
+		}
 	}
 	return weights, nil
 }

@@ -49,8 +49,9 @@ type quantized struct {
 
 // quantizeFromFlags compiles a .kiln file with its weights up to until
 // (Quantized or Bytecode), as the quantize and build commands configure
-// it.
-func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.Stage) (*quantized, error) {
+// it. It checks the command's output files (outputs) after the flags and
+// before any work.
+func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.Stage, outputs ...string) (*quantized, error) {
 	f := flags(fs)
 	weights, method, pct, calibrate, samples := f.String("weights"), f.String("method"), f.Float64("percentile"), f.String("calibrate"), f.Int("samples")
 	if err := f.Err(); err != nil {
@@ -67,6 +68,9 @@ func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.St
 	}
 	switches, err := switchesFromFlags(fs)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkOutputs(fs, outputs...); err != nil {
 		return nil, err
 	}
 	prog, err := loadProgram(e, path)

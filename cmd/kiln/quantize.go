@@ -27,6 +27,7 @@ func init() {
 			fs.Bool("eval", false, "score the float and the int8 model on the held-out part of the calibration set")
 			fs.StringP("output", "o", "", "write the quantized IR here")
 			fs.Bool("print-weights", false, "with -o: write the weights whole instead of a hash and range")
+			forceFlag(fs)
 			passFlags(fs)
 		},
 		run: runQuantize,
@@ -43,7 +44,7 @@ func runQuantize(e *env, fs *pflag.FlagSet) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
-	q, err := quantizeFromFlags(e, path, fs, compiler.Quantized)
+	q, err := quantizeFromFlags(e, path, fs, compiler.Quantized, out)
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,7 @@ func init() {
 			fs.StringP("weights", "w", "", "weights (safetensors), bound to parameters by name")
 			fs.StringArrayP("input", "i", nil, "input data: X.npy for a one-input model, NAME=X.npy, or X.npz holding every input by name (repeatable)")
 			fs.StringP("output", "o", "", "write the outputs: Y.npy for one output, Y.npz for several (by name)")
+			forceFlag(fs)
 		},
 		run: runRun,
 	})
@@ -48,6 +49,9 @@ func runRun(e *env, fs *pflag.FlagSet) error {
 		if len(inputs) == 0 {
 			return usagef("missing --input X.npy")
 		}
+		if err := checkOutputs(fs, out); err != nil {
+			return err
+		}
 		return runKBC(e, path, inputs, out)
 	}
 	if weights == "" {
@@ -58,6 +62,9 @@ func runRun(e *env, fs *pflag.FlagSet) error {
 	}
 	if out != "" && !strings.HasSuffix(out, ".npy") && !strings.HasSuffix(out, ".npz") {
 		return usagef("-o must name a .npy or .npz file, got %q", out)
+	}
+	if err := checkOutputs(fs, out); err != nil {
+		return err
 	}
 	prog, err := loadProgram(e, path)
 	if err != nil {
