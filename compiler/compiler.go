@@ -93,7 +93,9 @@ func Source(name string, src []byte, opt Options) (*frontend.Program, *Result, e
 }
 
 // Compile runs the pipeline over g, changing it in place, up to
-// opt.Until.
+// opt.Until. From the Quantized stage on, a graph with a value that has
+// no int8 form (which no build could run) is an *UnbuildableError,
+// found before calibration where the source alone says so (Unbuildable).
 func Compile(g *ir.Graph, opt Options) (*Result, error) {
 	if opt.Weights != nil {
 		if err := g.Bind(opt.Weights); err != nil {
@@ -129,12 +131,18 @@ func Compile(g *ir.Graph, opt Options) (*Result, error) {
 	if opt.Until == Float {
 		return r, nil
 	}
+	if l := unbuildable(g); l != nil {
+		return nil, &UnbuildableError{Model: g.Name, List: l}
+	}
 	r.Float = g.Clone()
 	if opt.Calibration == nil {
 		return nil, fmt.Errorf("no calibration data: quantizing %s needs a calibration set", g.Name)
 	}
 	if err := passes.Run(g, r.Context, stageNames(names, passes.StageQuantize), cfg); err != nil {
 		return nil, err
+	}
+	if l := leftFloat(r.Context.Float); l != nil {
+		return nil, &UnbuildableError{Model: g.Name, List: l}
 	}
 	if opt.Until == Quantized {
 		return r, nil

@@ -86,7 +86,7 @@ func TestSwitches(t *testing.T) {
 	if strings.Contains(out.String(), "// pass fuse-activations:") {
 		t.Errorf("a pass that is off ran:\n%s", out.String())
 	}
-	for _, name := range []string{"remove-dropout", "fold-batchnorm", "calibrate", "quantize"} {
+	for _, name := range []string{"remove-dropout", "calibrate", "quantize"} {
 		g := graph(t)
 		_, err := compiler.Compile(g, compiler.Options{Until: compiler.Bytecode, Calibration: calibration(g), Switches: switches(t, name+"/off")})
 		if err == nil || !strings.Contains(err.Error(), "pass "+name+" cannot be turned off") {

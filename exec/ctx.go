@@ -29,10 +29,14 @@ func NewCtx(training bool, seed uint64) *Ctx {
 	return &Ctx{
 		Training: training,
 		Workers:  runtime.GOMAXPROCS(0),
-		Rand:     rand.New(rand.NewPCG(seed, 0x6b696c6e)),
+		Rand:     rand.New(DropoutSource(seed)),
 		saved:    map[*ir.Value]any{},
 	}
 }
+
+// DropoutSource returns the random source NewCtx gives dropout for seed.
+// A training loop that checkpoints keeps it, to save and restore its state.
+func DropoutSource(seed uint64) *rand.PCG { return rand.NewPCG(seed, 0x6b696c6e) }
 
 // Save records what v's backward pass needs.
 func (c *Ctx) Save(v *ir.Value, x any) {

@@ -25,8 +25,16 @@ type Lowering struct {
 	Keep    []string
 	KeepAll bool
 	Clamp   ClampRule
-	// Check, if set, says why a value has no integer form ("" if it has).
+	// Check, if set, says why a value has no integer form ("" if it has),
+	// in the terms of the model's source and with what to change: the
+	// quantize pass leaves such a value in float, and kiln check warns of
+	// it before any training (see NoIntegerForm).
 	Check func(v *Value) string
+	// Affine, for an op that is a per-channel affine map y = a[c]*x + b[c]
+	// (batch norm at inference), computes a and b in float64 from the
+	// op's bound parameters; the LowerAffineScale and LowerAffineShift
+	// rules quantize them.
+	Affine func(v *Value) (a, b []float64)
 }
 
 // LowerOperand is how the quantize pass brings one operand in.
@@ -46,6 +54,19 @@ const (
 	LowerBias
 	// LowerRowTable: a table of symmetric int8 rows, one scale per row.
 	LowerRowTable
+	// LowerAffineScale: in place of this parameter, the op's per-channel
+	// scale a (Lowering.Affine) as symmetric int8 weights, one scale per
+	// channel: S_w[c] = |a[c]| / 127 and the weight ±127, the sign of
+	// a[c] in the weight so that every multiplier stays positive (S_w[c]
+	// grows instead where the shift's bias would pass ±2^30).
+	LowerAffineScale
+	// LowerAffineShift: in place of this parameter, the op's per-channel
+	// shift b as an int32 bias with scale S_in * S_w[c] and zero point 0,
+	// for the activation and the LowerAffineScale weight before it.
+	LowerAffineShift
+	// LowerFolded: a parameter the affine rules above have folded in; the
+	// int8 op has no operand for it.
+	LowerFolded
 )
 
 // ResultRule is where the int8 result's parameters come from.
@@ -69,6 +90,70 @@ const (
 // OperandRule returns the rule for operand i.
 func (l *Lowering) OperandRule(i int) LowerOperand {
 	return l.Operands[min(i, len(l.Operands)-1)]
+}
+
+// KeptAttrs returns the attributes of v that its int8 form carries over
+// (Keep, KeepAll); the quantize pass adds the clamp.
+func (l *Lowering) KeptAttrs(v *Value) Attrs {
+	attrs := Attrs{}
+	if l.KeepAll {
+		attrs = v.Attrs.Clone()
+	}
+	for _, name := range l.Keep {
+		if v.Attrs.Has(name) {
+			attrs[name] = v.Attrs[name]
+		}
+	}
+	return attrs
+}
+
+// loweredType is the type operand a of a float op has in its int8 form
+// under rule r, and false for a rule that drops the operand.
+func loweredType(a *Value, r LowerOperand) (Type, bool) {
+	switch r {
+	case LowerAsIs:
+		return a.Type, true
+	case LowerBias, LowerAffineShift:
+		return a.Type.WithDType(tensor.I32), true
+	case LowerFolded:
+		return Type{}, false
+	}
+	return a.Type.WithDType(tensor.I8), true
+}
+
+// NoIntegerForm says why the quantize pass will leave float value v in
+// float, so that no bytecode can run it ("" when v has an int8 form): its
+// op has none (NoInteger), its lowering's Check refuses it, or the int8
+// op's shape rule refuses the operands the lowering gives it. It needs no
+// weights and no data, so kiln check can ask it of a graph fresh from the
+// source; the quantize pass asks it first too, so that the two agree.
+func NoIntegerForm(v *Value) string {
+	l := v.Op.Lower
+	if l == nil {
+		if v.Op.NoInteger != "" {
+			return v.Op.NoInteger
+		}
+		return "no integer form for " + v.Op.Name
+	}
+	if l.Check != nil {
+		if why := l.Check(v); why != "" {
+			return why
+		}
+	}
+	if l.To == v.Op {
+		return "" // a layout op: it keeps its operand's form
+	}
+	probe := &Value{Name: v.Name, Op: l.To, Attrs: l.KeptAttrs(v)}
+	for i, a := range v.Args {
+		if t, ok := loweredType(a, l.OperandRule(i)); ok {
+			probe.Args = append(probe.Args, &Value{Name: a.Name, Op: OpParam, Type: t})
+		}
+	}
+	FillDefaults(l.To.Attrs, probe.Attrs, argTypes(probe.Args))
+	if _, err := InferType(probe); err != nil {
+		return fmt.Sprintf("its int8 form %s refuses it: %v", l.To.Name, err)
+	}
+	return ""
 }
 
 // Instr is how an int8 value fills its opcode's schema (internal/kbc):

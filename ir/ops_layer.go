@@ -341,7 +341,7 @@ var OpEmbedding = Register(&Op{
 // y = (x - running_mean) / sqrt(running_var + eps) * weight + bias.
 var OpBatchNorm = Register(&Op{
 	Name: "batchnorm",
-	Doc:  "batch normalisation over the channel (first per-sample) dimension",
+	Doc:  "batch normalisation over the channel (first per-sample) dimension; at inference fold-batchnorm folds it into the dense or convolution next to it where it can, and it runs as qbatchnorm where it cannot",
 	Operands: []Operand{{Name: "x"}, {Name: "weight", Param: true, Init: InitOnes}, {Name: "bias", Param: true, Init: InitZeros},
 		{Name: "running_mean", Param: true, State: true, Init: InitZeros}, {Name: "running_var", Param: true, State: true, Init: InitOnes}},
 	Attrs: []AttrSpec{
@@ -397,3 +397,19 @@ var OpBatchNorm = Register(&Op{
 })
 
 var batchNormOperands = []string{"weight", "bias", "running_mean", "running_var"}
+
+// BatchNormAffine returns an inference batch norm's per-channel scale a
+// and shift b, bn(x) = a*x + b: a = gamma / sqrt(var + eps) and
+// b = beta - mean*a, in float64 from its bound parameters. The
+// fold-batchnorm pass folds them into a neighbouring layer; the quantize
+// pass quantizes them as qbatchnorm's weight and bias.
+func BatchNormAffine(bn *Value) (a, b []float64) {
+	gamma, beta, mean, variance := bn.Args[1].Data.F32, bn.Args[2].Data.F32, bn.Args[3].Data.F32, bn.Args[4].Data.F32
+	eps := bn.Attrs.Float("eps")
+	a, b = make([]float64, len(gamma)), make([]float64, len(gamma))
+	for c := range gamma {
+		a[c] = float64(gamma[c]) / math.Sqrt(float64(variance[c])+eps)
+		b[c] = float64(beta[c]) - float64(mean[c])*a[c]
+	}
+	return a, b
+}

@@ -3,6 +3,7 @@ package ir
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/kiln-nn/kiln/internal/kbc"
 	"github.com/kiln-nn/kiln/runtime/fixedpoint"
@@ -372,6 +373,68 @@ var (
 	OpQConv2D = Register(newQConv("qconv2d", OpConv2D))
 )
 
+// OpQBatchNorm is an inference batch norm that folds into no layer (after
+// a pooling, an add, an input), as the per-channel affine map it is:
+// y = a[c]*x + b[c] with a = gamma/sqrt(var+eps) and b = beta - mean*a
+// folded in float, a quantized as symmetric int8 weights with one scale
+// per channel (±127, the sign of a[c] in the weight) and b as an int32
+// bias at S_in*S_w[c]. Its kernel is a depthwise 1x1 convolution,
+// TFLite's DepthwiseConvPerChannel with per-channel requantization:
+//
+//	acc = w[c] * (q - Z_in) + bias[c]
+//	out = clamp(MBQM(acc, M[c], s[c]) + Z_out),  M[c] = S_in*S_w[c]/S_out
+var OpQBatchNorm = Register(&Op{
+	Name:    "qbatchnorm",
+	Integer: true,
+	Doc: "int8 batch norm that folds into no layer, as a per-channel affine map: acc = w[c]*(q - Z_in) + bias[c], " +
+		"out = clamp(MBQM(acc, S_in*S_w[c]/S_out) + Z_out), with w = ±127 (S_w[c] = |a[c]|/127) and bias = b[c]/(S_in*S_w[c]) " +
+		"for a = gamma/sqrt(var+eps), b = beta - mean*a (TFLite's DepthwiseConvPerChannel, 1x1)",
+	Operands:  []Operand{{Name: "x"}, {Name: "weight", Param: true}, {Name: "bias", Param: true}},
+	Attrs:     []AttrSpec{clampAttr},
+	QuantRule: allRules(weightRule, clampRule),
+	Infer: func(in []Type, a Attrs) (Type, error) {
+		x, w, b := in[0], in[1], in[2]
+		if x.DType != tensor.I8 || x.Rank() < 1 {
+			return Type{}, fmt.Errorf("qbatchnorm: input must be i8 with a channel dimension, got %v", x)
+		}
+		c := x.Dims[0]
+		if w.DType != tensor.I8 || w.Rank() != 1 || w.Dims[0] != c {
+			return Type{}, fmt.Errorf("qbatchnorm: weight must be i8[%d], got %v", c, w)
+		}
+		if b.DType != tensor.I32 || b.Rank() != 1 || b.Dims[0] != c {
+			return Type{}, fmt.Errorf("qbatchnorm: bias must be i32[%d], got %v", c, b)
+		}
+		return x, nil
+	},
+	Params: func(v *Value) any {
+		x, w := v.Args[0], v.Args[1]
+		sx, zx := scaleZero(x)
+		so, zo := scaleZero(v)
+		c := x.Type.Dims[0]
+		p := ref.AffineParams{N: 1, C: c, Inner: x.Type.Elems() / max(c, 1), InputOffset: -zx, OutputOffset: zo}
+		for _, sw := range w.Quant.Scale {
+			p.Out = append(p.Out, requant(fixedpoint.ConvMultiplier(sx, sw, so)))
+		}
+		p.ActMin, p.ActMax = clampOf(v)
+		return p
+	},
+	Opcode: kbc.OpAffine,
+	Instr: func(v *Value, p any) Instr {
+		a := p.(ref.AffineParams)
+		var in Instr
+		mult, shift := in.requants(v.Name, a.Out)
+		in.Tensors = []InstrOperand{{Value: v.Args[0]}, {Value: v.Args[1]}, {Value: v.Args[2]}, mult, shift}
+		in.Ints = ints("in_offset", a.InputOffset, "out_offset", a.OutputOffset, "act_min", a.ActMin, "act_max", a.ActMax)
+		return in
+	},
+	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+		p := KernelParams(v).(ref.AffineParams)
+		p.N = batchOf(v.Args[0].Type, in[0])
+		ref.Affine(&p, in[0].I8, in[1].I8, in[2].I32, out.I8)
+		return nil
+	},
+})
+
 // Pooling: the result shares the operand's parameters.
 
 func newQPool(name string, float *Op, opcode kbc.Opcode, kernel func(*ref.PoolParams, []int8, []int8)) *Op {
@@ -449,6 +512,46 @@ func reduceView(t Type, a Attrs, batch int) (outer, reduce, inner int, ok bool) 
 	}
 	first, last := axes[0], axes[len(axes)-1]
 	return batch * prod(t.Dims[:first]), prod(t.Dims[first : last+1]), prod(t.Dims[last+1:]), true
+}
+
+// contiguousAxes is the reductions' lowering check: the int8 kernels
+// reduce one run of contiguous axes. The advice reduces each run in
+// turn, the last first, so that the earlier axes keep their numbers (a
+// mean of equal-sized means is the mean).
+func contiguousAxes(v *Value) string {
+	x := v.Args[0].Type
+	if _, _, _, ok := reduceView(x, v.Attrs, 1); ok {
+		return ""
+	}
+	axes := ReduceAxes(x, v.Attrs)
+	var runs [][]int
+	for i, a := range axes {
+		if i > 0 && a == axes[i-1]+1 {
+			runs[len(runs)-1] = append(runs[len(runs)-1], a)
+			continue
+		}
+		runs = append(runs, []int{a})
+	}
+	keep := ""
+	if v.Attrs.Bool("keepdims") {
+		keep = ", keepdims=true"
+	}
+	fix := "x"
+	for i := len(runs) - 1; i >= 0; i-- {
+		fix = fmt.Sprintf("%s(%s, axis=%s%s)", v.Op.Name, fix, listText(runs[i]), keep)
+	}
+	return fmt.Sprintf("the int8 %s (TFLite's) reduces one run of adjacent axes, not axes %s of %s: reduce one run at a time, e.g. %s",
+		v.Op.Name, listText(axes), listText(x.Dims), fix)
+}
+
+// listText writes a list of ints (axes, a per-sample shape) as the
+// language does: [2, 3, 4].
+func listText(l []int) string {
+	s := make([]string, len(l))
+	for i, d := range l {
+		s[i] = fmt.Sprint(d)
+	}
+	return "[" + strings.Join(s, ", ") + "]"
 }
 
 // reduceInstr fills MEAN's or SUM's schema (the same parameters).
@@ -937,8 +1040,8 @@ func init() {
 		op.Lower = &Lowering{To: op, Operands: activation, Result: ResultOperand, KeepAll: true}
 	}
 	OpGlobalAvgPool.Lower = &Lowering{To: OpQGlobalAvgPool, Operands: activation}
-	OpSum.Lower = &Lowering{To: OpQSum, Operands: activation, KeepAll: true}
-	OpMean.Lower = &Lowering{To: OpQMean, Operands: activation, KeepAll: true}
+	OpSum.Lower = &Lowering{To: OpQSum, Operands: activation, KeepAll: true, Check: contiguousAxes}
+	OpMean.Lower = &Lowering{To: OpQMean, Operands: activation, KeepAll: true, Check: contiguousAxes}
 	for float, to := range map[*Op]*Op{OpAdd: OpQAdd, OpSub: OpQSub, OpMul: OpQMul} {
 		float.Lower = &Lowering{To: to, Operands: []LowerOperand{LowerActivation, LowerActivation}, Clamp: ClampAct}
 	}
@@ -953,14 +1056,17 @@ func init() {
 	OpHardSwish.Lower = &Lowering{To: OpQHardSwish, Operands: activation}
 	OpSoftmax.Lower = &Lowering{To: OpQSoftmax, Operands: activation, Result: ResultFixed, Fixed: PerTensor(1.0/256, -128), KeepAll: true,
 		Check: func(v *Value) string {
-			if v.Attrs.Int("axis") != v.Type.Rank()-1 {
-				return "softmax over an axis other than the last has no integer form"
+			if axis := v.Attrs.Int("axis"); axis != v.Type.Rank()-1 {
+				return fmt.Sprintf("the int8 softmax (TFLite's) normalizes over the last axis only, not over axis %d of %s: "+
+					"lay the values out so that the axis to normalize comes last and use axis=-1, "+
+					"or leave the softmax out of the model and apply it to the float output", axis, listText(v.Type.Dims))
 			}
 			return ""
 		}}
 	OpEmbedding.Lower = &Lowering{To: OpQEmbedding, Operands: []LowerOperand{LowerAsIs, LowerRowTable}}
 	OpFM.Lower = &Lowering{To: OpQFM, Operands: activation}
 	OpBiInteraction.Lower = &Lowering{To: OpQBiInteraction, Operands: activation}
-	OpBatchNorm.NoInteger = "a batch norm with no dense or convolution before it, nor a dense layer after it, cannot be folded"
+	OpBatchNorm.Lower = &Lowering{To: OpQBatchNorm, Operands: []LowerOperand{LowerActivation, LowerAffineScale, LowerAffineShift, LowerFolded},
+		Affine: BatchNormAffine}
 	OpDropout.NoInteger = "dropout should have been removed (run remove-dropout)"
 }

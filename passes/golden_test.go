@@ -93,7 +93,7 @@ func runGolden(t *testing.T, pass, name string, sections map[string]string) stri
 		out += formatRanges(c.Ranges)
 	}
 	for _, f := range c.Float {
-		out += fmt.Sprintf("// float: %s (%s): %s\n", f.Value, f.Op, f.Reason)
+		out += fmt.Sprintf("// float: %s (%s) at %v: %s\n", f.Value, f.Op, f.Pos, f.Reason)
 	}
 	return out
 }

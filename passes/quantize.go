@@ -7,6 +7,7 @@ import (
 
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/runtime/fixedpoint"
+	"github.com/kiln-nn/kiln/source"
 	"github.com/kiln-nn/kiln/tensor"
 )
 
@@ -15,7 +16,10 @@ import (
 // asymmetric int8 per tensor, from the calibrated ranges; weights
 // symmetric int8 per output channel in [-127, 127]; biases int32 with
 // scale S_in * S_w[c]; embedding tables int8 with a scale per row; fused
-// activations as output clamps. A float input is quantized where it
+// activations as output clamps; a batch norm that fold-batchnorm could
+// not fold (after a pooling, an add, an input) as qbatchnorm, its scale
+// and shift folded in float and quantized as one int8 weight and one
+// int32 bias per channel. A float input is quantized where it
 // enters, and every output is dequantized where it leaves, so the model's
 // interface stays float. An op with no integer form stays float between a
 // dequantize and a quantize, and the pass records why (Context.Float).
@@ -42,11 +46,14 @@ var quantizePass = &Pass{
 	},
 }
 
-// FloatOp is an op the quantize pass left in float, and why.
+// FloatOp is an op the quantize pass left in float, and why (in the
+// terms of the model's source, with what to change), at its source
+// position.
 type FloatOp struct {
 	Value  string
 	Op     string
 	Reason string
+	Pos    source.Pos
 }
 
 type quantizer struct {
@@ -73,7 +80,7 @@ func (q *quantizer) run() error {
 				return err
 			}
 			if reason != "" {
-				q.c.Float = append(q.c.Float, FloatOp{Value: v.Name, Op: v.Op.Name, Reason: reason})
+				q.c.Float = append(q.c.Float, FloatOp{Value: v.Name, Op: v.Op.Name, Reason: reason, Pos: v.Pos})
 				if err := q.keepFloat(v); err != nil {
 					return err
 				}
@@ -189,23 +196,29 @@ func (q *quantizer) quantize(v *ir.Value) (string, error) {
 	if !calibrated {
 		return "its output was not calibrated", nil
 	}
+	if why := ir.NoIntegerForm(v); why != "" {
+		return why, nil
+	}
 	l := v.Op.Lower
-	if l == nil {
-		if v.Op.NoInteger != "" {
-			return v.Op.NoInteger, nil
-		}
-		return "no integer form for " + v.Op.Name, nil
-	}
-	if l.Check != nil {
-		if why := l.Check(v); why != "" {
-			return why, nil
-		}
-	}
+	var aff *affine // the affine rules' scale and shift, once computed
 	args := make([]*ir.Value, 0, len(v.Args))
 	for i, a := range v.Args {
 		var x *ir.Value
 		why := ""
 		switch l.OperandRule(i) {
+		case ir.LowerFolded:
+			continue
+		case ir.LowerAffineScale, ir.LowerAffineShift:
+			if aff == nil {
+				if aff, why = affineOf(v, l); why != "" {
+					return why, nil
+				}
+			}
+			if l.OperandRule(i) == ir.LowerAffineScale {
+				x = q.affineWeight(a, aff, args[0])
+			} else {
+				x = q.int32Bias(a, aff.b, args[0], args[len(args)-1])
+			}
 		case ir.LowerActivation:
 			x, why = q.quantOf(a)
 		case ir.LowerAsIs:
@@ -235,15 +248,7 @@ func (q *quantizer) quantize(v *ir.Value) (string, error) {
 	case ir.ResultFixed:
 		p = ir.PerTensor(l.Fixed.Scale[0], l.Fixed.Zero[0])
 	}
-	attrs := ir.Attrs{}
-	if l.KeepAll {
-		attrs = v.Attrs.Clone()
-	}
-	for _, name := range l.Keep {
-		if v.Attrs.Has(name) {
-			attrs[name] = v.Attrs[name]
-		}
-	}
+	attrs := l.KeptAttrs(v)
 	switch l.Clamp {
 	case ir.ClampAct, ir.ClampOp:
 		act := v.Op.Name
@@ -310,17 +315,79 @@ func (q *quantizer) bias(fb, x, w *ir.Value) (*ir.Value, string) {
 	if fb.Data == nil {
 		return nil, fmt.Sprintf("bias %s has no data", fb.Name)
 	}
+	data := make([]float64, fb.Data.Len())
+	for i, f := range fb.Data.F32 {
+		data[i] = float64(f)
+	}
+	return q.int32Bias(fb, data, x, w), ""
+}
+
+// int32Bias writes data, the float bias of parameter fb's role, as an
+// int32 bias for int8 input x and weight w.
+func (q *quantizer) int32Bias(fb *ir.Value, data []float64, x, w *ir.Value) *ir.Value {
 	sx := x.Quant.Scale[0]
 	channels := len(w.Quant.Scale)
 	bs := make([]float32, channels)
 	qb := tensor.New(tensor.I32, channels)
 	for c := range bs {
 		bs[c] = sx * w.Quant.Scale[c]
-		r := math.Round(float64(fb.Data.F32[c]) / float64(bs[c]))
+		r := math.Round(data[c] / float64(bs[c]))
 		qb.I32[c] = int32(min(max(r, math.MinInt32), math.MaxInt32))
 	}
 	b := &ir.Value{Name: fb.Name + ".q", Op: ir.OpParam, Type: fb.Type.WithDType(tensor.I32), Data: qb,
 		Quant: &ir.QuantParams{Scale: bs, Zero: []int32{0}, Axis: 0}, Pos: fb.Pos}
 	q.dst.Append(b)
-	return b, ""
+	return b
+}
+
+// affine is a per-channel affine op's float scale and shift,
+// y = a[c]*x + b[c] (Lowering.Affine).
+type affine struct{ a, b []float64 }
+
+// affineOf computes v's scale and shift from its bound parameters, or
+// says why it cannot.
+func affineOf(v *ir.Value, l *ir.Lowering) (*affine, string) {
+	for _, p := range v.Args[1:] {
+		if p.Data == nil || p.Data.DType != tensor.F32 {
+			return nil, fmt.Sprintf("parameter %s has no float data", p.Name)
+		}
+	}
+	a, b := l.Affine(v)
+	for c := range a {
+		if math.IsNaN(a[c]) || math.IsInf(a[c], 0) || math.IsNaN(b[c]) || math.IsInf(b[c], 0) {
+			return nil, fmt.Sprintf("channel %d's scale %g or shift %g is not finite (check the parameters of %s)", c, a[c], b[c], v.Name)
+		}
+	}
+	return &affine{a: a, b: b}, ""
+}
+
+// maxAffineBias bounds an affine op's int32 bias: with |w*(q - Z_in)| at
+// most 127*255, the accumulator then stays far inside int32.
+const maxAffineBias = 1 << 30
+
+// affineWeight quantizes an affine op's scale a as symmetric int8 weights
+// with one scale per channel, in place of parameter fp: S_w[c] =
+// |a[c]|/127 and the weight a[c]/S_w[c] = ±127, which holds a[c] to
+// float32 precision and puts its sign in the weight, so that the
+// multiplier S_in*S_w[c]/S_out stays positive. Where the shift's bias
+// b[c]/(S_in*S_w[c]) would pass 2^30 (a channel whose scale is all but
+// zero next to its shift), S_w[c] = |b[c]|/(S_in*2^30) instead and the
+// weight is a[c]/S_w[c] rounded, below 127.
+func (q *quantizer) affineWeight(fp *ir.Value, aff *affine, x *ir.Value) *ir.Value {
+	sx := float64(x.Quant.Scale[0])
+	channels := len(aff.a)
+	scales := make([]float32, channels)
+	t := tensor.New(tensor.I8, channels)
+	for c, a := range aff.a {
+		s := float32(max(math.Abs(a)/127, math.Abs(aff.b[c])/(sx*maxAffineBias)))
+		if !(s > 0) || math.IsInf(float64(s), 0) {
+			s = 1
+		}
+		scales[c] = s
+		t.I8[c] = int8(min(max(math.Round(a/float64(s)), -127), 127))
+	}
+	w := &ir.Value{Name: fp.Name + ".q", Op: ir.OpParam, Type: ir.Unbatched(tensor.I8, channels), Data: t,
+		Quant: &ir.QuantParams{Scale: scales, Zero: []int32{0}, Axis: 0}, Pos: fp.Pos}
+	q.dst.Append(w)
+	return w
 }

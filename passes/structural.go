@@ -2,7 +2,6 @@ package passes
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/kiln-nn/kiln/ir"
@@ -32,9 +31,8 @@ var removeDropout = &Pass{
 }
 
 var foldBatchNorm = &Pass{
-	Name:     "fold-batchnorm",
-	Doc:      "fold inference batch norms into the dense or convolution before them, or into the dense layer after them",
-	Required: "a batch norm has no integer form of its own",
+	Name: "fold-batchnorm",
+	Doc:  "fold inference batch norms into the dense or convolution before them, or into the dense layer after them (one that folds into no layer becomes qbatchnorm)",
 	Run: func(c *Context, g *ir.Graph, _ any) (bool, error) {
 		changed := false
 		for _, bn := range g.Values {
@@ -99,23 +97,10 @@ func soleUser(g *ir.Graph, v *ir.Value) *ir.Value {
 	return user
 }
 
-// bnAffine returns batch norm's per-channel scale a and shift b:
-// bn(x) = a*x + b.
-func bnAffine(bn *ir.Value) (a, b []float64) {
-	gamma, beta, mean, variance := bn.Args[1].Data.F32, bn.Args[2].Data.F32, bn.Args[3].Data.F32, bn.Args[4].Data.F32
-	eps := bn.Attrs.Float("eps")
-	a, b = make([]float64, len(gamma)), make([]float64, len(gamma))
-	for c := range gamma {
-		a[c] = float64(gamma[c]) / math.Sqrt(float64(variance[c])+eps)
-		b[c] = float64(beta[c]) - float64(mean[c])*a[c]
-	}
-	return a, b
-}
-
 // foldInto folds bn into the layer p before it: each output channel's
 // weights scale by a, and its bias becomes a*bias + b.
 func foldInto(g *ir.Graph, p, bn *ir.Value) {
-	a, b := bnAffine(bn)
+	a, b := ir.BatchNormAffine(bn)
 	w := p.Args[1]
 	nw := w.Data.Clone()
 	per := nw.Len() / len(a)
@@ -138,7 +123,7 @@ func foldInto(g *ir.Graph, p, bn *ir.Value) {
 // foldBefore folds bn into the dense layer d that consumes it:
 // d(a*x + b) = (W diag(a)) x + (W b + bias).
 func foldBefore(g *ir.Graph, bn, d *ir.Value) {
-	a, b := bnAffine(bn)
+	a, b := ir.BatchNormAffine(bn)
 	w := d.Args[1]
 	units, in := w.Type.Dims[0], w.Type.Dims[1]
 	nw := w.Data.Clone()

@@ -226,6 +226,8 @@ func (m *Model) checkInstr(in *instr, written []bool) error {
 		in.prep = ref.HardSwishParams{InputZeroPoint: c.i32("in_zero"), OutputZeroPoint: c.i32("out_zero"),
 			ReluishMultiplier: int16(c.int("reluish_mult")), ReluishExponent: c.int("reluish_exponent"),
 			OutputMultiplier: int16(c.int("out_mult")), OutputExponent: c.int("out_exponent")}
+	case kbc.OpAffine:
+		in.prep = c.affine()
 	}
 	return c.err
 }
@@ -518,6 +520,40 @@ func broadcastStrides(dims, out []int) ([]int, bool) {
 		acc *= dims[j]
 	}
 	return s, true
+}
+
+// affineOp is a prepared AFFINE: the geometry per sample, the offsets,
+// rescales and clamp, and the weight and bias constants.
+type affineOp struct {
+	p      ref.AffineParams
+	weight []int8
+	bias   []int32
+}
+
+// affine checks an AFFINE: a batched [C, ...] input and a result of its
+// shape, per-tensor quantized; an i8 weight and an i32 bias of C
+// elements; C multipliers and shifts, or one of each.
+func (c *checker) affine() affineOp {
+	o, x := c.act(0, I8, "result"), c.act(1, I8, "input")
+	c.perTensor(x)
+	c.perTensor(o)
+	if c.err != nil {
+		return affineOp{}
+	}
+	if len(x.dims) == 0 || !sameDims(o.dims, x.dims) {
+		c.fail("input %v and result %v must have the same shape, a channel dimension first", x.dims, o.dims)
+		return affineOp{}
+	}
+	ch := x.dims[0]
+	w := c.constant(2, I8, "weight", ch)
+	b := c.constant(3, I32, "bias", ch)
+	p := ref.AffineParams{C: ch, Inner: x.elems / max(ch, 1), InputOffset: c.i32("in_offset"), OutputOffset: c.i32("out_offset"),
+		Out: c.requants(4, 5, ch)}
+	p.ActMin, p.ActMax = c.clamp()
+	if c.err != nil {
+		return affineOp{}
+	}
+	return affineOp{p: p, weight: w.i8, bias: b.i32}
 }
 
 // concatOp is a prepared CONCAT.

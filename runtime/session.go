@@ -426,6 +426,10 @@ func (s *Session) exec(k, n int) error {
 	case kbc.OpHardSwish:
 		p := in.prep.(ref.HardSwishParams)
 		ref.HardSwish(&p, x.i8, out.i8)
+	case kbc.OpAffine:
+		p := in.prep.(affineOp)
+		p.p.N = n
+		ref.Affine(&p.p, x.i8, p.weight, p.bias, out.i8)
 	}
 	return nil
 }

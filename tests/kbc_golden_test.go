@@ -43,7 +43,7 @@ model ops {
   input x: f32[2, 8, 8]
   input ids: i32[3]
   c = relu(conv2d(x, 4, kernel=3, pad=1))
-  m = maxpool(c, size=2)
+  m = batchnorm(maxpool(c, size=2))
   a = avgpool(c, size=2)
   s = m + a
   d = m - a

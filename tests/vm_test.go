@@ -66,7 +66,7 @@ func buildExamples(t testing.TB) []built {
 	if builtErr != nil {
 		t.Fatal(builtErr)
 	}
-	if len(builtAll) < 8 {
+	if len(builtAll) < 9 {
 		t.Fatalf("built %d examples", len(builtAll))
 	}
 	return builtAll

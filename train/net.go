@@ -1,7 +1,8 @@
 // Package train trains kiln models on the CPU in float32: reverse-mode
 // passes over the IR (the gradient table, on top of exec's forward
-// kernels), losses, optimizers, the training loop, evaluation metrics,
-// and the feeds that give a graph a data set's examples batch by batch.
+// kernels), losses, optimizers, the training loop and its checkpoints,
+// evaluation metrics, and the feeds that give a graph a data set's
+// examples batch by batch.
 package train
 
 import (

@@ -38,9 +38,24 @@ type Config struct {
 	Log      io.Writer // progress and one line per epoch; nil for none
 	Terminal bool      // Log is a terminal: draw a progress bar
 
-	// Checkpoint, if set, is called after every epoch with the weights
-	// trained so far (graph parameters hold them).
-	Checkpoint func(epoch int, test Metrics) error
+	// Checkpoint, if set, is called with the run's state at the end of
+	// every epoch, and where Stop stops the run in the middle of one (the
+	// graph's parameters hold the weights trained so far).
+	Checkpoint func(*Checkpoint) error
+
+	// Stop, if set, is asked after every step whether to stop there. In
+	// the middle of an epoch, Train then passes the run's state to
+	// Checkpoint; at an epoch's end, the checkpoint of that epoch holds it.
+	// Train returns an error that wraps ErrStopped and says where. After
+	// the last step of the run there is nothing left to stop: it finishes.
+	Stop func() bool
+
+	// Resume, if set, continues the run that saved this checkpoint: its
+	// weights, optimizer state, position, learning rate and random
+	// sources, so that the weights come out as those of the run had it not
+	// stopped, bit for bit. The settings must be that run's; Train returns
+	// an error listing every one that differs.
+	Resume *Checkpoint
 }
 
 // Teacher is a trained model for distillation.
@@ -289,8 +304,33 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 			return nil, fmt.Errorf("teacher: %w", err)
 		}
 	}
+	set := split.Train
+	n := set.Len()
+	steps := (n + cfg.Batch - 1) / cfg.Batch
+	total := steps * cfg.Epochs
+	rs := &runState{
+		perm:     make([]int, n),
+		shuffle:  rand.NewPCG(cfg.Seed, 0x73687566),
+		dropout:  exec.DropoutSource(cfg.Seed),
+		settings: settings(cfg, tk.loss, n, steps),
+	}
+	for i := range rs.perm {
+		rs.perm[i] = i
+	}
+	if cfg.Resume != nil {
+		// Bind the checkpoint's weights before Init, which then has
+		// nothing to do; the rest of the state is checked and restored
+		// once the optimizer exists.
+		if err := rs.fits(cfg.Resume); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrResume, err)
+		}
+		if err := g.Bind(cfg.Resume.Weights()); err != nil {
+			return nil, fmt.Errorf("%w: the checkpoint does not fit model %s:\n%w", ErrResume, g.Name, err)
+		}
+	}
 	Init(g, cfg.Seed)
 	ctx := exec.NewCtx(true, cfg.Seed)
+	ctx.Rand = rand.New(rs.dropout) // the same stream, through a source the checkpoints save
 	if cfg.Workers > 0 {
 		ctx.Workers = cfg.Workers
 	}
@@ -314,27 +354,41 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 	for i, p := range net.Trainable {
 		params[i] = p.Data
 	}
-
-	set := split.Train
-	n := set.Len()
-	steps := (n + cfg.Batch - 1) / cfg.Batch
-	total := steps * cfg.Epochs
-	rng := rand.New(rand.NewPCG(cfg.Seed, 0x73687566))
-	perm := make([]int, n)
-	for i := range perm {
-		perm[i] = i
+	rs.opt, rs.params = opt, net.Trainable
+	firstEpoch, firstStep, firstSum := 0, 0, 0.0
+	if cfg.Resume != nil {
+		if firstEpoch, firstStep, firstSum, err = rs.restore(cfg.Resume); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrResume, err)
+		}
 	}
+	checkpoint := func(epoch, step int, sum float64, test Metrics) error {
+		if cfg.Checkpoint == nil {
+			return nil
+		}
+		c, err := rs.checkpoint(g, epoch, step, sum, test)
+		if err != nil {
+			return err
+		}
+		return cfg.Checkpoint(c)
+	}
+
+	rng := rand.New(rs.shuffle)
+	perm := rs.perm
 	bt := newBatcher(set)
 	grad := map[int]*tensor.Tensor{}
 	res := &Result{}
 	start := time.Now()
-	for epoch := 0; epoch < cfg.Epochs; epoch++ {
-		rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+	for epoch := firstEpoch; epoch < cfg.Epochs; epoch++ {
+		s0, sum := 0, 0.0
+		if epoch == firstEpoch && firstStep > 0 {
+			s0, sum = firstStep, firstSum // resumed inside the epoch: its order is drawn already
+		} else {
+			rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+		}
 		ctx.Training = true
 		epochStart := time.Now()
-		sum := 0.0
 		bar := newProgress(cfg, epoch, n)
-		for s := 0; s < steps; s++ {
+		for s := s0; s < steps; s++ {
 			idx := perm[s*cfg.Batch : min((s+1)*cfg.Batch, n)]
 			raw, target := bt.batch(idx)
 			if _, err := net.Forward(inputs(raw, tk.inputIdx)); err != nil {
@@ -368,6 +422,13 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 			net.Backward(tk.lossAt, g)
 			opt.Step(params, net.Grads, cfg.Schedule.LR(cfg.LR, epoch*steps+s, total, epoch))
 			bar.update(s*cfg.Batch+len(idx), sum/float64(s*cfg.Batch+len(idx)))
+			if s+1 < steps && cfg.Stop != nil && cfg.Stop() {
+				bar.clear()
+				if err := checkpoint(epoch, s+1, sum, Metrics{}); err != nil {
+					return nil, err
+				}
+				return nil, fmt.Errorf("%w in epoch %d of %d, after step %d of %d", ErrStopped, epoch+1, cfg.Epochs, s+1, steps)
+			}
 		}
 		ep := Epoch{Loss: sum / float64(n)}
 		if split.Test != nil {
@@ -381,10 +442,11 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 		ep.Elapsed = time.Since(epochStart)
 		res.Epochs = append(res.Epochs, ep)
 		bar.done(ep, cfg.Schedule.LR(cfg.LR, (epoch+1)*steps-1, total, epoch))
-		if cfg.Checkpoint != nil {
-			if err := cfg.Checkpoint(epoch+1, ep.Test); err != nil {
-				return nil, err
-			}
+		if err := checkpoint(epoch+1, 0, 0, ep.Test); err != nil {
+			return nil, err
+		}
+		if epoch+1 < cfg.Epochs && cfg.Stop != nil && cfg.Stop() {
+			return nil, fmt.Errorf("%w after epoch %d of %d", ErrStopped, epoch+1, cfg.Epochs)
 		}
 	}
 	res.Elapsed = time.Since(start)
@@ -457,6 +519,13 @@ func (p *progress) update(done int, loss float64) {
 	rate := float64(done) / time.Since(p.start).Seconds()
 	fmt.Fprintf(p.cfg.Log, "\repoch %d/%d [%s%s] %3d%%  loss %.4f  %s samples/s ", p.epoch+1, p.cfg.Epochs,
 		strings.Repeat("=", filled), strings.Repeat(" ", width-filled), done*100/p.n, loss, ir.Thousands(int64(rate)))
+}
+
+// clear erases the bar, for a run that stops in the middle of an epoch.
+func (p *progress) clear() {
+	if p.cfg.Log != nil && p.cfg.Terminal {
+		fmt.Fprint(p.cfg.Log, "\r\033[K")
+	}
 }
 
 func (p *progress) done(ep Epoch, lr float64) {

@@ -33,6 +33,7 @@ func init() {
 			fs.Bool("report", false, "print the quantization report (SQNR and cosine per layer, ranges, ops left in float)")
 			fs.Bool("eval", false, "score the float model and the .kbc, run by the VM, on the held-out part of the calibration set")
 			fs.StringP("output", "o", "", "the .kbc file to write")
+			forceFlag(fs)
 			passFlags(fs)
 		},
 		run: runBuild,
@@ -94,11 +95,11 @@ func runBuild(e *env, fs *pflag.FlagSet) error {
 		q *quantized
 	)
 	if kind == kindKIR {
-		if g, b, err = buildKIR(e, fs, path); err != nil {
+		if g, b, err = buildKIR(e, fs, path, out); err != nil {
 			return err
 		}
 	} else {
-		if q, err = quantizeFromFlags(e, path, fs, compiler.Bytecode); err != nil {
+		if q, err = quantizeFromFlags(e, path, fs, compiler.Bytecode, out); err != nil {
 			return err
 		}
 		r := q.result

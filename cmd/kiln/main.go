@@ -1,9 +1,11 @@
 // Command kiln is the kiln model compiler's command line: it checks,
 // formats, inspects and runs .kiln model descriptions.
 //
-// Exit status: 0 on success, 1 on failure, 2 on a usage error. Errors go to
-// standard error; output files are written atomically, so a failing
-// command never leaves a partial file behind.
+// Exit status: 0 on success, 1 on failure, 2 on a usage error (and 128 plus
+// the signal's number for a second interrupt during kiln train, which exits
+// at once). Errors go to standard error; output paths are checked before
+// any work and files are written atomically, so a failing command never
+// leaves a partial file behind.
 package main
 
 import (

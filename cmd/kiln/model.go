@@ -20,6 +20,7 @@ import (
 	"github.com/kiln-nn/kiln/passes"
 	"github.com/kiln-nn/kiln/source"
 	"github.com/kiln-nn/kiln/tensor"
+	"github.com/kiln-nn/kiln/train"
 )
 
 // The commands on .kiln files: check, fmt, ir, stats.
@@ -28,18 +29,23 @@ func init() {
 	register(&command{
 		name:    "check",
 		args:    "FILE.kiln...",
-		summary: "parse, resolve names and check shapes; print every error",
+		summary: "parse, resolve names and check shapes; print every error, and warn of what no build can run",
 		run: func(e *env, fs *pflag.FlagSet) error {
 			if fs.NArg() == 0 {
 				return usagef("missing FILE.kiln")
 			}
 			failed := false
 			for _, path := range fs.Args() {
-				if _, err := loadProgram(e, path); err != nil {
+				prog, err := loadProgram(e, path)
+				if err != nil {
 					if !errors.Is(err, errReported) {
 						fmt.Fprintf(e.stderr, "kiln check: %v\n", err)
 					}
 					failed = true
+					continue
+				}
+				if err := warnUnbuildable(e, path, prog); err != nil {
+					return err
 				}
 			}
 			if failed {
@@ -55,6 +61,7 @@ func init() {
 		flags: func(fs *pflag.FlagSet) {
 			fs.BoolP("write", "w", false, "write the result to the file instead of standard output")
 			fs.BoolP("list", "l", false, "list the files whose formatting differs, print nothing else")
+			forceFlag(fs)
 		},
 		run: runFmt,
 	})
@@ -114,6 +121,11 @@ func runFmt(e *env, fs *pflag.FlagSet) error {
 		return usagef("-w and -l cannot be used together")
 	}
 	failed := false
+	type rewrite struct {
+		path string
+		out  []byte
+	}
+	var rewrites []rewrite // with -w: the files to write, once all are checked
 	for _, path := range fs.Args() {
 		if k, err := sniff(path); err == nil && k != kindKiln {
 			fmt.Fprintf(e.stderr, "kiln fmt: %v\n", notTaken("fmt", path, k))
@@ -139,15 +151,25 @@ func runFmt(e *env, fs *pflag.FlagSet) error {
 				fmt.Fprintln(e.stdout, path)
 			}
 		case write:
-			if bytes.Equal(out, src) {
-				continue
-			}
-			if err := fsutil.WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write(out); return err }); err != nil {
-				fmt.Fprintf(e.stderr, "kiln: %v\n", err)
-				failed = true
+			if !bytes.Equal(out, src) {
+				rewrites = append(rewrites, rewrite{path, out})
 			}
 		default:
 			e.stdout.Write(out)
+		}
+	}
+	var paths []string
+	for _, r := range rewrites {
+		paths = append(paths, r.path)
+	}
+	if err := checkOutputs(fs, paths...); err != nil {
+		fmt.Fprintf(e.stderr, "kiln: %v\n", err)
+		return errReported // no file rewritten
+	}
+	for _, r := range rewrites {
+		if err := fsutil.WriteFileAtomic(r.path, func(w io.Writer) error { _, err := w.Write(r.out); return err }); err != nil {
+			fmt.Fprintf(e.stderr, "kiln: %v\n", err)
+			failed = true
 		}
 	}
 	if failed {
@@ -244,7 +266,9 @@ func runIR(e *env, fs *pflag.FlagSet) error {
 }
 
 // loadWeights loads a safetensors file as weights by name; a file of
-// another kind is an error that says what it is.
+// another kind is an error that says what it is. A training checkpoint's
+// state tensors (train.StatePrefix) are not weights: they are left out, so
+// that a checkpoint serves as weights too.
 func loadWeights(path string) (map[string]*tensor.Tensor, error) {
 	if k, err := sniff(path); err == nil && k != kindSafetensors {
 		return nil, fmt.Errorf("%s: %v, not weights; kiln reads weights from a safetensors file (as kiln train -o writes)", path, k)
@@ -255,7 +279,9 @@ func loadWeights(path string) (map[string]*tensor.Tensor, error) {
 	}
 	weights := make(map[string]*tensor.Tensor, len(st.Tensors))
 	for _, t := range st.Tensors {
-		weights[t.Name] = t.T
+		if !strings.HasPrefix(t.Name, train.StatePrefix) {
+			weights[t.Name] = t.T
+		}
 	}
 	return weights, nil
 }

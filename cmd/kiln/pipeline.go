@@ -49,8 +49,9 @@ type quantized struct {
 
 // quantizeFromFlags compiles a .kiln file with its weights up to until
 // (Quantized or Bytecode), as the quantize and build commands configure
-// it.
-func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.Stage) (*quantized, error) {
+// it. It checks the command's output files (outputs) after the flags and
+// before any work.
+func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.Stage, outputs ...string) (*quantized, error) {
 	f := flags(fs)
 	weights, method, pct, calibrate, samples := f.String("weights"), f.String("method"), f.Float64("percentile"), f.String("calibrate"), f.Int("samples")
 	if err := f.Err(); err != nil {
@@ -67,6 +68,9 @@ func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.St
 	}
 	switches, err := switchesFromFlags(fs)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkOutputs(fs, outputs...); err != nil {
 		return nil, err
 	}
 	prog, err := loadProgram(e, path)
@@ -103,7 +107,7 @@ func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.St
 		if errors.As(err, &werr) {
 			return nil, fmt.Errorf("%s does not fit model %s:\n%w", weights, werr.Model, werr.Err)
 		}
-		return nil, err
+		return nil, reportUnbuildable(e, path, err)
 	}
 	fmt.Fprintf(e.stderr, "quantized %s: %d calibration samples from %s, %s ranges, %.1f s\n", r.Graph.Name, min(samples, split.Train.Len()), spec, method, time.Since(start).Seconds())
 	return &quantized{result: r, split: split, calib: calib}, nil

@@ -26,6 +26,7 @@ func init() {
 			fs.Bool("report", false, "print, per layer, SQNR and cosine against the float model, the ranges, and the ops left in float")
 			fs.Bool("eval", false, "score the float and the int8 model on the held-out part of the calibration set")
 			fs.StringP("output", "o", "", "write the quantized IR, weights whole, here (a .kir: kiln build, run, eval, ir and stats read it)")
+			forceFlag(fs)
 			passFlags(fs)
 		},
 		run: runQuantize,
@@ -45,7 +46,7 @@ func runQuantize(e *env, fs *pflag.FlagSet) error {
 	if _, err := modelKind("quantize", path); err != nil {
 		return err
 	}
-	q, err := quantizeFromFlags(e, path, fs, compiler.Quantized)
+	q, err := quantizeFromFlags(e, path, fs, compiler.Quantized, out)
 	if err != nil {
 		return err
 	}

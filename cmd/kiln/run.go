@@ -23,6 +23,7 @@ func init() {
 			fs.StringP("weights", "w", "", "weights (safetensors), bound to parameters by name")
 			fs.StringArrayP("input", "i", nil, "input data: X.npy for a one-input model, NAME=X.npy, or X.npz holding every input by name (repeatable)")
 			fs.StringP("output", "o", "", "write the outputs: Y.npy for one output, Y.npz for several (by name)")
+			forceFlag(fs)
 		},
 		run: runRun,
 	})
@@ -54,6 +55,9 @@ func runRun(e *env, fs *pflag.FlagSet) error {
 		if len(inputs) == 0 {
 			return usagef("missing --input X.npy")
 		}
+		if err := checkOutputs(fs, out); err != nil {
+			return err
+		}
 		if kind == kindKBC {
 			return runKBC(e, path, inputs, out)
 		}
@@ -66,6 +70,9 @@ func runRun(e *env, fs *pflag.FlagSet) error {
 		}
 		if len(inputs) == 0 {
 			return usagef("missing --input X.npy")
+		}
+		if err := checkOutputs(fs, out); err != nil {
+			return err
 		}
 		prog, err := loadProgram(e, path)
 		if err != nil {

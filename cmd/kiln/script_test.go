@@ -34,6 +34,7 @@ import (
 //	cmp FILE1 FILE2       the files are identical
 //	chmod MODE FILE       change a file's permissions (octal)
 //	mkdir DIR             create a directory
+//	cp SRC DST            copy a file
 //	npy FILE DTYPE DIMS VALUES...
 //	                      write an NPY file: DTYPE a NumPy descriptor such as
 //	                      <f4, <f8, <i4, <i8; DIMS comma-separated (or - for a
@@ -196,6 +197,15 @@ func (s *scriptState) do(neg bool, cmd string, args []string) error {
 		return os.Chmod(args[1], os.FileMode(mode))
 	case "mkdir":
 		return os.MkdirAll(one(args), 0o755)
+	case "cp":
+		if len(args) != 2 {
+			return fmt.Errorf("cp SRC DST")
+		}
+		b, err := os.ReadFile(args[0])
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(args[1], b, 0o644)
 	case "npy":
 		return writeNPY(args)
 	default:

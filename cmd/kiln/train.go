@@ -1,12 +1,17 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -20,12 +25,14 @@ import (
 func init() {
 	register(&command{
 		name:    "train",
-		args:    "FILE.kiln [--data SET] -o W.safetensors",
+		args:    "FILE.kiln [--data SET] -o W.safetensors [--resume CHECKPOINT]",
 		summary: "train a model in float32 on the CPU; settings come from the file's train block, flags override them",
 		flags: func(fs *pflag.FlagSet) {
 			d := train.Defaults()
 			fs.String("data", "", "data set: mnist, fashion-mnist, a path (see data/DATASETS.md)")
-			fs.StringP("output", "o", "", "write the trained weights here (safetensors), after every epoch")
+			fs.StringP("output", "o", "", "write the trained weights here (safetensors) when training ends; until then the run is checkpointed beside it, as W.epochN.safetensors at each epoch's end")
+			fs.String("resume", "", "continue the run that wrote this checkpoint (give the same settings): the result is the one it would have had")
+			fs.Bool("force", false, "replace a read-only output file; start over although checkpoints of an earlier run of this output exist (they are removed)")
 			fs.Int("epochs", d.Epochs, "passes over the training set")
 			fs.Int("batch", d.Batch, "examples per step")
 			fs.Float64("lr", d.LR, fmt.Sprintf("learning rate (adam's; sgd's is %g unless given)", train.SGDLR))
@@ -213,13 +220,34 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 		return err
 	}
 	f := flags(fs)
-	out, init := f.String("output"), f.String("init")
+	out, init, resume, force := f.String("output"), f.String("init"), f.String("resume"), f.Bool("force")
 	if err := f.Err(); err != nil {
 		return err
 	}
-	if out == "" {
+	switch {
+	case out == "":
 		return usagef("missing -o W.safetensors")
+	case init != "" && resume != "":
+		return usagef("--init and --resume cannot be used together: a checkpoint holds the weights to start from")
 	}
+	if err := checkOutputs(fs, out); err != nil {
+		return err
+	}
+	// Checkpoints of an earlier run of this output would be replaced one
+	// by one as this run reaches their epochs: keep them unless told.
+	stale, resumed := checkpointsOf(out), ""
+	for i, c := range stale {
+		if sameFile(c, resume) {
+			resumed = c
+			stale = append(stale[:i], stale[i+1:]...)
+			break
+		}
+	}
+	if len(stale) > 0 && !force {
+		newest := newestFile(stale)
+		return fmt.Errorf("%s: a checkpoint of an earlier run of %s exists: resume that run with --resume %s, or start over with --force (which removes it)", newest, out, newest)
+	}
+
 	prog, err := loadProgram(e, path)
 	if err != nil {
 		return err
@@ -234,28 +262,270 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 			return err
 		}
 	}
+	if resume != "" {
+		if cfg.Resume, err = readCheckpoint(resume, g.Name, spec); err != nil {
+			return err
+		}
+	}
 	split, err := data.Open(spec, dir)
 	if err != nil {
 		return err
 	}
 	cfg.Log = e.stderr
 	cfg.Terminal = isTerminal(e.stderr)
-	cfg.Checkpoint = func(epoch int, _ train.Metrics) error {
-		return saveWeights(out, g, map[string]string{"epoch": strconv.Itoa(epoch), "data": spec})
+
+	stop := stopOnSignal(e)
+	defer stop.release()
+	cfg.Stop = stop.requested
+
+	// The newest checkpoint on disk, which each new one replaces: the
+	// resumed one, if it is this output's.
+	last := resumed
+	cfg.Checkpoint = func(c *train.Checkpoint) error {
+		p := checkpointPath(out, c.Epoch, c.Step)
+		st := c.Safetensors()
+		st.Metadata["model"], st.Metadata["data"], st.Metadata["epoch"] = g.Name, spec, strconv.Itoa(c.Epoch)
+		if err := data.SaveSafetensors(p, st); err != nil {
+			return err
+		}
+		for _, old := range append(stale, last) {
+			if old != "" && old != p {
+				os.Remove(old)
+			}
+		}
+		stale, last = nil, p
+		if testHookCheckpoint != nil {
+			testHookCheckpoint(p, stop.requested)
+		}
+		return nil
+	}
+
+	trained := fmt.Sprintf("trained %d epochs", cfg.Epochs)
+	if c := cfg.Resume; c != nil {
+		where := fmt.Sprintf("epoch %d of %d", c.Epoch, c.Epochs)
+		if c.Step > 0 {
+			where = fmt.Sprintf("step %d of %d of epoch %d", c.Step, c.Steps, c.Epoch+1)
+		}
+		fmt.Fprintf(e.stderr, "resuming from %s, after %s\n", resume, where)
+		trained += " (resumed after " + where + ")"
 	}
 	fmt.Fprintf(e.stderr, "training %s on %s: %d examples, %d epochs of batch %d, %s lr %g, schedule %v, seed %d\n",
 		g.Name, spec, split.Train.Len(), cfg.Epochs, cfg.Batch, cfg.Optimizer, cfg.LR, cfg.Schedule, cfg.Seed)
 	res, err := train.Train(g, split, cfg)
 	if err != nil {
+		switch {
+		case errors.Is(err, train.ErrResume):
+			return fmt.Errorf("%s: %w", resume, err)
+		case last == "":
+			return err
+		}
+		// Whatever stopped the run, the last checkpoint holds it so far.
+		how := resumeCommand(fs, path, last)
+		if errors.Is(err, train.ErrStopped) {
+			fmt.Fprintf(e.stderr, "%v (%s)\nthe run so far is in %s; to resume it:\n  %s\n", err, stop.signal(), last, how)
+			return errReported
+		}
+		return fmt.Errorf("%w\nthe run so far, up to its last checkpoint, is in %s; to resume it:\n  %s", err, last, how)
+	}
+	if err := saveWeights(out, g, map[string]string{"epoch": strconv.Itoa(cfg.Epochs), "data": spec}); err != nil {
+		if last != "" {
+			return fmt.Errorf("%w\nthe trained weights are in the checkpoint %s; to write %s from it:\n  %s", err, last, out, resumeCommand(fs, path, last))
+		}
 		return err
+	}
+	for _, c := range checkpointsOf(out) {
+		os.Remove(c) // the run is in out now
 	}
 	st := g.Stats()
 	fmt.Fprintf(e.stdout, "model %s: %s parameters, %s bytes of f32 weights\n", g.Name, ir.Thousands(st.Total.Params), ir.Thousands(st.Total.WeightBytes))
 	if res.Test.N > 0 {
 		fmt.Fprintf(e.stdout, "test %s\n", res.Test)
 	}
-	fmt.Fprintf(e.stdout, "trained %d epochs in %.1f s; weights in %s\n", len(res.Epochs), res.Elapsed.Seconds(), out)
+	fmt.Fprintf(e.stdout, "%s in %.1f s; weights in %s\n", trained, res.Elapsed.Seconds(), out)
 	return nil
+}
+
+// testHookCheckpoint, if set, is called after each checkpoint is written,
+// with what tells whether a signal asked training to stop.
+var testHookCheckpoint func(path string, stopping func() bool)
+
+// readCheckpoint reads a checkpoint to resume from and checks that it is
+// one of model's, trained on spec. (train.Train checks the rest.)
+func readCheckpoint(path, model, spec string) (*train.Checkpoint, error) {
+	st, err := data.LoadSafetensors(path)
+	if err != nil {
+		return nil, err
+	}
+	c, err := train.ReadCheckpoint(st)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if m := c.Meta["model"]; m != model {
+		return nil, fmt.Errorf("%s: %w: the checkpoint is of model %s, not %s", path, train.ErrResume, orNone(m), model)
+	}
+	if d := c.Meta["data"]; d != spec {
+		return nil, fmt.Errorf("%s: %w: the checkpoint's run trained on %s, this one on %s", path, train.ErrResume, orNone(d), spec)
+	}
+	return c, nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+// checkpointPath names the checkpoint of output out after epoch epochs and
+// step steps of the next: W.epochE.EXT at the end of epoch E, and
+// W.epochE-stepS.EXT after step S of epoch E.
+func checkpointPath(out string, epoch, step int) string {
+	ext := filepath.Ext(out)
+	stem := strings.TrimSuffix(out, ext)
+	if step == 0 {
+		return fmt.Sprintf("%s.epoch%d%s", stem, epoch, ext)
+	}
+	return fmt.Sprintf("%s.epoch%d-step%d%s", stem, epoch+1, step, ext)
+}
+
+// checkpointsOf lists the checkpoints of output out that exist, named as
+// checkpointPath names them, in the directory's order.
+func checkpointsOf(out string) []string {
+	dir, base := filepath.Split(out)
+	ext := filepath.Ext(base)
+	prefix := strings.TrimSuffix(base, ext) + ".epoch"
+	entries, err := os.ReadDir(filepath.Dir(out))
+	if err != nil {
+		return nil
+	}
+	var found []string
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok || !e.Type().IsRegular() {
+			continue
+		}
+		if rest, ok = strings.CutSuffix(rest, ext); !ok {
+			continue
+		}
+		epoch, step, mid := strings.Cut(rest, "-step")
+		if allDigits(epoch) && (!mid || allDigits(step)) {
+			found = append(found, dir+e.Name())
+		}
+	}
+	return found
+}
+
+func allDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// newestFile returns the path of the most recently modified of the files.
+func newestFile(paths []string) string {
+	newest, when := paths[0], time.Time{}
+	for _, p := range paths {
+		if fi, err := os.Stat(p); err == nil && fi.ModTime().After(when) {
+			newest, when = p, fi.ModTime()
+		}
+	}
+	return newest
+}
+
+// sameFile reports whether paths a and b name the same existing file.
+func sameFile(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
+}
+
+// resumeCommand is the command line that resumes a run from checkpoint:
+// this one's, with --resume.
+func resumeCommand(fs *pflag.FlagSet, model, checkpoint string) string {
+	args := []string{"kiln", "train", model}
+	fs.Visit(func(fl *pflag.Flag) {
+		if fl.Name == "resume" {
+			return
+		}
+		name := "--" + fl.Name
+		if fl.Shorthand != "" {
+			name = "-" + fl.Shorthand
+		}
+		if fl.Value.Type() == "bool" {
+			args = append(args, name+"="+fl.Value.String())
+			return
+		}
+		args = append(args, name, fl.Value.String())
+	})
+	args = append(args, "--resume", checkpoint)
+	for i, a := range args {
+		args[i] = shellQuote(a)
+	}
+	return strings.Join(args, " ")
+}
+
+// shellQuote quotes s for a POSIX shell where it needs quoting.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=./,:@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// stopper turns the first SIGINT or SIGTERM during training into a request
+// to stop, which train.Train sees after the step it is taking, and the
+// second into an exit at once (with status 128 + the signal's number).
+type stopper struct {
+	sig  chan os.Signal
+	done chan struct{}
+	got  atomic.Value // the first signal
+}
+
+func stopOnSignal(e *env) *stopper {
+	s := &stopper{sig: make(chan os.Signal, 2), done: make(chan struct{})}
+	signal.Notify(s.sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		select {
+		case sig := <-s.sig:
+			s.got.Store(sig)
+		case <-s.done:
+			return
+		}
+		select {
+		case sig := <-s.sig:
+			fmt.Fprintf(e.stderr, "\n%v again: exiting at once; the last checkpoint is as it was\n", sig)
+			code := 1
+			if n, ok := sig.(syscall.Signal); ok {
+				code = 128 + int(n)
+			}
+			os.Exit(code)
+		case <-s.done:
+		}
+	}()
+	return s
+}
+
+// requested reports whether a signal asked training to stop.
+func (s *stopper) requested() bool { return s.got.Load() != nil }
+
+// signal names the signal that stopped training.
+func (s *stopper) signal() string {
+	if sig, ok := s.got.Load().(os.Signal); ok {
+		return sig.String()
+	}
+	return "stopped"
+}
+
+// release stops listening for the signals.
+func (s *stopper) release() {
+	signal.Stop(s.sig)
+	close(s.done)
 }
 
 // saveWeights writes the graph's parameters as safetensors, atomically.

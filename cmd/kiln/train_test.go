@@ -118,3 +118,54 @@ func TestTrainBadData(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckpointNames(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "w.safetensors")
+	for _, c := range []struct {
+		epoch, step int
+		want        string
+	}{{1, 0, "w.epoch1.safetensors"}, {12, 0, "w.epoch12.safetensors"}, {2, 120, "w.epoch3-step120.safetensors"}} {
+		if got := checkpointPath(out, c.epoch, c.step); got != filepath.Join(dir, c.want) {
+			t.Errorf("checkpointPath(%d, %d) = %s, want %s", c.epoch, c.step, got, c.want)
+		}
+	}
+	if got := checkpointPath("w", 3, 0); got != "w.epoch3" {
+		t.Errorf("without an extension: %s", got)
+	}
+	for _, name := range []string{"w.epoch1.safetensors", "w.epoch3-step120.safetensors", "w.safetensors", "w.epoch.safetensors",
+		"w.epochs.safetensors", "w.epoch1.npz", "x.epoch1.safetensors", "w.epoch2-step.safetensors", "w.epoch1.safetensors.bak"} {
+		os.WriteFile(filepath.Join(dir, name), nil, 0o644)
+	}
+	os.Mkdir(filepath.Join(dir, "w.epoch9.safetensors"), 0o755)
+	got := checkpointsOf(out)
+	want := []string{filepath.Join(dir, "w.epoch1.safetensors"), filepath.Join(dir, "w.epoch3-step120.safetensors")}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("checkpointsOf = %v, want %v", got, want)
+	}
+
+	for in, want := range map[string]string{"w.safetensors": "w.safetensors", "my run/w.st": `'my run/w.st'`, "it's": `'it'\''s'`, "": "''"} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestTrainResumeUsage(t *testing.T) {
+	if code, _, stderr := kiln("train", "m.kiln", "-o", "w.safetensors", "--init", "a.safetensors", "--resume", "b.safetensors"); code != 2 || !strings.Contains(stderr, "--init and --resume cannot be used together") {
+		t.Errorf("--init with --resume: exit %d, stderr %q", code, stderr)
+	}
+	dir := t.TempDir()
+	model := filepath.Join(dir, "tiny.kiln")
+	os.WriteFile(model, []byte(tinyModel), 0o644)
+	tinyData(t, dir, nil)
+	w := filepath.Join(dir, "w.safetensors")
+	if code, _, stderr := kiln("train", model, "-o", w); code != 0 {
+		t.Fatalf("train: exit %d\n%s", code, stderr)
+	}
+	// A finished weights file is not a checkpoint.
+	code, _, stderr := kiln("train", model, "-o", filepath.Join(dir, "v.safetensors"), "--resume", w)
+	if code != 1 || !strings.Contains(stderr, w+": not a training checkpoint") {
+		t.Errorf("resume from a weights file: exit %d, stderr %q", code, stderr)
+	}
+}

@@ -3,6 +3,7 @@ package fsutil
 import (
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -151,6 +152,14 @@ func TestWriteFileAtomicMissingDir(t *testing.T) {
 	if err == nil {
 		t.Fatal("no error for a missing directory")
 	}
+	// The error names the path asked for and its missing directory, not
+	// the temporary file.
+	if want := path + ": directory " + filepath.Dir(path) + " does not exist"; err.Error() != want {
+		t.Errorf("err = %q, want %q", err, want)
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("err = %v, want one that is fs.ErrNotExist", err)
+	}
 	if called {
 		t.Error("write was called although the temporary file could not be created")
 	}
@@ -194,5 +203,97 @@ func TestWriteFileAtomicRelativePath(t *testing.T) {
 	}
 	if got, err := os.ReadFile(filepath.Join(dir, "rel.txt")); err != nil || string(got) != "ok" {
 		t.Errorf("ReadFile = %q, %v", got, err)
+	}
+}
+
+func TestWriteFileAtomicRefusesNonRegular(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no /dev/null")
+	}
+	// A link to a device would be replaced by a regular file, the device
+	// left alone but the link lost: an error instead.
+	dir := t.TempDir()
+	link := filepath.Join(dir, "null")
+	if err := os.Symlink(os.DevNull, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{os.DevNull, link} {
+		err := WriteFileAtomic(path, func(w io.Writer) error { return nil })
+		if err == nil || err.Error() != path+": is not a regular file (an output file is replaced whole)" {
+			t.Errorf("%s: err = %v", path, err)
+		}
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		t.Errorf("the link was disturbed: %v", err)
+	}
+}
+
+// TestFileErrorNamesPath: an error of an operation on the temporary file
+// names the final path instead.
+func TestFileErrorNamesPath(t *testing.T) {
+	tmp := "dir/.out.bin.tmp-0123456789abcdef"
+	for _, err := range []error{
+		&fs.PathError{Op: "write", Path: tmp, Err: errors.New("no space left on device")},
+		&os.LinkError{Op: "rename", Old: tmp, New: "dir/out.bin", Err: errors.New("no space left on device")},
+	} {
+		got := fileError("dir/out.bin", "write", err).Error()
+		if got != "dir/out.bin: write: no space left on device" {
+			t.Errorf("fileError(%v) = %q", err, got)
+		}
+	}
+}
+
+func TestCheckOutput(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "nodir", "x.safetensors")
+	if err := CheckOutput(missing, false); err == nil || err.Error() != missing+": directory "+filepath.Join(dir, "nodir")+" does not exist" || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing directory: %v", err)
+	}
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, nil, 0o644)
+	if err := CheckOutput(filepath.Join(file, "x.kbc"), false); err == nil || !strings.HasPrefix(err.Error(), filepath.Join(file, "x.kbc")+": ") {
+		t.Errorf("a file as the directory: %v", err)
+	}
+	if err := CheckOutput(dir, false); err == nil || err.Error() != dir+": is a directory" {
+		t.Errorf("a directory: %v", err)
+	}
+	if err := CheckOutput(dir+string(filepath.Separator), false); err == nil || !strings.HasSuffix(err.Error(), ": names a directory, not a file") {
+		t.Errorf("a path ending in a separator: %v", err)
+	}
+	if err := CheckOutput(filepath.Join(dir, "new.kbc"), false); err != nil {
+		t.Errorf("a new file: %v", err)
+	}
+	if err := CheckOutput(file, false); err != nil {
+		t.Errorf("a writable file: %v", err)
+	}
+
+	ro := filepath.Join(dir, "ro.kbc")
+	if err := os.WriteFile(ro, []byte("old"), 0o444); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(ro, 0o444)
+	if err := CheckOutput(ro, false); err == nil || err.Error() != ro+": read-only file" || !errors.Is(err, ErrReadOnly) {
+		t.Errorf("a read-only file: %v", err)
+	}
+	if err := CheckOutput(ro, true); err != nil {
+		t.Errorf("a read-only file, replace allowed: %v", err)
+	}
+	if b, _ := os.ReadFile(ro); string(b) != "old" {
+		t.Errorf("the check changed the file: %q", b)
+	}
+	if names := dirEntries(t, dir); len(names) != 2 {
+		t.Errorf("the check left files behind: %v", names)
+	}
+}
+
+func TestCheckOutputUnwritableDirectory(t *testing.T) {
+	if runtime.GOOS == "windows" || os.Geteuid() == 0 {
+		t.Skip("needs a directory this process cannot write (root can write any)")
+	}
+	dir := filepath.Join(t.TempDir(), "ro")
+	os.Mkdir(dir, 0o555)
+	path := filepath.Join(dir, "x.kbc")
+	if err := CheckOutput(path, true); err == nil || err.Error() != path+": directory "+dir+" is not writable" {
+		t.Errorf("err = %v", err)
 	}
 }

@@ -29,6 +29,7 @@ const (
 	OpFM                              // factorisation-machine pairwise term
 	OpBiInteraction                   // NFM bi-interaction pooling
 	OpHardSwish                       // x * relu6(x + 3) / 6, TFLite's int16 fixed point
+	OpAffine                          // per channel: w[c] * (q + inOff) + bias[c], per-channel requant (a depthwise 1x1 convolution)
 	NumOpcodes
 )
 
@@ -122,6 +123,8 @@ var schemas = [NumOpcodes]Schema{
 	OpHardSwish: {Name: "HARD_SWISH", Tensors: []string{"out", "in"}, InPlace: true,
 		Ints: []Field{{"in_zero", -128, 127}, {"out_zero", -128, 127}, {"reluish_mult", 0, math.MaxInt16}, {"reluish_exponent", -31, 31},
 			{"out_mult", 0, math.MaxInt16}, {"out_exponent", -31, 0}}},
+	OpAffine: {Name: "AFFINE", Tensors: layerTensors, InPlace: true,
+		Ints: fields([]Field{offset("in_offset"), offset("out_offset")}, clamp)},
 }
 
 // Schema returns the opcode's schema, or nil for an unknown opcode.
