@@ -190,6 +190,9 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 		if teacher.model == "" || teacher.weights == "" {
 			return cfg, "", "", usagef("the distill loss needs --teacher T.kiln and --teacher-weights W.safetensors")
 		}
+		if _, err := expectKind(teacher.model, "--teacher", kindKiln); err != nil {
+			return cfg, "", "", err
+		}
 		tp, src, err := frontend.Load(teacher.model)
 		if err != nil {
 			if src != nil {
