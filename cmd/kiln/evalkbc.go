@@ -24,13 +24,9 @@ func evalKBC(e *env, path, spec string) error {
 	if err != nil {
 		return err
 	}
-	split, err := data.Open(spec, ".")
+	set, part, err := heldOut(spec)
 	if err != nil {
 		return err
-	}
-	set, part := split.Test, "held-out part"
-	if set == nil {
-		set, part = split.Train, "whole set (it has no held-out part)"
 	}
 	metrics, err := train.EvaluateWith(kbcInterface(m), set, 256, vmForward(m))
 	if err != nil {
@@ -79,4 +75,17 @@ func kbcInterface(m *runtime.Model) *ir.Graph {
 		g.Outputs = append(g.Outputs, v)
 	}
 	return g
+}
+
+// heldOut opens a data set for kiln eval on a built model: its held-out
+// part, or the whole set when it has none, and how to call it.
+func heldOut(spec string) (*data.Dataset, string, error) {
+	split, err := data.Open(spec, ".")
+	if err != nil {
+		return nil, "", err
+	}
+	if split.Test == nil {
+		return split.Train, "whole set (it has no held-out part)", nil
+	}
+	return split.Test, "held-out part", nil
 }

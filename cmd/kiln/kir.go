@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/kiln-nn/kiln/compiler"
-	"github.com/kiln-nn/kiln/data"
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/source"
 	"github.com/kiln-nn/kiln/tensor"
@@ -86,13 +85,9 @@ func evalKIR(e *env, path, spec string) error {
 	if err != nil {
 		return err
 	}
-	split, err := data.Open(spec, ".")
+	set, part, err := heldOut(spec)
 	if err != nil {
 		return err
-	}
-	set, part := split.Test, "held-out part"
-	if set == nil {
-		set, part = split.Train, "whole set (it has no held-out part)"
 	}
 	metrics, err := train.EvaluateWith(g, set, 256, refForward(g))
 	if err != nil {
