@@ -261,7 +261,10 @@ func timeKiln(w *workload, d time.Duration) ([]result, error) {
 	}
 	var rs []result
 	for _, batch := range w.Batches {
-		s := m.NewSession(batch)
+		s, err := m.NewSession(batch)
+		if err != nil {
+			return nil, err
+		}
 		in := make([]runtime.Value, len(w.in))
 		for i, v := range w.in {
 			in[i] = runtime.Value{I8: repeat(v.I8, batch), F32: repeat(v.F32, batch)}

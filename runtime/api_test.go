@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"errors"
+	"fmt"
 	"go/ast"
 	"go/build"
 	"go/doc"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/kiln-nn/kiln/internal/kbc"
@@ -19,7 +21,7 @@ import (
 // the VM needs; the file format's details belong to internal/kbc.
 func TestAPI(t *testing.T) {
 	want := []string{
-		"DType", "DType.String", "DefaultMaxFileSize", "DefaultMaxMemory", "ErrChecksum", "F32", "I32", "I8", "InternalError", "InternalError.Error",
+		"DType", "DType.String", "DefaultMaxFileSize", "DefaultMaxMemory", "DefaultMaxSessionMemory", "ErrChecksum", "F32", "I32", "I8", "InternalError", "InternalError.Error",
 		"Load", "LoadFile",
 		"Model", "Model.ArenaSize", "Model.Disassemble", "Model.Inputs", "Model.Name", "Model.NewSession", "Model.Outputs",
 		"Options",
@@ -94,4 +96,61 @@ func TestErrChecksum(t *testing.T) {
 	if _, err := Load(b, nil); !errors.Is(err, ErrChecksum) {
 		t.Errorf("got %v, want ErrChecksum", err)
 	}
+}
+
+// TestDocExample: the program in the package comment is the package's
+// Example, which go test runs: the same statements and the same output.
+func TestDocExample(t *testing.T) {
+	doc, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := os.ReadFile("example_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The comment's code blocks, without the comment's "//\t".
+	var code []string
+	for _, line := range strings.Split(string(doc), "\n") {
+		if l, ok := strings.CutPrefix(line, "//\t"); ok {
+			code = append(code, l)
+		} else if line == "//" {
+			code = append(code, "")
+		}
+	}
+	body := between(code, "func main() {", "}")
+	for i, l := range body {
+		body[i] = strings.TrimPrefix(l, "\t")
+	}
+	printed := between(code, "model tiny: input x f32[4], output p f32[3]", "")
+	printed = append([]string{"model tiny: input x f32[4], output p f32[3]"}, printed...)
+	lines := strings.Split(string(ex), "\n")
+	exBody := between(lines, "func Example() {", "\t// Output:")
+	var want []string
+	for _, l := range between(lines, "func Example() {", "}")[len(exBody)+1:] {
+		want = append(want, strings.TrimPrefix(l, "\t// "))
+	}
+	for i, l := range exBody {
+		exBody[i] = strings.TrimPrefix(l, "\t")
+	}
+	if fmt.Sprintf("%q", body) != fmt.Sprintf("%q", exBody) {
+		t.Errorf("doc.go's program:\n%s\nexample_test.go's Example:\n%s", strings.Join(body, "\n"), strings.Join(exBody, "\n"))
+	}
+	if fmt.Sprintf("%q", printed) != fmt.Sprintf("%q", want) {
+		t.Errorf("doc.go says the program prints:\n%s\nthe Example's output:\n%s", strings.Join(printed, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// between returns the lines after the first one equal to from, up to the
+// first one equal to to (or the end).
+func between(lines []string, from, to string) []string {
+	i := slices.Index(lines, from)
+	if i < 0 {
+		return nil
+	}
+	rest := lines[i+1:]
+	if j := slices.Index(rest, to); j >= 0 {
+		return rest[:j]
+	}
+	return rest
 }

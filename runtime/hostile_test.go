@@ -111,7 +111,11 @@ func runOnce(m *Model, n int) error {
 	for _, o := range m.outputs {
 		out = append(out, Value{F32: make([]float32, n*m.tensors[o].elems)})
 	}
-	return m.NewSession(n).Run(in, out)
+	s, err := m.NewSession(n)
+	if err != nil {
+		return err
+	}
+	return s.Run(in, out)
 }
 
 // TestHostileInstructions rewrites the code of files that hold every

@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -21,11 +22,20 @@ type TensorInfo struct {
 	ZeroPoint int32
 }
 
-// Name is the model's name.
-func (m *Model) Name() string { return m.name }
+// Name is the model's name ("" for a nil Model, as the other accessors
+// return zero values for one).
+func (m *Model) Name() string {
+	if m == nil {
+		return ""
+	}
+	return m.name
+}
 
 // Inputs describes the model's inputs, in the order Run takes them.
 func (m *Model) Inputs() []TensorInfo {
+	if m == nil {
+		return nil
+	}
 	var infos []TensorInfo
 	for _, i := range m.inputs {
 		info := m.info(i)
@@ -39,6 +49,9 @@ func (m *Model) Inputs() []TensorInfo {
 
 // Outputs describes the model's outputs, in the order Run fills them.
 func (m *Model) Outputs() []TensorInfo {
+	if m == nil {
+		return nil
+	}
 	var infos []TensorInfo
 	for _, o := range m.outputs {
 		info := m.info(o)
@@ -56,7 +69,12 @@ func (m *Model) info(i int) TensorInfo {
 }
 
 // ArenaSize is the arena's size in bytes per example.
-func (m *Model) ArenaSize() int { return m.arena }
+func (m *Model) ArenaSize() int {
+	if m == nil {
+		return 0
+	}
+	return m.arena
+}
 
 // Disassemble prints the model for people: its interface, the memory
 // plan, the constants, and every instruction with its operands, integer
@@ -162,4 +180,39 @@ func (m *Model) touched(in *instr) int {
 		n += m.tensors[t].bytes()
 	}
 	return n
+}
+
+// thousands formats n with commas between groups of three digits.
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// dimsString formats a shape as messages and the disassembly do:
+// [1,28,28].
+func dimsString(dims []int) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, d := range dims {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.Itoa(d))
+	}
+	b.WriteByte(']')
+	return b.String()
 }

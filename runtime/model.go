@@ -25,6 +25,10 @@ type Model struct {
 	scratch   scratchNeeds
 	// portable is set when the model runs the portable kernels.
 	portable bool
+	// maxSession bounds a session's arena and scratch.
+	maxSession int
+	// allowNonFinite lets NaN and infinite float inputs through Run.
+	allowNonFinite bool
 }
 
 // tensor is one tensor of the model.
@@ -105,6 +109,19 @@ type Options struct {
 	// file's claims about activations are not bounded by its size. 0
 	// means DefaultMaxMemory.
 	MaxMemory int
+	// MaxSessionMemory bounds the memory one Session may take, its arena
+	// and its kernels' scratch for a batch of its capacity: NewSession
+	// refuses a larger capacity with an error. 0 means
+	// DefaultMaxSessionMemory.
+	MaxSessionMemory int
+	// AllowNonFinite lets Run take NaN and infinite float inputs, which
+	// it refuses by default (an error naming the input and the value's
+	// index). Allowed, they are quantized as TFLite quantizes them: NaN
+	// becomes the input's zero point, as 0.0 does; +Inf, like any value
+	// above the input's range, becomes the largest int8 code (127), and
+	// -Inf the smallest (-128). The model then computes what it computes
+	// for those codes; nothing marks the result.
+	AllowNonFinite bool
 	// SkipChecksum skips the CRC check. Only for fuzzing the structural
 	// validation, which a checksum would otherwise shield.
 	SkipChecksum bool
@@ -118,6 +135,16 @@ func (o *Options) maxMemory() int {
 		return DefaultMaxMemory
 	}
 	return o.MaxMemory
+}
+
+// DefaultMaxSessionMemory is the default bound on a Session's memory.
+const DefaultMaxSessionMemory = 1 << 30
+
+func (o *Options) maxSession() int {
+	if o == nil || o.MaxSessionMemory <= 0 {
+		return DefaultMaxSessionMemory
+	}
+	return o.MaxSessionMemory
 }
 
 // DefaultMaxFileSize is the largest file Load accepts by default.
@@ -193,13 +220,15 @@ func decode(secs [][]byte, opt *Options) (*Model, error) {
 		return nil, err
 	}
 	m := &Model{
-		name:      f.Name,
-		arena:     f.Arena,
-		inputs:    f.Inputs,
-		outputs:   f.Outputs,
-		tensors:   tensorsOf(f.Tensors),
-		portable:  (opt != nil && opt.Portable) || kernels.KernelName() == "portable",
-		maxMemory: opt.maxMemory(),
+		name:           f.Name,
+		arena:          f.Arena,
+		inputs:         f.Inputs,
+		outputs:        f.Outputs,
+		tensors:        tensorsOf(f.Tensors),
+		portable:       (opt != nil && opt.Portable) || kernels.KernelName() == "portable",
+		maxMemory:      opt.maxMemory(),
+		maxSession:     opt.maxSession(),
+		allowNonFinite: opt != nil && opt.AllowNonFinite,
 	}
 	if m.arena > m.maxMemory {
 		return nil, fmt.Errorf("section MODEL: arena of %d bytes per example is more than the %d-byte limit", m.arena, m.maxMemory)

@@ -191,7 +191,10 @@ func (m *Model) dryRun() (err error) {
 			err = m.internalError(k, r)
 		}
 	}()
-	s := m.NewSession(1)
+	s, err := m.NewSession(1)
+	if err != nil {
+		return err
+	}
 	for _, i := range m.inputs {
 		t := &m.tensors[i]
 		switch t.dtype {

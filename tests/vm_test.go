@@ -172,7 +172,7 @@ func checkBitExact(t *testing.T, b built, batches, size int) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sessions = append(sessions, m.NewSession(size))
+		sessions = append(sessions, newSession(t, m, size))
 	}
 	for k := 0; k < batches; k++ {
 		bt := makeBatch(b, size, uint64(100+k))
@@ -289,7 +289,7 @@ func TestRunAllocs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s := m.NewSession(8)
+			s := newSession(t, m, 8)
 			bt := makeBatch(b, 8, 7)
 			out := outputsFor(m, 8, false)
 			allocs := testing.AllocsPerRun(20, func() {
@@ -321,7 +321,7 @@ func TestConcurrentSessions(t *testing.T) {
 	const batches = 8
 	inputs := make([]batch, batches)
 	want := make([][]runtime.Value, batches)
-	single := m.NewSession(4)
+	single := newSession(t, m, 4)
 	for i := range inputs {
 		inputs[i] = makeBatch(b, 4, uint64(i))
 		want[i] = outputsFor(m, 4, false)
@@ -337,7 +337,11 @@ func TestConcurrentSessions(t *testing.T) {
 		wg.Add(1)
 		go func(g int) {
 			defer wg.Done()
-			s := m.NewSession(4)
+			s, err := m.NewSession(4)
+			if err != nil {
+				t.Error(err)
+				return
+			}
 			out := outputsFor(m, 4, false)
 			for k := g; time.Now().Before(deadline); k++ {
 				i := k % batches
@@ -397,14 +401,29 @@ func loadHostile(t testing.TB, what string, file []byte, opt *runtime.Options, n
 	}()
 	m, err := runtime.Load(file, opt)
 	if err == nil {
-		stage = "Run"
-		err = m.NewSession(n).Run(inputsFor(m, n, inputs), outputsFor(m, n, false))
+		stage = "NewSession"
+		var s *runtime.Session
+		if s, err = m.NewSession(n); err == nil {
+			stage = "Run"
+			err = s.Run(inputsFor(m, n, inputs), outputsFor(m, n, false))
+		}
 	}
 	var ie *runtime.InternalError
 	if errors.As(err, &ie) {
 		t.Fatalf("%s: %s: %v", what, stage, err)
 	}
 	return m != nil
+}
+
+// newSession makes a session of m for batches of up to n, failing t if
+// it cannot.
+func newSession(t testing.TB, m *runtime.Model, n int) *runtime.Session {
+	t.Helper()
+	s, err := m.NewSession(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // inputsFor returns a batch of n for m's inputs: given[i] where it has

@@ -251,7 +251,7 @@ func (v *vector) checkVM(t *testing.T, m *runtime.Model, engine string) {
 			outs = append(outs, runtime.Value{I8: make([]int8, size)})
 		}
 	}
-	s := m.NewSession(v.n)
+	s := newSession(t, m, v.n)
 	run := s.RunQuantized
 	if v.float {
 		run = s.Run

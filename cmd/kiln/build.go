@@ -137,7 +137,10 @@ func vmForward(m *runtime.Model) func([]*tensor.Tensor) ([]*tensor.Tensor, error
 		}
 		n := in[0].Shape[0]
 		if s == nil || s.Capacity() < n {
-			s = m.NewSession(n)
+			var err error
+			if s, err = m.NewSession(n); err != nil {
+				return nil, err
+			}
 		}
 		values := make([]runtime.Value, len(in))
 		for i, x := range in {
@@ -205,7 +208,10 @@ func runBench(e *env, fs *pflag.FlagSet) error {
 
 // measure runs batches of n random inputs for about d.
 func measure(m *runtime.Model, n int, d time.Duration) (benchResult, error) {
-	s := m.NewSession(n)
+	s, err := m.NewSession(n)
+	if err != nil {
+		return benchResult{}, err
+	}
 	r := rand.New(rand.NewPCG(1, 2))
 	var inputs []runtime.Value
 	for _, in := range m.Inputs() {
@@ -297,7 +303,10 @@ func runKBC(e *env, path string, inputs []string, out string) error {
 // it at once.
 func runChunked(m *runtime.Model, n int, in, out []runtime.Value) error {
 	const runBatch = 256
-	s := m.NewSession(min(n, runBatch))
+	s, err := m.NewSession(min(n, runBatch))
+	if err != nil {
+		return err
+	}
 	ins, outs := m.Inputs(), m.Outputs()
 	inPart, outPart := make([]runtime.Value, len(in)), make([]runtime.Value, len(out))
 	for lo := 0; lo < n; lo += runBatch {

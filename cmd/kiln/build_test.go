@@ -118,7 +118,11 @@ func TestBuildInspectBenchRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := tensor.New(tensor.F32, 48, 3)
-	if err := m.NewSession(48).Run([]runtime.Value{{F32: x.F32}}, []runtime.Value{{F32: want.F32}}); err != nil {
+	s, err := m.NewSession(48)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Run([]runtime.Value{{F32: x.F32}}, []runtime.Value{{F32: want.F32}}); err != nil {
 		t.Fatal(err)
 	}
 	if !tensor.Equal(got, want) {
@@ -195,7 +199,11 @@ func TestRunKBCInBatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := tensor.New(tensor.F32, 600, 3)
-	if err := m.NewSession(600).Run([]runtime.Value{{F32: x.F32}}, []runtime.Value{{F32: want.F32}}); err != nil {
+	s, err := m.NewSession(600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Run([]runtime.Value{{F32: x.F32}}, []runtime.Value{{F32: want.F32}}); err != nil {
 		t.Fatal(err)
 	}
 	if !tensor.Equal(got, want) {

@@ -57,7 +57,10 @@ func classify(modelPath, inputPath string) ([]int, error) {
 	}
 	n := len(x.F32) / per
 	const batch = 64
-	s := m.NewSession(batch)
+	s, err := m.NewSession(batch)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]float32, batch*classesN)
 	classes := make([]int, 0, n)
 	for lo := 0; lo < n; lo += batch {

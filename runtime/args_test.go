@@ -1,0 +1,232 @@
+package runtime
+
+import (
+	"math"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func loadTestdata(t testing.TB, name string, opt *Options) *Model {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Load(b, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func f32s(n int) []float32 { return make([]float32, n) }
+
+// TestNewSessionArguments: every capacity, and a nil Model, gives a
+// session or an error, never a panic or an allocation the size of a
+// mistaken capacity.
+func TestNewSessionArguments(t *testing.T) {
+	m := loadTestdata(t, "tiny.kbc", nil)
+	for _, c := range []struct {
+		capacity int
+		want     string
+	}{
+		{0, "session capacity 0: a session runs batches of at least 1 example"},
+		{-1, "session capacity -1"},
+		{math.MinInt, "session capacity"},
+		{1 << 40, "a session for batches of up to 1,099,511,627,776 examples needs more than 1,073,741,824 bytes of arena and scratch (128 of arena per example), more than the 1,073,741,824-byte limit (Options.MaxSessionMemory)"},
+		{math.MaxInt, "Options.MaxSessionMemory"},
+		{DefaultMaxSessionMemory/m.arena + 1, "Options.MaxSessionMemory"},
+		{1, ""},
+		{1000, ""},
+	} {
+		s, err := m.NewSession(c.capacity)
+		if c.want == "" {
+			if err != nil || s == nil || s.Capacity() != c.capacity {
+				t.Errorf("NewSession(%d): %v", c.capacity, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) || s != nil {
+			t.Errorf("NewSession(%d): got %v, want an error containing %q", c.capacity, err, c.want)
+		}
+	}
+	var nilModel *Model
+	if _, err := nilModel.NewSession(1); err == nil || !strings.Contains(err.Error(), "nil *Model") {
+		t.Errorf("nil Model: %v", err)
+	}
+	if nilModel.Name() != "" || nilModel.Inputs() != nil || nilModel.Outputs() != nil || nilModel.ArenaSize() != 0 {
+		t.Errorf("a nil Model's accessors return more than zero values")
+	}
+	var nilSession *Session
+	if nilSession.Model() != nil || nilSession.Capacity() != 0 {
+		t.Errorf("a nil Session's accessors return more than zero values")
+	}
+}
+
+// TestSessionMemoryLimit: Options.MaxSessionMemory bounds a session's
+// arena and scratch; a session just within it is made, one example more
+// is refused.
+func TestSessionMemoryLimit(t *testing.T) {
+	const limit = 64 << 10
+	m := loadTestdata(t, "tiny.kbc", &Options{MaxSessionMemory: limit})
+	largest := 0
+	for c := 1; c < limit; c++ {
+		if _, ok := m.sessionMemory(c); !ok {
+			break
+		}
+		largest = c
+	}
+	if largest < 2 || largest >= limit/m.arena+1 {
+		t.Fatalf("largest capacity within %d bytes: %d", limit, largest)
+	}
+	if _, err := m.NewSession(largest); err != nil {
+		t.Errorf("capacity %d: %v", largest, err)
+	}
+	if _, err := m.NewSession(largest + 1); err == nil || !strings.Contains(err.Error(), "the 65,536-byte limit") {
+		t.Errorf("capacity %d: %v", largest+1, err)
+	}
+	// A limit below one example's needs refuses the model at load, which
+	// runs it once.
+	b, err := os.ReadFile("testdata/tiny.kbc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(b, &Options{MaxSessionMemory: 64}); err == nil || !strings.Contains(err.Error(), "the 64-byte limit") {
+		t.Errorf("a 64-byte session limit: %v", err)
+	}
+}
+
+// TestRunArguments: each mistaken call of Run and RunQuantized returns an
+// error that says what was wanted and what was given.
+func TestRunArguments(t *testing.T) {
+	tiny := loadTestdata(t, "tiny.kbc", nil)
+	ops := loadTestdata(t, "ops.kbc", nil) // x f32[2,8,8], ids i32[3] -> y f32[3]
+	s2, err := tiny.NewSession(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s1, err := tiny.NewSession(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	so, err := ops.NewSession(4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	withAt := func(n, i int, v float32) []float32 { x := f32s(n); x[i] = v; return x }
+	out := []Value{{F32: f32s(3)}}
+	for _, c := range []struct {
+		name      string
+		s         *Session
+		quantized bool
+		in, out   []Value
+		want      string
+	}{
+		{"no inputs", s2, false, nil, out, "model tiny takes 1 input (x) and gives 1 output (p); got 0 input values and 1 output values"},
+		{"too many outputs", s2, false, []Value{{F32: f32s(4)}}, []Value{{F32: f32s(3)}, {F32: f32s(3)}}, "got 1 input values and 2 output values"},
+		{"an empty Value", s2, false, []Value{{}}, out, "input x: want f32 data (Value.F32) for a batch of [4] examples (4 values each), got none"},
+		{"an empty slice", s2, false, []Value{{F32: []float32{}}}, out, "input x: want f32 data (Value.F32) for a batch of [4] examples (4 values each), got none"},
+		{"int32 data", s2, false, []Value{{I32: make([]int32, 100)}}, out, "input x: want f32 data (Value.F32) for a batch of [4] examples (4 values each), got 100 i32 values (Value.I32)"},
+		{"int8 data to Run", s2, false, []Value{{I8: make([]int8, 4)}}, out, "got 4 i8 values (Value.I8); Run takes f32 data (RunQuantized takes int8)"},
+		{"float data to RunQuantized", s2, true, []Value{{F32: f32s(4)}}, []Value{{I8: make([]int8, 3)}}, "input x: want i8 data (Value.I8) for a batch of [4] examples (4 values each), got 4 f32 values (Value.F32); RunQuantized takes float inputs already quantized"},
+		{"two slices", s2, false, []Value{{F32: f32s(4), I32: make([]int32, 2)}}, out, "got those (4 values) and 2 more in another of Value's slices; set only Value.F32"},
+		{"part of an example", s2, false, []Value{{F32: f32s(5)}}, out, "input x: 5 f32 values are not a whole number of [4] examples (4 values each)"},
+		{"over capacity", s1, false, []Value{{F32: f32s(12)}}, []Value{{F32: f32s(9)}}, "batch of 3 examples; this session was made for batches of up to 1"},
+		{"output nil", s2, false, []Value{{F32: f32s(8)}}, []Value{{}}, "output p: want room for f32 data (Value.F32) for a batch of 2 examples of [3] (6 values), got none"},
+		{"output short", s2, false, []Value{{F32: f32s(8)}}, []Value{{F32: f32s(5)}}, "output p: want room for f32 data (Value.F32) for a batch of 2 examples of [3] (6 values), got room for 5"},
+		{"output long", s2, false, []Value{{F32: f32s(4)}}, []Value{{F32: f32s(6)}}, "output p: want room for f32 data (Value.F32) for a batch of 1 example of [3] (3 values), got room for 6"},
+		{"output dtype", s2, false, []Value{{F32: f32s(4)}}, []Value{{I8: make([]int8, 3)}}, "output p: want room for f32 data (Value.F32) for a batch of 1 example of [3] (3 values), got 3 i8 values (Value.I8)"},
+		{"NaN", s2, false, []Value{{F32: withAt(8, 6, nan)}}, []Value{{F32: f32s(6)}}, "input x: value 6 (example 1, element 2) is NaN; float inputs must be finite unless the model is loaded with Options.AllowNonFinite"},
+		{"+Inf", s2, false, []Value{{F32: withAt(4, 0, inf)}}, out, "input x: value 0 (example 0, element 0) is +Inf"},
+		{"-Inf", s2, false, []Value{{F32: withAt(4, 3, -inf)}}, out, "input x: value 3 (example 0, element 3) is -Inf"},
+		{"batch sizes differ", so, false, []Value{{F32: f32s(2 * 128)}, {I32: make([]int32, 3)}}, []Value{{F32: f32s(6)}}, "input ids holds 1 example and input x 2 examples: the inputs' batch sizes differ"},
+		{"ids as floats", so, false, []Value{{F32: f32s(128)}, {F32: f32s(3)}}, []Value{{F32: f32s(3)}}, "input ids: want i32 data (Value.I32) for a batch of [3] examples (3 values each), got 3 f32 values (Value.F32)"},
+		{"nil Session", nil, false, []Value{{F32: f32s(4)}}, out, "Run on a Session not made by Model.NewSession"},
+		{"zero Session", &Session{}, false, []Value{{F32: f32s(4)}}, out, "Run on a Session not made by Model.NewSession"},
+	} {
+		run := c.s.Run
+		if c.quantized {
+			run = c.s.RunQuantized
+		}
+		err := run(c.in, c.out)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v\nwant an error containing %q", c.name, err, c.want)
+		}
+	}
+}
+
+// TestNonFiniteAllowed: with Options.AllowNonFinite, Run takes NaN and
+// infinities and computes what Options documents: NaN as 0 (the input's
+// zero point), +Inf as the largest float, -Inf as the most negative one;
+// on both kernel sets, the vector path (ops.kbc's 128 floats) and the
+// scalar one (tiny.kbc's 4).
+func TestNonFiniteAllowed(t *testing.T) {
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	for _, file := range []string{"tiny.kbc", "ops.kbc"} {
+		for _, portable := range []bool{false, true} {
+			m := loadTestdata(t, file, &Options{AllowNonFinite: true, Portable: portable})
+			s, err := m.NewSession(1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			run := func(x []float32) []float32 {
+				in := []Value{{F32: x}}
+				if len(m.inputs) == 2 {
+					in = append(in, Value{I32: make([]int32, 3)})
+				}
+				out := []Value{{F32: f32s(3)}}
+				if err := s.Run(in, out); err != nil {
+					t.Fatalf("%s: %v", file, err)
+				}
+				return out[0].F32
+			}
+			size := m.tensors[m.inputs[0]].elems
+			for _, c := range []struct {
+				odd, same float32
+			}{{nan, 0}, {inf, math.MaxFloat32}, {-inf, -math.MaxFloat32}, {inf, 1e30}} {
+				x, y := f32s(size), f32s(size)
+				for i := range x {
+					x[i] = float32(i%7)/3 - 1
+					y[i] = x[i]
+					if i%3 == 0 {
+						x[i], y[i] = c.odd, c.same
+					}
+				}
+				if got, want := run(x), run(y); !slices.Equal(got, want) {
+					t.Errorf("%s (portable %v): %v as input gives %v, %v gives %v", file, portable, c.odd, got, c.same, want)
+				}
+			}
+		}
+	}
+}
+
+// TestNonFinite checks the scan for NaN and infinities at every position
+// of the four-value blocks and the tail.
+func TestNonFinite(t *testing.T) {
+	odd := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), math.Float32frombits(0x7fc00001), math.Float32frombits(0xff800001)}
+	fine := []float32{0, -0, 1, -1, math.MaxFloat32, -math.MaxFloat32, math.SmallestNonzeroFloat32, 1e-40}
+	for n := 0; n < 13; n++ {
+		x := f32s(n)
+		for i := range x {
+			x[i] = fine[i%len(fine)]
+		}
+		if got := nonFinite(x); got != -1 {
+			t.Errorf("n=%d, all finite: got %d", n, got)
+		}
+		for i := 0; i < n; i++ {
+			for _, v := range odd {
+				y := slices.Clone(x)
+				y[i] = v
+				if i+1 < n {
+					y[n-1] = v // a later one too: the first is reported
+				}
+				if got := nonFinite(y); got != i {
+					t.Errorf("n=%d, %v at %d: got %d", n, v, i, got)
+				}
+			}
+		}
+	}
+}
