@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"slices"
@@ -204,29 +205,56 @@ func TestNonFiniteAllowed(t *testing.T) {
 }
 
 // TestNonFinite checks the scan for NaN and infinities at every position
-// of the four-value blocks and the tail.
+// of the head before a uint64 boundary, the sixteen-value blocks and the
+// tail, on slices starting at either alignment.
 func TestNonFinite(t *testing.T) {
 	odd := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), math.Float32frombits(0x7fc00001), math.Float32frombits(0xff800001)}
 	fine := []float32{0, -0, 1, -1, math.MaxFloat32, -math.MaxFloat32, math.SmallestNonzeroFloat32, 1e-40}
-	for n := 0; n < 13; n++ {
+	for n := 0; n < 41; n++ {
+		for off := range 2 {
+			testNonFinite(t, f32s(n + off)[off:], odd, fine)
+		}
+	}
+}
+
+func testNonFinite(t *testing.T, x, odd, fine []float32) {
+	n := len(x)
+	for i := range x {
+		x[i] = fine[i%len(fine)]
+	}
+	if got := nonFinite(x); got != -1 {
+		t.Errorf("n=%d, all finite: got %d", n, got)
+	}
+	for i := 0; i < n; i++ {
+		for _, v := range odd {
+			was, last := x[i], x[n-1]
+			x[i] = v
+			if i+1 < n {
+				x[n-1] = v // a later one too: the first is reported
+			}
+			if got := nonFinite(x); got != i {
+				t.Errorf("n=%d at %p, %v at %d: got %d", n, x, v, i, got)
+			}
+			x[i], x[n-1] = was, last
+		}
+	}
+}
+
+// BenchmarkNonFinite times Run's scan of float inputs for NaN and
+// infinities on LeNet's input, one 28x28 image and a batch of 64.
+func BenchmarkNonFinite(b *testing.B) {
+	for _, n := range []int{784, 64 * 784} {
 		x := f32s(n)
 		for i := range x {
-			x[i] = fine[i%len(fine)]
+			x[i] = float32(i%256) / 255
 		}
-		if got := nonFinite(x); got != -1 {
-			t.Errorf("n=%d, all finite: got %d", n, got)
-		}
-		for i := 0; i < n; i++ {
-			for _, v := range odd {
-				y := slices.Clone(x)
-				y[i] = v
-				if i+1 < n {
-					y[n-1] = v // a later one too: the first is reported
-				}
-				if got := nonFinite(y); got != i {
-					t.Errorf("n=%d, %v at %d: got %d", n, v, i, got)
+		b.Run(fmt.Sprintf("values=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(4 * n))
+			for b.Loop() {
+				if nonFinite(x) >= 0 {
+					b.Fatal("found one")
 				}
 			}
-		}
+		})
 	}
 }
