@@ -118,11 +118,7 @@ func runBuild(e *env, fs *pflag.FlagSet) error {
 	st := g.Stats()
 	fmt.Fprintf(e.stderr, "wrote %s: %s bytes (%s bytes of weights), %s MACC per example\n", out, ir.Thousands(int64(len(b))), ir.Thousands(st.Total.WeightBytes), ir.Thousands(st.Total.MACC))
 	if eval {
-		m, err := runtime.Load(b, nil)
-		if err != nil {
-			return err
-		}
-		return evalAgainst(e.stdout, q.result.Float, g, q.split, "kbc  ", vmForward(m))
+		return evalInt8(e.stdout, q.result, q.split)
 	}
 	return nil
 }

@@ -92,7 +92,7 @@ func TestEvalKBC(t *testing.T) {
 				t.Fatalf("train: exit %d\n%s", code, stderr)
 			}
 			code, stdout, stderr := kiln("build", model, "-w", w, "-o", kbc, "--eval")
-			_, built, _ := strings.Cut(stdout, "kbc   ")
+			_, built, _ := strings.Cut(stdout, "int8  ")
 			if code != 0 || !strings.HasPrefix(built, c.metric) {
 				t.Fatalf("build --eval: exit %d\n%s%s", code, stdout, stderr)
 			}
