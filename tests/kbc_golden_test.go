@@ -85,7 +85,7 @@ func TestOpsKBC(t *testing.T) {
 		t.Fatal(err)
 	}
 	var dis strings.Builder
-	m.Disassemble(&dis)
+	m.Disassemble(&dis, 0)
 	for op := kbc.Opcode(1); op < kbc.NumOpcodes; op++ {
 		if !strings.Contains(dis.String(), " "+op.String()+" ") {
 			t.Errorf("ops.kbc has no %v instruction", op)

@@ -439,8 +439,9 @@ func TestVMVectorsCoverage(t *testing.T) {
 // disassembly lists them, and the code lines.
 func disassembly(m *runtime.Model) (map[string]bool, []string) {
 	var b strings.Builder
-	m.Disassemble(&b)
+	m.Disassemble(&b, 0) // wide: an instruction and its parameters on one line
 	_, code, _ := strings.Cut(b.String(), "\ncode:\n")
+	code, _, _ = strings.Cut(code, "\n\n") // the legend follows
 	names := map[string]bool{}
 	var lines []string
 	for i, line := range strings.Split(code, "\n") {

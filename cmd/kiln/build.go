@@ -40,8 +40,11 @@ func init() {
 	})
 	register(&command{
 		name:    "inspect",
-		args:    "MODEL.kbc",
-		summary: "print a bytecode file: interface, memory plan, constants, disassembly with MACC and bytes",
+		args:    "MODEL.kbc [--wide]",
+		summary: "print a bytecode file: interface, memory plan, constants, disassembly with MACC and bytes, and a legend",
+		flags: func(fs *pflag.FlagSet) {
+			fs.Bool("wide", false, "print every column of a row on one line (parameters, full source positions, per-channel scale ranges) instead of fitting 100 columns")
+		},
 		run: func(e *env, fs *pflag.FlagSet) error {
 			path, err := oneArg(fs, "MODEL.kbc")
 			if err != nil {
@@ -50,11 +53,20 @@ func init() {
 			if _, err := modelKind("inspect", path); err != nil {
 				return err
 			}
+			f := flags(fs)
+			wide := f.Bool("wide")
+			if err := f.Err(); err != nil {
+				return err
+			}
 			m, err := runtime.LoadFile(path, nil)
 			if err != nil {
 				return err
 			}
-			m.Disassemble(e.stdout)
+			width := inspectWidth
+			if wide {
+				width = 0
+			}
+			m.Disassemble(e.stdout, width)
 			return nil
 		},
 	})
@@ -71,6 +83,9 @@ func init() {
 		run: runBench,
 	})
 }
+
+// inspectWidth is the line width kiln inspect fits without --wide.
+const inspectWidth = 100
 
 func runBuild(e *env, fs *pflag.FlagSet) error {
 	path, err := oneArg(fs, "FILE.kiln or Q.kir")

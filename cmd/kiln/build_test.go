@@ -46,10 +46,14 @@ func TestBuildInspectBenchRun(t *testing.T) {
 	}
 
 	code, stdout, _ = kiln("inspect", kbc)
-	for _, want := range []string{"model tiny:", "memory plan", "DENSE", "QUANTIZE", "DEQUANTIZE", "tiny.kiln:3:"} {
+	for _, want := range []string{"model tiny:", "memory plan", "DENSE", "QUANTIZE", "DEQUANTIZE", "source positions in " + model, "legend:"} {
 		if code != 0 || !strings.Contains(stdout, want) {
 			t.Errorf("inspect lacks %q (exit %d):\n%s", want, code, stdout)
 		}
+	}
+	code, stdout, _ = kiln("inspect", "--wide", kbc)
+	if code != 0 || !strings.Contains(stdout, model+":3:") || !strings.Contains(stdout, "  parameters  ") {
+		t.Errorf("inspect --wide lacks the full source positions or the parameters column (exit %d):\n%s", code, stdout)
 	}
 
 	// ir and stats read the .kbc as well as the .kiln.

@@ -1,0 +1,66 @@
+package runtime
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// TestDisassembleFits: at a width of 100 every line fits, long tensor
+// names included (such a name goes alone on its line); the legend
+// explains every column; counts have thousands separators. At width 0
+// each instruction is one line with its parameters.
+func TestDisassembleFits(t *testing.T) {
+	for _, file := range []string{"tiny.kbc", "ops.kbc"} {
+		for _, long := range []bool{false, true} {
+			m := loadTestdata(t, file, nil)
+			if long {
+				for i := range m.tensors {
+					m.tensors[i].name = strings.Repeat("long_name_", 4) + m.tensors[i].name
+				}
+			}
+			var b strings.Builder
+			m.Disassemble(&b, 100)
+			out := b.String()
+			for _, line := range strings.Split(out, "\n") {
+				f := strings.Fields(line)
+				oneName := len(f) == 1 || len(f) == 2 && f[1] == "<-"
+				if n := utf8.RuneCountInString(line); n > 100 && !oneName {
+					t.Errorf("%s (long names %v): a line of %d runes:\n%s", file, long, n, line)
+				}
+			}
+			for _, want := range []string{"legend:", "\n  q(s, z) ", "zero point", "\n  MACC ", "\n  bytes ", "\n  offset ", "\n  storage ", "\n  parameters ", "\n  source "} {
+				if !strings.Contains(out, want) {
+					t.Errorf("%s: the disassembly lacks %q:\n%s", file, want, out)
+				}
+			}
+			if !regexp.MustCompile(`\n +#  +op  .*\n +parameters\n`).MatchString(out) {
+				t.Errorf("%s: the code's heading lacks a line for the parameters:\n%s", file, out)
+			}
+			var wide strings.Builder
+			m.Disassemble(&wide, 0)
+			_, code, _ := strings.Cut(wide.String(), "\ncode:\n")
+			code, _, _ = strings.Cut(code, "\n\n")
+			if lines := strings.Split(code, "\n"); len(lines) != len(m.code)+1 {
+				t.Errorf("%s: --wide prints %d code lines for %d instructions:\n%s", file, len(lines)-1, len(m.code), code)
+			}
+		}
+	}
+	m := loadTestdata(t, "ops.kbc", nil)
+	var b strings.Builder
+	m.Disassemble(&b, 100)
+	for _, want := range []string{"constants: 2,508 bytes", "  4,608  "} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("ops.kbc: no %q in\n%s", want, b.String())
+		}
+	}
+}
+
+func TestThousands(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 7: "7", 999: "999", 1000: "1,000", -1234: "-1,234", 1234567: "1,234,567", -100000: "-100,000"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
