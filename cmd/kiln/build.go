@@ -270,7 +270,7 @@ func measure(m *runtime.Model, n int, d time.Duration) (benchResult, error) {
 }
 
 // runKBC runs a bytecode model on NPY/NPZ inputs (kiln run MODEL.kbc).
-func runKBC(e *env, path string, inputs []string, out string) error {
+func runKBC(e *env, path string, inputs []string, out string, top topOptions) error {
 	m, err := runtime.LoadFile(path, nil)
 	if err != nil {
 		return err
@@ -290,7 +290,22 @@ func runKBC(e *env, path string, inputs []string, out string) error {
 		return err
 	}
 	infosOut := m.Outputs()
+	if top.k > 0 {
+		var names []string
+		var probs []bool
+		for _, o := range infosOut {
+			names = append(names, o.Name)
+			// Dequantized from logistic's or softmax's fixed grid: see
+			// kbcInterface.
+			probs = append(probs, o.Scale == logisticScale && o.ZeroPoint == logisticZero)
+		}
+		if err := printTop(e, names, outs, probs, top); err != nil {
+			return err
+		}
+	}
 	switch {
+	case out == "" && top.k > 0:
+		return nil
 	case out == "":
 		for i, o := range infosOut {
 			printTensor(e.stdout, o.Name, outs[i])

@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -17,13 +19,15 @@ import (
 func init() {
 	register(&command{
 		name:    "run",
-		args:    "FILE.kiln -w W.safetensors --input X.npy [-o Y.npy] | Q.kir --input X.npy [-o Y.npy] | MODEL.kbc --input X.npy [-o Y.npy]",
+		args:    "FILE.kiln -w W.safetensors --input X.npy [-o Y.npy] [--top K] | Q.kir --input X.npy [-o Y.npy] [--top K] | MODEL.kbc --input X.npy [-o Y.npy] [--top K]",
 		summary: "run a model on inputs from NPY/NPZ files: a .kiln file in float, a .kir on the integer reference executor, a .kbc on the VM",
 		flags: func(fs *pflag.FlagSet) {
 			fs.StringP("weights", "w", "", "weights (safetensors), bound to parameters by name")
 			fs.StringArrayP("input", "i", nil, "input data: X.npy for a one-input model, NAME=X.npy, or X.npz holding every input by name (repeatable)")
 			fs.StringP("output", "o", "", "write the outputs: Y.npy for one output, Y.npz for several (by name)")
 			forceFlag(fs)
+			fs.Int("top", 0, "print, per example, the K most probable classes and their probabilities (the softmax of the output, or the sigmoid of a single logit, unless the output is a probability already)")
+			fs.String("labels", "", "with --top: name the classes as data set `SET` does (mnist, fashion-mnist, gestures:FILE, ...); default for a .kiln model: its train block's data, if that names them")
 		},
 		run: runRun,
 	})
@@ -35,10 +39,17 @@ func runRun(e *env, fs *pflag.FlagSet) error {
 		return err
 	}
 	f := flags(fs)
-	weights, inputs, out := f.String("weights"), f.StringArray("input"), f.String("output")
+	weights, inputs, out, k, labels := f.String("weights"), f.StringArray("input"), f.String("output"), f.Int("top"), f.String("labels")
 	if err := f.Err(); err != nil {
 		return err
 	}
+	if k < 0 || fs.Changed("top") && k == 0 {
+		return usagef("--top must be at least 1, got %d", k)
+	}
+	if labels != "" && k == 0 {
+		return usagef("--labels names the classes --top prints: give --top K too")
+	}
+	top := topOptions{k: k, spec: labels, dir: "."}
 	if out != "" && !strings.HasSuffix(out, ".npy") && !strings.HasSuffix(out, ".npz") {
 		return usagef("-o must name a .npy or .npz file, got %q", out)
 	}
@@ -59,7 +70,7 @@ func runRun(e *env, fs *pflag.FlagSet) error {
 			return err
 		}
 		if kind == kindKBC {
-			return runKBC(e, path, inputs, out)
+			return runKBC(e, path, inputs, out, top)
 		}
 		if g, err = loadKIR(e, path, true); err != nil {
 			return err
@@ -82,6 +93,11 @@ func runRun(e *env, fs *pflag.FlagSet) error {
 		if err := bindWeights(g, weights); err != nil {
 			return err
 		}
+		if top.spec == "" && prog.Train != nil {
+			if s := prog.Train.Get("data"); s != nil {
+				top.spec, top.dir, top.fromTrain = s.Value.Text, prog.Dir, true
+			}
+		}
 	}
 	if out != "" && strings.HasSuffix(out, ".npy") && len(g.Outputs) > 1 {
 		return usagef("model %s has %d outputs: write them to a .npz file", g.Name, len(g.Outputs))
@@ -94,7 +110,18 @@ func runRun(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
+	if top.k > 0 {
+		var probs []bool
+		for _, o := range g.Outputs {
+			probs = append(probs, isProbability(o))
+		}
+		if err := printTop(e, outputNames(g.Outputs), outs, probs, top); err != nil {
+			return err
+		}
+	}
 	switch {
+	case out == "" && top.k > 0:
+		return nil
 	case out == "":
 		for i, o := range g.Outputs {
 			printTensor(e.stdout, o.Name, outs[i])
@@ -261,4 +288,169 @@ func printTensor(w io.Writer, name string, t *tensor.Tensor) {
 	if n > maxRows {
 		fmt.Fprintf(w, "  ... (%d samples)\n", n)
 	}
+}
+
+// topOptions is what --top and --labels ask for.
+type topOptions struct {
+	k         int
+	spec, dir string // the data set that names the classes, "" for none
+	fromTrain bool   // spec is the train block's, not --labels
+}
+
+// isProbability says whether a graph's output is a probability already:
+// a softmax or sigmoid, float or int8 (seen through the dequantize that
+// ends an int8 graph).
+func isProbability(v *ir.Value) bool {
+	for v.Op == ir.OpDequantize && len(v.Args) == 1 {
+		v = v.Args[0]
+	}
+	switch v.Op {
+	case ir.OpSoftmax, ir.OpSigmoid, ir.OpQSoftmax, ir.OpQLogistic:
+		return true
+	}
+	return false
+}
+
+func outputNames(vs []*ir.Value) []string {
+	names := make([]string, len(vs))
+	for i, v := range vs {
+		names[i] = v.Name
+	}
+	return names
+}
+
+// printTop prints, for each output and each example, the opt.k most
+// probable classes, most probable first, with their probabilities: the
+// output itself where probs says it is a probability, else the softmax of
+// its row (or, for a single value, the sigmoid of that logit, for classes
+// 1 and 0). Each output must be a vector per example. Classes are named
+// after the data set opt names when it names them.
+func printTop(e *env, names []string, outs []*tensor.Tensor, probs []bool, opt topOptions) error {
+	for i, t := range outs {
+		if len(t.Shape) != 2 || t.DType != tensor.F32 {
+			return usagef("--top ranks the classes of an output with one value per class; output %s is %v", names[i], t)
+		}
+	}
+	classNames, from, err := classLabels(opt)
+	if err != nil {
+		return err
+	}
+	for i, t := range outs {
+		n, c := t.Shape[0], t.Shape[1]
+		classes := max(c, 2) // a single value is the probability of class 1
+		k := min(opt.k, classes)
+		labels := classNames
+		if labels != nil && len(labels) != classes {
+			if !opt.fromTrain {
+				return fmt.Errorf("--labels %s names %d classes; output %s has %d", opt.spec, len(labels), names[i], classes)
+			}
+			labels = nil
+		}
+		how := "its softmax"
+		switch {
+		case c == 1 && probs[i]:
+			how = "the probability of class 1"
+		case c == 1:
+			how = "the sigmoid of the logit, for class 1"
+		case probs[i]:
+			how = "the output, a probability"
+		}
+		named := ""
+		if labels != nil {
+			named = ", classes named as in " + from
+		}
+		fmt.Fprintf(e.stdout, "%s: top %d of %d classes by probability (%s)%s\n", names[i], k, classes, how, named)
+		p := make([]float64, classes)
+		order := make([]int, classes)
+		for r := range n {
+			row := t.F32[r*c : (r+1)*c]
+			probabilities(row, probs[i], p)
+			for j := range order {
+				order[j] = j
+			}
+			sort.SliceStable(order, func(a, b int) bool { return p[order[a]] > p[order[b]] })
+			var b strings.Builder
+			fmt.Fprintf(&b, "  [%d]", r)
+			for j, cls := range order[:k] {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				fmt.Fprintf(&b, " %d", cls)
+				if labels != nil && labels[cls] != strconv.Itoa(cls) {
+					fmt.Fprintf(&b, " %s", labels[cls])
+				}
+				b.WriteString(" " + percent(p[cls]))
+			}
+			fmt.Fprintln(e.stdout, b.String())
+		}
+	}
+	return nil
+}
+
+// probabilities fills p with the class probabilities of one example's
+// output row: the row itself when it holds probabilities, else its
+// softmax; a single value is class 1's probability (or logit), and class
+// 0 gets the rest.
+func probabilities(row []float32, isProb bool, p []float64) {
+	if len(row) == 1 {
+		x := float64(row[0])
+		if !isProb {
+			x = 1 / (1 + math.Exp(-x))
+		}
+		p[0], p[1] = 1-x, x
+		return
+	}
+	if isProb {
+		for j, x := range row {
+			p[j] = float64(x)
+		}
+		return
+	}
+	hi := math.Inf(-1)
+	for _, x := range row {
+		hi = max(hi, float64(x))
+	}
+	sum := 0.0
+	for j, x := range row {
+		p[j] = math.Exp(float64(x) - hi)
+		sum += p[j]
+	}
+	for j := range p {
+		p[j] /= sum
+	}
+}
+
+// classLabels returns the class names of the data set opt names, and the
+// set's name, or nil when there is none. A train block's set that cannot
+// be opened or names no classes gives nil: the classes are then printed
+// by index. --labels must name a set that names its classes.
+func classLabels(opt topOptions) ([]string, string, error) {
+	if opt.spec == "" {
+		return nil, "", nil
+	}
+	split, err := data.Open(opt.spec, opt.dir)
+	if err != nil {
+		if opt.fromTrain {
+			return nil, "", nil
+		}
+		return nil, "", fmt.Errorf("--labels: %w", err)
+	}
+	if split.Train.Labels == nil && !opt.fromTrain {
+		return nil, "", fmt.Errorf("--labels: data set %s does not name its classes", opt.spec)
+	}
+	return split.Train.Labels, opt.spec, nil
+}
+
+// percent formats a probability as a percentage with two decimals; what
+// would round to 100% or 0.00% without being that shows as >99.99% or
+// <0.01%.
+func percent(p float64) string {
+	x := 100 * p
+	switch {
+	case x >= 99.995 && p < 1:
+		return ">99.99%"
+	case x > 0 && x < 0.005:
+		return "<0.01%"
+	}
+	return strconv.FormatFloat(x, 'f', 2, 64) + "%"
 }
