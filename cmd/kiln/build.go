@@ -123,7 +123,7 @@ func runBuild(e *env, fs *pflag.FlagSet) error {
 			if err != nil {
 				return err
 			}
-			rep.Write(e.stdout)
+			writeReport(e.stdout, rep)
 		}
 		g, b = r.Graph, r.Bytecode
 	}

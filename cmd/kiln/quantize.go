@@ -61,7 +61,7 @@ func runQuantize(e *env, fs *pflag.FlagSet) error {
 		if err != nil {
 			return err
 		}
-		rep.Write(e.stdout)
+		writeReport(e.stdout, rep)
 	}
 	if eval {
 		if err := evalInt8(e.stdout, r, q.split); err != nil {
@@ -95,6 +95,21 @@ func calibrationFlags(fs *pflag.FlagSet) {
 	fs.Int("samples", 512, "calibration examples, a seeded random subset of the training part")
 	fs.String("method", "minmax", "how ranges are chosen: minmax, percentile or mse")
 	fs.Float64("percentile", 99.99, "for --method percentile: the percentage of values kept in range")
+}
+
+// writeReport prints the quantization report and a legend of its
+// columns.
+func writeReport(w io.Writer, rep *passes.Report) {
+	rep.Write(w)
+	fmt.Fprint(w, `
+legend:
+  range        the value's float range, as calibrated (min and max, or what --method keeps)
+  scale, zero  its int8 quantization: real value = scale * (int8 value - zero)
+  SQNR dB      signal-to-quantization-noise ratio on the calibration samples, float x against int8
+               dequantized x': 10 log10(sum x^2 / sum (x - x')^2); higher is better, 6 dB is one bit
+  cosine       cosine similarity of the float and the dequantized int8 values (1: same direction)
+  weights dB   the same SQNR for the layer's int8 weights against the float ones (-: no weights)
+`)
 }
 
 // evalInt8 scores the float model and the int8 one, for quantize --eval
