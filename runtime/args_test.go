@@ -36,7 +36,7 @@ func TestNewSessionArguments(t *testing.T) {
 		{0, "session capacity 0: a session runs batches of at least 1 example"},
 		{-1, "session capacity -1"},
 		{math.MinInt, "session capacity"},
-		{1 << 40, "a session for batches of up to 1,099,511,627,776 examples needs more than 1,073,741,824 bytes of arena and scratch (128 of arena per example), more than the 1,073,741,824-byte limit (Options.MaxSessionMemory)"},
+		{1 << 40, "a session for batches of up to 1,099,511,627,776 examples needs 140,737,488,355,328 or more bytes of arena and scratch (128 of arena per example); the limit is 1,073,741,824 bytes (Options.MaxSessionMemory)"},
 		{math.MaxInt, "Options.MaxSessionMemory"},
 		{DefaultMaxSessionMemory/m.arena + 1, "Options.MaxSessionMemory"},
 		{1, ""},
@@ -85,7 +85,7 @@ func TestSessionMemoryLimit(t *testing.T) {
 	if _, err := m.NewSession(largest); err != nil {
 		t.Errorf("capacity %d: %v", largest, err)
 	}
-	if _, err := m.NewSession(largest + 1); err == nil || !strings.Contains(err.Error(), "the 65,536-byte limit") {
+	if _, err := m.NewSession(largest + 1); err == nil || !strings.Contains(err.Error(), "the limit is 65,536 bytes") {
 		t.Errorf("capacity %d: %v", largest+1, err)
 	}
 	// A limit below one example's needs refuses the model at load, which
@@ -94,7 +94,7 @@ func TestSessionMemoryLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Load(b, &Options{MaxSessionMemory: 64}); err == nil || !strings.Contains(err.Error(), "the 64-byte limit") {
+	if _, err := Load(b, &Options{MaxSessionMemory: 64}); err == nil || !strings.Contains(err.Error(), "the limit is 64 bytes") {
 		t.Errorf("a 64-byte session limit: %v", err)
 	}
 }

@@ -121,7 +121,7 @@ func (m *Model) NewSession(capacity int) (*Session, error) {
 		return nil, fmt.Errorf("session capacity %d: a session runs batches of at least 1 example", capacity)
 	}
 	if need, ok := m.sessionMemory(capacity); !ok {
-		return nil, fmt.Errorf("a session for batches of up to %s needs %s bytes of arena and scratch (%s of arena per example), more than the %s-byte limit (Options.MaxSessionMemory)",
+		return nil, fmt.Errorf("a session for batches of up to %s needs %s bytes of arena and scratch (%s of arena per example); the limit is %s bytes (Options.MaxSessionMemory)",
 			examples(capacity), need, thousands(int64(m.arena)), thousands(int64(m.maxSession)))
 	}
 	s := &Session{m: m, capacity: capacity}
@@ -150,20 +150,23 @@ func (m *Model) NewSession(capacity int) (*Session, error) {
 
 // sessionMemory returns the bytes a session of capacity needs (arena and
 // kernel scratch), formatted for a message, and whether that is within
-// the session limit. Every product is checked against the limit before it
-// is formed, so nothing overflows whatever the capacity.
+// the session limit. Every product is checked before it is formed, so
+// nothing overflows whatever the capacity.
 func (m *Model) sessionMemory(capacity int) (string, bool) {
 	limit := m.maxSession
 	per := max(m.arena, 1) // a capacity beyond the limit is refused even for an empty arena
 	if capacity > limit/per {
-		return "more than " + thousands(int64(limit)), false
+		if capacity > math.MaxInt/per {
+			return "more than " + thousands(math.MaxInt), false
+		}
+		return thousands(int64(per*capacity)) + " or more", false
 	}
 	total := per * capacity
 	// The scratch is per sample (patch matrices) or scales with the rows
 	// of a dense layer's batch, which the arena's bound keeps in range.
 	for _, part := range []int{m.scratch.col, m.scratch.padded, m.scratch.colOut, 4 * m.accScratch(capacity)} {
 		if total += part; total > limit {
-			return "more than " + thousands(int64(limit)), false
+			return thousands(int64(total)) + " or more", false
 		}
 	}
 	return thousands(int64(total)), true
