@@ -270,7 +270,11 @@ func runIR(e *env, fs *pflag.FlagSet) error {
 // state tensors (train.StatePrefix) are not weights: they are left out, so
 // that a checkpoint serves as weights too.
 func loadWeights(path string) (map[string]*tensor.Tensor, error) {
-	if k, err := sniff(path); err == nil && k != kindSafetensors {
+	k, err := sniff(path)
+	if err != nil {
+		return nil, err
+	}
+	if k != kindSafetensors {
 		return nil, fmt.Errorf("%s: %v, not weights; kiln reads weights from a safetensors file (as kiln train -o writes)", path, k)
 	}
 	st, err := data.LoadSafetensors(path)
