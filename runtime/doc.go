@@ -66,7 +66,7 @@
 //	model tiny: input x f32[4], output p f32[3]
 //	example 0: [0.3008 0.5039 0.1953]
 //	example 1: [0.3320 0.4102 0.2578]
-//	input x: want f32 data (Value.F32) for a batch of [4] examples (4 values each), got 3 i32 values (Value.I32)
+//	input x: want f32 data in Value.F32, 4 values per example (f32[4]), for 1 to 2 examples; got 3 i32 values (Value.I32)
 //	batch of 3 examples; this session was made for batches of up to 2
 //	input x: value 5 (example 1, element 1) is NaN; float inputs must be finite unless the model is loaded with Options.AllowNonFinite
 //

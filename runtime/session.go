@@ -287,11 +287,11 @@ func (s *Session) checkArgs(inputs, outputs []Value, quantized bool) (int, error
 		}
 		got, bad := inputs[i].data(want)
 		if bad != "" {
-			return 0, fmt.Errorf("input %s: want %v data (Value.%s) for a batch of %s examples (%s values each), %s%s",
-				t.name, want, field(want), dimsString(t.dims), thousands(int64(t.elems)), bad, hint(&inputs[i], want))
+			return 0, fmt.Errorf("input %s: want %v data in Value.%s, %s per example (%v%s), for 1 to %s; %s%s",
+				t.name, want, field(want), values(t.elems), want, dimsString(t.dims), examples(s.capacity), bad, hint(&inputs[i], want))
 		}
 		if got%t.elems != 0 {
-			return 0, fmt.Errorf("input %s: %s %v values are not a whole number of %s examples (%s values each)", t.name, thousands(int64(got)), want, dimsString(t.dims), thousands(int64(t.elems)))
+			return 0, fmt.Errorf("input %s: %s %v values are not a whole number of examples of %s (%v%s)", t.name, thousands(int64(got)), want, values(t.elems), want, dimsString(t.dims))
 		}
 		if b := got / t.elems; n < 0 {
 			n, from = b, i
@@ -315,8 +315,8 @@ func (s *Session) checkArgs(inputs, outputs []Value, quantized bool) (int, error
 			bad = "got room for " + thousands(int64(got))
 		}
 		if bad != "" {
-			return 0, fmt.Errorf("output %s: want room for %v data (Value.%s) for a batch of %s of %s (%s values), %s",
-				t.name, want, field(want), examples(n), dimsString(t.dims), thousands(int64(n*t.elems)), bad)
+			return 0, fmt.Errorf("output %s: want room in Value.%s for %s %v values, %s of %v%s; %s",
+				t.name, field(want), thousands(int64(n*t.elems)), want, examples(n), want, dimsString(t.dims), bad)
 		}
 	}
 	if quantized {
@@ -391,6 +391,14 @@ func hint(v *Value, want DType) string {
 		return "; Run takes f32 data (RunQuantized takes int8)"
 	}
 	return ""
+}
+
+// values is "1 value" or "n values".
+func values(n int) string {
+	if n == 1 {
+		return "1 value"
+	}
+	return thousands(int64(n)) + " values"
 }
 
 // examples is "1 example" or "n examples".
