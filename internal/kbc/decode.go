@@ -214,6 +214,9 @@ func ReadTensors(b []byte, strs []string) ([]Tensor, error) {
 			if r.err == nil && i == 0 {
 				r.fail("tensor 0 (%s) cannot be an alias", t.Name)
 			}
+		case StoreCoded:
+			t.Offset = r.int("offset", math.MaxInt32)
+			t.Size = r.int("coded size", math.MaxInt32)
 		case StoreInput:
 		default:
 			r.fail("tensor %d (%s): unknown storage kind %d", i, t.Name, t.Store)

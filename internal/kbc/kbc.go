@@ -31,6 +31,8 @@
 //	                 | 1 offset:uvarint                          constant, offset into CONST (multiple of 64)
 //	                 | 2 tensor:uvarint                          alias of an earlier tensor (same bytes)
 //	                 | 3                                         model input, bound to the caller's data
+//	                 | 4 offset:uvarint size:uvarint             coded constant: size bytes at offset
+//	                                                             into CONST (multiple of 64), decoded at load
 //	CONST    raw bytes; every constant starts at a multiple of 64 from the section's start
 //	CODE     count:uvarint instr*
 //	         instr = opcode:u8 ntensors:uvarint tensor:uvarint* nints:uvarint int:svarint*
@@ -40,6 +42,24 @@
 // integer parameters, with their valid ranges, are its Schema
 // (opcodes.go). Builds are deterministic: the same model and weights give
 // the same bytes.
+//
+// A coded constant (coded.go) is stored sparse and Huffman-coded, as Deep
+// Compression stores pruned, weight-shared layers:
+//
+//	coded    = ncodebook:uvarint value*ncodebook nonzeros:uvarint gaps:table indices:table bits
+//	value    = one element as CONST would hold it (i8: 1 byte, i32 and f32: 4), the values
+//	           distinct, non-zero and ascending as unsigned little-endian integers
+//	table    = nsymbols:uvarint, then a Huffman code length (0-15, 0: unused) per symbol,
+//	           two per byte, low nibble first; codes are canonical, and complete unless
+//	           only one symbol is used, which has length 1 and takes no bits
+//	bits     = the runs, most significant bit first, zero-padded to a byte: a gap code g,
+//	           then, unless g is the filler GapCap (255: 255 zeros, no element), the codebook
+//	           index of the element that follows g zeros; the zeros after the last of the
+//	           nonzeros elements are implied. The gap code has at most 256 symbols, the
+//	           index code exactly ncodebook.
+//
+// A coded constant may decode to at most MaxCodedRatio (2048) elements per
+// byte of its blob; the loader bounds the decoded constants in total.
 package kbc
 
 import (
@@ -131,6 +151,7 @@ const (
 	StoreConst                // Offset into CONST
 	StoreAlias                // the bytes of tensor Offset (an earlier one)
 	StoreInput                // bound to the caller's data
+	StoreCoded                // Size coded bytes at Offset into CONST (coded.go)
 )
 
 // QuantKind is how a tensor is quantized.
@@ -163,6 +184,7 @@ type Tensor struct {
 	Quant   Quant
 	Store   Storage
 	Offset  int // arena or constant offset, or the aliased tensor's index
+	Size    int // StoreCoded: the coded blob's bytes
 }
 
 // Elems is the tensor's element count (per sample when batched).
@@ -287,6 +309,9 @@ func (w *writer) tensor(b []byte, t *Tensor) []byte {
 	b = append(b, byte(t.Store))
 	if t.Store != StoreInput {
 		b = binary.AppendUvarint(b, uint64(t.Offset))
+	}
+	if t.Store == StoreCoded {
+		b = binary.AppendUvarint(b, uint64(t.Size))
 	}
 	return b
 }
