@@ -52,6 +52,9 @@ type Options struct {
 	Calibration *passes.Calibration
 	// Dump receives what the switches ask to print.
 	Dump io.Writer
+	// Code stores constants sparse and Huffman-coded where that is
+	// smaller (kiln build --code); the VM decodes them at load.
+	Code bool
 }
 
 // Result is what Compile made.
@@ -147,7 +150,7 @@ func Compile(g *ir.Graph, opt Options) (*Result, error) {
 	if opt.Until == Quantized {
 		return r, nil
 	}
-	b, err := bytecode.Encode(g)
+	b, err := bytecode.EncodeWith(g, bytecode.Options{Code: opt.Code})
 	if err != nil {
 		return nil, err
 	}
@@ -157,14 +160,15 @@ func Compile(g *ir.Graph, opt Options) (*Result, error) {
 
 // Encode writes an int8 graph as a .kbc file, running no pass: the graph
 // Compile's Quantized stage made, or one read back from its text form (a
-// .kir file, through ir.Parse) with its parameters' data whole.
-func Encode(g *ir.Graph) ([]byte, error) {
+// .kir file, through ir.Parse) with its parameters' data whole. Of opt,
+// only Code applies.
+func Encode(g *ir.Graph, opt Options) ([]byte, error) {
 	for _, p := range g.Params() {
 		if p.Data == nil {
 			return nil, fmt.Errorf("parameter %s has no data (the IR text gave only its summary)", p.Name)
 		}
 	}
-	return bytecode.Encode(g)
+	return bytecode.EncodeWith(g, bytecode.Options{Code: opt.Code})
 }
 
 // stageNames keeps the names of one stage's passes.

@@ -153,7 +153,7 @@ func TestEncodeText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := compiler.Encode(back)
+	b, err := compiler.Encode(back, compiler.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func TestEncodeText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := compiler.Encode(summarized); err == nil || !strings.Contains(err.Error(), "has no data (the IR text gave only its summary)") {
+	if _, err := compiler.Encode(summarized, compiler.Options{}); err == nil || !strings.Contains(err.Error(), "has no data (the IR text gave only its summary)") {
 		t.Errorf("Encode with summarized weights: %v", err)
 	}
 }

@@ -21,17 +21,28 @@ import (
 
 // encoder builds the file's tensors, constants and code.
 type encoder struct {
+	opt    Options
 	plan   *plan.Plan
 	f      kbc.File
 	index  map[*ir.Value]int // value -> tensor
 	consts []byte
 }
 
+// Options configure EncodeWith.
+type Options struct {
+	// Code stores each constant sparse and Huffman-coded (kbc.StoreCoded)
+	// where that is smaller than its raw bytes; the VM decodes it at load.
+	Code bool
+}
+
 // Encode writes a quantized graph (the output of the quantize pass) as a
 // .kbc file. The graph must be integer between its inputs' quantization
 // and its outputs' dequantization: a float op left by the quantizer has no
 // bytecode, and Encode says which ops those are.
-func Encode(g *ir.Graph) ([]byte, error) {
+func Encode(g *ir.Graph) ([]byte, error) { return EncodeWith(g, Options{}) }
+
+// EncodeWith is Encode with options.
+func EncodeWith(g *ir.Graph, opt Options) ([]byte, error) {
 	if err := ir.Verify(g); err != nil {
 		return nil, err
 	}
@@ -48,7 +59,7 @@ func Encode(g *ir.Graph) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &encoder{plan: p, index: map[*ir.Value]int{}}
+	e := &encoder{opt: opt, plan: p, index: map[*ir.Value]int{}}
 	e.f.Name, e.f.Arena = g.Name, p.Size
 	for _, v := range g.Values {
 		if err := e.value(v); err != nil {
@@ -120,22 +131,38 @@ func (e *encoder) constant(name string, t *tensor.Tensor, q kbc.Quant) (int, err
 		e.consts = append(e.consts, 0)
 	}
 	off := len(e.consts)
+	e.consts = appendRaw(e.consts, t)
+	desc := kbc.Tensor{Name: name, DType: dt, Dims: t.Shape, Quant: q, Store: kbc.StoreConst, Offset: off}
+	if e.opt.Code {
+		raw := e.consts[off:]
+		blob, err := kbc.EncodeCoded(raw, dt.Size())
+		// Too many distinct values to code is no error: the constant stays raw.
+		if err == nil && len(blob) < len(raw) && kbc.CodedFits(len(raw)/dt.Size(), len(blob)) {
+			e.consts = append(e.consts[:off], blob...)
+			desc.Store, desc.Size = kbc.StoreCoded, len(blob)
+		}
+	}
+	e.f.Tensors = append(e.f.Tensors, desc)
+	return len(e.f.Tensors) - 1, nil
+}
+
+// appendRaw appends a tensor's elements as CONST holds them.
+func appendRaw(b []byte, t *tensor.Tensor) []byte {
 	switch t.DType {
 	case tensor.I8:
 		for _, x := range t.I8 {
-			e.consts = append(e.consts, byte(x))
+			b = append(b, byte(x))
 		}
 	case tensor.I32:
 		for _, x := range t.I32 {
-			e.consts = binary.LittleEndian.AppendUint32(e.consts, uint32(x))
+			b = binary.LittleEndian.AppendUint32(b, uint32(x))
 		}
 	case tensor.F32:
 		for _, x := range t.F32 {
-			e.consts = binary.LittleEndian.AppendUint32(e.consts, math.Float32bits(x))
+			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
 		}
 	}
-	e.f.Tensors = append(e.f.Tensors, kbc.Tensor{Name: name, DType: dt, Dims: t.Shape, Quant: q, Store: kbc.StoreConst, Offset: off})
-	return len(e.f.Tensors) - 1, nil
+	return b
 }
 
 // value describes v and, for an op, emits its instruction.

@@ -33,6 +33,7 @@ func init() {
 			fs.Bool("report", false, "print the quantization report (SQNR and cosine per layer, ranges, ops left in float)")
 			fs.Bool("eval", false, "score the float model and the .kbc, run by the VM, on the held-out part of the calibration set")
 			fs.StringP("output", "o", "", "the .kbc file to write")
+			fs.Bool("code", false, "store constants sparse and Huffman-coded where that is smaller (pruned, weight-shared layers); the VM decodes them at load")
 			forceFlag(fs)
 			passFlags(fs)
 		},

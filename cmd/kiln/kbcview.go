@@ -62,6 +62,8 @@ func printKBC(w *strings.Builder, f *kbc.File) {
 		switch t.Store {
 		case kbc.StoreConst:
 			fmt.Fprintf(w, "const %s : %s  // at %d in CONST, %s bytes\n", name(i), kbcType(t), t.Offset, ir.Thousands(int64(t.Bytes())))
+		case kbc.StoreCoded:
+			fmt.Fprintf(w, "const %s : %s  // coded at %d in CONST, %s bytes of %s\n", name(i), kbcType(t), t.Offset, ir.Thousands(int64(t.Size)), ir.Thousands(int64(t.Bytes())))
 		case kbc.StoreAlias:
 			fmt.Fprintf(w, "%s = alias %s : %s\n", name(i), name(t.Offset), kbcType(t))
 		}
@@ -105,7 +107,7 @@ func statsKBC(f *kbc.File) []kbcStats {
 		out := &f.Tensors[in.Tensors[0]]
 		r := kbcStats{value: out.Name, op: in.Op.String(), shape: kbcType(out), act: int64(out.Bytes())}
 		for _, t := range in.Tensors[1:] {
-			if c := &f.Tensors[t]; c.Store == kbc.StoreConst {
+			if c := &f.Tensors[t]; c.Store == kbc.StoreConst || c.Store == kbc.StoreCoded {
 				r.params += int64(c.Elems())
 				r.wbytes += int64(c.Bytes())
 			}

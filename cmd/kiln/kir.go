@@ -71,7 +71,8 @@ func buildKIR(e *env, fs *pflag.FlagSet, path, out string) (*ir.Graph, []byte, e
 	if err != nil {
 		return nil, nil, err
 	}
-	b, err := compiler.Encode(g)
+	code, _ := fs.GetBool("code")
+	b, err := compiler.Encode(g, compiler.Options{Code: code})
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}

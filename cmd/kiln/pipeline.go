@@ -101,7 +101,8 @@ func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.St
 	}
 	calib := &passes.Calibration{Data: feed, Method: method, Percentile: pct / 100}
 	start := time.Now()
-	r, err := compiler.Compile(prog.Graph, compiler.Options{Until: until, Weights: w, Switches: switches, Calibration: calib, Dump: e.stdout})
+	code, _ := fs.GetBool("code") // kiln build's --code; false where a command lacks it
+	r, err := compiler.Compile(prog.Graph, compiler.Options{Until: until, Weights: w, Switches: switches, Calibration: calib, Dump: e.stdout, Code: code})
 	if err != nil {
 		var werr *compiler.WeightsError
 		if errors.As(err, &werr) {
