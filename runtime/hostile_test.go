@@ -45,7 +45,7 @@ var hostileInts = []int64{0, -1, 1, 2, 3, 31, 32, -31, -32, 48, 127, 128, -128, 
 // load and some not, or the mutations are not reaching the checks.
 func hostile(t *testing.T, mutate func(secs [][]byte, strs []string, m *Model, try func(what string, id uint32, section []byte))) {
 	t.Helper()
-	for _, name := range []string{"testdata/tiny.kbc", "testdata/ops.kbc"} {
+	for _, name := range []string{"testdata/tiny.kbc", "testdata/ops.kbc", "testdata/coded.kbc"} {
 		file, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
@@ -199,6 +199,9 @@ func encodeTensors(ts []tensor, strs []string) []byte {
 			b = binary.AppendUvarint(b, uint64(t.offset))
 		case kbc.StoreAlias:
 			b = binary.AppendUvarint(b, uint64(t.root))
+		case kbc.StoreCoded:
+			b = binary.AppendUvarint(b, uint64(t.coded.offset))
+			b = binary.AppendUvarint(b, uint64(t.coded.size))
 		}
 	}
 	return b
@@ -268,13 +271,21 @@ func TestHostileTensors(t *testing.T) {
 					mutate(fmt.Sprintf("zero point %d", z), func(t *tensor) { t.quant.zero[0] = z })
 				}
 			}
-			for st := kbc.StoreArena; st <= kbc.StoreInput; st++ {
+			for st := kbc.StoreArena; st <= kbc.StoreCoded; st++ {
 				for _, off := range offsets {
 					mutate(fmt.Sprintf("storage %d offset %d", st, off), func(t *tensor) {
 						t.store = st
 						t.offset = off
 						t.root = min(off, max(i-1, 0))
+						if st == kbc.StoreCoded {
+							t.coded = &codedConst{offset: off, size: 64}
+						}
 					})
+				}
+			}
+			if tn.coded != nil {
+				for _, size := range []int{0, 1, tn.coded.size - 1, tn.coded.size + 1, 1 << 20, math.MaxInt32} {
+					mutate(fmt.Sprintf("coded size %d", size), func(t *tensor) { t.coded = &codedConst{offset: t.coded.offset, size: size} })
 				}
 			}
 			for target := range i {

@@ -98,7 +98,11 @@ func (m *Model) Disassemble(w io.Writer, width int) {
 		kernel = "portable Go kernels"
 	}
 	fmt.Fprintf(w, "model %s: %d tensors, %d instructions, %s\n", m.name, len(m.tensors), len(m.code), kernel)
-	fmt.Fprintf(w, "arena: %s bytes per example; constants: %s bytes\n\n", thousands(int64(m.arena)), thousands(int64(len(m.consts))))
+	consts := thousands(int64(m.constFile)) + " bytes"
+	if decoded := len(m.consts) - kbc.AlignUp(m.constFile); decoded > 0 {
+		consts += ", coded ones decoded to " + thousands(int64(decoded))
+	}
+	fmt.Fprintf(w, "arena: %s bytes per example; constants: %s\n\n", thousands(int64(m.arena)), consts)
 	iface := &table{head: []string{"", "", "", ""}, caps: []int{1: 24}}
 	for _, info := range m.Inputs() {
 		iface.rows = append(iface.rows, row{cells: []string{"input", info.Name, info.DType.String() + dimsString(info.Shape), quantNote(info, "quantized to int8")}})
@@ -114,12 +118,16 @@ func (m *Model) Disassemble(w io.Writer, width int) {
 	for _, t := range m.tensors {
 		store := map[kbc.Storage]string{kbc.StoreArena: "arena", kbc.StoreConst: "const", kbc.StoreAlias: "alias of " + m.tensors[t.root].name, kbc.StoreInput: "input"}[t.store]
 		off := thousands(int64(t.offset))
-		if t.store == kbc.StoreAlias || t.store == kbc.StoreInput {
+		switch {
+		case t.store == kbc.StoreAlias || t.store == kbc.StoreInput:
 			off = "-"
+		case t.coded != nil:
+			store, off = "coded", thousands(int64(t.coded.offset))
 		}
 		plan.rows = append(plan.rows, row{cells: []string{t.name, t.dtype.String() + shapeString(&t), store, off, thousands(int64(t.bytes())), t.quant.format(wide)}})
 	}
 	plan.write(w, "  ", width)
+	m.codedTable(w, width)
 
 	// Positions name their file once when they share it.
 	file, oneFile := "", true
@@ -173,9 +181,10 @@ func (m *Model) Disassemble(w io.Writer, width int) {
 		{"N", "the batch dimension: a session for batches of up to B holds B examples of each N tensor"},
 		{"q(s, z)", "int8 quantization with scale s and zero point z: real value = s * (int8 value - z)"},
 		{"q(C scales, axis a, z)", "per-channel quantization: C scales, one for each index along axis a, and zero point z"},
-		{"storage", "input: the caller's data; arena: the session's memory; const: the file's constants; alias of T: T's bytes under another shape"},
+		{"storage", "input: the caller's data; arena: the session's memory; const: the file's constants; coded: a constant the file holds coded, decoded at load; alias of T: T's bytes under another shape"},
 		{"offset", "where the tensor starts: in the arena, per example (a session for batches of B multiplies it by B), or in the constants"},
 		{"bytes", "a tensor's size (per example when batched); for an instruction, the bytes it reads and writes per example, constants counted whole"},
+		{"coded", "constants stored sparse and Huffman-coded (kiln build --code): zeros, the share of zero elements; codebook, the distinct non-zero values and the bits of an index into them; raw and coded bytes"},
 		{"MACC", "multiply-accumulates per example (dense and convolution layers)"},
 		{"parameters", "the opcode's integer parameters (runtime/FORMAT.md): *_offset and *_zero are added to int8 values (the negated or the plain zero point), *mult and *shift are a fixed-point multiplier and its power of two, act_min and act_max the result's clamp"},
 		{"source", "the position in the model's source that the instruction comes from"},
@@ -199,6 +208,33 @@ func (m *Model) Disassemble(w io.Writer, width int) {
 			fmt.Fprintf(w, "  %-*s%s%s\n", term, l[0], strings.Repeat(" ", gap), text)
 		}
 	}
+}
+
+// codedTable lists the coded constants: sparsity, codebook, and bytes
+// raw and coded.
+func (m *Model) codedTable(w io.Writer, width int) {
+	tb := &table{head: []string{"tensor", "zeros", "codebook", "raw bytes", "coded bytes"}, right: []bool{1: true, 3: true, 4: true}, caps: []int{0: 40}}
+	for _, t := range m.tensors {
+		if t.coded == nil {
+			continue
+		}
+		st := t.coded.stats
+		bits := 0
+		for 1<<bits < st.Codebook {
+			bits++
+		}
+		zeros := fmt.Sprintf("%.1f%%", 100*float64(t.elems-st.NonZeros)/float64(max(t.elems, 1)))
+		book := fmt.Sprintf("%d (%d bits)", st.Codebook, bits)
+		if bits == 1 {
+			book = fmt.Sprintf("%d (1 bit)", st.Codebook)
+		}
+		tb.rows = append(tb.rows, row{cells: []string{t.name, zeros, book, thousands(int64(t.bytes())), thousands(int64(t.coded.size))}})
+	}
+	if len(tb.rows) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\ncoded constants:")
+	tb.write(w, "  ", width)
 }
 
 // row is one row of a table: its cells, and text that follows it on

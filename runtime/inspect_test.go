@@ -12,7 +12,7 @@ import (
 // explains every column; counts have thousands separators. At width 0
 // each instruction is one line with its parameters.
 func TestDisassembleFits(t *testing.T) {
-	for _, file := range []string{"tiny.kbc", "ops.kbc"} {
+	for _, file := range []string{"tiny.kbc", "ops.kbc", "coded.kbc"} {
 		for _, long := range []bool{false, true} {
 			m := loadTestdata(t, file, nil)
 			if long {
@@ -30,7 +30,7 @@ func TestDisassembleFits(t *testing.T) {
 					t.Errorf("%s (long names %v): a line of %d runes:\n%s", file, long, n, line)
 				}
 			}
-			for _, want := range []string{"legend:", "\n  q(s, z) ", "zero point", "\n  MACC ", "\n  bytes ", "\n  offset ", "\n  storage ", "\n  parameters ", "\n  source "} {
+			for _, want := range []string{"legend:", "\n  q(s, z) ", "zero point", "\n  MACC ", "\n  bytes ", "\n  offset ", "\n  storage ", "\n  parameters ", "\n  source ", "\n  coded "} {
 				if !strings.Contains(out, want) {
 					t.Errorf("%s: the disassembly lacks %q:\n%s", file, want, out)
 				}

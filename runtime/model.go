@@ -21,7 +21,10 @@ type Model struct {
 	arena   int // bytes of arena per sample
 	// maxMemory bounds the arena, inputs and scratch per sample.
 	maxMemory int
-	consts    []byte
+	// consts holds CONST and, after it, the coded constants decoded.
+	consts []byte
+	// constFile is CONST's size in the file.
+	constFile int
 	scratch   scratchNeeds
 	// portable is set when the model runs the portable kernels.
 	portable bool
@@ -42,10 +45,20 @@ type tensor struct {
 	store   kbc.Storage
 	offset  int // arena offset per sample, or offset into the constants
 	root    int // for aliases: the tensor whose bytes they share; else itself
+	// coded is set for a constant the file holds coded (kbc.StoreCoded):
+	// loading decodes it into consts and makes it a plain StoreConst.
+	coded *codedConst
 	// Constant data, typed.
 	i8  []int8
 	i32 []int32
 	f32 []float32
+}
+
+// codedConst is where a coded constant's blob lies in CONST and what it
+// holds.
+type codedConst struct {
+	offset, size int
+	stats        kbc.CodedStats
 }
 
 // quant is a tensor's quantization parameters.
@@ -99,7 +112,10 @@ func (d DType) String() string { return kbc.DType(d).String() }
 // Options configure Load.
 type Options struct {
 	// MaxFileSize refuses larger files before reading them whole (LoadFile)
-	// or decoding them (Load). 0 means DefaultMaxFileSize.
+	// or decoding them (Load). It also bounds the constants a file holds
+	// coded (kbc.StoreCoded), decoded, in total: a coded file may not
+	// unpack to more than a file of plain constants could hold. 0 means
+	// DefaultMaxFileSize.
 	MaxFileSize int64
 	// Portable runs the portable Go kernels even where assembly ones
 	// exist (KILN_PORTABLE=1 in the environment does the same).
@@ -234,9 +250,10 @@ func decode(secs [][]byte, opt *Options) (*Model, error) {
 		return nil, fmt.Errorf("section MODEL: arena of %d bytes per example is more than the %d-byte limit", m.arena, m.maxMemory)
 	}
 	// CONST is copied so the model owns aligned memory: the kernels read
-	// constants with vector loads.
-	m.consts = alignedBytes(len(f.Const))
-	copy(m.consts, f.Const)
+	// constants with vector loads. Coded constants are decoded after it.
+	if err := m.loadConsts(f.Const, opt.maxSize()); err != nil {
+		return nil, err
+	}
 	m.code = make([]instr, len(f.Code))
 	for k, in := range f.Code {
 		m.code[k] = instr{op: in.Op, t: in.Tensors, ints: in.Ints, pos: in.Pos}
@@ -254,8 +271,11 @@ func tensorsOf(ts []kbc.Tensor) []tensor {
 	for i, kt := range ts {
 		t := tensor{name: kt.Name, dtype: dtypeOf(kt.DType), batched: kt.Batched, dims: kt.Dims, elems: kt.Elems(),
 			store: kt.Store, offset: kt.Offset, root: i}
-		if kt.Store == kbc.StoreAlias {
+		switch kt.Store {
+		case kbc.StoreAlias:
 			t.offset, t.root = 0, kt.Offset
+		case kbc.StoreCoded:
+			t.coded = &codedConst{offset: kt.Offset, size: kt.Size}
 		}
 		if kt.Quant.Kind != kbc.QuantNone {
 			t.quant = quant{kind: kt.Quant.Kind, axis: kt.Quant.Axis, scale: kt.Quant.Scale, zero: []int32{kt.Quant.Zero}}
@@ -271,4 +291,54 @@ func alignedBytes(n int) []byte {
 	b := make([]byte, n+kbc.Align)
 	off := (kbc.Align - int(addrOf(b)%kbc.Align)) % kbc.Align
 	return b[off : off+n : off+n]
+}
+
+// loadConsts copies CONST into aligned memory the model owns and decodes
+// each coded constant after it, each at a multiple of kbc.Align; a coded
+// tensor then becomes a plain constant at its decoded offset, so that
+// validation and the kernels see ordinary dense constants. The decoded
+// constants may take at most limit bytes in total.
+func (m *Model) loadConsts(section []byte, limit int64) error {
+	size := int64(kbc.AlignUp(len(section)))
+	for i := range m.tensors {
+		t := &m.tensors[i]
+		if t.store != kbc.StoreCoded {
+			continue
+		}
+		c := t.coded
+		fail := func(format string, args ...any) error {
+			return fmt.Errorf("section TENSORS: tensor %d (%s): coded constant: %s", i, t.name, fmt.Sprintf(format, args...))
+		}
+		if t.batched {
+			return fail("a constant cannot be batched")
+		}
+		if c.offset%kbc.Align != 0 || c.offset > len(section) || c.size > len(section)-c.offset {
+			return fail("offset %d and size %d do not fit the %d-byte CONST section (offsets are multiples of %d)", c.offset, c.size, len(section), kbc.Align)
+		}
+		if !kbc.CodedFits(t.elems, c.size) {
+			return fail("%d elements from %d coded bytes is more than %d per byte", t.elems, c.size, kbc.MaxCodedRatio)
+		}
+		if size += int64(kbc.AlignUp(t.bytes())); size-int64(len(section)) > limit {
+			return fail("the decoded constants take more than the %d-byte limit", limit)
+		}
+	}
+	m.constFile = len(section)
+	m.consts = alignedBytes(int(size))
+	copy(m.consts, section)
+	next := kbc.AlignUp(len(section))
+	for i := range m.tensors {
+		t := &m.tensors[i]
+		if t.store != kbc.StoreCoded {
+			continue
+		}
+		c := t.coded
+		dst := m.consts[next : next+t.bytes()]
+		var err error
+		if c.stats, err = kbc.DecodeCoded(dst, section[c.offset:c.offset+c.size], t.dtype.size()); err != nil {
+			return fmt.Errorf("section TENSORS: tensor %d (%s): coded constant: %w", i, t.name, err)
+		}
+		t.store, t.offset = kbc.StoreConst, next
+		next += kbc.AlignUp(t.bytes())
+	}
+	return nil
 }
