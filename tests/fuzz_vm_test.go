@@ -14,8 +14,8 @@ import (
 //
 //	go test ./tests -run '^$' -fuzz FuzzLoad -fuzztime 10m
 //
-// The seeds are the committed files (tiny.kbc, and ops.kbc, which holds
-// every opcode), so that a fuzzing worker starts at once; building the
+// The seeds are the committed files (tiny.kbc; ops.kbc, which holds
+// every opcode; coded.kbc, whose constants are coded), so that a fuzzing worker starts at once; building the
 // examples in each worker left it no time to fuzz.
 func FuzzLoad(f *testing.F) {
 	tiny, err := os.ReadFile(tinyKBC)
@@ -28,6 +28,11 @@ func FuzzLoad(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(ops)
+	coded, err := os.ReadFile(codedKBC) // coded constants
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(coded)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		loadHostile(t, "the fuzzed file", b, &runtime.Options{SkipChecksum: true, MaxFileSize: 1 << 20}, 1, nil)
 	})
