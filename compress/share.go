@@ -28,9 +28,9 @@ type SharePlan struct {
 // ShareResult is what sharing did.
 type ShareResult struct {
 	Layers []SharedLayer
-	Before train.Metrics   // on the held-out part before sharing (zero if none)
-	After  train.Metrics   // after sharing, fine-tuning and snapping to the grid
-	Run    *train.Result   // the fine-tuning run (nil when cfg.Epochs is 0)
+	Before train.Metrics // on the held-out part before sharing (zero if none)
+	After  train.Metrics // after sharing, fine-tuning and snapping to the grid
+	Run    *train.Result // the fine-tuning run (nil when cfg.Epochs is 0)
 	Shared map[string]*train.Sharing
 }
 
