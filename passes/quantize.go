@@ -14,7 +14,8 @@ import (
 // The quantize pass rewrites a calibrated float graph as an integer one,
 // following Jacob et al. (2018) and TFLite's int8 scheme: activations
 // asymmetric int8 per tensor, from the calibrated ranges; weights
-// symmetric int8 per output channel in [-127, 127]; biases int32 with
+// symmetric int8 per output channel in [-127, 127] (per tensor for
+// shared weights already on one int8 grid); biases int32 with
 // scale S_in * S_w[c]; embedding tables int8 with a scale per row; fused
 // activations as output clamps; a batch norm that fold-batchnorm could
 // not fold (after a pooling, an add, an input) as qbatchnorm, its scale
@@ -296,16 +297,46 @@ func symmetric(data *tensor.Tensor, rows int) ([]float32, *tensor.Tensor) {
 }
 
 // rows quantizes a layer's weight (one scale per output channel) or an
-// embedding table (one per row): symmetric int8 along dimension 0.
+// embedding table (one per row): symmetric int8 along dimension 0. A
+// weight whose values all lie on one int8 grid (trained weight sharing
+// snaps its centroids there) gets that grid's scale, one for the whole
+// tensor: its int8 values are then the grid's integers, exactly, and the
+// codebook stays what sharing made it, which per-channel scales would
+// scatter over many more values.
 func (q *quantizer) rows(f *ir.Value, what string) (*ir.Value, string) {
 	if f.Data == nil {
 		return nil, fmt.Sprintf("%s %s has no data", what, f.Name)
 	}
-	scales, t := symmetric(f.Data, f.Type.Dims[0])
+	rows := f.Type.Dims[0]
+	if what == "weight" && onInt8Grid(f.Data.F32) {
+		rows = 1 // shared weights: one scale keeps them exact
+	}
+	scales, t := symmetric(f.Data, rows)
 	w := &ir.Value{Name: f.Name + ".q", Op: ir.OpParam, Type: f.Type.WithDType(tensor.I8), Data: t,
 		Quant: &ir.QuantParams{Scale: scales, Zero: []int32{0}, Axis: 0}, Pos: f.Pos}
 	q.dst.Append(w)
 	return w, ""
+}
+
+// onInt8Grid says whether every w is, within float32 rounding, an
+// integer multiple of the per-tensor step max|w| / 127. A tensor of
+// trained float weights is not: its values are spread over the reals.
+func onInt8Grid(w []float32) bool {
+	m := 0.0
+	for _, x := range w {
+		m = math.Max(m, math.Abs(float64(x)))
+	}
+	s := float64(float32(m / 127))
+	if !(s > 0) || math.IsInf(s, 0) {
+		return false
+	}
+	for _, x := range w {
+		k := float64(x) / s
+		if math.Abs(k-math.Round(k)) > 1e-3 {
+			return false
+		}
+	}
+	return true
 }
 
 // bias quantizes a layer's bias to int32 with scale S_in * S_w[c] (in
@@ -323,15 +354,17 @@ func (q *quantizer) bias(fb, x, w *ir.Value) (*ir.Value, string) {
 }
 
 // int32Bias writes data, the float bias of parameter fb's role, as an
-// int32 bias for int8 input x and weight w.
+// int32 bias for int8 input x and weight w: one scale per weight scale
+// (one in all for a weight quantized per tensor).
 func (q *quantizer) int32Bias(fb *ir.Value, data []float64, x, w *ir.Value) *ir.Value {
 	sx := x.Quant.Scale[0]
-	channels := len(w.Quant.Scale)
-	bs := make([]float32, channels)
-	qb := tensor.New(tensor.I32, channels)
+	bs := make([]float32, len(w.Quant.Scale))
 	for c := range bs {
 		bs[c] = sx * w.Quant.Scale[c]
-		r := math.Round(data[c] / float64(bs[c]))
+	}
+	qb := tensor.New(tensor.I32, len(data))
+	for c := range data {
+		r := math.Round(data[c] / float64(bs[min(c, len(bs)-1)]))
 		qb.I32[c] = int32(min(max(r, math.MinInt32), math.MaxInt32))
 	}
 	b := &ir.Value{Name: fb.Name + ".q", Op: ir.OpParam, Type: fb.Type.WithDType(tensor.I32), Data: qb,

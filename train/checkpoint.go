@@ -20,6 +20,7 @@ package train
 //	train.rng.shuffle             the shuffling source's state (math/rand/v2 PCG, hex)
 //	train.rng.dropout             dropout's source's state (the same)
 //	train.epochs, train.batch, …  the settings of the run, which a resumed run must repeat
+//	train.masks                   a hash of Config.Masks, when the run prunes: the same weights stay pruned
 //
 // The learning rate's schedule needs no state of its own: it is a function
 // of the step, which train.epoch and train.step give.
@@ -161,6 +162,9 @@ func settings(cfg Config, loss string, examples, steps int) map[string]string {
 	}
 	if s["train.optimizer"] == "sgd" {
 		s["train.momentum"] = f(cfg.Momentum)
+	}
+	if len(cfg.Masks) > 0 {
+		s["train.masks"] = maskDigest(cfg.Masks)
 	}
 	if loss == "distill" && cfg.Teacher != nil {
 		s["train.temperature"] = f(cfg.Teacher.Temperature)

@@ -50,6 +50,24 @@ type Config struct {
 	// the last step of the run there is nothing left to stop: it finishes.
 	Stop func() bool
 
+	// Masks, if set, prunes parameters: for each one named, keep[i] false
+	// holds its weight i at exactly 0 through training (its gradient and
+	// its optimizer state there are cleared before every step, the weight
+	// set to 0 after it, so weight decay and L1 cannot move it either).
+	Masks map[string][]bool
+
+	// Shared, if set, trains the named parameters as shared weights (see
+	// Sharing): the optimizer updates the centroids, which Train changes
+	// in place. A run with sharing takes no checkpoints and resumes none
+	// (the optimizer's state is per centroid, not per weight).
+	Shared map[string]*Sharing
+
+	// AfterStep, if set, is called after every step with the steps done
+	// in the run so far (from 1). It may prune more weights, by setting
+	// entries of Masks' slices to false: Train zeroes them at once, and a
+	// weight once pruned stays so.
+	AfterStep func(step int)
+
 	// Resume, if set, continues the run that saved this checkpoint: its
 	// weights, optimizer state, position, learning rate and random
 	// sources, so that the weights come out as those of the run had it not
@@ -355,12 +373,21 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 		params[i] = p.Data
 	}
 	rs.opt, rs.params = opt, net.Trainable
+	cons, err := newConstraints(cfg, net.Trainable)
+	if err != nil {
+		return nil, err
+	}
+	if len(cons.shared) > 0 && (cfg.Resume != nil || cfg.Checkpoint != nil) {
+		return nil, errors.New("training with shared weights takes no checkpoints and resumes none")
+	}
+	optParams, optGrads := cons.optimized(params, net.Grads)
 	firstEpoch, firstStep, firstSum := 0, 0, 0.0
 	if cfg.Resume != nil {
 		if firstEpoch, firstStep, firstSum, err = rs.restore(cfg.Resume); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrResume, err)
 		}
 	}
+	cons.apply(params) // the weights start where the constraints hold them
 	checkpoint := func(epoch, step int, sum float64, test Metrics) error {
 		if cfg.Checkpoint == nil {
 			return nil
@@ -420,7 +447,18 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 			sum += l * float64(len(idx))
 			net.ZeroGrads()
 			net.Backward(tk.lossAt, g)
-			opt.Step(params, net.Grads, cfg.Schedule.LR(cfg.LR, epoch*steps+s, total, epoch))
+			if cons.empty() {
+				opt.Step(params, net.Grads, cfg.Schedule.LR(cfg.LR, epoch*steps+s, total, epoch))
+			} else {
+				cons.beforeStep(opt, net.Grads)
+				opt.Step(optParams, optGrads, cfg.Schedule.LR(cfg.LR, epoch*steps+s, total, epoch))
+			}
+			if cfg.AfterStep != nil {
+				cfg.AfterStep(epoch*steps + s + 1)
+			}
+			if !cons.empty() {
+				cons.apply(params)
+			}
 			bar.update(s*cfg.Batch+len(idx), sum/float64(s*cfg.Batch+len(idx)))
 			if s+1 < steps && cfg.Stop != nil && cfg.Stop() {
 				bar.clear()

@@ -202,6 +202,7 @@ var takes = map[string]struct {
 	"eval":     {[]fileKind{kindKiln, kindKIR, kindKBC}, "a .kiln model (with -w), a .kir or a .kbc"},
 	"train":    {[]fileKind{kindKiln}, "a .kiln model"},
 	"quantize": {[]fileKind{kindKiln}, "a .kiln model (with -w)"},
+	"prune":    {[]fileKind{kindKiln}, "a .kiln model (with -w)"},
 	"build":    {[]fileKind{kindKiln, kindKIR}, "a .kiln model (with -w) or a .kir"},
 	"inspect":  {[]fileKind{kindKBC}, "a .kbc"},
 	"bench":    {[]fileKind{kindKBC}, "a .kbc"},
