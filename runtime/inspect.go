@@ -98,7 +98,11 @@ func (m *Model) Disassemble(w io.Writer, width int) {
 		kernel = "portable Go kernels"
 	}
 	fmt.Fprintf(w, "model %s: %d tensors, %d instructions, %s\n", m.name, len(m.tensors), len(m.code), kernel)
-	fmt.Fprintf(w, "arena: %s bytes per example; constants: %s bytes\n\n", thousands(int64(m.arena)), thousands(int64(len(m.consts))))
+	fmt.Fprintf(w, "arena: %s bytes per example; constants: %s bytes\n", thousands(int64(m.arena)), thousands(int64(len(m.consts))))
+	if note := m.sparseNote(); note != "" {
+		fmt.Fprintln(w, note)
+	}
+	fmt.Fprintln(w)
 	iface := &table{head: []string{"", "", "", ""}, caps: []int{1: 24}}
 	for _, info := range m.Inputs() {
 		iface.rows = append(iface.rows, row{cells: []string{"input", info.Name, info.DType.String() + dimsString(info.Shape), quantNote(info, "quantized to int8")}})
@@ -469,4 +473,19 @@ func dimsString(dims []int) string {
 	}
 	b.WriteByte(']')
 	return b.String()
+}
+
+// sparseNote names the dense layers stored by their non-zero weights as
+// well, with their density, or returns "" when there are none.
+func (m *Model) sparseNote() string {
+	var parts []string
+	for _, in := range m.code {
+		if p, ok := in.prep.(denseOp); ok && p.sparse != nil {
+			parts = append(parts, fmt.Sprintf("%s (%.1f%% non-zero)", m.tensors[in.t[2]].name, 100*p.density))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "sparse kernels where faster for: " + strings.Join(parts, ", ")
 }

@@ -79,6 +79,63 @@ func (s *SparseWeights) NonZeros() int { return len(s.cols) }
 // PackedWeights.RowSums does. The slice must not be modified.
 func (s *SparseWeights) RowSums() []int32 { return s.sums }
 
+// SparseFaster reports whether m rows of activations times an n x k
+// weight matrix with the given fraction of non-zero weights run faster on
+// the sparse kernels than on the dense ones: the VM's choice per layer
+// and batch. portable says which kernel set runs.
+//
+// The rule comes from BenchmarkSparse (LeNet-300-100's layers, 784x300,
+// 300x100 and 100x10, random weights at densities 2-50%; medians of 6 on
+// an AMD EPYC of the Zen 3 generation, AVX2), in microseconds, dense /
+// sparse:
+//
+//	                     2%           5%           10%          20%          50%
+//	avx2 784x300 b1      6.3/16       6.5/31       5.5/44       6.9/92       8.4/338
+//	avx2 300x100 b1      0.72/2.2     0.97/6.6     1.6/8.4      1.4/16       1.7/38
+//	avx2 784x300 b64     244/69       240/75       419/171      277/274      245/588
+//	avx2 300x100 b64     42/16        34/15        -            -            -
+//	portable 784x300 b1  212/12       187/27       220/55       172/74       277/332
+//	portable 300x100 b1  38/4.5       25/3.9       36/25        47/12        41/41
+//	portable 784x300 b64 14.6k/416    14.9k/646    9.6k/923     9.3k/1.9k    14.2k/4.4k
+//	portable 300x100 b64 1.86k/122    1.76k/181    -            -            -
+//
+// (the machine was shared: the spread between runs was up to 2x, but the
+// ratios that decide are 2x or more). Under AVX2 the dense matrix-vector
+// product reads the weights at about 40 GMAC/s, which one row's gather of
+// non-zeros cannot approach: batch 1 stays dense. A batch of 64 runs one
+// vector of 64 lanes per non-zero and wins 3x below 5% density and up to
+// 10%; it ties at 20%. Fewer rows fill fewer of the 64 lanes for the same
+// cost, so the limit shrinks with the lanes used; the 100x10 layer, a few
+// microseconds either way, stays dense (layers under 16384 weights). The
+// portable dense kernels are scalar, so the sparse ones win up to 20-30%
+// at batch 1 and beyond 50% at batch 64.
+func SparseFaster(density float64, n, k, m int, portable bool) bool {
+	if m < 1 || density >= 1 {
+		return false
+	}
+	if portable || !useAsm {
+		if m == 1 {
+			return density < 0.3
+		}
+		return density < 0.5
+	}
+	if m == 1 || !sparseAsm || n*k < 16384 {
+		return false
+	}
+	lanes := (m + SparseBlock - 1) / SparseBlock * SparseBlock
+	return density < 0.15*float64(m)/float64(lanes)
+}
+
+// SparseMayWin reports whether SparseFaster holds for some number of
+// rows: whether a layer's sparse form is worth building.
+func SparseMayWin(density float64, n, k int, portable bool) bool {
+	return SparseFaster(density, n, k, 1, portable) || SparseFaster(density, n, k, SparseBlock, portable)
+}
+
+// SparseBlock is the number of rows the batched sparse product computes
+// at once.
+const SparseBlock = sparseLanes
+
 // sparseLanes is the number of rows of x one block of the batched product
 // computes: each non-zero weight updates that many sums in one loop.
 const sparseLanes = 64
