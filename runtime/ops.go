@@ -291,7 +291,7 @@ func (c *checker) dense() denseOp {
 	p.mult, p.shift = c.m.tensors[c.in.t[4]].i32, c.m.tensors[c.in.t[5]].i32
 	if !c.m.forceDense {
 		p.density = kernels.Density(w.i8)
-		if kernels.SparseMayWin(p.density, n, k, c.m.portable) {
+		if kernels.SparseMayWin(p.density, c.m.portable) {
 			p.sparse = kernels.Sparsify(w.i8, n, k)
 		}
 	}
@@ -300,7 +300,7 @@ func (c *checker) dense() denseOp {
 
 // useSparse reports whether m rows run faster on the sparse kernels.
 func (p *denseOp) useSparse(m int, portable bool) bool {
-	return p.sparse != nil && kernels.SparseFaster(p.density, p.n, p.k, m, portable)
+	return p.sparse != nil && kernels.SparseFaster(p.density, m, portable)
 }
 
 // scratch is the int32 scratch the layer's kernels need for m rows.

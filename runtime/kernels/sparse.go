@@ -79,37 +79,41 @@ func (s *SparseWeights) NonZeros() int { return len(s.cols) }
 // PackedWeights.RowSums does. The slice must not be modified.
 func (s *SparseWeights) RowSums() []int32 { return s.sums }
 
-// SparseFaster reports whether m rows of activations times an n x k
-// weight matrix with the given fraction of non-zero weights run faster on
-// the sparse kernels than on the dense ones: the VM's choice per layer
-// and batch. portable says which kernel set runs.
+// SparseFaster reports whether m rows of activations times a weight
+// matrix with the given fraction of non-zero weights run faster on the
+// sparse kernels than on the dense ones: the VM's choice per layer and
+// batch. portable says which kernel set runs.
 //
-// The rule comes from BenchmarkSparse (LeNet-300-100's layers, 784x300,
-// 300x100 and 100x10, random weights at densities 2-50%; medians of 6 on
-// an AMD EPYC of the Zen 3 generation, AVX2), in microseconds, dense /
-// sparse:
+// The rule comes from BenchmarkSparse: LeNet-300-100's layers (784x300,
+// 300x100, 100x10) with random weights at 2-50% density, medians of 6 on
+// an AMD EPYC of the Zen 3 generation (AVX2, no AVX-512), dense / sparse
+// in microseconds:
 //
-//	                     2%           5%           10%          20%          50%
-//	avx2 784x300 b1      6.3/16       6.5/31       5.5/44       6.9/92       8.4/338
-//	avx2 300x100 b1      0.72/2.2     0.97/6.6     1.6/8.4      1.4/16       1.7/38
-//	avx2 784x300 b64     244/69       240/75       419/171      277/274      245/588
-//	avx2 300x100 b64     42/16        34/15        -            -            -
-//	portable 784x300 b1  212/12       187/27       220/55       172/74       277/332
-//	portable 300x100 b1  38/4.5       25/3.9       36/25        47/12        41/41
-//	portable 784x300 b64 14.6k/416    14.9k/646    9.6k/923     9.3k/1.9k    14.2k/4.4k
-//	portable 300x100 b64 1.86k/122    1.76k/181    -            -            -
+//	                       2%          5%          10%         20%         50%
+//	avx2     784x300 b1    6.3/17      6.5/31      5.5/44      6.9/92      8.4/339
+//	avx2     300x100 b1    0.72/2.2    0.98/6.6    1.6/8.4     1.4/17      1.7/38
+//	avx2     100x10  b1    0.14/0.29   0.15/0.25   0.17/0.36   0.15/0.66   0.13/1.3
+//	avx2     784x300 b64   244/69      240/75      419/171     277/274     245/588
+//	avx2     300x100 b64   42/16       38/25       40/27       43/41       122/232
+//	avx2     100x10  b64   6.8/4.7     5.2/3.3     2.8/2.7     3.8/3.2     2.7/3.5
+//	portable 784x300 b1    212/12      188/28      220/56      172/74      278/333
+//	portable 300x100 b1    39/4.5      25/3.9      36/23       47/13       41/41
+//	portable 100x10  b1    2.5/0.23    1.4/0.25    2.6/0.39    1.5/0.64    1.3/0.85
+//	portable 784x300 b64   14.6k/415   14.9k/908   9.7k/929    9.5k/1.9k   14.0k/4.4k
+//	portable 300x100 b64   1.9k/122    1.8k/181    2.6k/526    1.6k/269    2.7k/1.2k
+//	portable 100x10  b64   170/44      147/39      79/18       72/23       130/82
 //
-// (the machine was shared: the spread between runs was up to 2x, but the
-// ratios that decide are 2x or more). Under AVX2 the dense matrix-vector
-// product reads the weights at about 40 GMAC/s, which one row's gather of
-// non-zeros cannot approach: batch 1 stays dense. A batch of 64 runs one
-// vector of 64 lanes per non-zero and wins 3x below 5% density and up to
-// 10%; it ties at 20%. Fewer rows fill fewer of the 64 lanes for the same
-// cost, so the limit shrinks with the lanes used; the 100x10 layer, a few
-// microseconds either way, stays dense (layers under 16384 weights). The
-// portable dense kernels are scalar, so the sparse ones win up to 20-30%
-// at batch 1 and beyond 50% at batch 64.
-func SparseFaster(density float64, n, k, m int, portable bool) bool {
+// The machine was shared with other work, so runs spread by up to 2x;
+// the ratios that decide are larger. Under AVX2 the dense matrix-vector
+// product reads the weights at about 40 GMAC/s, which a row's gather of
+// its non-zeros never approaches: batch 1 stays dense. A batch of 64 runs
+// one vector of 64 lanes per non-zero: 3x faster at 2-5% density, ahead
+// at 10%, even at 20%, behind at 50%, so the limit is 15%; fewer rows
+// fill fewer lanes for the same work, and the limit shrinks with the
+// share of lanes used. The portable dense kernels are scalar, so the
+// sparse ones win below 20-50% at batch 1 (limit 30%) and at every
+// measured density at batch 64 (limit 50%).
+func SparseFaster(density float64, m int, portable bool) bool {
 	if m < 1 || density >= 1 {
 		return false
 	}
@@ -119,7 +123,7 @@ func SparseFaster(density float64, n, k, m int, portable bool) bool {
 		}
 		return density < 0.5
 	}
-	if m == 1 || !sparseAsm || n*k < 16384 {
+	if m == 1 || !sparseAsm {
 		return false
 	}
 	lanes := (m + SparseBlock - 1) / SparseBlock * SparseBlock
@@ -128,8 +132,8 @@ func SparseFaster(density float64, n, k, m int, portable bool) bool {
 
 // SparseMayWin reports whether SparseFaster holds for some number of
 // rows: whether a layer's sparse form is worth building.
-func SparseMayWin(density float64, n, k int, portable bool) bool {
-	return SparseFaster(density, n, k, 1, portable) || SparseFaster(density, n, k, SparseBlock, portable)
+func SparseMayWin(density float64, portable bool) bool {
+	return SparseFaster(density, 1, portable) || SparseFaster(density, SparseBlock, portable)
 }
 
 // SparseBlock is the number of rows the batched sparse product computes

@@ -117,3 +117,38 @@ func BenchmarkSparse(b *testing.B) {
 		}
 	}
 }
+
+// TestSparseFaster pins the rule's answers for a pruned LeNet-300-100
+// (about 7% of the weights non-zero), where BenchmarkSparse measured the
+// faster kernel: dense at batch 1 and sparse at 64 under AVX2, sparse at
+// both on the portable kernels; and dense weights never go sparse.
+func TestSparseFaster(t *testing.T) {
+	for _, c := range []struct {
+		density  float64
+		m        int
+		portable bool
+		want     bool
+	}{
+		{0.07, 1, true, true}, {0.07, 64, true, true}, {0.6, 64, true, false}, {0.4, 1, true, false},
+		{1, 64, true, false}, {0.07, 0, true, false},
+	} {
+		if got := SparseFaster(c.density, c.m, c.portable); got != c.want {
+			t.Errorf("SparseFaster(%v, %d, portable=%v) = %v, want %v", c.density, c.m, c.portable, got, c.want)
+		}
+	}
+	if !haveAsm {
+		return
+	}
+	saved := useAsm
+	defer func() { useAsm = saved }()
+	UsePortable(false)
+	for _, c := range []struct {
+		density float64
+		m       int
+		want    bool
+	}{{0.07, 1, false}, {0.07, 64, true}, {0.07, 128, true}, {0.07, 65, true}, {0.1, 65, false}, {0.07, 48, true}, {0.2, 64, false}, {0.02, 1, false}} {
+		if got := SparseFaster(c.density, c.m, false); got != c.want {
+			t.Errorf("avx2: SparseFaster(%v, %d) = %v, want %v", c.density, c.m, got, c.want)
+		}
+	}
+}
