@@ -102,7 +102,11 @@ func (m *Model) Disassemble(w io.Writer, width int) {
 	if decoded := len(m.consts) - kbc.AlignUp(m.constFile); decoded > 0 {
 		consts += ", coded ones decoded to " + thousands(int64(decoded))
 	}
-	fmt.Fprintf(w, "arena: %s bytes per example; constants: %s\n\n", thousands(int64(m.arena)), consts)
+	fmt.Fprintf(w, "arena: %s bytes per example; constants: %s\n", thousands(int64(m.arena)), consts)
+	if note := m.sparseNote(); note != "" {
+		fmt.Fprintln(w, note)
+	}
+	fmt.Fprintln(w)
 	iface := &table{head: []string{"", "", "", ""}, caps: []int{1: 24}}
 	for _, info := range m.Inputs() {
 		iface.rows = append(iface.rows, row{cells: []string{"input", info.Name, info.DType.String() + dimsString(info.Shape), quantNote(info, "quantized to int8")}})
@@ -505,4 +509,19 @@ func dimsString(dims []int) string {
 	}
 	b.WriteByte(']')
 	return b.String()
+}
+
+// sparseNote names the dense layers stored by their non-zero weights as
+// well, with their density, or returns "" when there are none.
+func (m *Model) sparseNote() string {
+	var parts []string
+	for _, in := range m.code {
+		if p, ok := in.prep.(denseOp); ok && p.sparse != nil {
+			parts = append(parts, fmt.Sprintf("%s (%.1f%% non-zero)", m.tensors[in.t[2]].name, 100*p.density))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "sparse kernels where faster for: " + strings.Join(parts, ", ")
 }

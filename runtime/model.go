@@ -28,6 +28,9 @@ type Model struct {
 	scratch   scratchNeeds
 	// portable is set when the model runs the portable kernels.
 	portable bool
+	// forceDense keeps dense layers on the dense kernels
+	// (Options.ForceDense).
+	forceDense bool
 	// maxSession bounds a session's arena and scratch.
 	maxSession int
 	// allowNonFinite lets NaN and infinite float inputs through Run.
@@ -120,6 +123,12 @@ type Options struct {
 	// Portable runs the portable Go kernels even where assembly ones
 	// exist (KILN_PORTABLE=1 in the environment does the same).
 	Portable bool
+	// ForceDense runs every dense layer on the dense kernels, even one
+	// whose weights are sparse enough (a pruned network's) that the
+	// sparse kernels, which visit only the non-zero weights, would be
+	// faster at the batch size run. Both give the same bits; this is for
+	// comparing them (kiln bench --dense).
+	ForceDense bool
 	// MaxMemory bounds the memory a model may ask for per example — its
 	// arena, its inputs and its kernels' scratch, together — since a
 	// file's claims about activations are not bounded by its size. 0
@@ -242,6 +251,7 @@ func decode(secs [][]byte, opt *Options) (*Model, error) {
 		outputs:        f.Outputs,
 		tensors:        tensorsOf(f.Tensors),
 		portable:       (opt != nil && opt.Portable) || kernels.KernelName() == "portable",
+		forceDense:     opt != nil && opt.ForceDense,
 		maxMemory:      opt.maxMemory(),
 		maxSession:     opt.maxSession(),
 		allowNonFinite: opt != nil && opt.AllowNonFinite,

@@ -239,10 +239,16 @@ type requantizeOp struct {
 
 // denseOp is a prepared DENSE: packed weights and the bias with the input
 // offset folded in (bias_j + inOffset * sum_k w_jk, wrapping like int32).
+// Where the weights are sparse enough that the sparse kernels win at some
+// batch size (kernels.SparseFaster), they are also stored by their
+// non-zeros, and Session.exec picks the kernel for the rows it runs; the
+// bias serves both, since zeros add nothing to the row sums.
 type denseOp struct {
 	rows        int // rows per sample
 	k, n        int
 	w           *kernels.PackedWeights
+	sparse      *kernels.SparseWeights // nil: dense kernels only
+	density     float64                // fraction of non-zero weights
 	bias        []int32
 	mult, shift []int32
 	outOff      int32
@@ -283,7 +289,27 @@ func (c *checker) dense() denseOp {
 		p.bias[j] = b.i32[j] + inOff*sums[j]
 	}
 	p.mult, p.shift = c.m.tensors[c.in.t[4]].i32, c.m.tensors[c.in.t[5]].i32
+	if !c.m.forceDense {
+		p.density = kernels.Density(w.i8)
+		if kernels.SparseMayWin(p.density, c.m.portable) {
+			p.sparse = kernels.Sparsify(w.i8, n, k)
+		}
+	}
 	return p
+}
+
+// useSparse reports whether m rows run faster on the sparse kernels.
+func (p *denseOp) useSparse(m int, portable bool) bool {
+	return p.sparse != nil && kernels.SparseFaster(p.density, m, portable)
+}
+
+// scratch is the int32 scratch the layer's kernels need for m rows.
+func (p *denseOp) scratch(m int) int {
+	n := kernels.ScratchSize(p.w, m)
+	if p.sparse != nil {
+		n = max(n, kernels.SparseScratchSize(p.sparse, m))
+	}
+	return n
 }
 
 // convOp is a prepared CONV.

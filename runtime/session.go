@@ -63,7 +63,7 @@ func (m *Model) planScratch() error {
 			}
 		}
 		if p, ok := in.prep.(denseOp); ok {
-			m.scratch.acc = max(m.scratch.acc, kernels.ScratchSize(p.w, p.rows))
+			m.scratch.acc = max(m.scratch.acc, p.scratch(p.rows))
 		}
 	}
 	if m.scratch.acc > limit/4 {
@@ -97,7 +97,7 @@ func (m *Model) accScratch(capacity int) int {
 	for _, in := range m.code {
 		switch p := in.prep.(type) {
 		case denseOp:
-			n = max(n, kernels.ScratchSize(p.w, p.rows*capacity))
+			n = max(n, p.scratch(p.rows*capacity))
 		case convOp:
 			for _, pw := range p.packed {
 				n = max(n, kernels.ScratchSizeRHS(pw, p.columns()))
@@ -564,11 +564,20 @@ func (s *Session) exec(k, n int) error {
 		ref.RequantizeClamp(&p.p, p.lo, p.hi, x.i8, out.i8)
 	case kbc.OpDense:
 		p := in.prep.(denseOp)
+		rows := n * p.rows
+		if p.useSparse(rows, s.m.portable) {
+			matMul := kernels.SparseMatMulRequant
+			if s.m.portable {
+				matMul = kernels.SparseMatMulRequantPortable
+			}
+			matMul(rows, x.i8, p.k, p.sparse, p.bias, p.mult, p.shift, p.outOff, p.lo, p.hi, out.i8, p.n, s.acc)
+			break
+		}
 		matMul := kernels.MatMulRequant
 		if s.m.portable {
 			matMul = kernels.MatMulRequantPortable
 		}
-		matMul(n*p.rows, x.i8, p.k, p.w, p.bias, p.mult, p.shift, p.outOff, p.lo, p.hi, out.i8, p.n, s.acc)
+		matMul(rows, x.i8, p.k, p.w, p.bias, p.mult, p.shift, p.outOff, p.lo, p.hi, out.i8, p.n, s.acc)
 	case kbc.OpConv:
 		p := in.prep.(convOp)
 		s.conv(&p, x.i8, out.i8, n)

@@ -79,6 +79,7 @@ func init() {
 			fs.Duration("time", 2*time.Second, "how long to run each measurement")
 			fs.Int("batch", 64, "batch size for the throughput measurement")
 			fs.Bool("portable", false, "use the portable Go kernels")
+			fs.Bool("dense", false, "run every dense layer on the dense kernels, even where the sparse ones would be faster (to compare)")
 			fs.Bool("json", false, "print the results as JSON")
 		},
 		run: runBench,
@@ -179,7 +180,7 @@ func runBench(e *env, fs *pflag.FlagSet) error {
 		return err
 	}
 	f := flags(fs)
-	d, big, portable, asJSON := f.Duration("time"), f.Int("batch"), f.Bool("portable"), f.Bool("json")
+	d, big, portable, dense, asJSON := f.Duration("time"), f.Int("batch"), f.Bool("portable"), f.Bool("dense"), f.Bool("json")
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -189,7 +190,7 @@ func runBench(e *env, fs *pflag.FlagSet) error {
 	if _, err := modelKind("bench", path); err != nil {
 		return err
 	}
-	m, err := runtime.LoadFile(path, &runtime.Options{Portable: portable})
+	m, err := runtime.LoadFile(path, &runtime.Options{Portable: portable, ForceDense: dense})
 	if err != nil {
 		return err
 	}

@@ -27,3 +27,9 @@ func quantizeAsm(n int, in *float32, scale float32, zero int32, out *int8) {
 func maxPool2x2Asm(rows int, w int, in *int8, out *int8, lo int, hi int) {
 	panic("kernels: no assembly pooling")
 }
+
+func sparseBatchAsm(m int, x []int8, lda int, s *SparseWeights, q *requant, out []int8, ldo int, scratch []int32) {
+	sparseBatchPortable(m, x, lda, s, q, out, ldo, scratch)
+}
+
+const sparseAsm = false
