@@ -206,6 +206,9 @@ var takes = map[string]struct {
 	"build":    {[]fileKind{kindKiln, kindKIR}, "a .kiln model (with -w) or a .kir"},
 	"inspect":  {[]fileKind{kindKBC}, "a .kbc"},
 	"bench":    {[]fileKind{kindKBC}, "a .kbc"},
+	// compression
+	"sensitivity": {[]fileKind{kindKiln}, "a .kiln model (with -w)"},
+	"shrink":      {[]fileKind{kindKiln}, "a .kiln model (with -w)"},
 }
 
 // modelKind sniffs a command's model argument and checks that the command
