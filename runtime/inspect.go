@@ -517,11 +517,11 @@ func (m *Model) sparseNote() string {
 	var parts []string
 	for _, in := range m.code {
 		if p, ok := in.prep.(denseOp); ok && p.sparse != nil {
-			parts = append(parts, fmt.Sprintf("%s (%.1f%% non-zero)", m.tensors[in.t[2]].name, 100*p.density))
+			parts = append(parts, fmt.Sprintf("  %s (%.1f%% non-zero)", m.tensors[in.t[2]].name, 100*p.density))
 		}
 	}
 	if len(parts) == 0 {
 		return ""
 	}
-	return "sparse kernels where faster for: " + strings.Join(parts, ", ")
+	return "sparse kernels, where they are faster, for:\n" + strings.Join(parts, "\n")
 }

@@ -76,13 +76,17 @@ func buildPruned(t testing.TB, name, src string, zero float64) prunedBuild {
 	return prunedBuild{built: built{name: name, float: r.Float, quant: r.Graph, kbc: plain}, coded: coded}
 }
 
-func lenet300(t testing.TB) prunedBuild {
+func lenet300(t testing.TB) prunedBuild { return lenet300Pruned(t, 0.9) }
+
+// lenet300Pruned builds LeNet-300-100 with random weights of which the
+// given fraction is zeroed before quantization.
+func lenet300Pruned(t testing.TB, zero float64) prunedBuild {
 	t.Helper()
 	src, err := os.ReadFile("../examples/lenet_300_100.kiln")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return buildPruned(t, "lenet_300_100.kiln", string(src), 0.9)
+	return buildPruned(t, "lenet_300_100.kiln", string(src), zero)
 }
 
 // TestCodedLeNet300100: LeNet-300-100 with 90% of its weights pruned,

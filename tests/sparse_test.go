@@ -2,61 +2,18 @@ package tests
 
 import (
 	"fmt"
-	"math/rand/v2"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/kiln-nn/kiln/compiler"
-	"github.com/kiln-nn/kiln/frontend"
-	"github.com/kiln-nn/kiln/internal/testmodels"
-	"github.com/kiln-nn/kiln/ir"
-	"github.com/kiln-nn/kiln/passes"
 	"github.com/kiln-nn/kiln/runtime"
 )
-
-// buildPruned builds LeNet-300-100 with random weights of which the given
-// fraction of each dense layer's is zero before quantization (a zero
-// stays zero on the symmetric int8 grid), as a pruned network's are.
-func buildPruned(tb testing.TB, sparsity float64) built {
-	tb.Helper()
-	src, err := os.ReadFile("../examples/lenet_300_100.kiln")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	p, err := frontend.Compile("lenet_300_100.kiln", src)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	g := p.Graph
-	testmodels.Randomize(g, 1)
-	r := rand.New(rand.NewPCG(7, 8))
-	for _, v := range g.Values {
-		if v.Op != ir.OpDense {
-			continue
-		}
-		ws := v.Args[1].Data.F32
-		for i := range ws {
-			if r.Float64() < sparsity {
-				ws[i] = 0
-			}
-		}
-	}
-	set := testmodels.Synthetic(g, 96, 2)
-	res, err := compiler.Compile(g, compiler.Options{Until: compiler.Bytecode,
-		Calibration: &passes.Calibration{Data: testmodels.Feed(g, set, 32), Method: "minmax"}})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return built{name: "lenet_300_100 pruned", float: res.Float, quant: res.Graph, kbc: res.Bytecode}
-}
 
 // TestSparseBitExact runs a pruned LeNet-300-100 with the VM's choice of
 // kernels and with every layer forced dense, on both kernel sets, at
 // batches where the choice differs, against the reference executor.
 func TestSparseBitExact(t *testing.T) {
-	b := buildPruned(t, 0.93)
+	b := lenet300Pruned(t, 0.93).built
 	for _, n := range []int{1, 3, 64, 65} {
 		bt := makeBatch(b, n, 5)
 		want, _ := reference(t, b.quant, bt)
@@ -70,7 +27,7 @@ func TestSparseBitExact(t *testing.T) {
 				// forced dense.
 				var listing strings.Builder
 				m.Disassemble(&listing, 0)
-				if got := strings.Contains(listing.String(), "sparse kernels where faster"); got == dense {
+				if got := strings.Contains(listing.String(), "sparse kernels, where they are faster, for:"); got == dense {
 					t.Fatalf("portable=%v, dense=%v: sparse layers listed: %v\n%s", portable, dense, got, listing.String())
 				}
 				s, err := m.NewSession(n)
@@ -96,7 +53,7 @@ func TestSparseBitExact(t *testing.T) {
 //
 //	go test ./tests -run '^$' -bench SparseLeNet -count 6
 func BenchmarkSparseLeNet300100(b *testing.B) {
-	built := buildPruned(b, 0.93)
+	built := lenet300Pruned(b, 0.93).built
 	for _, n := range []int{1, 64} {
 		for _, dense := range []bool{false, true} {
 			name := fmt.Sprintf("batch=%d/chosen", n)
