@@ -135,6 +135,8 @@ var (
 	intSpec    = settingSpec{kinds: []ConstKind{ConstNumber}, doc: "int"}
 	stringSpec = settingSpec{kinds: []ConstKind{ConstString}}
 	nameOrCall = []ConstKind{ConstName, ConstCall}
+	// scheduleSpec is a pruning schedule: how sparsity reaches its target.
+	scheduleSpec = settingSpec{kinds: []ConstKind{ConstName}, choices: choices("oneshot", "cubic", "iterative")}
 )
 
 // choices makes choices without parameters.
@@ -193,7 +195,19 @@ var blockSchemas = map[string]map[string]settingSpec{
 		"quantize":  {kinds: nameOrCall, choices: []choice{{name: "none", todo: true}, {name: "int8"}}},
 		"calibrate": stringSpec,
 		"samples":   intSpec,
-		"prune":     {kinds: nameOrCall, choices: choices("none", "magnitude", "sparsity", "structured"), todo: true},
+		// prune, share and code describe kiln compress's pipeline; code
+		// is also read by kiln build.
+		"prune": {kinds: nameOrCall, choices: []choice{
+			{name: "none"},
+			{name: "sparsity", params: []param{{name: "target", spec: numberSpec}, {name: "schedule", spec: scheduleSpec}, {name: "epochs", spec: intSpec}}},
+			{name: "magnitude", params: []param{{name: "quality", spec: numberSpec}, {name: "schedule", spec: scheduleSpec}, {name: "epochs", spec: intSpec}}},
+			{name: "structured", todo: true},
+		}},
+		"share": {kinds: nameOrCall, choices: []choice{
+			{name: "none"},
+			{name: "kmeans", params: []param{{name: "dense", spec: intSpec}, {name: "conv", spec: intSpec}, {name: "epochs", spec: intSpec}}},
+		}},
+		"code": {kinds: []ConstKind{ConstName}, choices: choices("none", "huffman")},
 		"distill":   {kinds: nameOrCall, choices: choices("none", "student"), todo: true},
 		"target":    {kinds: []ConstKind{ConstName}, choices: []choice{{name: "bytecode"}, {name: "llvm", todo: true}}},
 	},

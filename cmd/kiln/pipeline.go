@@ -102,6 +102,9 @@ func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.St
 	calib := &passes.Calibration{Data: feed, Method: method, Percentile: pct / 100}
 	start := time.Now()
 	code, _ := fs.GetBool("code") // kiln build's --code; false where a command lacks it
+	if s := prog.Compile.Get("code"); s != nil && !fs.Changed("code") && fs.Lookup("code") != nil {
+		code = s.Value.Text == "huffman"
+	}
 	r, err := compiler.Compile(prog.Graph, compiler.Options{Until: until, Weights: w, Switches: switches, Calibration: calib, Dump: e.stdout, Code: code})
 	if err != nil {
 		var werr *compiler.WeightsError

@@ -203,6 +203,7 @@ var takes = map[string]struct {
 	"train":    {[]fileKind{kindKiln}, "a .kiln model"},
 	"quantize": {[]fileKind{kindKiln}, "a .kiln model (with -w)"},
 	"prune":    {[]fileKind{kindKiln}, "a .kiln model (with -w)"},
+	"compress": {[]fileKind{kindKiln}, "a .kiln model (with -w)"},
 	"build":    {[]fileKind{kindKiln, kindKIR}, "a .kiln model (with -w) or a .kir"},
 	"inspect":  {[]fileKind{kindKBC}, "a .kbc"},
 	"bench":    {[]fileKind{kindKBC}, "a .kbc"},
