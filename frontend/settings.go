@@ -207,9 +207,9 @@ var blockSchemas = map[string]map[string]settingSpec{
 			{name: "none"},
 			{name: "kmeans", params: []param{{name: "dense", spec: intSpec}, {name: "conv", spec: intSpec}, {name: "epochs", spec: intSpec}}},
 		}},
-		"code": {kinds: []ConstKind{ConstName}, choices: choices("none", "huffman")},
-		"distill":   {kinds: nameOrCall, choices: choices("none", "student"), todo: true},
-		"target":    {kinds: []ConstKind{ConstName}, choices: []choice{{name: "bytecode"}, {name: "llvm", todo: true}}},
+		"code":    {kinds: []ConstKind{ConstName}, choices: choices("none", "huffman")},
+		"distill": {kinds: nameOrCall, choices: choices("none", "student"), todo: true},
+		"target":  {kinds: []ConstKind{ConstName}, choices: []choice{{name: "bytecode"}, {name: "llvm", todo: true}}},
 	},
 }
 
