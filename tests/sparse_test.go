@@ -2,6 +2,7 @@ package tests
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -52,8 +53,22 @@ func TestSparseBitExact(t *testing.T) {
 // ("chosen") and forced dense:
 //
 //	go test ./tests -run '^$' -bench SparseLeNet -count 6
+//
+// KILN_BENCH_KBC=FILE.kbc times that file instead (a pruned model built
+// by kiln compress), with zero inputs:
+//
+//	KILN_BENCH_KBC=$PWD/l300.kbc go test ./tests -run '^$' -bench SparseLeNet -count 6
 func BenchmarkSparseLeNet300100(b *testing.B) {
-	built := lenet300Pruned(b, 0.93).built
+	file := os.Getenv("KILN_BENCH_KBC")
+	var (
+		built built
+		err   error
+	)
+	if file == "" {
+		built = lenet300Pruned(b, 0.93).built
+	} else if built.kbc, err = os.ReadFile(file); err != nil {
+		b.Fatal(err)
+	}
 	for _, n := range []int{1, 64} {
 		for _, dense := range []bool{false, true} {
 			name := fmt.Sprintf("batch=%d/chosen", n)
@@ -66,7 +81,10 @@ func BenchmarkSparseLeNet300100(b *testing.B) {
 					b.Fatal(err)
 				}
 				s := newSession(b, m, n)
-				in := makeBatch(built, n, 3).values
+				in := inputsFor(m, n, nil)
+				if file == "" {
+					in = makeBatch(built, n, 3).values
+				}
 				out := outputsFor(m, n, false)
 				b.ReportAllocs()
 				for b.Loop() {
