@@ -201,7 +201,7 @@ var blockSchemas = map[string]map[string]settingSpec{
 			{name: "none"},
 			{name: "sparsity", params: []param{{name: "target", spec: numberSpec}, {name: "schedule", spec: scheduleSpec}, {name: "epochs", spec: intSpec}}},
 			{name: "magnitude", params: []param{{name: "quality", spec: numberSpec}, {name: "schedule", spec: scheduleSpec}, {name: "epochs", spec: intSpec}}},
-			{name: "structured", todo: true},
+			{name: "structured", params: []param{{name: "keep", spec: numberSpec}}},
 		}},
 		"share": {kinds: nameOrCall, choices: []choice{
 			{name: "none"},

@@ -186,6 +186,8 @@ func compilePrunePlan(prog *frontend.Program, fs *pflag.FlagSet, plan *compress.
 			}
 		}
 		switch v.Text {
+		case "structured":
+			return fmt.Errorf("%s: prune = structured narrows layers, writing a new model: kiln shrink does it, and kiln compress then takes the narrower model", s.Pos)
 		case "sparsity":
 			num("target", &plan.Sparsity)
 			if plan.Sparsity == 0 {

@@ -53,16 +53,16 @@ func runShrink(e *env, fs *pflag.FlagSet) error {
 	switch {
 	case weights == "":
 		return usagef("missing -w W.safetensors")
-	case keepList == "":
-		return usagef("missing --keep LAYER=K,...: say which layers to narrow (e.g. --keep h1=0.5,h2=0.5)")
 	case out == "" || wout == "":
 		return usagef("missing -o SMALL.kiln or --weights-out SMALL.safetensors: both are written")
 	case epochs < 0:
 		return usagef("--epochs must be 0 or more, got %d", epochs)
 	}
-	keep, err := parseKeep(keepList)
-	if err != nil {
-		return err
+	var keep map[string]float64
+	if keepList != "" {
+		if keep, err = parseKeep(keepList); err != nil {
+			return err
+		}
 	}
 	if err := checkOutputs(fs, out, wout); err != nil {
 		return err
@@ -71,6 +71,22 @@ func runShrink(e *env, fs *pflag.FlagSet) error {
 	prog, err := loadProgram(e, path)
 	if err != nil {
 		return err
+	}
+	if keep == nil {
+		// The compile block's prune = structured(keep=F) narrows every
+		// layer that can be narrowed to the fraction F.
+		s := prog.Compile.Get("prune")
+		if s == nil || s.Value.Text != "structured" || s.Value.Kwarg("keep") == nil {
+			return usagef("missing --keep LAYER=K,...: say which layers to narrow (e.g. --keep h1=0.5,h2=0.5), or give the compile block prune = structured(keep=0.5)")
+		}
+		k := s.Value.Kwarg("keep")
+		if !(k.Num > 0 && k.Num <= 1) {
+			return fmt.Errorf("%s: structured(keep=%s): keep is the fraction of each layer kept, in (0, 1]", k.Pos, k)
+		}
+		keep = map[string]float64{}
+		for _, name := range compress.ShrinkLayers(prog.Graph) {
+			keep[name] = k.Num
+		}
 	}
 	src, err := os.ReadFile(path)
 	if err != nil {
