@@ -53,22 +53,31 @@ func TestSparseBitExact(t *testing.T) {
 // ("chosen") and forced dense:
 //
 //	go test ./tests -run '^$' -bench SparseLeNet -count 6
-//
-// KILN_BENCH_KBC=FILE.kbc times that file instead (a pruned model built
-// by kiln compress), with zero inputs:
-//
-//	KILN_BENCH_KBC=$PWD/l300.kbc go test ./tests -run '^$' -bench SparseLeNet -count 6
 func BenchmarkSparseLeNet300100(b *testing.B) {
+	built := lenet300Pruned(b, 0.93).built
+	benchKernelChoice(b, built.kbc, func(m *runtime.Model, n int) []runtime.Value { return makeBatch(built, n, 3).values })
+}
+
+// BenchmarkFile times the .kbc file KILN_BENCH_KBC names (a model kiln
+// compress or kiln shrink wrote, say) in the same way, on zero inputs;
+// it is skipped without one:
+//
+//	KILN_BENCH_KBC=$PWD/l300.kbc go test ./tests -run '^$' -bench File -count 6
+func BenchmarkFile(b *testing.B) {
 	file := os.Getenv("KILN_BENCH_KBC")
-	var (
-		built built
-		err   error
-	)
 	if file == "" {
-		built = lenet300Pruned(b, 0.93).built
-	} else if built.kbc, err = os.ReadFile(file); err != nil {
+		b.Skip("KILN_BENCH_KBC names no .kbc file")
+	}
+	kbc, err := os.ReadFile(file)
+	if err != nil {
 		b.Fatal(err)
 	}
+	benchKernelChoice(b, kbc, func(m *runtime.Model, n int) []runtime.Value { return inputsFor(m, n, nil) })
+}
+
+// benchKernelChoice times a model at batch 1 and 64, with the VM's
+// choice of kernels and forced dense.
+func benchKernelChoice(b *testing.B, kbc []byte, inputs func(*runtime.Model, int) []runtime.Value) {
 	for _, n := range []int{1, 64} {
 		for _, dense := range []bool{false, true} {
 			name := fmt.Sprintf("batch=%d/chosen", n)
@@ -76,16 +85,12 @@ func BenchmarkSparseLeNet300100(b *testing.B) {
 				name = fmt.Sprintf("batch=%d/dense", n)
 			}
 			b.Run(name, func(b *testing.B) {
-				m, err := runtime.Load(built.kbc, &runtime.Options{ForceDense: dense})
+				m, err := runtime.Load(kbc, &runtime.Options{ForceDense: dense})
 				if err != nil {
 					b.Fatal(err)
 				}
 				s := newSession(b, m, n)
-				in := inputsFor(m, n, nil)
-				if file == "" {
-					in = makeBatch(built, n, 3).values
-				}
-				out := outputsFor(m, n, false)
+				in, out := inputs(m, n), outputsFor(m, n, false)
 				b.ReportAllocs()
 				for b.Loop() {
 					if err := s.Run(in, out); err != nil {
