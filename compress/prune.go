@@ -7,6 +7,7 @@ package compress
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 
@@ -213,7 +214,7 @@ func (p Plan) layers(g *ir.Graph) ([]*ir.Value, error) {
 			ws = append(ws, w)
 		}
 	}
-	for _, name := range slices.Sorted(mapKeys(p.Layers)) {
+	for _, name := range slices.Sorted(maps.Keys(p.Layers)) {
 		s := p.Layers[name]
 		if !slices.Contains(names, name) {
 			return nil, fmt.Errorf("prune: %s is no dense or convolution weight of model %s (it has %v)", name, g.Name, names)
@@ -288,15 +289,5 @@ func (p Plan) prune(layers []*ir.Value, t targets, frac float64, masks map[strin
 func narrow(keep, next []bool) {
 	for i, k := range next {
 		keep[i] = keep[i] && k
-	}
-}
-
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
 	}
 }

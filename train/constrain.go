@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/kiln-nn/kiln/ir"
@@ -76,7 +77,7 @@ func newConstraints(cfg Config, trainable []*ir.Value) (*constraints, error) {
 	for i, p := range trainable {
 		index[p.Name] = i
 	}
-	for _, name := range slices.Sorted(mapKeys(cfg.Masks)) {
+	for _, name := range slices.Sorted(maps.Keys(cfg.Masks)) {
 		i, ok := index[name]
 		if !ok {
 			return nil, fmt.Errorf("mask for %s: the model has no trained parameter of that name", name)
@@ -86,7 +87,7 @@ func newConstraints(cfg Config, trainable []*ir.Value) (*constraints, error) {
 		}
 		c.masks[i] = cfg.Masks[name]
 	}
-	for _, name := range slices.Sorted(mapKeys(cfg.Shared)) {
+	for _, name := range slices.Sorted(maps.Keys(cfg.Shared)) {
 		i, ok := index[name]
 		s := cfg.Shared[name]
 		if !ok {
@@ -105,16 +106,6 @@ func newConstraints(cfg Config, trainable []*ir.Value) (*constraints, error) {
 		c.shared[i] = sh
 	}
 	return c, nil
-}
-
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 func (c *constraints) empty() bool { return len(c.masks) == 0 && len(c.shared) == 0 }
@@ -179,7 +170,7 @@ func (c *constraints) beforeStep(opt Optimizer, grads []*tensor.Tensor) {
 // the same weights.
 func maskDigest(masks map[string][]bool) string {
 	h := sha256.New()
-	for _, name := range slices.Sorted(mapKeys(masks)) {
+	for _, name := range slices.Sorted(maps.Keys(masks)) {
 		h.Write([]byte(name))
 		h.Write([]byte{0})
 		for _, k := range masks[name] {
