@@ -207,9 +207,20 @@ var blockSchemas = map[string]map[string]settingSpec{
 			{name: "none"},
 			{name: "kmeans", params: []param{{name: "dense", spec: intSpec}, {name: "conv", spec: intSpec}, {name: "epochs", spec: intSpec}}},
 		}},
-		"code":    {kinds: []ConstKind{ConstName}, choices: choices("none", "huffman")},
-		"distill": {kinds: nameOrCall, choices: choices("none", "student"), todo: true},
-		"target":  {kinds: []ConstKind{ConstName}, choices: []choice{{name: "bytecode"}, {name: "llvm", todo: true}}},
+		"code": {kinds: []ConstKind{ConstName}, choices: choices("none", "huffman")},
+		// distill is read by kiln distill: the student's budget (params
+		// or macc, a fraction of the teacher's or a count) and training.
+		"distill": {kinds: nameOrCall, choices: []choice{
+			{name: "none"},
+			{name: "student", params: []param{
+				{name: "params", spec: numberSpec},
+				{name: "macc", spec: numberSpec},
+				{name: "T", spec: numberSpec},
+				{name: "hard", spec: numberSpec},
+				{name: "epochs", spec: intSpec},
+			}},
+		}},
+		"target": {kinds: []ConstKind{ConstName}, choices: []choice{{name: "bytecode"}, {name: "llvm", todo: true}}},
 	},
 }
 

@@ -210,6 +210,7 @@ var takes = map[string]struct {
 	// compression
 	"sensitivity": {[]fileKind{kindKiln}, "a .kiln model (with -w)"},
 	"shrink":      {[]fileKind{kindKiln}, "a .kiln model (with -w)"},
+	"distill":     {[]fileKind{kindKiln}, "a .kiln teacher (with -w)"},
 }
 
 // modelKind sniffs a command's model argument and checks that the command
