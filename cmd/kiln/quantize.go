@@ -93,7 +93,8 @@ func calibrationFlags(fs *pflag.FlagSet) {
 	fs.StringP("weights", "w", "", "the trained weights (safetensors)")
 	fs.String("calibrate", "", "calibration data set (default: the compile block's calibrate, else the train block's data)")
 	fs.Int("samples", 512, "calibration examples, a seeded random subset of the training part")
-	fs.String("method", "minmax", "how ranges are chosen: minmax, percentile or mse")
+	fs.String("method", "minmax", "how ranges are chosen: minmax (the values seen), percentile (clip each tail),\n"+
+		"mse (least squared error) or entropy (least KL divergence, TensorRT's calibration)")
 	fs.Float64("percentile", 99.99, "for --method percentile: the percentage of values kept in range")
 }
 
