@@ -39,7 +39,15 @@ func (h *Histogram) entropyRange() Range {
 	if h.Min >= 0 || h.Max <= 0 {
 		levels = 256
 	}
-	t := klThreshold(h.folded(top), levels) * top
+	bins := h.folded(top)
+	// The first bin holds every exact zero (a ReLU's negative half,
+	// padding), a spike that says nothing about where to clip but that,
+	// spread over the first level's bins in Q, makes wide levels look
+	// costly and drives the search to clip hard. NVIDIA's
+	// pytorch-quantization entropy calibrator sets it to its neighbour's
+	// count; so does this.
+	bins[0] = bins[1]
+	t := klThreshold(bins, levels) * top
 	switch {
 	case h.Min >= 0:
 		return Range{0, math.Min(t, h.Max)}
