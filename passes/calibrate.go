@@ -37,7 +37,7 @@ type Batches interface {
 // ranges, and on what data.
 type Calibration struct {
 	Data       Batches
-	Method     string  // "minmax", "percentile" or "mse"
+	Method     string  // "minmax", "percentile", "mse" or "entropy"
 	Percentile float64 // for "percentile": the fraction kept, e.g. 0.9999
 }
 
@@ -57,9 +57,9 @@ var calibratePass = &Pass{
 			c.Method = fmt.Sprintf("percentile %g%%", 100*calib.Percentile)
 		}
 		switch calib.Method {
-		case "minmax", "percentile", "mse":
+		case "minmax", "percentile", "mse", "entropy":
 		default:
-			return false, fmt.Errorf("unknown calibration method %q (want minmax, percentile or mse)", calib.Method)
+			return false, fmt.Errorf("unknown calibration method %q (want minmax, percentile, mse or entropy)", calib.Method)
 		}
 		obs, err := Observe(g, calib.Data)
 		if err != nil {

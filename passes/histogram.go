@@ -117,14 +117,18 @@ func (r Range) withZero() Range {
 }
 
 // Choose picks a range by method: "minmax" (the values seen), "percentile"
-// (clip the outer 1 - p of each tail), or "mse" (the clipping that
-// minimises the expected squared quantization error of the histogram).
+// (clip the outer 1 - p of each tail), "mse" (the clipping that
+// minimises the expected squared quantization error of the histogram), or
+// "entropy" (the clipping whose quantized histogram diverges least from
+// the histogram, TensorRT's KL-divergence calibration; entropy.go).
 func (h *Histogram) Choose(method string, percentile float64) Range {
 	switch method {
 	case "percentile":
 		return Range{h.Percentile(1 - percentile), h.Percentile(percentile)}.withZero()
 	case "mse":
 		return h.mseRange()
+	case "entropy":
+		return h.entropyRange()
 	}
 	return Range{h.Min, h.Max}.withZero()
 }

@@ -60,8 +60,8 @@ func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.St
 	if weights == "" {
 		return nil, usagef("missing -w W.safetensors")
 	}
-	if method != "minmax" && method != "percentile" && method != "mse" {
-		return nil, usagef("--method must be minmax, percentile or mse, got %q", method)
+	if method != "minmax" && method != "percentile" && method != "mse" && method != "entropy" {
+		return nil, usagef("--method must be minmax, percentile, mse or entropy, got %q", method)
 	}
 	if !(pct > 50 && pct <= 100) {
 		return nil, usagef("--percentile must be in (50, 100], got %g", pct)

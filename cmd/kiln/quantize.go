@@ -20,12 +20,14 @@ import (
 func init() {
 	register(&command{
 		name:    "quantize",
-		args:    "FILE.kiln -w W.safetensors [--calibrate SET] [--report] [--eval] [-o Q.kir]",
+		args:    "FILE.kiln -w W.safetensors [--calibrate SET] [--method M] [--report] [--eval] [--debug X.npy] [-o Q.kir]",
 		summary: "quantize a trained model to int8 (TFLite's integer arithmetic) and report what each layer lost",
 		flags: func(fs *pflag.FlagSet) {
 			calibrationFlags(fs)
 			fs.Bool("report", false, "print, per layer, SQNR and cosine against the float model, the ranges, and the ops left in float")
 			fs.Bool("eval", false, "score the float model and the int8 one, run by the VM, on the held-out part of the calibration set")
+			fs.String("debug", "", "run the float and the int8 model on the first example of X.npy (or of an .npz's\n"+
+				"inputs) and print every int8 value's range and error against the float one, in graph order")
 			fs.StringP("output", "o", "", "write the quantized IR, weights whole, here (a .kir: kiln build, run, eval, ir and stats read it)")
 			forceFlag(fs)
 			passFlags(fs)
@@ -40,12 +42,17 @@ func runQuantize(e *env, fs *pflag.FlagSet) error {
 		return err
 	}
 	f := flags(fs)
-	report, eval, out := f.Bool("report"), f.Bool("eval"), f.String("output")
+	report, eval, out, debug := f.Bool("report"), f.Bool("eval"), f.String("output"), f.String("debug")
 	if err := f.Err(); err != nil {
 		return err
 	}
 	if _, err := modelKind("quantize", path); err != nil {
 		return err
+	}
+	if debug != "" { // a missing or foreign file fails before calibration
+		if _, err := expectKind(debug, "--debug", kindNPY, kindNPZ); err != nil {
+			return err
+		}
 	}
 	until := compiler.Quantized
 	if eval {
@@ -65,6 +72,11 @@ func runQuantize(e *env, fs *pflag.FlagSet) error {
 	}
 	if eval {
 		if err := evalInt8(e.stdout, r, q.split); err != nil {
+			return err
+		}
+	}
+	if debug != "" {
+		if err := debugTrace(e.stdout, r, debug); err != nil {
 			return err
 		}
 	}
@@ -93,7 +105,8 @@ func calibrationFlags(fs *pflag.FlagSet) {
 	fs.StringP("weights", "w", "", "the trained weights (safetensors)")
 	fs.String("calibrate", "", "calibration data set (default: the compile block's calibrate, else the train block's data)")
 	fs.Int("samples", 512, "calibration examples, a seeded random subset of the training part")
-	fs.String("method", "minmax", "how ranges are chosen: minmax, percentile or mse")
+	fs.String("method", "minmax", "how ranges are chosen: minmax (the values seen), percentile (clip each tail),\n"+
+		"mse (least squared error) or entropy (least KL divergence, TensorRT's calibration)")
 	fs.Float64("percentile", 99.99, "for --method percentile: the percentage of values kept in range")
 }
 
@@ -141,4 +154,40 @@ func evalAgainst(w io.Writer, float, quant *ir.Graph, split *data.Split, label s
 	}
 	fmt.Fprintf(w, "%s, %s:\n  float %s\n  %s %s\n", set.Name, part, fm, label, qm)
 	return nil
+}
+
+// debugTrace prints, for quantize --debug, every value of the int8 graph
+// against the float model on the first example of file.
+func debugTrace(w io.Writer, r *compiler.Result, file string) error {
+	feeds, err := readFeeds(r.Graph, []string{file})
+	if err != nil {
+		return err
+	}
+	for name, t := range feeds {
+		feeds[name] = firstExample(t)
+	}
+	rows, err := passes.Trace(r.Float, r.Graph, feeds)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%s on the first example of %s, float against int8:\n\n", r.Graph.Name, file)
+	passes.WriteTrace(w, rows)
+	return nil
+}
+
+// firstExample returns a batch's first example, as a batch of one.
+func firstExample(t *tensor.Tensor) *tensor.Tensor {
+	one := tensor.New(t.DType, append([]int{1}, t.Shape[1:]...)...)
+	n := one.Len()
+	switch t.DType {
+	case tensor.F32:
+		copy(one.F32, t.F32[:n])
+	case tensor.I8:
+		copy(one.I8, t.I8[:n])
+	case tensor.I32:
+		copy(one.I32, t.I32[:n])
+	case tensor.U8:
+		copy(one.U8, t.U8[:n])
+	}
+	return one
 }
