@@ -82,6 +82,9 @@ var calibratePass = &Pass{
 		for name, r := range calib.Ranges {
 			c.Ranges[name] = r.withZero()
 		}
+		if len(calib.Ranges) > 0 {
+			c.Method = "learned, " + c.Method + " for the values without a learned range"
+		}
 		return false, nil
 	},
 }
