@@ -65,6 +65,9 @@ var kernels = map[*ir.Op]Kernel{
 	ir.OpReshape: copyForward,
 	ir.OpConcat:  evalForward, // copying is all there is to it
 	ir.OpDropout: dropoutForward,
+
+	ir.OpFakeQuantWeight: fakeQuantWeightForward,
+	ir.OpFakeQuant:       fakeQuantForward,
 }
 
 // evalForward is the kernel of ops whose reference semantics are already

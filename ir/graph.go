@@ -140,7 +140,7 @@ func checkOperands(v *Value) error {
 		return err
 	}
 	for i, a := range v.Args {
-		if spec := op.operand(i); spec.Param && !a.IsSource() {
+		if spec := op.operand(i); spec.Param && !a.IsSource() && !(a.Op.WeightView && a.Args[0].IsSource()) {
 			return fmt.Errorf("%s: operand %s must be a parameter or constant, got %%%s (%s)", op.Name, spec.Name, a.Name, a.Op.Name)
 		}
 	}

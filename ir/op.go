@@ -79,6 +79,10 @@ type Op struct {
 	// Alias marks ops that only reinterpret their operand's bytes
 	// (flatten, reshape): no kernel, the same memory.
 	Alias bool
+	// WeightView marks ops whose result stands for their parameter
+	// operand (fake_quant_weight): an operand that must be a parameter
+	// may be one of them, applied to a parameter.
+	WeightView bool
 }
 
 // Operand describes one operand of an op.

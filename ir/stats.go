@@ -38,7 +38,10 @@ func (g *Graph) Stats() Stats {
 		}
 		o := OpStats{Value: v, MACC: MACC(v), ActBytes: v.Type.Bytes()}
 		for i, a := range v.Args {
-			if !v.Op.operand(i).Param || counted[a] {
+			if a.Op.WeightView {
+				a = a.Args[0] // the parameter it stands for
+			}
+			if !v.Op.operand(i).Param || counted[a] || v.Op.WeightView {
 				continue
 			}
 			counted[a] = true

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/kiln-nn/kiln/exec"
 	"github.com/kiln-nn/kiln/ir"
@@ -39,6 +40,11 @@ type Calibration struct {
 	Data       Batches
 	Method     string  // "minmax", "percentile", "mse" or "entropy"
 	Percentile float64 // for "percentile": the fraction kept, e.g. 0.9999
+	// Ranges are ranges given by value name (learned in
+	// quantization-aware training): they replace what calibration would
+	// choose for those values. With no Data, every value the quantize pass
+	// needs a range for must have one here.
+	Ranges map[string]Range
 }
 
 var calibratePass = &Pass{
@@ -49,6 +55,9 @@ var calibratePass = &Pass{
 	TakesOptions: true,
 	Run: func(c *Context, g *ir.Graph, opt any) (bool, error) {
 		calib, _ := opt.(*Calibration)
+		if calib != nil && calib.Data == nil && calib.Ranges != nil {
+			return false, givenRanges(c, g, calib.Ranges)
+		}
 		if calib == nil || calib.Data == nil {
 			return false, errors.New("no calibration data (give --calibrate SET)")
 		}
@@ -70,8 +79,53 @@ var calibratePass = &Pass{
 		for name, h := range obs {
 			c.Ranges[name] = h.Choose(calib.Method, calib.Percentile)
 		}
+		for name, r := range calib.Ranges {
+			c.Ranges[name] = r.withZero()
+		}
+		if len(calib.Ranges) > 0 {
+			c.Method = "learned, " + c.Method + " for the values without a learned range"
+		}
 		return false, nil
 	},
+}
+
+// givenRanges takes every range from ranges, with no data: each float
+// input and each value whose int8 result is calibrated must have one.
+// The others' int8 parameters do not come from a range of their own (a
+// pooling keeps its operand's, a softmax has fixed ones); they get the
+// range those parameters cover, which the quantize pass then does not
+// use.
+func givenRanges(c *Context, g *ir.Graph, ranges map[string]Range) error {
+	c.Method = "learned"
+	c.Observed = nil
+	c.Ranges = map[string]Range{}
+	var missing []string
+	for _, v := range g.Values {
+		l := v.Op.Lower
+		if v.Type.DType != tensor.F32 || (v.IsSource() && v.Op != ir.OpInput) {
+			continue
+		}
+		switch {
+		case v.Op != ir.OpInput && l != nil && (v.Op.Alias || l.Result == ir.ResultOperand):
+			if r, ok := c.Ranges[v.Args[0].Name]; ok {
+				c.Ranges[v.Name] = r
+			}
+		case v.Op != ir.OpInput && l != nil && l.Result == ir.ResultFixed:
+			s, z := float64(l.Fixed.Scale[0]), float64(l.Fixed.Zero[0])
+			c.Ranges[v.Name] = Range{s * (-128 - z), s * (127 - z)}
+		default:
+			r, ok := ranges[v.Name]
+			if !ok {
+				missing = append(missing, v.Name)
+				continue
+			}
+			c.Ranges[v.Name] = r.withZero()
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("no range given for %s, and no calibration data: the weights of quantization-aware training hold NAME.qat_min and NAME.qat_max for every value the int8 graph quantizes", strings.Join(missing, ", "))
+	}
+	return nil
 }
 
 // Observe runs a float graph on data with exec's float32 kernels and

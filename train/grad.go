@@ -49,6 +49,9 @@ var gradients = map[*ir.Op]Gradient{
 	ir.OpReshape: copyBackward,
 	ir.OpConcat:  concatBackward,
 	ir.OpDropout: dropoutBackward,
+
+	ir.OpFakeQuantWeight: fakeQuantWeightBackward,
+	ir.OpFakeQuant:       fakeQuantBackward,
 }
 
 // actGrad returns dout masked by the derivative of the fused activation,

@@ -268,8 +268,28 @@ func runIR(e *env, fs *pflag.FlagSet) error {
 // loadWeights loads a safetensors file as weights by name; a file of
 // another kind is an error that says what it is. A training checkpoint's
 // state tensors (train.StatePrefix) are not weights: they are left out, so
-// that a checkpoint serves as weights too.
+// that a checkpoint serves as weights too; so are the ranges
+// quantization-aware training learned (loadWeightsRanges reads them).
 func loadWeights(path string) (map[string]*tensor.Tensor, error) {
+	w, _, err := loadWeightsRanges(path)
+	return w, err
+}
+
+// loadWeightsRanges loads weights as loadWeights does, and the ranges
+// quantization-aware training learned, by value name.
+func loadWeightsRanges(path string) (map[string]*tensor.Tensor, map[string][2]float64, error) {
+	w, err := loadAllWeights(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, ranges, err := train.SplitQATRanges(w)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return w, ranges, nil
+}
+
+func loadAllWeights(path string) (map[string]*tensor.Tensor, error) {
 	k, err := sniff(path)
 	if err != nil {
 		return nil, err

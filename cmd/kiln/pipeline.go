@@ -73,6 +73,10 @@ func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.St
 	if err := checkOutputs(fs, outputs...); err != nil {
 		return nil, err
 	}
+	w, learned, err := loadWeightsRanges(weights)
+	if err != nil {
+		return nil, err
+	}
 	prog, err := loadProgram(e, path)
 	if err != nil {
 		return nil, err
@@ -81,25 +85,37 @@ func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.St
 	if fs.Changed("calibrate") {
 		spec, dir = calibrate, "."
 	}
-	if spec == "" {
+	if spec == "" && len(learned) == 0 {
 		return nil, usagef("no calibration data: give --calibrate SET or a compile block's calibrate setting")
 	}
 	if s := prog.Compile.Get("samples"); s != nil && !fs.Changed("samples") {
 		samples = int(s.Value.Num)
 	}
-	w, err := loadWeights(weights)
-	if err != nil {
-		return nil, err
+	calib := &passes.Calibration{Method: method, Percentile: pct / 100}
+	var split *data.Split
+	if len(learned) > 0 {
+		// Quantization-aware training's ranges replace calibration; data,
+		// where there is some, serves only --eval and --report.
+		calib.Ranges = map[string]passes.Range{}
+		for name, r := range learned {
+			calib.Ranges[name] = passes.Range{Lo: r[0], Hi: r[1]}
+		}
+		if spec == "" {
+			for _, name := range []string{"eval", "report"} {
+				if on, _ := fs.GetBool(name); on {
+					return nil, usagef("--%s needs data: give --calibrate SET or a compile block's calibrate setting", name)
+				}
+			}
+		}
 	}
-	split, err := data.Open(spec, dir)
-	if err != nil {
-		return nil, err
+	if spec != "" {
+		if split, err = data.Open(spec, dir); err != nil {
+			return nil, err
+		}
+		if calib.Data, err = train.NewFeed(prog.Graph, split.Train, train.Sample(split.Train.Len(), samples, 1), 64); err != nil {
+			return nil, err
+		}
 	}
-	feed, err := train.NewFeed(prog.Graph, split.Train, train.Sample(split.Train.Len(), samples, 1), 64)
-	if err != nil {
-		return nil, err
-	}
-	calib := &passes.Calibration{Data: feed, Method: method, Percentile: pct / 100}
 	start := time.Now()
 	code, _ := fs.GetBool("code") // kiln build's --code; false where a command lacks it
 	if s := prog.Compile.Get("code"); s != nil && !fs.Changed("code") && fs.Lookup("code") != nil {
@@ -113,6 +129,10 @@ func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.St
 		}
 		return nil, reportUnbuildable(e, path, err)
 	}
-	fmt.Fprintf(e.stderr, "quantized %s: %d calibration samples from %s, %s ranges, %.1f s\n", r.Graph.Name, min(samples, split.Train.Len()), spec, method, time.Since(start).Seconds())
+	if len(learned) > 0 {
+		fmt.Fprintf(e.stderr, "quantized %s: ranges learned in quantization-aware training, from %s, %.1f s\n", r.Graph.Name, weights, time.Since(start).Seconds())
+	} else {
+		fmt.Fprintf(e.stderr, "quantized %s: %d calibration samples from %s, %s ranges, %.1f s\n", r.Graph.Name, min(samples, split.Train.Len()), spec, method, time.Since(start).Seconds())
+	}
 	return &quantized{result: r, split: split, calib: calib}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -15,10 +16,12 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/kiln-nn/kiln/compiler"
 	"github.com/kiln-nn/kiln/data"
 	"github.com/kiln-nn/kiln/frontend"
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/source"
+	"github.com/kiln-nn/kiln/tensor"
 	"github.com/kiln-nn/kiln/train"
 )
 
@@ -48,6 +51,9 @@ func init() {
 			fs.String("teacher-weights", "", "the teacher's weights (safetensors)")
 			fs.Float64("temperature", d.Teacher.Temperature, "distillation temperature T")
 			fs.Float64("hard", d.Teacher.Hard, "weight of the hard-label loss in distillation (the soft loss gets 1 - hard)")
+			fs.Bool("qat", false, "quantization-aware training: fine-tune the --init weights through int8 rounding; the output holds the weights and the learned activation ranges, which kiln build and kiln quantize use in place of calibration")
+			fs.Int("qat-bits", 8, "with --qat: bits of the weights' grid, 2 to 8 (fewer levels on the int8 grid)")
+			fs.Int("qat-freeze", 0, "with --qat: training steps after which the activation ranges stop moving (0: never)")
 		},
 		run: runTrain,
 	})
@@ -224,6 +230,7 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 	}
 	f := flags(fs)
 	out, init, resume, force := f.String("output"), f.String("init"), f.String("resume"), f.Bool("force")
+	qat, qatBits, qatFreeze := f.Bool("qat"), f.Int("qat-bits"), f.Int("qat-freeze")
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -232,6 +239,16 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 		return usagef("missing -o W.safetensors")
 	case init != "" && resume != "":
 		return usagef("--init and --resume cannot be used together: a checkpoint holds the weights to start from")
+	case !qat && (fs.Changed("qat-bits") || fs.Changed("qat-freeze")):
+		return usagef("--qat-bits and --qat-freeze go with --qat")
+	case qat && init == "":
+		return usagef("--qat fine-tunes a trained model: give its weights with --init W.safetensors")
+	case qat && resume != "":
+		return usagef("--qat runs cannot be resumed: start the fine-tuning again from --init")
+	case qat && (qatBits < 2 || qatBits > 8):
+		return usagef("--qat-bits must be 2 to 8, got %d", qatBits)
+	case qat && qatFreeze < 0:
+		return usagef("--qat-freeze must not be negative, got %d", qatFreeze)
 	}
 	if err := checkOutputs(fs, out); err != nil {
 		return err
@@ -260,7 +277,12 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 		return err
 	}
 	g := prog.Graph
-	if init != "" {
+	switch {
+	case qat:
+		if err := qatGraph(g, init, train.QATOptions{Bits: qatBits, Freeze: qatFreeze}); err != nil {
+			return err
+		}
+	case init != "":
 		if err := bindWeights(g, init); err != nil {
 			return err
 		}
@@ -330,7 +352,14 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 		}
 		return fmt.Errorf("%w\nthe run so far, up to its last checkpoint, is in %s; to resume it:\n  %s", err, last, how)
 	}
-	if err := saveWeights(out, g, map[string]string{"epoch": strconv.Itoa(cfg.Epochs), "data": spec}); err != nil {
+	meta := map[string]string{"epoch": strconv.Itoa(cfg.Epochs), "data": spec}
+	if qat {
+		meta["qat_bits"] = strconv.Itoa(qatBits)
+		err = saveNamed(out, g.Name, train.QATWeights(g), meta)
+	} else {
+		err = saveWeights(out, g, meta)
+	}
+	if err != nil {
 		if last != "" {
 			return fmt.Errorf("%w\nthe trained weights are in the checkpoint %s; to write %s from it:\n  %s", err, last, out, resumeCommand(fs, path, last))
 		}
@@ -532,6 +561,45 @@ func (s *stopper) release() {
 }
 
 // saveWeights writes the graph's parameters as safetensors, atomically.
+// qatGraph binds a trained model's weights (and any ranges an earlier
+// quantization-aware run learned) and rewrites the graph for
+// quantization-aware training, after the one float pass that changes
+// which values the int8 graph quantizes (fuse-activations).
+func qatGraph(g *ir.Graph, init string, opt train.QATOptions) error {
+	w, ranges, err := loadWeightsRanges(init)
+	if err != nil {
+		return err
+	}
+	if err := g.Bind(w); err != nil {
+		return fmt.Errorf("%s does not fit model %s:\n%w", init, g.Name, err)
+	}
+	if _, err := compiler.Compile(g, compiler.Options{Until: compiler.Float, Passes: []string{"fuse-activations"}}); err != nil {
+		return err
+	}
+	opt.Ranges = ranges
+	if err := train.QAT(g, opt); err != nil {
+		return fmt.Errorf("--qat: %w", err)
+	}
+	return nil
+}
+
+// saveNamed writes tensors by name, in name order, as safetensors.
+func saveNamed(path, model string, tensors map[string]*tensor.Tensor, meta map[string]string) error {
+	st := &data.Safetensors{Metadata: map[string]string{"model": model}}
+	for k, v := range meta {
+		st.Metadata[k] = v
+	}
+	names := make([]string, 0, len(tensors))
+	for n := range tensors {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		st.Tensors = append(st.Tensors, data.Named{Name: n, T: tensors[n]})
+	}
+	return data.SaveSafetensors(path, st)
+}
+
 func saveWeights(path string, g *ir.Graph, meta map[string]string) error {
 	st := &data.Safetensors{Metadata: map[string]string{"model": g.Name}}
 	for k, v := range meta {

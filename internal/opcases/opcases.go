@@ -38,6 +38,10 @@ type Case struct {
 	// step, and a large one keeps the float32 rounding of the outputs out
 	// of the comparison.
 	SmallStep bool
+	// StraightThrough marks the fake-quantization ops, whose gradient is
+	// not the derivative of their staircase but the straight-through
+	// rule: train checks it against that rule, not finite differences.
+	StraightThrough bool
 }
 
 func in(dims ...int) Operand { return Operand{Type: ir.Batched(tensor.F32, dims...)} }
@@ -120,7 +124,25 @@ func All() []Case {
 		{Name: "batchnorm training", SmallStep: true, Op: ir.OpBatchNorm, Batch: 3, Operands: append([]Operand{in(3, 2)}, bnParams...), Training: true},
 		{Name: "dropout", Op: ir.OpDropout, Batch: 2, Operands: []Operand{in(6)}},
 		{Name: "dropout training", Op: ir.OpDropout, Batch: 2, Operands: []Operand{in(6)}, Attrs: ir.Attrs{"rate": 0.4}, Training: true},
+		{Name: "fake_quant_weight", Op: ir.OpFakeQuantWeight, Operands: []Operand{par(3, 4)}, StraightThrough: true},
+		{Name: "fake_quant_weight axis=1 bits=4", Op: ir.OpFakeQuantWeight, Operands: []Operand{par(2, 3, 2)}, Attrs: ir.Attrs{"axis": 1, "bits": 4}, StraightThrough: true},
+		{Name: "fake_quant", Op: ir.OpFakeQuant, Batch: 2, Operands: fakeQuantOperands, StraightThrough: true},
+		{Name: "fake_quant training", Op: ir.OpFakeQuant, Batch: 3, Operands: fakeQuantOperands, Attrs: ir.Attrs{"decay": 0.5}, Training: true, StraightThrough: true},
 	}
+}
+
+// fakeQuantOperands are an activation spread over [-3, 3] and the range
+// [-1, 2]: some values lie outside, where the grid clamps.
+var fakeQuantOperands = []Operand{
+	{Type: ir.Batched(tensor.F32, 8), Gen: func(r *rand.Rand, n int) []float32 {
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = 6*r.Float32() - 3
+		}
+		return v
+	}},
+	{Type: ir.Unbatched(tensor.F32, 1), Param: true, Fixed: true, Gen: func(*rand.Rand, int) []float32 { return []float32{-1} }},
+	{Type: ir.Unbatched(tensor.F32, 1), Param: true, Fixed: true, Gen: func(*rand.Rand, int) []float32 { return []float32{2} }},
 }
 
 // Build makes a one-op graph for the case, with random operand data drawn

@@ -1,0 +1,173 @@
+package tests
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/kiln-nn/kiln/compiler"
+	"github.com/kiln-nn/kiln/exec"
+	"github.com/kiln-nn/kiln/frontend"
+	"github.com/kiln-nn/kiln/internal/testmodels"
+	"github.com/kiln-nn/kiln/ir"
+	"github.com/kiln-nn/kiln/passes"
+	"github.com/kiln-nn/kiln/tensor"
+	"github.com/kiln-nn/kiln/train"
+)
+
+// qatModel has every kind of value quantization-aware training rounds: a
+// float input, convolutions and dense layers with fused activations, a
+// pooling and a flatten that keep their operand's parameters, an add.
+const qatModel = `model q {
+  input x: f32[2, 8, 8]
+  c1 = relu(conv2d(x, filters=4, kernel=3, pad=1))
+  p1 = maxpool(c1, size=2)
+  h1 = relu(dense(flatten(p1), 16))
+  h2 = dense(h1, 16)
+  s = h1 + h2
+  output y = dense(s, 5)
+}
+`
+
+// qatBuild rewrites the model for quantization-aware training, tracks its
+// ranges over a few training-mode batches, and builds the int8 model
+// from the float model with the weights and ranges that run saves, with
+// no calibration data.
+func qatBuild(t *testing.T, bits int) (qat *ir.Graph, b built) {
+	t.Helper()
+	p, err := frontend.Compile("q.kiln", []byte(qatModel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	testmodels.Randomize(p.Graph, 1)
+	qat = p.Graph.Clone()
+	if _, err := compiler.Compile(qat, compiler.Options{Until: compiler.Float, Passes: []string{"fuse-activations"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := train.QAT(qat, train.QATOptions{Bits: bits, Decay: 0.9}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := exec.NewRunner(qat, exec.NewCtx(true, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := testmodels.Synthetic(qat, 96, 2)
+	if err := testmodels.Feed(qat, set, 32).Each(func(in []*tensor.Tensor) error {
+		_, err := r.Forward(in)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	weights, ranges, err := train.SplitQATRanges(train.QATWeights(qat))
+	if err != nil {
+		t.Fatal(err)
+	}
+	given := map[string]passes.Range{}
+	for name, r := range ranges {
+		given[name] = passes.Range{Lo: r[0], Hi: r[1]}
+	}
+	p2, err := frontend.Compile("q.kiln", []byte(qatModel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := compiler.Compile(p2.Graph, compiler.Options{Until: compiler.Bytecode, Weights: weights, Calibration: &passes.Calibration{Ranges: given}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return qat, built{name: "qat", float: res.Float, quant: res.Graph, kbc: res.Bytecode}
+}
+
+// TestQATMatchesInt8 compares, layer by layer, the fake-quantized float
+// graph with the int8 graph built from its weights and learned ranges:
+// the float graph is run op by op, and at each fake-quantized value its
+// result must lie within one quantization step of the int8 graph's value
+// (dequantized); then the int8 value replaces it, so that every layer is
+// compared on the same inputs as its int8 twin.
+func TestQATMatchesInt8(t *testing.T) {
+	for _, bits := range []int{8, 4} {
+		qat, b := qatBuild(t, bits)
+		const n = 50
+		set := testmodels.Synthetic(qat, n, 7)
+		feeds := map[string]*tensor.Tensor{}
+		for i, in := range qat.Inputs() {
+			feeds[in.Name] = set.Inputs[i].T
+		}
+		int8s := map[string]*ir.Value{}
+		deq := map[string]*tensor.Tensor{}
+		if err := ir.RunEach(b.quant, feeds, func(v *ir.Value, x *tensor.Tensor) {
+			name, ok := strings.CutSuffix(v.Name, ".q")
+			if ok && v.Quant != nil && !v.IsSource() {
+				d := tensor.New(tensor.F32, x.Shape...)
+				s, z := v.Quant.Scale[0], v.Quant.Zero[0]
+				for i, q := range x.I8 {
+					d.F32[i] = float32(float64(s) * float64(int32(q)-z))
+				}
+				int8s[name], deq[name] = v, d
+			}
+		}); err != nil {
+			t.Fatal(err)
+		}
+		acts := map[*ir.Value]*tensor.Tensor{}
+		compared := 0
+		for _, v := range qat.Values {
+			switch {
+			case v.Op == ir.OpInput:
+				acts[v] = feeds[v.Name]
+				continue
+			case v.IsSource():
+				acts[v] = v.Data
+				continue
+			}
+			in := make([]*tensor.Tensor, len(v.Args))
+			for i, a := range v.Args {
+				in[i] = acts[a]
+			}
+			out := tensor.New(tensor.F32, v.Type.Shape(n)...)
+			if err := v.Op.Eval(v, in, out); err != nil {
+				t.Fatal(err)
+			}
+			acts[v] = out
+			name := strings.TrimSuffix(v.Name, ".fq")
+			if v.Op != ir.OpFakeQuant || deq[name] == nil {
+				continue
+			}
+			s := float64(int8s[name].Quant.Scale[0])
+			worst := 0.0
+			for i, x := range deq[name].F32 {
+				worst = math.Max(worst, math.Abs(float64(x)-float64(out.F32[i])))
+			}
+			if worst > s*1.0001 {
+				t.Errorf("bits=%d: %s: the int8 value is %.3g steps from the fake-quantized one", bits, name, worst/s)
+			}
+			t.Logf("bits=%d: %s: at most %.3g steps apart", bits, name, worst/s)
+			acts[v] = deq[name]
+			compared++
+		}
+		// x, c1, h1, h2, s, y: every value with a range of its own.
+		if want := 6; compared != want {
+			t.Errorf("bits=%d: compared %d values, want %d", bits, compared, want)
+		}
+	}
+}
+
+// TestQATBitExact: the .kbc built from learned ranges runs bit-exactly
+// against the integer reference executor.
+func TestQATBitExact(t *testing.T) {
+	_, b := qatBuild(t, 8)
+	checkBitExact(t, b, 3, 16)
+}
+
+// TestQATNeedsEveryRange: with no calibration data, a value without a
+// learned range is an error that names it.
+func TestQATNeedsEveryRange(t *testing.T) {
+	p, err := frontend.Compile("q.kiln", []byte(qatModel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	testmodels.Randomize(p.Graph, 1)
+	_, err = compiler.Compile(p.Graph, compiler.Options{Until: compiler.Quantized,
+		Calibration: &passes.Calibration{Ranges: map[string]passes.Range{"x": {Lo: -1, Hi: 1}}}})
+	if err == nil || !strings.Contains(err.Error(), "no range given for c1, h1, h2, s, y") {
+		t.Fatalf("got %v, want the values without a range named", err)
+	}
+}
