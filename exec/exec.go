@@ -68,6 +68,8 @@ var kernels = map[*ir.Op]Kernel{
 
 	ir.OpFakeQuantWeight: fakeQuantWeightForward,
 	ir.OpFakeQuant:       fakeQuantForward,
+	ir.OpBNFoldWeight:    bnFoldWeightForward,
+	ir.OpBNFoldShift:     bnFoldShiftForward,
 }
 
 // evalForward is the kernel of ops whose reference semantics are already

@@ -132,6 +132,15 @@ func InferType(v *Value) (Type, error) {
 	return v.Op.Infer(argTypes(v.Args), v.Attrs)
 }
 
+// StandsForParam reports whether v is a parameter or constant, or a
+// chain of weight views (fake_quant_weight, bn_fold_weight) over one.
+func StandsForParam(v *Value) bool {
+	for v.Op.WeightView {
+		v = v.Args[0]
+	}
+	return v.IsSource()
+}
+
 // checkOperands checks v's operand count and kinds and its attributes
 // against its op's schema.
 func checkOperands(v *Value) error {
@@ -140,7 +149,7 @@ func checkOperands(v *Value) error {
 		return err
 	}
 	for i, a := range v.Args {
-		if spec := op.operand(i); spec.Param && !a.IsSource() && !(a.Op.WeightView && a.Args[0].IsSource()) {
+		if spec := op.operand(i); spec.Param && !StandsForParam(a) {
 			return fmt.Errorf("%s: operand %s must be a parameter or constant, got %%%s (%s)", op.Name, spec.Name, a.Name, a.Op.Name)
 		}
 	}

@@ -38,7 +38,7 @@ func (g *Graph) Stats() Stats {
 		}
 		o := OpStats{Value: v, MACC: MACC(v), ActBytes: v.Type.Bytes()}
 		for i, a := range v.Args {
-			if a.Op.WeightView {
+			for a.Op.WeightView {
 				a = a.Args[0] // the parameter it stands for
 			}
 			if !v.Op.operand(i).Param || counted[a] || v.Op.WeightView {

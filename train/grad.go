@@ -52,6 +52,8 @@ var gradients = map[*ir.Op]Gradient{
 
 	ir.OpFakeQuantWeight: fakeQuantWeightBackward,
 	ir.OpFakeQuant:       fakeQuantBackward,
+	ir.OpBNFoldWeight:    bnFoldWeightBackward,
+	ir.OpBNFoldShift:     bnFoldShiftBackward,
 }
 
 // actGrad returns dout masked by the derivative of the fused activation,

@@ -128,8 +128,26 @@ func All() []Case {
 		{Name: "fake_quant_weight axis=1 bits=4", Op: ir.OpFakeQuantWeight, Operands: []Operand{par(2, 3, 2)}, Attrs: ir.Attrs{"axis": 1, "bits": 4}, StraightThrough: true},
 		{Name: "fake_quant", Op: ir.OpFakeQuant, Batch: 2, Operands: fakeQuantOperands, StraightThrough: true},
 		{Name: "fake_quant training", Op: ir.OpFakeQuant, Batch: 3, Operands: fakeQuantOperands, Attrs: ir.Attrs{"decay": 0.5}, Training: true, StraightThrough: true},
+		{Name: "bn_fold_weight", Op: ir.OpBNFoldWeight, Batch: 2, Operands: []Operand{par(3, 2, 2), in(3, 4), par(3), running, runningVar}, SmallStep: true},
+		{Name: "bn_fold_weight training", Op: ir.OpBNFoldWeight, Batch: 3, Operands: []Operand{par(3, 2, 2), in(3, 4), par(3), running, runningVar}, Training: true, SmallStep: true},
+		{Name: "bn_fold_shift", Op: ir.OpBNFoldShift, Batch: 2, Operands: []Operand{in(3, 4), in(3, 4), par(3), par(3), running, runningVar, par(3)}, SmallStep: true},
+		{Name: "bn_fold_shift act=relu no bias", Op: ir.OpBNFoldShift, Batch: 2, Operands: []Operand{{Type: ir.Batched(tensor.F32, 3, 2), Gen: apart}, in(3, 2), par(3), par(3), running, runningVar}, Attrs: ir.Attrs{"act": "relu"}, SmallStep: true},
+		{Name: "bn_fold_shift training", Op: ir.OpBNFoldShift, Batch: 4, Operands: []Operand{zeros(3, 6), in(3, 6), par(3), par(3), running, runningVar, par(3)}, Training: true, SmallStep: true},
 	}
 }
+
+// zeros is a batched operand of zeros: for bn_fold_shift's z, where it
+// would only add float32 rounding to the small gradient through y.
+func zeros(dims ...int) Operand {
+	return Operand{Type: ir.Batched(tensor.F32, dims...), Gen: func(_ *rand.Rand, n int) []float32 { return make([]float32, n) }}
+}
+
+// running and runningVar are a batch norm's running mean and variance
+// (the variance positive): state, which takes no gradient.
+var (
+	running    = Operand{Type: ir.Unbatched(tensor.F32, 3), Param: true, Fixed: true}
+	runningVar = Operand{Type: ir.Unbatched(tensor.F32, 3), Param: true, Fixed: true, Gen: positive}
+)
 
 // fakeQuantOperands are an activation spread over [-3, 3] and the range
 // [-1, 2]: some values lie outside, where the grid clamps.
