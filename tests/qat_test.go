@@ -35,7 +35,14 @@ const qatModel = `model q {
 // no calibration data.
 func qatBuild(t *testing.T, bits int) (qat *ir.Graph, b built) {
 	t.Helper()
-	p, err := frontend.Compile("q.kiln", []byte(qatModel))
+	return qatBuildModel(t, qatModel, train.QATOptions{Bits: bits, Decay: 0.9})
+}
+
+// qatBuildModel is qatBuild for a given model and options, over three
+// training batches.
+func qatBuildModel(t *testing.T, model string, opt train.QATOptions) (qat *ir.Graph, b built) {
+	t.Helper()
+	p, err := frontend.Compile("q.kiln", []byte(model))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +51,7 @@ func qatBuild(t *testing.T, bits int) (qat *ir.Graph, b built) {
 	if _, err := compiler.Compile(qat, compiler.Options{Until: compiler.Float, Passes: []string{"fuse-activations"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := train.QAT(qat, train.QATOptions{Bits: bits, Decay: 0.9}); err != nil {
+	if err := train.QAT(qat, opt); err != nil {
 		t.Fatal(err)
 	}
 	r, err := exec.NewRunner(qat, exec.NewCtx(true, 1))
@@ -66,7 +73,7 @@ func qatBuild(t *testing.T, bits int) (qat *ir.Graph, b built) {
 	for name, r := range ranges {
 		given[name] = passes.Range{Lo: r[0], Hi: r[1]}
 	}
-	p2, err := frontend.Compile("q.kiln", []byte(qatModel))
+	p2, err := frontend.Compile("q.kiln", []byte(model))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,6 +93,16 @@ func qatBuild(t *testing.T, bits int) (qat *ir.Graph, b built) {
 func TestQATMatchesInt8(t *testing.T) {
 	for _, bits := range []int{8, 4} {
 		qat, b := qatBuild(t, bits)
+		// x, c1, h1, h2, s, y: every value with a range of its own.
+		compareQATInt8(t, qat, b, bits, 6)
+	}
+}
+
+// compareQATInt8 is TestQATMatchesInt8's comparison, which must meet
+// want fake-quantized values.
+func compareQATInt8(t *testing.T, qat *ir.Graph, b built, bits, want int) {
+	t.Helper()
+	{
 		const n = 50
 		set := testmodels.Synthetic(qat, n, 7)
 		feeds := map[string]*tensor.Tensor{}
@@ -143,10 +160,83 @@ func TestQATMatchesInt8(t *testing.T) {
 			acts[v] = deq[name]
 			compared++
 		}
-		// x, c1, h1, h2, s, y: every value with a range of its own.
-		if want := 6; compared != want {
+		if compared != want {
 			t.Errorf("bits=%d: compared %d values, want %d", bits, compared, want)
 		}
+	}
+}
+
+// qatBNModel has a batch norm between a convolution and its relu, which
+// the int8 build folds into the convolution.
+const qatBNModel = `model q {
+  input x: f32[2, 8, 8]
+  c0 = conv2d(x, filters=4, kernel=3, pad=1)
+  n0 = batchnorm(c0)
+  c1 = relu(n0)
+  p1 = maxpool(c1, size=2)
+  output y = dense(flatten(p1), 5)
+}
+`
+
+// TestQATBatchNorm: with the batch norm folded in training and its
+// statistics frozen after two of the three steps, the fake-quantized
+// graph is within a step of the int8 graph built from the saved weights
+// and ranges at x, c1 and y, and the .kbc runs bit-exactly.
+func TestQATBatchNorm(t *testing.T) {
+	qat, b := qatBuildModel(t, qatBNModel, train.QATOptions{Bits: 8, Decay: 0.9, BNFreeze: 2})
+	for _, v := range qat.Values {
+		if v.Op == ir.OpBatchNorm {
+			t.Fatalf("%s: the batch norm is still there", v.Name)
+		}
+	}
+	compareQATInt8(t, qat, b, 8, 3)
+	checkBitExact(t, b, 3, 16)
+}
+
+// TestQATBatchNormFreeze: after the freeze step a
+// training-mode forward pass of the folded graph gives what inference
+// gives, since both fold the running statistics; before it they differ.
+func TestQATBatchNormFreeze(t *testing.T) {
+	p, err := frontend.Compile("q.kiln", []byte(qatBNModel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	testmodels.Randomize(p.Graph, 1)
+	g := p.Graph
+	if _, err := compiler.Compile(g, compiler.Options{Until: compiler.Float, Passes: []string{"fuse-activations"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := train.QAT(g, train.QATOptions{Decay: 0.9, Freeze: 1, BNFreeze: 1}); err != nil {
+		t.Fatal(err)
+	}
+	set := testmodels.Synthetic(g, 16, 3)
+	in := []*tensor.Tensor{set.Inputs[0].T}
+	tr, err := exec.NewRunner(g, exec.NewCtx(true, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := tr.Forward(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first0 := first[0].Clone()
+	second, err := tr.Forward(in) // frozen: running statistics, fixed ranges
+	if err != nil {
+		t.Fatal(err)
+	}
+	inf, err := exec.NewRunner(g, exec.NewCtx(false, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := inf.Forward(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tensor.Equal(second[0], want[0]) {
+		t.Errorf("after the freeze step, training and inference differ")
+	}
+	if tensor.Equal(first0, want[0]) {
+		t.Errorf("before the freeze step, training used the running statistics")
 	}
 }
 

@@ -33,6 +33,11 @@ type QATOptions struct {
 	Decay float64
 	// Freeze: training steps after which the ranges stay (0: never).
 	Freeze int
+	// BNFreeze: training steps after which a batch norm folded into its
+	// layer uses its running statistics, as the int8 build does, in
+	// place of the batch's, and they stop moving (0: never; then the
+	// last steps train with statistics the int8 build does not fold).
+	BNFreeze int
 	// Ranges start the tracked ranges, by value name (a run that goes on
 	// from learned ones); the others start from the first batch.
 	Ranges map[string][2]float64
@@ -42,8 +47,10 @@ type QATOptions struct {
 // (the graph whose values the int8 build quantizes), for
 // quantization-aware training. A fake-quantized value keeps its name (its
 // users and the outputs see the rounded value); the value it rounds is
-// renamed NAME.float (an input keeps its name; its rounding is NAME.fq). A batch norm is refused: folding it into the
-// convolution during training is not done here.
+// renamed NAME.float (an input keeps its name; its rounding is NAME.fq).
+// A batch norm that the int8 build folds into the dense or convolution
+// before it is folded in training too (qat_bnfold.go); any other batch
+// norm is refused.
 func QAT(g *ir.Graph, opt QATOptions) error {
 	if opt.Bits == 0 {
 		opt.Bits = 8
@@ -54,25 +61,31 @@ func QAT(g *ir.Graph, opt QATOptions) error {
 	if opt.Bits < 2 || opt.Bits > 8 {
 		return fmt.Errorf("quantization-aware training: weight bits must be 2 to 8, got %d", opt.Bits)
 	}
-	if !(opt.Decay > 0 && opt.Decay < 1) || opt.Freeze < 0 {
-		return fmt.Errorf("quantization-aware training: decay must be in (0, 1) and freeze not negative, got %g and %d", opt.Decay, opt.Freeze)
+	if !(opt.Decay > 0 && opt.Decay < 1) || opt.Freeze < 0 || opt.BNFreeze < 0 {
+		return fmt.Errorf("quantization-aware training: decay must be in (0, 1) and freeze and batch-norm freeze not negative, got %g, %d and %d", opt.Decay, opt.Freeze, opt.BNFreeze)
 	}
 	for _, v := range g.Values {
 		switch {
-		case v.Op == ir.OpFakeQuant || v.Op == ir.OpFakeQuantWeight:
+		case v.Op == ir.OpFakeQuant || v.Op == ir.OpFakeQuantWeight || v.Op == ir.OpBNFoldWeight || v.Op == ir.OpBNFoldShift:
 			return fmt.Errorf("%s: the graph is already rewritten for quantization-aware training", v.Name)
-		case v.Op == ir.OpBatchNorm:
-			return fmt.Errorf("%s: %s is a batch norm; quantization-aware training does not fold batch norms into their layers yet", v.Pos, v.Name)
 		case v.Op == ir.OpParam && v.Data == nil:
 			return fmt.Errorf("parameter %s has no data: quantization-aware training fine-tunes trained weights", v.Name)
 		}
+	}
+	folds, err := findBNFolds(g)
+	if err != nil {
+		return err
+	}
+	internal, err := rewriteBNFolds(g, folds, opt.BNFreeze)
+	if err != nil {
+		return err
 	}
 	values := g.Values
 	g.Values = nil
 	weights := map[*ir.Value]*ir.Value{}
 	for _, v := range values {
 		g.Append(v)
-		if l := v.Op.Lower; l != nil && !v.IsSource() {
+		if l := v.Op.Lower; l != nil && !v.IsSource() && !internal[v] {
 			for i, how := range l.Operands {
 				if how != ir.LowerWeight || i >= len(v.Args) {
 					continue
@@ -92,8 +105,8 @@ func QAT(g *ir.Graph, opt QATOptions) error {
 				v.Args[i] = fq
 			}
 		}
-		if !quantizedWithOwnRange(v) {
-			continue
+		if internal[v] || !(quantizedWithOwnRange(v) || v.Op == ir.OpBNFoldShift) {
+			continue // a folded layer's result is fake-quantized after its shift
 		}
 		name, fqName := v.Name, v.Name
 		if v.Op == ir.OpInput {
@@ -150,6 +163,9 @@ func QATWeights(g *ir.Graph) map[string]*tensor.Tensor {
 	for _, v := range g.Values {
 		if v.Op == ir.OpFakeQuantWeight {
 			p := v.Args[0]
+			if p.Op != ir.OpParam {
+				continue // a batch norm's fold: the int8 build folds and rounds the weight saved as it is
+			}
 			t := tensor.New(tensor.F32, p.Type.Dims...)
 			ir.FakeQuantWeight(p.Data.F32, p.Type.Dims, v.Attrs.Int("axis"), v.Attrs.Int("bits"), t.F32)
 			w[p.Name] = t
