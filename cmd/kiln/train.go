@@ -54,6 +54,7 @@ func init() {
 			fs.Bool("qat", false, "quantization-aware training: fine-tune the --init weights through int8 rounding; the output holds the weights and the learned activation ranges, which kiln build and kiln quantize use in place of calibration")
 			fs.Int("qat-bits", 8, "with --qat: bits of the weights' grid, 2 to 8 (fewer levels on the int8 grid)")
 			fs.Int("qat-freeze", 0, "with --qat: training steps after which the activation ranges stop moving (0: never)")
+			fs.Int("qat-bn-freeze", 0, "with --qat: training steps after which a batch norm folded into its layer uses its running statistics, which stop moving, as the int8 build does (0: never: the batch's statistics throughout)")
 		},
 		run: runTrain,
 	})
@@ -230,7 +231,7 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 	}
 	f := flags(fs)
 	out, init, resume, force := f.String("output"), f.String("init"), f.String("resume"), f.Bool("force")
-	qat, qatBits, qatFreeze := f.Bool("qat"), f.Int("qat-bits"), f.Int("qat-freeze")
+	qat, qatBits, qatFreeze, qatBNFreeze := f.Bool("qat"), f.Int("qat-bits"), f.Int("qat-freeze"), f.Int("qat-bn-freeze")
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -239,8 +240,8 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 		return usagef("missing -o W.safetensors")
 	case init != "" && resume != "":
 		return usagef("--init and --resume cannot be used together: a checkpoint holds the weights to start from")
-	case !qat && (fs.Changed("qat-bits") || fs.Changed("qat-freeze")):
-		return usagef("--qat-bits and --qat-freeze go with --qat")
+	case !qat && (fs.Changed("qat-bits") || fs.Changed("qat-freeze") || fs.Changed("qat-bn-freeze")):
+		return usagef("--qat-bits, --qat-freeze and --qat-bn-freeze go with --qat")
 	case qat && init == "":
 		return usagef("--qat fine-tunes a trained model: give its weights with --init W.safetensors")
 	case qat && resume != "":
@@ -249,6 +250,8 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 		return usagef("--qat-bits must be 2 to 8, got %d", qatBits)
 	case qat && qatFreeze < 0:
 		return usagef("--qat-freeze must not be negative, got %d", qatFreeze)
+	case qat && qatBNFreeze < 0:
+		return usagef("--qat-bn-freeze must not be negative, got %d", qatBNFreeze)
 	}
 	if err := checkOutputs(fs, out); err != nil {
 		return err
@@ -279,7 +282,7 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 	g := prog.Graph
 	switch {
 	case qat:
-		if err := qatGraph(g, init, train.QATOptions{Bits: qatBits, Freeze: qatFreeze}); err != nil {
+		if err := qatGraph(g, init, train.QATOptions{Bits: qatBits, Freeze: qatFreeze, BNFreeze: qatBNFreeze}); err != nil {
 			return err
 		}
 	case init != "":
