@@ -4,7 +4,7 @@ GO       ?= go
 BIN      := bin/kiln
 FUZZTIME ?= 60s
 
-.PHONY: all build test demo bench bench-go fuzz lint clean
+.PHONY: all build test demo fashion-mnist mobilenet bench bench-go fuzz lint clean
 
 all: build
 
@@ -27,6 +27,28 @@ demo: build
 	$(BIN) build examples/lenet_300_100.kiln -w bin/lenet_300_100.safetensors -o bin/lenet_300_100.kbc --eval
 	$(BIN) inspect bin/lenet_300_100.kbc
 	$(BIN) bench bin/lenet_300_100.kbc --time 1s
+
+# Fashion-MNIST, which the data set name fashion-mnist reads from
+# /usr/share/datasets/fashion-mnist: installs the Debian package
+# dataset-fashion-mnist when the directory is missing (through sudo when
+# not root), refreshing apt's package lists first if apt does not know the
+# package yet. Not needed by `make test`.
+FASHION_MNIST_DIR := /usr/share/datasets/fashion-mnist
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+fashion-mnist:
+	@if [ -d $(FASHION_MNIST_DIR) ]; then echo "$(FASHION_MNIST_DIR) is installed"; \
+	else \
+	  apt-cache show dataset-fashion-mnist >/dev/null 2>&1 || $(SUDO) apt-get update; \
+	  $(SUDO) apt-get install -y dataset-fashion-mnist; \
+	fi
+
+# Train the MobileNet-style example on Fashion-MNIST, then score it in int8
+# after post-training quantization (min/max and entropy calibration).
+mobilenet: build fashion-mnist
+	$(BIN) train examples/mobilenet_tiny.kiln -o bin/mobilenet_tiny.safetensors
+	$(BIN) quantize examples/mobilenet_tiny.kiln -w bin/mobilenet_tiny.safetensors --method minmax --eval
+	$(BIN) quantize examples/mobilenet_tiny.kiln -w bin/mobilenet_tiny.safetensors --method entropy --eval
 
 # kiln's VM against ONNX Runtime (one thread) on the same int8 workloads;
 # installs the harness's npm packages first. Not part of `make test`.

@@ -17,8 +17,8 @@ import (
 func examples(t *testing.T) []string {
 	t.Helper()
 	files, err := filepath.Glob("../examples/*.kiln")
-	if err != nil || len(files) < 9 {
-		t.Fatalf("expected the nine examples, found %v (%v)", files, err)
+	if err != nil || len(files) < 10 {
+		t.Fatalf("expected the ten examples, found %v (%v)", files, err)
 	}
 	return files
 }
