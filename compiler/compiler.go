@@ -55,6 +55,9 @@ type Options struct {
 	// Code stores constants sparse and Huffman-coded where that is
 	// smaller (kiln build --code); the VM decodes them at load.
 	Code bool
+	// Quantization is the quantize pass's options (nil: the defaults,
+	// weights per output channel).
+	Quantization *passes.Quantization
 }
 
 // Result is what Compile made.
@@ -120,8 +123,14 @@ func Compile(g *ir.Graph, opt Options) (*Result, error) {
 		names = opt.Passes
 	}
 	cfg := passes.Config{Switches: opt.Switches, Verify: true, Dump: opt.Dump}
+	if opt.Calibration != nil || opt.Quantization != nil {
+		cfg.Options = map[string]any{}
+	}
+	if opt.Quantization != nil {
+		cfg.Options["quantize"] = opt.Quantization
+	}
 	if opt.Calibration != nil {
-		cfg.Options = map[string]any{"calibrate": opt.Calibration}
+		cfg.Options["calibrate"] = opt.Calibration
 	}
 	if err := cfg.Check(names); err != nil {
 		return nil, err

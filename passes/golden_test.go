@@ -130,9 +130,16 @@ func formatRanges(r map[string]Range) string {
 }
 
 // goldenOptions gives the calibrate pass its data: the data section holds
-// one example of the graph's only input a line.
+// one example of the graph's only input a line. A quantize case with a
+// per-tensor section quantizes weights with one scale each.
 func goldenOptions(t *testing.T, pass string, g *ir.Graph, sections map[string]string) map[string]any {
 	t.Helper()
+	if pass == "quantize" {
+		if _, ok := sections["per-tensor"]; ok {
+			return map[string]any{"quantize": &Quantization{PerTensorWeights: true}}
+		}
+		return nil
+	}
 	if pass != "calibrate" {
 		return nil
 	}

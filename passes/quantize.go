@@ -30,15 +30,24 @@ import (
 // float islands read as before.
 
 var quantizePass = &Pass{
-	Name:     "quantize",
-	Doc:      "rewrite the calibrated float graph with int8 ops (weights per channel, activations per tensor, int32 biases)",
-	Stage:    StageQuantize,
-	Required: "the backends run int8 graphs only",
-	Run: func(c *Context, g *ir.Graph, _ any) (bool, error) {
+	Name:         "quantize",
+	Doc:          "rewrite the calibrated float graph with int8 ops (weights per channel, activations per tensor, int32 biases)",
+	Stage:        StageQuantize,
+	Required:     "the backends run int8 graphs only",
+	TakesOptions: true,
+	Run: func(c *Context, g *ir.Graph, opt any) (bool, error) {
 		if c.Ranges == nil {
 			return false, errors.New("the graph is not calibrated (run the calibrate pass first)")
 		}
-		q := &quantizer{c: c, src: g, dst: ir.NewGraph(g.Name), quant: map[*ir.Value]*ir.Value{}, float: map[*ir.Value]*ir.Value{}}
+		var o Quantization
+		if opt != nil {
+			qo, ok := opt.(*Quantization)
+			if !ok {
+				return false, fmt.Errorf("quantize takes *passes.Quantization options, got %T", opt)
+			}
+			o = *qo
+		}
+		q := &quantizer{c: c, opt: o, src: g, dst: ir.NewGraph(g.Name), quant: map[*ir.Value]*ir.Value{}, float: map[*ir.Value]*ir.Value{}}
 		if err := q.run(); err != nil {
 			return false, err
 		}
@@ -57,8 +66,18 @@ type FloatOp struct {
 	Pos    source.Pos
 }
 
+// Quantization is the quantize pass's options.
+type Quantization struct {
+	// PerTensorWeights gives each layer's weight one scale, as older
+	// int8 toolchains do, instead of one per output channel: coarser, and
+	// what a comparison of post-training and quantization-aware int8
+	// measures against.
+	PerTensorWeights bool
+}
+
 type quantizer struct {
 	c     *Context
+	opt   Quantization
 	src   *ir.Graph
 	dst   *ir.Graph
 	quant map[*ir.Value]*ir.Value // a source value's int8 counterpart in dst
@@ -308,8 +327,8 @@ func (q *quantizer) rows(f *ir.Value, what string) (*ir.Value, string) {
 		return nil, fmt.Sprintf("%s %s has no data", what, f.Name)
 	}
 	rows := f.Type.Dims[0]
-	if what == "weight" && onInt8Grid(f.Data.F32) {
-		rows = 1 // shared weights: one scale keeps them exact
+	if what == "weight" && (q.opt.PerTensorWeights || onInt8Grid(f.Data.F32)) {
+		rows = 1 // asked for, or shared weights: one scale keeps them exact
 	}
 	scales, t := symmetric(f.Data, rows)
 	w := &ir.Value{Name: f.Name + ".q", Op: ir.OpParam, Type: f.Type.WithDType(tensor.I8), Data: t,

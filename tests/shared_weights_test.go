@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"os"
 	"testing"
 
 	"github.com/kiln-nn/kiln/compiler"
@@ -81,4 +82,34 @@ func contains(c []float32, x float32) bool {
 		}
 	}
 	return false
+}
+
+// TestVMPerTensorWeights quantizes LeNet-5 (random weights) with one
+// scale a weight (passes.Quantization.PerTensorWeights, kiln quantize
+// --per-tensor): every weight gets one scale, and the VM matches the
+// reference executor bit for bit on both kernel sets.
+func TestVMPerTensorWeights(t *testing.T) {
+	src, err := os.ReadFile("../examples/lenet5.kiln")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := frontend.Compile("lenet5.kiln", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := p.Graph
+	testmodels.Randomize(g, 3)
+	set := testmodels.Synthetic(g, 64, 4)
+	r, err := compiler.Compile(g, compiler.Options{Until: compiler.Bytecode,
+		Calibration:  &passes.Calibration{Data: testmodels.Feed(g, set, 32), Method: "minmax"},
+		Quantization: &passes.Quantization{PerTensorWeights: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range compress.LayerWeights(g) {
+		if q := r.Graph.Lookup(w.Name + ".q"); q == nil || len(q.Quant.Scale) != 1 {
+			t.Fatalf("%s: quantized as %v, want one scale", w.Name, q)
+		}
+	}
+	checkBitExact(t, built{name: "lenet5 per-tensor", float: r.Float, quant: r.Graph, kbc: r.Bytecode}, 5, 16)
 }

@@ -61,7 +61,7 @@ func refuseFlags(fs *pflag.FlagSet, path, why string, names ...string) error {
 // buildKIR encodes a .kir file's graph as bytecode (kiln build Q.kir -o
 // out), checking out before the work.
 func buildKIR(e *env, fs *pflag.FlagSet, path, out string) (*ir.Graph, []byte, error) {
-	if err := refuseFlags(fs, path, "is quantized already", "weights", "calibrate", "samples", "method", "percentile", "report", "eval", "pass", "dump-after"); err != nil {
+	if err := refuseFlags(fs, path, "is quantized already", "weights", "calibrate", "samples", "method", "percentile", "per-tensor", "report", "eval", "pass", "dump-after"); err != nil {
 		return nil, nil, err
 	}
 	if err := checkOutputs(fs, out); err != nil {

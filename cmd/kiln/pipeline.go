@@ -54,6 +54,7 @@ type quantized struct {
 func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.Stage, outputs ...string) (*quantized, error) {
 	f := flags(fs)
 	weights, method, pct, calibrate, samples := f.String("weights"), f.String("method"), f.Float64("percentile"), f.String("calibrate"), f.Int("samples")
+	perTensor := f.Bool("per-tensor")
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
@@ -121,7 +122,11 @@ func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.St
 	if s := prog.Compile.Get("code"); s != nil && !fs.Changed("code") && fs.Lookup("code") != nil {
 		code = s.Value.Text == "huffman"
 	}
-	r, err := compiler.Compile(prog.Graph, compiler.Options{Until: until, Weights: w, Switches: switches, Calibration: calib, Dump: e.stdout, Code: code})
+	copt := compiler.Options{Until: until, Weights: w, Switches: switches, Calibration: calib, Dump: e.stdout, Code: code}
+	if perTensor {
+		copt.Quantization = &passes.Quantization{PerTensorWeights: true}
+	}
+	r, err := compiler.Compile(prog.Graph, copt)
 	if err != nil {
 		var werr *compiler.WeightsError
 		if errors.As(err, &werr) {

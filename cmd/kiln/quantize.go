@@ -107,6 +107,7 @@ func calibrationFlags(fs *pflag.FlagSet) {
 	fs.Int("samples", 512, "calibration examples, a seeded random subset of the training part")
 	fs.String("method", "minmax", "how ranges are chosen: minmax (the values seen), percentile (clip each tail),\n"+
 		"mse (least squared error) or entropy (least KL divergence, TensorRT's calibration)")
+	fs.Bool("per-tensor", false, "quantize each layer's weight with one scale instead of one per output channel")
 	fs.Float64("percentile", 99.99, "for --method percentile: the percentage of values kept in range")
 }
 
