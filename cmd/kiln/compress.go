@@ -14,7 +14,6 @@ import (
 	"github.com/kiln-nn/kiln/frontend"
 	"github.com/kiln-nn/kiln/internal/fsutil"
 	"github.com/kiln-nn/kiln/ir"
-	"github.com/kiln-nn/kiln/passes"
 	"github.com/kiln-nn/kiln/runtime"
 	"github.com/kiln-nn/kiln/train"
 )
@@ -92,11 +91,7 @@ func runCompress(e *env, fs *pflag.FlagSet) error {
 	if s := prog.Compile.Get("samples"); s != nil && !fs.Changed("samples") {
 		samples = int(s.Value.Num)
 	}
-	feed, err := train.NewFeed(g, split.Train, train.Sample(split.Train.Len(), samples, 1), 64)
-	if err != nil {
-		return err
-	}
-	r, err := compiler.Compile(g, compiler.Options{Until: compiler.Quantized, Calibration: &passes.Calibration{Data: feed, Method: "minmax"}})
+	r, err := compileCalibrated(g, split.Train, samples, compiler.Quantized)
 	if err != nil {
 		return reportUnbuildable(e, path, err)
 	}
@@ -114,10 +109,7 @@ func runCompress(e *env, fs *pflag.FlagSet) error {
 
 	// Score both files on the VM: the coded one must score the same, its
 	// weights decoding to the plain file's.
-	scoredSet := run.split.Test
-	if scoredSet == nil {
-		scoredSet = run.split.Train
-	}
+	scoredSet, _ := scoredPart(run.split)
 	var vm [2]train.Metrics
 	for i, b := range [][]byte{plain, coded} {
 		m, err := runtime.Load(b, nil)

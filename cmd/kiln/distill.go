@@ -15,7 +15,6 @@ import (
 	"github.com/kiln-nn/kiln/frontend"
 	"github.com/kiln-nn/kiln/internal/fsutil"
 	"github.com/kiln-nn/kiln/ir"
-	"github.com/kiln-nn/kiln/passes"
 	"github.com/kiln-nn/kiln/runtime"
 	"github.com/kiln-nn/kiln/tensor"
 	"github.com/kiln-nn/kiln/train"
@@ -268,19 +267,12 @@ type distillRow struct {
 // int8, and times it on the VM at batch 1.
 func (r *distillRow) measure(split *data.Split, workers int, d time.Duration) error {
 	r.stats = r.g.Stats().Total
-	set := split.Test
-	if set == nil {
-		set = split.Train
-	}
+	set, _ := scoredPart(split)
 	var err error
 	if r.float, err = train.Evaluate(r.g, set, 256, workers); err != nil {
 		return err
 	}
-	feed, err := train.NewFeed(r.g, split.Train, train.Sample(split.Train.Len(), 512, 1), 64)
-	if err != nil {
-		return err
-	}
-	q, err := compiler.Compile(r.g, compiler.Options{Until: compiler.Bytecode, Calibration: &passes.Calibration{Data: feed, Method: "minmax"}})
+	q, err := compileCalibrated(r.g, split.Train, 512, compiler.Bytecode)
 	if err != nil {
 		r.int8Error = err.Error()
 		return nil

@@ -84,8 +84,15 @@ func heldOut(spec string) (*data.Dataset, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	set, part := scoredPart(split)
+	return set, part, nil
+}
+
+// scoredPart is the part of a data set a model is scored on: its
+// held-out part, or the whole set when it has none; and its name.
+func scoredPart(split *data.Split) (*data.Dataset, string) {
 	if split.Test == nil {
-		return split.Train, "whole set (it has no held-out part)", nil
+		return split.Train, "whole set (it has no held-out part)"
 	}
-	return split.Test, "held-out part", nil
+	return split.Test, "held-out part"
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kiln-nn/kiln/compiler"
 	"github.com/kiln-nn/kiln/data"
+	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/passes"
 	"github.com/kiln-nn/kiln/train"
 )
@@ -140,4 +141,15 @@ func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.St
 		fmt.Fprintf(e.stderr, "quantized %s: %d calibration samples from %s, %s ranges, %.1f s\n", r.Graph.Name, min(samples, split.Train.Len()), spec, method, time.Since(start).Seconds())
 	}
 	return &quantized{result: r, split: split, calib: calib}, nil
+}
+
+// compileCalibrated compiles a float graph whose weights are bound, up to
+// until, calibrating with min/max ranges on samples examples of set, the
+// seeded subset quantize and build take.
+func compileCalibrated(g *ir.Graph, set *data.Dataset, samples int, until compiler.Stage) (*compiler.Result, error) {
+	feed, err := train.NewFeed(g, set, train.Sample(set.Len(), samples, 1), 64)
+	if err != nil {
+		return nil, err
+	}
+	return compiler.Compile(g, compiler.Options{Until: until, Calibration: &passes.Calibration{Data: feed, Method: "minmax"}})
 }

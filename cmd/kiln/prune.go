@@ -177,12 +177,8 @@ func pruneModel(e *env, fs *pflag.FlagSet, path string, share bool, outputs ...s
 		g.Name, plan.Schedule, spec, split.Train.Len(), cfg.Epochs, cfg.Batch, cfg.Optimizer, cfg.LR)
 	// Without a held-out part, the training part's score is what there
 	// is to compare.
-	score := func() (train.Metrics, error) {
-		if split.Test != nil {
-			return train.Evaluate(g, split.Test, cfg.Batch, cfg.Workers)
-		}
-		return train.Evaluate(g, split.Train, cfg.Batch, cfg.Workers)
-	}
+	scored, _ := scoredPart(split)
+	score := func() (train.Metrics, error) { return train.Evaluate(g, scored, cfg.Batch, cfg.Workers) }
 	if split.Test == nil {
 		run.scored = "training-set"
 		if run.before, err = score(); err != nil {

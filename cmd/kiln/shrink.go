@@ -116,10 +116,7 @@ func runShrink(e *env, fs *pflag.FlagSet) error {
 		if split == nil {
 			return ""
 		}
-		set := split.Test
-		if set == nil {
-			set = split.Train
-		}
+		set, _ := scoredPart(split)
 		m, err := train.Evaluate(g, set, 256, workers)
 		if err != nil {
 			return "(" + err.Error() + ")"

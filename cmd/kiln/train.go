@@ -662,10 +662,7 @@ func runEval(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
-	set, part := split.Test, "held-out part"
-	if set == nil {
-		set, part = split.Train, "whole set (it has no held-out part)"
-	}
+	set, part := scoredPart(split)
 	m, err := train.Evaluate(prog.Graph, set, 256, 0)
 	if err != nil {
 		return err
