@@ -182,6 +182,7 @@ var blockSchemas = map[string]map[string]settingSpec{
 		"seed":         intSpec,
 		"weight_decay": numberSpec,
 		"l1":           numberSpec,
+		"shift":        intSpec,
 		"schedule": {kinds: nameOrCall, choices: []choice{
 			{name: "constant"},
 			{name: "step", params: []param{

@@ -163,6 +163,9 @@ func settings(cfg Config, loss string, examples, steps int) map[string]string {
 	if s["train.optimizer"] == "sgd" {
 		s["train.momentum"] = f(cfg.Momentum)
 	}
+	if cfg.Shift > 0 {
+		s["train.shift"] = strconv.Itoa(cfg.Shift)
+	}
 	if len(cfg.Masks) > 0 {
 		s["train.masks"] = maskDigest(cfg.Masks)
 	}

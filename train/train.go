@@ -30,6 +30,11 @@ type Config struct {
 	Seed      uint64
 	Workers   int // goroutines a kernel may use; 0 means all cores
 
+	// Shift, if positive, translates each training image by up to this
+	// many pixels in each direction at random (shiftBatch); evaluation
+	// sees the images as they are.
+	Shift int
+
 	// Teacher, for the distillation loss: a trained model of the same
 	// inputs whose logits are the soft targets (taken, like the student's,
 	// before a softmax output).
@@ -418,6 +423,12 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 		for s := s0; s < steps; s++ {
 			idx := perm[s*cfg.Batch : min((s+1)*cfg.Batch, n)]
 			raw, target := bt.batch(idx)
+			if epoch == firstEpoch && s == s0 {
+				if err := checkShift(cfg.Shift, raw); err != nil {
+					return nil, err
+				}
+			}
+			shiftBatch(raw, cfg.Shift, cfg.Seed, epoch*steps+s)
 			if _, err := net.Forward(inputs(raw, tk.inputIdx)); err != nil {
 				return nil, err
 			}

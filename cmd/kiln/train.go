@@ -43,6 +43,7 @@ func init() {
 			fs.Float64("momentum", d.Momentum, "SGD momentum")
 			fs.Float64("weight-decay", 0, "L2 penalty added to the gradients")
 			fs.Float64("l1", 0, "L1 penalty added to the gradients (drives weights to zero before pruning)")
+			fs.Int("shift", 0, "translate each training image by up to this many pixels in each direction, at random (0: none)")
 			fs.String("schedule", d.Schedule.Kind, fmt.Sprintf("learning-rate schedule: constant, step (by %g, %d times over the run) or cosine", train.StepGamma, train.StepDecays))
 			fs.Uint64("seed", d.Seed, "seed for initialisation, shuffling and dropout")
 			fs.Int("workers", 0, "goroutines per kernel (0: all cores); results do not depend on it")
@@ -96,6 +97,8 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 			cfg.Reg.WeightDecay = v.Num
 		case "l1":
 			cfg.Reg.L1 = v.Num
+		case "shift":
+			cfg.Shift = int(v.Num)
 		case "loss":
 			cfg.Loss = v.Text
 			if v.Text == "distill" {
@@ -144,7 +147,7 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 		dataSpec = f.String("data")
 		dataDir = "."
 	}
-	ints := map[string]*int{"epochs": &cfg.Epochs, "batch": &cfg.Batch, "workers": &cfg.Workers}
+	ints := map[string]*int{"epochs": &cfg.Epochs, "batch": &cfg.Batch, "workers": &cfg.Workers, "shift": &cfg.Shift}
 	for name, p := range ints {
 		if fs.Changed(name) {
 			*p = f.Int(name)
