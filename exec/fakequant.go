@@ -19,7 +19,8 @@ type FakeQuantState struct {
 }
 
 func fakeQuantWeightForward(c *Ctx, v *ir.Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-	ir.FakeQuantWeight(in[0].F32, v.Type.Dims, v.Attrs.Int("axis"), v.Attrs.Int("bits"), out.F32)
+	dims, axis := ir.FakeQuantWeightGrid(v.Type.Dims, v.Attrs)
+	ir.FakeQuantWeight(in[0].F32, dims, axis, v.Attrs.Int("bits"), out.F32)
 	return nil
 }
 

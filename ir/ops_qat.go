@@ -25,6 +25,7 @@ var OpFakeQuantWeight = Register(&Op{
 	Attrs: []AttrSpec{
 		{Name: "axis", Kind: AttrInt, Default: 0, Doc: "the channel axis, one scale per index along it"},
 		{Name: "bits", Kind: AttrInt, Default: 8, Doc: "2 to 8: the grid has 2^(bits-1) - 1 levels each side of 0"},
+		{Name: "per_tensor", Kind: AttrBool, Default: false, Doc: "one scale for the whole weight (max|w| / levels), as a build with per-tensor weights uses, in place of one per channel"},
 	},
 	Canon: func(in []Type, a Attrs) error {
 		ax, err := normAxis("fake_quant_weight", a.Int("axis"), in[0].Rank())
@@ -47,7 +48,8 @@ var OpFakeQuantWeight = Register(&Op{
 		return in[0], nil
 	},
 	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-		FakeQuantWeight(in[0].F32, v.Type.Dims, v.Attrs.Int("axis"), v.Attrs.Int("bits"), out.F32)
+		dims, axis := FakeQuantWeightGrid(v.Type.Dims, v.Attrs)
+		FakeQuantWeight(in[0].F32, dims, axis, v.Attrs.Int("bits"), out.F32)
 		return nil
 	},
 	WeightView: true,
@@ -112,6 +114,16 @@ func weightScales(w []float32, dims []int, axis, levels int) []float32 {
 		}
 	}
 	return s
+}
+
+// FakeQuantWeightGrid returns the shape and channel axis a
+// fake_quant_weight with attributes a rounds a weight of shape dims by:
+// dims and its axis, or for per_tensor one channel, [1, elements].
+func FakeQuantWeightGrid(dims []int, a Attrs) ([]int, int) {
+	if a.Bool("per_tensor") {
+		return []int{1, prod(dims)}, 0
+	}
+	return dims, a.Int("axis")
 }
 
 // FakeQuantWeight writes into out the weight w (of shape dims) rounded to

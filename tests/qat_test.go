@@ -261,3 +261,26 @@ func TestQATNeedsEveryRange(t *testing.T) {
 		t.Fatalf("got %v, want the values without a range named", err)
 	}
 }
+
+// TestQATPerTensor: 8-bit weights rounded with one scale each in training
+// lie on one int8 grid, so the build gives them one scale by itself (no
+// --per-tensor needed); at 8 and 5 bits the fake-quantized graph agrees
+// with the int8 graph within a step at every layer.
+func TestQATPerTensor(t *testing.T) {
+	for _, bits := range []int{8, 5} {
+		qat, b := qatBuildModel(t, qatModel, train.QATOptions{Bits: bits, Decay: 0.9, PerTensorWeights: true})
+		weights := 0
+		for _, v := range b.quant.Values {
+			if v.Op == ir.OpParam && v.Type.DType == tensor.I8 {
+				weights++
+				if n := len(v.Quant.Scale); bits == 8 && n != 1 {
+					t.Errorf("bits=%d: weight %s has %d scales, want 1", bits, v.Name, n)
+				}
+			}
+		}
+		if weights == 0 {
+			t.Fatalf("bits=%d: the build has no int8 weights", bits)
+		}
+		compareQATInt8(t, qat, b, bits, 6)
+	}
+}

@@ -16,7 +16,8 @@ func fakeQuantWeightBackward(c *exec.Ctx, v *ir.Value, in []*tensor.Tensor, out,
 		return
 	}
 	pass := make([]bool, len(in[0].F32))
-	ir.FakeQuantWeightPasses(in[0].F32, v.Type.Dims, v.Attrs.Int("axis"), v.Attrs.Int("bits"), pass)
+	dims, axis := ir.FakeQuantWeightGrid(v.Type.Dims, v.Attrs)
+	ir.FakeQuantWeightPasses(in[0].F32, dims, axis, v.Attrs.Int("bits"), pass)
 	for i, ok := range pass {
 		if ok {
 			din[0].F32[i] += dout.F32[i]

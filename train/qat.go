@@ -38,6 +38,9 @@ type QATOptions struct {
 	// place of the batch's, and they stop moving (0: never; then the
 	// last steps train with statistics the int8 build does not fold).
 	BNFreeze int
+	// PerTensorWeights rounds each weight with one scale, for a build
+	// with per-tensor weights (passes.Quantization.PerTensorWeights).
+	PerTensorWeights bool
 	// Ranges start the tracked ranges, by value name (a run that goes on
 	// from learned ones); the others start from the first batch.
 	Ranges map[string][2]float64
@@ -94,7 +97,7 @@ func QAT(g *ir.Graph, opt QATOptions) error {
 				fq := weights[w]
 				if fq == nil {
 					var err error
-					fq, err = g.AddOp(w.Name+".fq", ir.OpFakeQuantWeight, []*ir.Value{w}, ir.Attrs{"bits": opt.Bits}, w.Pos)
+					fq, err = g.AddOp(w.Name+".fq", ir.OpFakeQuantWeight, []*ir.Value{w}, ir.Attrs{"bits": opt.Bits, "per_tensor": opt.PerTensorWeights}, w.Pos)
 					if err != nil {
 						return err
 					}
@@ -167,7 +170,8 @@ func QATWeights(g *ir.Graph) map[string]*tensor.Tensor {
 				continue // a batch norm's fold: the int8 build folds and rounds the weight saved as it is
 			}
 			t := tensor.New(tensor.F32, p.Type.Dims...)
-			ir.FakeQuantWeight(p.Data.F32, p.Type.Dims, v.Attrs.Int("axis"), v.Attrs.Int("bits"), t.F32)
+			dims, axis := ir.FakeQuantWeightGrid(p.Type.Dims, v.Attrs)
+			ir.FakeQuantWeight(p.Data.F32, dims, axis, v.Attrs.Int("bits"), t.F32)
 			w[p.Name] = t
 		}
 	}

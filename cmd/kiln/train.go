@@ -54,6 +54,7 @@ func init() {
 			fs.Float64("hard", d.Teacher.Hard, "weight of the hard-label loss in distillation (the soft loss gets 1 - hard)")
 			fs.Bool("qat", false, "quantization-aware training: fine-tune the --init weights through int8 rounding; the output holds the weights and the learned activation ranges, which kiln build and kiln quantize use in place of calibration")
 			fs.Int("qat-bits", 8, "with --qat: bits of the weights' grid, 2 to 8 (fewer levels on the int8 grid)")
+			fs.Bool("qat-per-tensor", false, "with --qat: round each weight with one scale, for a build with --per-tensor weights (8-bit weights so rounded get one scale in any build)")
 			fs.Int("qat-freeze", 0, "with --qat: training steps after which the activation ranges stop moving (0: never)")
 			fs.Int("qat-bn-freeze", 0, "with --qat: training steps after which a batch norm folded into its layer uses its running statistics, which stop moving, as the int8 build does (0: never: the batch's statistics throughout)")
 		},
@@ -235,6 +236,7 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 	f := flags(fs)
 	out, init, resume, force := f.String("output"), f.String("init"), f.String("resume"), f.Bool("force")
 	qat, qatBits, qatFreeze, qatBNFreeze := f.Bool("qat"), f.Int("qat-bits"), f.Int("qat-freeze"), f.Int("qat-bn-freeze")
+	qatPerTensor := f.Bool("qat-per-tensor")
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -243,8 +245,8 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 		return usagef("missing -o W.safetensors")
 	case init != "" && resume != "":
 		return usagef("--init and --resume cannot be used together: a checkpoint holds the weights to start from")
-	case !qat && (fs.Changed("qat-bits") || fs.Changed("qat-freeze") || fs.Changed("qat-bn-freeze")):
-		return usagef("--qat-bits, --qat-freeze and --qat-bn-freeze go with --qat")
+	case !qat && (fs.Changed("qat-bits") || fs.Changed("qat-freeze") || fs.Changed("qat-bn-freeze") || fs.Changed("qat-per-tensor")):
+		return usagef("--qat-bits, --qat-freeze, --qat-bn-freeze and --qat-per-tensor go with --qat")
 	case qat && init == "":
 		return usagef("--qat fine-tunes a trained model: give its weights with --init W.safetensors")
 	case qat && resume != "":
@@ -285,7 +287,7 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 	g := prog.Graph
 	switch {
 	case qat:
-		if err := qatGraph(g, init, train.QATOptions{Bits: qatBits, Freeze: qatFreeze, BNFreeze: qatBNFreeze}); err != nil {
+		if err := qatGraph(g, init, train.QATOptions{Bits: qatBits, Freeze: qatFreeze, BNFreeze: qatBNFreeze, PerTensorWeights: qatPerTensor}); err != nil {
 			return err
 		}
 	case init != "":

@@ -126,6 +126,7 @@ func All() []Case {
 		{Name: "dropout training", Op: ir.OpDropout, Batch: 2, Operands: []Operand{in(6)}, Attrs: ir.Attrs{"rate": 0.4}, Training: true},
 		{Name: "fake_quant_weight", Op: ir.OpFakeQuantWeight, Operands: []Operand{par(3, 4)}, StraightThrough: true},
 		{Name: "fake_quant_weight axis=1 bits=4", Op: ir.OpFakeQuantWeight, Operands: []Operand{par(2, 3, 2)}, Attrs: ir.Attrs{"axis": 1, "bits": 4}, StraightThrough: true},
+		{Name: "fake_quant_weight per_tensor bits=6", Op: ir.OpFakeQuantWeight, Operands: []Operand{par(3, 4)}, Attrs: ir.Attrs{"per_tensor": true, "bits": 6}, StraightThrough: true},
 		{Name: "fake_quant", Op: ir.OpFakeQuant, Batch: 2, Operands: fakeQuantOperands, StraightThrough: true},
 		{Name: "fake_quant training", Op: ir.OpFakeQuant, Batch: 3, Operands: fakeQuantOperands, Attrs: ir.Attrs{"decay": 0.5}, Training: true, StraightThrough: true},
 		{Name: "bn_fold_weight", Op: ir.OpBNFoldWeight, Batch: 2, Operands: []Operand{par(3, 2, 2), in(3, 4), par(3), running, runningVar}, SmallStep: true},
