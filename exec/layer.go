@@ -110,8 +110,9 @@ func batchNormForward(c *Ctx, v *ir.Value, in []*tensor.Tensor, out *tensor.Tens
 	st := StateOf[BatchNormState](c, v)
 	st.Mean, st.InvStd = Grow(st.Mean, ch), Grow(st.InvStd, ch)
 	gamma, beta, rmean, rvar := in[1].F32, in[2].F32, in[3].F32, in[4].F32
+	frozen := v.Attrs.Bool("frozen")
 	for k := 0; k < ch; k++ {
-		if !c.Training {
+		if !c.Training || frozen {
 			st.Mean[k] = rmean[k]
 			st.InvStd[k] = float32(1 / math.Sqrt(float64(rvar[k])+eps))
 			continue

@@ -347,6 +347,7 @@ var OpBatchNorm = Register(&Op{
 	Attrs: []AttrSpec{
 		{Name: "eps", Kind: AttrFloat, Default: 1e-5},
 		{Name: "momentum", Kind: AttrFloat, Default: 0.1, Doc: "running statistics update in training"},
+		{Name: "frozen", Kind: AttrBool, Default: false, Doc: "in training too, normalise with the running statistics and leave them as they are: the fixed affine op inference runs, with weight and bias still trained"},
 	},
 	Layer: &Layer{
 		Params: func(data []Type, a Attrs) ([]ParamSpec, error) {

@@ -2,6 +2,7 @@ package tests
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -282,5 +283,72 @@ func TestQATPerTensor(t *testing.T) {
 			t.Fatalf("bits=%d: the build has no int8 weights", bits)
 		}
 		compareQATInt8(t, qat, b, bits, 6)
+	}
+}
+
+// qatQBatchNormModel has a batch norm after a pooling layer, which the
+// int8 build runs as qbatchnorm; qatForwardBNModel one that it folds into
+// the dense layer after it (past a dropout).
+const (
+	qatQBatchNormModel = `model q {
+  input x: f32[2, 8, 8]
+  c0 = relu(conv2d(x, filters=4, kernel=3, pad=1))
+  p0 = maxpool(c0, size=2)
+  n0 = batchnorm(p0)
+  h = relu(dense(flatten(n0), 6))
+  output y = dense(h, 5)
+}
+`
+	qatForwardBNModel = `model q {
+  input x: f32[6]
+  h0 = relu(dense(x, 8))
+  n0 = batchnorm(h0)
+  h1 = relu(dense(dropout(n0, rate=0.3), 7))
+  output y = dense(h1, 5)
+}
+`
+)
+
+// TestQATFrozenBatchNorm: a batch norm that folds into no layer before it
+// trains frozen, from its running statistics (which stay as they are),
+// and the fake-quantized graph agrees with the int8 graph within a step
+// on every layer; the .kbc runs bit-exactly.
+func TestQATFrozenBatchNorm(t *testing.T) {
+	for _, c := range []struct {
+		name, model string
+		values      int
+	}{
+		{"qbatchnorm", qatQBatchNormModel, 5},                // x, c0, n0, h, y
+		{"folded into the next dense", qatForwardBNModel, 4}, // x, h0, h1, y
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			qat, b := qatBuildModel(t, c.model, train.QATOptions{Bits: 8, Decay: 0.9})
+			p, err := frontend.Compile("q.kiln", []byte(c.model))
+			if err != nil {
+				t.Fatal(err)
+			}
+			testmodels.Randomize(p.Graph, 1) // the weights qatBuildModel started from
+			before := p.Graph.Weights()
+			frozen := 0
+			for _, v := range qat.Values {
+				if v.Op != ir.OpBatchNorm {
+					continue
+				}
+				frozen++
+				if !v.Attrs.Bool("frozen") {
+					t.Errorf("%s is not frozen", v.Name)
+				}
+				for _, stat := range v.Args[3:5] {
+					if !slices.Equal(stat.Data.F32, before[stat.Name].F32) {
+						t.Errorf("%s moved in training", stat.Name)
+					}
+				}
+			}
+			if frozen != 1 {
+				t.Fatalf("%d batch norms in the training graph, want 1", frozen)
+			}
+			compareQATInt8(t, qat, b, 8, c.values)
+			checkBitExact(t, b, 3, 16)
+		})
 	}
 }

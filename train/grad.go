@@ -207,7 +207,7 @@ func batchNormBackward(c *exec.Ctx, v *ir.Value, in []*tensor.Tensor, out, dout 
 		for b := 0; b < n; b++ {
 			o := (b*ch + k) * inner
 			for i, d := range dy[o : o+inner] {
-				if c.Training {
+				if c.Training && !v.Attrs.Bool("frozen") {
 					// The batch statistics depend on x too.
 					xhat := (x[o+i] - mean) * inv
 					dx[o+i] += gamma[k] * inv / cnt * (cnt*d - sumDy - xhat*sumDyXhat)

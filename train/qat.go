@@ -52,8 +52,8 @@ type QATOptions struct {
 // users and the outputs see the rounded value); the value it rounds is
 // renamed NAME.float (an input keeps its name; its rounding is NAME.fq).
 // A batch norm that the int8 build folds into the dense or convolution
-// before it is folded in training too (qat_bnfold.go); any other batch
-// norm is refused.
+// before it is folded in training too (qat_bnfold.go); any other runs
+// frozen, from its running statistics, as the int8 build computes it.
 func QAT(g *ir.Graph, opt QATOptions) error {
 	if opt.Bits == 0 {
 		opt.Bits = 8
@@ -75,13 +75,16 @@ func QAT(g *ir.Graph, opt QATOptions) error {
 			return fmt.Errorf("parameter %s has no data: quantization-aware training fine-tunes trained weights", v.Name)
 		}
 	}
-	folds, err := findBNFolds(g)
-	if err != nil {
-		return err
-	}
+	folds, frozen := findBNFolds(g)
 	internal, err := rewriteBNFolds(g, folds, opt.BNFreeze)
 	if err != nil {
 		return err
+	}
+	for _, bn := range frozen {
+		bn.Attrs["frozen"] = true
+		if foldsForward(g, bn) {
+			internal[bn] = true
+		}
 	}
 	values := g.Values
 	g.Values = nil

@@ -1,7 +1,6 @@
 package train
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/kiln-nn/kiln/ir"
@@ -35,9 +34,12 @@ type bnFold struct {
 }
 
 // findBNFolds returns, by batch norm, the folds the int8 build would do
-// into the layer before, and an error naming a batch norm it would not
-// fold that way (fold-batchnorm's conditions, in passes/structural.go).
-func findBNFolds(g *ir.Graph) (map[*ir.Value]bnFold, error) {
+// into the layer before (fold-batchnorm's conditions, in
+// passes/structural.go), and the other batch norms: those the build folds
+// into the dense layer after them or runs as qbatchnorm, both from the
+// running statistics. QAT freezes them (batchnorm frozen=true), so that
+// training sees the fixed affine op the int8 graph computes.
+func findBNFolds(g *ir.Graph) (map[*ir.Value]bnFold, []*ir.Value) {
 	uses := map[*ir.Value]int{}
 	for _, v := range g.Values {
 		for _, a := range v.Args {
@@ -49,6 +51,7 @@ func findBNFolds(g *ir.Graph) (map[*ir.Value]bnFold, error) {
 	}
 	users := g.Uses()
 	folds := map[*ir.Value]bnFold{}
+	var frozen []*ir.Value
 	for _, bn := range g.Values {
 		if bn.Op != ir.OpBatchNorm {
 			continue
@@ -56,7 +59,8 @@ func findBNFolds(g *ir.Graph) (map[*ir.Value]bnFold, error) {
 		p := bn.Args[0]
 		linear := p.Op == ir.OpDense || p.Op == ir.OpConv1D || p.Op == ir.OpConv2D
 		if !linear || uses[p] != 1 || p.Attrs.String("act") != "none" || p.Type.Dims[0] != bn.Type.Dims[0] || (p.Op == ir.OpDense && p.Type.Rank() != 1) {
-			return nil, fmt.Errorf("%s: batch norm %s does not follow a dense or convolution layer that it alone uses, so the int8 build does not fold it into one; quantization-aware training folds only such batch norms", bn.Pos, bn.Name)
+			frozen = append(frozen, bn)
+			continue
 		}
 		f := bnFold{layer: p, bn: bn}
 		if u := users[bn]; uses[bn] == 1 && len(u) == 1 && (u[0].Op == ir.OpRelu || u[0].Op == ir.OpRelu6) {
@@ -64,7 +68,35 @@ func findBNFolds(g *ir.Graph) (map[*ir.Value]bnFold, error) {
 		}
 		folds[bn] = f
 	}
-	return folds, nil
+	return folds, frozen
+}
+
+// foldsForward says whether the int8 build folds the batch norm bn into
+// the dense layer after it (its one user, once dropout is removed): then
+// the int8 graph has no value for bn's result, and training rounds none.
+func foldsForward(g *ir.Graph, bn *ir.Value) bool {
+	users := g.Uses()
+	for _, o := range g.Outputs {
+		if o == bn {
+			return false
+		}
+	}
+	v := bn
+	for {
+		u := users[v]
+		if len(u) != 1 || u[0].Args[0] != v {
+			return false
+		}
+		if u[0].Op != ir.OpDropout {
+			return u[0].Op == ir.OpDense && bn.Type.Rank() == 1
+		}
+		v = u[0]
+		for _, o := range g.Outputs {
+			if o == v {
+				return false
+			}
+		}
+	}
 }
 
 // rewriteBNFolds replaces each fold's batch norm (and activation) by the

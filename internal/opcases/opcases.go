@@ -122,6 +122,7 @@ func All() []Case {
 		{Name: "embedding", Op: ir.OpEmbedding, Batch: 2, Operands: []Operand{ids, par(5, 2)}},
 		{Name: "batchnorm", SmallStep: true, Op: ir.OpBatchNorm, Batch: 2, Operands: append([]Operand{in(3, 4)}, bnParams...)},
 		{Name: "batchnorm training", SmallStep: true, Op: ir.OpBatchNorm, Batch: 3, Operands: append([]Operand{in(3, 2)}, bnParams...), Training: true},
+		{Name: "batchnorm frozen training", SmallStep: true, Op: ir.OpBatchNorm, Batch: 3, Operands: append([]Operand{in(3, 2)}, bnParams...), Attrs: ir.Attrs{"frozen": true}, Training: true},
 		{Name: "dropout", Op: ir.OpDropout, Batch: 2, Operands: []Operand{in(6)}},
 		{Name: "dropout training", Op: ir.OpDropout, Batch: 2, Operands: []Operand{in(6)}, Attrs: ir.Attrs{"rate": 0.4}, Training: true},
 		{Name: "fake_quant_weight", Op: ir.OpFakeQuantWeight, Operands: []Operand{par(3, 4)}, StraightThrough: true},
