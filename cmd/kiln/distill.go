@@ -42,6 +42,7 @@ func init() {
 			fs.String("data", "", "data set (default: the train block's data)")
 			fs.Int("samples", 1000, "validation examples for sizing, a seeded random subset of the training part")
 			fs.Int("epochs", d.Epochs, "epochs of training for each student (default: the distill setting's, else the train block's)")
+			fs.Int("shift", 0, "translate each training image of the students by up to this many pixels (default: the train block's shift)")
 			fs.Int("batch", d.Batch, "examples per step")
 			fs.Float64("lr", d.LR, "learning rate")
 			fs.String("optimizer", d.Optimizer, "sgd or adam")

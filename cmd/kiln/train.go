@@ -55,8 +55,8 @@ func init() {
 			fs.Bool("qat", false, "quantization-aware training: fine-tune the --init weights through int8 rounding; the output holds the weights and the learned activation ranges, which kiln build and kiln quantize use in place of calibration")
 			fs.Int("qat-bits", 8, "with --qat: bits of the weights' grid, 2 to 8 (fewer levels on the int8 grid)")
 			fs.Bool("qat-per-tensor", false, "with --qat: round each weight with one scale, for a build with --per-tensor weights (8-bit weights so rounded get one scale in any build)")
-			fs.Int("qat-freeze", 0, "with --qat: training steps after which the activation ranges stop moving (0: never)")
-			fs.Int("qat-bn-freeze", 0, "with --qat: training steps after which a batch norm folded into its layer uses its running statistics, which stop moving, as the int8 build does (0: never: the batch's statistics throughout)")
+			fs.Int("qat-freeze", -1, "with --qat: training steps after which the activation ranges stop moving (0: never; default: half the run's steps)")
+			fs.Int("qat-bn-freeze", -1, "with --qat: training steps after which a batch norm folded into its layer uses its running statistics, which stop moving, as the int8 build does (0: never: the batch's statistics throughout; default: half the run's steps)")
 		},
 		run: runTrain,
 	})
@@ -253,9 +253,9 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 		return usagef("--qat runs cannot be resumed: start the fine-tuning again from --init")
 	case qat && (qatBits < 2 || qatBits > 8):
 		return usagef("--qat-bits must be 2 to 8, got %d", qatBits)
-	case qat && qatFreeze < 0:
+	case qat && fs.Changed("qat-freeze") && qatFreeze < 0:
 		return usagef("--qat-freeze must not be negative, got %d", qatFreeze)
-	case qat && qatBNFreeze < 0:
+	case qat && fs.Changed("qat-bn-freeze") && qatBNFreeze < 0:
 		return usagef("--qat-bn-freeze must not be negative, got %d", qatBNFreeze)
 	}
 	if err := checkOutputs(fs, out); err != nil {
@@ -284,9 +284,24 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
+	split, err := data.Open(spec, dir)
+	if err != nil {
+		return err
+	}
 	g := prog.Graph
 	switch {
 	case qat:
+		// Unless told, ranges and batch-norm statistics move for the
+		// first half of the run and stay for the second, which trains
+		// the weights through exactly what the int8 build will fix.
+		batch := max(cfg.Batch, 1) // Train refuses a batch below 1
+		half := max((split.Train.Len()+batch-1)/batch*cfg.Epochs/2, 1)
+		if !fs.Changed("qat-freeze") {
+			qatFreeze = half
+		}
+		if !fs.Changed("qat-bn-freeze") {
+			qatBNFreeze = half
+		}
 		if err := qatGraph(g, init, train.QATOptions{Bits: qatBits, Freeze: qatFreeze, BNFreeze: qatBNFreeze, PerTensorWeights: qatPerTensor}); err != nil {
 			return err
 		}
@@ -299,10 +314,6 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 		if cfg.Resume, err = readCheckpoint(resume, g.Name, spec); err != nil {
 			return err
 		}
-	}
-	split, err := data.Open(spec, dir)
-	if err != nil {
-		return err
 	}
 	cfg.Log = e.stderr
 	cfg.Terminal = isTerminal(e.stderr)
