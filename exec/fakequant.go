@@ -28,11 +28,12 @@ func fakeQuantWeightForward(c *Ctx, v *ir.Value, in []*tensor.Tensor, out *tenso
 // op's state operands, updated in place like batch norm's running
 // statistics) towards the batch's extremes: a range never set (both 0)
 // takes them, otherwise range = decay * range + (1 - decay) * extremes,
-// until freeze steps have run. Then it rounds with the range, in training
+// until freeze steps have run (a fixed range, track=false, never moves).
+// Then it rounds with the range, in training
 // and inference alike.
 func fakeQuantForward(c *Ctx, v *ir.Value, in []*tensor.Tensor, out *tensor.Tensor) error {
 	x, lo, hi := in[0].F32, in[1].F32, in[2].F32
-	if c.Training && len(x) > 0 {
+	if c.Training && len(x) > 0 && v.Attrs.Bool("track") {
 		st := StateOf[FakeQuantState](c, v)
 		if freeze := v.Attrs.Int("freeze"); freeze == 0 || st.Steps < freeze {
 			bmin, bmax := float32(math.Inf(1)), float32(math.Inf(-1))

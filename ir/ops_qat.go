@@ -68,6 +68,7 @@ var OpFakeQuant = Register(&Op{
 	Attrs: []AttrSpec{
 		{Name: "decay", Kind: AttrFloat, Default: 0.99, Doc: "in training, range = decay * range + (1 - decay) * the batch's extremes"},
 		{Name: "freeze", Kind: AttrInt, Default: 0, Doc: "training steps after which the range stays as it is (0: never)"},
+		{Name: "track", Kind: AttrBool, Default: true, Doc: "false: the range given stays as it is (a value whose int8 parameters the kernel fixes, such as a sigmoid's)"},
 	},
 	Infer: func(in []Type, a Attrs) (Type, error) {
 		if err := needF32("fake_quant", "input", in[0]); err != nil {
@@ -164,6 +165,20 @@ func FakeQuant(x []float32, lo, hi float32, y []float32) {
 		q := min(max(fixedpoint.QuantizeValue(float64(v), s, z), math.MinInt8), math.MaxInt8)
 		y[i] = float32(float64(s) * float64(q-z))
 	}
+}
+
+// FixedRange is the range [lo, hi] whose QuantizeParams are p (one
+// scale), for fake-quantizing a value whose int8 parameters an integer
+// kernel fixes: the grid's interval [S(-128 - Z), S(127 - Z)], widened
+// to hold 0. ok is false where no range gives back p exactly.
+func FixedRange(p *QuantParams) (lo, hi float32, ok bool) {
+	if p == nil || len(p.Scale) != 1 {
+		return 0, 0, false
+	}
+	s, z := float64(p.Scale[0]), float64(p.Zero[0])
+	lo, hi = float32(min(s*(-128-z), 0)), float32(max(s*(127-z), 0))
+	q := QuantizeParams(float64(lo), float64(hi))
+	return lo, hi, q.Scale[0] == p.Scale[0] && q.Zero[0] == p.Zero[0]
 }
 
 // FakeQuantBounds is the real interval the int8 grid of [lo, hi] covers,

@@ -352,3 +352,39 @@ func TestQATFrozenBatchNorm(t *testing.T) {
 		})
 	}
 }
+
+// qatFixedModel has ops whose int8 results have fixed parameters (tanh's
+// 1/128 and 0, sigmoid's and softmax's 1/256 and -128).
+const qatFixedModel = `model q {
+  input x: f32[6]
+  h = tanh(dense(x, 8))
+  z = dense(h, 4)
+  output y = sigmoid(z)
+  output p = softmax(z)
+}
+`
+
+// TestQATFixedRanges: training rounds tanh, sigmoid and softmax results
+// to the grids their int8 kernels fix (ranges that do not move and are
+// not saved), within a step of the int8 graph; the .kbc is bit-exact.
+func TestQATFixedRanges(t *testing.T) {
+	qat, b := qatBuildModel(t, qatFixedModel, train.QATOptions{Bits: 8, Decay: 0.9})
+	fixed := map[string]bool{}
+	for _, v := range qat.Values {
+		if v.Op == ir.OpFakeQuant && !v.Attrs.Bool("track") {
+			fixed[v.Name] = true
+		}
+	}
+	for _, name := range []string{"h", "y", "p"} {
+		if !fixed[name] {
+			t.Errorf("%s is not rounded to a fixed grid (fixed: %v)", name, fixed)
+		}
+	}
+	for name := range train.QATWeights(qat) {
+		if strings.Contains(name, ".fixed_") {
+			t.Errorf("a fixed range is saved: %s", name)
+		}
+	}
+	compareQATInt8(t, qat, b, 8, 6) // x, h's dense, h, z, y, p
+	checkBitExact(t, b, 3, 16)
+}

@@ -111,6 +111,12 @@ func QAT(g *ir.Graph, opt QATOptions) error {
 				v.Args[i] = fq
 			}
 		}
+		if l := v.Op.Lower; l != nil && l.Result == ir.ResultFixed && !v.IsSource() && !internal[v] {
+			if err := fakeQuantFixed(g, values, v, l.Fixed); err != nil {
+				return err
+			}
+			continue
+		}
 		if internal[v] || !(quantizedWithOwnRange(v) || v.Op == ir.OpBNFoldShift) {
 			continue // a folded layer's result is fake-quantized after its shift
 		}
@@ -160,6 +166,38 @@ func quantizedWithOwnRange(v *ir.Value) bool {
 	return !v.IsSource() && l != nil && !v.Op.Alias && l.Result == ir.ResultCalibrated
 }
 
+// fakeQuantFixed rounds v, whose int8 parameters the kernel fixes (a
+// sigmoid's 1/256 and -128), to that grid: a fake_quant over the fixed
+// range, which training does not move (track=false) and the run does not
+// save. A grid no range reproduces is left unsimulated.
+func fakeQuantFixed(g *ir.Graph, values []*ir.Value, v *ir.Value, p *ir.QuantParams) error {
+	lo, hi, ok := ir.FixedRange(p)
+	if !ok {
+		return nil
+	}
+	name := v.Name
+	v.Name = name + ".float"
+	minP, maxP := g.AddParam(name+".fixed_min", ir.Unbatched(tensor.F32, 1), v.Pos), g.AddParam(name+".fixed_max", ir.Unbatched(tensor.F32, 1), v.Pos)
+	minP.Data, maxP.Data = tensor.FromF32([]float32{lo}, 1), tensor.FromF32([]float32{hi}, 1)
+	fq, err := g.AddOp(name, ir.OpFakeQuant, []*ir.Value{v, minP, maxP}, ir.Attrs{"track": false}, v.Pos)
+	if err != nil {
+		return err
+	}
+	for _, u := range values {
+		for j, a := range u.Args {
+			if a == v {
+				u.Args[j] = fq
+			}
+		}
+	}
+	for j, o := range g.Outputs {
+		if o == v {
+			g.Outputs[j] = fq
+		}
+	}
+	return nil
+}
+
 // QATWeights returns what a quantization-aware run saves: every
 // parameter's data by name, the weights under fake_quant_weight rounded
 // to their grid (the values training saw, which the int8 build keeps), and
@@ -167,6 +205,10 @@ func quantizedWithOwnRange(v *ir.Value) bool {
 func QATWeights(g *ir.Graph) map[string]*tensor.Tensor {
 	w := g.Weights()
 	for _, v := range g.Values {
+		if v.Op == ir.OpFakeQuant && !v.Attrs.Bool("track") {
+			delete(w, v.Args[1].Name) // a fixed range: the int8 kernel's, not learned
+			delete(w, v.Args[2].Name)
+		}
 		if v.Op == ir.OpFakeQuantWeight {
 			p := v.Args[0]
 			if p.Op != ir.OpParam {
