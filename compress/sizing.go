@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kiln-nn/kiln/frontend"
+
 	"github.com/kiln-nn/kiln/data"
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/lang"
@@ -93,6 +95,9 @@ type Sizing struct {
 	Layers   []SizedLayer
 	// The student's totals, and the teacher's.
 	Student, Full ir.OpStats
+	// NoDropout, set before Build, leaves the teacher's dropout out of the
+	// student (RemoveDropout).
+	NoDropout bool
 }
 
 // SizedLayer is one narrowable layer of a sizing.
@@ -414,9 +419,25 @@ func (s *Sizing) Build(filename string, src []byte, g *ir.Graph) (*Shrunk, error
 	if err != nil {
 		return nil, err
 	}
+	comment := s.comment()
+	dropped := s.NoDropout && RemoveDropout(f) > 0
+	if dropped {
+		note := &lang.Line{Comment: "// The teacher's dropout is left out: the soft targets regularize the student."}
+		comment = append(comment[:len(comment)-1], note, comment[len(comment)-1])
+	}
 	// The sizing's comment, in place of Shrink's.
-	f.Leading = append(s.comment(), f.Leading[:leading]...)
+	f.Leading = append(comment, f.Leading[:leading]...)
 	small.Source = lang.Format(f)
+	if dropped {
+		prog, err := frontend.Compile(f.Filename, small.Source)
+		if err != nil {
+			return nil, fmt.Errorf("internal error: the student without dropout does not check: %w", err)
+		}
+		if err := prog.Graph.Bind(small.Weights); err != nil {
+			return nil, fmt.Errorf("internal error: the weights do not fit the student without dropout: %w", err)
+		}
+		small.Program = prog
+	}
 	return small, nil
 }
 

@@ -42,6 +42,7 @@ func init() {
 			fs.String("data", "", "data set (default: the train block's data)")
 			fs.Int("samples", 1000, "validation examples for sizing, a seeded random subset of the training part")
 			fs.Int("epochs", d.Epochs, "epochs of training for each student (default: the distill setting's, else the train block's)")
+			fs.Bool("no-dropout", false, "leave the teacher's dropout out of the student (the soft targets regularize it, as in Hinton et al.'s MNIST student)")
 			fs.Int("shift", 0, "translate each training image of the students by up to this many pixels (default: the train block's shift)")
 			fs.Int("batch", d.Batch, "examples per step")
 			fs.Float64("lr", d.LR, "learning rate")
@@ -145,6 +146,7 @@ func runDistill(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
+	sizing.NoDropout = f.Bool("no-dropout")
 	small, err := sizing.Build(path, src, teacher.Graph)
 	if err != nil {
 		return err
