@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kiln-nn/kiln/frontend"
 
@@ -27,18 +28,33 @@ import (
 
 // Budget is what a student may cost.
 type Budget struct {
-	Measure string  // "params" or "macc"
+	Measure string  // "params", "macc" or "latency"
 	Value   float64 // a fraction of the teacher's in (0, 1], or a count above 1
+	// Latency is a latency budget's absolute form (Value is then 0):
+	// the student's measured time at batch 1 (SizingConfig.Latency).
+	Latency time.Duration
 }
 
 // ParseBudget reads a budget's text form: "params=0.25" (a quarter of the
-// teacher's parameters), "macc=0.5" or "params=100000" (a count).
+// teacher's parameters), "macc=0.5" or "params=100000" (a count), and
+// "latency=0.3" (of the teacher's latency measured on the VM at batch 1)
+// or "latency=40us" (a duration).
 func ParseBudget(s string) (Budget, error) {
 	measure, val, ok := strings.Cut(strings.TrimSpace(s), "=")
+	if ok && measure == "latency" {
+		if d, err := time.ParseDuration(val); err == nil {
+			if d <= 0 {
+				return Budget{}, fmt.Errorf("budget %q: the latency must be positive", s)
+			}
+			return Budget{Measure: measure, Latency: d}, nil
+		}
+	}
 	v, err := strconv.ParseFloat(val, 64)
 	switch {
-	case !ok || (measure != "params" && measure != "macc"):
-		return Budget{}, fmt.Errorf("budget %q: want params=F or macc=F, F a fraction of the teacher's or a count", s)
+	case !ok || (measure != "params" && measure != "macc" && measure != "latency"):
+		return Budget{}, fmt.Errorf("budget %q: want params=F, macc=F or latency=F, F a fraction of the teacher's or a count (for latency, a duration such as 40us)", s)
+	case measure == "latency" && (err != nil || !(v > 0 && v <= 1)):
+		return Budget{}, fmt.Errorf("budget %q: latency must be a fraction in (0, 1] of the teacher's or a duration such as 40us", s)
 	case err != nil || !(v > 0) || math.IsInf(v, 0) || (v > 1 && v != math.Trunc(v)):
 		return Budget{}, fmt.Errorf("budget %q: %s must be a fraction in (0, 1] or a whole count above 1", s, measure)
 	}
@@ -46,24 +62,35 @@ func ParseBudget(s string) (Budget, error) {
 }
 
 func (b Budget) String() string {
+	if b.Latency > 0 {
+		return b.Measure + "=" + b.Latency.String()
+	}
 	return b.Measure + "=" + strconv.FormatFloat(b.Value, 'f', -1, 64)
 }
 
 // Limit is the budget in its measure's units for a teacher of these
-// totals.
-func (b Budget) Limit(teacher ir.OpStats) int64 {
-	if b.Value > 1 {
+// totals; for latency, in nanoseconds, for a teacher that took
+// teacherLatency.
+func (b Budget) Limit(teacher ir.OpStats, teacherLatency time.Duration) int64 {
+	switch {
+	case b.Latency > 0:
+		return int64(b.Latency)
+	case b.Measure == "latency":
+		return int64(math.Floor(b.Value * float64(teacherLatency)))
+	case b.Value > 1:
 		return int64(b.Value)
 	}
 	return int64(math.Floor(b.Value * float64(b.cost(teacher))))
 }
 
-// cost reads the budget's measure off a model's totals.
+// cost reads the budget's measure off a model's totals. Latency is
+// measured, not read; its steps are priced by MACC, which the time of a
+// dense or convolution layer follows.
 func (b Budget) cost(s ir.OpStats) int64 {
-	if b.Measure == "macc" {
-		return s.MACC
+	if b.Measure == "params" {
+		return s.Params
 	}
-	return s.Params
+	return s.MACC
 }
 
 // DefaultSizingKeeps are the fractions of each layer at which its
@@ -76,6 +103,10 @@ type SizingConfig struct {
 	Steps   int       // a layer's width moves in steps of 1/Steps of the teacher's; 0 means 16
 	Batch   int       // examples per evaluation batch; 0 means 256
 	Workers int       // goroutines per kernel; 0 means all cores
+	// Latency measures a model (the teacher or a candidate student, its
+	// weights bound) for a latency budget, e.g. its int8 build's median
+	// time at batch 1 on the VM.
+	Latency func(*ir.Graph) (time.Duration, error)
 	// Progress, if set, is called before each layer's sensitivity is
 	// measured, with its place among the n layers.
 	Progress func(layer string, i, n int)
@@ -95,6 +126,9 @@ type Sizing struct {
 	Layers   []SizedLayer
 	// The student's totals, and the teacher's.
 	Student, Full ir.OpStats
+	// For a latency budget: the teacher's and the student's measured
+	// latency (Limit is then in nanoseconds).
+	TeacherLatency, StudentLatency time.Duration
 	// NoDropout, set before Build, leaves the teacher's dropout out of the
 	// student (RemoveDropout).
 	NoDropout bool
@@ -135,8 +169,8 @@ type sizer struct {
 }
 
 func newSizer(filename string, src []byte, g *ir.Graph, budget Budget) (*sizer, error) {
-	if budget.Measure != "params" && budget.Measure != "macc" {
-		return nil, fmt.Errorf("budget %s: the measure must be params or macc", budget)
+	if budget.Measure != "params" && budget.Measure != "macc" && budget.Measure != "latency" {
+		return nil, fmt.Errorf("budget %s: the measure must be params, macc or latency", budget)
 	}
 	z := &sizer{filename: filename, src: src, g: g, budget: budget, widths: map[string]int{}, costs: map[string]ir.OpStats{}}
 	z.layers = ShrinkLayers(g)
@@ -228,8 +262,11 @@ func SizeStudent(filename string, src []byte, g *ir.Graph, val *data.Dataset, bu
 	}
 	full := g.Stats().Total
 	metric := MetricFor(base.Task)
-	s := &Sizing{Teacher: g.Name, Budget: budget, Limit: budget.Limit(full), Metric: metric, Baseline: metric.Value(base),
+	s := &Sizing{Teacher: g.Name, Budget: budget, Metric: metric, Baseline: metric.Value(base),
 		Keeps: append([]float64(nil), keeps...), Steps: steps, Full: full}
+	if err := s.setLimit(g, cfg.Latency); err != nil {
+		return nil, err
+	}
 
 	// Each layer's sensitivity to narrowing, alone.
 	for i, name := range z.layers {
@@ -270,7 +307,12 @@ func SizeStudent(filename string, src []byte, g *ir.Graph, val *data.Dataset, bu
 	if err != nil {
 		return nil, err
 	}
-	for budget.cost(cur) > s.Limit {
+	for {
+		if over, err := s.over(z, widths, cur, cfg.Latency); err != nil {
+			return nil, err
+		} else if !over {
+			break
+		}
 		best, bestRatio, bestSaved := -1, 0.0, int64(0)
 		var bestTotals ir.OpStats
 		for i := range s.Layers {
@@ -299,8 +341,8 @@ func SizeStudent(filename string, src []byte, g *ir.Graph, val *data.Dataset, bu
 			}
 		}
 		if best < 0 {
-			return nil, fmt.Errorf("budget %s (%s %s) is below the narrowest student, %s %s with every narrowable layer at 1/%d of its width",
-				budget, ir.Thousands(s.Limit), budget.Measure, ir.Thousands(budget.cost(cur)), budget.Measure, steps)
+			return nil, fmt.Errorf("budget %s (%s) is below the narrowest student, %s with every narrowable layer at 1/%d of its width",
+				budget, s.amount(s.Limit), s.amount(s.cost(cur)), steps)
 		}
 		l := &s.Layers[best]
 		widths[l.Name] = nextWidth(widths[l.Name], l.Teacher, steps)
@@ -313,6 +355,62 @@ func SizeStudent(filename string, src []byte, g *ir.Graph, val *data.Dataset, bu
 	}
 	s.Student = cur
 	return s, nil
+}
+
+// setLimit sets the budget in its units; a latency budget first times
+// the teacher.
+func (s *Sizing) setLimit(g *ir.Graph, latency func(*ir.Graph) (time.Duration, error)) error {
+	if s.Budget.Measure == "latency" {
+		if latency == nil {
+			return errors.New("a latency budget needs a way to time a model (SizingConfig.Latency)")
+		}
+		d, err := latency(g)
+		if err != nil {
+			return fmt.Errorf("timing the teacher: %w", err)
+		}
+		s.TeacherLatency = d
+	}
+	s.Limit = s.Budget.Limit(s.Full, s.TeacherLatency)
+	return nil
+}
+
+// over says whether the student of these widths and totals is over the
+// budget; for latency it times the student and records the time.
+func (s *Sizing) over(z *sizer, widths map[string]int, t ir.OpStats, latency func(*ir.Graph) (time.Duration, error)) (bool, error) {
+	if s.Budget.Measure != "latency" {
+		return s.Budget.cost(t) > s.Limit, nil
+	}
+	small, err := z.shrink(widths)
+	if err != nil {
+		return false, err
+	}
+	d, err := latency(small.Program.Graph)
+	if err != nil {
+		return false, fmt.Errorf("timing a student: %w", err)
+	}
+	s.StudentLatency = d
+	return int64(d) > s.Limit, nil
+}
+
+// cost is what the budget counts of a student of these totals: for
+// latency, the last time measured.
+func (s *Sizing) cost(t ir.OpStats) int64 {
+	if s.Budget.Measure == "latency" {
+		return int64(s.StudentLatency)
+	}
+	return s.Budget.cost(t)
+}
+
+// amount writes an amount of the budget's measure.
+func (s *Sizing) amount(v int64) string {
+	if s.Budget.Measure == "latency" {
+		d, unit := time.Duration(v), time.Nanosecond
+		for d/unit >= 10000 {
+			unit *= 10 // four significant digits
+		}
+		return d.Round(unit).String()
+	}
+	return ir.Thousands(v) + " " + s.Budget.Measure
 }
 
 // nextWidth is the widest step below w of a layer of n units, the steps
@@ -352,13 +450,16 @@ func (s *Sizing) drop(l *SizedLayer, w int) float64 {
 // UniformStudent sizes the student that narrows every narrowable layer by
 // one factor, the largest (to within 1/4096) whose student is within
 // budget: the baseline that SizeStudent's allocation is compared with.
-func UniformStudent(filename string, src []byte, g *ir.Graph, budget Budget) (*Sizing, error) {
+func UniformStudent(filename string, src []byte, g *ir.Graph, budget Budget, cfg SizingConfig) (*Sizing, error) {
 	z, err := newSizer(filename, src, g, budget)
 	if err != nil {
 		return nil, err
 	}
 	full := g.Stats().Total
-	s := &Sizing{Teacher: g.Name, Budget: budget, Limit: budget.Limit(full), Uniform: true, Full: full}
+	s := &Sizing{Teacher: g.Name, Budget: budget, Uniform: true, Full: full}
+	if err := s.setLimit(g, cfg.Latency); err != nil {
+		return nil, err
+	}
 	scaled := func(f float64) map[string]int {
 		widths := map[string]int{}
 		for _, name := range z.layers {
@@ -368,7 +469,11 @@ func UniformStudent(filename string, src []byte, g *ir.Graph, budget Budget) (*S
 	}
 	fits := func(f float64) (ir.OpStats, bool, error) {
 		t, err := z.totals(scaled(f))
-		return t, budget.cost(t) <= s.Limit, err
+		if err != nil {
+			return t, false, err
+		}
+		over, err := s.over(z, scaled(f), t, cfg.Latency)
+		return t, !over, err
 	}
 	// lo fits (or is 0, where every layer has one unit); hi does not.
 	lo, hi := 0.0, 1.0
@@ -394,8 +499,8 @@ func UniformStudent(filename string, src []byte, g *ir.Graph, budget Budget) (*S
 		return nil, err
 	}
 	if !ok {
-		return nil, fmt.Errorf("budget %s (%s %s) is below the narrowest uniform student, %s %s with every narrowable layer at 1 unit",
-			budget, ir.Thousands(s.Limit), budget.Measure, ir.Thousands(budget.cost(t)), budget.Measure)
+		return nil, fmt.Errorf("budget %s (%s) is below the narrowest uniform student, %s with every narrowable layer at 1 unit",
+			budget, s.amount(s.Limit), s.amount(s.cost(t)))
 	}
 	s.Factor, s.Student = lo, t
 	widths := scaled(lo)
@@ -445,9 +550,15 @@ func (s *Sizing) Build(filename string, src []byte, g *ir.Graph) (*Shrunk, error
 func (s *Sizing) comment() []*lang.Line {
 	var lines []string
 	add := func(format string, args ...any) { lines = append(lines, "// "+fmt.Sprintf(format, args...)) }
-	add("Student of %s, sized for the budget %s (%s %s of the teacher's %s).",
-		s.Teacher, s.Budget, ir.Thousands(s.Limit), s.Budget.Measure, ir.Thousands(s.Budget.cost(s.Full)))
-	add("It has %s parameters and %s MACC.", ir.Thousands(s.Student.Params), ir.Thousands(s.Student.MACC))
+	if s.Budget.Measure == "latency" {
+		add("Student of %s, sized for the budget %s (%s of the teacher's %s, measured).",
+			s.Teacher, s.Budget, s.amount(s.Limit), s.amount(int64(s.TeacherLatency)))
+		add("It has %s parameters and %s MACC, and took %s.", ir.Thousands(s.Student.Params), ir.Thousands(s.Student.MACC), s.amount(int64(s.StudentLatency)))
+	} else {
+		add("Student of %s, sized for the budget %s (%s of the teacher's %s).",
+			s.Teacher, s.Budget, s.amount(s.Limit), ir.Thousands(s.Budget.cost(s.Full)))
+		add("It has %s parameters and %s MACC.", ir.Thousands(s.Student.Params), ir.Thousands(s.Student.MACC))
+	}
 	if s.Uniform {
 		add("Uniform: every narrowable layer keeps the same fraction of its width, %.3f.", s.Factor)
 		for _, l := range s.Layers {
@@ -460,8 +571,13 @@ func (s *Sizing) comment() []*lang.Line {
 		}
 		add("Each width: the teacher's %s on validation data with that layer alone narrowed", s.Metric.Name)
 		add("by L1 norm to %s and to one unit (no retraining; %.2f unnarrowed) priced its", strings.Join(keeps, ", "), s.Baseline)
-		add("narrowing, and the layer losing the least per %s saved was narrowed, a step", s.Budget.Measure)
-		add("(1/%d of its width) at a time, until the budget held.", s.Steps)
+		if s.Budget.Measure == "latency" {
+			add("narrowing, and the layer losing the least per MACC saved (which latency follows) was")
+			add("narrowed, a step (1/%d of its width) at a time, until the measured latency held.", s.Steps)
+		} else {
+			add("narrowing, and the layer losing the least per %s saved was narrowed, a step", s.Budget.Measure)
+			add("(1/%d of its width) at a time, until the budget held.", s.Steps)
+		}
 		for _, l := range s.Layers {
 			scores := make([]string, len(l.Scores))
 			for i, v := range l.Scores {

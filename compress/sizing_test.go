@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kiln-nn/kiln/data"
 	"github.com/kiln-nn/kiln/frontend"
@@ -131,8 +132,8 @@ func itoa(n int) string { return strconv.Itoa(n) }
 func TestUniformStudent(t *testing.T) {
 	g, val := deadModel(t)
 	src := []byte(deadTeacher)
-	for _, budget := range []Budget{{"params", 0.5}, {"params", 0.25}, {"macc", 0.3}, {"params", 200}} {
-		u, err := UniformStudent("teacher.kiln", src, g, budget)
+	for _, budget := range []Budget{{Measure: "params", Value: 0.5}, {Measure: "params", Value: 0.25}, {Measure: "macc", Value: 0.3}, {Measure: "params", Value: 200}} {
+		u, err := UniformStudent("teacher.kiln", src, g, budget, SizingConfig{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -169,21 +170,22 @@ func TestUniformStudent(t *testing.T) {
 func TestSizingErrors(t *testing.T) {
 	g, val := deadModel(t)
 	src := []byte(deadTeacher)
-	if _, err := SizeStudent("teacher.kiln", src, g, val, Budget{"params", 10}, SizingConfig{}); err == nil || !strings.Contains(err.Error(), "below the narrowest student") {
+	if _, err := SizeStudent("teacher.kiln", src, g, val, Budget{Measure: "params", Value: 10}, SizingConfig{}); err == nil || !strings.Contains(err.Error(), "below the narrowest student") {
 		t.Errorf("a budget below the narrowest student: %v", err)
 	}
-	if _, err := UniformStudent("teacher.kiln", src, g, Budget{"params", 10}); err == nil || !strings.Contains(err.Error(), "below the narrowest uniform student") {
+	if _, err := UniformStudent("teacher.kiln", src, g, Budget{Measure: "params", Value: 10}, SizingConfig{}); err == nil || !strings.Contains(err.Error(), "below the narrowest uniform student") {
 		t.Errorf("a budget below the narrowest uniform student: %v", err)
 	}
-	if _, err := SizeStudent("teacher.kiln", src, g, val, Budget{"params", 0.5}, SizingConfig{Keeps: []float64{0.5, 0.25}}); err == nil {
+	if _, err := SizeStudent("teacher.kiln", src, g, val, Budget{Measure: "params", Value: 0.5}, SizingConfig{Keeps: []float64{0.5, 0.25}}); err == nil {
 		t.Error("falling keeps accepted")
 	}
-	for _, bad := range []string{"params", "size=0.5", "params=0", "params=-1", "params=1.5", "macc=x", "params=NaN"} {
+	for _, bad := range []string{"params", "size=0.5", "params=0", "params=-1", "params=1.5", "macc=x", "params=NaN", "latency=2", "latency=0", "latency=-3us", "latency=0us", "latency=fast"} {
 		if _, err := ParseBudget(bad); err == nil {
 			t.Errorf("ParseBudget(%q) accepted", bad)
 		}
 	}
-	for text, want := range map[string]Budget{"params=0.25": {"params", 0.25}, "macc=1": {"macc", 1}, "params=100000": {"params", 100000}} {
+	for text, want := range map[string]Budget{"params=0.25": {Measure: "params", Value: 0.25}, "macc=1": {Measure: "macc", Value: 1}, "params=100000": {Measure: "params", Value: 100000},
+		"latency=0.3": {Measure: "latency", Value: 0.3}, "latency=40µs": {Measure: "latency", Latency: 40 * time.Microsecond}} {
 		if b, err := ParseBudget(text); err != nil || b != want || b.String() != text {
 			t.Errorf("ParseBudget(%q) = %v, %v", text, b, err)
 		}
@@ -197,5 +199,64 @@ func TestNextWidth(t *testing.T) {
 		if got := nextWidth(c.w, c.n, c.steps); got != c.want {
 			t.Errorf("nextWidth(%d, %d, %d) = %d, want %d", c.w, c.n, c.steps, got, c.want)
 		}
+	}
+}
+
+// TestLatencyBudget: with a clock that reads a model's MACC as its
+// nanoseconds, a latency budget sizes exactly the student of the same
+// MACC budget (the steps are priced by MACC; the clock only says when to
+// stop), uniform or not; the comment names the times; without a clock a
+// latency budget is an error.
+func TestLatencyBudget(t *testing.T) {
+	g, val := deadModel(t)
+	src := []byte(deadTeacher)
+	timed := 0
+	clock := SizingConfig{Latency: func(m *ir.Graph) (time.Duration, error) {
+		timed++
+		return time.Duration(m.Stats().Total.MACC), nil
+	}}
+	for _, frac := range []float64{0.5, 0.3} {
+		byMACC, err := SizeStudent("teacher.kiln", src, g, val, Budget{Measure: "macc", Value: frac}, SizingConfig{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		byTime, err := SizeStudent("teacher.kiln", src, g, val, Budget{Measure: "latency", Value: frac}, clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.EqualFunc(byTime.Layers, byMACC.Layers, func(a, b SizedLayer) bool { return a.Name == b.Name && a.Student == b.Student }) {
+			t.Errorf("latency=%g: widths %v, macc=%g: %v", frac, byTime.Layers, frac, byMACC.Layers)
+		}
+		full := g.Stats().Total.MACC
+		if byTime.TeacherLatency != time.Duration(full) || byTime.StudentLatency != time.Duration(byTime.Student.MACC) || int64(byTime.StudentLatency) > byTime.Limit {
+			t.Errorf("latency=%g: teacher %v, student %v, limit %d ns", frac, byTime.TeacherLatency, byTime.StudentLatency, byTime.Limit)
+		}
+		uMACC, err := UniformStudent("teacher.kiln", src, g, Budget{Measure: "macc", Value: frac}, SizingConfig{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		uTime, err := UniformStudent("teacher.kiln", src, g, Budget{Measure: "latency", Value: frac}, clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if uTime.Factor != uMACC.Factor {
+			t.Errorf("latency=%g: uniform factor %g, by MACC %g", frac, uTime.Factor, uMACC.Factor)
+		}
+		small, err := byTime.Build("teacher.kiln", src, g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(small.Source), "measured latency held") || !strings.Contains(string(small.Source), "took ") {
+			t.Errorf("the student's comment does not tell the latency:\n%s", small.Source)
+		}
+	}
+	if timed == 0 {
+		t.Error("the clock was never read")
+	}
+	if _, err := SizeStudent("teacher.kiln", src, g, val, Budget{Measure: "latency", Value: 0.5}, SizingConfig{}); err == nil {
+		t.Error("a latency budget without a clock was accepted")
+	}
+	if _, err := SizeStudent("teacher.kiln", src, g, val, Budget{Measure: "latency", Latency: time.Nanosecond}, clock); err == nil || !strings.Contains(err.Error(), "below the narrowest student") {
+		t.Errorf("a 1ns budget: %v", err)
 	}
 }

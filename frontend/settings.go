@@ -216,6 +216,7 @@ var blockSchemas = map[string]map[string]settingSpec{
 			{name: "student", params: []param{
 				{name: "params", spec: numberSpec},
 				{name: "macc", spec: numberSpec},
+				{name: "latency", spec: numberSpec},
 				{name: "T", spec: numberSpec},
 				{name: "hard", spec: numberSpec},
 				{name: "epochs", spec: intSpec},

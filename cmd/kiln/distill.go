@@ -33,7 +33,7 @@ func init() {
 		flags: func(fs *pflag.FlagSet) {
 			d := train.Defaults()
 			fs.StringP("weights", "w", "", "the teacher's trained weights (safetensors)")
-			fs.String("budget", "", "the student's budget: params=F or macc=F, F a fraction of the teacher's or a count (default: the compile block's distill setting)")
+			fs.String("budget", "", "the student's budget: params=F or macc=F, F a fraction of the teacher's or a count, or latency=F (of the teacher's int8 time at batch 1 on the VM) or latency=40us (default: the compile block's distill setting)")
 			fs.StringP("output", "o", "", "write the student's .kiln source here")
 			fs.String("weights-out", "", "write the distilled student's weights here (safetensors)")
 			fs.Bool("uniform", false, "narrow every layer by one factor instead of by sensitivity")
@@ -102,7 +102,7 @@ func runDistill(e *env, fs *pflag.FlagSet) error {
 		return err
 	}
 	if budget.Measure == "" {
-		return usagef("missing --budget params=F or macc=F, or a compile block's distill = student(params=F)")
+		return usagef("missing --budget params=F, macc=F or latency=F, or a compile block's distill = student(params=F)")
 	}
 	src, err := os.ReadFile(path)
 	if err != nil {
@@ -128,10 +128,15 @@ func runDistill(e *env, fs *pflag.FlagSet) error {
 	}
 
 	// Size the student, scoring the teacher on a validation part carved
-	// from the training data so that the test part stays unseen.
+	// from the training data so that the test part stays unseen; a
+	// latency budget times each candidate's int8 build on the VM.
+	var clock func(*ir.Graph) (time.Duration, error)
+	if budget.Measure == "latency" {
+		clock = func(g *ir.Graph) (time.Duration, error) { return vmLatency(g, split.Train, benchTime) }
+	}
 	var sizing *compress.Sizing
 	if uniform {
-		sizing, err = compress.UniformStudent(path, src, teacher.Graph, budget)
+		sizing, err = compress.UniformStudent(path, src, teacher.Graph, budget, compress.SizingConfig{Latency: clock})
 	} else {
 		val, verr := compress.Holdout(split.Train, train.Sample(split.Train.Len(), samples, cfg.Seed), split.Train.Name+" validation")
 		if verr != nil {
@@ -140,6 +145,7 @@ func runDistill(e *env, fs *pflag.FlagSet) error {
 		fmt.Fprintf(e.stderr, "sizing a student of %s for %s: scoring each layer narrowed on %d examples of %s's training part\n", teacher.Graph.Name, budget, val.Len(), spec)
 		sizing, err = compress.SizeStudent(path, src, teacher.Graph, val, budget, compress.SizingConfig{
 			Workers:  cfg.Workers,
+			Latency:  clock,
 			Progress: func(layer string, i, n int) { fmt.Fprintf(e.stderr, "layer %d/%d: %s\n", i+1, n, layer) },
 		})
 	}
@@ -231,14 +237,15 @@ func distillSettings(prog *frontend.Program, fs *pflag.FlagSet, budget *compress
 	}
 	v := s.Value
 	if budget.Measure == "" {
-		p, m := v.Kwarg("params"), v.Kwarg("macc")
-		switch {
-		case p != nil && m != nil:
-			return fmt.Errorf("%s: student: give params or macc, not both", s.Pos)
-		case p != nil:
-			*budget = compress.Budget{Measure: "params", Value: p.Num}
-		case m != nil:
-			*budget = compress.Budget{Measure: "macc", Value: m.Num}
+		given := 0
+		for _, measure := range []string{"params", "macc", "latency"} {
+			if a := v.Kwarg(measure); a != nil {
+				*budget = compress.Budget{Measure: measure, Value: a.Num}
+				given++
+			}
+		}
+		if given > 1 {
+			return fmt.Errorf("%s: student: give one of params, macc and latency", s.Pos)
 		}
 		if budget.Measure != "" {
 			if _, err := compress.ParseBudget(budget.String()); err != nil {
@@ -293,6 +300,25 @@ func (r *distillRow) measure(split *data.Split, workers int, d time.Duration) er
 	}
 	r.latency = time.Duration(b.P50us * float64(time.Microsecond))
 	return nil
+}
+
+// vmLatency is g's median time at batch 1 on the VM, built to int8 with
+// min/max ranges from 512 examples of set, timed for d; g itself is left as it is (the compiler's passes rewrite the graph they
+// are given).
+func vmLatency(g *ir.Graph, set *data.Dataset, d time.Duration) (time.Duration, error) {
+	q, err := compileCalibrated(g.Clone(), set, 512, compiler.Bytecode)
+	if err != nil {
+		return 0, err
+	}
+	m, err := runtime.Load(q.Bytecode, nil)
+	if err != nil {
+		return 0, err
+	}
+	b, err := measure(m, 1, d)
+	if err != nil {
+		return 0, err
+	}
+	return time.Duration(b.P50us * float64(time.Microsecond)), nil
 }
 
 // writeDistillTable prints the comparison.
