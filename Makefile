@@ -4,7 +4,7 @@ GO       ?= go
 BIN      := bin/kiln
 FUZZTIME ?= 60s
 
-.PHONY: all build test demo fashion-mnist mobilenet bench bench-go fuzz lint clean
+.PHONY: all build test demo fashion-mnist mobilenet qat-table bench bench-go fuzz lint clean
 
 all: build
 
@@ -49,6 +49,11 @@ mobilenet: build fashion-mnist
 	$(BIN) train examples/mobilenet_tiny.kiln -o bin/mobilenet_tiny.safetensors
 	$(BIN) quantize examples/mobilenet_tiny.kiln -w bin/mobilenet_tiny.safetensors --method minmax --eval
 	$(BIN) quantize examples/mobilenet_tiny.kiln -w bin/mobilenet_tiny.safetensors --method entropy --eval
+
+# Post-training quantization against quantization-aware training on every
+# example (bench/qat.sh; about an hour on two cores). Not part of `make test`.
+qat-table: build fashion-mnist
+	bash bench/qat.sh bin/qat
 
 # kiln's VM against ONNX Runtime (one thread) on the same int8 workloads;
 # installs the harness's npm packages first. Not part of `make test`.
