@@ -126,6 +126,9 @@ type Sizing struct {
 	Layers   []SizedLayer
 	// The student's totals, and the teacher's.
 	Student, Full ir.OpStats
+	// Filled counts the units added back after the last whole step to
+	// spend what it left of the budget.
+	Filled int
 	// For a latency budget: the teacher's and the student's measured
 	// latency (Limit is then in nanoseconds).
 	TeacherLatency, StudentLatency time.Duration
@@ -348,6 +351,11 @@ func SizeStudent(filename string, src []byte, g *ir.Graph, val *data.Dataset, bu
 		widths[l.Name] = nextWidth(widths[l.Name], l.Teacher, steps)
 		cur = bestTotals
 	}
+	if budget.Measure != "latency" {
+		if cur, err = s.fill(z, widths, cur); err != nil {
+			return nil, err
+		}
+	}
 	for i := range s.Layers {
 		l := &s.Layers[i]
 		l.Student = widths[l.Name]
@@ -355,6 +363,45 @@ func SizeStudent(filename string, src []byte, g *ir.Graph, val *data.Dataset, bu
 	}
 	s.Student = cur
 	return s, nil
+}
+
+// fill spends what the last whole step left of the budget: it widens,
+// a unit at a time, the layer whose next unit buys back the most
+// estimated score per unit of budget, while the student stays within it.
+// (A latency budget is not filled: a unit's time is below the clock's
+// noise.)
+func (s *Sizing) fill(z *sizer, widths map[string]int, cur ir.OpStats) (ir.OpStats, error) {
+	for {
+		best, bestGain := -1, 0.0
+		var bestTotals ir.OpStats
+		for i := range s.Layers {
+			l := &s.Layers[i]
+			w := widths[l.Name]
+			if w >= l.Teacher {
+				continue
+			}
+			widths[l.Name] = w + 1
+			t, err := z.totals(widths)
+			widths[l.Name] = w
+			if err != nil {
+				return cur, err
+			}
+			added := s.Budget.cost(t) - s.Budget.cost(cur)
+			if s.Budget.cost(t) > s.Limit || added <= 0 {
+				continue
+			}
+			gain := max(0, s.drop(l, w)-s.drop(l, w+1)) / float64(added)
+			if best < 0 || gain > bestGain {
+				best, bestGain, bestTotals = i, gain, t
+			}
+		}
+		if best < 0 {
+			return cur, nil
+		}
+		widths[s.Layers[best].Name]++
+		s.Filled++
+		cur = bestTotals
+	}
 }
 
 // setLimit sets the budget in its units; a latency budget first times
@@ -576,7 +623,8 @@ func (s *Sizing) comment() []*lang.Line {
 			add("narrowed, a step (1/%d of its width) at a time, until the measured latency held.", s.Steps)
 		} else {
 			add("narrowing, and the layer losing the least per %s saved was narrowed, a step", s.Budget.Measure)
-			add("(1/%d of its width) at a time, until the budget held.", s.Steps)
+			add("(1/%d of its width) at a time, until the budget held; then what the last step", s.Steps)
+			add("left was spent a unit at a time where a unit buys back the most (%d units).", s.Filled)
 		}
 		for _, l := range s.Layers {
 			scores := make([]string, len(l.Scores))

@@ -260,3 +260,42 @@ func TestLatencyBudget(t *testing.T) {
 		t.Errorf("a 1ns budget: %v", err)
 	}
 }
+
+// TestSizeStudentFillsBudget: after the whole steps, the student spends
+// the budget: within it, and no layer can gain one more unit without
+// going over.
+func TestSizeStudentFillsBudget(t *testing.T) {
+	g, val := deadModel(t)
+	src := []byte(deadTeacher)
+	for _, budget := range []Budget{{Measure: "params", Value: 0.5}, {Measure: "params", Value: 0.3}, {Measure: "macc", Value: 0.4}} {
+		s, err := SizeStudent("teacher.kiln", src, g, val, budget, SizingConfig{Steps: 4}) // steps of 4 units
+		if err != nil {
+			t.Fatal(err)
+		}
+		z, err := newSizer("teacher.kiln", src, g, budget)
+		if err != nil {
+			t.Fatal(err)
+		}
+		widths := map[string]int{}
+		for _, l := range s.Layers {
+			widths[l.Name] = l.Student
+		}
+		if cur, err := z.totals(widths); err != nil || budget.cost(cur) > s.Limit || cur != s.Student {
+			t.Fatalf("%s: the student costs %v (%v), limit %d", budget, cur, err, s.Limit)
+		}
+		for _, l := range s.Layers {
+			if l.Student == l.Teacher {
+				continue
+			}
+			widths[l.Name]++
+			wider, err := z.totals(widths)
+			widths[l.Name]--
+			if err != nil {
+				t.Fatal(err)
+			}
+			if budget.cost(wider) <= s.Limit {
+				t.Errorf("%s: %s could have %d units within the budget (%d <= %d)", budget, l.Name, l.Student+1, budget.cost(wider), s.Limit)
+			}
+		}
+	}
+}
