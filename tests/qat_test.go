@@ -191,7 +191,7 @@ func TestQATBatchNorm(t *testing.T) {
 		}
 	}
 	compareQATInt8(t, qat, b, 8, 3)
-	checkBitExact(t, b, 3, 16)
+	checkBitExact(t, b, 10, 100) // 1,000 inputs
 }
 
 // TestQATBatchNormFreeze: after the freeze step a
@@ -242,10 +242,13 @@ func TestQATBatchNormFreeze(t *testing.T) {
 }
 
 // TestQATBitExact: the .kbc built from learned ranges runs bit-exactly
-// against the integer reference executor.
+// against the integer reference executor on 1,000 inputs, with 8-bit and
+// with 4-bit weights.
 func TestQATBitExact(t *testing.T) {
-	_, b := qatBuild(t, 8)
-	checkBitExact(t, b, 3, 16)
+	for _, bits := range []int{8, 4} {
+		_, b := qatBuild(t, bits)
+		checkBitExact(t, b, 10, 100)
+	}
 }
 
 // TestQATNeedsEveryRange: with no calibration data, a value without a
@@ -348,7 +351,7 @@ func TestQATFrozenBatchNorm(t *testing.T) {
 				t.Fatalf("%d batch norms in the training graph, want 1", frozen)
 			}
 			compareQATInt8(t, qat, b, 8, c.values)
-			checkBitExact(t, b, 3, 16)
+			checkBitExact(t, b, 10, 100) // 1,000 inputs
 		})
 	}
 }
@@ -386,5 +389,5 @@ func TestQATFixedRanges(t *testing.T) {
 		}
 	}
 	compareQATInt8(t, qat, b, 8, 6) // x, h's dense, h, z, y, p
-	checkBitExact(t, b, 3, 16)
+	checkBitExact(t, b, 10, 100) // 1,000 inputs
 }
