@@ -111,7 +111,7 @@ func QAT(g *ir.Graph, opt QATOptions) error {
 				v.Args[i] = fq
 			}
 		}
-		if l := v.Op.Lower; l != nil && l.Result == ir.ResultFixed && !v.IsSource() && !internal[v] {
+		if l := v.Op.Lower; l != nil && l.Result == ir.ResultFixed && !v.IsSource() && !internal[v] && ir.NoIntegerForm(v) == "" {
 			if err := fakeQuantFixed(g, values, v, l.Fixed); err != nil {
 				return err
 			}
