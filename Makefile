@@ -4,7 +4,7 @@ GO       ?= go
 BIN      := bin/kiln
 FUZZTIME ?= 60s
 
-.PHONY: all build test demo fashion-mnist mobilenet qat-table bench bench-go fuzz lint clean
+.PHONY: all build test demo fashion-mnist mobilenet qat-table distill bench bench-go fuzz lint clean
 
 all: build
 
@@ -54,6 +54,16 @@ mobilenet: build fashion-mnist
 # example (bench/qat.sh; about an hour on two cores). Not part of `make test`.
 qat-table: build fashion-mnist
 	bash bench/qat.sh bin/qat
+
+# Hinton et al.'s MNIST distillation: train the 2.4M-parameter teacher
+# (30 epochs on shifted images, about 12 minutes on two cores), then size
+# a student of a quarter of its parameters and train it from scratch on
+# hard labels and by distillation (the compile block's budget, T, hard
+# weight and epochs), without dropout or shifts. Not part of `make test`.
+distill: build
+	$(BIN) train examples/distill/mnist_teacher.kiln -o bin/mnist_teacher.safetensors
+	$(BIN) distill examples/distill/mnist_teacher.kiln -w bin/mnist_teacher.safetensors \
+	  --init random --no-dropout --shift 0 -o bin/mnist_student.kiln
 
 # kiln's VM against ONNX Runtime (one thread) on the same int8 workloads;
 # installs the harness's npm packages first. Not part of `make test`.

@@ -156,3 +156,15 @@ func TestExamplesRun(t *testing.T) {
 		}
 	}
 }
+
+// TestRecipeExamplesCheck: the recipes under examples/ (outside the ten
+// examples every engine runs) load and check, compile block included.
+func TestRecipeExamplesCheck(t *testing.T) {
+	files, err := filepath.Glob("../examples/*/*.kiln")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no recipes under examples/ (%v)", err)
+	}
+	for _, path := range files {
+		loadExample(t, path)
+	}
+}
