@@ -389,5 +389,5 @@ func TestQATFixedRanges(t *testing.T) {
 		}
 	}
 	compareQATInt8(t, qat, b, 8, 6) // x, h's dense, h, z, y, p
-	checkBitExact(t, b, 10, 100) // 1,000 inputs
+	checkBitExact(t, b, 10, 100)    // 1,000 inputs
 }
