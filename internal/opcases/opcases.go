@@ -130,6 +130,7 @@ func All() []Case {
 		{Name: "fake_quant_weight per_tensor bits=6", Op: ir.OpFakeQuantWeight, Operands: []Operand{par(3, 4)}, Attrs: ir.Attrs{"per_tensor": true, "bits": 6}, StraightThrough: true},
 		{Name: "fake_quant", Op: ir.OpFakeQuant, Batch: 2, Operands: fakeQuantOperands, StraightThrough: true},
 		{Name: "fake_quant training", Op: ir.OpFakeQuant, Batch: 3, Operands: fakeQuantOperands, Attrs: ir.Attrs{"decay": 0.5}, Training: true, StraightThrough: true},
+		{Name: "fake_quant fixed range training", Op: ir.OpFakeQuant, Batch: 3, Operands: fakeQuantOperands, Attrs: ir.Attrs{"track": false}, Training: true, StraightThrough: true},
 		{Name: "bn_fold_weight", Op: ir.OpBNFoldWeight, Batch: 2, Operands: []Operand{par(3, 2, 2), in(3, 4), par(3), running, runningVar}, SmallStep: true},
 		{Name: "bn_fold_weight training", Op: ir.OpBNFoldWeight, Batch: 3, Operands: []Operand{par(3, 2, 2), in(3, 4), par(3), running, runningVar}, Training: true, SmallStep: true},
 		{Name: "bn_fold_shift", Op: ir.OpBNFoldShift, Batch: 2, Operands: []Operand{in(3, 4), in(3, 4), par(3), par(3), running, runningVar, par(3)}, SmallStep: true},
