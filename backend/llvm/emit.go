@@ -1,0 +1,280 @@
+// Emit: the module's constants, its body (one kernel call per int8 op,
+// in graph order) and its entry points.
+
+package llvm
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/kiln-nn/kiln/backend/plan"
+	"github.com/kiln-nn/kiln/internal/kbc"
+	"github.com/kiln-nn/kiln/ir"
+	"github.com/kiln-nn/kiln/runtime/kernels/ref"
+	"github.com/kiln-nn/kiln/tensor"
+	llir "github.com/llir/llvm/ir"
+	"github.com/llir/llvm/ir/constant"
+	"github.com/llir/llvm/ir/enum"
+	"github.com/llir/llvm/ir/metadata"
+	"github.com/llir/llvm/ir/types"
+	"github.com/llir/llvm/ir/value"
+)
+
+// Emit returns the LLVM module (textual IR) that runs the quantized graph
+// g. An op without a kernel here is an error naming it at its source
+// position. The same graph always gives the same text.
+func Emit(g *ir.Graph) ([]byte, error) {
+	m, err := analyze(g)
+	if err != nil {
+		return nil, err
+	}
+	e := &emitter{model: m, mod: llir.NewModule(), consts: map[string]*llir.Global{}, comments: map[int64]string{}}
+	if err := e.emit(); err != nil {
+		return nil, err
+	}
+	return e.text(), nil
+}
+
+// emitter builds one module.
+type emitter struct {
+	*model
+	mod    *llir.Module
+	kernel kernels
+	consts map[string]*llir.Global // by name: each constant once
+
+	// Source positions reach the text as comments: a kernel call carries
+	// a !kiln.src attachment whose node's ID keys its comment here, and
+	// text() writes the comment on the line before the call.
+	notes    []*metadata.Tuple
+	comments map[int64]string
+	globals  map[string]string // a global's identifier -> its comment
+}
+
+func (e *emitter) emit() error {
+	e.kernel = newKernels(e.mod)
+	body, err := e.body()
+	if err != nil {
+		return err
+	}
+	e.entry(body, false)
+	e.entry(body, true)
+	size := e.mod.NewFunc(e.prefix+"_arena_size", types.I64)
+	size.NewBlock("entry").NewRet(i64(int64(e.plan.Size)))
+	size.FuncAttrs = append(size.FuncAttrs, enum.FuncAttrNoUnwind)
+	return nil
+}
+
+// body emits the function that runs every int8 op between the inputs'
+// quantization and the outputs' dequantization on a batch of n in the
+// arena.
+func (e *emitter) body() (*llir.Func, error) {
+	n := llir.NewParam("n", types.I64)
+	arena := llir.NewParam("arena", i8p)
+	f := e.mod.NewFunc(e.prefix+"_body", types.Void, n, arena)
+	f.Linkage = enum.LinkageInternal
+	f.FuncAttrs = append(f.FuncAttrs, enum.FuncAttrNoUnwind)
+	b := f.NewBlock("entry")
+	for _, v := range e.g.Values {
+		if v.IsSource() || v.Op.Alias || v.Op == ir.OpQuantize || v.Op == ir.OpDequantize {
+			continue // the boundary ops run in the entry points
+		}
+		switch v.Op {
+		case ir.OpQDense:
+			if err := e.dense(b, n, arena, v); err != nil {
+				return nil, fmt.Errorf("%s: %s: %w", v.Pos, v.Name, err)
+			}
+		default:
+			// analyze refuses every other op.
+			return nil, fmt.Errorf("%s: %s: no kernel for %s", v.Pos, v.Name, v.Op.Name)
+		}
+	}
+	b.NewRet(nil)
+	return f, nil
+}
+
+// dense emits a qdense call.
+func (e *emitter) dense(b *llir.Block, n, arena value.Value, v *ir.Value) error {
+	p, err := ir.ParamsOf(v)
+	if err != nil {
+		return err
+	}
+	d := p.(ref.DenseParams)
+	if d.FilterOffset != 0 {
+		return fmt.Errorf("weights with a zero point (%d) are not supported", -d.FilterOffset)
+	}
+	units := d.Units
+	mult, shift := make([]int32, units), make([]int32, units)
+	for u := range units {
+		r := d.Out[min(u, len(d.Out)-1)] // one rescale for all units, or one each
+		if r.Shift < -31 || r.Shift > 30 {
+			return fmt.Errorf("rescale shift %d of unit %d not in [-31, 30]", r.Shift, u)
+		}
+		mult[u], shift[u] = r.Mult, int32(r.Shift)
+	}
+	w := v.Args[1]
+	var bias value.Value
+	if len(v.Args) == 3 {
+		bias = e.constant(v.Args[2].Name, v.Args[2].Data, describe(v.Args[2]))
+	} else {
+		bias = e.constant(v.Name+".bias", tensor.New(tensor.I32, units), "no bias: zeros for "+v.Name)
+	}
+	call := b.NewCall(e.kernel.dense,
+		e.arenaPtr(b, n, arena, v.Args[0]),
+		e.constant(w.Name, w.Data, describe(w)),
+		bias,
+		e.constant(v.Name+".mult", i32Tensor(mult), "per-unit multipliers of "+v.Name),
+		e.constant(v.Name+".shift", i32Tensor(shift), "per-unit shifts of "+v.Name),
+		e.arenaPtr(b, n, arena, v),
+		times(b, n, d.Rows), i64(int64(d.In)), i64(int64(units)),
+		i32(d.InputOffset), i32(d.OutputOffset), i32(d.ActMin), i32(d.ActMax))
+	e.note(call, v)
+	return nil
+}
+
+// entry emits kiln_m_run (int8 at the boundary) or kiln_m_run_f32 (float,
+// quantized and dequantized here as the VM's Run does).
+func (e *emitter) entry(body *llir.Func, float bool) {
+	elem, name := types.Type(types.I8), e.prefix+"_run"
+	if float {
+		elem, name = types.Float, e.prefix+"_run_f32"
+	}
+	ptr := types.NewPointer(elem)
+	n32 := llir.NewParam("n", types.I32)
+	params := []*llir.Param{n32}
+	var ins, outs []*llir.Param
+	for _, p := range e.inputs {
+		ins = append(ins, llir.NewParam(p.c, ptr))
+	}
+	for _, p := range e.outputs {
+		outs = append(outs, llir.NewParam(p.c, ptr))
+	}
+	arena := llir.NewParam("arena", i8p)
+	params = append(append(append(params, ins...), outs...), arena)
+	f := e.mod.NewFunc(name, types.I32, params...)
+	f.FuncAttrs = append(f.FuncAttrs, enum.FuncAttrNoUnwind)
+	entry, run, bad := f.NewBlock("entry"), f.NewBlock("run"), f.NewBlock("bad_batch")
+	entry.NewCondBr(entry.NewICmp(enum.IPredSLT, n32, i32(1)), bad, run)
+	bad.NewRet(i32(-1))
+	b := run
+	n := b.NewSExt(n32, types.I64)
+	n.SetName("n64")
+	for k, p := range e.inputs {
+		q := e.arenaPtr(b, n, arena, p.q)
+		count := times(b, n, p.elems)
+		if float {
+			e.note(b.NewCall(e.kernel.quantize, ins[k], q, count, f32(p.scale), i32(p.zero)), p.q)
+		} else {
+			b.NewCall(e.kernel.memcpy, q, ins[k], count, constant.False)
+		}
+	}
+	b.NewCall(body, n, arena)
+	for k, p := range e.outputs {
+		q := e.arenaPtr(b, n, arena, p.q)
+		count := times(b, n, p.elems)
+		if float {
+			e.note(b.NewCall(e.kernel.dequantize, q, outs[k], count, f32(p.scale), i32(p.zero)), plan.Root(p.float))
+		} else {
+			b.NewCall(e.kernel.memcpy, outs[k], q, count, constant.False)
+		}
+	}
+	b.NewRet(i32(0))
+}
+
+// arenaPtr is the address of v's bytes for a batch of n: the plan's
+// offsets are per example and scale with the batch.
+func (e *emitter) arenaPtr(b *llir.Block, n, arena value.Value, v *ir.Value) value.Value {
+	off := e.offset(v)
+	if off == 0 {
+		return arena
+	}
+	return b.NewGetElementPtr(types.I8, arena, times(b, n, off))
+}
+
+// times is n * k for a batch size n.
+func times(b *llir.Block, n value.Value, k int) value.Value {
+	if k == 1 {
+		return n
+	}
+	return b.NewMul(n, i64(int64(k)))
+}
+
+// constant returns a pointer to the first element of a constant tensor,
+// defined once as an aligned global.
+func (e *emitter) constant(name string, t *tensor.Tensor, comment string) value.Value {
+	g, ok := e.consts[name]
+	if !ok {
+		var init constant.Constant
+		switch t.DType {
+		case tensor.I8:
+			b := make([]byte, len(t.I8))
+			for i, x := range t.I8 {
+				b[i] = byte(x)
+			}
+			init = constant.NewCharArray(b)
+		case tensor.I32:
+			xs := make([]constant.Constant, len(t.I32))
+			for i, x := range t.I32 {
+				xs[i] = i32(x)
+			}
+			init = constant.NewArray(types.NewArray(uint64(len(xs)), types.I32), xs...)
+		default:
+			panic(fmt.Sprintf("llvm: constant %s: %v", name, t.DType)) // dense takes i8 weights and i32 biases only
+		}
+		g = e.mod.NewGlobalDef(name, init)
+		g.Immutable = true
+		g.Linkage = enum.LinkagePrivate
+		g.UnnamedAddr = enum.UnnamedAddrUnnamedAddr
+		g.Align = llir.Align(kbc.Align)
+		e.consts[name] = g
+		if e.globals == nil {
+			e.globals = map[string]string{}
+		}
+		e.globals[g.Ident()] = comment
+	}
+	return constant.NewGetElementPtr(g.ContentType, g, i64(0), i64(0))
+}
+
+// note attaches v's description to a kernel call, for its comment.
+func (e *emitter) note(call *llir.InstCall, v *ir.Value) {
+	md := &metadata.Tuple{MetadataID: -1, Fields: []metadata.Field{&metadata.String{Value: describe(v)}}}
+	e.mod.MetadataDefs = append(e.mod.MetadataDefs, md)
+	e.notes = append(e.notes, md)
+	call.Metadata = append(call.Metadata, &metadata.Attachment{Name: "kiln.src", Node: md})
+}
+
+var srcAttachment = regexp.MustCompile(`, !kiln\.src !(\d+)$`)
+
+// text prints the module with a comment heading it and one before every
+// kernel call and constant, naming the value and its source position.
+func (e *emitter) text() []byte {
+	src := e.mod.String() // assigns the metadata IDs
+	for _, md := range e.notes {
+		e.comments[md.ID()] = md.Fields[0].(*metadata.String).Value
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "; kiln model %s, compiled from its int8 graph.\n", e.g.Name)
+	fmt.Fprintf(&b, "; Entry points: %s_run (int8 in and out), %s_run_f32 (float in and out), %s_arena_size.\n", e.prefix, e.prefix, e.prefix)
+	fmt.Fprintf(&b, "; Arena: %d bytes per example.\n\n", e.plan.Size)
+	for _, line := range strings.Split(strings.TrimRight(src, "\n"), "\n") {
+		if m := srcAttachment.FindStringSubmatch(line); m != nil {
+			id, _ := strconv.ParseInt(m[1], 10, 64)
+			indent := line[:len(line)-len(strings.TrimLeft(line, " \t"))]
+			fmt.Fprintf(&b, "%s; %s\n", indent, e.comments[id])
+		} else if at := strings.Index(line, " = "); strings.HasPrefix(line, "@") && at > 0 {
+			if c, ok := e.globals[line[:at]]; ok {
+				fmt.Fprintf(&b, "; %s\n", c)
+			}
+		}
+		b.WriteString(line)
+		b.WriteByte('\n')
+	}
+	return []byte(b.String())
+}
+
+func i32Tensor(xs []int32) *tensor.Tensor {
+	t := tensor.New(tensor.I32, len(xs))
+	copy(t.I32, xs)
+	return t
+}

@@ -1,0 +1,222 @@
+// The kernels, each an IR function written once per module: plain loops
+// with the arithmetic of the reference kernels (runtime/kernels/ref) and
+// of runtime/fixedpoint, step for step, so that every result has their
+// bits. LLVM's optimizer may vectorize them; it cannot change a bit, as
+// the integer operations wrap exactly as Go's do and the float ones are
+// single IEEE operations with no fast-math flags.
+
+package llvm
+
+import (
+	"math"
+
+	llir "github.com/llir/llvm/ir"
+	"github.com/llir/llvm/ir/constant"
+	"github.com/llir/llvm/ir/enum"
+	"github.com/llir/llvm/ir/types"
+	"github.com/llir/llvm/ir/value"
+)
+
+var (
+	i8p  = types.NewPointer(types.I8)
+	i32p = types.NewPointer(types.I32)
+	f32p = types.NewPointer(types.Float)
+)
+
+func i32(x int32) *constant.Int { return constant.NewInt(types.I32, int64(x)) }
+func i64(x int64) *constant.Int { return constant.NewInt(types.I64, x) }
+func f32(x float32) *constant.Float {
+	return constant.NewFloat(types.Float, float64(x))
+}
+func f64(x float64) *constant.Float { return constant.NewFloat(types.Double, x) }
+
+// kernels are the module's kernel functions.
+type kernels struct {
+	requant    *llir.Func // MultiplyByQuantizedMultiplier
+	quantize   *llir.Func
+	dequantize *llir.Func
+	dense      *llir.Func
+	memcpy     *llir.Func
+}
+
+func newKernels(m *llir.Module) kernels {
+	var k kernels
+	k.memcpy = m.NewFunc("llvm.memcpy.p0i8.p0i8.i64", types.Void,
+		llir.NewParam("", i8p), llir.NewParam("", i8p), llir.NewParam("", types.I64), llir.NewParam("", types.I1))
+	k.requant = requantKernel(m)
+	k.quantize = quantizeKernel(m)
+	k.dequantize = dequantizeKernel(m)
+	k.dense = denseKernel(m, k.requant)
+	return k
+}
+
+// internal makes f a module-private kernel.
+func internal(f *llir.Func) *llir.Func {
+	f.Linkage = enum.LinkageInternal
+	f.FuncAttrs = append(f.FuncAttrs, enum.FuncAttrNoUnwind)
+	return f
+}
+
+// builder tracks the block a kernel is being written in.
+type builder struct {
+	f *llir.Func
+	b *llir.Block
+}
+
+// loop emits `for i := 0; i < n; i++ { body }` from the current block,
+// with values carried from one iteration to the next (init are their
+// values on entry; body returns their next values). It leaves the builder
+// in the block after the loop and returns the carried values there.
+func (k *builder) loop(name string, n value.Value, init []value.Value, body func(i value.Value, carried []value.Value) []value.Value) []value.Value {
+	pre := k.b
+	head, loop, exit := k.f.NewBlock(name), k.f.NewBlock(name+".body"), k.f.NewBlock(name+".end")
+	pre.NewBr(head)
+	i := head.NewPhi(llir.NewIncoming(i64(0), pre))
+	i.SetName(name + ".i")
+	phis := make([]*llir.InstPhi, len(init))
+	carried := make([]value.Value, len(init))
+	for j, v := range init {
+		phis[j] = head.NewPhi(llir.NewIncoming(v, pre))
+		carried[j] = phis[j]
+	}
+	head.NewCondBr(head.NewICmp(enum.IPredSLT, i, n), loop, exit)
+	k.b = loop
+	next := body(i, carried)
+	latch := k.b
+	inc := latch.NewAdd(i, i64(1))
+	latch.NewBr(head)
+	i.Incs = append(i.Incs, llir.NewIncoming(inc, latch))
+	for j, phi := range phis {
+		phi.Incs = append(phi.Incs, llir.NewIncoming(next[j], latch))
+	}
+	k.b = exit
+	return carried
+}
+
+// smin and smax of two i32 values.
+func smax(b *llir.Block, x, y value.Value) value.Value {
+	return b.NewSelect(b.NewICmp(enum.IPredSGT, x, y), x, y)
+}
+func smin(b *llir.Block, x, y value.Value) value.Value {
+	return b.NewSelect(b.NewICmp(enum.IPredSLT, x, y), x, y)
+}
+
+// requantKernel is fixedpoint.MultiplyByQuantizedMultiplier(x, m, shift),
+// TFLite's double rounding, for shift in [-31, 30]:
+//
+//	left, right = max(shift, 0), max(-shift, 0)
+//	RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x << left, m), right)
+func requantKernel(m *llir.Module) *llir.Func {
+	x, mult, shift := llir.NewParam("x", types.I32), llir.NewParam("m", types.I32), llir.NewParam("shift", types.I32)
+	f := internal(m.NewFunc("kiln_requant", types.I32, x, mult, shift))
+	b := f.NewBlock("entry")
+	positive := b.NewICmp(enum.IPredSGT, shift, i32(0))
+	left := b.NewSelect(positive, shift, i32(0))
+	right := b.NewSelect(positive, i32(0), b.NewSub(i32(0), shift))
+	xl := b.NewShl(x, left) // wraps, as Go's int32 product does
+
+	// SaturatingRoundingDoublingHighMul(xl, m): the one overflowing
+	// product saturates; otherwise (ab + nudge) / 2^31, truncating.
+	overflow := b.NewAnd(b.NewICmp(enum.IPredEQ, xl, i32(math.MinInt32)), b.NewICmp(enum.IPredEQ, mult, i32(math.MinInt32)))
+	ab := b.NewMul(b.NewSExt(xl, types.I64), b.NewSExt(mult, types.I64))
+	nudge := b.NewSelect(b.NewICmp(enum.IPredSGE, ab, i64(0)), i64(1<<30), i64(1-(1<<30)))
+	high := b.NewTrunc(b.NewSDiv(b.NewAdd(ab, nudge), i64(1<<31)), types.I32)
+	y := b.NewSelect(overflow, i32(math.MaxInt32), high)
+
+	// RoundingDivideByPOT(y, right): ties away from zero.
+	mask := b.NewSub(b.NewShl(i32(1), right), i32(1))
+	remainder := b.NewAnd(y, mask)
+	threshold := b.NewAdd(b.NewAShr(mask, i32(1)), b.NewZExt(b.NewICmp(enum.IPredSLT, y, i32(0)), types.I32))
+	up := b.NewZExt(b.NewICmp(enum.IPredSGT, remainder, threshold), types.I32)
+	b.NewRet(b.NewAdd(b.NewAShr(y, right), up))
+	return f
+}
+
+// quantizeKernel is ref.Quantize (TFLite's AffineQuantize) on count
+// values: the float32 quotient x / scale rounded half away from zero,
+// saturated to the int32 range (NaN as 0), plus zero, clamped to int8.
+func quantizeKernel(m *llir.Module) *llir.Func {
+	in, out := llir.NewParam("in", f32p), llir.NewParam("out", i8p)
+	count, scale, zero := llir.NewParam("count", types.I64), llir.NewParam("scale", types.Float), llir.NewParam("zero", types.I32)
+	f := internal(m.NewFunc("kiln_quantize", types.Void, in, out, count, scale, zero))
+	k := &builder{f: f, b: f.NewBlock("entry")}
+	k.loop("elems", count, nil, func(i value.Value, _ []value.Value) []value.Value {
+		b := k.b
+		x := b.NewLoad(types.Float, b.NewGetElementPtr(types.Float, in, i))
+		q := b.NewFDiv(x, scale)
+		// Rounding adds ±0.5 in float64 and truncates, as the VM's
+		// portable kernel does: exact, as a float32 quotient has 24
+		// significant bits (llvm.round would call libm's roundf).
+		qd := b.NewFPExt(q, types.Double)
+		r1 := b.NewSelect(b.NewFCmp(enum.FPredUNO, q, q), f64(0), qd)
+		r2 := b.NewSelect(b.NewFCmp(enum.FPredOLT, r1, f64(math.MinInt32)), f64(math.MinInt32), r1)
+		r3 := b.NewSelect(b.NewFCmp(enum.FPredOGT, r2, f64(math.MaxInt32)), f64(math.MaxInt32), r2)
+		half := b.NewSelect(b.NewFCmp(enum.FPredOLT, r3, f64(0)), f64(-0.5), f64(0.5))
+		r4 := b.NewFAdd(r3, half)
+		v := b.NewAdd(b.NewFPToSI(r4, types.I64), b.NewSExt(zero, types.I64))
+		lo := b.NewSelect(b.NewICmp(enum.IPredSLT, v, i64(math.MinInt8)), i64(math.MinInt8), v)
+		hi := b.NewSelect(b.NewICmp(enum.IPredSGT, lo, i64(math.MaxInt8)), i64(math.MaxInt8), lo)
+		b.NewStore(b.NewTrunc(hi, types.I8), b.NewGetElementPtr(types.I8, out, i))
+		return nil
+	})
+	k.b.NewRet(nil)
+	return f
+}
+
+// dequantizeKernel is ref.Dequantize on count values: scale * (q - zero)
+// in float64 (exact), rounded once to float32.
+func dequantizeKernel(m *llir.Module) *llir.Func {
+	in, out := llir.NewParam("in", i8p), llir.NewParam("out", f32p)
+	count, scale, zero := llir.NewParam("count", types.I64), llir.NewParam("scale", types.Float), llir.NewParam("zero", types.I32)
+	f := internal(m.NewFunc("kiln_dequantize", types.Void, in, out, count, scale, zero))
+	k := &builder{f: f, b: f.NewBlock("entry")}
+	k.loop("elems", count, nil, func(i value.Value, _ []value.Value) []value.Value {
+		b := k.b
+		q := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, in, i)), types.I32)
+		d := b.NewSIToFP(b.NewSub(q, zero), types.Double)
+		y := b.NewFPTrunc(b.NewFMul(b.NewFPExt(scale, types.Double), d), types.Float)
+		b.NewStore(y, b.NewGetElementPtr(types.Float, out, i))
+		return nil
+	})
+	k.b.NewRet(nil)
+	return f
+}
+
+// denseKernel is ref.Dense with per-unit rescales (a per-tensor rescale
+// is repeated for every unit) and no weight offset: in [rows, in], weight
+// [units, in], bias [units], out [rows, units];
+//
+//	acc = bias[u] + sum over i of w[u][i] * (x[r][i] + in_off)     int32, wrapping
+//	out[r][u] = clamp(requant(acc, mult[u], shift[u]) + out_off, lo, hi)
+func denseKernel(m *llir.Module, requant *llir.Func) *llir.Func {
+	x, w, bias := llir.NewParam("x", i8p), llir.NewParam("w", i8p), llir.NewParam("bias", i32p)
+	mult, shift, out := llir.NewParam("mult", i32p), llir.NewParam("shift", i32p), llir.NewParam("out", i8p)
+	rows, in, units := llir.NewParam("rows", types.I64), llir.NewParam("in", types.I64), llir.NewParam("units", types.I64)
+	inOff, outOff := llir.NewParam("in_off", types.I32), llir.NewParam("out_off", types.I32)
+	lo, hi := llir.NewParam("lo", types.I32), llir.NewParam("hi", types.I32)
+	f := internal(m.NewFunc("kiln_qdense", types.Void, x, w, bias, mult, shift, out, rows, in, units, inOff, outOff, lo, hi))
+	k := &builder{f: f, b: f.NewBlock("entry")}
+	k.loop("row", rows, nil, func(r value.Value, _ []value.Value) []value.Value {
+		xrow := k.b.NewGetElementPtr(types.I8, x, k.b.NewMul(r, in))
+		orow := k.b.NewGetElementPtr(types.I8, out, k.b.NewMul(r, units))
+		k.loop("unit", units, nil, func(u value.Value, _ []value.Value) []value.Value {
+			wrow := k.b.NewGetElementPtr(types.I8, w, k.b.NewMul(u, in))
+			acc := k.loop("dot", in, []value.Value{i32(0)}, func(i value.Value, acc []value.Value) []value.Value {
+				b := k.b
+				xi := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, xrow, i)), types.I32)
+				wi := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, wrow, i)), types.I32)
+				return []value.Value{b.NewAdd(acc[0], b.NewMul(wi, b.NewAdd(xi, inOff)))}
+			})[0]
+			b := k.b
+			acc = b.NewAdd(acc, b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, bias, u)))
+			mu := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, mult, u))
+			su := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, shift, u))
+			y := b.NewAdd(b.NewCall(requant, acc, mu, su), outOff)
+			b.NewStore(b.NewTrunc(smin(b, smax(b, y, lo), hi), types.I8), b.NewGetElementPtr(types.I8, orow, u))
+			return nil
+		})
+		return nil
+	})
+	k.b.NewRet(nil)
+	return f
+}
