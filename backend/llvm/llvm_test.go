@@ -1,0 +1,476 @@
+package llvm
+
+import (
+	"bytes"
+	"encoding/binary"
+	"flag"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/kiln-nn/kiln/compiler"
+	"github.com/kiln-nn/kiln/frontend"
+	"github.com/kiln-nn/kiln/internal/testmodels"
+	"github.com/kiln-nn/kiln/ir"
+	"github.com/kiln-nn/kiln/passes"
+	"github.com/kiln-nn/kiln/runtime"
+	"github.com/kiln-nn/kiln/runtime/fixedpoint"
+	llir "github.com/llir/llvm/ir"
+	"github.com/llir/llvm/ir/enum"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// tinySrc is the golden test's model: two layers, a relu6 clamp.
+const tinySrc = `// Two dense layers, for the LLVM backend's golden files.
+model tiny {
+  input x: f32[2, 3]
+  h = relu6(dense(flatten(x), 8))
+  output y = dense(h, 4)
+}
+`
+
+// twoHeadsSrc has two outputs sharing a hidden layer.
+const twoHeadsSrc = `model two_heads {
+  input features: f32[10]
+  h = relu(dense(features, 12))
+  output a = dense(h, 3)
+  output b = relu6(dense(h, 5))
+}
+`
+
+// compile builds a model with random weights, quantized on random
+// calibration data (as the tests of the VM do), and returns its int8
+// graph and its bytecode.
+func compile(t testing.TB, file string, src []byte) (*ir.Graph, []byte) {
+	t.Helper()
+	p, err := frontend.Compile(file, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := p.Graph
+	testmodels.Randomize(g, 1)
+	set := testmodels.Synthetic(g, 96, 2)
+	r, err := compiler.Compile(g, compiler.Options{Until: compiler.Bytecode,
+		Calibration: &passes.Calibration{Data: testmodels.Feed(g, set, 32), Method: "minmax"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Graph, r.Bytecode
+}
+
+func example(t testing.TB, name string) (*ir.Graph, []byte) {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("..", "..", "examples", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return compile(t, name, src)
+}
+
+// TestGolden compares the module and the header of a two-layer network
+// with testdata (go test ./backend/llvm -update rewrites them), and checks
+// that emitting twice gives the same bytes.
+func TestGolden(t *testing.T) {
+	g, _ := compile(t, "tiny.kiln", []byte(tinySrc))
+	ll, err := Emit(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := Header(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := Emit(g)
+	if !bytes.Equal(ll, again) {
+		t.Error("two Emits of one graph differ")
+	}
+	for file, got := range map[string][]byte{"tiny.ll": ll, "tiny.h": h} {
+		path := filepath.Join("testdata", file)
+		if *update {
+			if err := os.WriteFile(path, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (go test ./backend/llvm -update writes it)", err)
+		}
+		if d := cmp.Diff(string(want), string(got)); d != "" {
+			t.Errorf("%s differs (-want +got):\n%s", file, d)
+		}
+	}
+	for _, want := range []string{"; h.q = qdense  tiny.kiln:4:13", "; y.q = qdense  tiny.kiln:5:14", "; x.q = quantize  tiny.kiln:3:9"} {
+		if !bytes.Contains(ll, []byte(want)) {
+			t.Errorf("the module has no line %q", want)
+		}
+	}
+}
+
+// TestUnsupported checks that an op without a kernel here is an error
+// naming it at its source position, every such op at once.
+func TestUnsupported(t *testing.T) {
+	src := `model conv {
+  input image: f32[1, 8, 8]
+  c = relu(conv2d(image, 2, kernel=3))
+  p = maxpool(c, size=2)
+  output y = dense(flatten(p), 3)
+}
+`
+	g, _ := compile(t, "conv.kiln", []byte(src))
+	for name, emit := range map[string]func(*ir.Graph) ([]byte, error){"Emit": Emit, "Header": Header} {
+		_, err := emit(g)
+		if err == nil {
+			t.Fatalf("%s accepted a convolution", name)
+		}
+		for _, want := range []string{"conv.kiln:3:12: c.q: op qconv2d is not supported by the LLVM backend yet", "conv.kiln:4:7: p.q: op qmaxpool is not supported"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: error %q does not say %q", name, err, want)
+			}
+		}
+	}
+	// A float graph: its float ops are refused by name and position too.
+	p, err := frontend.Compile("float.kiln", []byte(tinySrc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	testmodels.Randomize(p.Graph, 1)
+	if _, err := Emit(p.Graph); err == nil || !strings.Contains(err.Error(), "float.kiln:4:") || !strings.Contains(err.Error(), "not supported") {
+		t.Errorf("a float graph: got error %v", err)
+	}
+}
+
+func TestCIdent(t *testing.T) {
+	for in, want := range map[string]string{"image": "image", "h1.q": "h1_q", "2x": "_2x", "": "_", "a-b": "a_b"} {
+		if got := cIdent(in); got != want {
+			t.Errorf("cIdent(%q) = %q, want %q", in, got, want)
+		}
+	}
+	taken := map[string]bool{"n": true}
+	if got := unique(taken, "n"); got != "n_" {
+		t.Errorf("unique(n) = %q", got)
+	}
+	if got := unique(taken, "int"); got != "int_" {
+		t.Errorf("unique(int) = %q", got)
+	}
+}
+
+// toolchain returns the paths of opt, llc and gcc, or skips the test.
+func toolchain(t *testing.T) map[string]string {
+	t.Helper()
+	paths := map[string]string{}
+	for _, tool := range []string{"opt", "llc", "gcc"} {
+		p, err := exec.LookPath(tool)
+		if err != nil {
+			t.Skipf("%s is not on PATH: the LLVM backend's native tests need opt and llc (LLVM 14) and gcc", tool)
+		}
+		paths[tool] = p
+	}
+	return paths
+}
+
+func run(t *testing.T, dir string, stdin []byte, name string, args ...string) []byte {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Stdin = bytes.NewReader(stdin)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String())
+	}
+	return out
+}
+
+// object writes g's module to dir and compiles it to model.o: opt -verify
+// (and -O3 when optimize), then llc -O3.
+func object(t *testing.T, dir string, g *ir.Graph, optimize bool) {
+	t.Helper()
+	ll, err := Emit(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "model.ll"), ll, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	passes := []string{"-verify"}
+	if optimize {
+		passes = append(passes, "-O3")
+	}
+	run(t, dir, nil, "opt", append(passes, "model.ll", "-o", "model.bc")...)
+	run(t, dir, nil, "llc", "-O3", "-relocation-model=pic", "-filetype=obj", "model.bc", "-o", "model.o")
+}
+
+// TestCompileExamples runs opt -verify and llc -O3 on the modules of the
+// MLP examples, unoptimized IR straight to an object file.
+func TestCompileExamples(t *testing.T) {
+	toolchain(t)
+	for _, name := range []string{"mnist_mlp.kiln", "lenet_300_100.kiln"} {
+		t.Run(name, func(t *testing.T) {
+			g, _ := example(t, name)
+			object(t, t.TempDir(), g, false)
+		})
+	}
+}
+
+// TestDifferential is the proof that the native code is the VM: each
+// model's object file, linked with a small C driver, runs 1,000 random
+// examples through both entry points, and every output must have the
+// VM's bits: run against Session.RunQuantized on random int8 inputs
+// (every value in [-128, 127]), run_f32 against Session.Run on floats
+// that include quantization ties, values past the int8 range, huge
+// values, infinities and NaN. Both VM kernel sets (portable and the
+// CPU's) are compared, at batch 1,000 and batch 1.
+func TestDifferential(t *testing.T) {
+	toolchain(t)
+	models := []struct {
+		name string
+		load func(t *testing.T) (*ir.Graph, []byte)
+	}{
+		{"tiny", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "tiny.kiln", []byte(tinySrc)) }},
+		{"two_heads", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "two_heads.kiln", []byte(twoHeadsSrc)) }},
+		{"mnist_mlp", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mnist_mlp.kiln") }},
+		{"lenet_300_100", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet_300_100.kiln") }},
+	}
+	for _, mc := range models {
+		t.Run(mc.name, func(t *testing.T) {
+			g, kbc := mc.load(t)
+			differential(t, g, kbc, 1000)
+		})
+	}
+}
+
+func differential(t *testing.T, g *ir.Graph, kbc []byte, n int) {
+	dir := t.TempDir()
+	object(t, dir, g, true)
+	m, err := analyze(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := Header(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "model.h"), h, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "driver.c"), []byte(driver(m)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run(t, dir, nil, "gcc", "-std=c11", "-Wall", "-Werror", "-O2", "driver.c", "model.o", "-o", "driver")
+
+	r := rand.New(rand.NewPCG(7, uint64(n)))
+	in8 := make([][]int8, len(m.inputs))
+	in32 := make([][]float32, len(m.inputs))
+	for i, p := range m.inputs {
+		in8[i] = make([]int8, n*p.elems)
+		for j := range in8[i] {
+			in8[i][j] = int8(r.IntN(256) - 128)
+		}
+		in32[i] = floats(r, p, n*p.elems)
+	}
+	for _, portable := range []bool{true, false} {
+		vm, err := runtime.Load(kbc, &runtime.Options{Portable: portable, AllowNonFinite: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := vm.NewSession(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, batch := range []int{n, 1} {
+			var vin8, vin32, vout8, vout32 []runtime.Value
+			var raw8, raw32 bytes.Buffer
+			for i, p := range m.inputs {
+				vin8 = append(vin8, runtime.Value{I8: in8[i][:batch*p.elems]})
+				vin32 = append(vin32, runtime.Value{F32: in32[i][:batch*p.elems]})
+				binary.Write(&raw8, binary.LittleEndian, in8[i][:batch*p.elems])
+				binary.Write(&raw32, binary.LittleEndian, in32[i][:batch*p.elems])
+			}
+			for _, p := range m.outputs {
+				vout8 = append(vout8, runtime.Value{I8: make([]int8, batch*p.elems)})
+				vout32 = append(vout32, runtime.Value{F32: make([]float32, batch*p.elems)})
+			}
+			if err := s.RunQuantized(vin8, vout8); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Run(vin32, vout32); err != nil {
+				t.Fatal(err)
+			}
+			var want8, want32 bytes.Buffer
+			for k := range m.outputs {
+				binary.Write(&want8, binary.LittleEndian, vout8[k].I8)
+				binary.Write(&want32, binary.LittleEndian, vout32[k].F32)
+			}
+			got8 := run(t, dir, raw8.Bytes(), "./driver", "i8", fmt.Sprint(batch))
+			got32 := run(t, dir, raw32.Bytes(), "./driver", "f32", fmt.Sprint(batch))
+			compare(t, fmt.Sprintf("portable=%v batch %d: run", portable, batch), m, 1, want8.Bytes(), got8, batch)
+			compare(t, fmt.Sprintf("portable=%v batch %d: run_f32", portable, batch), m, 4, want32.Bytes(), got32, batch)
+		}
+	}
+}
+
+// compare reports the first differing output element, by output, example
+// and index.
+func compare(t *testing.T, what string, m *model, size int, want, got []byte, n int) {
+	t.Helper()
+	if bytes.Equal(want, got) {
+		return
+	}
+	if len(want) != len(got) {
+		t.Fatalf("%s: %d output bytes, the VM gives %d", what, len(got), len(want))
+	}
+	at, mismatches := -1, 0
+	for i := 0; i < len(want); i += size {
+		if !bytes.Equal(want[i:i+size], got[i:i+size]) {
+			mismatches++
+			if at < 0 {
+				at = i / size
+			}
+		}
+	}
+	for _, p := range m.outputs {
+		if at < n*p.elems {
+			t.Fatalf("%s: %d elements differ; first: output %s, example %d, element %d: native %x, VM %x",
+				what, mismatches, p.float.Name, at/p.elems, at%p.elems, got[at*size:at*size+size], want[at*size:at*size+size])
+		}
+		at -= n * p.elems
+	}
+}
+
+// floats draws float inputs for p: mostly normal values spread past the
+// quantized range, with exact quantization ties, huge values, infinities
+// and NaN mixed in.
+func floats(r *rand.Rand, p port, count int) []float32 {
+	x := make([]float32, count)
+	for i := range x {
+		switch k := r.IntN(20); k {
+		case 0: // a tie: halfway between two quantization steps
+			x[i] = float32(float64(r.IntN(300)-150)+0.5) * p.scale
+		case 1:
+			x[i] = []float32{float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 3e38, -3e38, 0, float32(math.Copysign(0, -1))}[r.IntN(7)]
+		default:
+			x[i] = float32(r.NormFloat64() * 3)
+		}
+	}
+	return x
+}
+
+// driver is a C program that reads a batch (its size and the entry point,
+// i8 or f32, from its arguments) on stdin, runs the model, and writes the
+// outputs to stdout, one after the other.
+func driver(m *model) string {
+	macro := strings.ToUpper(m.prefix)
+	var b strings.Builder
+	b.WriteString(`#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "model.h"
+
+static void *input(size_t size) {
+	void *p = malloc(size);
+	if (fread(p, 1, size, stdin) != size) {
+		fprintf(stderr, "short input\n");
+		exit(2);
+	}
+	return p;
+}
+
+int main(int argc, char **argv) {
+	if (argc != 3) return 2;
+	int f32 = strcmp(argv[1], "f32") == 0;
+	int n = atoi(argv[2]);
+	size_t es = f32 ? sizeof(float) : 1;
+`)
+	fmt.Fprintf(&b, "\tif (%s_arena_size() != %s_ARENA_SIZE) return 3;\n", m.prefix, macro)
+	fmt.Fprintf(&b, "\tvoid *arena = malloc((size_t)n * %s_ARENA_SIZE + 1);\n", macro)
+	var ins, outs []string
+	for k, p := range m.inputs {
+		fmt.Fprintf(&b, "\tvoid *in%d = input(n * es * %s_INPUT_%s_SIZE);\n", k, macro, strings.ToUpper(p.c))
+		ins = append(ins, fmt.Sprintf("in%d", k))
+	}
+	for k, p := range m.outputs {
+		fmt.Fprintf(&b, "\tvoid *out%d = malloc(n * es * %s_OUTPUT_%s_SIZE);\n", k, macro, strings.ToUpper(p.c))
+		outs = append(outs, fmt.Sprintf("out%d", k))
+	}
+	args := strings.Join(append(ins, outs...), ", ")
+	fmt.Fprintf(&b, "\tif (%s_run(0, %s, arena) != -1 || %s_run_f32(-1, %s, arena) != -1) return 4;\n", m.prefix, args, m.prefix, args)
+	fmt.Fprintf(&b, "\tint rc = f32 ? %s_run_f32(n, %s, arena) : %s_run(n, %s, arena);\n", m.prefix, args, m.prefix, args)
+	b.WriteString("\tif (rc != 0) return 5;\n")
+	for k, p := range m.outputs {
+		fmt.Fprintf(&b, "\tfwrite(out%d, 1, n * es * %s_OUTPUT_%s_SIZE, stdout);\n", k, macro, strings.ToUpper(p.c))
+	}
+	b.WriteString("\treturn 0;\n}\n")
+	return b.String()
+}
+
+// TestRequantKernel checks the IR requantization helper against
+// fixedpoint.MultiplyByQuantizedMultiplier on its edge cases (the one
+// saturating product, rounding ties in both roundings, every shift, left
+// shifts that wrap) and on random arguments: 60,000 calls, all equal.
+func TestRequantKernel(t *testing.T) {
+	toolchain(t)
+	dir := t.TempDir()
+	m := llir.NewModule()
+	f := requantKernel(m)
+	f.Linkage = enum.LinkageNone
+	if err := os.WriteFile(filepath.Join(dir, "requant.ll"), []byte(m.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run(t, dir, nil, "opt", "-verify", "-O3", "requant.ll", "-o", "requant.bc")
+	run(t, dir, nil, "llc", "-O3", "-relocation-model=pic", "-filetype=obj", "requant.bc", "-o", "requant.o")
+	driver := `#include <stdio.h>
+#include <stdint.h>
+int32_t kiln_requant(int32_t x, int32_t m, int32_t shift);
+int main(void) {
+	int32_t a[3];
+	while (fread(a, sizeof a, 1, stdin) == 1) {
+		int32_t y = kiln_requant(a[0], a[1], a[2]);
+		fwrite(&y, sizeof y, 1, stdout);
+	}
+	return 0;
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "driver.c"), []byte(driver), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run(t, dir, nil, "gcc", "-std=c11", "-Wall", "-Werror", "-O2", "driver.c", "requant.o", "-o", "driver")
+
+	r := rand.New(rand.NewPCG(3, 4))
+	specialX := []int32{0, 1, -1, 2, -2, 3, -3, math.MaxInt32, math.MinInt32, math.MinInt32 + 1, 1 << 30, -(1 << 30), 12345, -12345}
+	specialM := []int32{math.MinInt32, math.MaxInt32, 1 << 30, 1<<30 + 1, 1<<31 - 2, -(1 << 30), 0, 1}
+	var args []int32
+	for range 60000 {
+		x, m := int32(r.Uint32()), int32(r.Uint32())
+		if r.IntN(2) == 0 {
+			x = specialX[r.IntN(len(specialX))]
+		} else if r.IntN(2) == 0 {
+			x = int32(r.IntN(1<<16) - 1<<15)
+		}
+		if r.IntN(2) == 0 {
+			m = specialM[r.IntN(len(specialM))]
+		}
+		args = append(args, x, m, int32(r.IntN(62)-31))
+	}
+	var in bytes.Buffer
+	binary.Write(&in, binary.LittleEndian, args)
+	out := run(t, dir, in.Bytes(), "./driver")
+	got := make([]int32, len(args)/3)
+	if err := binary.Read(bytes.NewReader(out), binary.LittleEndian, got); err != nil {
+		t.Fatal(err)
+	}
+	for i, y := range got {
+		x, m, s := args[3*i], args[3*i+1], int(args[3*i+2])
+		if want := fixedpoint.MultiplyByQuantizedMultiplier(x, m, s); y != want {
+			t.Fatalf("requant(%d, %d, %d) = %d, fixedpoint says %d", x, m, s, y, want)
+		}
+	}
+}
