@@ -113,22 +113,28 @@ func (e *emitter) dense(b *llir.Block, n, arena value.Value, v *ir.Value) error 
 		}
 		mult[u], shift[u] = r.Mult, int32(r.Shift)
 	}
+	// The input offset's term folds into the bias (see denseKernel).
 	w := v.Args[1]
-	var bias value.Value
+	bias := make([]int32, units)
 	if len(v.Args) == 3 {
-		bias = e.constant(v.Args[2].Name, v.Args[2].Data, describe(v.Args[2]))
-	} else {
-		bias = e.constant(v.Name+".bias", tensor.New(tensor.I32, units), "no bias: zeros for "+v.Name)
+		copy(bias, v.Args[2].Data.I32)
+	}
+	for u := range units {
+		var sum int32
+		for _, q := range w.Data.I8[u*d.In : (u+1)*d.In] {
+			sum += int32(q)
+		}
+		bias[u] += d.InputOffset * sum
 	}
 	call := b.NewCall(e.kernel.dense,
 		e.arenaPtr(b, n, arena, v.Args[0]),
 		e.constant(w.Name, w.Data, describe(w)),
-		bias,
+		e.constant(v.Name+".bias", i32Tensor(bias), fmt.Sprintf("bias of %s, plus its input offset %d times the weights' row sums", v.Name, d.InputOffset)),
 		e.constant(v.Name+".mult", i32Tensor(mult), "per-unit multipliers of "+v.Name),
 		e.constant(v.Name+".shift", i32Tensor(shift), "per-unit shifts of "+v.Name),
 		e.arenaPtr(b, n, arena, v),
 		times(b, n, d.Rows), i64(int64(d.In)), i64(int64(units)),
-		i32(d.InputOffset), i32(d.OutputOffset), i32(d.ActMin), i32(d.ActMax))
+		i32(d.OutputOffset), i32(d.ActMin), i32(d.ActMax))
 	e.note(call, v)
 	return nil
 }

@@ -184,17 +184,22 @@ func dequantizeKernel(m *llir.Module) *llir.Func {
 
 // denseKernel is ref.Dense with per-unit rescales (a per-tensor rescale
 // is repeated for every unit) and no weight offset: in [rows, in], weight
-// [units, in], bias [units], out [rows, units];
+// [units, in], out [rows, units];
 //
-//	acc = bias[u] + sum over i of w[u][i] * (x[r][i] + in_off)     int32, wrapping
+//	acc = bias[u] + sum over i of w[u][i] * x[r][i]     int32, wrapping
 //	out[r][u] = clamp(requant(acc, mult[u], shift[u]) + out_off, lo, hi)
+//
+// where bias already holds the input offset's term, in_off * sum of
+// w[u][i] (Emit folds it in): int32 arithmetic wraps modulo 2^32, so the
+// sum has the reference's bits, and the products of two int8 values are
+// the form LLVM turns into multiply-add instructions (PMADDWD and kin).
 func denseKernel(m *llir.Module, requant *llir.Func) *llir.Func {
 	x, w, bias := llir.NewParam("x", i8p), llir.NewParam("w", i8p), llir.NewParam("bias", i32p)
 	mult, shift, out := llir.NewParam("mult", i32p), llir.NewParam("shift", i32p), llir.NewParam("out", i8p)
 	rows, in, units := llir.NewParam("rows", types.I64), llir.NewParam("in", types.I64), llir.NewParam("units", types.I64)
-	inOff, outOff := llir.NewParam("in_off", types.I32), llir.NewParam("out_off", types.I32)
+	outOff := llir.NewParam("out_off", types.I32)
 	lo, hi := llir.NewParam("lo", types.I32), llir.NewParam("hi", types.I32)
-	f := internal(m.NewFunc("kiln_qdense", types.Void, x, w, bias, mult, shift, out, rows, in, units, inOff, outOff, lo, hi))
+	f := internal(m.NewFunc("kiln_qdense", types.Void, x, w, bias, mult, shift, out, rows, in, units, outOff, lo, hi))
 	k := &builder{f: f, b: f.NewBlock("entry")}
 	k.loop("row", rows, nil, func(r value.Value, _ []value.Value) []value.Value {
 		xrow := k.b.NewGetElementPtr(types.I8, x, k.b.NewMul(r, in))
@@ -205,7 +210,7 @@ func denseKernel(m *llir.Module, requant *llir.Func) *llir.Func {
 				b := k.b
 				xi := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, xrow, i)), types.I32)
 				wi := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, wrow, i)), types.I32)
-				return []value.Value{b.NewAdd(acc[0], b.NewMul(wi, b.NewAdd(xi, inOff)))}
+				return []value.Value{b.NewAdd(acc[0], b.NewMul(wi, xi))}
 			})[0]
 			b := k.b
 			acc = b.NewAdd(acc, b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, bias, u)))

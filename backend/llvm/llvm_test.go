@@ -191,8 +191,9 @@ func run(t *testing.T, dir string, stdin []byte, name string, args ...string) []
 }
 
 // object writes g's module to dir and compiles it to model.o: opt -verify
-// (and -O3 when optimize), then llc -O3.
-func object(t *testing.T, dir string, g *ir.Graph, optimize bool) {
+// (and -O3 for the host when optimize, with the given -mcpu if any), then
+// llc -O3, position-independent as gcc links executables as PIE.
+func object(t *testing.T, dir string, g *ir.Graph, optimize bool, cpu string) {
 	t.Helper()
 	ll, err := Emit(g)
 	if err != nil {
@@ -204,9 +205,19 @@ func object(t *testing.T, dir string, g *ir.Graph, optimize bool) {
 	passes := []string{"-verify"}
 	if optimize {
 		passes = append(passes, "-O3")
+		if triple := HostTriple(); triple != "" {
+			passes = append(passes, "-mtriple="+triple)
+		}
+		if cpu != "" {
+			passes = append(passes, "-mcpu="+cpu)
+		}
 	}
 	run(t, dir, nil, "opt", append(passes, "model.ll", "-o", "model.bc")...)
-	run(t, dir, nil, "llc", "-O3", "-relocation-model=pic", "-filetype=obj", "model.bc", "-o", "model.o")
+	llc := []string{"-O3", "-relocation-model=pic", "-filetype=obj", "model.bc", "-o", "model.o"}
+	if cpu != "" {
+		llc = append(llc, "-mcpu="+cpu)
+	}
+	run(t, dir, nil, "llc", llc...)
 }
 
 // TestCompileExamples runs opt -verify and llc -O3 on the modules of the
@@ -216,7 +227,7 @@ func TestCompileExamples(t *testing.T) {
 	for _, name := range []string{"mnist_mlp.kiln", "lenet_300_100.kiln"} {
 		t.Run(name, func(t *testing.T) {
 			g, _ := example(t, name)
-			object(t, t.TempDir(), g, false)
+			object(t, t.TempDir(), g, false, "")
 		})
 	}
 }
@@ -243,14 +254,19 @@ func TestDifferential(t *testing.T) {
 	for _, mc := range models {
 		t.Run(mc.name, func(t *testing.T) {
 			g, kbc := mc.load(t)
-			differential(t, g, kbc, 1000)
+			// The baseline CPU, and this one (AVX2 or AVX-512 loops
+			// where it has them).
+			for _, cpu := range []string{"", "native"} {
+				differential(t, g, kbc, 1000, cpu)
+			}
 		})
 	}
 }
 
-func differential(t *testing.T, g *ir.Graph, kbc []byte, n int) {
+func differential(t *testing.T, g *ir.Graph, kbc []byte, n int, cpu string) {
+	t.Helper()
 	dir := t.TempDir()
-	object(t, dir, g, true)
+	object(t, dir, g, true, cpu)
 	m, err := analyze(g)
 	if err != nil {
 		t.Fatal(err)
@@ -312,8 +328,8 @@ func differential(t *testing.T, g *ir.Graph, kbc []byte, n int) {
 			}
 			got8 := run(t, dir, raw8.Bytes(), "./driver", "i8", fmt.Sprint(batch))
 			got32 := run(t, dir, raw32.Bytes(), "./driver", "f32", fmt.Sprint(batch))
-			compare(t, fmt.Sprintf("portable=%v batch %d: run", portable, batch), m, 1, want8.Bytes(), got8, batch)
-			compare(t, fmt.Sprintf("portable=%v batch %d: run_f32", portable, batch), m, 4, want32.Bytes(), got32, batch)
+			compare(t, fmt.Sprintf("-mcpu=%s, portable=%v, batch %d: run", cpu, portable, batch), m, 1, want8.Bytes(), got8, batch)
+			compare(t, fmt.Sprintf("-mcpu=%s, portable=%v, batch %d: run_f32", cpu, portable, batch), m, 4, want32.Bytes(), got32, batch)
 		}
 	}
 }

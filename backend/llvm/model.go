@@ -23,6 +23,7 @@ package llvm
 
 import (
 	"fmt"
+	goruntime "runtime"
 	"strings"
 
 	"github.com/kiln-nn/kiln/backend/plan"
@@ -177,4 +178,17 @@ func (m *model) offset(v *ir.Value) int { return m.plan.Offset[plan.Root(v)] }
 // and source position.
 func describe(v *ir.Value) string {
 	return fmt.Sprintf("%s = %s  %s", v.Name, v.Op.Name, v.Pos)
+}
+
+// HostTriple is the LLVM target triple of the machine kiln runs on, or ""
+// where it does not know it. The module names no target, so that one
+// module serves every 64-bit machine; opt needs one (-mtriple) to know
+// the vector registers it may vectorize the kernels' loops for.
+func HostTriple() string {
+	arch := map[string]string{"amd64": "x86_64", "arm64": "aarch64"}[goruntime.GOARCH]
+	os := map[string]string{"linux": "unknown-linux-gnu", "darwin": "apple-macosx", "freebsd": "unknown-freebsd"}[goruntime.GOOS]
+	if arch == "" || os == "" {
+		return ""
+	}
+	return arch + "-" + os
 }

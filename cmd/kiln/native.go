@@ -60,8 +60,9 @@ func emitNative(kind string, g *ir.Graph) ([]byte, error) {
 	return compileObject(ll)
 }
 
-// compileObject optimizes a module with opt -O3 and compiles it with
-// llc -O3 for the host, position-independent (so that it links into
+// compileObject optimizes a module with opt -O3 for the host (its
+// baseline CPU: the object runs on any machine of its architecture) and
+// compiles it with llc -O3, position-independent (so that it links into
 // executables built as PIE, gcc's default, and shared libraries).
 func compileObject(ll []byte) ([]byte, error) {
 	dir, err := os.MkdirTemp("", "kiln-obj-")
@@ -69,8 +70,12 @@ func compileObject(ll []byte) ([]byte, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
+	opt := []string{"opt", "-O3", "-o", filepath.Join(dir, "model.bc")}
+	if triple := llvm.HostTriple(); triple != "" {
+		opt = append(opt, "-mtriple="+triple)
+	}
 	steps := [][]string{
-		{"opt", "-O3", "-o", filepath.Join(dir, "model.bc")},
+		opt,
 		{"llc", "-O3", "-relocation-model=pic", "-filetype=obj", filepath.Join(dir, "model.bc"), "-o", filepath.Join(dir, "model.o")},
 	}
 	for i, args := range steps {

@@ -2,18 +2,18 @@
 ; Entry points: kiln_tiny_run (int8 in and out), kiln_tiny_run_f32 (float in and out), kiln_tiny_arena_size.
 ; Arena: 128 bytes per example.
 
-; h.bias.q = param  tiny.kiln:4:13
-@h.bias.q = private unnamed_addr constant [8 x i32] [i32 4046, i32 1824, i32 -3345, i32 3215, i32 -410, i32 -4107, i32 -5586, i32 -3911], align 64
 ; h.weight.q = param  tiny.kiln:4:13
 @h.weight.q = private unnamed_addr constant [48 x i8] c"\CC\BD\EC\81L\BB\7F\96W\DCL\12\81\C5\CC\A9[\D1\AF\1E\8F\AF\7F\E4\EE\F7A4\F0\7F\8E\F9\7F]C\17\CB\84\CC\F0\BC\7Ff\E0\CE\81 \93", align 64
+; bias of h.q, plus its input offset -3 times the weights' row sums
+@h.q.bias = private unnamed_addr constant [8 x i32] [i32 4823, i32 1326, i32 -2502, i32 3653, i32 -1013, i32 -4674, i32 -5028, i32 -3359], align 64
 ; per-unit multipliers of h.q
 @h.q.mult = private unnamed_addr constant [8 x i32] [i32 1332712454, i32 1447568384, i32 1392929769, i32 1223045875, i32 1395462633, i32 1467298014, i32 1535183406, i32 1428068386], align 64
 ; per-unit shifts of h.q
 @h.q.shift = private unnamed_addr constant [8 x i32] [i32 -6, i32 -6, i32 -6, i32 -6, i32 -6, i32 -6, i32 -7, i32 -6], align 64
-; y.bias.q = param  tiny.kiln:5:14
-@y.bias.q = private unnamed_addr constant [4 x i32] [i32 11369, i32 7363, i32 5823, i32 -3713], align 64
 ; y.weight.q = param  tiny.kiln:5:14
 @y.weight.q = private unnamed_addr constant [32 x i8] c"Wq\AF\A8\7F\CA\02\F6\7F\B0\F2\9C!\E5\91\1F\81\DE\1Aw\AD]Fh\121\C4\07F\F2y\81", align 64
+; bias of y.q, plus its input offset 128 times the weights' row sums
+@y.q.bias = private unnamed_addr constant [4 x i32] [i32 23657, i32 -10685, i32 27327, i32 4479], align 64
 ; per-unit multipliers of y.q
 @y.q.mult = private unnamed_addr constant [4 x i32] [i32 2094130894, i32 2063558269, i32 1105992514, i32 2065668172], align 64
 ; per-unit shifts of y.q
@@ -121,7 +121,7 @@ elems.end:
 	ret void
 }
 
-define internal void @kiln_qdense(i8* %x, i8* %w, i32* %bias, i32* %mult, i32* %shift, i8* %out, i64 %rows, i64 %in, i64 %units, i32 %in_off, i32 %out_off, i32 %lo, i32 %hi) nounwind {
+define internal void @kiln_qdense(i8* %x, i8* %w, i32* %bias, i32* %mult, i32* %shift, i8* %out, i64 %rows, i64 %in, i64 %units, i32 %out_off, i32 %lo, i32 %hi) nounwind {
 entry:
 	br label %row
 
@@ -141,7 +141,7 @@ row.end:
 	ret void
 
 unit:
-	%unit.i = phi i64 [ 0, %row.body ], [ %36, %dot.end ]
+	%unit.i = phi i64 [ 0, %row.body ], [ %35, %dot.end ]
 	%5 = icmp slt i64 %unit.i, %units
 	br i1 %5, label %unit.body, label %unit.end
 
@@ -155,8 +155,8 @@ unit.end:
 	br label %row
 
 dot:
-	%dot.i = phi i64 [ 0, %unit.body ], [ %20, %dot.body ]
-	%9 = phi i32 [ 0, %unit.body ], [ %19, %dot.body ]
+	%dot.i = phi i64 [ 0, %unit.body ], [ %19, %dot.body ]
+	%9 = phi i32 [ 0, %unit.body ], [ %18, %dot.body ]
 	%10 = icmp slt i64 %dot.i, %in
 	br i1 %10, label %dot.body, label %dot.end
 
@@ -167,30 +167,29 @@ dot.body:
 	%14 = getelementptr i8, i8* %7, i64 %dot.i
 	%15 = load i8, i8* %14
 	%16 = sext i8 %15 to i32
-	%17 = add i32 %13, %in_off
-	%18 = mul i32 %16, %17
-	%19 = add i32 %9, %18
-	%20 = add i64 %dot.i, 1
+	%17 = mul i32 %16, %13
+	%18 = add i32 %9, %17
+	%19 = add i64 %dot.i, 1
 	br label %dot
 
 dot.end:
-	%21 = getelementptr i32, i32* %bias, i64 %unit.i
-	%22 = load i32, i32* %21
-	%23 = add i32 %9, %22
-	%24 = getelementptr i32, i32* %mult, i64 %unit.i
-	%25 = load i32, i32* %24
-	%26 = getelementptr i32, i32* %shift, i64 %unit.i
-	%27 = load i32, i32* %26
-	%28 = call i32 @kiln_requant(i32 %23, i32 %25, i32 %27)
-	%29 = add i32 %28, %out_off
-	%30 = icmp sgt i32 %29, %lo
-	%31 = select i1 %30, i32 %29, i32 %lo
-	%32 = icmp slt i32 %31, %hi
-	%33 = select i1 %32, i32 %31, i32 %hi
-	%34 = trunc i32 %33 to i8
-	%35 = getelementptr i8, i8* %4, i64 %unit.i
-	store i8 %34, i8* %35
-	%36 = add i64 %unit.i, 1
+	%20 = getelementptr i32, i32* %bias, i64 %unit.i
+	%21 = load i32, i32* %20
+	%22 = add i32 %9, %21
+	%23 = getelementptr i32, i32* %mult, i64 %unit.i
+	%24 = load i32, i32* %23
+	%25 = getelementptr i32, i32* %shift, i64 %unit.i
+	%26 = load i32, i32* %25
+	%27 = call i32 @kiln_requant(i32 %22, i32 %24, i32 %26)
+	%28 = add i32 %27, %out_off
+	%29 = icmp sgt i32 %28, %lo
+	%30 = select i1 %29, i32 %28, i32 %lo
+	%31 = icmp slt i32 %30, %hi
+	%32 = select i1 %31, i32 %30, i32 %hi
+	%33 = trunc i32 %32 to i8
+	%34 = getelementptr i8, i8* %4, i64 %unit.i
+	store i8 %33, i8* %34
+	%35 = add i64 %unit.i, 1
 	br label %unit
 }
 
@@ -199,11 +198,11 @@ entry:
 	%0 = mul i64 %n, 64
 	%1 = getelementptr i8, i8* %arena, i64 %0
 	; h.q = qdense  tiny.kiln:4:13
-	call void @kiln_qdense(i8* %arena, i8* getelementptr ([48 x i8], [48 x i8]* @h.weight.q, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.bias.q, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.mult, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.shift, i64 0, i64 0), i8* %1, i64 %n, i64 6, i64 8, i32 -3, i32 -128, i32 -128, i32 127), !kiln.src !0
+	call void @kiln_qdense(i8* %arena, i8* getelementptr ([48 x i8], [48 x i8]* @h.weight.q, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.bias, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.mult, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.shift, i64 0, i64 0), i8* %1, i64 %n, i64 6, i64 8, i32 -128, i32 -128, i32 127), !kiln.src !0
 	%2 = mul i64 %n, 64
 	%3 = getelementptr i8, i8* %arena, i64 %2
 	; y.q = qdense  tiny.kiln:5:14
-	call void @kiln_qdense(i8* %3, i8* getelementptr ([32 x i8], [32 x i8]* @y.weight.q, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.bias.q, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.mult, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.shift, i64 0, i64 0), i8* %arena, i64 %n, i64 8, i64 4, i32 128, i32 -46, i32 -128, i32 127), !kiln.src !1
+	call void @kiln_qdense(i8* %3, i8* getelementptr ([32 x i8], [32 x i8]* @y.weight.q, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.bias, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.mult, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.shift, i64 0, i64 0), i8* %arena, i64 %n, i64 8, i64 4, i32 -46, i32 -128, i32 127), !kiln.src !1
 	ret void
 }
 
