@@ -85,6 +85,10 @@ func (e *emitter) body() (*llir.Func, error) {
 			if err := e.dense(b, n, arena, v); err != nil {
 				return nil, fmt.Errorf("%s: %s: %w", v.Pos, v.Name, err)
 			}
+		case ir.OpRequantize:
+			if err := e.requantize(b, n, arena, v); err != nil {
+				return nil, fmt.Errorf("%s: %s: %w", v.Pos, v.Name, err)
+			}
 		default:
 			// analyze refuses every other op.
 			return nil, fmt.Errorf("%s: %s: no kernel for %s", v.Pos, v.Name, v.Op.Name)
@@ -135,6 +139,23 @@ func (e *emitter) dense(b *llir.Block, n, arena value.Value, v *ir.Value) error 
 		e.arenaPtr(b, n, arena, v),
 		times(b, n, d.Rows), i64(int64(d.In)), i64(int64(units)),
 		i32(d.OutputOffset), i32(d.ActMin), i32(d.ActMax))
+	e.note(call, v)
+	return nil
+}
+
+// requantize emits a qrequantize call.
+func (e *emitter) requantize(b *llir.Block, n, arena value.Value, v *ir.Value) error {
+	p, err := ir.ParamsOf(v)
+	if err != nil {
+		return err
+	}
+	r := p.(ir.RequantizeClamp)
+	if s := r.R.R.Shift; s < -31 || s > 30 {
+		return fmt.Errorf("rescale shift %d not in [-31, 30]", s)
+	}
+	call := b.NewCall(e.kernel.requantize, e.arenaPtr(b, n, arena, v.Args[0]), e.arenaPtr(b, n, arena, v),
+		times(b, n, v.Type.Elems()), i32(r.R.InputOffset), i32(r.R.OutputOffset), i32(r.R.R.Mult), i32(int32(r.R.R.Shift)),
+		i32(r.Lo), i32(r.Hi))
 	e.note(call, v)
 	return nil
 }

@@ -36,6 +36,7 @@ type kernels struct {
 	quantize   *llir.Func
 	dequantize *llir.Func
 	dense      *llir.Func
+	requantize *llir.Func
 	memcpy     *llir.Func
 }
 
@@ -47,6 +48,7 @@ func newKernels(m *llir.Module) kernels {
 	k.quantize = quantizeKernel(m)
 	k.dequantize = dequantizeKernel(m)
 	k.dense = denseKernel(m, k.requant)
+	k.requantize = requantizeKernel(m, k.requant)
 	return k
 }
 
@@ -220,6 +222,29 @@ func denseKernel(m *llir.Module, requant *llir.Func) *llir.Func {
 			b.NewStore(b.NewTrunc(smin(b, smax(b, y, lo), hi), types.I8), b.NewGetElementPtr(types.I8, orow, u))
 			return nil
 		})
+		return nil
+	})
+	k.b.NewRet(nil)
+	return f
+}
+
+// requantizeKernel is ref.RequantizeClamp (qrequantize: TFLite's int8
+// Requantize, or its Relu and Relu6 with an output multiplier) on count
+// values; in and out may be the same bytes.
+//
+//	out[i] = clamp(requant(in[i] + in_off, mult, shift) + out_off, lo, hi)
+func requantizeKernel(m *llir.Module, requant *llir.Func) *llir.Func {
+	in, out, count := llir.NewParam("in", i8p), llir.NewParam("out", i8p), llir.NewParam("count", types.I64)
+	inOff, outOff := llir.NewParam("in_off", types.I32), llir.NewParam("out_off", types.I32)
+	mult, shift := llir.NewParam("mult", types.I32), llir.NewParam("shift", types.I32)
+	lo, hi := llir.NewParam("lo", types.I32), llir.NewParam("hi", types.I32)
+	f := internal(m.NewFunc("kiln_qrequantize", types.Void, in, out, count, inOff, outOff, mult, shift, lo, hi))
+	k := &builder{f: f, b: f.NewBlock("entry")}
+	k.loop("elems", count, nil, func(i value.Value, _ []value.Value) []value.Value {
+		b := k.b
+		x := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, in, i)), types.I32)
+		y := b.NewAdd(b.NewCall(requant, b.NewAdd(x, inOff), mult, shift), outOff)
+		b.NewStore(b.NewTrunc(smin(b, smax(b, y, lo), hi), types.I8), b.NewGetElementPtr(types.I8, out, i))
 		return nil
 	})
 	k.b.NewRet(nil)

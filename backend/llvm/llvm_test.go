@@ -45,6 +45,18 @@ const twoHeadsSrc = `model two_heads {
 }
 `
 
+// mixedSrc has a relu6 that fuses into no layer (qrequantize), an output
+// that a later layer reads, a reshape, and two inputs.
+const mixedSrc = `model mixed {
+  input x: f32[6]
+  input z: f32[2, 2]
+  r = relu6(x)
+  output h = relu(dense(r, 5))
+  output y = dense(reshape(h, [5]), 4)
+  output w = dense(flatten(z), 3)
+}
+`
+
 // compile builds a model with random weights, quantized on random
 // calibration data (as the tests of the VM do), and returns its int8
 // graph and its bytecode.
@@ -248,12 +260,16 @@ func TestDifferential(t *testing.T) {
 	}{
 		{"tiny", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "tiny.kiln", []byte(tinySrc)) }},
 		{"two_heads", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "two_heads.kiln", []byte(twoHeadsSrc)) }},
+		{"mixed", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "mixed.kiln", []byte(mixedSrc)) }},
 		{"mnist_mlp", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mnist_mlp.kiln") }},
 		{"lenet_300_100", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet_300_100.kiln") }},
 	}
 	for _, mc := range models {
 		t.Run(mc.name, func(t *testing.T) {
 			g, kbc := mc.load(t)
+			if mc.name == "mixed" && !hasOp(g, ir.OpRequantize) {
+				t.Fatal("the mixed model has no qrequantize to test")
+			}
 			// The baseline CPU, and this one (AVX2 or AVX-512 loops
 			// where it has them).
 			for _, cpu := range []string{"", "native"} {
@@ -261,6 +277,15 @@ func TestDifferential(t *testing.T) {
 			}
 		})
 	}
+}
+
+func hasOp(g *ir.Graph, op *ir.Op) bool {
+	for _, v := range g.Values {
+		if v.Op == op {
+			return true
+		}
+	}
+	return false
 }
 
 func differential(t *testing.T, g *ir.Graph, kbc []byte, n int, cpu string) {

@@ -193,6 +193,36 @@ dot.end:
 	br label %unit
 }
 
+define internal void @kiln_qrequantize(i8* %in, i8* %out, i64 %count, i32 %in_off, i32 %out_off, i32 %mult, i32 %shift, i32 %lo, i32 %hi) nounwind {
+entry:
+	br label %elems
+
+elems:
+	%elems.i = phi i64 [ 0, %entry ], [ %13, %elems.body ]
+	%0 = icmp slt i64 %elems.i, %count
+	br i1 %0, label %elems.body, label %elems.end
+
+elems.body:
+	%1 = getelementptr i8, i8* %in, i64 %elems.i
+	%2 = load i8, i8* %1
+	%3 = sext i8 %2 to i32
+	%4 = add i32 %3, %in_off
+	%5 = call i32 @kiln_requant(i32 %4, i32 %mult, i32 %shift)
+	%6 = add i32 %5, %out_off
+	%7 = icmp sgt i32 %6, %lo
+	%8 = select i1 %7, i32 %6, i32 %lo
+	%9 = icmp slt i32 %8, %hi
+	%10 = select i1 %9, i32 %8, i32 %hi
+	%11 = trunc i32 %10 to i8
+	%12 = getelementptr i8, i8* %out, i64 %elems.i
+	store i8 %11, i8* %12
+	%13 = add i64 %elems.i, 1
+	br label %elems
+
+elems.end:
+	ret void
+}
+
 define internal void @kiln_tiny_body(i64 %n, i8* %arena) nounwind {
 entry:
 	%0 = mul i64 %n, 64
