@@ -62,6 +62,12 @@ const mixedSrc = `model mixed {
 // graph and its bytecode.
 func compile(t testing.TB, file string, src []byte) (*ir.Graph, []byte) {
 	t.Helper()
+	return compileWith(t, file, src, nil)
+}
+
+// compileWith is compile with the quantize pass's options.
+func compileWith(t testing.TB, file string, src []byte, q *passes.Quantization) (*ir.Graph, []byte) {
+	t.Helper()
 	p, err := frontend.Compile(file, src)
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +75,7 @@ func compile(t testing.TB, file string, src []byte) (*ir.Graph, []byte) {
 	g := p.Graph
 	testmodels.Randomize(g, 1)
 	set := testmodels.Synthetic(g, 96, 2)
-	r, err := compiler.Compile(g, compiler.Options{Until: compiler.Bytecode,
+	r, err := compiler.Compile(g, compiler.Options{Until: compiler.Bytecode, Quantization: q,
 		Calibration: &passes.Calibration{Data: testmodels.Feed(g, set, 32), Method: "minmax"}})
 	if err != nil {
 		t.Fatal(err)
@@ -251,7 +257,10 @@ func TestCompileExamples(t *testing.T) {
 // (every value in [-128, 127]), run_f32 against Session.Run on floats
 // that include quantization ties, values past the int8 range, huge
 // values, infinities and NaN. Both VM kernel sets (portable and the
-// CPU's) are compared, at batch 1,000 and batch 1.
+// CPU's) are compared, at batch 1,000 and batch 1; the object is
+// compiled for the baseline CPU and for this one. The models have
+// weights per channel, and per tensor (where TFLite rounds the
+// multiplier differently).
 func TestDifferential(t *testing.T) {
 	toolchain(t)
 	models := []struct {
@@ -261,6 +270,13 @@ func TestDifferential(t *testing.T) {
 		{"tiny", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "tiny.kiln", []byte(tinySrc)) }},
 		{"two_heads", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "two_heads.kiln", []byte(twoHeadsSrc)) }},
 		{"mixed", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "mixed.kiln", []byte(mixedSrc)) }},
+		{"mnist_mlp_per_tensor", func(t *testing.T) (*ir.Graph, []byte) {
+			src, err := os.ReadFile("../../examples/mnist_mlp.kiln")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return compileWith(t, "mnist_mlp.kiln", src, &passes.Quantization{PerTensorWeights: true})
+		}},
 		{"mnist_mlp", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mnist_mlp.kiln") }},
 		{"lenet_300_100", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet_300_100.kiln") }},
 	}
@@ -269,6 +285,9 @@ func TestDifferential(t *testing.T) {
 			g, kbc := mc.load(t)
 			if mc.name == "mixed" && !hasOp(g, ir.OpRequantize) {
 				t.Fatal("the mixed model has no qrequantize to test")
+			}
+			if w := g.Lookup("logits.weight.q"); mc.name == "mnist_mlp_per_tensor" && len(w.Quant.Scale) != 1 {
+				t.Fatalf("weights quantized per channel: %v", w.Quant)
 			}
 			// The baseline CPU, and this one (AVX2 or AVX-512 loops
 			// where it has them).
