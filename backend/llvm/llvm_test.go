@@ -165,6 +165,38 @@ func TestUnsupported(t *testing.T) {
 	}
 }
 
+// TestBadGraphs checks that graphs Emit cannot compile get an error that
+// says why, never a panic.
+func TestBadGraphs(t *testing.T) {
+	cases := map[string]struct {
+		change func(g *ir.Graph)
+		want   string
+	}{
+		"no data":         {func(g *ir.Graph) { g.Lookup("h.weight.q").Data = nil }, "tiny.kiln:4:13: parameter h.weight.q has no data"},
+		"no quantization": {func(g *ir.Graph) { g.Lookup("y.q").Quant = nil }, "y.q"},
+		"bad clamp":       {func(g *ir.Graph) { g.Lookup("h.q").Attrs["clamp"] = []int{5, 1} }, "clamp"},
+		"input unused": {func(g *ir.Graph) {
+			x := g.Lookup("x")
+			g.Values = append([]*ir.Value{{Name: "extra", Op: ir.OpInput, Type: x.Type, Pos: x.Pos}}, g.Values...)
+		}, "input extra: quantized 0 times"},
+		"int8 output": {func(g *ir.Graph) { g.Outputs = []*ir.Value{g.Lookup("y.q")} }, "output y.q: the LLVM backend needs every output dequantized"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			g, _ := compile(t, "tiny.kiln", []byte(tinySrc))
+			c.change(g)
+			for what, emit := range map[string]func(*ir.Graph) ([]byte, error){"Emit": Emit, "Header": Header} {
+				if _, err := emit(g); err == nil || !strings.Contains(err.Error(), c.want) {
+					t.Errorf("%s: error %v, want one saying %q", what, err, c.want)
+				}
+			}
+		})
+	}
+	if _, err := Emit(nil); err == nil {
+		t.Error("Emit(nil) gave no error")
+	}
+}
+
 func TestCIdent(t *testing.T) {
 	for in, want := range map[string]string{"image": "image", "h1.q": "h1_q", "2x": "_2x", "": "_", "a-b": "a_b"} {
 		if got := cIdent(in); got != want {

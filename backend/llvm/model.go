@@ -60,6 +60,9 @@ type port struct {
 // model's boundary. Unsupported ops are reported all at once, each at its
 // source position.
 func analyze(g *ir.Graph) (*model, error) {
+	if g == nil {
+		return nil, fmt.Errorf("no graph")
+	}
 	if err := ir.Verify(g); err != nil {
 		return nil, err
 	}
