@@ -203,23 +203,53 @@ func denseKernel(m *llir.Module, requant *llir.Func) *llir.Func {
 	lo, hi := llir.NewParam("lo", types.I32), llir.NewParam("hi", types.I32)
 	f := internal(m.NewFunc("kiln_qdense", types.Void, x, w, bias, mult, shift, out, rows, in, units, outOff, lo, hi))
 	k := &builder{f: f, b: f.NewBlock("entry")}
+	// finish rescales, clamps and stores unit u's sum.
+	finish := func(orow, u, acc value.Value) {
+		b := k.b
+		acc = b.NewAdd(acc, b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, bias, u)))
+		mu := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, mult, u))
+		su := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, shift, u))
+		y := b.NewAdd(b.NewCall(requant, acc, mu, su), outOff)
+		b.NewStore(b.NewTrunc(smin(b, smax(b, y, lo), hi), types.I8), b.NewGetElementPtr(types.I8, orow, u))
+	}
+	// dot sums w[u][i] * x[i] for the units first, first+1, ...: the
+	// units share each load of x, and LLVM vectorizes the loop over i.
+	dot := func(name string, xrow, first value.Value, units int) []value.Value {
+		wrows := make([]value.Value, units)
+		init := make([]value.Value, units)
+		for j := range wrows {
+			u := k.b.NewAdd(first, i64(int64(j)))
+			wrows[j] = k.b.NewGetElementPtr(types.I8, w, k.b.NewMul(u, in))
+			init[j] = i32(0)
+		}
+		return k.loop(name, in, init, func(i value.Value, acc []value.Value) []value.Value {
+			b := k.b
+			xi := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, xrow, i)), types.I32)
+			next := make([]value.Value, units)
+			for j, wrow := range wrows {
+				wi := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, wrow, i)), types.I32)
+				next[j] = b.NewAdd(acc[j], b.NewMul(wi, xi))
+			}
+			return next
+		})
+	}
+	const block = 4
 	k.loop("row", rows, nil, func(r value.Value, _ []value.Value) []value.Value {
 		xrow := k.b.NewGetElementPtr(types.I8, x, k.b.NewMul(r, in))
 		orow := k.b.NewGetElementPtr(types.I8, out, k.b.NewMul(r, units))
-		k.loop("unit", units, nil, func(u value.Value, _ []value.Value) []value.Value {
-			wrow := k.b.NewGetElementPtr(types.I8, w, k.b.NewMul(u, in))
-			acc := k.loop("dot", in, []value.Value{i32(0)}, func(i value.Value, acc []value.Value) []value.Value {
-				b := k.b
-				xi := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, xrow, i)), types.I32)
-				wi := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, wrow, i)), types.I32)
-				return []value.Value{b.NewAdd(acc[0], b.NewMul(wi, xi))}
-			})[0]
-			b := k.b
-			acc = b.NewAdd(acc, b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, bias, u)))
-			mu := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, mult, u))
-			su := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, shift, u))
-			y := b.NewAdd(b.NewCall(requant, acc, mu, su), outOff)
-			b.NewStore(b.NewTrunc(smin(b, smax(b, y, lo), hi), types.I8), b.NewGetElementPtr(types.I8, orow, u))
+		blocks := k.b.NewSDiv(units, i64(block))
+		k.loop("block", blocks, nil, func(bi value.Value, _ []value.Value) []value.Value {
+			first := k.b.NewMul(bi, i64(block))
+			acc := dot("dot4", xrow, first, block)
+			for j := range block {
+				finish(orow, k.b.NewAdd(first, i64(int64(j))), acc[j])
+			}
+			return nil
+		})
+		done := k.b.NewMul(blocks, i64(block))
+		k.loop("unit", k.b.NewSub(units, done), nil, func(ui value.Value, _ []value.Value) []value.Value {
+			u := k.b.NewAdd(done, ui)
+			finish(orow, u, dot("dot", xrow, u, 1)[0])
 			return nil
 		})
 		return nil

@@ -126,7 +126,7 @@ entry:
 	br label %row
 
 row:
-	%row.i = phi i64 [ 0, %entry ], [ %8, %unit.end ]
+	%row.i = phi i64 [ 0, %entry ], [ %121, %unit.end ]
 	%0 = icmp slt i64 %row.i, %rows
 	br i1 %0, label %row.body, label %row.end
 
@@ -135,61 +135,198 @@ row.body:
 	%2 = getelementptr i8, i8* %x, i64 %1
 	%3 = mul i64 %row.i, %units
 	%4 = getelementptr i8, i8* %out, i64 %3
-	br label %unit
+	%5 = sdiv i64 %units, 4
+	br label %block
 
 row.end:
 	ret void
 
+block:
+	%block.i = phi i64 [ 0, %row.body ], [ %115, %dot4.end ]
+	%6 = icmp slt i64 %block.i, %5
+	br i1 %6, label %block.body, label %block.end
+
+block.body:
+	%7 = mul i64 %block.i, 4
+	%8 = add i64 %7, 0
+	%9 = mul i64 %8, %in
+	%10 = getelementptr i8, i8* %w, i64 %9
+	%11 = add i64 %7, 1
+	%12 = mul i64 %11, %in
+	%13 = getelementptr i8, i8* %w, i64 %12
+	%14 = add i64 %7, 2
+	%15 = mul i64 %14, %in
+	%16 = getelementptr i8, i8* %w, i64 %15
+	%17 = add i64 %7, 3
+	%18 = mul i64 %17, %in
+	%19 = getelementptr i8, i8* %w, i64 %18
+	br label %dot4
+
+block.end:
+	%20 = mul i64 %5, 4
+	%21 = sub i64 %units, %20
+	br label %unit
+
+dot4:
+	%dot4.i = phi i64 [ 0, %block.body ], [ %50, %dot4.body ]
+	%22 = phi i32 [ 0, %block.body ], [ %34, %dot4.body ]
+	%23 = phi i32 [ 0, %block.body ], [ %39, %dot4.body ]
+	%24 = phi i32 [ 0, %block.body ], [ %44, %dot4.body ]
+	%25 = phi i32 [ 0, %block.body ], [ %49, %dot4.body ]
+	%26 = icmp slt i64 %dot4.i, %in
+	br i1 %26, label %dot4.body, label %dot4.end
+
+dot4.body:
+	%27 = getelementptr i8, i8* %2, i64 %dot4.i
+	%28 = load i8, i8* %27
+	%29 = sext i8 %28 to i32
+	%30 = getelementptr i8, i8* %10, i64 %dot4.i
+	%31 = load i8, i8* %30
+	%32 = sext i8 %31 to i32
+	%33 = mul i32 %32, %29
+	%34 = add i32 %22, %33
+	%35 = getelementptr i8, i8* %13, i64 %dot4.i
+	%36 = load i8, i8* %35
+	%37 = sext i8 %36 to i32
+	%38 = mul i32 %37, %29
+	%39 = add i32 %23, %38
+	%40 = getelementptr i8, i8* %16, i64 %dot4.i
+	%41 = load i8, i8* %40
+	%42 = sext i8 %41 to i32
+	%43 = mul i32 %42, %29
+	%44 = add i32 %24, %43
+	%45 = getelementptr i8, i8* %19, i64 %dot4.i
+	%46 = load i8, i8* %45
+	%47 = sext i8 %46 to i32
+	%48 = mul i32 %47, %29
+	%49 = add i32 %25, %48
+	%50 = add i64 %dot4.i, 1
+	br label %dot4
+
+dot4.end:
+	%51 = add i64 %7, 0
+	%52 = getelementptr i32, i32* %bias, i64 %51
+	%53 = load i32, i32* %52
+	%54 = add i32 %22, %53
+	%55 = getelementptr i32, i32* %mult, i64 %51
+	%56 = load i32, i32* %55
+	%57 = getelementptr i32, i32* %shift, i64 %51
+	%58 = load i32, i32* %57
+	%59 = call i32 @kiln_requant(i32 %54, i32 %56, i32 %58)
+	%60 = add i32 %59, %out_off
+	%61 = icmp sgt i32 %60, %lo
+	%62 = select i1 %61, i32 %60, i32 %lo
+	%63 = icmp slt i32 %62, %hi
+	%64 = select i1 %63, i32 %62, i32 %hi
+	%65 = trunc i32 %64 to i8
+	%66 = getelementptr i8, i8* %4, i64 %51
+	store i8 %65, i8* %66
+	%67 = add i64 %7, 1
+	%68 = getelementptr i32, i32* %bias, i64 %67
+	%69 = load i32, i32* %68
+	%70 = add i32 %23, %69
+	%71 = getelementptr i32, i32* %mult, i64 %67
+	%72 = load i32, i32* %71
+	%73 = getelementptr i32, i32* %shift, i64 %67
+	%74 = load i32, i32* %73
+	%75 = call i32 @kiln_requant(i32 %70, i32 %72, i32 %74)
+	%76 = add i32 %75, %out_off
+	%77 = icmp sgt i32 %76, %lo
+	%78 = select i1 %77, i32 %76, i32 %lo
+	%79 = icmp slt i32 %78, %hi
+	%80 = select i1 %79, i32 %78, i32 %hi
+	%81 = trunc i32 %80 to i8
+	%82 = getelementptr i8, i8* %4, i64 %67
+	store i8 %81, i8* %82
+	%83 = add i64 %7, 2
+	%84 = getelementptr i32, i32* %bias, i64 %83
+	%85 = load i32, i32* %84
+	%86 = add i32 %24, %85
+	%87 = getelementptr i32, i32* %mult, i64 %83
+	%88 = load i32, i32* %87
+	%89 = getelementptr i32, i32* %shift, i64 %83
+	%90 = load i32, i32* %89
+	%91 = call i32 @kiln_requant(i32 %86, i32 %88, i32 %90)
+	%92 = add i32 %91, %out_off
+	%93 = icmp sgt i32 %92, %lo
+	%94 = select i1 %93, i32 %92, i32 %lo
+	%95 = icmp slt i32 %94, %hi
+	%96 = select i1 %95, i32 %94, i32 %hi
+	%97 = trunc i32 %96 to i8
+	%98 = getelementptr i8, i8* %4, i64 %83
+	store i8 %97, i8* %98
+	%99 = add i64 %7, 3
+	%100 = getelementptr i32, i32* %bias, i64 %99
+	%101 = load i32, i32* %100
+	%102 = add i32 %25, %101
+	%103 = getelementptr i32, i32* %mult, i64 %99
+	%104 = load i32, i32* %103
+	%105 = getelementptr i32, i32* %shift, i64 %99
+	%106 = load i32, i32* %105
+	%107 = call i32 @kiln_requant(i32 %102, i32 %104, i32 %106)
+	%108 = add i32 %107, %out_off
+	%109 = icmp sgt i32 %108, %lo
+	%110 = select i1 %109, i32 %108, i32 %lo
+	%111 = icmp slt i32 %110, %hi
+	%112 = select i1 %111, i32 %110, i32 %hi
+	%113 = trunc i32 %112 to i8
+	%114 = getelementptr i8, i8* %4, i64 %99
+	store i8 %113, i8* %114
+	%115 = add i64 %block.i, 1
+	br label %block
+
 unit:
-	%unit.i = phi i64 [ 0, %row.body ], [ %35, %dot.end ]
-	%5 = icmp slt i64 %unit.i, %units
-	br i1 %5, label %unit.body, label %unit.end
+	%unit.i = phi i64 [ 0, %block.end ], [ %148, %dot.end ]
+	%116 = icmp slt i64 %unit.i, %21
+	br i1 %116, label %unit.body, label %unit.end
 
 unit.body:
-	%6 = mul i64 %unit.i, %in
-	%7 = getelementptr i8, i8* %w, i64 %6
+	%117 = add i64 %20, %unit.i
+	%118 = add i64 %117, 0
+	%119 = mul i64 %118, %in
+	%120 = getelementptr i8, i8* %w, i64 %119
 	br label %dot
 
 unit.end:
-	%8 = add i64 %row.i, 1
+	%121 = add i64 %row.i, 1
 	br label %row
 
 dot:
-	%dot.i = phi i64 [ 0, %unit.body ], [ %19, %dot.body ]
-	%9 = phi i32 [ 0, %unit.body ], [ %18, %dot.body ]
-	%10 = icmp slt i64 %dot.i, %in
-	br i1 %10, label %dot.body, label %dot.end
+	%dot.i = phi i64 [ 0, %unit.body ], [ %132, %dot.body ]
+	%122 = phi i32 [ 0, %unit.body ], [ %131, %dot.body ]
+	%123 = icmp slt i64 %dot.i, %in
+	br i1 %123, label %dot.body, label %dot.end
 
 dot.body:
-	%11 = getelementptr i8, i8* %2, i64 %dot.i
-	%12 = load i8, i8* %11
-	%13 = sext i8 %12 to i32
-	%14 = getelementptr i8, i8* %7, i64 %dot.i
-	%15 = load i8, i8* %14
-	%16 = sext i8 %15 to i32
-	%17 = mul i32 %16, %13
-	%18 = add i32 %9, %17
-	%19 = add i64 %dot.i, 1
+	%124 = getelementptr i8, i8* %2, i64 %dot.i
+	%125 = load i8, i8* %124
+	%126 = sext i8 %125 to i32
+	%127 = getelementptr i8, i8* %120, i64 %dot.i
+	%128 = load i8, i8* %127
+	%129 = sext i8 %128 to i32
+	%130 = mul i32 %129, %126
+	%131 = add i32 %122, %130
+	%132 = add i64 %dot.i, 1
 	br label %dot
 
 dot.end:
-	%20 = getelementptr i32, i32* %bias, i64 %unit.i
-	%21 = load i32, i32* %20
-	%22 = add i32 %9, %21
-	%23 = getelementptr i32, i32* %mult, i64 %unit.i
-	%24 = load i32, i32* %23
-	%25 = getelementptr i32, i32* %shift, i64 %unit.i
-	%26 = load i32, i32* %25
-	%27 = call i32 @kiln_requant(i32 %22, i32 %24, i32 %26)
-	%28 = add i32 %27, %out_off
-	%29 = icmp sgt i32 %28, %lo
-	%30 = select i1 %29, i32 %28, i32 %lo
-	%31 = icmp slt i32 %30, %hi
-	%32 = select i1 %31, i32 %30, i32 %hi
-	%33 = trunc i32 %32 to i8
-	%34 = getelementptr i8, i8* %4, i64 %unit.i
-	store i8 %33, i8* %34
-	%35 = add i64 %unit.i, 1
+	%133 = getelementptr i32, i32* %bias, i64 %117
+	%134 = load i32, i32* %133
+	%135 = add i32 %122, %134
+	%136 = getelementptr i32, i32* %mult, i64 %117
+	%137 = load i32, i32* %136
+	%138 = getelementptr i32, i32* %shift, i64 %117
+	%139 = load i32, i32* %138
+	%140 = call i32 @kiln_requant(i32 %135, i32 %137, i32 %139)
+	%141 = add i32 %140, %out_off
+	%142 = icmp sgt i32 %141, %lo
+	%143 = select i1 %142, i32 %141, i32 %lo
+	%144 = icmp slt i32 %143, %hi
+	%145 = select i1 %144, i32 %143, i32 %hi
+	%146 = trunc i32 %145 to i8
+	%147 = getelementptr i8, i8* %4, i64 %117
+	store i8 %146, i8* %147
+	%148 = add i64 %unit.i, 1
 	br label %unit
 }
 
