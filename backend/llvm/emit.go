@@ -6,6 +6,7 @@ package llvm
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -42,6 +43,7 @@ type emitter struct {
 	*model
 	mod    *llir.Module
 	kernel kernels
+	bodyFn *llir.Func
 	consts map[string]*llir.Global // by name: each constant once
 
 	// Source positions reach the text as comments: a kernel call carries
@@ -53,11 +55,12 @@ type emitter struct {
 }
 
 func (e *emitter) emit() error {
-	e.kernel = newKernels(e.mod)
+	e.kernel = kernels{m: e.mod}
 	body, err := e.body()
 	if err != nil {
 		return err
 	}
+	e.bodyFn = body
 	e.entry(body, false)
 	e.entry(body, true)
 	size := e.mod.NewFunc(e.prefix+"_arena_size", types.I64)
@@ -130,7 +133,7 @@ func (e *emitter) dense(b *llir.Block, n, arena value.Value, v *ir.Value) error 
 		}
 		bias[u] += d.InputOffset * sum
 	}
-	call := b.NewCall(e.kernel.dense,
+	call := b.NewCall(e.kernel.Dense(),
 		e.arenaPtr(b, n, arena, v.Args[0]),
 		e.constant(w.Name, w.Data, describe(w)),
 		e.constant(v.Name+".bias", i32Tensor(bias), fmt.Sprintf("bias of %s, plus its input offset %d times the weights' row sums", v.Name, d.InputOffset)),
@@ -153,7 +156,7 @@ func (e *emitter) requantize(b *llir.Block, n, arena value.Value, v *ir.Value) e
 	if s := r.R.R.Shift; s < -31 || s > 30 {
 		return fmt.Errorf("rescale shift %d not in [-31, 30]", s)
 	}
-	call := b.NewCall(e.kernel.requantize, e.arenaPtr(b, n, arena, v.Args[0]), e.arenaPtr(b, n, arena, v),
+	call := b.NewCall(e.kernel.Requantize(), e.arenaPtr(b, n, arena, v.Args[0]), e.arenaPtr(b, n, arena, v),
 		times(b, n, v.Type.Elems()), i32(r.R.InputOffset), i32(r.R.OutputOffset), i32(r.R.R.Mult), i32(int32(r.R.R.Shift)),
 		i32(r.Lo), i32(r.Hi))
 	e.note(call, v)
@@ -191,9 +194,9 @@ func (e *emitter) entry(body *llir.Func, float bool) {
 		q := e.arenaPtr(b, n, arena, p.q)
 		count := times(b, n, p.elems)
 		if float {
-			e.note(b.NewCall(e.kernel.quantize, ins[k], q, count, f32(p.scale), i32(p.zero)), p.q)
+			e.note(b.NewCall(e.kernel.Quantize(), ins[k], q, count, f32(p.scale), i32(p.zero)), p.q)
 		} else {
-			b.NewCall(e.kernel.memcpy, q, ins[k], count, constant.False)
+			b.NewCall(e.kernel.Memcpy(), q, ins[k], count, constant.False)
 		}
 	}
 	b.NewCall(body, n, arena)
@@ -201,9 +204,9 @@ func (e *emitter) entry(body *llir.Func, float bool) {
 		q := e.arenaPtr(b, n, arena, p.q)
 		count := times(b, n, p.elems)
 		if float {
-			e.note(b.NewCall(e.kernel.dequantize, q, outs[k], count, f32(p.scale), i32(p.zero)), plan.Root(p.float))
+			e.note(b.NewCall(e.kernel.Dequantize(), q, outs[k], count, f32(p.scale), i32(p.zero)), plan.Root(p.float))
 		} else {
-			b.NewCall(e.kernel.memcpy, outs[k], q, count, constant.False)
+			b.NewCall(e.kernel.Memcpy(), outs[k], q, count, constant.False)
 		}
 	}
 	b.NewRet(i32(0))
@@ -276,6 +279,19 @@ var srcAttachment = regexp.MustCompile(`, !kiln\.src !(\d+)$`)
 // text prints the module with a comment heading it and one before every
 // kernel call and constant, naming the value and its source position.
 func (e *emitter) text() []byte {
+	// Kernels come first, written on first use; then the model's code.
+	rank := func(f *llir.Func) int {
+		switch {
+		case len(f.Blocks) == 0:
+			return 0 // an intrinsic's declaration
+		case f == e.bodyFn:
+			return 2
+		case f.Linkage != enum.LinkageInternal:
+			return 3 // an entry point
+		}
+		return 1
+	}
+	sort.SliceStable(e.mod.Funcs, func(i, j int) bool { return rank(e.mod.Funcs[i]) < rank(e.mod.Funcs[j]) })
 	src := e.mod.String() // assigns the metadata IDs
 	for _, md := range e.notes {
 		e.comments[md.ID()] = md.Fields[0].(*metadata.String).Value

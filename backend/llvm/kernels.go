@@ -30,26 +30,49 @@ func f32(x float32) *constant.Float {
 }
 func f64(x float64) *constant.Float { return constant.NewFloat(types.Double, x) }
 
-// kernels are the module's kernel functions.
+// kernels are the module's kernel functions, each written on first use
+// so that a module holds only the kernels its model calls.
 type kernels struct {
-	requant    *llir.Func // MultiplyByQuantizedMultiplier
-	quantize   *llir.Func
-	dequantize *llir.Func
-	dense      *llir.Func
-	requantize *llir.Func
-	memcpy     *llir.Func
+	m                                       *llir.Module
+	requant, quantize, dequantize, memcpyFn *llir.Func
+	dense, requantize                       *llir.Func
 }
 
-func newKernels(m *llir.Module) kernels {
-	var k kernels
-	k.memcpy = m.NewFunc("llvm.memcpy.p0i8.p0i8.i64", types.Void,
-		llir.NewParam("", i8p), llir.NewParam("", i8p), llir.NewParam("", types.I64), llir.NewParam("", types.I1))
-	k.requant = requantKernel(m)
-	k.quantize = quantizeKernel(m)
-	k.dequantize = dequantizeKernel(m)
-	k.dense = denseKernel(m, k.requant)
-	k.requantize = requantizeKernel(m, k.requant)
-	return k
+// once returns *f, made by make the first time.
+func once(f **llir.Func, make func() *llir.Func) *llir.Func {
+	if *f == nil {
+		*f = make()
+	}
+	return *f
+}
+
+// Requant is MultiplyByQuantizedMultiplier.
+func (k *kernels) Requant() *llir.Func {
+	return once(&k.requant, func() *llir.Func { return requantKernel(k.m) })
+}
+
+func (k *kernels) Quantize() *llir.Func {
+	return once(&k.quantize, func() *llir.Func { return quantizeKernel(k.m) })
+}
+
+func (k *kernels) Dequantize() *llir.Func {
+	return once(&k.dequantize, func() *llir.Func { return dequantizeKernel(k.m) })
+}
+
+func (k *kernels) Dense() *llir.Func {
+	return once(&k.dense, func() *llir.Func { return denseKernel(k.m, k.Requant()) })
+}
+
+func (k *kernels) Requantize() *llir.Func {
+	return once(&k.requantize, func() *llir.Func { return requantizeKernel(k.m, k.Requant()) })
+}
+
+// Memcpy is LLVM's memcpy intrinsic.
+func (k *kernels) Memcpy() *llir.Func {
+	return once(&k.memcpyFn, func() *llir.Func {
+		return k.m.NewFunc("llvm.memcpy.p0i8.p0i8.i64", types.Void,
+			llir.NewParam("dst", i8p), llir.NewParam("src", i8p), llir.NewParam("len", types.I64), llir.NewParam("volatile", types.I1))
+	})
 }
 
 // internal makes f a module-private kernel.

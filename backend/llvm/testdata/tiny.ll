@@ -19,7 +19,7 @@
 ; per-unit shifts of y.q
 @y.q.shift = private unnamed_addr constant [4 x i32] [i32 -8, i32 -8, i32 -7, i32 -8], align 64
 
-declare void @llvm.memcpy.p0i8.p0i8.i64(i8* %0, i8* %1, i64 %2, i1 %3)
+declare void @llvm.memcpy.p0i8.p0i8.i64(i8* %dst, i8* %src, i64 %len, i1 %volatile)
 
 define internal i32 @kiln_requant(i32 %x, i32 %m, i32 %shift) nounwind {
 entry:
@@ -52,73 +52,6 @@ entry:
 	%26 = ashr i32 %16, %3
 	%27 = add i32 %26, %25
 	ret i32 %27
-}
-
-define internal void @kiln_quantize(float* %in, i8* %out, i64 %count, float %scale, i32 %zero) nounwind {
-entry:
-	br label %elems
-
-elems:
-	%elems.i = phi i64 [ 0, %entry ], [ %23, %elems.body ]
-	%0 = icmp slt i64 %elems.i, %count
-	br i1 %0, label %elems.body, label %elems.end
-
-elems.body:
-	%1 = getelementptr float, float* %in, i64 %elems.i
-	%2 = load float, float* %1
-	%3 = fdiv float %2, %scale
-	%4 = fpext float %3 to double
-	%5 = fcmp uno float %3, %3
-	%6 = select i1 %5, double 0.0, double %4
-	%7 = fcmp olt double %6, -2.147483648e+09
-	%8 = select i1 %7, double -2.147483648e+09, double %6
-	%9 = fcmp ogt double %8, 2.147483647e+09
-	%10 = select i1 %9, double 2.147483647e+09, double %8
-	%11 = fcmp olt double %10, 0.0
-	%12 = select i1 %11, double -0.5, double 0.5
-	%13 = fadd double %10, %12
-	%14 = fptosi double %13 to i64
-	%15 = sext i32 %zero to i64
-	%16 = add i64 %14, %15
-	%17 = icmp slt i64 %16, -128
-	%18 = select i1 %17, i64 -128, i64 %16
-	%19 = icmp sgt i64 %18, 127
-	%20 = select i1 %19, i64 127, i64 %18
-	%21 = trunc i64 %20 to i8
-	%22 = getelementptr i8, i8* %out, i64 %elems.i
-	store i8 %21, i8* %22
-	%23 = add i64 %elems.i, 1
-	br label %elems
-
-elems.end:
-	ret void
-}
-
-define internal void @kiln_dequantize(i8* %in, float* %out, i64 %count, float %scale, i32 %zero) nounwind {
-entry:
-	br label %elems
-
-elems:
-	%elems.i = phi i64 [ 0, %entry ], [ %10, %elems.body ]
-	%0 = icmp slt i64 %elems.i, %count
-	br i1 %0, label %elems.body, label %elems.end
-
-elems.body:
-	%1 = getelementptr i8, i8* %in, i64 %elems.i
-	%2 = load i8, i8* %1
-	%3 = sext i8 %2 to i32
-	%4 = sub i32 %3, %zero
-	%5 = sitofp i32 %4 to double
-	%6 = fpext float %scale to double
-	%7 = fmul double %6, %5
-	%8 = fptrunc double %7 to float
-	%9 = getelementptr float, float* %out, i64 %elems.i
-	store float %8, float* %9
-	%10 = add i64 %elems.i, 1
-	br label %elems
-
-elems.end:
-	ret void
 }
 
 define internal void @kiln_qdense(i8* %x, i8* %w, i32* %bias, i32* %mult, i32* %shift, i8* %out, i64 %rows, i64 %in, i64 %units, i32 %out_off, i32 %lo, i32 %hi) nounwind {
@@ -330,12 +263,52 @@ dot.end:
 	br label %unit
 }
 
-define internal void @kiln_qrequantize(i8* %in, i8* %out, i64 %count, i32 %in_off, i32 %out_off, i32 %mult, i32 %shift, i32 %lo, i32 %hi) nounwind {
+define internal void @kiln_quantize(float* %in, i8* %out, i64 %count, float %scale, i32 %zero) nounwind {
 entry:
 	br label %elems
 
 elems:
-	%elems.i = phi i64 [ 0, %entry ], [ %13, %elems.body ]
+	%elems.i = phi i64 [ 0, %entry ], [ %23, %elems.body ]
+	%0 = icmp slt i64 %elems.i, %count
+	br i1 %0, label %elems.body, label %elems.end
+
+elems.body:
+	%1 = getelementptr float, float* %in, i64 %elems.i
+	%2 = load float, float* %1
+	%3 = fdiv float %2, %scale
+	%4 = fpext float %3 to double
+	%5 = fcmp uno float %3, %3
+	%6 = select i1 %5, double 0.0, double %4
+	%7 = fcmp olt double %6, -2.147483648e+09
+	%8 = select i1 %7, double -2.147483648e+09, double %6
+	%9 = fcmp ogt double %8, 2.147483647e+09
+	%10 = select i1 %9, double 2.147483647e+09, double %8
+	%11 = fcmp olt double %10, 0.0
+	%12 = select i1 %11, double -0.5, double 0.5
+	%13 = fadd double %10, %12
+	%14 = fptosi double %13 to i64
+	%15 = sext i32 %zero to i64
+	%16 = add i64 %14, %15
+	%17 = icmp slt i64 %16, -128
+	%18 = select i1 %17, i64 -128, i64 %16
+	%19 = icmp sgt i64 %18, 127
+	%20 = select i1 %19, i64 127, i64 %18
+	%21 = trunc i64 %20 to i8
+	%22 = getelementptr i8, i8* %out, i64 %elems.i
+	store i8 %21, i8* %22
+	%23 = add i64 %elems.i, 1
+	br label %elems
+
+elems.end:
+	ret void
+}
+
+define internal void @kiln_dequantize(i8* %in, float* %out, i64 %count, float %scale, i32 %zero) nounwind {
+entry:
+	br label %elems
+
+elems:
+	%elems.i = phi i64 [ 0, %entry ], [ %10, %elems.body ]
 	%0 = icmp slt i64 %elems.i, %count
 	br i1 %0, label %elems.body, label %elems.end
 
@@ -343,17 +316,14 @@ elems.body:
 	%1 = getelementptr i8, i8* %in, i64 %elems.i
 	%2 = load i8, i8* %1
 	%3 = sext i8 %2 to i32
-	%4 = add i32 %3, %in_off
-	%5 = call i32 @kiln_requant(i32 %4, i32 %mult, i32 %shift)
-	%6 = add i32 %5, %out_off
-	%7 = icmp sgt i32 %6, %lo
-	%8 = select i1 %7, i32 %6, i32 %lo
-	%9 = icmp slt i32 %8, %hi
-	%10 = select i1 %9, i32 %8, i32 %hi
-	%11 = trunc i32 %10 to i8
-	%12 = getelementptr i8, i8* %out, i64 %elems.i
-	store i8 %11, i8* %12
-	%13 = add i64 %elems.i, 1
+	%4 = sub i32 %3, %zero
+	%5 = sitofp i32 %4 to double
+	%6 = fpext float %scale to double
+	%7 = fmul double %6, %5
+	%8 = fptrunc double %7 to float
+	%9 = getelementptr float, float* %out, i64 %elems.i
+	store float %8, float* %9
+	%10 = add i64 %elems.i, 1
 	br label %elems
 
 elems.end:
