@@ -566,3 +566,17 @@ int main(void) {
 		}
 	}
 }
+
+// TestRuntimeImportsNoLLVM holds the dependency rule: an application that
+// embeds the VM pulls in no LLVM library.
+func TestRuntimeImportsNoLLVM(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "github.com/kiln-nn/kiln/runtime").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		if strings.HasPrefix(pkg, "github.com/llir/") || strings.HasPrefix(pkg, "github.com/kiln-nn/kiln/backend/") {
+			t.Errorf("runtime depends on %s", pkg)
+		}
+	}
+}
