@@ -92,6 +92,14 @@ func (e *emitter) body() (*llir.Func, error) {
 			if err := e.requantize(b, n, arena, v); err != nil {
 				return nil, fmt.Errorf("%s: %s: %w", v.Pos, v.Name, err)
 			}
+		case ir.OpQConv1D, ir.OpQConv2D:
+			if err := e.conv(b, n, arena, v); err != nil {
+				return nil, fmt.Errorf("%s: %s: %w", v.Pos, v.Name, err)
+			}
+		case ir.OpQMaxPool:
+			if err := e.maxPool(b, n, arena, v); err != nil {
+				return nil, fmt.Errorf("%s: %s: %w", v.Pos, v.Name, err)
+			}
 		default:
 			// analyze refuses every other op.
 			return nil, fmt.Errorf("%s: %s: no kernel for %s", v.Pos, v.Name, v.Op.Name)
@@ -112,13 +120,9 @@ func (e *emitter) dense(b *llir.Block, n, arena value.Value, v *ir.Value) error 
 		return fmt.Errorf("weights with a zero point (%d) are not supported", -d.FilterOffset)
 	}
 	units := d.Units
-	mult, shift := make([]int32, units), make([]int32, units)
-	for u := range units {
-		r := d.Out[min(u, len(d.Out)-1)] // one rescale for all units, or one each
-		if r.Shift < -31 || r.Shift > 30 {
-			return fmt.Errorf("rescale shift %d of unit %d not in [-31, 30]", r.Shift, u)
-		}
-		mult[u], shift[u] = r.Mult, int32(r.Shift)
+	mult, shift, err := rescales(d.Out, units)
+	if err != nil {
+		return err
 	}
 	// The input offset's term folds into the bias (see denseKernel).
 	w := v.Args[1]
@@ -143,6 +147,62 @@ func (e *emitter) dense(b *llir.Block, n, arena value.Value, v *ir.Value) error 
 		times(b, n, d.Rows), i64(int64(d.In)), i64(int64(units)),
 		i32(d.OutputOffset), i32(d.ActMin), i32(d.ActMax))
 	e.note(call, v)
+	return nil
+}
+
+// rescales returns a layer's multipliers and shifts, one per channel (a
+// per-tensor rescale repeated), each shift checked.
+func rescales(out []ref.Requant, channels int) (mult, shift []int32, err error) {
+	mult, shift = make([]int32, channels), make([]int32, channels)
+	for c := range channels {
+		r := out[min(c, len(out)-1)]
+		if r.Shift < -31 || r.Shift > 30 {
+			return nil, nil, fmt.Errorf("rescale shift %d of channel %d not in [-31, 30]", r.Shift, c)
+		}
+		mult[c], shift[c] = r.Mult, int32(r.Shift)
+	}
+	return mult, shift, nil
+}
+
+// conv emits a layer's convolution kernel and its call.
+func (e *emitter) conv(b *llir.Block, n, arena value.Value, v *ir.Value) error {
+	p, err := ir.ParamsOf(v)
+	if err != nil {
+		return err
+	}
+	c := p.(ref.ConvParams)
+	if c.FilterOffset != 0 {
+		return fmt.Errorf("weights with a zero point (%d) are not supported", -c.FilterOffset)
+	}
+	mult, shift, err := rescales(c.Out, c.F)
+	if err != nil {
+		return err
+	}
+	bias := tensor.New(tensor.I32, c.F)
+	if len(v.Args) == 3 {
+		copy(bias.I32, v.Args[2].Data.I32)
+	}
+	w := v.Args[1]
+	f := convKernel(e.mod, layerKernelName(e.mod, v.Op.Name, v.Name), c, e.kernel.Requant())
+	call := b.NewCall(f,
+		e.arenaPtr(b, n, arena, v.Args[0]),
+		e.constant(w.Name, w.Data, describe(w)),
+		e.constant(v.Name+".bias", bias, "bias of "+v.Name),
+		e.constant(v.Name+".mult", i32Tensor(mult), "per-channel multipliers of "+v.Name),
+		e.constant(v.Name+".shift", i32Tensor(shift), "per-channel shifts of "+v.Name),
+		e.arenaPtr(b, n, arena, v), n)
+	e.note(call, v)
+	return nil
+}
+
+// maxPool emits a layer's max pooling kernel and its call.
+func (e *emitter) maxPool(b *llir.Block, n, arena value.Value, v *ir.Value) error {
+	p, err := ir.ParamsOf(v)
+	if err != nil {
+		return err
+	}
+	f := maxPoolKernel(e.mod, layerKernelName(e.mod, v.Op.Name, v.Name), p.(ref.PoolParams))
+	e.note(b.NewCall(f, e.arenaPtr(b, n, arena, v.Args[0]), e.arenaPtr(b, n, arena, v), n), v)
 	return nil
 }
 

@@ -135,20 +135,19 @@ func TestGolden(t *testing.T) {
 // TestUnsupported checks that an op without a kernel here is an error
 // naming it at its source position, every such op at once.
 func TestUnsupported(t *testing.T) {
-	src := `model conv {
+	src := `model pools {
   input image: f32[1, 8, 8]
-  c = relu(conv2d(image, 2, kernel=3))
-  p = maxpool(c, size=2)
-  output y = dense(flatten(p), 3)
+  p = avgpool(image, size=2)
+  output y = softmax(dense(flatten(p), 3))
 }
 `
-	g, _ := compile(t, "conv.kiln", []byte(src))
+	g, _ := compile(t, "pools.kiln", []byte(src))
 	for name, emit := range map[string]func(*ir.Graph) ([]byte, error){"Emit": Emit, "Header": Header} {
 		_, err := emit(g)
 		if err == nil {
-			t.Fatalf("%s accepted a convolution", name)
+			t.Fatalf("%s accepted an average pooling", name)
 		}
-		for _, want := range []string{"conv.kiln:3:12: c.q: op qconv2d is not supported by the LLVM backend yet", "conv.kiln:4:7: p.q: op qmaxpool is not supported"} {
+		for _, want := range []string{"pools.kiln:3:7: p.q: op qavgpool is not supported by the LLVM backend yet", "pools.kiln:4:14: y.q: op qsoftmax is not supported"} {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("%s: error %q does not say %q", name, err, want)
 			}
@@ -309,6 +308,7 @@ func TestDifferential(t *testing.T) {
 			}
 			return compileWith(t, "mnist_mlp.kiln", src, &passes.Quantization{PerTensorWeights: true})
 		}},
+		{"lenet5", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet5.kiln") }},
 		{"mnist_mlp", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mnist_mlp.kiln") }},
 		{"lenet_300_100", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet_300_100.kiln") }},
 	}
@@ -326,6 +326,31 @@ func TestDifferential(t *testing.T) {
 			for _, cpu := range []string{"", "native"} {
 				differential(t, g, kbc, 1000, cpu)
 			}
+		})
+	}
+}
+
+// TestDifferentialConv runs the convolution geometries of the VM's tests
+// (strides, padding, dilation, groups, depthwise, 1x1, conv1d) and max
+// pooling with padding and strides, against the VM like TestDifferential.
+func TestDifferentialConv(t *testing.T) {
+	toolchain(t)
+	cases := map[string]string{
+		"stride2-pad1":   "input x: f32[3, 11, 9]\n  output y = conv2d(x, 5, kernel=3, stride=2, pad=1)",
+		"dilation2":      "input x: f32[2, 12, 10]\n  output y = conv2d(x, 9, kernel=3, dilation=2, pad=2)",
+		"groups":         "input x: f32[4, 7, 7]\n  output y = relu(conv2d(x, 6, kernel=3, groups=2, pad=1))",
+		"depthwise":      "input x: f32[8, 6, 6]\n  output y = conv2d(x, 8, kernel=3, groups=8, stride=2)",
+		"1x1-stride2":    "input x: f32[6, 9, 9]\n  output y = conv2d(x, 4, kernel=1, stride=2)",
+		"wide-kernel":    "input x: f32[1, 6, 5]\n  output y = conv2d(x, 3, kernel=7, pad=3)",
+		"conv1d-stride3": "input x: f32[5, 40]\n  output y = conv1d(x, 7, kernel=4, stride=3, pad=2)",
+		"conv1d-dil":     "input x: f32[3, 33]\n  output y = conv1d(x, 17, kernel=3, dilation=3)",
+		"pad-one-side":   "input x: f32[2, 5, 12]\n  output y = conv2d(x, 3, kernel=[1, 3], pad=[0, 1])",
+		"maxpool-pad":    "input x: f32[3, 9, 7]\n  output y = maxpool(relu6(conv2d(x, 4, kernel=3, pad=1)), size=3, stride=2, pad=1)",
+	}
+	for name, body := range cases {
+		t.Run(name, func(t *testing.T) {
+			g, kbc := compile(t, name+".kiln", []byte("model m {\n  "+body+"\n}\n"))
+			differential(t, g, kbc, 200, "")
 		})
 	}
 }

@@ -1,0 +1,147 @@
+// Convolution and max pooling: a kernel function per layer, with the
+// layer's geometry as constants, computing what ref.Conv and ref.MaxPool
+// compute, term for term.
+
+package llvm
+
+import (
+	"github.com/kiln-nn/kiln/runtime/kernels/ref"
+	llir "github.com/llir/llvm/ir"
+	"github.com/llir/llvm/ir/enum"
+	"github.com/llir/llvm/ir/types"
+	"github.com/llir/llvm/ir/value"
+)
+
+// inRange is 0 <= i < n for i64 values.
+func inRange(b *llir.Block, i value.Value, n int) value.Value {
+	return b.NewAnd(b.NewICmp(enum.IPredSGE, i, i64(0)), b.NewICmp(enum.IPredSLT, i, i64(int64(n))))
+}
+
+// lin is a*k + c for an i64 value a and constants k, c.
+func lin(b *llir.Block, a value.Value, k, c int) value.Value {
+	var v value.Value = a
+	if k != 1 {
+		v = b.NewMul(v, i64(int64(k)))
+	}
+	if c != 0 {
+		v = b.NewAdd(v, i64(int64(c)))
+	}
+	return v
+}
+
+// convKernel is ref.Conv for one layer's geometry p (per-channel rescales,
+// no weight offset) on a batch of n: NCHW input, OIHW filters, groups,
+// stride, padding and dilation, taps outside the image skipped.
+//
+//	acc = bias[f] + sum over taps in the image of w * (x + in_off)     int32, wrapping
+//	out = clamp(requant(acc, mult[f], shift[f]) + out_off, lo, hi)
+//
+// A tap outside the image adds 0 (its load reads element 0 instead, so
+// that no address leaves the input).
+func convKernel(m *llir.Module, name string, p ref.ConvParams, requant *llir.Func) *llir.Func {
+	x, w, bias := llir.NewParam("x", i8p), llir.NewParam("w", i8p), llir.NewParam("bias", i32p)
+	mult, shift, out := llir.NewParam("mult", i32p), llir.NewParam("shift", i32p), llir.NewParam("out", i8p)
+	n := llir.NewParam("n", types.I64)
+	f := internal(m.NewFunc(name, types.Void, x, w, bias, mult, shift, out, n))
+	k := &builder{f: f, b: f.NewBlock("entry")}
+	cpg, fpg := p.C/p.Groups, p.F/p.Groups
+	k.loop("batch", n, nil, func(bn value.Value, _ []value.Value) []value.Value {
+		k.loop("filter", i64(int64(p.F)), nil, func(fi value.Value, _ []value.Value) []value.Value {
+			firstC := k.b.NewMul(k.b.NewSDiv(fi, i64(int64(fpg))), i64(int64(cpg))) // the group's first channel
+			k.loop("oy", i64(int64(p.OH)), nil, func(oy value.Value, _ []value.Value) []value.Value {
+				k.loop("ox", i64(int64(p.OW)), nil, func(ox value.Value, _ []value.Value) []value.Value {
+					acc := k.loop("ky", i64(int64(p.KH)), []value.Value{i32(0)}, func(ky value.Value, acc []value.Value) []value.Value {
+						b := k.b
+						iy := b.NewAdd(lin(b, oy, p.StrideH, -p.PadH), lin(b, ky, p.DilationH, 0))
+						inY := inRange(b, iy, p.H)
+						return k.loop("kx", i64(int64(p.KW)), acc, func(kx value.Value, acc []value.Value) []value.Value {
+							b := k.b
+							ix := b.NewAdd(lin(b, ox, p.StrideW, -p.PadW), lin(b, kx, p.DilationW, 0))
+							inside := b.NewAnd(inY, inRange(b, ix, p.W))
+							return k.loop("ic", i64(int64(cpg)), acc, func(ic value.Value, acc []value.Value) []value.Value {
+								b := k.b
+								c := b.NewAdd(firstC, ic)
+								xi := lin(b, b.NewAdd(lin(b, b.NewAdd(lin(b, bn, p.C, 0), c), p.H, 0), iy), p.W, 0)
+								xi = b.NewSelect(inside, b.NewAdd(xi, ix), i64(0))
+								wi := b.NewAdd(lin(b, b.NewAdd(lin(b, b.NewAdd(lin(b, fi, cpg, 0), ic), p.KH, 0), ky), p.KW, 0), kx)
+								xv := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, x, xi)), types.I32)
+								wv := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, w, wi)), types.I32)
+								term := b.NewMul(wv, b.NewAdd(xv, i32(p.InputOffset)))
+								return []value.Value{b.NewAdd(acc[0], b.NewSelect(inside, term, i32(0)))}
+							})
+						})
+					})[0]
+					b := k.b
+					acc = b.NewAdd(acc, b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, bias, fi)))
+					mu := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, mult, fi))
+					su := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, shift, fi))
+					y := b.NewAdd(b.NewCall(requant, acc, mu, su), i32(p.OutputOffset))
+					oi := b.NewAdd(lin(b, b.NewAdd(lin(b, b.NewAdd(lin(b, bn, p.F, 0), fi), p.OH, 0), oy), p.OW, 0), ox)
+					b.NewStore(b.NewTrunc(smin(b, smax(b, y, i32(p.ActMin)), i32(p.ActMax)), types.I8), b.NewGetElementPtr(types.I8, out, oi))
+					return nil
+				})
+				return nil
+			})
+			return nil
+		})
+		return nil
+	})
+	k.b.NewRet(nil)
+	return f
+}
+
+// maxPoolKernel is ref.MaxPool for one layer's geometry p on a batch of
+// n: the maximum over the window clipped to the image, starting at -128,
+// then the clamp.
+func maxPoolKernel(m *llir.Module, name string, p ref.PoolParams) *llir.Func {
+	x, out, n := llir.NewParam("x", i8p), llir.NewParam("out", i8p), llir.NewParam("n", types.I64)
+	f := internal(m.NewFunc(name, types.Void, x, out, n))
+	k := &builder{f: f, b: f.NewBlock("entry")}
+	k.loop("plane", k.b.NewMul(n, i64(int64(p.C))), nil, func(pl value.Value, _ []value.Value) []value.Value {
+		plane := k.b.NewGetElementPtr(types.I8, x, lin(k.b, pl, p.H*p.W, 0))
+		k.loop("oy", i64(int64(p.OH)), nil, func(oy value.Value, _ []value.Value) []value.Value {
+			b := k.b
+			originY := lin(b, oy, p.StrideH, -p.PadH)
+			y0 := smax(b, originY, i64(0))
+			y1 := smin(b, b.NewAdd(originY, i64(int64(p.KH))), i64(int64(p.H)))
+			k.loop("ox", i64(int64(p.OW)), nil, func(ox value.Value, _ []value.Value) []value.Value {
+				b := k.b
+				originX := lin(b, ox, p.StrideW, -p.PadW)
+				x0 := smax(b, originX, i64(0))
+				x1 := smin(b, b.NewAdd(originX, i64(int64(p.KW))), i64(int64(p.W)))
+				best := k.loop("wy", b.NewSub(y1, y0), []value.Value{i32(-128)}, func(dy value.Value, best []value.Value) []value.Value {
+					row := lin(k.b, k.b.NewAdd(y0, dy), p.W, 0)
+					return k.loop("wx", k.b.NewSub(x1, x0), best, func(dx value.Value, best []value.Value) []value.Value {
+						b := k.b
+						at := b.NewAdd(row, b.NewAdd(x0, dx))
+						v := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, plane, at)), types.I32)
+						return []value.Value{smax(b, best[0], v)}
+					})
+				})[0]
+				b = k.b
+				oi := b.NewAdd(lin(b, b.NewAdd(lin(b, pl, p.OH, 0), oy), p.OW, 0), ox)
+				b.NewStore(b.NewTrunc(smin(b, smax(b, best, i32(p.ActMin)), i32(p.ActMax)), types.I8), b.NewGetElementPtr(types.I8, out, oi))
+				return nil
+			})
+			return nil
+		})
+		return nil
+	})
+	k.b.NewRet(nil)
+	return f
+}
+
+// layerKernelName is a per-layer kernel's function name, unique in m.
+func layerKernelName(m *llir.Module, op, value string) string {
+	name := "kiln_" + op + "_" + cIdent(value)
+	for taken := true; taken; {
+		taken = false
+		for _, f := range m.Funcs {
+			if f.Name() == name {
+				taken = true
+				name += "_"
+			}
+		}
+	}
+	return name
+}
