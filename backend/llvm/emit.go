@@ -100,6 +100,14 @@ func (e *emitter) body() (*llir.Func, error) {
 			if err := e.maxPool(b, n, arena, v); err != nil {
 				return nil, fmt.Errorf("%s: %s: %w", v.Pos, v.Name, err)
 			}
+		case ir.OpQBatchNorm:
+			if err := e.affine(b, n, arena, v); err != nil {
+				return nil, fmt.Errorf("%s: %s: %w", v.Pos, v.Name, err)
+			}
+		case ir.OpQGlobalAvgPool:
+			if err := e.mean(b, n, arena, v); err != nil {
+				return nil, fmt.Errorf("%s: %s: %w", v.Pos, v.Name, err)
+			}
 		default:
 			// analyze refuses every other op.
 			return nil, fmt.Errorf("%s: %s: no kernel for %s", v.Pos, v.Name, v.Op.Name)
@@ -202,6 +210,48 @@ func (e *emitter) maxPool(b *llir.Block, n, arena value.Value, v *ir.Value) erro
 		return err
 	}
 	f := maxPoolKernel(e.mod, layerKernelName(e.mod, v.Op.Name, v.Name), p.(ref.PoolParams))
+	e.note(b.NewCall(f, e.arenaPtr(b, n, arena, v.Args[0]), e.arenaPtr(b, n, arena, v), n), v)
+	return nil
+}
+
+// affine emits a batch norm's kernel and its call.
+func (e *emitter) affine(b *llir.Block, n, arena value.Value, v *ir.Value) error {
+	p, err := ir.ParamsOf(v)
+	if err != nil {
+		return err
+	}
+	a := p.(ref.AffineParams)
+	mult, shift, err := rescales(a.Out, a.C)
+	if err != nil {
+		return err
+	}
+	w, bias := v.Args[1], v.Args[2]
+	f := affineKernel(e.mod, layerKernelName(e.mod, v.Op.Name, v.Name), a, e.kernel.Requant())
+	call := b.NewCall(f,
+		e.arenaPtr(b, n, arena, v.Args[0]),
+		e.constant(w.Name, w.Data, describe(w)),
+		e.constant(bias.Name, bias.Data, describe(bias)),
+		e.constant(v.Name+".mult", i32Tensor(mult), "per-channel multipliers of "+v.Name),
+		e.constant(v.Name+".shift", i32Tensor(shift), "per-channel shifts of "+v.Name),
+		e.arenaPtr(b, n, arena, v), n)
+	e.note(call, v)
+	return nil
+}
+
+// mean emits a global average pooling's kernel and its call.
+func (e *emitter) mean(b *llir.Block, n, arena value.Value, v *ir.Value) error {
+	p, err := ir.ParamsOf(v)
+	if err != nil {
+		return err
+	}
+	m := p.(ref.MeanParams)
+	if _, _, err := rescales([]ref.Requant{m.R}, 1); err != nil {
+		return err
+	}
+	if m.Reduce < 1 {
+		return fmt.Errorf("a mean over %d values", m.Reduce)
+	}
+	f := meanKernel(e.mod, layerKernelName(e.mod, v.Op.Name, v.Name), m, e.kernel.Requant())
 	e.note(b.NewCall(f, e.arenaPtr(b, n, arena, v.Args[0]), e.arenaPtr(b, n, arena, v), n), v)
 	return nil
 }

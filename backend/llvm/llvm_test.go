@@ -309,11 +309,14 @@ func TestDifferential(t *testing.T) {
 			return compileWith(t, "mnist_mlp.kiln", src, &passes.Quantization{PerTensorWeights: true})
 		}},
 		{"lenet5", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet5.kiln") }},
+		{"lenet5_bn", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet5_bn.kiln") }},
+		{"gesture_cnn", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "gesture_cnn.kiln") }},
 		{"mnist_mlp", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mnist_mlp.kiln") }},
 		{"lenet_300_100", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet_300_100.kiln") }},
 	}
 	for _, mc := range models {
 		t.Run(mc.name, func(t *testing.T) {
+			t.Parallel()
 			g, kbc := mc.load(t)
 			if mc.name == "mixed" && !hasOp(g, ir.OpRequantize) {
 				t.Fatal("the mixed model has no qrequantize to test")
@@ -349,6 +352,7 @@ func TestDifferentialConv(t *testing.T) {
 	}
 	for name, body := range cases {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			g, kbc := compile(t, name+".kiln", []byte("model m {\n  "+body+"\n}\n"))
 			differential(t, g, kbc, 200, "")
 		})

@@ -1,6 +1,7 @@
-// Convolution and max pooling: a kernel function per layer, with the
-// layer's geometry as constants, computing what ref.Conv and ref.MaxPool
-// compute, term for term.
+// The layers with a kernel function each (convolution, max pooling, batch
+// norm, global average pooling), the layer's geometry as constants,
+// computing what ref.Conv, ref.MaxPool, ref.Affine and ref.Mean compute,
+// term for term.
 
 package llvm
 
@@ -144,4 +145,70 @@ func layerKernelName(m *llir.Module, op, value string) string {
 		}
 	}
 	return name
+}
+
+// affineKernel is ref.Affine (qbatchnorm: a per-channel affine map) for
+// one layer's geometry p on a batch of n, C channels of Inner values:
+//
+//	acc = w[c] * (x + in_off) + bias[c]
+//	out = clamp(requant(acc, mult[c], shift[c]) + out_off, lo, hi)
+func affineKernel(m *llir.Module, name string, p ref.AffineParams, requant *llir.Func) *llir.Func {
+	x, w, bias := llir.NewParam("x", i8p), llir.NewParam("w", i8p), llir.NewParam("bias", i32p)
+	mult, shift, out := llir.NewParam("mult", i32p), llir.NewParam("shift", i32p), llir.NewParam("out", i8p)
+	n := llir.NewParam("n", types.I64)
+	f := internal(m.NewFunc(name, types.Void, x, w, bias, mult, shift, out, n))
+	k := &builder{f: f, b: f.NewBlock("entry")}
+	k.loop("batch", n, nil, func(bn value.Value, _ []value.Value) []value.Value {
+		k.loop("channel", i64(int64(p.C)), nil, func(c value.Value, _ []value.Value) []value.Value {
+			b := k.b
+			wc := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, w, c)), types.I32)
+			bc := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, bias, c))
+			mc := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, mult, c))
+			sc := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, shift, c))
+			base := lin(b, b.NewAdd(lin(b, bn, p.C, 0), c), p.Inner, 0)
+			k.loop("elems", i64(int64(p.Inner)), nil, func(i value.Value, _ []value.Value) []value.Value {
+				b := k.b
+				at := b.NewAdd(base, i)
+				xv := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, x, at)), types.I32)
+				acc := b.NewAdd(b.NewMul(wc, b.NewAdd(xv, i32(p.InputOffset))), bc)
+				y := b.NewAdd(b.NewCall(requant, acc, mc, sc), i32(p.OutputOffset))
+				b.NewStore(b.NewTrunc(smin(b, smax(b, y, i32(p.ActMin)), i32(p.ActMax)), types.I8), b.NewGetElementPtr(types.I8, out, at))
+				return nil
+			})
+			return nil
+		})
+		return nil
+	})
+	k.b.NewRet(nil)
+	return f
+}
+
+// meanKernel is ref.Mean (qglobal_avgpool) for one layer's geometry p on
+// a batch of n: in [n*Outer, Reduce, Inner], out [n*Outer, Inner];
+//
+//	sum = sum over j of x[o][j][i] + in_off * Reduce     int32, wrapping
+//	out = clamp(requant(sum, mult, shift) + out_off, lo, hi)
+func meanKernel(m *llir.Module, name string, p ref.MeanParams, requant *llir.Func) *llir.Func {
+	x, out, n := llir.NewParam("x", i8p), llir.NewParam("out", i8p), llir.NewParam("n", types.I64)
+	f := internal(m.NewFunc(name, types.Void, x, out, n))
+	k := &builder{f: f, b: f.NewBlock("entry")}
+	offset := int32(int64(p.InputOffset) * int64(p.Reduce)) // wraps as the reference's int32 conversion does
+	k.loop("outer", k.b.NewMul(n, i64(int64(p.Outer))), nil, func(o value.Value, _ []value.Value) []value.Value {
+		k.loop("inner", i64(int64(p.Inner)), nil, func(i value.Value, _ []value.Value) []value.Value {
+			sum := k.loop("reduce", i64(int64(p.Reduce)), []value.Value{i32(0)}, func(j value.Value, sum []value.Value) []value.Value {
+				b := k.b
+				at := b.NewAdd(lin(b, b.NewAdd(lin(b, o, p.Reduce, 0), j), p.Inner, 0), i)
+				xv := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, x, at)), types.I32)
+				return []value.Value{b.NewAdd(sum[0], xv)}
+			})[0]
+			b := k.b
+			y := b.NewAdd(b.NewCall(requant, b.NewAdd(sum, i32(offset)), i32(p.R.Mult), i32(int32(p.R.Shift))), i32(p.OutputOffset))
+			at := b.NewAdd(lin(b, o, p.Inner, 0), i)
+			b.NewStore(b.NewTrunc(smin(b, smax(b, y, i32(p.ActMin)), i32(p.ActMax)), types.I8), b.NewGetElementPtr(types.I8, out, at))
+			return nil
+		})
+		return nil
+	})
+	k.b.NewRet(nil)
+	return f
 }
