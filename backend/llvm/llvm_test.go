@@ -318,8 +318,9 @@ func TestDifferential(t *testing.T) {
 		t.Run(mc.name, func(t *testing.T) {
 			t.Parallel()
 			g, kbc := mc.load(t)
-			if mc.name == "mixed" && !hasOp(g, ir.OpRequantize) {
-				t.Fatal("the mixed model has no qrequantize to test")
+			want := map[string]*ir.Op{"mixed": ir.OpRequantize, "lenet5": ir.OpQConv2D, "lenet5_bn": ir.OpQBatchNorm, "gesture_cnn": ir.OpQGlobalAvgPool}
+			if op := want[mc.name]; op != nil && !hasOp(g, op) {
+				t.Fatalf("the model has no %s to test", op.Name)
 			}
 			if w := g.Lookup("logits.weight.q"); mc.name == "mnist_mlp_per_tensor" && len(w.Quant.Scale) != 1 {
 				t.Fatalf("weights quantized per channel: %v", w.Quant)
