@@ -96,8 +96,8 @@ func (e *emitter) body() (*llir.Func, error) {
 			if err := e.conv(b, n, arena, v); err != nil {
 				return nil, fmt.Errorf("%s: %s: %w", v.Pos, v.Name, err)
 			}
-		case ir.OpQMaxPool:
-			if err := e.maxPool(b, n, arena, v); err != nil {
+		case ir.OpQMaxPool, ir.OpQAvgPool:
+			if err := e.pool(b, n, arena, v); err != nil {
 				return nil, fmt.Errorf("%s: %s: %w", v.Pos, v.Name, err)
 			}
 		case ir.OpQBatchNorm:
@@ -203,13 +203,17 @@ func (e *emitter) conv(b *llir.Block, n, arena value.Value, v *ir.Value) error {
 	return nil
 }
 
-// maxPool emits a layer's max pooling kernel and its call.
-func (e *emitter) maxPool(b *llir.Block, n, arena value.Value, v *ir.Value) error {
+// pool emits a layer's pooling kernel and its call.
+func (e *emitter) pool(b *llir.Block, n, arena value.Value, v *ir.Value) error {
 	p, err := ir.ParamsOf(v)
 	if err != nil {
 		return err
 	}
-	f := maxPoolKernel(e.mod, layerKernelName(e.mod, v.Op.Name, v.Name), p.(ref.PoolParams))
+	average := v.Op == ir.OpQAvgPool
+	if oy, ox, empty := emptyWindow(p.(ref.PoolParams)); average && empty {
+		return fmt.Errorf("output (%d, %d) averages a window with no input in it", oy, ox)
+	}
+	f := poolKernel(e.mod, layerKernelName(e.mod, v.Op.Name, v.Name), p.(ref.PoolParams), average)
 	e.note(b.NewCall(f, e.arenaPtr(b, n, arena, v.Args[0]), e.arenaPtr(b, n, arena, v), n), v)
 	return nil
 }

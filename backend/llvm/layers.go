@@ -91,10 +91,12 @@ func convKernel(m *llir.Module, name string, p ref.ConvParams, requant *llir.Fun
 	return f
 }
 
-// maxPoolKernel is ref.MaxPool for one layer's geometry p on a batch of
-// n: the maximum over the window clipped to the image, starting at -128,
-// then the clamp.
-func maxPoolKernel(m *llir.Module, name string, p ref.PoolParams) *llir.Func {
+// poolKernel is ref.MaxPool, or ref.AvgPool when average, for one
+// layer's geometry p on a batch of n, over each window clipped to the
+// image: the maximum starting at -128, or the sum divided by the number
+// of taps, ties away from zero (the caller makes sure no window is
+// empty); then the clamp.
+func poolKernel(m *llir.Module, name string, p ref.PoolParams, average bool) *llir.Func {
 	x, out, n := llir.NewParam("x", i8p), llir.NewParam("out", i8p), llir.NewParam("n", types.I64)
 	f := internal(m.NewFunc(name, types.Void, x, out, n))
 	k := &builder{f: f, b: f.NewBlock("entry")}
@@ -110,16 +112,29 @@ func maxPoolKernel(m *llir.Module, name string, p ref.PoolParams) *llir.Func {
 				originX := lin(b, ox, p.StrideW, -p.PadW)
 				x0 := smax(b, originX, i64(0))
 				x1 := smin(b, b.NewAdd(originX, i64(int64(p.KW))), i64(int64(p.W)))
-				best := k.loop("wy", b.NewSub(y1, y0), []value.Value{i32(-128)}, func(dy value.Value, best []value.Value) []value.Value {
+				start := i32(-128)
+				if average {
+					start = i32(0)
+				}
+				best := k.loop("wy", b.NewSub(y1, y0), []value.Value{start}, func(dy value.Value, best []value.Value) []value.Value {
 					row := lin(k.b, k.b.NewAdd(y0, dy), p.W, 0)
 					return k.loop("wx", k.b.NewSub(x1, x0), best, func(dx value.Value, best []value.Value) []value.Value {
 						b := k.b
 						at := b.NewAdd(row, b.NewAdd(x0, dx))
 						v := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, plane, at)), types.I32)
+						if average {
+							return []value.Value{b.NewAdd(best[0], v)}
+						}
 						return []value.Value{smax(b, best[0], v)}
 					})
 				})[0]
 				b = k.b
+				if average {
+					count := b.NewTrunc(b.NewMul(b.NewSub(y1, y0), b.NewSub(x1, x0)), types.I32)
+					half := b.NewSDiv(count, i32(2))
+					num := b.NewSelect(b.NewICmp(enum.IPredSGT, best, i32(0)), b.NewAdd(best, half), b.NewSub(best, half))
+					best = b.NewSDiv(num, count)
+				}
 				oi := b.NewAdd(lin(b, b.NewAdd(lin(b, pl, p.OH, 0), oy), p.OW, 0), ox)
 				b.NewStore(b.NewTrunc(smin(b, smax(b, best, i32(p.ActMin)), i32(p.ActMax)), types.I8), b.NewGetElementPtr(types.I8, out, oi))
 				return nil
@@ -130,6 +145,20 @@ func maxPoolKernel(m *llir.Module, name string, p ref.PoolParams) *llir.Func {
 	})
 	k.b.NewRet(nil)
 	return f
+}
+
+// emptyWindow reports an output position of p whose window holds no
+// input, which average pooling cannot divide by.
+func emptyWindow(p ref.PoolParams) (oy, ox int, empty bool) {
+	for oy := range p.OH {
+		for ox := range p.OW {
+			y, x := oy*p.StrideH-p.PadH, ox*p.StrideW-p.PadW
+			if min(y+p.KH, p.H) <= max(y, 0) || min(x+p.KW, p.W) <= max(x, 0) {
+				return oy, ox, true
+			}
+		}
+	}
+	return 0, 0, false
 }
 
 // layerKernelName is a per-layer kernel's function name, unique in m.
