@@ -1,5 +1,5 @@
-// Emit: the module's constants, its body (one kernel call per int8 op,
-// in graph order) and its entry points.
+// Emit: the module's constants and its entry points, each one kernel
+// call per op in graph order.
 
 package llvm
 
@@ -31,7 +31,8 @@ func Emit(g *ir.Graph) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &emitter{model: m, mod: llir.NewModule(), consts: map[string]*llir.Global{}, comments: map[int64]string{}}
+	e := &emitter{model: m, mod: llir.NewModule(), consts: map[string]*llir.Global{}, comments: map[int64]string{},
+		layerKernels: map[*ir.Value]*llir.Func{}}
 	if err := e.emit(); err != nil {
 		return nil, err
 	}
@@ -41,10 +42,10 @@ func Emit(g *ir.Graph) ([]byte, error) {
 // emitter builds one module.
 type emitter struct {
 	*model
-	mod    *llir.Module
-	kernel kernels
-	bodyFn *llir.Func
-	consts map[string]*llir.Global // by name: each constant once
+	mod          *llir.Module
+	kernel       kernels
+	layerKernels map[*ir.Value]*llir.Func
+	consts       map[string]*llir.Global // by name: each constant once
 
 	// Source positions reach the text as comments: a kernel call carries
 	// a !kiln.src attachment whose node's ID keys its comment here, and
@@ -56,65 +57,51 @@ type emitter struct {
 
 func (e *emitter) emit() error {
 	e.kernel = kernels{m: e.mod}
-	body, err := e.body()
-	if err != nil {
-		return err
+	for _, float := range []bool{false, true} {
+		if err := e.entry(float); err != nil {
+			return err
+		}
 	}
-	e.bodyFn = body
-	e.entry(body, false)
-	e.entry(body, true)
 	size := e.mod.NewFunc(e.prefix+"_arena_size", types.I64)
 	size.NewBlock("entry").NewRet(i64(int64(e.plan.Size)))
 	size.FuncAttrs = append(size.FuncAttrs, enum.FuncAttrNoUnwind)
 	return nil
 }
 
-// body emits the function that runs every int8 op between the inputs'
-// quantization and the outputs' dequantization on a batch of n in the
-// arena.
-func (e *emitter) body() (*llir.Func, error) {
-	n := llir.NewParam("n", types.I64)
-	arena := llir.NewParam("arena", i8p)
-	f := e.mod.NewFunc(e.prefix+"_body", types.Void, n, arena)
-	f.Linkage = enum.LinkageInternal
-	f.FuncAttrs = append(f.FuncAttrs, enum.FuncAttrNoUnwind)
-	b := f.NewBlock("entry")
-	for _, v := range e.g.Values {
-		if v.IsSource() || v.Op.Alias || v.Op == ir.OpQuantize || v.Op == ir.OpDequantize {
-			continue // the boundary ops run in the entry points
-		}
-		switch v.Op {
-		case ir.OpQDense:
-			if err := e.dense(b, n, arena, v); err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", v.Pos, v.Name, err)
-			}
-		case ir.OpRequantize:
-			if err := e.requantize(b, n, arena, v); err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", v.Pos, v.Name, err)
-			}
-		case ir.OpQConv1D, ir.OpQConv2D:
-			if err := e.conv(b, n, arena, v); err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", v.Pos, v.Name, err)
-			}
-		case ir.OpQMaxPool, ir.OpQAvgPool:
-			if err := e.pool(b, n, arena, v); err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", v.Pos, v.Name, err)
-			}
-		case ir.OpQBatchNorm:
-			if err := e.affine(b, n, arena, v); err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", v.Pos, v.Name, err)
-			}
-		case ir.OpQGlobalAvgPool:
-			if err := e.mean(b, n, arena, v); err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", v.Pos, v.Name, err)
-			}
-		default:
-			// analyze refuses every other op.
-			return nil, fmt.Errorf("%s: %s: no kernel for %s", v.Pos, v.Name, v.Op.Name)
-		}
+// op emits the kernel call of an int8 op between the boundary ops.
+func (e *emitter) op(b *llir.Block, n, arena value.Value, v *ir.Value) error {
+	var err error
+	switch v.Op {
+	case ir.OpQDense:
+		err = e.dense(b, n, arena, v)
+	case ir.OpRequantize:
+		err = e.requantize(b, n, arena, v)
+	case ir.OpQConv1D, ir.OpQConv2D:
+		err = e.conv(b, n, arena, v)
+	case ir.OpQMaxPool, ir.OpQAvgPool:
+		err = e.pool(b, n, arena, v)
+	case ir.OpQBatchNorm:
+		err = e.affine(b, n, arena, v)
+	case ir.OpQGlobalAvgPool:
+		err = e.mean(b, n, arena, v)
+	default:
+		err = fmt.Errorf("no kernel for %s", v.Op.Name) // analyze refuses it first
 	}
-	b.NewRet(nil)
-	return f, nil
+	if err != nil {
+		return fmt.Errorf("%s: %s: %w", v.Pos, v.Name, err)
+	}
+	return nil
+}
+
+// layerKernel returns v's own kernel function, made once by make: both
+// entry points call it.
+func (e *emitter) layerKernel(v *ir.Value, make func(name string) *llir.Func) *llir.Func {
+	f, ok := e.layerKernels[v]
+	if !ok {
+		f = make(layerKernelName(e.mod, v.Op.Name, v.Name))
+		e.layerKernels[v] = f
+	}
+	return f
 }
 
 // dense emits a qdense call.
@@ -191,7 +178,7 @@ func (e *emitter) conv(b *llir.Block, n, arena value.Value, v *ir.Value) error {
 		copy(bias.I32, v.Args[2].Data.I32)
 	}
 	w := v.Args[1]
-	f := convKernel(e.mod, layerKernelName(e.mod, v.Op.Name, v.Name), c, e.kernel.Requant())
+	f := e.layerKernel(v, func(name string) *llir.Func { return convKernel(e.mod, name, c, e.kernel.Requant()) })
 	call := b.NewCall(f,
 		e.arenaPtr(b, n, arena, v.Args[0]),
 		e.constant(w.Name, w.Data, describe(w)),
@@ -213,7 +200,7 @@ func (e *emitter) pool(b *llir.Block, n, arena value.Value, v *ir.Value) error {
 	if oy, ox, empty := emptyWindow(p.(ref.PoolParams)); average && empty {
 		return fmt.Errorf("output (%d, %d) averages a window with no input in it", oy, ox)
 	}
-	f := poolKernel(e.mod, layerKernelName(e.mod, v.Op.Name, v.Name), p.(ref.PoolParams), average)
+	f := e.layerKernel(v, func(name string) *llir.Func { return poolKernel(e.mod, name, p.(ref.PoolParams), average) })
 	e.note(b.NewCall(f, e.arenaPtr(b, n, arena, v.Args[0]), e.arenaPtr(b, n, arena, v), n), v)
 	return nil
 }
@@ -230,7 +217,7 @@ func (e *emitter) affine(b *llir.Block, n, arena value.Value, v *ir.Value) error
 		return err
 	}
 	w, bias := v.Args[1], v.Args[2]
-	f := affineKernel(e.mod, layerKernelName(e.mod, v.Op.Name, v.Name), a, e.kernel.Requant())
+	f := e.layerKernel(v, func(name string) *llir.Func { return affineKernel(e.mod, name, a, e.kernel.Requant()) })
 	call := b.NewCall(f,
 		e.arenaPtr(b, n, arena, v.Args[0]),
 		e.constant(w.Name, w.Data, describe(w)),
@@ -255,7 +242,7 @@ func (e *emitter) mean(b *llir.Block, n, arena value.Value, v *ir.Value) error {
 	if m.Reduce < 1 {
 		return fmt.Errorf("a mean over %d values", m.Reduce)
 	}
-	f := meanKernel(e.mod, layerKernelName(e.mod, v.Op.Name, v.Name), m, e.kernel.Requant())
+	f := e.layerKernel(v, func(name string) *llir.Func { return meanKernel(e.mod, name, m, e.kernel.Requant()) })
 	e.note(b.NewCall(f, e.arenaPtr(b, n, arena, v.Args[0]), e.arenaPtr(b, n, arena, v), n), v)
 	return nil
 }
@@ -278,8 +265,11 @@ func (e *emitter) requantize(b *llir.Block, n, arena value.Value, v *ir.Value) e
 }
 
 // entry emits kiln_m_run (int8 at the boundary) or kiln_m_run_f32 (float,
-// quantized and dequantized here as the VM's Run does).
-func (e *emitter) entry(body *llir.Func, float bool) {
+// quantized and dequantized here as the VM's Run does). Every op runs in
+// graph order, the boundary ops too: the memory plan may give an input's
+// int8 bytes to a value that dies before the input's quantization, or
+// an output's to a value computed after its dequantization.
+func (e *emitter) entry(float bool) error {
 	elem, name := types.Type(types.I8), e.prefix+"_run"
 	if float {
 		elem, name = types.Float, e.prefix+"_run_f32"
@@ -304,26 +294,41 @@ func (e *emitter) entry(body *llir.Func, float bool) {
 	b := run
 	n := b.NewSExt(n32, types.I64)
 	n.SetName("n64")
-	for k, p := range e.inputs {
-		q := e.arenaPtr(b, n, arena, p.q)
-		count := times(b, n, p.elems)
-		if float {
-			e.note(b.NewCall(e.kernel.Quantize(), ins[k], q, count, f32(p.scale), i32(p.zero)), p.q)
-		} else {
-			b.NewCall(e.kernel.Memcpy(), q, ins[k], count, constant.False)
-		}
-	}
-	b.NewCall(body, n, arena)
-	for k, p := range e.outputs {
-		q := e.arenaPtr(b, n, arena, p.q)
-		count := times(b, n, p.elems)
-		if float {
-			e.note(b.NewCall(e.kernel.Dequantize(), q, outs[k], count, f32(p.scale), i32(p.zero)), plan.Root(p.float))
-		} else {
-			b.NewCall(e.kernel.Memcpy(), outs[k], q, count, constant.False)
+	for _, v := range e.g.Values {
+		switch {
+		case v.IsSource() || v.Op.Alias:
+		case v.Op == ir.OpQuantize:
+			for k, p := range e.inputs {
+				if p.q != v {
+					continue
+				}
+				q, count := e.arenaPtr(b, n, arena, v), times(b, n, p.elems)
+				if float {
+					e.note(b.NewCall(e.kernel.Quantize(), ins[k], q, count, f32(p.scale), i32(p.zero)), v)
+				} else {
+					e.note(b.NewCall(e.kernel.Memcpy(), q, ins[k], count, constant.False), v)
+				}
+			}
+		case v.Op == ir.OpDequantize:
+			for k, p := range e.outputs {
+				if plan.Root(p.float) != v {
+					continue
+				}
+				q, count := e.arenaPtr(b, n, arena, p.q), times(b, n, p.elems)
+				if float {
+					e.note(b.NewCall(e.kernel.Dequantize(), q, outs[k], count, f32(p.scale), i32(p.zero)), v)
+				} else {
+					e.note(b.NewCall(e.kernel.Memcpy(), outs[k], q, count, constant.False), v)
+				}
+			}
+		default:
+			if err := e.op(b, n, arena, v); err != nil {
+				return err
+			}
 		}
 	}
 	b.NewRet(i32(0))
+	return nil
 }
 
 // arenaPtr is the address of v's bytes for a batch of n: the plan's
@@ -398,10 +403,8 @@ func (e *emitter) text() []byte {
 		switch {
 		case len(f.Blocks) == 0:
 			return 0 // an intrinsic's declaration
-		case f == e.bodyFn:
-			return 2
 		case f.Linkage != enum.LinkageInternal:
-			return 3 // an entry point
+			return 2 // an entry point
 		}
 		return 1
 	}

@@ -330,19 +330,6 @@ elems.end:
 	ret void
 }
 
-define internal void @kiln_tiny_body(i64 %n, i8* %arena) nounwind {
-entry:
-	%0 = mul i64 %n, 64
-	%1 = getelementptr i8, i8* %arena, i64 %0
-	; h.q = qdense  tiny.kiln:4:13
-	call void @kiln_qdense(i8* %arena, i8* getelementptr ([48 x i8], [48 x i8]* @h.weight.q, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.bias, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.mult, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.shift, i64 0, i64 0), i8* %1, i64 %n, i64 6, i64 8, i32 -128, i32 -128, i32 127), !kiln.src !0
-	%2 = mul i64 %n, 64
-	%3 = getelementptr i8, i8* %arena, i64 %2
-	; y.q = qdense  tiny.kiln:5:14
-	call void @kiln_qdense(i8* %3, i8* getelementptr ([32 x i8], [32 x i8]* @y.weight.q, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.bias, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.mult, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.shift, i64 0, i64 0), i8* %arena, i64 %n, i64 8, i64 4, i32 -46, i32 -128, i32 127), !kiln.src !1
-	ret void
-}
-
 define i32 @kiln_tiny_run(i32 %n, i8* %x, i8* %y, i8* %arena) nounwind {
 entry:
 	%0 = icmp slt i32 %n, 1
@@ -351,10 +338,19 @@ entry:
 run:
 	%n64 = sext i32 %n to i64
 	%1 = mul i64 %n64, 6
-	call void @llvm.memcpy.p0i8.p0i8.i64(i8* %arena, i8* %x, i64 %1, i1 false)
-	call void @kiln_tiny_body(i64 %n64, i8* %arena)
-	%2 = mul i64 %n64, 4
-	call void @llvm.memcpy.p0i8.p0i8.i64(i8* %y, i8* %arena, i64 %2, i1 false)
+	; x.q = quantize  tiny.kiln:3:9
+	call void @llvm.memcpy.p0i8.p0i8.i64(i8* %arena, i8* %x, i64 %1, i1 false), !kiln.src !0
+	%2 = mul i64 %n64, 64
+	%3 = getelementptr i8, i8* %arena, i64 %2
+	; h.q = qdense  tiny.kiln:4:13
+	call void @kiln_qdense(i8* %arena, i8* getelementptr ([48 x i8], [48 x i8]* @h.weight.q, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.bias, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.mult, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.shift, i64 0, i64 0), i8* %3, i64 %n64, i64 6, i64 8, i32 -128, i32 -128, i32 127), !kiln.src !1
+	%4 = mul i64 %n64, 64
+	%5 = getelementptr i8, i8* %arena, i64 %4
+	; y.q = qdense  tiny.kiln:5:14
+	call void @kiln_qdense(i8* %5, i8* getelementptr ([32 x i8], [32 x i8]* @y.weight.q, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.bias, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.mult, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.shift, i64 0, i64 0), i8* %arena, i64 %n64, i64 8, i64 4, i32 -46, i32 -128, i32 127), !kiln.src !2
+	%6 = mul i64 %n64, 4
+	; y = dequantize  tiny.kiln:5:14
+	call void @llvm.memcpy.p0i8.p0i8.i64(i8* %y, i8* %arena, i64 %6, i1 false), !kiln.src !3
 	ret i32 0
 
 bad_batch:
@@ -370,11 +366,18 @@ run:
 	%n64 = sext i32 %n to i64
 	%1 = mul i64 %n64, 6
 	; x.q = quantize  tiny.kiln:3:9
-	call void @kiln_quantize(float* %x, i8* %arena, i64 %1, float 0x3F97F7A660000000, i32 3), !kiln.src !2
-	call void @kiln_tiny_body(i64 %n64, i8* %arena)
-	%2 = mul i64 %n64, 4
+	call void @kiln_quantize(float* %x, i8* %arena, i64 %1, float 0x3F97F7A660000000, i32 3), !kiln.src !4
+	%2 = mul i64 %n64, 64
+	%3 = getelementptr i8, i8* %arena, i64 %2
+	; h.q = qdense  tiny.kiln:4:13
+	call void @kiln_qdense(i8* %arena, i8* getelementptr ([48 x i8], [48 x i8]* @h.weight.q, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.bias, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.mult, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.shift, i64 0, i64 0), i8* %3, i64 %n64, i64 6, i64 8, i32 -128, i32 -128, i32 127), !kiln.src !5
+	%4 = mul i64 %n64, 64
+	%5 = getelementptr i8, i8* %arena, i64 %4
+	; y.q = qdense  tiny.kiln:5:14
+	call void @kiln_qdense(i8* %5, i8* getelementptr ([32 x i8], [32 x i8]* @y.weight.q, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.bias, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.mult, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.shift, i64 0, i64 0), i8* %arena, i64 %n64, i64 8, i64 4, i32 -46, i32 -128, i32 127), !kiln.src !6
+	%6 = mul i64 %n64, 4
 	; y = dequantize  tiny.kiln:5:14
-	call void @kiln_dequantize(i8* %arena, float* %y, i64 %2, float 0x3F73951760000000, i32 -46), !kiln.src !3
+	call void @kiln_dequantize(i8* %arena, float* %y, i64 %6, float 0x3F73951760000000, i32 -46), !kiln.src !7
 	ret i32 0
 
 bad_batch:
@@ -386,7 +389,11 @@ entry:
 	ret i64 128
 }
 
-!0 = !{!"h.q = qdense  tiny.kiln:4:13"}
-!1 = !{!"y.q = qdense  tiny.kiln:5:14"}
-!2 = !{!"x.q = quantize  tiny.kiln:3:9"}
+!0 = !{!"x.q = quantize  tiny.kiln:3:9"}
+!1 = !{!"h.q = qdense  tiny.kiln:4:13"}
+!2 = !{!"y.q = qdense  tiny.kiln:5:14"}
 !3 = !{!"y = dequantize  tiny.kiln:5:14"}
+!4 = !{!"x.q = quantize  tiny.kiln:3:9"}
+!5 = !{!"h.q = qdense  tiny.kiln:4:13"}
+!6 = !{!"y.q = qdense  tiny.kiln:5:14"}
+!7 = !{!"y = dequantize  tiny.kiln:5:14"}
