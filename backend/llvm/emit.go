@@ -6,6 +6,7 @@ package llvm
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,7 +32,7 @@ func Emit(g *ir.Graph) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &emitter{model: m, mod: llir.NewModule(), consts: map[string]*llir.Global{}, comments: map[int64]string{},
+	e := &emitter{model: m, mod: llir.NewModule(), consts: map[string]constGlobal{}, comments: map[int64]string{},
 		layerKernels: map[*ir.Value]*llir.Func{}}
 	if err := e.emit(); err != nil {
 		return nil, err
@@ -45,7 +46,7 @@ type emitter struct {
 	mod          *llir.Module
 	kernel       kernels
 	layerKernels map[*ir.Value]*llir.Func
-	consts       map[string]*llir.Global // by name: each constant once
+	consts       map[string]constGlobal // by name: each constant once
 
 	// Source positions reach the text as comments: a kernel call carries
 	// a !kiln.src attachment whose node's ID keys its comment here, and
@@ -350,9 +351,17 @@ func times(b *llir.Block, n value.Value, k int) value.Value {
 }
 
 // constant returns a pointer to the first element of a constant tensor,
-// defined once as an aligned global.
+// defined once as an aligned global under its name (a different tensor
+// under a name already taken gets '_' appended).
 func (e *emitter) constant(name string, t *tensor.Tensor, comment string) value.Value {
-	g, ok := e.consts[name]
+	for {
+		c, ok := e.consts[name]
+		if !ok || sameData(c.data, t) {
+			break
+		}
+		name += "_"
+	}
+	c, ok := e.consts[name]
 	if !ok {
 		var init constant.Constant
 		switch t.DType {
@@ -369,19 +378,21 @@ func (e *emitter) constant(name string, t *tensor.Tensor, comment string) value.
 			}
 			init = constant.NewArray(types.NewArray(uint64(len(xs)), types.I32), xs...)
 		default:
-			panic(fmt.Sprintf("llvm: constant %s: %v", name, t.DType)) // dense takes i8 weights and i32 biases only
+			panic(fmt.Sprintf("llvm: constant %s: %v", name, t.DType)) // the verifier allows only i8 weights and i32 biases
 		}
-		g = e.mod.NewGlobalDef(name, init)
+		g := e.mod.NewGlobalDef(name, init)
 		g.Immutable = true
 		g.Linkage = enum.LinkagePrivate
 		g.UnnamedAddr = enum.UnnamedAddrUnnamedAddr
 		g.Align = llir.Align(kbc.Align)
-		e.consts[name] = g
+		c = constGlobal{g, t}
+		e.consts[name] = c
 		if e.globals == nil {
 			e.globals = map[string]string{}
 		}
 		e.globals[g.Ident()] = comment
 	}
+	g := c.g
 	return constant.NewGetElementPtr(g.ContentType, g, i64(0), i64(0))
 }
 
@@ -431,6 +442,17 @@ func (e *emitter) text() []byte {
 		b.WriteByte('\n')
 	}
 	return []byte(b.String())
+}
+
+// constGlobal is a constant's global and the data it holds.
+type constGlobal struct {
+	g    *llir.Global
+	data *tensor.Tensor
+}
+
+// sameData reports whether two tensors hold the same elements.
+func sameData(a, b *tensor.Tensor) bool {
+	return a == b || a.DType == b.DType && slices.Equal(a.I8, b.I8) && slices.Equal(a.I32, b.I32)
 }
 
 func i32Tensor(xs []int32) *tensor.Tensor {

@@ -31,7 +31,7 @@ func Header(g *ir.Graph) ([]byte, error) {
 			continue
 		}
 		macc += ir.MACC(v)
-		fmt.Fprintf(&b, " *   %-16s %-11s %-18s %s\n", v.Name, v.Op.Name, v.Type, v.Pos)
+		fmt.Fprintf(&b, " *   %-16s %-11s %-18s %s\n", v.Name, v.Op.Name, v.Type, commentSafe(v.Pos.String()))
 	}
 	fmt.Fprintf(&b, " *\n * %s multiply-accumulates per example; arena %d bytes per example.\n", thousands(macc), m.plan.Size)
 	b.WriteString(` *
@@ -86,13 +86,16 @@ func portMacros(b *strings.Builder, macro, kind string, p port) {
 	for i, d := range p.float.Type.Dims {
 		dims[i] = strconv.Itoa(d)
 	}
-	fmt.Fprintf(b, "\n/* %s %s: %v[%s] per example (%s) */\n", kind, p.float.Name, p.float.Type.DType, strings.Join(dims, ", "), p.float.Pos)
+	fmt.Fprintf(b, "\n/* %s %s: %v[%s] per example (%s) */\n", kind, p.float.Name, p.float.Type.DType, strings.Join(dims, ", "), commentSafe(p.float.Pos.String()))
 	fmt.Fprintf(b, "#define %s_RANK %d\n", macro, len(dims))
 	fmt.Fprintf(b, "#define %s_SHAPE {%s}\n", macro, strings.Join(dims, ", "))
 	fmt.Fprintf(b, "#define %s_SIZE %d /* elements per example */\n", macro, p.elems)
 	fmt.Fprintf(b, "#define %s_SCALE %s\n", macro, cFloat(p.scale))
 	fmt.Fprintf(b, "#define %s_ZERO_POINT (%d)\n", macro, p.zero)
 }
+
+// commentSafe keeps a file path from ending a C comment.
+func commentSafe(s string) string { return strings.ReplaceAll(s, "*/", "*\\/") }
 
 // cFloat writes a float32 as a C float literal that reads back exactly.
 func cFloat(x float32) string {

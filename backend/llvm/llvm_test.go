@@ -703,3 +703,21 @@ func TestRuntimeImportsNoLLVM(t *testing.T) {
 		}
 	}
 }
+
+// TestConstantNames checks that a constant is defined once per name and
+// data, and that different data under a taken name gets a name of its own.
+func TestConstantNames(t *testing.T) {
+	e := &emitter{mod: llir.NewModule(), consts: map[string]constGlobal{}}
+	a, b := tensor.New(tensor.I32, 3), tensor.New(tensor.I32, 3)
+	b.I32[1] = 7
+	e.constant("w", a, "")
+	e.constant("w", tensor.New(tensor.I32, 3), "") // equal to a
+	e.constant("w", b, "")
+	var names []string
+	for _, g := range e.mod.Globals {
+		names = append(names, g.Name())
+	}
+	if strings.Join(names, " ") != "w w_" {
+		t.Errorf("globals %v, want w and w_", names)
+	}
+}

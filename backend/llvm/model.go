@@ -12,10 +12,11 @@
 //	size_t kiln_m_arena_size(void);
 //
 // Both run a batch of n examples, stored one after the other in every
-// buffer, and return 0, or -1 when n < 1. run takes and gives the int8
-// values the VM's RunQuantized does (inputs already quantized, outputs
-// before dequantization); run_f32 quantizes its inputs and dequantizes its
-// outputs as the VM's Run does. arena is scratch memory of n times
+// buffer, and return 0, or -1 when n < 1. run takes and gives int8
+// values, as the VM's RunQuantized does (inputs already quantized,
+// outputs before dequantization); run_f32 quantizes its inputs and
+// dequantizes its outputs as the VM's Run does. Both run the ops in graph
+// order. arena is scratch memory of n times
 // kiln_m_arena_size() bytes, for the caller to own: the module allocates
 // nothing and keeps no state, so calls on separate arenas may run
 // concurrently.
