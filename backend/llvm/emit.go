@@ -85,6 +85,8 @@ func (e *emitter) op(b *llir.Block, n, arena value.Value, v *ir.Value) error {
 		err = e.affine(b, n, arena, v)
 	case ir.OpQGlobalAvgPool:
 		err = e.mean(b, n, arena, v)
+	case ir.OpQLogistic, ir.OpQTanh, ir.OpQHardSigmoid, ir.OpQHardSwish:
+		err = e.lookup(b, n, arena, v)
 	default:
 		err = fmt.Errorf("no kernel for %s", v.Op.Name) // analyze refuses it first
 	}
@@ -245,6 +247,25 @@ func (e *emitter) mean(b *llir.Block, n, arena value.Value, v *ir.Value) error {
 	}
 	f := e.layerKernel(v, func(name string) *llir.Func { return meanKernel(e.mod, name, m, e.kernel.Requant()) })
 	e.note(b.NewCall(f, e.arenaPtr(b, n, arena, v.Args[0]), e.arenaPtr(b, n, arena, v), n), v)
+	return nil
+}
+
+// lookup emits an elementwise function of one int8 operand as a table:
+// the op's own integer semantics (its Eval, the reference kernel the VM
+// runs too) applied to each of the 256 int8 values.
+func (e *emitter) lookup(b *llir.Block, n, arena value.Value, v *ir.Value) error {
+	if _, err := ir.ParamsOf(v); err != nil {
+		return err
+	}
+	in, out := tensor.New(tensor.I8, 256), tensor.New(tensor.I8, 256)
+	for i := range in.I8 {
+		in.I8[i] = int8(i - 128)
+	}
+	if err := v.Op.Eval(v, []*tensor.Tensor{in}, out); err != nil {
+		return err
+	}
+	table := e.constant(v.Name+".table", out, fmt.Sprintf("%s of every int8 value, -128 first", v.Op.Name))
+	e.note(b.NewCall(e.kernel.Lookup(), e.arenaPtr(b, n, arena, v.Args[0]), e.arenaPtr(b, n, arena, v), times(b, n, v.Type.Elems()), table), v)
 	return nil
 }
 

@@ -35,7 +35,7 @@ func f64(x float64) *constant.Float { return constant.NewFloat(types.Double, x) 
 type kernels struct {
 	m                                       *llir.Module
 	requant, quantize, dequantize, memcpyFn *llir.Func
-	dense, requantize                       *llir.Func
+	dense, requantize, lookup               *llir.Func
 }
 
 // once returns *f, made by make the first time.
@@ -65,6 +65,10 @@ func (k *kernels) Dense() *llir.Func {
 
 func (k *kernels) Requantize() *llir.Func {
 	return once(&k.requantize, func() *llir.Func { return requantizeKernel(k.m, k.Requant()) })
+}
+
+func (k *kernels) Lookup() *llir.Func {
+	return once(&k.lookup, func() *llir.Func { return lookupKernel(k.m) })
 }
 
 // Memcpy is LLVM's memcpy intrinsic.
@@ -298,6 +302,25 @@ func requantizeKernel(m *llir.Module, requant *llir.Func) *llir.Func {
 		x := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, in, i)), types.I32)
 		y := b.NewAdd(b.NewCall(requant, b.NewAdd(x, inOff), mult, shift), outOff)
 		b.NewStore(b.NewTrunc(smin(b, smax(b, y, lo), hi), types.I8), b.NewGetElementPtr(types.I8, out, i))
+		return nil
+	})
+	k.b.NewRet(nil)
+	return f
+}
+
+// lookupKernel maps count int8 values through a 256-entry table indexed
+// by value + 128: the form of every elementwise int8 function of one
+// operand (Emit computes the table with the op's own integer semantics,
+// so each entry has the reference's bits). in and out may be the same.
+func lookupKernel(m *llir.Module) *llir.Func {
+	in, out, count, table := llir.NewParam("in", i8p), llir.NewParam("out", i8p), llir.NewParam("count", types.I64), llir.NewParam("table", i8p)
+	f := internal(m.NewFunc("kiln_lookup", types.Void, in, out, count, table))
+	k := &builder{f: f, b: f.NewBlock("entry")}
+	k.loop("elems", count, nil, func(i value.Value, _ []value.Value) []value.Value {
+		b := k.b
+		x := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, in, i)), types.I64)
+		y := b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, table, b.NewAdd(x, i64(128))))
+		b.NewStore(y, b.NewGetElementPtr(types.I8, out, i))
 		return nil
 	})
 	k.b.NewRet(nil)

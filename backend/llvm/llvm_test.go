@@ -140,17 +140,19 @@ func TestGolden(t *testing.T) {
 func TestUnsupported(t *testing.T) {
 	src := `model pools {
   input image: f32[1, 8, 8]
-  p = hard_swish(image)
-  output y = softmax(dense(flatten(p), 3))
+  p = maxpool(image, size=2)
+  s = softmax(dense(flatten(p), 3))
+  e = dense(flatten(p), 3)
+  output y = s + e
 }
 `
 	g, _ := compile(t, "pools.kiln", []byte(src))
 	for name, emit := range map[string]func(*ir.Graph) ([]byte, error){"Emit": Emit, "Header": Header} {
 		_, err := emit(g)
 		if err == nil {
-			t.Fatalf("%s accepted a hard swish", name)
+			t.Fatalf("%s accepted a softmax", name)
 		}
-		for _, want := range []string{"pools.kiln:3:7: p.q: op qhard_swish is not supported by the LLVM backend yet", "pools.kiln:4:14: y.q: op qsoftmax is not supported"} {
+		for _, want := range []string{"pools.kiln:4:7: s.q: op qsoftmax is not supported by the LLVM backend yet", "pools.kiln:6:16: y.q: op qadd is not supported"} {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("%s: error %q does not say %q", name, err, want)
 			}
@@ -294,44 +296,56 @@ func TestCompileExamples(t *testing.T) {
 // CPU's) are compared, at batch 1,000 and batch 1; the object is
 // compiled for the baseline CPU and for this one. The models have
 // weights per channel, and per tensor (where TFLite rounds the
-// multiplier differently).
+// multiplier differently). MobileNet runs 200 examples, to keep the
+// test short.
 func TestDifferential(t *testing.T) {
 	toolchain(t)
 	models := []struct {
 		name string
 		load func(t *testing.T) (*ir.Graph, []byte)
+		n    int // examples; 1,000 unless set
 	}{
-		{"tiny", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "tiny.kiln", []byte(tinySrc)) }},
-		{"two_heads", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "two_heads.kiln", []byte(twoHeadsSrc)) }},
-		{"mixed", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "mixed.kiln", []byte(mixedSrc)) }},
+		{"tiny", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "tiny.kiln", []byte(tinySrc)) }, 0},
+		{"two_heads", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "two_heads.kiln", []byte(twoHeadsSrc)) }, 0},
+		{"mixed", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "mixed.kiln", []byte(mixedSrc)) }, 0},
 		{"mnist_mlp_per_tensor", func(t *testing.T) (*ir.Graph, []byte) {
 			src, err := os.ReadFile("../../examples/mnist_mlp.kiln")
 			if err != nil {
 				t.Fatal(err)
 			}
 			return compileWith(t, "mnist_mlp.kiln", src, &passes.Quantization{PerTensorWeights: true})
-		}},
-		{"lenet5", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet5.kiln") }},
-		{"lenet5_bn", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet5_bn.kiln") }},
-		{"gesture_cnn", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "gesture_cnn.kiln") }},
-		{"mnist_mlp", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mnist_mlp.kiln") }},
-		{"lenet_300_100", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet_300_100.kiln") }},
+		}, 0},
+		{"lenet5", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet5.kiln") }, 0},
+		{"lenet5_bn", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet5_bn.kiln") }, 0},
+		{"gesture_cnn", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "gesture_cnn.kiln") }, 0},
+		{"mobilenet_tiny", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mobilenet_tiny.kiln") }, 200},
+		{"activations", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "activations.kiln", []byte(activationsSrc)) }, 0},
+		{"mnist_mlp", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mnist_mlp.kiln") }, 0},
+		{"lenet_300_100", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet_300_100.kiln") }, 0},
 	}
 	for _, mc := range models {
 		t.Run(mc.name, func(t *testing.T) {
 			t.Parallel()
 			g, kbc := mc.load(t)
-			want := map[string]*ir.Op{"mixed": ir.OpRequantize, "lenet5": ir.OpQConv2D, "lenet5_bn": ir.OpQBatchNorm, "gesture_cnn": ir.OpQGlobalAvgPool}
-			if op := want[mc.name]; op != nil && !hasOp(g, op) {
-				t.Fatalf("the model has no %s to test", op.Name)
+			want := map[string][]*ir.Op{"mixed": {ir.OpRequantize}, "lenet5": {ir.OpQConv2D}, "lenet5_bn": {ir.OpQBatchNorm},
+				"gesture_cnn": {ir.OpQGlobalAvgPool}, "mobilenet_tiny": {ir.OpQHardSwish},
+				"activations": {ir.OpQLogistic, ir.OpQTanh, ir.OpQHardSigmoid, ir.OpQHardSwish}}
+			for _, op := range want[mc.name] {
+				if !hasOp(g, op) {
+					t.Fatalf("the model has no %s to test", op.Name)
+				}
 			}
 			if w := g.Lookup("logits.weight.q"); mc.name == "mnist_mlp_per_tensor" && len(w.Quant.Scale) != 1 {
 				t.Fatalf("weights quantized per channel: %v", w.Quant)
 			}
 			// The baseline CPU, and this one (AVX2 or AVX-512 loops
 			// where it has them).
+			n := mc.n
+			if n == 0 {
+				n = 1000
+			}
 			for _, cpu := range []string{"", "native"} {
-				differential(t, g, kbc, 1000, cpu)
+				differential(t, g, kbc, n, cpu)
 			}
 		})
 	}
@@ -364,6 +378,20 @@ func TestDifferentialConv(t *testing.T) {
 		})
 	}
 }
+
+// activationsSrc holds the elementwise functions that run as tables.
+const activationsSrc = `model activations {
+  input x: f32[12]
+  a = sigmoid(dense(x, 8))
+  b = tanh(dense(x, 8))
+  c = hard_sigmoid(dense(x, 8))
+  d = hard_swish(dense(x, 8))
+  output y = dense(a, 2)
+  output z = dense(b, 2)
+  output u = dense(c, 2)
+  output v = dense(d, 2)
+}
+`
 
 // lateInputSrc has an input whose quantization comes after values that
 // die before it: the memory plan gives its int8 bytes to one of them.
