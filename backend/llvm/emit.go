@@ -87,6 +87,8 @@ func (e *emitter) op(b *llir.Block, n, arena value.Value, v *ir.Value) error {
 		err = e.mean(b, n, arena, v)
 	case ir.OpQLogistic, ir.OpQTanh, ir.OpQHardSigmoid, ir.OpQHardSwish:
 		err = e.lookup(b, n, arena, v)
+	case ir.OpQAdd, ir.OpQSub, ir.OpQMul:
+		err = e.arith(b, n, arena, v)
 	default:
 		err = fmt.Errorf("no kernel for %s", v.Op.Name) // analyze refuses it first
 	}
@@ -248,6 +250,47 @@ func (e *emitter) mean(b *llir.Block, n, arena value.Value, v *ir.Value) error {
 	f := e.layerKernel(v, func(name string) *llir.Func { return meanKernel(e.mod, name, m, e.kernel.Requant()) })
 	e.note(b.NewCall(f, e.arenaPtr(b, n, arena, v.Args[0]), e.arenaPtr(b, n, arena, v), n), v)
 	return nil
+}
+
+// arith emits an elementwise add, subtract or multiply and its kernel.
+func (e *emitter) arith(b *llir.Block, n, arena value.Value, v *ir.Value) error {
+	p, err := ir.ParamsOf(v)
+	if err != nil {
+		return err
+	}
+	var op arith
+	var rescales []ref.Requant
+	switch p := p.(type) {
+	case ref.AddParams:
+		if p.LeftShift < 0 || p.LeftShift > 30 {
+			return fmt.Errorf("left shift %d not in [0, 30]", p.LeftShift)
+		}
+		op.add, rescales = &p, []ref.Requant{p.Input1, p.Input2, p.Output}
+	case ref.MulParams:
+		op.mul, rescales = &p, []ref.Requant{p.Output}
+	}
+	for _, r := range rescales {
+		if r.Shift < -31 || r.Shift > 30 || op.add != nil && r.Shift > 0 {
+			return fmt.Errorf("rescale shift %d out of range", r.Shift)
+		}
+	}
+	if !v.Type.Batched {
+		return fmt.Errorf("an operation on constants alone")
+	}
+	dims := append([]int{0}, v.Type.Dims...) // the batch, then one example's
+	xs, ys := broadcastStrides(v.Args[0].Type, v.Type.Dims), broadcastStrides(v.Args[1].Type, v.Type.Dims)
+	f := e.layerKernel(v, func(name string) *llir.Func { return arithKernel(e.mod, name, op, dims, xs, ys, e.kernel.Requant()) })
+	e.note(b.NewCall(f, e.operand(b, n, arena, v.Args[0]), e.operand(b, n, arena, v.Args[1]), e.arenaPtr(b, n, arena, v), n), v)
+	return nil
+}
+
+// operand is the address of an operand's bytes: in the arena, or a
+// constant's global.
+func (e *emitter) operand(b *llir.Block, n, arena value.Value, a *ir.Value) value.Value {
+	if r := plan.Root(a); r.IsSource() && r.Op != ir.OpInput {
+		return e.constant(r.Name, r.Data, describe(r))
+	}
+	return e.arenaPtr(b, n, arena, a)
 }
 
 // lookup emits an elementwise function of one int8 operand as a table:

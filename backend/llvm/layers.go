@@ -6,7 +6,11 @@
 package llvm
 
 import (
+	"fmt"
+
+	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/runtime/kernels/ref"
+	"github.com/kiln-nn/kiln/tensor"
 	llir "github.com/llir/llvm/ir"
 	"github.com/llir/llvm/ir/enum"
 	"github.com/llir/llvm/ir/types"
@@ -240,4 +244,80 @@ func meanKernel(m *llir.Module, name string, p ref.MeanParams, requant *llir.Fun
 	})
 	k.b.NewRet(nil)
 	return f
+}
+
+// arith says which elementwise operation of two int8 operands a kernel
+// computes.
+type arith struct {
+	add *ref.AddParams // qadd, qsub (TFLite's Add and Sub: the second multiplier negated)
+	mul *ref.MulParams // qmul
+}
+
+// arithKernel is ref.Add (qadd, qsub) or ref.Mul (qmul) for one layer on
+// a batch of n, walking the output row-major over counts (the batch
+// first) with each operand's strides (0 along the dimensions it is
+// broadcast over):
+//
+//	add: s_k = requant((x_k + off_k) << left, m_k, shift_k); out = clamp(requant(s_1 + s_2, m, shift) + out_off)
+//	mul: out = clamp(out_off + requant((x + off_1) * (y + off_2), m, shift))
+func arithKernel(m *llir.Module, name string, op arith, dims, xs, ys []int, requant *llir.Func) *llir.Func {
+	x, y, out, n := llir.NewParam("x", i8p), llir.NewParam("y", i8p), llir.NewParam("out", i8p), llir.NewParam("n", types.I64)
+	f := internal(m.NewFunc(name, types.Void, x, y, out, n))
+	k := &builder{f: f, b: f.NewBlock("entry")}
+	counts := []value.Value{n}
+	for _, d := range dims[1:] {
+		counts = append(counts, i64(int64(d)))
+	}
+	var nest func(d int, xo, yo, o value.Value)
+	nest = func(d int, xo, yo, o value.Value) {
+		if d == len(dims) {
+			b := k.b
+			xv := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, x, xo)), types.I32)
+			yv := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, y, yo)), types.I32)
+			var raw, lo, hi value.Value
+			if p := op.add; p != nil {
+				scale := func(v value.Value, off int32, r ref.Requant) value.Value {
+					shifted := b.NewShl(b.NewAdd(v, i32(off)), i32(int32(p.LeftShift)))
+					return b.NewCall(requant, shifted, i32(r.Mult), i32(int32(r.Shift)))
+				}
+				sum := b.NewAdd(scale(xv, p.Input1Offset, p.Input1), scale(yv, p.Input2Offset, p.Input2))
+				raw = b.NewAdd(b.NewCall(requant, sum, i32(p.Output.Mult), i32(int32(p.Output.Shift))), i32(p.OutputOffset))
+				lo, hi = i32(p.ActMin), i32(p.ActMax)
+			} else {
+				p := op.mul
+				product := b.NewMul(b.NewAdd(xv, i32(p.Input1Offset)), b.NewAdd(yv, i32(p.Input2Offset)))
+				raw = b.NewAdd(i32(p.OutputOffset), b.NewCall(requant, product, i32(p.Output.Mult), i32(int32(p.Output.Shift))))
+				lo, hi = i32(p.ActMin), i32(p.ActMax)
+			}
+			b.NewStore(b.NewTrunc(smin(b, smax(b, raw, lo), hi), types.I8), b.NewGetElementPtr(types.I8, out, o))
+			return
+		}
+		k.loop(fmt.Sprintf("d%d", d), counts[d], nil, func(i value.Value, _ []value.Value) []value.Value {
+			b := k.b
+			nest(d+1, b.NewAdd(xo, lin(b, i, xs[d], 0)), b.NewAdd(yo, lin(b, i, ys[d], 0)), b.NewAdd(lin(b, o, dims[d], 0), i))
+			return nil
+		})
+	}
+	nest(0, i64(0), i64(0), i64(0))
+	k.b.NewRet(nil)
+	return f
+}
+
+// broadcastStrides returns the strides that walk operand t over an
+// output of per-example dimensions out, the batch first: t's own strides,
+// 0 along the dimensions it has as 1 or lacks (aligned to the right), and
+// for the batch its size per example if it is batched, else 0.
+func broadcastStrides(t ir.Type, out []int) []int {
+	own := tensor.Strides(t.Dims)
+	strides := make([]int, len(out)+1)
+	if t.Batched {
+		strides[0] = t.Elems()
+	}
+	off := len(out) - len(t.Dims)
+	for i := range out {
+		if j := i - off; j >= 0 && t.Dims[j] != 1 {
+			strides[i+1] = own[j]
+		}
+	}
+	return strides
 }

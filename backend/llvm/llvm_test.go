@@ -143,7 +143,7 @@ func TestUnsupported(t *testing.T) {
   p = maxpool(image, size=2)
   s = softmax(dense(flatten(p), 3))
   e = dense(flatten(p), 3)
-  output y = s + e
+  output y = concat(s, e)
 }
 `
 	g, _ := compile(t, "pools.kiln", []byte(src))
@@ -152,7 +152,7 @@ func TestUnsupported(t *testing.T) {
 		if err == nil {
 			t.Fatalf("%s accepted a softmax", name)
 		}
-		for _, want := range []string{"pools.kiln:4:7: s.q: op qsoftmax is not supported by the LLVM backend yet", "pools.kiln:6:16: y.q: op qadd is not supported"} {
+		for _, want := range []string{"pools.kiln:4:7: s.q: op qsoftmax is not supported by the LLVM backend yet", "pools.kiln:6:14: y.q: op qconcat is not supported"} {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("%s: error %q does not say %q", name, err, want)
 			}
@@ -319,6 +319,7 @@ func TestDifferential(t *testing.T) {
 		{"lenet5_bn", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet5_bn.kiln") }, 0},
 		{"gesture_cnn", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "gesture_cnn.kiln") }, 0},
 		{"mobilenet_tiny", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mobilenet_tiny.kiln") }, 200},
+		{"arith", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "arith.kiln", []byte(arithSrc)) }, 0},
 		{"activations", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "activations.kiln", []byte(activationsSrc)) }, 0},
 		{"mnist_mlp", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mnist_mlp.kiln") }, 0},
 		{"lenet_300_100", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet_300_100.kiln") }, 0},
@@ -329,7 +330,8 @@ func TestDifferential(t *testing.T) {
 			g, kbc := mc.load(t)
 			want := map[string][]*ir.Op{"mixed": {ir.OpRequantize}, "lenet5": {ir.OpQConv2D}, "lenet5_bn": {ir.OpQBatchNorm},
 				"gesture_cnn": {ir.OpQGlobalAvgPool}, "mobilenet_tiny": {ir.OpQHardSwish},
-				"activations": {ir.OpQLogistic, ir.OpQTanh, ir.OpQHardSigmoid, ir.OpQHardSwish}}
+				"activations": {ir.OpQLogistic, ir.OpQTanh, ir.OpQHardSigmoid, ir.OpQHardSwish},
+				"arith":       {ir.OpQAdd, ir.OpQSub, ir.OpQMul}}
 			for _, op := range want[mc.name] {
 				if !hasOp(g, op) {
 					t.Fatalf("the model has no %s to test", op.Name)
@@ -390,6 +392,20 @@ const activationsSrc = `model activations {
   output z = dense(b, 2)
   output u = dense(c, 2)
   output v = dense(d, 2)
+}
+`
+
+// arithSrc holds add, sub and mul, with an operand broadcast on either
+// side and a constant one.
+const arithSrc = `model arith {
+  input x: f32[3, 4]
+  input z: f32[4]
+  s = x + z
+  d = x - z
+  p = relu(s * d)
+  output y = dense(flatten(p), 5)
+  output w = z * z + 0.5
+  output v = dense(flatten(z - x), 2)
 }
 `
 
