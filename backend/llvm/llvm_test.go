@@ -318,6 +318,7 @@ func TestDifferential(t *testing.T) {
 		{"lenet5", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet5.kiln") }, 0},
 		{"lenet5_bn", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet5_bn.kiln") }, 0},
 		{"gesture_cnn", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "gesture_cnn.kiln") }, 0},
+		{"autorec", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "autorec.kiln") }, 0},
 		{"mobilenet_tiny", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mobilenet_tiny.kiln") }, 200},
 		{"arith", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "arith.kiln", []byte(arithSrc)) }, 0},
 		{"activations", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "activations.kiln", []byte(activationsSrc)) }, 0},
@@ -329,7 +330,7 @@ func TestDifferential(t *testing.T) {
 			t.Parallel()
 			g, kbc := mc.load(t)
 			want := map[string][]*ir.Op{"mixed": {ir.OpRequantize}, "lenet5": {ir.OpQConv2D}, "lenet5_bn": {ir.OpQBatchNorm},
-				"gesture_cnn": {ir.OpQGlobalAvgPool}, "mobilenet_tiny": {ir.OpQHardSwish},
+				"gesture_cnn": {ir.OpQGlobalAvgPool}, "mobilenet_tiny": {ir.OpQHardSwish}, "autorec": {ir.OpQLogistic},
 				"activations": {ir.OpQLogistic, ir.OpQTanh, ir.OpQHardSigmoid, ir.OpQHardSwish},
 				"arith":       {ir.OpQAdd, ir.OpQSub, ir.OpQMul}}
 			for _, op := range want[mc.name] {
