@@ -97,6 +97,12 @@ func analyze(g *ir.Graph) (*model, error) {
 			if _, err := ir.ParamsOf(v); err != nil {
 				errs.Add(v.Pos, "%s: %v", v.Name, err)
 			}
+			// Kernels read their data operand from the arena; only
+			// add, sub and mul also take a constant.
+			arith := v.Op == ir.OpQAdd || v.Op == ir.OpQSub || v.Op == ir.OpQMul
+			if r := plan.Root(v.Args[0]); !arith && r.IsSource() {
+				errs.Add(v.Pos, "%s: %s of %s, which is not computed from the inputs, is not supported by the LLVM backend yet", v.Name, v.Op.Name, r.Name)
+			}
 		default:
 			errs.Add(v.Pos, "%s: op %s is not supported by the LLVM backend yet (it supports %s)", v.Name, v.Op.Name, supported)
 		}
