@@ -83,8 +83,10 @@ func (e *emitter) op(b *llir.Block, n, arena value.Value, v *ir.Value) error {
 		err = e.pool(b, n, arena, v)
 	case ir.OpQBatchNorm:
 		err = e.affine(b, n, arena, v)
-	case ir.OpQGlobalAvgPool:
+	case ir.OpQGlobalAvgPool, ir.OpQMean, ir.OpQSum:
 		err = e.mean(b, n, arena, v)
+	case ir.OpQConcat:
+		err = e.concat(b, n, arena, v)
 	case ir.OpQLogistic, ir.OpQTanh, ir.OpQHardSigmoid, ir.OpQHardSwish:
 		err = e.lookup(b, n, arena, v)
 	case ir.OpQAdd, ir.OpQSub, ir.OpQMul:
@@ -234,13 +236,21 @@ func (e *emitter) affine(b *llir.Block, n, arena value.Value, v *ir.Value) error
 	return nil
 }
 
-// mean emits a global average pooling's kernel and its call.
+// mean emits a global average pooling's, a mean's or a sum's kernel and
+// its call (ref.Mean and ref.Sum are one computation, with the 1/Reduce
+// of a mean folded into its multiplier).
 func (e *emitter) mean(b *llir.Block, n, arena value.Value, v *ir.Value) error {
 	p, err := ir.ParamsOf(v)
 	if err != nil {
 		return err
 	}
-	m := p.(ref.MeanParams)
+	var m ref.MeanParams
+	switch p := p.(type) {
+	case ref.MeanParams:
+		m = p
+	case ref.SumParams:
+		m = ref.MeanParams(p)
+	}
 	if _, _, err := rescales([]ref.Requant{m.R}, 1); err != nil {
 		return err
 	}
@@ -281,6 +291,40 @@ func (e *emitter) arith(b *llir.Block, n, arena value.Value, v *ir.Value) error 
 	xs, ys := broadcastStrides(v.Args[0].Type, v.Type.Dims), broadcastStrides(v.Args[1].Type, v.Type.Dims)
 	f := e.layerKernel(v, func(name string) *llir.Func { return arithKernel(e.mod, name, op, dims, xs, ys, e.kernel.Requant()) })
 	e.note(b.NewCall(f, e.operand(b, n, arena, v.Args[0]), e.operand(b, n, arena, v.Args[1]), e.arenaPtr(b, n, arena, v), n), v)
+	return nil
+}
+
+// concat emits a concatenation's kernel and its call.
+func (e *emitter) concat(b *llir.Block, n, arena value.Value, v *ir.Value) error {
+	p, err := ir.ParamsOf(v)
+	if err != nil {
+		return err
+	}
+	c := p.(ir.ConcatInputs)
+	for _, r := range c.R {
+		if r.R.Shift < -31 || r.R.Shift > 30 {
+			return fmt.Errorf("rescale shift %d not in [-31, 30]", r.R.Shift)
+		}
+	}
+	axis := v.Attrs.Int("axis")
+	outer, inner := 1, 1
+	for _, d := range v.Type.Dims[:axis] {
+		outer *= d
+	}
+	for _, d := range v.Type.Dims[axis+1:] {
+		inner *= d
+	}
+	args := []value.Value{e.arenaPtr(b, n, arena, v), n}
+	var widths []int
+	for _, a := range v.Args {
+		if r := plan.Root(a); r.IsSource() {
+			return fmt.Errorf("operand %s is not computed from the inputs", r.Name)
+		}
+		widths = append(widths, a.Type.Dims[axis]*inner)
+		args = append(args, e.arenaPtr(b, n, arena, a))
+	}
+	f := e.layerKernel(v, func(name string) *llir.Func { return concatKernel(e.mod, name, outer, widths, c, e.kernel.Requant()) })
+	e.note(b.NewCall(f, args...), v)
 	return nil
 }
 

@@ -321,3 +321,40 @@ func broadcastStrides(t ir.Type, out []int) []int {
 	}
 	return strides
 }
+
+// concatKernel is qconcat for one layer on a batch of n: for each of the
+// outer rows (n*outer), widths[k] values of every operand k in turn,
+// copied as they are where copy[k], else requantized as ref.Requantize
+// does (clamp(requant(x + in_off, mult, shift) + out_off, -128, 127)).
+func concatKernel(m *llir.Module, name string, outer int, widths []int, p ir.ConcatInputs, requant *llir.Func) *llir.Func {
+	out, n := llir.NewParam("out", i8p), llir.NewParam("n", types.I64)
+	params := []*llir.Param{out, n}
+	total := 0
+	for k, w := range widths {
+		params = append(params, llir.NewParam(fmt.Sprintf("x%d", k), i8p))
+		total += w
+	}
+	f := internal(m.NewFunc(name, types.Void, params...))
+	k := &builder{f: f, b: f.NewBlock("entry")}
+	k.loop("row", k.b.NewMul(n, i64(int64(outer))), nil, func(o value.Value, _ []value.Value) []value.Value {
+		at := 0
+		for j, w := range widths {
+			x, first := params[2+j], at
+			k.loop(fmt.Sprintf("x%d.elems", j), i64(int64(w)), nil, func(i value.Value, _ []value.Value) []value.Value {
+				b := k.b
+				var y value.Value = b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, x, b.NewAdd(lin(b, o, w, 0), i)))
+				if !p.Copy[j] {
+					r := p.R[j]
+					v := b.NewAdd(b.NewCall(requant, b.NewAdd(b.NewSExt(y, types.I32), i32(r.InputOffset)), i32(r.R.Mult), i32(int32(r.R.Shift))), i32(r.OutputOffset))
+					y = b.NewTrunc(smin(b, smax(b, v, i32(-128)), i32(127)), types.I8)
+				}
+				b.NewStore(y, b.NewGetElementPtr(types.I8, out, b.NewAdd(lin(b, o, total, first), i)))
+				return nil
+			})
+			at += w
+		}
+		return nil
+	})
+	k.b.NewRet(nil)
+	return f
+}

@@ -140,10 +140,12 @@ func TestGolden(t *testing.T) {
 func TestUnsupported(t *testing.T) {
 	src := `model pools {
   input image: f32[1, 8, 8]
+  input ids: i32[2]
   p = maxpool(image, size=2)
   s = softmax(dense(flatten(p), 3))
-  e = dense(flatten(p), 3)
-  output y = concat(s, e)
+  em = embedding(ids, vocab=10, dim=3)
+  e = dense(flatten(em), 3)
+  output y = s + e
 }
 `
 	g, _ := compile(t, "pools.kiln", []byte(src))
@@ -152,7 +154,7 @@ func TestUnsupported(t *testing.T) {
 		if err == nil {
 			t.Fatalf("%s accepted a softmax", name)
 		}
-		for _, want := range []string{"pools.kiln:4:7: s.q: op qsoftmax is not supported by the LLVM backend yet", "pools.kiln:6:14: y.q: op qconcat is not supported"} {
+		for _, want := range []string{"pools.kiln:3:9: input ids: i32 inputs are not supported", "pools.kiln:5:7: s.q: op qsoftmax is not supported by the LLVM backend yet", "pools.kiln:6:8: em.q: op qembedding is not supported"} {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("%s: error %q does not say %q", name, err, want)
 			}
@@ -321,6 +323,7 @@ func TestDifferential(t *testing.T) {
 		{"autorec", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "autorec.kiln") }, 0},
 		{"mobilenet_tiny", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mobilenet_tiny.kiln") }, 200},
 		{"arith", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "arith.kiln", []byte(arithSrc)) }, 0},
+		{"join", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "join.kiln", []byte(joinSrc)) }, 0},
 		{"activations", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "activations.kiln", []byte(activationsSrc)) }, 0},
 		{"mnist_mlp", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mnist_mlp.kiln") }, 0},
 		{"lenet_300_100", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet_300_100.kiln") }, 0},
@@ -332,7 +335,8 @@ func TestDifferential(t *testing.T) {
 			want := map[string][]*ir.Op{"mixed": {ir.OpRequantize}, "lenet5": {ir.OpQConv2D}, "lenet5_bn": {ir.OpQBatchNorm},
 				"gesture_cnn": {ir.OpQGlobalAvgPool}, "mobilenet_tiny": {ir.OpQHardSwish}, "autorec": {ir.OpQLogistic},
 				"activations": {ir.OpQLogistic, ir.OpQTanh, ir.OpQHardSigmoid, ir.OpQHardSwish},
-				"arith":       {ir.OpQAdd, ir.OpQSub, ir.OpQMul}}
+				"arith":       {ir.OpQAdd, ir.OpQSub, ir.OpQMul},
+				"join":        {ir.OpQConcat, ir.OpQSum, ir.OpQMean}}
 			for _, op := range want[mc.name] {
 				if !hasOp(g, op) {
 					t.Fatalf("the model has no %s to test", op.Name)
@@ -407,6 +411,20 @@ const arithSrc = `model arith {
   output y = dense(flatten(p), 5)
   output w = z * z + 0.5
   output v = dense(flatten(z - x), 2)
+}
+`
+
+// joinSrc holds concatenations (inputs requantized and copied as they
+// are) and reductions.
+const joinSrc = `model join {
+  input x: f32[3, 4]
+  input z: f32[3, 2]
+  a = relu(dense(x, 5))
+  c = concat(x, z)
+  output y = concat(a, dense(z, 2), axis=1)
+  output s = sum(c, axis=1)
+  output m = mean(c, axis=0)
+  output r = dense(flatten(concat(c, c, axis=0)), 3)
 }
 `
 
