@@ -14,6 +14,7 @@ import (
 	"github.com/kiln-nn/kiln/backend/plan"
 	"github.com/kiln-nn/kiln/internal/kbc"
 	"github.com/kiln-nn/kiln/ir"
+	"github.com/kiln-nn/kiln/runtime/fixedpoint"
 	"github.com/kiln-nn/kiln/runtime/kernels/ref"
 	"github.com/kiln-nn/kiln/tensor"
 	llir "github.com/llir/llvm/ir"
@@ -46,7 +47,8 @@ type emitter struct {
 	mod          *llir.Module
 	kernel       kernels
 	layerKernels map[*ir.Value]*llir.Func
-	consts       map[string]constGlobal // by name: each constant once
+	bound        map[*ir.Value]value.Value // the i32 inputs: the entry point's parameters
+	consts       map[string]constGlobal    // by name: each constant once
 
 	// Source positions reach the text as comments: a kernel call carries
 	// a !kiln.src attachment whose node's ID keys its comment here, and
@@ -387,8 +389,17 @@ func (e *emitter) entry(float bool) error {
 	n32 := llir.NewParam("n", types.I32)
 	params := []*llir.Param{n32}
 	var ins, outs []*llir.Param
+	e.bound = map[*ir.Value]value.Value{}
 	for _, p := range e.inputs {
-		ins = append(ins, llir.NewParam(p.c, ptr))
+		t := ptr
+		if p.ids {
+			t = i32p
+		}
+		in := llir.NewParam(p.c, t)
+		ins = append(ins, in)
+		if p.ids {
+			e.bound[p.float] = in
+		}
 	}
 	for _, p := range e.outputs {
 		outs = append(outs, llir.NewParam(p.c, ptr))
@@ -397,6 +408,7 @@ func (e *emitter) entry(float bool) error {
 	params = append(append(append(params, ins...), outs...), arena)
 	f := e.mod.NewFunc(name, types.I32, params...)
 	f.FuncAttrs = append(f.FuncAttrs, enum.FuncAttrNoUnwind)
+	var badID *llir.Block // returns -2: an id outside an embedding's vocabulary
 	entry, run, bad := f.NewBlock("entry"), f.NewBlock("run"), f.NewBlock("bad_batch")
 	entry.NewCondBr(entry.NewICmp(enum.IPredSLT, n32, i32(1)), bad, run)
 	bad.NewRet(i32(-1))
@@ -430,6 +442,18 @@ func (e *emitter) entry(float bool) error {
 					e.note(b.NewCall(e.kernel.Memcpy(), outs[k], q, count, constant.False), v)
 				}
 			}
+		case v.Op == ir.OpQEmbedding:
+			status, err := e.embedding(b, n, arena, v)
+			if err != nil {
+				return fmt.Errorf("%s: %s: %w", v.Pos, v.Name, err)
+			}
+			if badID == nil {
+				badID = f.NewBlock("bad_id")
+				badID.NewRet(i32(-2))
+			}
+			next := f.NewBlock("after." + cIdent(v.Name))
+			b.NewCondBr(b.NewICmp(enum.IPredEQ, status, i32(0)), next, badID)
+			b = next
 		default:
 			if err := e.op(b, n, arena, v); err != nil {
 				return err
@@ -440,9 +464,41 @@ func (e *emitter) entry(float bool) error {
 	return nil
 }
 
+// embedding emits an embedding's gather and returns its status (0, or -2
+// for an id outside the vocabulary). Its rows are rescaled to the
+// output's parameters here, once, with ref.Embedding's arithmetic.
+func (e *emitter) embedding(b *llir.Block, n, arena value.Value, v *ir.Value) (value.Value, error) {
+	p, err := ir.ParamsOf(v)
+	if err != nil {
+		return nil, err
+	}
+	em := p.(ref.EmbeddingParams)
+	table := v.Args[1]
+	rows := tensor.New(tensor.I8, em.Vocab*em.Dim)
+	for id := range em.Vocab {
+		r := em.Rows[id]
+		if r.Shift < -31 || r.Shift > 30 {
+			return nil, fmt.Errorf("rescale shift %d of row %d not in [-31, 30]", r.Shift, id)
+		}
+		for d := range em.Dim {
+			q := fixedpoint.MultiplyByQuantizedMultiplier(int32(table.Data.I8[id*em.Dim+d]), r.Mult, r.Shift) + em.OutputOffset
+			rows.I8[id*em.Dim+d] = int8(min(max(q, -128), 127))
+		}
+	}
+	ids := v.Args[0]
+	call := b.NewCall(e.kernel.Embedding(), e.arenaPtr(b, n, arena, ids),
+		e.constant(v.Name+".rows", rows, fmt.Sprintf("the rows of %s, each rescaled to %s's parameters", table.Name, v.Name)),
+		e.arenaPtr(b, n, arena, v), times(b, n, ids.Type.Elems()), i64(int64(em.Dim)), i64(int64(em.Vocab)))
+	e.note(call, v)
+	return call, nil
+}
+
 // arenaPtr is the address of v's bytes for a batch of n: the plan's
 // offsets are per example and scale with the batch.
 func (e *emitter) arenaPtr(b *llir.Block, n, arena value.Value, v *ir.Value) value.Value {
+	if p, ok := e.bound[plan.Root(v)]; ok {
+		return p // ids, read where the caller keeps them
+	}
 	off := e.offset(v)
 	if off == 0 {
 		return arena

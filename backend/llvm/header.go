@@ -44,7 +44,8 @@ func Header(g *ir.Graph) ([]byte, error) {
  * code allocates nothing and keeps no state, so calls on distinct arenas
  * may run concurrently.
  *
- * real = SCALE * (q - ZERO_POINT).
+ * real = SCALE * (q - ZERO_POINT). Inputs of ids are int32 in both entry
+ * points; an id outside its embedding's vocabulary makes them return -2.
  */
 `)
 	fmt.Fprintf(&b, "#ifndef %s\n#define %s\n\n#include <stddef.h>\n#include <stdint.h>\n\n", guard, guard)
@@ -66,6 +67,10 @@ func Header(g *ir.Graph) ([]byte, error) {
 		}
 		params := []string{"int n"}
 		for _, p := range m.inputs {
+			if p.ids {
+				params = append(params, "const int32_t *"+p.c)
+				continue
+			}
 			params = append(params, in+p.c)
 		}
 		for _, p := range m.outputs {
@@ -90,6 +95,9 @@ func portMacros(b *strings.Builder, macro, kind string, p port) {
 	fmt.Fprintf(b, "#define %s_RANK %d\n", macro, len(dims))
 	fmt.Fprintf(b, "#define %s_SHAPE {%s}\n", macro, strings.Join(dims, ", "))
 	fmt.Fprintf(b, "#define %s_SIZE %d /* elements per example */\n", macro, p.elems)
+	if p.ids {
+		return // ids: int32 in both entry points, no quantization
+	}
 	fmt.Fprintf(b, "#define %s_SCALE %s\n", macro, cFloat(p.scale))
 	fmt.Fprintf(b, "#define %s_ZERO_POINT (%d)\n", macro, p.zero)
 }

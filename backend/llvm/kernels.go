@@ -35,7 +35,7 @@ func f64(x float64) *constant.Float { return constant.NewFloat(types.Double, x) 
 type kernels struct {
 	m                                       *llir.Module
 	requant, quantize, dequantize, memcpyFn *llir.Func
-	dense, requantize, lookup               *llir.Func
+	dense, requantize, lookup, embedding    *llir.Func
 }
 
 // once returns *f, made by make the first time.
@@ -69,6 +69,10 @@ func (k *kernels) Requantize() *llir.Func {
 
 func (k *kernels) Lookup() *llir.Func {
 	return once(&k.lookup, func() *llir.Func { return lookupKernel(k.m) })
+}
+
+func (k *kernels) Embedding() *llir.Func {
+	return once(&k.embedding, func() *llir.Func { return embeddingKernel(k.m) })
 }
 
 // Memcpy is LLVM's memcpy intrinsic.
@@ -324,5 +328,41 @@ func lookupKernel(m *llir.Module) *llir.Func {
 		return nil
 	})
 	k.b.NewRet(nil)
+	return f
+}
+
+// embeddingKernel gathers rows: for each of count ids, the dim int8
+// values of its row of table (each row already rescaled to the output's
+// parameters at build time, as ref.Embedding rescales it). It returns -2,
+// writing nothing, when an id is outside [0, vocab), as the VM's Run
+// refuses such an id before any row is written; else 0.
+func embeddingKernel(m *llir.Module) *llir.Func {
+	ids, table, out := llir.NewParam("ids", i32p), llir.NewParam("table", i8p), llir.NewParam("out", i8p)
+	count, dim, vocab := llir.NewParam("count", types.I64), llir.NewParam("dim", types.I64), llir.NewParam("vocab", types.I64)
+	f := internal(m.NewFunc("kiln_embedding", types.I32, ids, table, out, count, dim, vocab))
+	k := &builder{f: f, b: f.NewBlock("entry")}
+	bad := k.loop("check", count, []value.Value{constant.False}, func(i value.Value, bad []value.Value) []value.Value {
+		b := k.b
+		id := b.NewSExt(b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, ids, i)), types.I64)
+		outside := b.NewOr(b.NewICmp(enum.IPredSLT, id, i64(0)), b.NewICmp(enum.IPredSGE, id, vocab))
+		return []value.Value{b.NewOr(bad[0], outside)}
+	})[0]
+	refuse, gather := f.NewBlock("bad_id"), f.NewBlock("gather")
+	k.b.NewCondBr(bad, refuse, gather)
+	refuse.NewRet(i32(-2))
+	k.b = gather
+	k.loop("id", count, nil, func(i value.Value, _ []value.Value) []value.Value {
+		b := k.b
+		id := b.NewSExt(b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, ids, i)), types.I64)
+		row := b.NewGetElementPtr(types.I8, table, b.NewMul(id, dim))
+		dst := b.NewGetElementPtr(types.I8, out, b.NewMul(i, dim))
+		k.loop("d", dim, nil, func(d value.Value, _ []value.Value) []value.Value {
+			b := k.b
+			b.NewStore(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, row, d)), b.NewGetElementPtr(types.I8, dst, d))
+			return nil
+		})
+		return nil
+	})
+	k.b.NewRet(i32(0))
 	return f
 }

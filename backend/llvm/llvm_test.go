@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -144,8 +145,7 @@ func TestUnsupported(t *testing.T) {
   p = maxpool(image, size=2)
   s = softmax(dense(flatten(p), 3))
   em = embedding(ids, vocab=10, dim=3)
-  e = dense(flatten(em), 3)
-  output y = s + e
+  output y = s + fm(em)
 }
 `
 	g, _ := compile(t, "pools.kiln", []byte(src))
@@ -154,7 +154,7 @@ func TestUnsupported(t *testing.T) {
 		if err == nil {
 			t.Fatalf("%s accepted a softmax", name)
 		}
-		for _, want := range []string{"pools.kiln:3:9: input ids: i32 inputs are not supported", "pools.kiln:5:7: s.q: op qsoftmax is not supported by the LLVM backend yet", "pools.kiln:6:8: em.q: op qembedding is not supported"} {
+		for _, want := range []string{"pools.kiln:5:7: s.q: op qsoftmax is not supported by the LLVM backend yet", "pools.kiln:7:18: y.fm.q: op qfm is not supported"} {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("%s: error %q does not say %q", name, err, want)
 			}
@@ -306,27 +306,34 @@ func TestDifferential(t *testing.T) {
 		name string
 		load func(t *testing.T) (*ir.Graph, []byte)
 		n    int // examples; 1,000 unless set
+		// vmQuantized: run is compared with Session.RunQuantized, else
+		// with the reference executor (RunQuantized copies every int8
+		// input into the arena first, and the plan may give an input's
+		// bytes to a value computed before its quantization, as in embed).
+		vmQuantized bool
 	}{
-		{"tiny", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "tiny.kiln", []byte(tinySrc)) }, 0},
-		{"two_heads", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "two_heads.kiln", []byte(twoHeadsSrc)) }, 0},
-		{"mixed", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "mixed.kiln", []byte(mixedSrc)) }, 0},
+		{"tiny", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "tiny.kiln", []byte(tinySrc)) }, 0, true},
+		{"two_heads", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "two_heads.kiln", []byte(twoHeadsSrc)) }, 0, true},
+		{"mixed", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "mixed.kiln", []byte(mixedSrc)) }, 0, true},
 		{"mnist_mlp_per_tensor", func(t *testing.T) (*ir.Graph, []byte) {
 			src, err := os.ReadFile("../../examples/mnist_mlp.kiln")
 			if err != nil {
 				t.Fatal(err)
 			}
 			return compileWith(t, "mnist_mlp.kiln", src, &passes.Quantization{PerTensorWeights: true})
-		}, 0},
-		{"lenet5", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet5.kiln") }, 0},
-		{"lenet5_bn", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet5_bn.kiln") }, 0},
-		{"gesture_cnn", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "gesture_cnn.kiln") }, 0},
-		{"autorec", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "autorec.kiln") }, 0},
-		{"mobilenet_tiny", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mobilenet_tiny.kiln") }, 200},
-		{"arith", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "arith.kiln", []byte(arithSrc)) }, 0},
-		{"join", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "join.kiln", []byte(joinSrc)) }, 0},
-		{"activations", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "activations.kiln", []byte(activationsSrc)) }, 0},
-		{"mnist_mlp", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mnist_mlp.kiln") }, 0},
-		{"lenet_300_100", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet_300_100.kiln") }, 0},
+		}, 0, true},
+		{"lenet5", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet5.kiln") }, 0, true},
+		{"lenet5_bn", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet5_bn.kiln") }, 0, true},
+		{"gesture_cnn", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "gesture_cnn.kiln") }, 0, true},
+		{"wide_deep", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "wide_deep.kiln") }, 0, true},
+		{"autorec", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "autorec.kiln") }, 0, true},
+		{"mobilenet_tiny", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mobilenet_tiny.kiln") }, 200, true},
+		{"arith", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "arith.kiln", []byte(arithSrc)) }, 0, true},
+		{"embed", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "embed.kiln", []byte(embedSrc)) }, 0, false},
+		{"join", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "join.kiln", []byte(joinSrc)) }, 0, true},
+		{"activations", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "activations.kiln", []byte(activationsSrc)) }, 0, true},
+		{"mnist_mlp", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mnist_mlp.kiln") }, 0, true},
+		{"lenet_300_100", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet_300_100.kiln") }, 0, true},
 	}
 	for _, mc := range models {
 		t.Run(mc.name, func(t *testing.T) {
@@ -336,7 +343,8 @@ func TestDifferential(t *testing.T) {
 				"gesture_cnn": {ir.OpQGlobalAvgPool}, "mobilenet_tiny": {ir.OpQHardSwish}, "autorec": {ir.OpQLogistic},
 				"activations": {ir.OpQLogistic, ir.OpQTanh, ir.OpQHardSigmoid, ir.OpQHardSwish},
 				"arith":       {ir.OpQAdd, ir.OpQSub, ir.OpQMul},
-				"join":        {ir.OpQConcat, ir.OpQSum, ir.OpQMean}}
+				"join":        {ir.OpQConcat, ir.OpQSum, ir.OpQMean},
+				"embed":       {ir.OpQEmbedding}}
 			for _, op := range want[mc.name] {
 				if !hasOp(g, op) {
 					t.Fatalf("the model has no %s to test", op.Name)
@@ -352,7 +360,7 @@ func TestDifferential(t *testing.T) {
 				n = 1000
 			}
 			for _, cpu := range []string{"", "native"} {
-				differential(t, g, kbc, n, cpu)
+				differentialWith(t, g, kbc, n, cpu, mc.vmQuantized)
 			}
 		})
 	}
@@ -428,6 +436,16 @@ const joinSrc = `model join {
 }
 `
 
+// embedSrc has ids, an embedding, and a float input beside them.
+const embedSrc = `model embed {
+  input ids: i32[3]
+  input x: f32[4]
+  e = embedding(ids, vocab=50, dim=4)
+  h = relu(dense(flatten(e), 6))
+  output y = dense(concat(h, x), 2)
+}
+`
+
 // lateInputSrc has an input whose quantization comes after values that
 // die before it: the memory plan gives its int8 bytes to one of them.
 const lateInputSrc = `model late_input {
@@ -498,6 +516,53 @@ func TestLateInput(t *testing.T) {
 	compare(t, "run against the reference executor", m, 1, wantRaw.Bytes(), got, n)
 }
 
+// referenceInt8 runs the integer reference executor on the first n
+// examples of int8 inputs (given as the floats that quantize to them
+// exactly) and ids, and returns its int8 outputs, one output after the
+// other.
+func referenceInt8(t *testing.T, g *ir.Graph, m *model, in8 [][]int8, ids [][]int32, n int) []byte {
+	t.Helper()
+	feeds := map[string]*tensor.Tensor{}
+	for i, p := range m.inputs {
+		if p.ids {
+			feeds[p.float.Name] = &tensor.Tensor{DType: tensor.I32, Shape: p.float.Type.Shape(n), I32: ids[i][:n*p.elems]}
+			continue
+		}
+		x := make([]float32, n*p.elems)
+		for j, q := range in8[i][:n*p.elems] {
+			x[j] = float32(float64(q)-float64(p.zero)) * p.scale
+		}
+		q := make([]int8, len(x))
+		ref.Quantize(p.scale, p.zero, x, q)
+		if !slices.Equal(q, in8[i][:n*p.elems]) {
+			t.Fatalf("input %s: the floats do not quantize back to the int8 values", p.float.Name)
+		}
+		feeds[p.float.Name] = tensor.FromF32(x, p.float.Type.Shape(n)...)
+	}
+	want := map[*ir.Value][]int8{}
+	if err := ir.RunEach(g, feeds, func(v *ir.Value, x *tensor.Tensor) {
+		want[v] = append([]int8(nil), x.I8...)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var raw bytes.Buffer
+	for _, p := range m.outputs {
+		binary.Write(&raw, binary.LittleEndian, want[p.q])
+	}
+	return raw.Bytes()
+}
+
+// vocabOf is the smallest vocabulary of the embeddings that read ids.
+func vocabOf(g *ir.Graph, ids *ir.Value) int {
+	vocab := 1 << 30
+	for _, v := range g.Values {
+		if v.Op == ir.OpQEmbedding && v.Args[0] == ids {
+			vocab = min(vocab, v.Args[1].Type.Dims[0])
+		}
+	}
+	return vocab
+}
+
 func hasOp(g *ir.Graph, op *ir.Op) bool {
 	for _, v := range g.Values {
 		if v.Op == op {
@@ -527,7 +592,16 @@ func differentialWith(t *testing.T, g *ir.Graph, kbc []byte, n int, cpu string, 
 	r := rand.New(rand.NewPCG(7, uint64(n)))
 	in8 := make([][]int8, len(m.inputs))
 	in32 := make([][]float32, len(m.inputs))
+	ids := make([][]int32, len(m.inputs))
 	for i, p := range m.inputs {
+		if p.ids {
+			vocab := vocabOf(g, p.float)
+			ids[i] = make([]int32, n*p.elems)
+			for j := range ids[i] {
+				ids[i][j] = int32(r.IntN(vocab))
+			}
+			continue
+		}
 		in8[i] = make([]int8, n*p.elems)
 		for j := range in8[i] {
 			in8[i][j] = int8(r.IntN(256) - 128)
@@ -547,6 +621,13 @@ func differentialWith(t *testing.T, g *ir.Graph, kbc []byte, n int, cpu string, 
 			var vin8, vin32, vout8, vout32 []runtime.Value
 			var raw8, raw32 bytes.Buffer
 			for i, p := range m.inputs {
+				if p.ids {
+					v := runtime.Value{I32: ids[i][:batch*p.elems]}
+					vin8, vin32 = append(vin8, v), append(vin32, v)
+					binary.Write(&raw8, binary.LittleEndian, v.I32)
+					binary.Write(&raw32, binary.LittleEndian, v.I32)
+					continue
+				}
 				vin8 = append(vin8, runtime.Value{I8: in8[i][:batch*p.elems]})
 				vin32 = append(vin32, runtime.Value{F32: in32[i][:batch*p.elems]})
 				binary.Write(&raw8, binary.LittleEndian, in8[i][:batch*p.elems])
@@ -571,6 +652,9 @@ func differentialWith(t *testing.T, g *ir.Graph, kbc []byte, n int, cpu string, 
 			got32 := run(t, dir, raw32.Bytes(), "./driver", "f32", fmt.Sprint(batch))
 			if quantized {
 				compare(t, fmt.Sprintf("-mcpu=%s, portable=%v, batch %d: run", cpu, portable, batch), m, 1, want8.Bytes(), got8, batch)
+			} else {
+				ref8 := referenceInt8(t, g, m, in8, ids, batch)
+				compare(t, fmt.Sprintf("-mcpu=%s, batch %d: run against the reference executor", cpu, batch), m, 1, ref8, got8, batch)
 			}
 			compare(t, fmt.Sprintf("-mcpu=%s, portable=%v, batch %d: run_f32", cpu, portable, batch), m, 4, want32.Bytes(), got32, batch)
 		}
@@ -672,7 +756,11 @@ int main(int argc, char **argv) {
 	fmt.Fprintf(&b, "\tvoid *arena = malloc((size_t)n * %s_ARENA_SIZE + 1);\n", macro)
 	var ins, outs []string
 	for k, p := range m.inputs {
-		fmt.Fprintf(&b, "\tvoid *in%d = input(n * es * %s_INPUT_%s_SIZE);\n", k, macro, strings.ToUpper(p.c))
+		size := "es"
+		if p.ids {
+			size = "sizeof(int32_t)"
+		}
+		fmt.Fprintf(&b, "\tvoid *in%d = input(n * %s * %s_INPUT_%s_SIZE);\n", k, size, macro, strings.ToUpper(p.c))
 		ins = append(ins, fmt.Sprintf("in%d", k))
 	}
 	for k, p := range m.outputs {
@@ -682,7 +770,7 @@ int main(int argc, char **argv) {
 	args := strings.Join(append(ins, outs...), ", ")
 	fmt.Fprintf(&b, "\tif (%s_run(0, %s, arena) != -1 || %s_run_f32(-1, %s, arena) != -1) return 4;\n", m.prefix, args, m.prefix, args)
 	fmt.Fprintf(&b, "\tint rc = f32 ? %s_run_f32(n, %s, arena) : %s_run(n, %s, arena);\n", m.prefix, args, m.prefix, args)
-	b.WriteString("\tif (rc != 0) return 5;\n")
+	b.WriteString("\tif (rc != 0) {\n\t\tfprintf(stderr, \"rc %d\\n\", rc);\n\t\treturn 5;\n\t}\n")
 	for k, p := range m.outputs {
 		fmt.Fprintf(&b, "\tfwrite(out%d, 1, n * es * %s_OUTPUT_%s_SIZE, stdout);\n", k, macro, strings.ToUpper(p.c))
 	}
@@ -782,5 +870,46 @@ func TestConstantNames(t *testing.T) {
 	}
 	if strings.Join(names, " ") != "w w_" {
 		t.Errorf("globals %v, want w and w_", names)
+	}
+}
+
+// TestBadID checks that an id outside its embedding's vocabulary makes
+// both entry points return -2, as the VM's Run refuses it.
+func TestBadID(t *testing.T) {
+	toolchain(t)
+	g, kbc := compile(t, "embed.kiln", []byte(embedSrc))
+	m, err := analyze(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	object(t, dir, g, true, "")
+	writeDriver(t, dir, g, m)
+	ids := []int32{1, 50, 2} // 50 is past the vocabulary of 50
+	vm, err := runtime.Load(kbc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := vm.NewSession(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Run([]runtime.Value{{I32: ids}, {F32: make([]float32, 4)}}, []runtime.Value{{F32: make([]float32, 2)}}); err == nil {
+		t.Fatal("the VM accepted id 50")
+	}
+	for _, mode := range []string{"i8", "f32"} {
+		var raw bytes.Buffer
+		binary.Write(&raw, binary.LittleEndian, ids)
+		size := 4
+		if mode == "i8" {
+			size = 1
+		}
+		raw.Write(make([]byte, 4*size))
+		cmd := exec.Command("./driver", mode, "1")
+		cmd.Dir, cmd.Stdin = dir, &raw
+		out, err := cmd.CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "rc -2") {
+			t.Errorf("%s: the driver said %q (%v), want rc -2", mode, out, err)
+		}
 	}
 }

@@ -12,7 +12,8 @@
 //	size_t kiln_m_arena_size(void);
 //
 // Both run a batch of n examples, stored one after the other in every
-// buffer, and return 0, or -1 when n < 1. run takes and gives int8
+// buffer, and return 0, -1 when n < 1, or -2 when an id (an i32 input,
+// passed as int32 to both) is outside its embedding's vocabulary. run takes and gives int8
 // values, as the VM's RunQuantized does (inputs already quantized,
 // outputs before dequantization); run_f32 quantizes its inputs and
 // dequantizes its outputs as the VM's Run does. Both run the ops in graph
@@ -35,7 +36,7 @@ import (
 
 // supported lists the int8 ops this backend has kernels for, for error
 // messages (layout ops such as flatten and reshape need none).
-const supported = "quantize (of a model input), dequantize (of a model output), qdense, qconv1d, qconv2d, qmaxpool, qavgpool, qbatchnorm, qglobal_avgpool, qrequantize, qlogistic, qtanh, qhard_sigmoid, qhard_swish, qadd, qsub, qmul, qmean, qsum, qconcat, and the layout ops flatten and reshape"
+const supported = "quantize (of a model input), dequantize (of a model output), qdense, qconv1d, qconv2d, qmaxpool, qavgpool, qbatchnorm, qglobal_avgpool, qrequantize, qlogistic, qtanh, qhard_sigmoid, qhard_swish, qadd, qsub, qmul, qmean, qsum, qconcat, qembedding, and the layout ops flatten and reshape"
 
 // model is a graph checked for this backend, with its boundary and its
 // memory plan.
@@ -50,8 +51,9 @@ type model struct {
 // port is one input or output of the entry points.
 type port struct {
 	c     string    // its C parameter name
-	float *ir.Value // the model's f32 input, or its f32 output
-	q     *ir.Value // the int8 value: the input's quantization, the output before dequantization
+	float *ir.Value // the model's input (f32, or i32 ids), or its f32 output
+	q     *ir.Value // the int8 value: the input's quantization, the output before dequantization; nil for ids
+	ids   bool      // an i32 input, passed as it is
 	elems int       // elements per example
 	scale float32
 	zero  int32
@@ -94,14 +96,14 @@ func analyze(g *ir.Graph) (*model, error) {
 			v.Op == ir.OpQBatchNorm, v.Op == ir.OpQGlobalAvgPool,
 			v.Op == ir.OpQLogistic, v.Op == ir.OpQTanh, v.Op == ir.OpQHardSigmoid, v.Op == ir.OpQHardSwish,
 			v.Op == ir.OpQAdd, v.Op == ir.OpQSub, v.Op == ir.OpQMul,
-			v.Op == ir.OpQMean, v.Op == ir.OpQSum, v.Op == ir.OpQConcat:
+			v.Op == ir.OpQMean, v.Op == ir.OpQSum, v.Op == ir.OpQConcat, v.Op == ir.OpQEmbedding:
 			if _, err := ir.ParamsOf(v); err != nil {
 				errs.Add(v.Pos, "%s: %v", v.Name, err)
 			}
 			// Kernels read their data operand from the arena; only
 			// add, sub and mul also take a constant.
 			arith := v.Op == ir.OpQAdd || v.Op == ir.OpQSub || v.Op == ir.OpQMul
-			if r := plan.Root(v.Args[0]); !arith && r.IsSource() {
+			if r := plan.Root(v.Args[0]); !arith && r.IsSource() && !(v.Op == ir.OpQEmbedding && r.Op == ir.OpInput) {
 				errs.Add(v.Pos, "%s: %s of %s, which is not computed from the inputs, is not supported by the LLVM backend yet", v.Name, v.Op.Name, r.Name)
 			}
 		default:
@@ -117,8 +119,12 @@ func analyze(g *ir.Graph) (*model, error) {
 	for _, in := range g.Inputs() {
 		qs := quantizes[in]
 		switch {
+		case in.Type.DType == tensor.I32:
+			// Ids: read as they are, by the embeddings.
+			m.inputs = append(m.inputs, port{c: unique(names, cIdent(in.Name)), float: in, elems: in.Type.Elems(), ids: true})
+			continue
 		case in.Type.DType != tensor.F32:
-			errs.Add(in.Pos, "input %s: %v inputs are not supported by the LLVM backend yet (only f32 inputs that the model quantizes)", in.Name, in.Type.DType)
+			errs.Add(in.Pos, "input %s: %v inputs are not supported by the LLVM backend yet (f32 inputs that the model quantizes, and i32 ids)", in.Name, in.Type.DType)
 			continue
 		case len(qs) != 1:
 			errs.Add(in.Pos, "input %s: quantized %d times; the LLVM backend needs each input quantized exactly once", in.Name, len(qs))

@@ -18,7 +18,8 @@
  * code allocates nothing and keeps no state, so calls on distinct arenas
  * may run concurrently.
  *
- * real = SCALE * (q - ZERO_POINT).
+ * real = SCALE * (q - ZERO_POINT). Inputs of ids are int32 in both entry
+ * points; an id outside its embedding's vocabulary makes them return -2.
  */
 #ifndef KILN_TINY_H
 #define KILN_TINY_H
