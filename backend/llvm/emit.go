@@ -89,6 +89,8 @@ func (e *emitter) op(b *llir.Block, n, arena value.Value, v *ir.Value) error {
 		err = e.mean(b, n, arena, v)
 	case ir.OpQConcat:
 		err = e.concat(b, n, arena, v)
+	case ir.OpQFM, ir.OpQBiInteraction:
+		err = e.interaction(b, n, arena, v)
 	case ir.OpQLogistic, ir.OpQTanh, ir.OpQHardSigmoid, ir.OpQHardSwish:
 		err = e.lookup(b, n, arena, v)
 	case ir.OpQAdd, ir.OpQSub, ir.OpQMul:
@@ -293,6 +295,22 @@ func (e *emitter) arith(b *llir.Block, n, arena value.Value, v *ir.Value) error 
 	xs, ys := broadcastStrides(v.Args[0].Type, v.Type.Dims), broadcastStrides(v.Args[1].Type, v.Type.Dims)
 	f := e.layerKernel(v, func(name string) *llir.Func { return arithKernel(e.mod, name, op, dims, xs, ys, e.kernel.Requant()) })
 	e.note(b.NewCall(f, e.operand(b, n, arena, v.Args[0]), e.operand(b, n, arena, v.Args[1]), e.arenaPtr(b, n, arena, v), n), v)
+	return nil
+}
+
+// interaction emits an FM's or a bi-interaction's kernel and its call.
+func (e *emitter) interaction(b *llir.Block, n, arena value.Value, v *ir.Value) error {
+	p, err := ir.ParamsOf(v)
+	if err != nil {
+		return err
+	}
+	q := p.(ref.InteractionParams)
+	if q.R.Shift < -31 || q.R.Shift > 30 || q.R.Mult < 0 {
+		return fmt.Errorf("rescale (%d, %d) out of range", q.R.Mult, q.R.Shift)
+	}
+	fm := v.Op == ir.OpQFM
+	f := e.layerKernel(v, func(name string) *llir.Func { return interactionKernel(e.mod, name, q, fm) })
+	e.note(b.NewCall(f, e.arenaPtr(b, n, arena, v.Args[0]), e.arenaPtr(b, n, arena, v), n), v)
 	return nil
 }
 

@@ -358,3 +358,68 @@ func concatKernel(m *llir.Module, name string, outer int, widths []int, p ir.Con
 	k.b.NewRet(nil)
 	return f
 }
+
+// interactionKernel is ref.FM (fm) or ref.BiInteraction for one layer on
+// a batch of n, each example Fields x Dim values: per column d,
+// pair(d) = (sum of x)^2 - sum of x^2 over the fields, x = q + in_off, in
+// int64; FM sums the columns into one output, BiInteraction gives one
+// per column. The rescale is TFLite's 64-bit MultiplyByQuantizedMultiplier
+// after ref's clamp and shift, whose constants (the reduced multiplier,
+// the bound, the shifts) follow from the layer's and are computed here.
+func interactionKernel(m *llir.Module, name string, p ref.InteractionParams, fm bool) *llir.Func {
+	x, out, n := llir.NewParam("x", i8p), llir.NewParam("out", i8p), llir.NewParam("n", types.I64)
+	f := internal(m.NewFunc(name, types.Void, x, out, n))
+	k := &builder{f: f, b: f.NewBlock("entry")}
+
+	// ref's interactionOut, with its constants folded.
+	s := min(p.R.Shift, 25)
+	bound := int64(1)<<47 - 1
+	if s > -22 {
+		bound = int64(1) << (25 - s)
+	}
+	left := 0
+	if s > 7 {
+		left, s = s-7, 7
+	}
+	reduced := int64(0x7FFF)
+	if p.R.Mult < 0x7FFF0000 {
+		reduced = int64((p.R.Mult + 1<<15) >> 16)
+	}
+	total := 15 - s
+	rescale := func(acc value.Value) value.Value {
+		b := k.b
+		acc = smin(b, smax(b, acc, i64(-bound)), i64(bound))
+		if left > 0 {
+			acc = b.NewShl(acc, i64(int64(left)))
+		}
+		v := b.NewAdd(b.NewMul(acc, i64(reduced)), i64(int64(1)<<(total-1)))
+		y := b.NewAdd(b.NewTrunc(b.NewAShr(v, i64(int64(total))), types.I32), i32(p.OutputOffset))
+		return b.NewTrunc(smin(b, smax(b, y, i32(p.ActMin)), i32(p.ActMax)), types.I8)
+	}
+	pair := func(e, d value.Value) value.Value {
+		sums := k.loop("field", i64(int64(p.Fields)), []value.Value{i64(0), i64(0)}, func(fi value.Value, acc []value.Value) []value.Value {
+			b := k.b
+			at := b.NewAdd(lin(b, b.NewAdd(lin(b, e, p.Fields, 0), fi), p.Dim, 0), d)
+			v := b.NewAdd(b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, x, at)), types.I64), i64(int64(p.InputOffset)))
+			return []value.Value{b.NewAdd(acc[0], v), b.NewAdd(acc[1], b.NewMul(v, v))}
+		})
+		return k.b.NewSub(k.b.NewMul(sums[0], sums[0]), sums[1])
+	}
+	k.loop("example", n, nil, func(e value.Value, _ []value.Value) []value.Value {
+		if fm {
+			acc := k.loop("column", i64(int64(p.Dim)), []value.Value{i64(0)}, func(d value.Value, acc []value.Value) []value.Value {
+				return []value.Value{k.b.NewAdd(acc[0], pair(e, d))}
+			})[0]
+			k.b.NewStore(rescale(acc), k.b.NewGetElementPtr(types.I8, out, e))
+			return nil
+		}
+		k.loop("column", i64(int64(p.Dim)), nil, func(d value.Value, _ []value.Value) []value.Value {
+			y := rescale(pair(e, d))
+			k.b.NewStore(y, k.b.NewGetElementPtr(types.I8, out, k.b.NewAdd(lin(k.b, e, p.Dim, 0), d)))
+			return nil
+		})
+		return nil
+	})
+	k.b.NewRet(nil)
+	return f
+}

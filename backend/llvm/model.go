@@ -36,7 +36,7 @@ import (
 
 // supported lists the int8 ops this backend has kernels for, for error
 // messages (layout ops such as flatten and reshape need none).
-const supported = "quantize (of a model input), dequantize (of a model output), qdense, qconv1d, qconv2d, qmaxpool, qavgpool, qbatchnorm, qglobal_avgpool, qrequantize, qlogistic, qtanh, qhard_sigmoid, qhard_swish, qadd, qsub, qmul, qmean, qsum, qconcat, qembedding, and the layout ops flatten and reshape"
+const supported = "quantize (of a model input), dequantize (of a model output), qdense, qconv1d, qconv2d, qmaxpool, qavgpool, qbatchnorm, qglobal_avgpool, qrequantize, qlogistic, qtanh, qhard_sigmoid, qhard_swish, qadd, qsub, qmul, qmean, qsum, qconcat, qembedding, qfm, qbi_interaction, and the layout ops flatten and reshape"
 
 // model is a graph checked for this backend, with its boundary and its
 // memory plan.
@@ -96,7 +96,8 @@ func analyze(g *ir.Graph) (*model, error) {
 			v.Op == ir.OpQBatchNorm, v.Op == ir.OpQGlobalAvgPool,
 			v.Op == ir.OpQLogistic, v.Op == ir.OpQTanh, v.Op == ir.OpQHardSigmoid, v.Op == ir.OpQHardSwish,
 			v.Op == ir.OpQAdd, v.Op == ir.OpQSub, v.Op == ir.OpQMul,
-			v.Op == ir.OpQMean, v.Op == ir.OpQSum, v.Op == ir.OpQConcat, v.Op == ir.OpQEmbedding:
+			v.Op == ir.OpQMean, v.Op == ir.OpQSum, v.Op == ir.OpQConcat, v.Op == ir.OpQEmbedding,
+			v.Op == ir.OpQFM, v.Op == ir.OpQBiInteraction:
 			if _, err := ir.ParamsOf(v); err != nil {
 				errs.Add(v.Pos, "%s: %v", v.Name, err)
 			}
