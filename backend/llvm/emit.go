@@ -71,34 +71,43 @@ func (e *emitter) emit() error {
 	return nil
 }
 
+// emitFunc emits the kernel call of one int8 op (and its kernel, if the
+// op has one of its own).
+type emitFunc func(e *emitter, b *llir.Block, n, arena value.Value, v *ir.Value) error
+
+// emitters are the int8 ops between the boundary ops that have kernels
+// here, besides qembedding (which the entry points call themselves, as it
+// can refuse an id): the one list analyze checks against.
+var emitters = map[*ir.Op]emitFunc{
+	ir.OpQDense:         (*emitter).dense,
+	ir.OpRequantize:     (*emitter).requantize,
+	ir.OpQConv1D:        (*emitter).conv,
+	ir.OpQConv2D:        (*emitter).conv,
+	ir.OpQMaxPool:       (*emitter).pool,
+	ir.OpQAvgPool:       (*emitter).pool,
+	ir.OpQBatchNorm:     (*emitter).affine,
+	ir.OpQGlobalAvgPool: (*emitter).mean,
+	ir.OpQMean:          (*emitter).mean,
+	ir.OpQSum:           (*emitter).mean,
+	ir.OpQConcat:        (*emitter).concat,
+	ir.OpQFM:            (*emitter).interaction,
+	ir.OpQBiInteraction: (*emitter).interaction,
+	ir.OpQLogistic:      (*emitter).lookup,
+	ir.OpQTanh:          (*emitter).lookup,
+	ir.OpQHardSigmoid:   (*emitter).lookup,
+	ir.OpQHardSwish:     (*emitter).lookup,
+	ir.OpQAdd:           (*emitter).arith,
+	ir.OpQSub:           (*emitter).arith,
+	ir.OpQMul:           (*emitter).arith,
+}
+
 // op emits the kernel call of an int8 op between the boundary ops.
 func (e *emitter) op(b *llir.Block, n, arena value.Value, v *ir.Value) error {
-	var err error
-	switch v.Op {
-	case ir.OpQDense:
-		err = e.dense(b, n, arena, v)
-	case ir.OpRequantize:
-		err = e.requantize(b, n, arena, v)
-	case ir.OpQConv1D, ir.OpQConv2D:
-		err = e.conv(b, n, arena, v)
-	case ir.OpQMaxPool, ir.OpQAvgPool:
-		err = e.pool(b, n, arena, v)
-	case ir.OpQBatchNorm:
-		err = e.affine(b, n, arena, v)
-	case ir.OpQGlobalAvgPool, ir.OpQMean, ir.OpQSum:
-		err = e.mean(b, n, arena, v)
-	case ir.OpQConcat:
-		err = e.concat(b, n, arena, v)
-	case ir.OpQFM, ir.OpQBiInteraction:
-		err = e.interaction(b, n, arena, v)
-	case ir.OpQLogistic, ir.OpQTanh, ir.OpQHardSigmoid, ir.OpQHardSwish:
-		err = e.lookup(b, n, arena, v)
-	case ir.OpQAdd, ir.OpQSub, ir.OpQMul:
-		err = e.arith(b, n, arena, v)
-	default:
-		err = fmt.Errorf("no kernel for %s", v.Op.Name) // analyze refuses it first
+	emit, ok := emitters[v.Op]
+	if !ok {
+		return fmt.Errorf("%s: %s: no kernel for %s", v.Pos, v.Name, v.Op.Name) // analyze refuses it first
 	}
-	if err != nil {
+	if err := emit(e, b, n, arena, v); err != nil {
 		return fmt.Errorf("%s: %s: %w", v.Pos, v.Name, err)
 	}
 	return nil

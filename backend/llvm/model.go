@@ -26,6 +26,7 @@ package llvm
 import (
 	"fmt"
 	goruntime "runtime"
+	"sort"
 	"strings"
 
 	"github.com/kiln-nn/kiln/backend/plan"
@@ -34,9 +35,16 @@ import (
 	"github.com/kiln-nn/kiln/tensor"
 )
 
-// supported lists the int8 ops this backend has kernels for, for error
-// messages (layout ops such as flatten and reshape need none).
-const supported = "quantize (of a model input), dequantize (of a model output), qdense, qconv1d, qconv2d, qmaxpool, qavgpool, qbatchnorm, qglobal_avgpool, qrequantize, qlogistic, qtanh, qhard_sigmoid, qhard_swish, qadd, qsub, qmul, qmean, qsum, qconcat, qembedding, qfm, qbi_interaction, and the layout ops flatten and reshape"
+// supported lists the ops this backend compiles, for error messages.
+func supported() string {
+	var names []string
+	for op := range emitters {
+		names = append(names, op.Name)
+	}
+	names = append(names, ir.OpQEmbedding.Name)
+	sort.Strings(names)
+	return "quantize (of a model input), dequantize (of a model output), the layout ops flatten and reshape, and " + strings.Join(names, ", ")
+}
 
 // model is a graph checked for this backend, with its boundary and its
 // memory plan.
@@ -84,20 +92,15 @@ func analyze(g *ir.Graph) (*model, error) {
 		case v.Op.Alias:
 		case v.Op == ir.OpQuantize:
 			if v.Args[0].Op != ir.OpInput {
-				errs.Add(v.Pos, "%s: quantize of %s, which is not a model input, is not supported by the LLVM backend yet (it supports %s)", v.Name, v.Args[0].Name, supported)
+				errs.Add(v.Pos, "%s: quantize of %s, which is not a model input, is not supported by the LLVM backend yet (it supports %s)", v.Name, v.Args[0].Name, supported())
 				continue
 			}
 			quantizes[v.Args[0]] = append(quantizes[v.Args[0]], v)
 		case v.Op == ir.OpDequantize:
 			if !outputRoots[v] {
-				errs.Add(v.Pos, "%s: dequantize of a value that is not a model output is not supported by the LLVM backend yet (it supports %s)", v.Name, supported)
+				errs.Add(v.Pos, "%s: dequantize of a value that is not a model output is not supported by the LLVM backend yet (it supports %s)", v.Name, supported())
 			}
-		case v.Op == ir.OpQDense, v.Op == ir.OpRequantize, v.Op == ir.OpQConv1D, v.Op == ir.OpQConv2D, v.Op == ir.OpQMaxPool, v.Op == ir.OpQAvgPool,
-			v.Op == ir.OpQBatchNorm, v.Op == ir.OpQGlobalAvgPool,
-			v.Op == ir.OpQLogistic, v.Op == ir.OpQTanh, v.Op == ir.OpQHardSigmoid, v.Op == ir.OpQHardSwish,
-			v.Op == ir.OpQAdd, v.Op == ir.OpQSub, v.Op == ir.OpQMul,
-			v.Op == ir.OpQMean, v.Op == ir.OpQSum, v.Op == ir.OpQConcat, v.Op == ir.OpQEmbedding,
-			v.Op == ir.OpQFM, v.Op == ir.OpQBiInteraction:
+		case emitters[v.Op] != nil || v.Op == ir.OpQEmbedding:
 			if _, err := ir.ParamsOf(v); err != nil {
 				errs.Add(v.Pos, "%s: %v", v.Name, err)
 			}
@@ -108,7 +111,7 @@ func analyze(g *ir.Graph) (*model, error) {
 				errs.Add(v.Pos, "%s: %s of %s, which is not computed from the inputs, is not supported by the LLVM backend yet", v.Name, v.Op.Name, r.Name)
 			}
 		default:
-			errs.Add(v.Pos, "%s: op %s is not supported by the LLVM backend yet (it supports %s)", v.Name, v.Op.Name, supported)
+			errs.Add(v.Pos, "%s: op %s is not supported by the LLVM backend yet (it supports %s)", v.Name, v.Op.Name, supported())
 		}
 	}
 	p, err := plan.Arena(g)
