@@ -48,7 +48,8 @@ type emitter struct {
 	kernel       kernels
 	layerKernels map[*ir.Value]*llir.Func
 	bound        map[*ir.Value]value.Value // the i32 inputs: the entry point's parameters
-	consts       map[string]constGlobal    // by name: each constant once
+	softmaxFns   *softmaxHelpers
+	consts       map[string]constGlobal // by name: each constant once
 
 	// Source positions reach the text as comments: a kernel call carries
 	// a !kiln.src attachment whose node's ID keys its comment here, and
@@ -99,6 +100,7 @@ var emitters = map[*ir.Op]emitFunc{
 	ir.OpQAdd:           (*emitter).arith,
 	ir.OpQSub:           (*emitter).arith,
 	ir.OpQMul:           (*emitter).arith,
+	ir.OpQSoftmax:       (*emitter).softmax,
 }
 
 // op emits the kernel call of an int8 op between the boundary ops.
@@ -304,6 +306,39 @@ func (e *emitter) arith(b *llir.Block, n, arena value.Value, v *ir.Value) error 
 	xs, ys := broadcastStrides(v.Args[0].Type, v.Type.Dims), broadcastStrides(v.Args[1].Type, v.Type.Dims)
 	f := e.layerKernel(v, func(name string) *llir.Func { return arithKernel(e.mod, name, op, dims, xs, ys, e.kernel.Requant()) })
 	e.note(b.NewCall(f, e.operand(b, n, arena, v.Args[0]), e.operand(b, n, arena, v.Args[1]), e.arenaPtr(b, n, arena, v), n), v)
+	return nil
+}
+
+// softmax emits a softmax's kernel and its call, with its exp tables.
+func (e *emitter) softmax(b *llir.Block, n, arena value.Value, v *ir.Value) error {
+	p, err := ir.ParamsOf(v)
+	if err != nil {
+		return err
+	}
+	sp := p.(ref.SoftmaxParams)
+	if sp.InputBetaLeftShift < -31 || sp.InputBetaLeftShift > 31 {
+		return fmt.Errorf("input multiplier shift %d out of range", sp.InputBetaLeftShift)
+	}
+	exp, sum := tensor.New(tensor.I32, 256), tensor.New(tensor.I32, 256)
+	for d := int32(-255); d <= 0; d++ {
+		if d < sp.DiffMin {
+			continue // the output is -128, and the sum leaves it out
+		}
+		scaled := fixedpoint.MultiplyByQuantizedMultiplier(d, sp.InputBetaMultiplier, sp.InputBetaLeftShift)
+		x := fixedpoint.ExpOnNegativeValues(scaled, 5)
+		exp.I32[d+255], sum.I32[d+255] = x, fixedpoint.Rescale(x, 0, 12)
+	}
+	depth := v.Type.Dims[v.Type.Rank()-1]
+	if e.softmaxFns == nil {
+		h := newSoftmaxHelpers(e.mod)
+		e.softmaxFns = &h
+	}
+	f := e.layerKernel(v, func(name string) *llir.Func {
+		return softmaxKernel(e.mod, name, v.Type.Elems()/depth, depth, sp.DiffMin, *e.softmaxFns)
+	})
+	e.note(b.NewCall(f, e.arenaPtr(b, n, arena, v.Args[0]), e.arenaPtr(b, n, arena, v), n,
+		e.constant(v.Name+".exp", exp, fmt.Sprintf("exp(x - max) of %s in Q0.31, x - max from -255 to 0", v.Name)),
+		e.constant(v.Name+".sum", sum, fmt.Sprintf("the same in Q12.19, 0 below diff_min %d", sp.DiffMin))), v)
 	return nil
 }
 

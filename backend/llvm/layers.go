@@ -7,11 +7,13 @@ package llvm
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/runtime/kernels/ref"
 	"github.com/kiln-nn/kiln/tensor"
 	llir "github.com/llir/llvm/ir"
+	"github.com/llir/llvm/ir/constant"
 	"github.com/llir/llvm/ir/enum"
 	"github.com/llir/llvm/ir/types"
 	"github.com/llir/llvm/ir/value"
@@ -422,4 +424,112 @@ func interactionKernel(m *llir.Module, name string, p ref.InteractionParams, fm 
 	})
 	k.b.NewRet(nil)
 	return f
+}
+
+// softmaxKernel is ref.Softmax (TFLite's int8 softmax in fixed point)
+// over rows of depth values, n*rows rows: exp and its Q12.19 rescaling
+// come from 256-entry tables indexed by d + 255, d = x - max(row) (Emit
+// fills them with fixedpoint's functions; the sum table holds 0 where d
+// < diff_min); the reciprocal of the sum is GetReciprocal, gemmlowp's
+// Newton iteration, written out here with fixedpoint's primitives.
+func softmaxKernel(m *llir.Module, name string, rows, depth int, diffMin int32, h softmaxHelpers) *llir.Func {
+	x, out, n := llir.NewParam("x", i8p), llir.NewParam("out", i8p), llir.NewParam("n", types.I64)
+	expTab, sumTab := llir.NewParam("exp_table", i32p), llir.NewParam("sum_table", i32p)
+	f := internal(m.NewFunc(name, types.Void, x, out, n, expTab, sumTab))
+	k := &builder{f: f, b: f.NewBlock("entry")}
+	k.loop("row", k.b.NewMul(n, i64(int64(rows))), nil, func(r value.Value, _ []value.Value) []value.Value {
+		base := lin(k.b, r, depth, 0)
+		load := func(b *llir.Block, i value.Value) value.Value {
+			return b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, x, b.NewAdd(base, i))), types.I32)
+		}
+		best := k.loop("row.max", i64(int64(depth)), []value.Value{i32(-128)}, func(i value.Value, best []value.Value) []value.Value {
+			return []value.Value{smax(k.b, best[0], load(k.b, i))}
+		})[0]
+		index := func(b *llir.Block, d value.Value) value.Value { return b.NewSExt(b.NewAdd(d, i32(255)), types.I64) }
+		sum := k.loop("row.sum", i64(int64(depth)), []value.Value{i64(0)}, func(i value.Value, sum []value.Value) []value.Value {
+			b := k.b
+			d := b.NewSub(load(b, i), best)
+			e := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, sumTab, index(b, d)))
+			return []value.Value{b.NewAdd(sum[0], b.NewSExt(e, types.I64))}
+		})[0]
+		b := k.b
+		sum32 := b.NewTrunc(smin(b, sum, i64(math.MaxInt32)), types.I32)
+		// GetReciprocal(sum32, 12): normalise by the leading zeros (the sum
+		// holds exp(0) > 0, so there are at most 31), then 1/(1+a).
+		clz := smin(b, b.NewCall(h.ctlz, sum32, constant.False), i32(31))
+		shifted := b.NewSub(b.NewShl(sum32, clz), i32(math.MinInt32))
+		recip := b.NewCall(h.reciprocal, shifted)
+		exponent := b.NewAdd(b.NewSub(i32(12), clz), i32(31-8))
+		k.loop("row.out", i64(int64(depth)), nil, func(i value.Value, _ []value.Value) []value.Value {
+			b := k.b
+			d := b.NewSub(load(b, i), best)
+			e := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, expTab, index(b, d)))
+			prob := b.NewCall(h.srdhm, recip, e)
+			// The exponent stays below 35 (the sum is below 2^31); past 31
+			// the output is -128, as it is for d below diff_min.
+			safe := smin(b, exponent, i32(31))
+			v := b.NewSub(b.NewCall(h.rdbpot, prob, safe), i32(128))
+			y := smin(b, smax(b, v, i32(-128)), i32(127))
+			lowest := b.NewOr(b.NewICmp(enum.IPredSLT, d, i32(diffMin)), b.NewICmp(enum.IPredSGT, exponent, i32(31)))
+			b.NewStore(b.NewTrunc(b.NewSelect(lowest, i32(-128), y), types.I8), b.NewGetElementPtr(types.I8, out, b.NewAdd(base, i)))
+			return nil
+		})
+		return nil
+	})
+	k.b.NewRet(nil)
+	return f
+}
+
+// softmaxHelpers are the fixed-point functions softmax needs beyond
+// kiln_requant.
+type softmaxHelpers struct {
+	ctlz, srdhm, rdbpot, reciprocal *llir.Func
+}
+
+// newSoftmaxHelpers writes them: SaturatingRoundingDoublingHighMul,
+// RoundingDivideByPOT, and gemmlowp's one_over_one_plus_x_for_x_in_0_1
+// (fixedpoint.OneOverOnePlusX) with its RoundingHalfSum and saturating
+// shifts.
+func newSoftmaxHelpers(m *llir.Module) softmaxHelpers {
+	var h softmaxHelpers
+	h.ctlz = m.NewFunc("llvm.ctlz.i32", types.I32, llir.NewParam("x", types.I32), llir.NewParam("zero_undef", types.I1))
+
+	a, bb := llir.NewParam("a", types.I32), llir.NewParam("b", types.I32)
+	h.srdhm = internal(m.NewFunc("kiln_srdhm", types.I32, a, bb))
+	b := h.srdhm.NewBlock("entry")
+	overflow := b.NewAnd(b.NewICmp(enum.IPredEQ, a, i32(math.MinInt32)), b.NewICmp(enum.IPredEQ, bb, i32(math.MinInt32)))
+	ab := b.NewMul(b.NewSExt(a, types.I64), b.NewSExt(bb, types.I64))
+	nudge := b.NewSelect(b.NewICmp(enum.IPredSGE, ab, i64(0)), i64(1<<30), i64(1-(1<<30)))
+	high := b.NewTrunc(b.NewSDiv(b.NewAdd(ab, nudge), i64(1<<31)), types.I32)
+	b.NewRet(b.NewSelect(overflow, i32(math.MaxInt32), high))
+
+	xv, e := llir.NewParam("x", types.I32), llir.NewParam("e", types.I32)
+	h.rdbpot = internal(m.NewFunc("kiln_rdbpot", types.I32, xv, e))
+	b = h.rdbpot.NewBlock("entry")
+	mask := b.NewSub(b.NewShl(i32(1), e), i32(1))
+	remainder := b.NewAnd(xv, mask)
+	threshold := b.NewAdd(b.NewAShr(mask, i32(1)), b.NewZExt(b.NewICmp(enum.IPredSLT, xv, i32(0)), types.I32))
+	b.NewRet(b.NewAdd(b.NewAShr(xv, e), b.NewZExt(b.NewICmp(enum.IPredSGT, remainder, threshold), types.I32)))
+
+	in := llir.NewParam("a", types.I32)
+	h.reciprocal = internal(m.NewFunc("kiln_one_over_one_plus_x", types.I32, in))
+	b = h.reciprocal.NewBlock("entry")
+	// SaturatingRoundingMultiplyByPOT(v, s) for s > 0.
+	satShl := func(v value.Value, s int) value.Value {
+		t := int32(1)<<(31-s) - 1
+		shifted := b.NewShl(v, i32(int32(s)))
+		hi := b.NewSelect(b.NewICmp(enum.IPredSGT, v, i32(t)), i32(math.MaxInt32), shifted)
+		return b.NewSelect(b.NewICmp(enum.IPredSLT, v, i32(-t)), i32(math.MinInt32), hi)
+	}
+	// RoundingHalfSum(a, One(0)): (a + 2^31 - 1 + sign) / 2, truncating.
+	sum := b.NewAdd(b.NewSExt(in, types.I64), i64(math.MaxInt32))
+	sign := b.NewSelect(b.NewICmp(enum.IPredSLT, sum, i64(0)), i64(-1), i64(1))
+	half := b.NewTrunc(b.NewSDiv(b.NewAdd(sum, sign), i64(2)), types.I32)
+	var xn value.Value = b.NewAdd(i32(1515870810), b.NewCall(h.srdhm, half, i32(-1010580540))) // 48/17 - 32/17*d, Q2.29
+	for range 3 {
+		hdx := b.NewCall(h.srdhm, half, xn)
+		xn = b.NewAdd(xn, satShl(b.NewCall(h.srdhm, xn, b.NewSub(i32(1<<29), hdx)), 2))
+	}
+	b.NewRet(satShl(xn, 1))
+	return h
 }
