@@ -1,6 +1,7 @@
-// The layers with a kernel function each (convolution, max pooling, batch
-// norm, global average pooling), the layer's geometry as constants,
-// computing what ref.Conv, ref.MaxPool, ref.Affine and ref.Mean compute,
+// The layers with a kernel function each (convolution, pooling, batch
+// norm, reductions, elementwise arithmetic, concatenation, interactions,
+// softmax), the layer's geometry as constants, computing what the
+// reference kernel of the same name in runtime/kernels/ref computes,
 // term for term.
 
 package llvm
@@ -218,7 +219,8 @@ func affineKernel(m *llir.Module, name string, p ref.AffineParams, requant *llir
 	return f
 }
 
-// meanKernel is ref.Mean (qglobal_avgpool) for one layer's geometry p on
+// meanKernel is ref.Mean (qglobal_avgpool, qmean; qsum with ref.Sum's
+// parameters, the same computation) for one layer's geometry p on
 // a batch of n: in [n*Outer, Reduce, Inner], out [n*Outer, Inner];
 //
 //	sum = sum over j of x[o][j][i] + in_off * Reduce     int32, wrapping
