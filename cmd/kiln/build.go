@@ -26,13 +26,14 @@ import (
 func init() {
 	register(&command{
 		name:    "build",
-		args:    "FILE.kiln -w W.safetensors [--calibrate SET] -o MODEL.kbc | Q.kir -o MODEL.kbc",
-		summary: "quantize a trained model and write it as bytecode for kiln's VM (a .kir, quantized already, is encoded as it is)",
+		args:    "FILE.kiln -w W.safetensors [--calibrate SET] [--emit KIND] -o OUT | Q.kir [--emit KIND] -o OUT",
+		summary: "quantize a trained model and write it as bytecode for kiln's VM, or as native code through LLVM (a .kir, quantized already, is compiled as it is)",
 		flags: func(fs *pflag.FlagSet) {
 			calibrationFlags(fs)
 			fs.Bool("report", false, "print the quantization report (SQNR and cosine per layer, ranges, ops left in float)")
 			fs.Bool("eval", false, "score the float model and the .kbc, run by the VM, on the held-out part of the calibration set")
-			fs.StringP("output", "o", "", "the .kbc file to write")
+			fs.StringP("output", "o", "", "the file to write (.kbc, .ll, .h or .o, as --emit says)")
+			fs.String("emit", "kbc", "what to write: kbc (bytecode for the VM), llvm (an LLVM 14 module), header (its C header), obj (the module compiled by opt and llc from PATH)")
 			fs.Bool("code", false, "store constants sparse and Huffman-coded where that is smaller (pruned, weight-shared layers); the VM decodes them at load")
 			forceFlag(fs)
 			passFlags(fs)
@@ -102,6 +103,10 @@ func runBuild(e *env, fs *pflag.FlagSet) error {
 	if out == "" {
 		return usagef("missing -o MODEL.kbc")
 	}
+	emit, err := checkEmit(fs)
+	if err != nil {
+		return err
+	}
 	kind, err := modelKind("build", path)
 	if err != nil {
 		return err
@@ -128,6 +133,11 @@ func runBuild(e *env, fs *pflag.FlagSet) error {
 			writeReport(e.stdout, rep)
 		}
 		g, b = r.Graph, r.Bytecode
+	}
+	if emit != "kbc" {
+		if b, err = emitNative(emit, g); err != nil {
+			return err
+		}
 	}
 	if err := fsutil.WriteFileAtomic(out, func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
 		return err

@@ -1,0 +1,368 @@
+// The kernels, each an IR function written once per module: plain loops
+// with the arithmetic of the reference kernels (runtime/kernels/ref) and
+// of runtime/fixedpoint, step for step, so that every result has their
+// bits. LLVM's optimizer may vectorize them; it cannot change a bit, as
+// the integer operations wrap exactly as Go's do and the float ones are
+// single IEEE operations with no fast-math flags.
+
+package llvm
+
+import (
+	"math"
+
+	llir "github.com/llir/llvm/ir"
+	"github.com/llir/llvm/ir/constant"
+	"github.com/llir/llvm/ir/enum"
+	"github.com/llir/llvm/ir/types"
+	"github.com/llir/llvm/ir/value"
+)
+
+var (
+	i8p  = types.NewPointer(types.I8)
+	i32p = types.NewPointer(types.I32)
+	f32p = types.NewPointer(types.Float)
+)
+
+func i32(x int32) *constant.Int { return constant.NewInt(types.I32, int64(x)) }
+func i64(x int64) *constant.Int { return constant.NewInt(types.I64, x) }
+func f32(x float32) *constant.Float {
+	return constant.NewFloat(types.Float, float64(x))
+}
+func f64(x float64) *constant.Float { return constant.NewFloat(types.Double, x) }
+
+// kernels are the module's kernel functions, each written on first use
+// so that a module holds only the kernels its model calls.
+type kernels struct {
+	m                                       *llir.Module
+	requant, quantize, dequantize, memcpyFn *llir.Func
+	dense, requantize, lookup, embedding    *llir.Func
+}
+
+// once returns *f, made by make the first time.
+func once(f **llir.Func, make func() *llir.Func) *llir.Func {
+	if *f == nil {
+		*f = make()
+	}
+	return *f
+}
+
+// Requant is MultiplyByQuantizedMultiplier.
+func (k *kernels) Requant() *llir.Func {
+	return once(&k.requant, func() *llir.Func { return requantKernel(k.m) })
+}
+
+func (k *kernels) Quantize() *llir.Func {
+	return once(&k.quantize, func() *llir.Func { return quantizeKernel(k.m) })
+}
+
+func (k *kernels) Dequantize() *llir.Func {
+	return once(&k.dequantize, func() *llir.Func { return dequantizeKernel(k.m) })
+}
+
+func (k *kernels) Dense() *llir.Func {
+	return once(&k.dense, func() *llir.Func { return denseKernel(k.m, k.Requant()) })
+}
+
+func (k *kernels) Requantize() *llir.Func {
+	return once(&k.requantize, func() *llir.Func { return requantizeKernel(k.m, k.Requant()) })
+}
+
+func (k *kernels) Lookup() *llir.Func {
+	return once(&k.lookup, func() *llir.Func { return lookupKernel(k.m) })
+}
+
+func (k *kernels) Embedding() *llir.Func {
+	return once(&k.embedding, func() *llir.Func { return embeddingKernel(k.m) })
+}
+
+// Memcpy is LLVM's memcpy intrinsic.
+func (k *kernels) Memcpy() *llir.Func {
+	return once(&k.memcpyFn, func() *llir.Func {
+		return k.m.NewFunc("llvm.memcpy.p0i8.p0i8.i64", types.Void,
+			llir.NewParam("dst", i8p), llir.NewParam("src", i8p), llir.NewParam("len", types.I64), llir.NewParam("volatile", types.I1))
+	})
+}
+
+// internal makes f a module-private kernel.
+func internal(f *llir.Func) *llir.Func {
+	f.Linkage = enum.LinkageInternal
+	f.FuncAttrs = append(f.FuncAttrs, enum.FuncAttrNoUnwind)
+	return f
+}
+
+// builder tracks the block a kernel is being written in.
+type builder struct {
+	f *llir.Func
+	b *llir.Block
+}
+
+// loop emits `for i := 0; i < n; i++ { body }` from the current block,
+// with values carried from one iteration to the next (init are their
+// values on entry; body returns their next values). It leaves the builder
+// in the block after the loop and returns the carried values there.
+func (k *builder) loop(name string, n value.Value, init []value.Value, body func(i value.Value, carried []value.Value) []value.Value) []value.Value {
+	pre := k.b
+	head, loop, exit := k.f.NewBlock(name), k.f.NewBlock(name+".body"), k.f.NewBlock(name+".end")
+	pre.NewBr(head)
+	i := head.NewPhi(llir.NewIncoming(i64(0), pre))
+	i.SetName(name + ".i")
+	phis := make([]*llir.InstPhi, len(init))
+	carried := make([]value.Value, len(init))
+	for j, v := range init {
+		phis[j] = head.NewPhi(llir.NewIncoming(v, pre))
+		carried[j] = phis[j]
+	}
+	head.NewCondBr(head.NewICmp(enum.IPredSLT, i, n), loop, exit)
+	k.b = loop
+	next := body(i, carried)
+	latch := k.b
+	inc := latch.NewAdd(i, i64(1))
+	latch.NewBr(head)
+	i.Incs = append(i.Incs, llir.NewIncoming(inc, latch))
+	for j, phi := range phis {
+		phi.Incs = append(phi.Incs, llir.NewIncoming(next[j], latch))
+	}
+	k.b = exit
+	return carried
+}
+
+// smin and smax of two i32 values.
+func smax(b *llir.Block, x, y value.Value) value.Value {
+	return b.NewSelect(b.NewICmp(enum.IPredSGT, x, y), x, y)
+}
+func smin(b *llir.Block, x, y value.Value) value.Value {
+	return b.NewSelect(b.NewICmp(enum.IPredSLT, x, y), x, y)
+}
+
+// requantKernel is fixedpoint.MultiplyByQuantizedMultiplier(x, m, shift),
+// TFLite's double rounding, for shift in [-31, 30]:
+//
+//	left, right = max(shift, 0), max(-shift, 0)
+//	RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x << left, m), right)
+func requantKernel(m *llir.Module) *llir.Func {
+	x, mult, shift := llir.NewParam("x", types.I32), llir.NewParam("m", types.I32), llir.NewParam("shift", types.I32)
+	f := internal(m.NewFunc("kiln_requant", types.I32, x, mult, shift))
+	b := f.NewBlock("entry")
+	positive := b.NewICmp(enum.IPredSGT, shift, i32(0))
+	left := b.NewSelect(positive, shift, i32(0))
+	right := b.NewSelect(positive, i32(0), b.NewSub(i32(0), shift))
+	xl := b.NewShl(x, left) // wraps, as Go's int32 product does
+
+	// SaturatingRoundingDoublingHighMul(xl, m): the one overflowing
+	// product saturates; otherwise (ab + nudge) / 2^31, truncating.
+	overflow := b.NewAnd(b.NewICmp(enum.IPredEQ, xl, i32(math.MinInt32)), b.NewICmp(enum.IPredEQ, mult, i32(math.MinInt32)))
+	ab := b.NewMul(b.NewSExt(xl, types.I64), b.NewSExt(mult, types.I64))
+	nudge := b.NewSelect(b.NewICmp(enum.IPredSGE, ab, i64(0)), i64(1<<30), i64(1-(1<<30)))
+	high := b.NewTrunc(b.NewSDiv(b.NewAdd(ab, nudge), i64(1<<31)), types.I32)
+	y := b.NewSelect(overflow, i32(math.MaxInt32), high)
+
+	// RoundingDivideByPOT(y, right): ties away from zero.
+	mask := b.NewSub(b.NewShl(i32(1), right), i32(1))
+	remainder := b.NewAnd(y, mask)
+	threshold := b.NewAdd(b.NewAShr(mask, i32(1)), b.NewZExt(b.NewICmp(enum.IPredSLT, y, i32(0)), types.I32))
+	up := b.NewZExt(b.NewICmp(enum.IPredSGT, remainder, threshold), types.I32)
+	b.NewRet(b.NewAdd(b.NewAShr(y, right), up))
+	return f
+}
+
+// quantizeKernel is ref.Quantize (TFLite's AffineQuantize) on count
+// values: the float32 quotient x / scale rounded half away from zero,
+// saturated to the int32 range (NaN as 0), plus zero, clamped to int8.
+func quantizeKernel(m *llir.Module) *llir.Func {
+	in, out := llir.NewParam("in", f32p), llir.NewParam("out", i8p)
+	count, scale, zero := llir.NewParam("count", types.I64), llir.NewParam("scale", types.Float), llir.NewParam("zero", types.I32)
+	f := internal(m.NewFunc("kiln_quantize", types.Void, in, out, count, scale, zero))
+	k := &builder{f: f, b: f.NewBlock("entry")}
+	k.loop("elems", count, nil, func(i value.Value, _ []value.Value) []value.Value {
+		b := k.b
+		x := b.NewLoad(types.Float, b.NewGetElementPtr(types.Float, in, i))
+		q := b.NewFDiv(x, scale)
+		// Rounding adds ±0.5 in float64 and truncates, as the VM's
+		// portable kernel does: exact, as a float32 quotient has 24
+		// significant bits (llvm.round would call libm's roundf).
+		qd := b.NewFPExt(q, types.Double)
+		r1 := b.NewSelect(b.NewFCmp(enum.FPredUNO, q, q), f64(0), qd)
+		r2 := b.NewSelect(b.NewFCmp(enum.FPredOLT, r1, f64(math.MinInt32)), f64(math.MinInt32), r1)
+		r3 := b.NewSelect(b.NewFCmp(enum.FPredOGT, r2, f64(math.MaxInt32)), f64(math.MaxInt32), r2)
+		half := b.NewSelect(b.NewFCmp(enum.FPredOLT, r3, f64(0)), f64(-0.5), f64(0.5))
+		r4 := b.NewFAdd(r3, half)
+		v := b.NewAdd(b.NewFPToSI(r4, types.I64), b.NewSExt(zero, types.I64))
+		lo := b.NewSelect(b.NewICmp(enum.IPredSLT, v, i64(math.MinInt8)), i64(math.MinInt8), v)
+		hi := b.NewSelect(b.NewICmp(enum.IPredSGT, lo, i64(math.MaxInt8)), i64(math.MaxInt8), lo)
+		b.NewStore(b.NewTrunc(hi, types.I8), b.NewGetElementPtr(types.I8, out, i))
+		return nil
+	})
+	k.b.NewRet(nil)
+	return f
+}
+
+// dequantizeKernel is ref.Dequantize on count values: scale * (q - zero)
+// in float64 (exact), rounded once to float32.
+func dequantizeKernel(m *llir.Module) *llir.Func {
+	in, out := llir.NewParam("in", i8p), llir.NewParam("out", f32p)
+	count, scale, zero := llir.NewParam("count", types.I64), llir.NewParam("scale", types.Float), llir.NewParam("zero", types.I32)
+	f := internal(m.NewFunc("kiln_dequantize", types.Void, in, out, count, scale, zero))
+	k := &builder{f: f, b: f.NewBlock("entry")}
+	k.loop("elems", count, nil, func(i value.Value, _ []value.Value) []value.Value {
+		b := k.b
+		q := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, in, i)), types.I32)
+		d := b.NewSIToFP(b.NewSub(q, zero), types.Double)
+		y := b.NewFPTrunc(b.NewFMul(b.NewFPExt(scale, types.Double), d), types.Float)
+		b.NewStore(y, b.NewGetElementPtr(types.Float, out, i))
+		return nil
+	})
+	k.b.NewRet(nil)
+	return f
+}
+
+// denseKernel is ref.Dense with per-unit rescales (a per-tensor rescale
+// is repeated for every unit) and no weight offset: in [rows, in], weight
+// [units, in], out [rows, units];
+//
+//	acc = bias[u] + sum over i of w[u][i] * x[r][i]     int32, wrapping
+//	out[r][u] = clamp(requant(acc, mult[u], shift[u]) + out_off, lo, hi)
+//
+// where bias already holds the input offset's term, in_off * sum of
+// w[u][i] (Emit folds it in): int32 arithmetic wraps modulo 2^32, so the
+// sum has the reference's bits, and the products of two int8 values are
+// the form LLVM turns into multiply-add instructions (PMADDWD and kin).
+func denseKernel(m *llir.Module, requant *llir.Func) *llir.Func {
+	x, w, bias := llir.NewParam("x", i8p), llir.NewParam("w", i8p), llir.NewParam("bias", i32p)
+	mult, shift, out := llir.NewParam("mult", i32p), llir.NewParam("shift", i32p), llir.NewParam("out", i8p)
+	rows, in, units := llir.NewParam("rows", types.I64), llir.NewParam("in", types.I64), llir.NewParam("units", types.I64)
+	outOff := llir.NewParam("out_off", types.I32)
+	lo, hi := llir.NewParam("lo", types.I32), llir.NewParam("hi", types.I32)
+	f := internal(m.NewFunc("kiln_qdense", types.Void, x, w, bias, mult, shift, out, rows, in, units, outOff, lo, hi))
+	k := &builder{f: f, b: f.NewBlock("entry")}
+	// finish rescales, clamps and stores unit u's sum.
+	finish := func(orow, u, acc value.Value) {
+		b := k.b
+		acc = b.NewAdd(acc, b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, bias, u)))
+		mu := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, mult, u))
+		su := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, shift, u))
+		y := b.NewAdd(b.NewCall(requant, acc, mu, su), outOff)
+		b.NewStore(b.NewTrunc(smin(b, smax(b, y, lo), hi), types.I8), b.NewGetElementPtr(types.I8, orow, u))
+	}
+	// dot sums w[u][i] * x[i] for the units first, first+1, ...: the
+	// units share each load of x, and LLVM vectorizes the loop over i.
+	dot := func(name string, xrow, first value.Value, units int) []value.Value {
+		wrows := make([]value.Value, units)
+		init := make([]value.Value, units)
+		for j := range wrows {
+			u := k.b.NewAdd(first, i64(int64(j)))
+			wrows[j] = k.b.NewGetElementPtr(types.I8, w, k.b.NewMul(u, in))
+			init[j] = i32(0)
+		}
+		return k.loop(name, in, init, func(i value.Value, acc []value.Value) []value.Value {
+			b := k.b
+			xi := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, xrow, i)), types.I32)
+			next := make([]value.Value, units)
+			for j, wrow := range wrows {
+				wi := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, wrow, i)), types.I32)
+				next[j] = b.NewAdd(acc[j], b.NewMul(wi, xi))
+			}
+			return next
+		})
+	}
+	const block = 4
+	k.loop("row", rows, nil, func(r value.Value, _ []value.Value) []value.Value {
+		xrow := k.b.NewGetElementPtr(types.I8, x, k.b.NewMul(r, in))
+		orow := k.b.NewGetElementPtr(types.I8, out, k.b.NewMul(r, units))
+		blocks := k.b.NewSDiv(units, i64(block))
+		k.loop("block", blocks, nil, func(bi value.Value, _ []value.Value) []value.Value {
+			first := k.b.NewMul(bi, i64(block))
+			acc := dot("dot4", xrow, first, block)
+			for j := range block {
+				finish(orow, k.b.NewAdd(first, i64(int64(j))), acc[j])
+			}
+			return nil
+		})
+		done := k.b.NewMul(blocks, i64(block))
+		k.loop("unit", k.b.NewSub(units, done), nil, func(ui value.Value, _ []value.Value) []value.Value {
+			u := k.b.NewAdd(done, ui)
+			finish(orow, u, dot("dot", xrow, u, 1)[0])
+			return nil
+		})
+		return nil
+	})
+	k.b.NewRet(nil)
+	return f
+}
+
+// requantizeKernel is ref.RequantizeClamp (qrequantize: TFLite's int8
+// Requantize, or its Relu and Relu6 with an output multiplier) on count
+// values; in and out may be the same bytes.
+//
+//	out[i] = clamp(requant(in[i] + in_off, mult, shift) + out_off, lo, hi)
+func requantizeKernel(m *llir.Module, requant *llir.Func) *llir.Func {
+	in, out, count := llir.NewParam("in", i8p), llir.NewParam("out", i8p), llir.NewParam("count", types.I64)
+	inOff, outOff := llir.NewParam("in_off", types.I32), llir.NewParam("out_off", types.I32)
+	mult, shift := llir.NewParam("mult", types.I32), llir.NewParam("shift", types.I32)
+	lo, hi := llir.NewParam("lo", types.I32), llir.NewParam("hi", types.I32)
+	f := internal(m.NewFunc("kiln_qrequantize", types.Void, in, out, count, inOff, outOff, mult, shift, lo, hi))
+	k := &builder{f: f, b: f.NewBlock("entry")}
+	k.loop("elems", count, nil, func(i value.Value, _ []value.Value) []value.Value {
+		b := k.b
+		x := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, in, i)), types.I32)
+		y := b.NewAdd(b.NewCall(requant, b.NewAdd(x, inOff), mult, shift), outOff)
+		b.NewStore(b.NewTrunc(smin(b, smax(b, y, lo), hi), types.I8), b.NewGetElementPtr(types.I8, out, i))
+		return nil
+	})
+	k.b.NewRet(nil)
+	return f
+}
+
+// lookupKernel maps count int8 values through a 256-entry table indexed
+// by value + 128: the form of every elementwise int8 function of one
+// operand (Emit computes the table with the op's own integer semantics,
+// so each entry has the reference's bits). in and out may be the same.
+func lookupKernel(m *llir.Module) *llir.Func {
+	in, out, count, table := llir.NewParam("in", i8p), llir.NewParam("out", i8p), llir.NewParam("count", types.I64), llir.NewParam("table", i8p)
+	f := internal(m.NewFunc("kiln_lookup", types.Void, in, out, count, table))
+	k := &builder{f: f, b: f.NewBlock("entry")}
+	k.loop("elems", count, nil, func(i value.Value, _ []value.Value) []value.Value {
+		b := k.b
+		x := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, in, i)), types.I64)
+		y := b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, table, b.NewAdd(x, i64(128))))
+		b.NewStore(y, b.NewGetElementPtr(types.I8, out, i))
+		return nil
+	})
+	k.b.NewRet(nil)
+	return f
+}
+
+// embeddingKernel gathers rows: for each of count ids, the dim int8
+// values of its row of table (each row already rescaled to the output's
+// parameters at build time, as ref.Embedding rescales it). It returns -2,
+// writing nothing, when an id is outside [0, vocab), as the VM's Run
+// refuses such an id before any row is written; else 0.
+func embeddingKernel(m *llir.Module) *llir.Func {
+	ids, table, out := llir.NewParam("ids", i32p), llir.NewParam("table", i8p), llir.NewParam("out", i8p)
+	count, dim, vocab := llir.NewParam("count", types.I64), llir.NewParam("dim", types.I64), llir.NewParam("vocab", types.I64)
+	f := internal(m.NewFunc("kiln_embedding", types.I32, ids, table, out, count, dim, vocab))
+	k := &builder{f: f, b: f.NewBlock("entry")}
+	bad := k.loop("check", count, []value.Value{constant.False}, func(i value.Value, bad []value.Value) []value.Value {
+		b := k.b
+		id := b.NewSExt(b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, ids, i)), types.I64)
+		outside := b.NewOr(b.NewICmp(enum.IPredSLT, id, i64(0)), b.NewICmp(enum.IPredSGE, id, vocab))
+		return []value.Value{b.NewOr(bad[0], outside)}
+	})[0]
+	refuse, gather := f.NewBlock("bad_id"), f.NewBlock("gather")
+	k.b.NewCondBr(bad, refuse, gather)
+	refuse.NewRet(i32(-2))
+	k.b = gather
+	k.loop("id", count, nil, func(i value.Value, _ []value.Value) []value.Value {
+		b := k.b
+		id := b.NewSExt(b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, ids, i)), types.I64)
+		row := b.NewGetElementPtr(types.I8, table, b.NewMul(id, dim))
+		dst := b.NewGetElementPtr(types.I8, out, b.NewMul(i, dim))
+		k.loop("d", dim, nil, func(d value.Value, _ []value.Value) []value.Value {
+			b := k.b
+			b.NewStore(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, row, d)), b.NewGetElementPtr(types.I8, dst, d))
+			return nil
+		})
+		return nil
+	})
+	k.b.NewRet(i32(0))
+	return f
+}
