@@ -240,9 +240,6 @@ func (s *Session) run(inputs, outputs []Value, quantized bool) (err error) {
 	for i, ti := range m.inputs {
 		v := &s.views[ti]
 		v.f32, v.i32 = inputs[i].F32, inputs[i].I32
-		if quantized && m.tensors[ti].dtype == F32 {
-			copy(s.views[m.quantizedInput(ti)].i8, inputs[i].I8)
-		}
 	}
 	k := -1 // the instruction running, named if a kernel panics
 	defer func() {
@@ -252,7 +249,18 @@ func (s *Session) run(inputs, outputs []Value, quantized bool) (err error) {
 	}()
 	for k = range m.code {
 		op := m.code[k].op
-		if quantized && (op == kbc.OpQuantize && m.tensors[m.code[k].t[1]].store == kbc.StoreInput || op == kbc.OpDequantize && m.isOutputDequant(k)) {
+		if quantized && op == kbc.OpQuantize && m.tensors[m.code[k].t[1]].store == kbc.StoreInput {
+			// The int8 input takes the quantize's place, and its time: the
+			// plan may give its bytes to values computed before it.
+			in := m.code[k]
+			for i, ti := range m.inputs {
+				if ti == in.t[1] {
+					copy(s.views[in.t[0]].i8, inputs[i].I8)
+				}
+			}
+			continue
+		}
+		if quantized && op == kbc.OpDequantize && m.isOutputDequant(k) {
 			continue
 		}
 		if err := s.exec(k, n); err != nil {

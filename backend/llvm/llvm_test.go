@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -294,40 +293,34 @@ func TestDifferential(t *testing.T) {
 		name string
 		load func(t *testing.T) (*ir.Graph, []byte)
 		n    int // examples; 1,000 unless set
-		// vmQuantized: run is compared with Session.RunQuantized, else
-		// with the reference executor (RunQuantized copies every int8
-		// input into the arena first, and the plan may give an input's
-		// bytes to a value computed before its quantization, as in embed
-		// and softmax).
-		vmQuantized bool
 	}{
-		{"tiny", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "tiny.kiln", []byte(tinySrc)) }, 0, true},
-		{"two_heads", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "two_heads.kiln", []byte(twoHeadsSrc)) }, 0, true},
-		{"mixed", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "mixed.kiln", []byte(mixedSrc)) }, 0, true},
+		{"tiny", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "tiny.kiln", []byte(tinySrc)) }, 0},
+		{"two_heads", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "two_heads.kiln", []byte(twoHeadsSrc)) }, 0},
+		{"mixed", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "mixed.kiln", []byte(mixedSrc)) }, 0},
 		{"mnist_mlp_per_tensor", func(t *testing.T) (*ir.Graph, []byte) {
 			src, err := os.ReadFile("../../examples/mnist_mlp.kiln")
 			if err != nil {
 				t.Fatal(err)
 			}
 			return compileWith(t, "mnist_mlp.kiln", src, &passes.Quantization{PerTensorWeights: true})
-		}, 0, true},
-		{"lenet5", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet5.kiln") }, 0, true},
-		{"lenet5_bn", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet5_bn.kiln") }, 0, true},
-		{"gesture_cnn", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "gesture_cnn.kiln") }, 0, true},
-		{"wide_deep", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "wide_deep.kiln") }, 0, true},
-		{"softmax", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "softmax.kiln", []byte(softmaxSrc)) }, 0, false},
-		{"softmax_rows", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "softmax_rows.kiln", []byte(softmaxRowsSrc)) }, 0, true},
-		{"interact", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "interact.kiln", []byte(interactSrc)) }, 0, true},
-		{"deepfm", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "deepfm.kiln") }, 0, true},
-		{"nfm", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "nfm.kiln") }, 0, true},
-		{"autorec", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "autorec.kiln") }, 0, true},
-		{"mobilenet_tiny", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mobilenet_tiny.kiln") }, 200, true},
-		{"arith", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "arith.kiln", []byte(arithSrc)) }, 0, true},
-		{"embed", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "embed.kiln", []byte(embedSrc)) }, 0, false},
-		{"join", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "join.kiln", []byte(joinSrc)) }, 0, true},
-		{"activations", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "activations.kiln", []byte(activationsSrc)) }, 0, true},
-		{"mnist_mlp", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mnist_mlp.kiln") }, 0, true},
-		{"lenet_300_100", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet_300_100.kiln") }, 0, true},
+		}, 0},
+		{"lenet5", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet5.kiln") }, 0},
+		{"lenet5_bn", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet5_bn.kiln") }, 0},
+		{"gesture_cnn", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "gesture_cnn.kiln") }, 0},
+		{"wide_deep", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "wide_deep.kiln") }, 0},
+		{"softmax", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "softmax.kiln", []byte(softmaxSrc)) }, 0},
+		{"softmax_rows", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "softmax_rows.kiln", []byte(softmaxRowsSrc)) }, 0},
+		{"interact", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "interact.kiln", []byte(interactSrc)) }, 0},
+		{"deepfm", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "deepfm.kiln") }, 0},
+		{"nfm", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "nfm.kiln") }, 0},
+		{"autorec", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "autorec.kiln") }, 0},
+		{"mobilenet_tiny", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mobilenet_tiny.kiln") }, 200},
+		{"arith", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "arith.kiln", []byte(arithSrc)) }, 0},
+		{"embed", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "embed.kiln", []byte(embedSrc)) }, 0},
+		{"join", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "join.kiln", []byte(joinSrc)) }, 0},
+		{"activations", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "activations.kiln", []byte(activationsSrc)) }, 0},
+		{"mnist_mlp", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mnist_mlp.kiln") }, 0},
+		{"lenet_300_100", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet_300_100.kiln") }, 0},
 	}
 	for _, mc := range models {
 		t.Run(mc.name, func(t *testing.T) {
@@ -356,7 +349,7 @@ func TestDifferential(t *testing.T) {
 				n = 1000
 			}
 			for _, cpu := range []string{"", "native"} {
-				differentialWith(t, g, kbc, n, cpu, mc.vmQuantized)
+				differential(t, g, kbc, n, cpu)
 			}
 		})
 	}
@@ -455,7 +448,7 @@ const interactSrc = `model interact {
 `
 
 // softmaxSrc has softmaxes over rows of a few lengths; its second input
-// is quantized late (see vmQuantized). softmaxRowsSrc has one input.
+// is quantized late (TestLateInput). softmaxRowsSrc has one input.
 const softmaxSrc = `model softmaxes {
   input x: f32[12]
   input z: f32[3, 7]
@@ -488,11 +481,9 @@ const lateInputSrc = `model late_input {
 // TestLateInput checks that the entry points run the boundary ops in
 // graph order: z's int8 bytes, which the plan shares with a, are written
 // after a's last use. run_f32 is compared with the VM's Run, and run with
-// the integer reference executor on the same inputs quantized.
-// (Session.RunQuantized copies every int8 input into the arena before
-// the first instruction, so a's layer overwrites z's values there: on
-// this model it disagrees with the reference executor, and run is not
-// compared with it.)
+// the integer reference executor on the same inputs quantized, and with
+// the VM's RunQuantized (which writes each int8 input when its quantize
+// would run, for the same reason).
 func TestLateInput(t *testing.T) {
 	toolchain(t)
 	g, kbc := compile(t, "late_input.kiln", []byte(lateInputSrc))
@@ -504,7 +495,7 @@ func TestLateInput(t *testing.T) {
 	if p.Offset[zq] != p.Offset[a] {
 		t.Fatalf("the plan no longer shares z.q's bytes with a.q's (%d, %d): the test needs another model", p.Offset[zq], p.Offset[a])
 	}
-	differentialWith(t, g, kbc, 1000, "", false)
+	differential(t, g, kbc, 1000, "")
 
 	// run against the reference executor.
 	const n = 1000
@@ -542,42 +533,6 @@ func TestLateInput(t *testing.T) {
 	compare(t, "run against the reference executor", m, 1, wantRaw.Bytes(), got, n)
 }
 
-// referenceInt8 runs the integer reference executor on the first n
-// examples of int8 inputs (given as the floats that quantize to them
-// exactly) and ids, and returns its int8 outputs, one output after the
-// other.
-func referenceInt8(t *testing.T, g *ir.Graph, m *model, in8 [][]int8, ids [][]int32, n int) []byte {
-	t.Helper()
-	feeds := map[string]*tensor.Tensor{}
-	for i, p := range m.inputs {
-		if p.ids {
-			feeds[p.float.Name] = &tensor.Tensor{DType: tensor.I32, Shape: p.float.Type.Shape(n), I32: ids[i][:n*p.elems]}
-			continue
-		}
-		x := make([]float32, n*p.elems)
-		for j, q := range in8[i][:n*p.elems] {
-			x[j] = float32(float64(q)-float64(p.zero)) * p.scale
-		}
-		q := make([]int8, len(x))
-		ref.Quantize(p.scale, p.zero, x, q)
-		if !slices.Equal(q, in8[i][:n*p.elems]) {
-			t.Fatalf("input %s: the floats do not quantize back to the int8 values", p.float.Name)
-		}
-		feeds[p.float.Name] = tensor.FromF32(x, p.float.Type.Shape(n)...)
-	}
-	want := map[*ir.Value][]int8{}
-	if err := ir.RunEach(g, feeds, func(v *ir.Value, x *tensor.Tensor) {
-		want[v] = append([]int8(nil), x.I8...)
-	}); err != nil {
-		t.Fatal(err)
-	}
-	var raw bytes.Buffer
-	for _, p := range m.outputs {
-		binary.Write(&raw, binary.LittleEndian, want[p.q])
-	}
-	return raw.Bytes()
-}
-
 // vocabOf is the smallest vocabulary of the embeddings that read ids.
 func vocabOf(g *ir.Graph, ids *ir.Value) int {
 	vocab := 1 << 30
@@ -599,13 +554,6 @@ func hasOp(g *ir.Graph, op *ir.Op) bool {
 }
 
 func differential(t *testing.T, g *ir.Graph, kbc []byte, n int, cpu string) {
-	t.Helper()
-	differentialWith(t, g, kbc, n, cpu, true)
-}
-
-// differentialWith is differential; with quantized false it leaves out
-// the comparison of run with Session.RunQuantized.
-func differentialWith(t *testing.T, g *ir.Graph, kbc []byte, n int, cpu string, quantized bool) {
 	t.Helper()
 	dir := t.TempDir()
 	object(t, dir, g, true, cpu)
@@ -676,12 +624,7 @@ func differentialWith(t *testing.T, g *ir.Graph, kbc []byte, n int, cpu string, 
 			}
 			got8 := run(t, dir, raw8.Bytes(), "./driver", "i8", fmt.Sprint(batch))
 			got32 := run(t, dir, raw32.Bytes(), "./driver", "f32", fmt.Sprint(batch))
-			if quantized {
-				compare(t, fmt.Sprintf("-mcpu=%s, portable=%v, batch %d: run", cpu, portable, batch), m, 1, want8.Bytes(), got8, batch)
-			} else {
-				ref8 := referenceInt8(t, g, m, in8, ids, batch)
-				compare(t, fmt.Sprintf("-mcpu=%s, batch %d: run against the reference executor", cpu, batch), m, 1, ref8, got8, batch)
-			}
+			compare(t, fmt.Sprintf("-mcpu=%s, portable=%v, batch %d: run", cpu, portable, batch), m, 1, want8.Bytes(), got8, batch)
 			compare(t, fmt.Sprintf("-mcpu=%s, portable=%v, batch %d: run_f32", cpu, portable, batch), m, 4, want32.Bytes(), got32, batch)
 		}
 	}
