@@ -89,6 +89,9 @@ func TestClassify(t *testing.T) {
 	writeFile(t, dir, "small-idx", idx([]int{2, 10, 10}, make([]byte, 200)))
 	writeFile(t, dir, "cut-idx", idx([]int{2, 28, 28}, make([]byte, 784)))
 	writeFile(t, dir, "long-idx", idx([]int{1, 28, 28}, make([]byte, 785)))
+	nan := append([]byte(nil), b[:2*784*4]...)
+	binary.NativeEndian.PutUint32(nan[(784+5)*4:], math.Float32bits(float32(math.NaN())))
+	writeFile(t, dir, "nan.f32", nan)
 	writeFile(t, dir, "images.gz", []byte{0x1f, 0x8b, 8, 0})
 	writeFile(t, dir, "empty", nil)
 	for _, c := range []struct {
@@ -101,6 +104,8 @@ func TestClassify(t *testing.T) {
 		{[]string{"small-idx"}, "classify: small-idx: 2 images of 100 pixels; the model takes 784 values an image"},
 		{[]string{"cut-idx"}, "classify: cut-idx: an IDX file whose dimensions exceed its size"},
 		{[]string{"long-idx"}, "classify: long-idx: an IDX file of 801 bytes whose dimensions say 784 elements"},
+		{[]string{"nan.f32"}, "classify: nan.f32: image 1, value 5 is nan"},
+		{[]string{"."}, "classify: .: Is a directory"},
 		{[]string{"images.gz"}, "classify: images.gz: a gzip file; unzip it first"},
 		{[]string{"train-images-idx3-ubyte", "raw.f32"}, "classify: raw.f32: not an IDX file of byte labels"},
 		{[]string{"train-images-idx3-ubyte", "train-images-idx3-ubyte"}, "classify: train-images-idx3-ubyte: not an IDX file of byte labels"},

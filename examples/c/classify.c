@@ -21,6 +21,8 @@
  * file does all of that. */
 
 #include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,26 +169,34 @@ static void fail(const char *format, const char *arg) {
     exit(1);
 }
 
-/* readFile returns a whole file and its size, or exits. */
+/* readFile returns a whole file and its size, or exits. It reads until
+ * the end, so that pipes (/dev/stdin) work too. */
 static unsigned char *readFile(const char *path, long *size) {
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
         fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
         exit(1);
     }
-    unsigned char *buf = NULL;
-    long n = -1;
-    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-        buf = malloc(n > 0 ? (size_t)n : 1);
-        if (buf == NULL)
+    size_t n = 0, cap = 1 << 16;
+    unsigned char *buf = malloc(cap);
+    for (;;) {
+        if (buf == NULL || cap > LONG_MAX / 2)
             fail("%s: out of memory", path);
-        if (fread(buf, 1, (size_t)n, f) != (size_t)n)
-            n = -1;
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        cap *= 2;
+        unsigned char *more = realloc(buf, cap);
+        if (more == NULL)
+            free(buf);
+        buf = more;
     }
-    if (n < 0 || ferror(f))
-        fail("%s: cannot read the file", path);
+    if (ferror(f)) {
+        fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+        exit(1);
+    }
     fclose(f);
-    *size = n;
+    *size = (long)n;
     return buf;
 }
 
@@ -258,6 +268,13 @@ static float *loadImages(const char *path, long *n) {
             fail("%s: out of memory", path);
         memcpy(x, buf, (size_t)size);
         *n = size / (long)(IN_SIZE * sizeof(float));
+        /* kiln's VM refuses NaN and infinities; so does this. */
+        for (long i = 0; i < *n * IN_SIZE; i++)
+            if (!isfinite(x[i])) {
+                fprintf(stderr, "%s: %s: image %ld, value %ld is %g\n", prog, path, i / IN_SIZE, i % IN_SIZE,
+                        x[i]);
+                exit(1);
+            }
     }
     free(buf);
     return x;
