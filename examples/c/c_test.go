@@ -69,8 +69,8 @@ func TestClassify(t *testing.T) {
 	got = classify(t, dir, "-n", "5", "train-images-idx3-ubyte", "train-labels-idx1-ubyte")
 	compare(t, "-n 5", got, want[:5], labels[:5])
 
-	// Raw float32 images: normal values, most outside [0, 1], which the
-	// input's quantization clamps as the VM's does.
+	// Raw float32 images: normal values, the model's calibration data's
+	// distribution.
 	raw := make([]float32, 10*784)
 	for i := range raw {
 		raw[i] = float32(r.NormFloat64())
@@ -94,6 +94,7 @@ func TestClassify(t *testing.T) {
 	writeFile(t, dir, "nan.f32", nan)
 	writeFile(t, dir, "images.gz", []byte{0x1f, 0x8b, 8, 0})
 	writeFile(t, dir, "empty", nil)
+	writeFile(t, dir, "few-labels", idx([]int{5}, labels[:5]))
 	for _, c := range []struct {
 		args []string
 		want string
@@ -109,6 +110,7 @@ func TestClassify(t *testing.T) {
 		{[]string{"images.gz"}, "classify: images.gz: a gzip file; unzip it first"},
 		{[]string{"train-images-idx3-ubyte", "raw.f32"}, "classify: raw.f32: not an IDX file of byte labels"},
 		{[]string{"train-images-idx3-ubyte", "train-images-idx3-ubyte"}, "classify: train-images-idx3-ubyte: not an IDX file of byte labels"},
+		{[]string{"train-images-idx3-ubyte", "few-labels"}, "classify: few-labels: 5 labels for 100 images"},
 		{[]string{"-n", "0"}, "classify: -n takes a count of images, not 0"},
 		{[]string{"a", "b", "c"}, "usage: classify [-n COUNT] [IMAGES [LABELS]]"},
 	} {
@@ -117,8 +119,12 @@ func TestClassify(t *testing.T) {
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		out, err := cmd.Output()
-		if err == nil || len(out) != 0 || !strings.Contains(stderr.String(), c.want) {
-			t.Errorf("classify %s: %v, stdout %q, stderr %q; want a failure saying %q", strings.Join(c.args, " "), err, out, stderr.String(), c.want)
+		code := 1 // bad input; a wrong command line: 2
+		if strings.HasPrefix(c.want, "usage: ") {
+			code = 2
+		}
+		if err == nil || cmd.ProcessState.ExitCode() != code || len(out) != 0 || !strings.Contains(stderr.String(), c.want) {
+			t.Errorf("classify %s: %v, stdout %q, stderr %q; want exit status %d saying %q", strings.Join(c.args, " "), err, out, stderr.String(), code, c.want)
 		}
 	}
 }
