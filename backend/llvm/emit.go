@@ -26,18 +26,27 @@ import (
 )
 
 // Emit returns the LLVM module (textual IR) that runs the quantized graph
-// g. An op without a kernel here is an error naming it at its source
-// position. The same graph always gives the same text.
-func Emit(g *ir.Graph) ([]byte, error) {
+// g, in the generic form for any target. An op without a kernel here is
+// an error naming it at its source position. The same graph always gives
+// the same text.
+func Emit(g *ir.Graph) ([]byte, error) { return EmitFor(g, Options{}) }
+
+// EmitFor is Emit for the target o describes.
+func EmitFor(g *ir.Graph, o Options) ([]byte, error) {
+	form, err := o.form()
+	if err != nil {
+		return nil, err
+	}
 	m, err := analyze(g)
 	if err != nil {
 		return nil, err
 	}
 	e := &emitter{model: m, mod: llir.NewModule(), consts: map[string]constGlobal{}, comments: map[int64]string{},
-		layerKernels: map[*ir.Value]*llir.Func{}}
+		layerKernels: map[*ir.Value]*llir.Func{}, form: form}
 	if err := e.emit(); err != nil {
 		return nil, err
 	}
+	setTarget(e.mod, o, form)
 	return e.text(), nil
 }
 
@@ -45,6 +54,7 @@ func Emit(g *ir.Graph) ([]byte, error) {
 type emitter struct {
 	*model
 	mod          *llir.Module
+	form         *dotForm
 	kernel       kernels
 	layerKernels map[*ir.Value]*llir.Func
 	bound        map[*ir.Value]value.Value // the i32 inputs: the entry point's parameters
@@ -60,14 +70,14 @@ type emitter struct {
 }
 
 func (e *emitter) emit() error {
-	e.kernel = kernels{m: e.mod}
+	e.kernel = kernels{m: e.mod, form: e.form}
 	for _, float := range []bool{false, true} {
 		if err := e.entry(float); err != nil {
 			return err
 		}
 	}
 	size := e.mod.NewFunc(e.prefix+"_arena_size", types.I64)
-	size.NewBlock("entry").NewRet(i64(int64(e.plan.Size)))
+	size.NewBlock("entry").NewRet(i64(int64(e.arenaSize())))
 	size.FuncAttrs = append(size.FuncAttrs, enum.FuncAttrNoUnwind)
 	return nil
 }
@@ -141,30 +151,50 @@ func (e *emitter) dense(b *llir.Block, n, arena value.Value, v *ir.Value) error 
 	if err != nil {
 		return err
 	}
-	// The input offset's term folds into the bias (see denseKernel).
 	w := v.Args[1]
 	bias := make([]int32, units)
 	if len(v.Args) == 3 {
 		copy(bias, v.Args[2].Data.I32)
 	}
-	for u := range units {
-		var sum int32
-		for _, q := range w.Data.I8[u*d.In : (u+1)*d.In] {
-			sum += int32(q)
-		}
-		bias[u] += d.InputOffset * sum
-	}
+	e.foldOffsets(bias, w.Data.I8, d.In, d.InputOffset)
 	call := b.NewCall(e.kernel.Dense(),
 		e.arenaPtr(b, n, arena, v.Args[0]),
 		e.constant(w.Name, w.Data, describe(w)),
-		e.constant(v.Name+".bias", i32Tensor(bias), fmt.Sprintf("bias of %s, plus its input offset %d times the weights' row sums", v.Name, d.InputOffset)),
+		e.constant(v.Name+".bias", i32Tensor(bias), e.biasComment(v, d.InputOffset)),
 		e.constant(v.Name+".mult", i32Tensor(mult), "per-unit multipliers of "+v.Name),
 		e.constant(v.Name+".shift", i32Tensor(shift), "per-unit shifts of "+v.Name),
 		e.arenaPtr(b, n, arena, v),
-		times(b, n, d.Rows), i64(int64(d.In)), i64(int64(units)),
+		times(b, n, d.Rows), i64(int64(d.In)), i64(int64(units)), i64(int64(units)), i64(1),
 		i32(d.OutputOffset), i32(d.ActMin), i32(d.ActMax))
 	e.note(call, v)
 	return nil
+}
+
+// foldOffsets adds to each unit's bias its input offset's term, in_off
+// times the sum of its weights, and the dot-product form's offset term,
+// -offset times the sum of the weights its vector loop covers (see
+// denseKernel): w holds len(bias) rows of in weights.
+func (e *emitter) foldOffsets(bias []int32, w []int8, in int, inOff int32) {
+	vec := e.form.vectorLen(in)
+	for u := range bias {
+		var sum, covered int32
+		for i, q := range w[u*in : (u+1)*in] {
+			sum += int32(q)
+			if i < vec {
+				covered += int32(q)
+			}
+		}
+		bias[u] += inOff*sum - e.form.offset*covered
+	}
+}
+
+// biasComment describes a bias with its offsets folded in.
+func (e *emitter) biasComment(v *ir.Value, inOff int32) string {
+	s := fmt.Sprintf("bias of %s, plus its input offset %d times the weights' row sums", v.Name, inOff)
+	if e.form.offset != 0 {
+		s += fmt.Sprintf(", minus %d times those of the vector loop's weights", e.form.offset)
+	}
+	return s
 }
 
 // rescales returns a layer's multipliers and shifts, one per channel (a
@@ -195,19 +225,27 @@ func (e *emitter) conv(b *llir.Block, n, arena value.Value, v *ir.Value) error {
 	if err != nil {
 		return err
 	}
-	bias := tensor.New(tensor.I32, c.F)
-	if len(v.Args) == 3 {
-		copy(bias.I32, v.Args[2].Data.I32)
-	}
+	// The filters as rows of kp, zero past each filter's taps.
+	taps := c.C / c.Groups * c.KH * c.KW
+	kp := padTo(taps, e.form.chunk)
 	w := v.Args[1]
-	f := e.layerKernel(v, func(name string) *llir.Func { return convKernel(e.mod, name, c, e.kernel.Requant()) })
+	packed := tensor.New(tensor.I8, c.F*kp)
+	for fi := range c.F {
+		copy(packed.I8[fi*kp:], w.Data.I8[fi*taps:(fi+1)*taps])
+	}
+	bias := make([]int32, c.F)
+	if len(v.Args) == 3 {
+		copy(bias, v.Args[2].Data.I32)
+	}
+	e.foldOffsets(bias, packed.I8, kp, c.InputOffset)
+	f := e.layerKernel(v, func(name string) *llir.Func { return convKernel(e.mod, name, c, kp, e.kernel.Dense()) })
 	call := b.NewCall(f,
 		e.arenaPtr(b, n, arena, v.Args[0]),
-		e.constant(w.Name, w.Data, describe(w)),
-		e.constant(v.Name+".bias", bias, "bias of "+v.Name),
+		e.constant(w.Name+".packed", packed, fmt.Sprintf("%s as rows of %d (im2col's), zero past its %d taps", describe(w), kp, taps)),
+		e.constant(v.Name+".bias", i32Tensor(bias), e.biasComment(v, c.InputOffset)),
 		e.constant(v.Name+".mult", i32Tensor(mult), "per-channel multipliers of "+v.Name),
 		e.constant(v.Name+".shift", i32Tensor(shift), "per-channel shifts of "+v.Name),
-		e.arenaPtr(b, n, arena, v), n)
+		e.arenaPtr(b, n, arena, v), n, b.NewGetElementPtr(types.I8, arena, times(b, n, e.plan.Size)))
 	e.note(call, v)
 	return nil
 }
@@ -653,7 +691,8 @@ func (e *emitter) text() []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "; kiln model %s, compiled from its int8 graph.\n", e.g.Name)
 	fmt.Fprintf(&b, "; Entry points: %s_run (int8 in and out), %s_run_f32 (float in and out), %s_arena_size.\n", e.prefix, e.prefix, e.prefix)
-	fmt.Fprintf(&b, "; Arena: %d bytes per example.\n\n", e.plan.Size)
+	fmt.Fprintf(&b, "; Dot products: the %s form.\n", e.form.name)
+	fmt.Fprintf(&b, "; Arena: %d bytes per example.\n\n", e.arenaSize())
 	for _, line := range strings.Split(strings.TrimRight(src, "\n"), "\n") {
 		if m := srcAttachment.FindStringSubmatch(line); m != nil {
 			id, _ := strconv.ParseInt(m[1], 10, 64)

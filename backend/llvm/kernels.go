@@ -36,6 +36,7 @@ type kernels struct {
 	m                                       *llir.Module
 	requant, quantize, dequantize, memcpyFn *llir.Func
 	dense, requantize, lookup, embedding    *llir.Func
+	form                                    *dotForm // the dense kernel's
 }
 
 // once returns *f, made by make the first time.
@@ -60,7 +61,7 @@ func (k *kernels) Dequantize() *llir.Func {
 }
 
 func (k *kernels) Dense() *llir.Func {
-	return once(&k.dense, func() *llir.Func { return denseKernel(k.m, k.Requant()) })
+	return once(&k.dense, func() *llir.Func { return denseKernel(k.m, k.Requant(), k.form) })
 }
 
 func (k *kernels) Requantize() *llir.Func {
@@ -209,80 +210,6 @@ func dequantizeKernel(m *llir.Module) *llir.Func {
 		d := b.NewSIToFP(b.NewSub(q, zero), types.Double)
 		y := b.NewFPTrunc(b.NewFMul(b.NewFPExt(scale, types.Double), d), types.Float)
 		b.NewStore(y, b.NewGetElementPtr(types.Float, out, i))
-		return nil
-	})
-	k.b.NewRet(nil)
-	return f
-}
-
-// denseKernel is ref.Dense with per-unit rescales (a per-tensor rescale
-// is repeated for every unit) and no weight offset: in [rows, in], weight
-// [units, in], out [rows, units];
-//
-//	acc = bias[u] + sum over i of w[u][i] * x[r][i]     int32, wrapping
-//	out[r][u] = clamp(requant(acc, mult[u], shift[u]) + out_off, lo, hi)
-//
-// where bias already holds the input offset's term, in_off * sum of
-// w[u][i] (Emit folds it in): int32 arithmetic wraps modulo 2^32, so the
-// sum has the reference's bits, and the products of two int8 values are
-// the form LLVM turns into multiply-add instructions (PMADDWD and kin).
-func denseKernel(m *llir.Module, requant *llir.Func) *llir.Func {
-	x, w, bias := llir.NewParam("x", i8p), llir.NewParam("w", i8p), llir.NewParam("bias", i32p)
-	mult, shift, out := llir.NewParam("mult", i32p), llir.NewParam("shift", i32p), llir.NewParam("out", i8p)
-	rows, in, units := llir.NewParam("rows", types.I64), llir.NewParam("in", types.I64), llir.NewParam("units", types.I64)
-	outOff := llir.NewParam("out_off", types.I32)
-	lo, hi := llir.NewParam("lo", types.I32), llir.NewParam("hi", types.I32)
-	f := internal(m.NewFunc("kiln_qdense", types.Void, x, w, bias, mult, shift, out, rows, in, units, outOff, lo, hi))
-	k := &builder{f: f, b: f.NewBlock("entry")}
-	// finish rescales, clamps and stores unit u's sum.
-	finish := func(orow, u, acc value.Value) {
-		b := k.b
-		acc = b.NewAdd(acc, b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, bias, u)))
-		mu := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, mult, u))
-		su := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, shift, u))
-		y := b.NewAdd(b.NewCall(requant, acc, mu, su), outOff)
-		b.NewStore(b.NewTrunc(smin(b, smax(b, y, lo), hi), types.I8), b.NewGetElementPtr(types.I8, orow, u))
-	}
-	// dot sums w[u][i] * x[i] for the units first, first+1, ...: the
-	// units share each load of x, and LLVM vectorizes the loop over i.
-	dot := func(name string, xrow, first value.Value, units int) []value.Value {
-		wrows := make([]value.Value, units)
-		init := make([]value.Value, units)
-		for j := range wrows {
-			u := k.b.NewAdd(first, i64(int64(j)))
-			wrows[j] = k.b.NewGetElementPtr(types.I8, w, k.b.NewMul(u, in))
-			init[j] = i32(0)
-		}
-		return k.loop(name, in, init, func(i value.Value, acc []value.Value) []value.Value {
-			b := k.b
-			xi := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, xrow, i)), types.I32)
-			next := make([]value.Value, units)
-			for j, wrow := range wrows {
-				wi := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, wrow, i)), types.I32)
-				next[j] = b.NewAdd(acc[j], b.NewMul(wi, xi))
-			}
-			return next
-		})
-	}
-	const block = 4
-	k.loop("row", rows, nil, func(r value.Value, _ []value.Value) []value.Value {
-		xrow := k.b.NewGetElementPtr(types.I8, x, k.b.NewMul(r, in))
-		orow := k.b.NewGetElementPtr(types.I8, out, k.b.NewMul(r, units))
-		blocks := k.b.NewSDiv(units, i64(block))
-		k.loop("block", blocks, nil, func(bi value.Value, _ []value.Value) []value.Value {
-			first := k.b.NewMul(bi, i64(block))
-			acc := dot("dot4", xrow, first, block)
-			for j := range block {
-				finish(orow, k.b.NewAdd(first, i64(int64(j))), acc[j])
-			}
-			return nil
-		})
-		done := k.b.NewMul(blocks, i64(block))
-		k.loop("unit", k.b.NewSub(units, done), nil, func(ui value.Value, _ []value.Value) []value.Value {
-			u := k.b.NewAdd(done, ui)
-			finish(orow, u, dot("dot", xrow, u, 1)[0])
-			return nil
-		})
 		return nil
 	})
 	k.b.NewRet(nil)

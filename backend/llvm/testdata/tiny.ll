@@ -1,5 +1,6 @@
 ; kiln model tiny, compiled from its int8 graph.
 ; Entry points: kiln_tiny_run (int8 in and out), kiln_tiny_run_f32 (float in and out), kiln_tiny_arena_size.
+; Dot products: the generic form.
 ; Arena: 128 bytes per example.
 
 ; h.weight.q = param  tiny.kiln:4:13
@@ -20,6 +21,8 @@
 @y.q.shift = private unnamed_addr constant [4 x i32] [i32 -8, i32 -8, i32 -7, i32 -8], align 64
 
 declare void @llvm.memcpy.p0i8.p0i8.i64(i8* %dst, i8* %src, i64 %len, i1 %volatile)
+
+declare i32 @llvm.vector.reduce.add.v16i32(<16 x i32> %0)
 
 define internal i32 @kiln_requant(i32 %x, i32 %m, i32 %shift) nounwind {
 entry:
@@ -54,213 +57,325 @@ entry:
 	ret i32 %27
 }
 
-define internal void @kiln_qdense(i8* %x, i8* %w, i32* %bias, i32* %mult, i32* %shift, i8* %out, i64 %rows, i64 %in, i64 %units, i32 %out_off, i32 %lo, i32 %hi) nounwind {
+define internal void @kiln_qdense(i8* %x, i8* %w, i32* %bias, i32* %mult, i32* %shift, i8* %out, i64 %rows, i64 %in, i64 %units, i64 %ors, i64 %ous, i32 %out_off, i32 %lo, i32 %hi) nounwind {
 entry:
-	br label %row
-
-row:
-	%row.i = phi i64 [ 0, %entry ], [ %121, %unit.end ]
-	%0 = icmp slt i64 %row.i, %rows
-	br i1 %0, label %row.body, label %row.end
-
-row.body:
-	%1 = mul i64 %row.i, %in
-	%2 = getelementptr i8, i8* %x, i64 %1
-	%3 = mul i64 %row.i, %units
-	%4 = getelementptr i8, i8* %out, i64 %3
-	%5 = sdiv i64 %units, 4
+	%0 = sdiv i64 %in, 16
+	%1 = mul i64 %0, 16
+	%2 = sdiv i64 %units, 4
 	br label %block
-
-row.end:
-	ret void
 
 block:
-	%block.i = phi i64 [ 0, %row.body ], [ %115, %dot4.end ]
-	%6 = icmp slt i64 %block.i, %5
-	br i1 %6, label %block.body, label %block.end
+	%block.i = phi i64 [ 0, %entry ], [ %22, %row.end ]
+	%3 = icmp slt i64 %block.i, %2
+	br i1 %3, label %block.body, label %block.end
 
 block.body:
-	%7 = mul i64 %block.i, 4
-	%8 = add i64 %7, 0
-	%9 = mul i64 %8, %in
-	%10 = getelementptr i8, i8* %w, i64 %9
-	%11 = add i64 %7, 1
-	%12 = mul i64 %11, %in
-	%13 = getelementptr i8, i8* %w, i64 %12
-	%14 = add i64 %7, 2
-	%15 = mul i64 %14, %in
-	%16 = getelementptr i8, i8* %w, i64 %15
-	%17 = add i64 %7, 3
-	%18 = mul i64 %17, %in
-	%19 = getelementptr i8, i8* %w, i64 %18
-	br label %dot4
-
-block.end:
-	%20 = mul i64 %5, 4
-	%21 = sub i64 %units, %20
-	br label %unit
-
-dot4:
-	%dot4.i = phi i64 [ 0, %block.body ], [ %50, %dot4.body ]
-	%22 = phi i32 [ 0, %block.body ], [ %34, %dot4.body ]
-	%23 = phi i32 [ 0, %block.body ], [ %39, %dot4.body ]
-	%24 = phi i32 [ 0, %block.body ], [ %44, %dot4.body ]
-	%25 = phi i32 [ 0, %block.body ], [ %49, %dot4.body ]
-	%26 = icmp slt i64 %dot4.i, %in
-	br i1 %26, label %dot4.body, label %dot4.end
-
-dot4.body:
-	%27 = getelementptr i8, i8* %2, i64 %dot4.i
-	%28 = load i8, i8* %27
-	%29 = sext i8 %28 to i32
-	%30 = getelementptr i8, i8* %10, i64 %dot4.i
-	%31 = load i8, i8* %30
-	%32 = sext i8 %31 to i32
-	%33 = mul i32 %32, %29
-	%34 = add i32 %22, %33
-	%35 = getelementptr i8, i8* %13, i64 %dot4.i
-	%36 = load i8, i8* %35
-	%37 = sext i8 %36 to i32
-	%38 = mul i32 %37, %29
-	%39 = add i32 %23, %38
-	%40 = getelementptr i8, i8* %16, i64 %dot4.i
-	%41 = load i8, i8* %40
-	%42 = sext i8 %41 to i32
-	%43 = mul i32 %42, %29
-	%44 = add i32 %24, %43
-	%45 = getelementptr i8, i8* %19, i64 %dot4.i
-	%46 = load i8, i8* %45
-	%47 = sext i8 %46 to i32
-	%48 = mul i32 %47, %29
-	%49 = add i32 %25, %48
-	%50 = add i64 %dot4.i, 1
-	br label %dot4
-
-dot4.end:
-	%51 = add i64 %7, 0
-	%52 = getelementptr i32, i32* %bias, i64 %51
-	%53 = load i32, i32* %52
-	%54 = add i32 %22, %53
-	%55 = getelementptr i32, i32* %mult, i64 %51
-	%56 = load i32, i32* %55
-	%57 = getelementptr i32, i32* %shift, i64 %51
-	%58 = load i32, i32* %57
-	%59 = call i32 @kiln_requant(i32 %54, i32 %56, i32 %58)
-	%60 = add i32 %59, %out_off
-	%61 = icmp sgt i32 %60, %lo
-	%62 = select i1 %61, i32 %60, i32 %lo
-	%63 = icmp slt i32 %62, %hi
-	%64 = select i1 %63, i32 %62, i32 %hi
-	%65 = trunc i32 %64 to i8
-	%66 = getelementptr i8, i8* %4, i64 %51
-	store i8 %65, i8* %66
-	%67 = add i64 %7, 1
-	%68 = getelementptr i32, i32* %bias, i64 %67
-	%69 = load i32, i32* %68
-	%70 = add i32 %23, %69
-	%71 = getelementptr i32, i32* %mult, i64 %67
-	%72 = load i32, i32* %71
-	%73 = getelementptr i32, i32* %shift, i64 %67
-	%74 = load i32, i32* %73
-	%75 = call i32 @kiln_requant(i32 %70, i32 %72, i32 %74)
-	%76 = add i32 %75, %out_off
-	%77 = icmp sgt i32 %76, %lo
-	%78 = select i1 %77, i32 %76, i32 %lo
-	%79 = icmp slt i32 %78, %hi
-	%80 = select i1 %79, i32 %78, i32 %hi
-	%81 = trunc i32 %80 to i8
-	%82 = getelementptr i8, i8* %4, i64 %67
-	store i8 %81, i8* %82
-	%83 = add i64 %7, 2
-	%84 = getelementptr i32, i32* %bias, i64 %83
-	%85 = load i32, i32* %84
-	%86 = add i32 %24, %85
-	%87 = getelementptr i32, i32* %mult, i64 %83
-	%88 = load i32, i32* %87
-	%89 = getelementptr i32, i32* %shift, i64 %83
-	%90 = load i32, i32* %89
-	%91 = call i32 @kiln_requant(i32 %86, i32 %88, i32 %90)
-	%92 = add i32 %91, %out_off
-	%93 = icmp sgt i32 %92, %lo
-	%94 = select i1 %93, i32 %92, i32 %lo
-	%95 = icmp slt i32 %94, %hi
-	%96 = select i1 %95, i32 %94, i32 %hi
-	%97 = trunc i32 %96 to i8
-	%98 = getelementptr i8, i8* %4, i64 %83
-	store i8 %97, i8* %98
-	%99 = add i64 %7, 3
-	%100 = getelementptr i32, i32* %bias, i64 %99
-	%101 = load i32, i32* %100
-	%102 = add i32 %25, %101
-	%103 = getelementptr i32, i32* %mult, i64 %99
-	%104 = load i32, i32* %103
-	%105 = getelementptr i32, i32* %shift, i64 %99
-	%106 = load i32, i32* %105
-	%107 = call i32 @kiln_requant(i32 %102, i32 %104, i32 %106)
-	%108 = add i32 %107, %out_off
-	%109 = icmp sgt i32 %108, %lo
-	%110 = select i1 %109, i32 %108, i32 %lo
-	%111 = icmp slt i32 %110, %hi
-	%112 = select i1 %111, i32 %110, i32 %hi
-	%113 = trunc i32 %112 to i8
-	%114 = getelementptr i8, i8* %4, i64 %99
-	store i8 %113, i8* %114
-	%115 = add i64 %block.i, 1
-	br label %block
-
-unit:
-	%unit.i = phi i64 [ 0, %block.end ], [ %148, %dot.end ]
-	%116 = icmp slt i64 %unit.i, %21
-	br i1 %116, label %unit.body, label %unit.end
-
-unit.body:
-	%117 = add i64 %20, %unit.i
-	%118 = add i64 %117, 0
-	%119 = mul i64 %118, %in
-	%120 = getelementptr i8, i8* %w, i64 %119
-	br label %dot
-
-unit.end:
-	%121 = add i64 %row.i, 1
+	%4 = mul i64 %block.i, 4
 	br label %row
 
-dot:
-	%dot.i = phi i64 [ 0, %unit.body ], [ %132, %dot.body ]
-	%122 = phi i32 [ 0, %unit.body ], [ %131, %dot.body ]
-	%123 = icmp slt i64 %dot.i, %in
-	br i1 %123, label %dot.body, label %dot.end
-
-dot.body:
-	%124 = getelementptr i8, i8* %2, i64 %dot.i
-	%125 = load i8, i8* %124
-	%126 = sext i8 %125 to i32
-	%127 = getelementptr i8, i8* %120, i64 %dot.i
-	%128 = load i8, i8* %127
-	%129 = sext i8 %128 to i32
-	%130 = mul i32 %129, %126
-	%131 = add i32 %122, %130
-	%132 = add i64 %dot.i, 1
-	br label %dot
-
-dot.end:
-	%133 = getelementptr i32, i32* %bias, i64 %117
-	%134 = load i32, i32* %133
-	%135 = add i32 %122, %134
-	%136 = getelementptr i32, i32* %mult, i64 %117
-	%137 = load i32, i32* %136
-	%138 = getelementptr i32, i32* %shift, i64 %117
-	%139 = load i32, i32* %138
-	%140 = call i32 @kiln_requant(i32 %135, i32 %137, i32 %139)
-	%141 = add i32 %140, %out_off
-	%142 = icmp sgt i32 %141, %lo
-	%143 = select i1 %142, i32 %141, i32 %lo
-	%144 = icmp slt i32 %143, %hi
-	%145 = select i1 %144, i32 %143, i32 %hi
-	%146 = trunc i32 %145 to i8
-	%147 = getelementptr i8, i8* %4, i64 %117
-	store i8 %146, i8* %147
-	%148 = add i64 %unit.i, 1
+block.end:
+	%5 = mul i64 %2, 4
+	%6 = sub i64 %units, %5
 	br label %unit
+
+row:
+	%row.i = phi i64 [ 0, %block.body ], [ %173, %dot4.tail.end ]
+	%7 = icmp slt i64 %row.i, %rows
+	br i1 %7, label %row.body, label %row.end
+
+row.body:
+	%8 = mul i64 %row.i, %in
+	%9 = getelementptr i8, i8* %x, i64 %8
+	%10 = add i64 %4, 0
+	%11 = mul i64 %10, %in
+	%12 = getelementptr i8, i8* %w, i64 %11
+	%13 = add i64 %4, 1
+	%14 = mul i64 %13, %in
+	%15 = getelementptr i8, i8* %w, i64 %14
+	%16 = add i64 %4, 2
+	%17 = mul i64 %16, %in
+	%18 = getelementptr i8, i8* %w, i64 %17
+	%19 = add i64 %4, 3
+	%20 = mul i64 %19, %in
+	%21 = getelementptr i8, i8* %w, i64 %20
+	br label %dot4.vec
+
+row.end:
+	%22 = add i64 %block.i, 1
+	br label %block
+
+dot4.vec:
+	%dot4.vec.i = phi i64 [ 0, %row.body ], [ %61, %dot4.vec.body ]
+	%23 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %39, %dot4.vec.body ]
+	%24 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %46, %dot4.vec.body ]
+	%25 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %53, %dot4.vec.body ]
+	%26 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %60, %dot4.vec.body ]
+	%27 = icmp slt i64 %dot4.vec.i, %0
+	br i1 %27, label %dot4.vec.body, label %dot4.vec.end
+
+dot4.vec.body:
+	%28 = mul i64 %dot4.vec.i, 16
+	%29 = getelementptr i8, i8* %9, i64 %28
+	%30 = bitcast i8* %29 to <16 x i8>*
+	%31 = load <16 x i8>, <16 x i8>* %30, align 1
+	%32 = sext <16 x i8> %31 to <16 x i16>
+	%33 = getelementptr i8, i8* %12, i64 %28
+	%34 = bitcast i8* %33 to <16 x i8>*
+	%35 = load <16 x i8>, <16 x i8>* %34, align 1
+	%36 = sext <16 x i8> %35 to <16 x i16>
+	%37 = mul <16 x i16> %32, %36
+	%38 = sext <16 x i16> %37 to <16 x i32>
+	%39 = add <16 x i32> %23, %38
+	%40 = getelementptr i8, i8* %15, i64 %28
+	%41 = bitcast i8* %40 to <16 x i8>*
+	%42 = load <16 x i8>, <16 x i8>* %41, align 1
+	%43 = sext <16 x i8> %42 to <16 x i16>
+	%44 = mul <16 x i16> %32, %43
+	%45 = sext <16 x i16> %44 to <16 x i32>
+	%46 = add <16 x i32> %24, %45
+	%47 = getelementptr i8, i8* %18, i64 %28
+	%48 = bitcast i8* %47 to <16 x i8>*
+	%49 = load <16 x i8>, <16 x i8>* %48, align 1
+	%50 = sext <16 x i8> %49 to <16 x i16>
+	%51 = mul <16 x i16> %32, %50
+	%52 = sext <16 x i16> %51 to <16 x i32>
+	%53 = add <16 x i32> %25, %52
+	%54 = getelementptr i8, i8* %21, i64 %28
+	%55 = bitcast i8* %54 to <16 x i8>*
+	%56 = load <16 x i8>, <16 x i8>* %55, align 1
+	%57 = sext <16 x i8> %56 to <16 x i16>
+	%58 = mul <16 x i16> %32, %57
+	%59 = sext <16 x i16> %58 to <16 x i32>
+	%60 = add <16 x i32> %26, %59
+	%61 = add i64 %dot4.vec.i, 1
+	br label %dot4.vec
+
+dot4.vec.end:
+	%62 = call i32 @llvm.vector.reduce.add.v16i32(<16 x i32> %23)
+	%63 = call i32 @llvm.vector.reduce.add.v16i32(<16 x i32> %24)
+	%64 = call i32 @llvm.vector.reduce.add.v16i32(<16 x i32> %25)
+	%65 = call i32 @llvm.vector.reduce.add.v16i32(<16 x i32> %26)
+	%66 = sub i64 %in, %1
+	br label %dot4.tail
+
+dot4.tail:
+	%dot4.tail.i = phi i64 [ 0, %dot4.vec.end ], [ %96, %dot4.tail.body ]
+	%67 = phi i32 [ %62, %dot4.vec.end ], [ %80, %dot4.tail.body ]
+	%68 = phi i32 [ %63, %dot4.vec.end ], [ %85, %dot4.tail.body ]
+	%69 = phi i32 [ %64, %dot4.vec.end ], [ %90, %dot4.tail.body ]
+	%70 = phi i32 [ %65, %dot4.vec.end ], [ %95, %dot4.tail.body ]
+	%71 = icmp slt i64 %dot4.tail.i, %66
+	br i1 %71, label %dot4.tail.body, label %dot4.tail.end
+
+dot4.tail.body:
+	%72 = add i64 %1, %dot4.tail.i
+	%73 = getelementptr i8, i8* %9, i64 %72
+	%74 = load i8, i8* %73
+	%75 = sext i8 %74 to i32
+	%76 = getelementptr i8, i8* %12, i64 %72
+	%77 = load i8, i8* %76
+	%78 = sext i8 %77 to i32
+	%79 = mul i32 %78, %75
+	%80 = add i32 %67, %79
+	%81 = getelementptr i8, i8* %15, i64 %72
+	%82 = load i8, i8* %81
+	%83 = sext i8 %82 to i32
+	%84 = mul i32 %83, %75
+	%85 = add i32 %68, %84
+	%86 = getelementptr i8, i8* %18, i64 %72
+	%87 = load i8, i8* %86
+	%88 = sext i8 %87 to i32
+	%89 = mul i32 %88, %75
+	%90 = add i32 %69, %89
+	%91 = getelementptr i8, i8* %21, i64 %72
+	%92 = load i8, i8* %91
+	%93 = sext i8 %92 to i32
+	%94 = mul i32 %93, %75
+	%95 = add i32 %70, %94
+	%96 = add i64 %dot4.tail.i, 1
+	br label %dot4.tail
+
+dot4.tail.end:
+	%97 = add i64 %4, 0
+	%98 = getelementptr i32, i32* %bias, i64 %97
+	%99 = load i32, i32* %98
+	%100 = add i32 %67, %99
+	%101 = getelementptr i32, i32* %mult, i64 %97
+	%102 = load i32, i32* %101
+	%103 = getelementptr i32, i32* %shift, i64 %97
+	%104 = load i32, i32* %103
+	%105 = call i32 @kiln_requant(i32 %100, i32 %102, i32 %104)
+	%106 = add i32 %105, %out_off
+	%107 = mul i64 %row.i, %ors
+	%108 = mul i64 %97, %ous
+	%109 = add i64 %107, %108
+	%110 = icmp sgt i32 %106, %lo
+	%111 = select i1 %110, i32 %106, i32 %lo
+	%112 = icmp slt i32 %111, %hi
+	%113 = select i1 %112, i32 %111, i32 %hi
+	%114 = trunc i32 %113 to i8
+	%115 = getelementptr i8, i8* %out, i64 %109
+	store i8 %114, i8* %115
+	%116 = add i64 %4, 1
+	%117 = getelementptr i32, i32* %bias, i64 %116
+	%118 = load i32, i32* %117
+	%119 = add i32 %68, %118
+	%120 = getelementptr i32, i32* %mult, i64 %116
+	%121 = load i32, i32* %120
+	%122 = getelementptr i32, i32* %shift, i64 %116
+	%123 = load i32, i32* %122
+	%124 = call i32 @kiln_requant(i32 %119, i32 %121, i32 %123)
+	%125 = add i32 %124, %out_off
+	%126 = mul i64 %row.i, %ors
+	%127 = mul i64 %116, %ous
+	%128 = add i64 %126, %127
+	%129 = icmp sgt i32 %125, %lo
+	%130 = select i1 %129, i32 %125, i32 %lo
+	%131 = icmp slt i32 %130, %hi
+	%132 = select i1 %131, i32 %130, i32 %hi
+	%133 = trunc i32 %132 to i8
+	%134 = getelementptr i8, i8* %out, i64 %128
+	store i8 %133, i8* %134
+	%135 = add i64 %4, 2
+	%136 = getelementptr i32, i32* %bias, i64 %135
+	%137 = load i32, i32* %136
+	%138 = add i32 %69, %137
+	%139 = getelementptr i32, i32* %mult, i64 %135
+	%140 = load i32, i32* %139
+	%141 = getelementptr i32, i32* %shift, i64 %135
+	%142 = load i32, i32* %141
+	%143 = call i32 @kiln_requant(i32 %138, i32 %140, i32 %142)
+	%144 = add i32 %143, %out_off
+	%145 = mul i64 %row.i, %ors
+	%146 = mul i64 %135, %ous
+	%147 = add i64 %145, %146
+	%148 = icmp sgt i32 %144, %lo
+	%149 = select i1 %148, i32 %144, i32 %lo
+	%150 = icmp slt i32 %149, %hi
+	%151 = select i1 %150, i32 %149, i32 %hi
+	%152 = trunc i32 %151 to i8
+	%153 = getelementptr i8, i8* %out, i64 %147
+	store i8 %152, i8* %153
+	%154 = add i64 %4, 3
+	%155 = getelementptr i32, i32* %bias, i64 %154
+	%156 = load i32, i32* %155
+	%157 = add i32 %70, %156
+	%158 = getelementptr i32, i32* %mult, i64 %154
+	%159 = load i32, i32* %158
+	%160 = getelementptr i32, i32* %shift, i64 %154
+	%161 = load i32, i32* %160
+	%162 = call i32 @kiln_requant(i32 %157, i32 %159, i32 %161)
+	%163 = add i32 %162, %out_off
+	%164 = mul i64 %row.i, %ors
+	%165 = mul i64 %154, %ous
+	%166 = add i64 %164, %165
+	%167 = icmp sgt i32 %163, %lo
+	%168 = select i1 %167, i32 %163, i32 %lo
+	%169 = icmp slt i32 %168, %hi
+	%170 = select i1 %169, i32 %168, i32 %hi
+	%171 = trunc i32 %170 to i8
+	%172 = getelementptr i8, i8* %out, i64 %166
+	store i8 %171, i8* %172
+	%173 = add i64 %row.i, 1
+	br label %row
+
+unit:
+	%unit.i = phi i64 [ 0, %block.end ], [ %182, %row1.end ]
+	%174 = icmp slt i64 %unit.i, %6
+	br i1 %174, label %unit.body, label %unit.end
+
+unit.body:
+	%175 = add i64 %5, %unit.i
+	br label %row1
+
+unit.end:
+	ret void
+
+row1:
+	%row1.i = phi i64 [ 0, %unit.body ], [ %230, %dot.tail.end ]
+	%176 = icmp slt i64 %row1.i, %rows
+	br i1 %176, label %row1.body, label %row1.end
+
+row1.body:
+	%177 = mul i64 %row1.i, %in
+	%178 = getelementptr i8, i8* %x, i64 %177
+	%179 = add i64 %175, 0
+	%180 = mul i64 %179, %in
+	%181 = getelementptr i8, i8* %w, i64 %180
+	br label %dot.vec
+
+row1.end:
+	%182 = add i64 %unit.i, 1
+	br label %unit
+
+dot.vec:
+	%dot.vec.i = phi i64 [ 0, %row1.body ], [ %197, %dot.vec.body ]
+	%183 = phi <16 x i32> [ zeroinitializer, %row1.body ], [ %196, %dot.vec.body ]
+	%184 = icmp slt i64 %dot.vec.i, %0
+	br i1 %184, label %dot.vec.body, label %dot.vec.end
+
+dot.vec.body:
+	%185 = mul i64 %dot.vec.i, 16
+	%186 = getelementptr i8, i8* %178, i64 %185
+	%187 = bitcast i8* %186 to <16 x i8>*
+	%188 = load <16 x i8>, <16 x i8>* %187, align 1
+	%189 = sext <16 x i8> %188 to <16 x i16>
+	%190 = getelementptr i8, i8* %181, i64 %185
+	%191 = bitcast i8* %190 to <16 x i8>*
+	%192 = load <16 x i8>, <16 x i8>* %191, align 1
+	%193 = sext <16 x i8> %192 to <16 x i16>
+	%194 = mul <16 x i16> %189, %193
+	%195 = sext <16 x i16> %194 to <16 x i32>
+	%196 = add <16 x i32> %183, %195
+	%197 = add i64 %dot.vec.i, 1
+	br label %dot.vec
+
+dot.vec.end:
+	%198 = call i32 @llvm.vector.reduce.add.v16i32(<16 x i32> %183)
+	%199 = sub i64 %in, %1
+	br label %dot.tail
+
+dot.tail:
+	%dot.tail.i = phi i64 [ 0, %dot.vec.end ], [ %211, %dot.tail.body ]
+	%200 = phi i32 [ %198, %dot.vec.end ], [ %210, %dot.tail.body ]
+	%201 = icmp slt i64 %dot.tail.i, %199
+	br i1 %201, label %dot.tail.body, label %dot.tail.end
+
+dot.tail.body:
+	%202 = add i64 %1, %dot.tail.i
+	%203 = getelementptr i8, i8* %178, i64 %202
+	%204 = load i8, i8* %203
+	%205 = sext i8 %204 to i32
+	%206 = getelementptr i8, i8* %181, i64 %202
+	%207 = load i8, i8* %206
+	%208 = sext i8 %207 to i32
+	%209 = mul i32 %208, %205
+	%210 = add i32 %200, %209
+	%211 = add i64 %dot.tail.i, 1
+	br label %dot.tail
+
+dot.tail.end:
+	%212 = getelementptr i32, i32* %bias, i64 %175
+	%213 = load i32, i32* %212
+	%214 = add i32 %200, %213
+	%215 = getelementptr i32, i32* %mult, i64 %175
+	%216 = load i32, i32* %215
+	%217 = getelementptr i32, i32* %shift, i64 %175
+	%218 = load i32, i32* %217
+	%219 = call i32 @kiln_requant(i32 %214, i32 %216, i32 %218)
+	%220 = add i32 %219, %out_off
+	%221 = mul i64 %row1.i, %ors
+	%222 = mul i64 %175, %ous
+	%223 = add i64 %221, %222
+	%224 = icmp sgt i32 %220, %lo
+	%225 = select i1 %224, i32 %220, i32 %lo
+	%226 = icmp slt i32 %225, %hi
+	%227 = select i1 %226, i32 %225, i32 %hi
+	%228 = trunc i32 %227 to i8
+	%229 = getelementptr i8, i8* %out, i64 %223
+	store i8 %228, i8* %229
+	%230 = add i64 %row1.i, 1
+	br label %row1
 }
 
 define internal void @kiln_quantize(float* %in, i8* %out, i64 %count, float %scale, i32 %zero) nounwind {
@@ -343,11 +458,11 @@ run:
 	%2 = mul i64 %n64, 64
 	%3 = getelementptr i8, i8* %arena, i64 %2
 	; h.q = qdense  tiny.kiln:4:13
-	call void @kiln_qdense(i8* %arena, i8* getelementptr ([48 x i8], [48 x i8]* @h.weight.q, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.bias, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.mult, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.shift, i64 0, i64 0), i8* %3, i64 %n64, i64 6, i64 8, i32 -128, i32 -128, i32 127), !kiln.src !1
+	call void @kiln_qdense(i8* %arena, i8* getelementptr ([48 x i8], [48 x i8]* @h.weight.q, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.bias, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.mult, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.shift, i64 0, i64 0), i8* %3, i64 %n64, i64 6, i64 8, i64 8, i64 1, i32 -128, i32 -128, i32 127), !kiln.src !1
 	%4 = mul i64 %n64, 64
 	%5 = getelementptr i8, i8* %arena, i64 %4
 	; y.q = qdense  tiny.kiln:5:14
-	call void @kiln_qdense(i8* %5, i8* getelementptr ([32 x i8], [32 x i8]* @y.weight.q, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.bias, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.mult, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.shift, i64 0, i64 0), i8* %arena, i64 %n64, i64 8, i64 4, i32 -46, i32 -128, i32 127), !kiln.src !2
+	call void @kiln_qdense(i8* %5, i8* getelementptr ([32 x i8], [32 x i8]* @y.weight.q, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.bias, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.mult, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.shift, i64 0, i64 0), i8* %arena, i64 %n64, i64 8, i64 4, i64 4, i64 1, i32 -46, i32 -128, i32 127), !kiln.src !2
 	%6 = mul i64 %n64, 4
 	; y = dequantize  tiny.kiln:5:14
 	call void @llvm.memcpy.p0i8.p0i8.i64(i8* %y, i8* %arena, i64 %6, i1 false), !kiln.src !3
@@ -370,11 +485,11 @@ run:
 	%2 = mul i64 %n64, 64
 	%3 = getelementptr i8, i8* %arena, i64 %2
 	; h.q = qdense  tiny.kiln:4:13
-	call void @kiln_qdense(i8* %arena, i8* getelementptr ([48 x i8], [48 x i8]* @h.weight.q, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.bias, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.mult, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.shift, i64 0, i64 0), i8* %3, i64 %n64, i64 6, i64 8, i32 -128, i32 -128, i32 127), !kiln.src !5
+	call void @kiln_qdense(i8* %arena, i8* getelementptr ([48 x i8], [48 x i8]* @h.weight.q, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.bias, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.mult, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.shift, i64 0, i64 0), i8* %3, i64 %n64, i64 6, i64 8, i64 8, i64 1, i32 -128, i32 -128, i32 127), !kiln.src !5
 	%4 = mul i64 %n64, 64
 	%5 = getelementptr i8, i8* %arena, i64 %4
 	; y.q = qdense  tiny.kiln:5:14
-	call void @kiln_qdense(i8* %5, i8* getelementptr ([32 x i8], [32 x i8]* @y.weight.q, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.bias, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.mult, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.shift, i64 0, i64 0), i8* %arena, i64 %n64, i64 8, i64 4, i32 -46, i32 -128, i32 127), !kiln.src !6
+	call void @kiln_qdense(i8* %5, i8* getelementptr ([32 x i8], [32 x i8]* @y.weight.q, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.bias, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.mult, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.shift, i64 0, i64 0), i8* %arena, i64 %n64, i64 8, i64 4, i64 4, i64 1, i32 -46, i32 -128, i32 127), !kiln.src !6
 	%6 = mul i64 %n64, 4
 	; y = dequantize  tiny.kiln:5:14
 	call void @kiln_dequantize(i8* %arena, float* %y, i64 %6, float 0x3F73951760000000, i32 -46), !kiln.src !7

@@ -1,0 +1,294 @@
+// The dense kernel and its int8 dot products, in one of several forms:
+// portable LLVM vectors, or x86 multiply-add intrinsics (VPMADDWD,
+// VPDPBUSD) that LLVM 14 does not select from plain vector code. Every
+// form sums the same int8 products in int32, wrapping, so each gives the
+// reference's bits.
+
+package llvm
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	llir "github.com/llir/llvm/ir"
+	"github.com/llir/llvm/ir/constant"
+	"github.com/llir/llvm/ir/types"
+	"github.com/llir/llvm/ir/value"
+)
+
+// Options are the target the module's code is written for.
+type Options struct {
+	// CPU names an LLVM CPU (znver3, sapphirerapids, ...), written as
+	// every function's "target-cpu"; empty or "native" writes none (llc's
+	// -mcpu then decides).
+	CPU string
+	// Features is an LLVM features string ("+avx2,+fma"), written as every
+	// function's "target-features". It also chooses the dot-product form:
+	// +avx512vnni with +avx512bw the 512-bit VPDPBUSD form, +avxvnni the
+	// 256-bit one, +avx2 VPMADDWD, anything else portable vectors.
+	Features string
+}
+
+// Form is the name of the dot-product form the options choose: generic,
+// avx2, avxvnni or avx512vnni.
+func (o Options) Form() (string, error) {
+	f, err := o.form()
+	if err != nil {
+		return "", err
+	}
+	return f.name, nil
+}
+
+var featureName = regexp.MustCompile(`^[+-][a-z0-9][a-z0-9._-]*$`)
+var cpuName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+
+// check refuses malformed options.
+func (o Options) check() error {
+	if o.CPU != "" && !cpuName.MatchString(o.CPU) {
+		return fmt.Errorf("CPU %q is not an LLVM CPU name (like znver3 or skylake-avx512)", o.CPU)
+	}
+	if o.Features == "" {
+		return nil
+	}
+	for _, f := range strings.Split(o.Features, ",") {
+		if !featureName.MatchString(f) {
+			return fmt.Errorf("target feature %q in %q is not +name or -name (like +avx2,+fma)", f, o.Features)
+		}
+	}
+	return nil
+}
+
+// dotForm is how a kernel sums int8 products: chunk values at a time,
+// into an accumulator vector of type acc, with step adding one chunk of x
+// times one chunk of w. offset is 128 for the forms that multiply x+128
+// (as u8) by w: the dense kernel's bias subtracts 128 times the sum of the
+// weights the vector loop covers.
+type dotForm struct {
+	name     string
+	chunk    int
+	acc      *types.VectorType
+	offset   int32
+	features string // what the form's intrinsics need, added to every function's
+	// intrinsics are declared in the module that uses the form.
+	intrinsics []*llir.Func
+	// prepare turns a chunk of x (<chunk x i8>) into what step takes; it
+	// runs once per chunk, for all the units that share it.
+	prepare func(b *llir.Block, x value.Value) value.Value
+	step    func(b *llir.Block, acc, x, w value.Value) value.Value
+}
+
+func (o Options) form() (*dotForm, error) {
+	if err := o.check(); err != nil {
+		return nil, err
+	}
+	on := map[string]bool{}
+	for _, f := range strings.Split(o.Features, ",") {
+		if f != "" {
+			on[f[1:]] = f[0] == '+'
+		}
+	}
+	switch {
+	case on["avx512vnni"] && on["avx512bw"]:
+		return vnniForm("avx512vnni", 64, "llvm.x86.avx512.vpdpbusd.512", "+avx512f,+avx512bw,+avx512vnni"), nil
+	case on["avxvnni"]:
+		return vnniForm("avxvnni", 32, "llvm.x86.avx512.vpdpbusd.256", "+avx2,+avxvnni"), nil
+	case on["avx2"]:
+		return avx2Form(), nil
+	}
+	return genericForm(), nil
+}
+
+func vec(n int, t types.Type) *types.VectorType { return types.NewVector(uint64(n), t) }
+
+// halves splits a <2n x T> vector into its <n x T> halves.
+func halves(b *llir.Block, v value.Value, n int) (lo, hi value.Value) {
+	mask := func(first int) value.Value {
+		xs := make([]constant.Constant, n)
+		for i := range xs {
+			xs[i] = i32(int32(first + i))
+		}
+		return constant.NewVector(vec(n, types.I32), xs...)
+	}
+	return b.NewShuffleVector(v, v, mask(0)), b.NewShuffleVector(v, v, mask(n))
+}
+
+// genericForm: 16 products in i16 (an int8 product always fits), widened
+// and added in i32. Any target compiles it.
+func genericForm() *dotForm {
+	return &dotForm{name: "generic", chunk: 16, acc: vec(16, types.I32),
+		prepare: func(b *llir.Block, x value.Value) value.Value { return b.NewSExt(x, vec(16, types.I16)) },
+		step: func(b *llir.Block, acc, x, w value.Value) value.Value {
+			p := b.NewMul(x, b.NewSExt(w, vec(16, types.I16)))
+			return b.NewAdd(acc, b.NewSExt(p, vec(16, types.I32)))
+		}}
+}
+
+// avx2Form: 32 values sign-extended to i16 and multiplied by VPMADDWD,
+// which adds adjacent products into i32 (exactly: two int8 products).
+func avx2Form() *dotForm {
+	pmadd := llir.NewFunc("llvm.x86.avx2.pmadd.wd", vec(8, types.I32),
+		llir.NewParam("", vec(16, types.I16)), llir.NewParam("", vec(16, types.I16)))
+	return &dotForm{name: "avx2", chunk: 32, acc: vec(8, types.I32), features: "+avx2", intrinsics: []*llir.Func{pmadd},
+		prepare: func(b *llir.Block, x value.Value) value.Value { return b.NewSExt(x, vec(32, types.I16)) },
+		step: func(b *llir.Block, acc, x, w value.Value) value.Value {
+			xl, xh := halves(b, x, 16)
+			wl, wh := halves(b, b.NewSExt(w, vec(32, types.I16)), 16)
+			return b.NewAdd(b.NewAdd(acc, b.NewCall(pmadd, xl, wl)), b.NewCall(pmadd, xh, wh))
+		}}
+}
+
+// vnniForm: VPDPBUSD adds four u8 x s8 products into each i32 lane; x
+// XOR 0x80 is x+128 as u8, so it sums (x+128)*w, and the bias takes
+// 128*sum(w) back (the sum of four products cannot saturate: VPDPBUSD,
+// not VPDPBUSDS, wraps).
+func vnniForm(name string, chunk int, intrinsic, features string) *dotForm {
+	lanes := chunk / 4
+	acc := vec(lanes, types.I32)
+	dp := llir.NewFunc(intrinsic, acc, llir.NewParam("", acc), llir.NewParam("", acc), llir.NewParam("", acc))
+	flip := make([]constant.Constant, chunk)
+	for i := range flip {
+		flip[i] = constant.NewInt(types.I8, -128)
+	}
+	return &dotForm{name: name, chunk: chunk, acc: acc, offset: 128, features: features, intrinsics: []*llir.Func{dp},
+		prepare: func(b *llir.Block, x value.Value) value.Value {
+			return b.NewBitCast(b.NewXor(x, constant.NewVector(vec(chunk, types.I8), flip...)), acc)
+		},
+		step: func(b *llir.Block, acc, x, w value.Value) value.Value {
+			return b.NewCall(dp, acc, x, b.NewBitCast(w, acc.Type()))
+		}}
+}
+
+// vectorLen is how many of in values the vector loop covers.
+func (f *dotForm) vectorLen(in int) int { return in / f.chunk * f.chunk }
+
+// denseKernel is ref.Dense with per-unit rescales (a per-tensor rescale is
+// repeated for every unit) and no weight offset, in the given form: in
+// [rows, in], weight [units, in], out[r*ors + u*ous] (a dense layer's
+// [rows, units], or a convolution's channels-first plane);
+//
+//	acc = bias[u] + sum over i of w[u][i] * x[r][i]     int32, wrapping
+//	out = clamp(requant(acc, mult[u], shift[u]) + out_off, lo, hi)
+//
+// where bias already holds the input offset's term, in_off * sum of
+// w[u][i], and the form's offset term (Emit folds them in): int32
+// arithmetic wraps modulo 2^32, so the sum has the reference's bits.
+// Units go four at a time, each four over every row, so that their
+// weights stay in cache across a batch and each chunk of x is loaded
+// once for four units.
+func denseKernel(m *llir.Module, requant *llir.Func, form *dotForm) *llir.Func {
+	m.Funcs = append(m.Funcs, form.intrinsics...)
+	reduce := m.NewFunc(fmt.Sprintf("llvm.vector.reduce.add.v%di32", form.acc.Len), types.I32, llir.NewParam("", form.acc))
+	x, w, bias := llir.NewParam("x", i8p), llir.NewParam("w", i8p), llir.NewParam("bias", i32p)
+	mult, shift, out := llir.NewParam("mult", i32p), llir.NewParam("shift", i32p), llir.NewParam("out", i8p)
+	rows, in, units := llir.NewParam("rows", types.I64), llir.NewParam("in", types.I64), llir.NewParam("units", types.I64)
+	ors, ous := llir.NewParam("ors", types.I64), llir.NewParam("ous", types.I64)
+	outOff := llir.NewParam("out_off", types.I32)
+	lo, hi := llir.NewParam("lo", types.I32), llir.NewParam("hi", types.I32)
+	f := internal(m.NewFunc("kiln_qdense", types.Void, x, w, bias, mult, shift, out, rows, in, units, ors, ous, outOff, lo, hi))
+	k := &builder{f: f, b: f.NewBlock("entry")}
+	chunk := i64(int64(form.chunk))
+	chunks := k.b.NewSDiv(in, chunk)
+	vecLen := k.b.NewMul(chunks, chunk)
+	chunkPtr := types.NewPointer(vec(form.chunk, types.I8))
+	// finish rescales, clamps and stores unit u's sum for row r.
+	finish := func(r, u, acc value.Value) {
+		b := k.b
+		acc = b.NewAdd(acc, b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, bias, u)))
+		mu := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, mult, u))
+		su := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, shift, u))
+		y := b.NewAdd(b.NewCall(requant, acc, mu, su), outOff)
+		at := b.NewAdd(b.NewMul(r, ors), b.NewMul(u, ous))
+		b.NewStore(b.NewTrunc(smin(b, smax(b, y, lo), hi), types.I8), b.NewGetElementPtr(types.I8, out, at))
+	}
+	// dot sums w[u][i] * x[r][i] for the units first, first+1, ...: the
+	// vector loop over whole chunks, then the rest one by one.
+	dot := func(name string, r, first value.Value, units int) []value.Value {
+		xrow := k.b.NewGetElementPtr(types.I8, x, k.b.NewMul(r, in))
+		wrows := make([]value.Value, units)
+		init := make([]value.Value, units)
+		for j := range wrows {
+			u := k.b.NewAdd(first, i64(int64(j)))
+			wrows[j] = k.b.NewGetElementPtr(types.I8, w, k.b.NewMul(u, in))
+			init[j] = constant.NewZeroInitializer(form.acc)
+		}
+		load := func(b *llir.Block, row, i value.Value) value.Value {
+			p := b.NewBitCast(b.NewGetElementPtr(types.I8, row, i), chunkPtr)
+			l := b.NewLoad(vec(form.chunk, types.I8), p)
+			l.Align = 1
+			return l
+		}
+		accs := k.loop(name+".vec", chunks, init, func(c value.Value, acc []value.Value) []value.Value {
+			b := k.b
+			i := b.NewMul(c, chunk)
+			xv := form.prepare(b, load(b, xrow, i))
+			next := make([]value.Value, units)
+			for j, wrow := range wrows {
+				next[j] = form.step(b, acc[j], xv, load(b, wrow, i))
+			}
+			return next
+		})
+		sums := make([]value.Value, units)
+		for j := range sums {
+			sums[j] = k.b.NewCall(reduce, accs[j])
+		}
+		return k.loop(name+".tail", k.b.NewSub(in, vecLen), sums, func(t value.Value, acc []value.Value) []value.Value {
+			b := k.b
+			i := b.NewAdd(vecLen, t)
+			xi := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, xrow, i)), types.I32)
+			next := make([]value.Value, units)
+			for j, wrow := range wrows {
+				wi := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, wrow, i)), types.I32)
+				next[j] = b.NewAdd(acc[j], b.NewMul(wi, xi))
+			}
+			return next
+		})
+	}
+	const block = 4
+	blocks := k.b.NewSDiv(units, i64(block))
+	k.loop("block", blocks, nil, func(bi value.Value, _ []value.Value) []value.Value {
+		first := k.b.NewMul(bi, i64(block))
+		k.loop("row", rows, nil, func(r value.Value, _ []value.Value) []value.Value {
+			acc := dot("dot4", r, first, block)
+			for j := range block {
+				finish(r, k.b.NewAdd(first, i64(int64(j))), acc[j])
+			}
+			return nil
+		})
+		return nil
+	})
+	done := k.b.NewMul(blocks, i64(block))
+	k.loop("unit", k.b.NewSub(units, done), nil, func(ui value.Value, _ []value.Value) []value.Value {
+		u := k.b.NewAdd(done, ui)
+		k.loop("row1", rows, nil, func(r value.Value, _ []value.Value) []value.Value {
+			finish(r, u, dot("dot", r, u, 1)[0])
+			return nil
+		})
+		return nil
+	})
+	k.b.NewRet(nil)
+	return f
+}
+
+// setTarget writes the options' CPU and features (with what the form's
+// intrinsics need) on every function with a body, so that LLVM may
+// inline any kernel into any other.
+func setTarget(m *llir.Module, o Options, form *dotForm) {
+	var features []string
+	for _, f := range []string{o.Features, form.features} {
+		if f != "" {
+			features = append(features, f)
+		}
+	}
+	for _, f := range m.Funcs {
+		if len(f.Blocks) == 0 {
+			continue
+		}
+		if o.CPU != "" && o.CPU != "native" {
+			f.FuncAttrs = append(f.FuncAttrs, llir.AttrPair{Key: "target-cpu", Value: o.CPU})
+		}
+		if len(features) > 0 {
+			f.FuncAttrs = append(f.FuncAttrs, llir.AttrPair{Key: "target-features", Value: strings.Join(features, ",")})
+		}
+	}
+}
