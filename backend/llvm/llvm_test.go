@@ -233,12 +233,14 @@ func run(t *testing.T, dir string, stdin []byte, name string, args ...string) []
 	return out
 }
 
-// object writes g's module to dir and compiles it to model.o: opt -verify
-// (and -O3 for the host when optimize, with the given -mcpu if any), then
-// llc -O3, position-independent as gcc links executables as PIE.
-func object(t *testing.T, dir string, g *ir.Graph, optimize bool, cpu string) {
+// object writes g's module for the target to dir and compiles it to
+// model.o: opt -verify (and -O3 for the host when optimize, with the
+// target's -mcpu if any), then llc -O3, position-independent as gcc links
+// executables as PIE.
+func object(t *testing.T, dir string, g *ir.Graph, optimize bool, tg target) {
 	t.Helper()
-	ll, err := Emit(g)
+	cpu := tg.cpu
+	ll, err := EmitFor(g, tg.opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,7 +272,7 @@ func TestCompileExamples(t *testing.T) {
 	for _, name := range []string{"mnist_mlp.kiln", "lenet_300_100.kiln"} {
 		t.Run(name, func(t *testing.T) {
 			g, _ := example(t, name)
-			object(t, t.TempDir(), g, false, "")
+			object(t, t.TempDir(), g, false, target{})
 		})
 	}
 }
@@ -348,8 +350,8 @@ func TestDifferential(t *testing.T) {
 			if n == 0 {
 				n = 1000
 			}
-			for _, cpu := range []string{"", "native"} {
-				differential(t, g, kbc, n, cpu)
+			for _, tg := range []target{{}, hostTarget()} {
+				differential(t, g, kbc, n, tg)
 			}
 		})
 	}
@@ -380,7 +382,9 @@ func TestDifferentialConv(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			g, kbc := compile(t, name+".kiln", []byte("model m {\n  "+body+"\n}\n"))
-			differential(t, g, kbc, 200, "")
+			for _, tg := range []target{{}, hostTarget()} {
+				differential(t, g, kbc, 200, tg)
+			}
 		})
 	}
 }
@@ -495,7 +499,7 @@ func TestLateInput(t *testing.T) {
 	if p.Offset[zq] != p.Offset[a] {
 		t.Fatalf("the plan no longer shares z.q's bytes with a.q's (%d, %d): the test needs another model", p.Offset[zq], p.Offset[a])
 	}
-	differential(t, g, kbc, 1000, "")
+	differential(t, g, kbc, 1000, target{})
 
 	// run against the reference executor.
 	const n = 1000
@@ -504,7 +508,7 @@ func TestLateInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	object(t, dir, g, true, "")
+	object(t, dir, g, true, target{})
 	writeDriver(t, dir, g, m)
 	r := rand.New(rand.NewPCG(5, 6))
 	feeds := map[string]*tensor.Tensor{}
@@ -553,10 +557,11 @@ func hasOp(g *ir.Graph, op *ir.Op) bool {
 	return false
 }
 
-func differential(t *testing.T, g *ir.Graph, kbc []byte, n int, cpu string) {
+func differential(t *testing.T, g *ir.Graph, kbc []byte, n int, tg target) {
 	t.Helper()
 	dir := t.TempDir()
-	object(t, dir, g, true, cpu)
+	object(t, dir, g, true, tg)
+	cpu := tg.String()
 	m, err := analyze(g)
 	if err != nil {
 		t.Fatal(err)
@@ -852,7 +857,7 @@ func TestBadID(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	object(t, dir, g, true, "")
+	object(t, dir, g, true, target{})
 	writeDriver(t, dir, g, m)
 	ids := []int32{1, 50, 2} // 50 is past the vocabulary of 50
 	vm, err := runtime.Load(kbc, nil)
