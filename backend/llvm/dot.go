@@ -13,6 +13,7 @@ import (
 
 	llir "github.com/llir/llvm/ir"
 	"github.com/llir/llvm/ir/constant"
+	"github.com/llir/llvm/ir/enum"
 	"github.com/llir/llvm/ir/types"
 	"github.com/llir/llvm/ir/value"
 )
@@ -176,7 +177,7 @@ func (f *dotForm) vectorLen(in int) int { return in / f.chunk * f.chunk }
 // Units go four at a time, each four over every row, so that their
 // weights stay in cache across a batch and each chunk of x is loaded
 // once for four units.
-func denseKernel(m *llir.Module, requant *llir.Func, form *dotForm) *llir.Func {
+func denseKernel(m *llir.Module, requantFn *llir.Func, form *dotForm) *llir.Func {
 	m.Funcs = append(m.Funcs, form.intrinsics...)
 	reduce := m.NewFunc(fmt.Sprintf("llvm.vector.reduce.add.v%di32", form.acc.Len), types.I32, llir.NewParam("", form.acc))
 	x, w, bias := llir.NewParam("x", i8p), llir.NewParam("w", i8p), llir.NewParam("bias", i32p)
@@ -197,20 +198,23 @@ func denseKernel(m *llir.Module, requant *llir.Func, form *dotForm) *llir.Func {
 		acc = b.NewAdd(acc, b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, bias, u)))
 		mu := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, mult, u))
 		su := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, shift, u))
-		y := b.NewAdd(b.NewCall(requant, acc, mu, su), outOff)
+		y := b.NewAdd(b.NewCall(requantFn, acc, mu, su), outOff)
 		at := b.NewAdd(b.NewMul(r, ors), b.NewMul(u, ous))
 		b.NewStore(b.NewTrunc(smin(b, smax(b, y, lo), hi), types.I8), b.NewGetElementPtr(types.I8, out, at))
 	}
 	// dot sums w[u][i] * x[r][i] for the units first, first+1, ...: the
-	// vector loop over whole chunks, then the rest one by one.
-	dot := func(name string, r, first value.Value, units int) []value.Value {
+	// vector loop over whole chunks, then the rest one by one. It returns
+	// the vector loop's accumulators and the rest's sums.
+	dot := func(name string, r, first value.Value, units int) (accs, rest []value.Value) {
 		xrow := k.b.NewGetElementPtr(types.I8, x, k.b.NewMul(r, in))
 		wrows := make([]value.Value, units)
 		init := make([]value.Value, units)
+		zeros := make([]value.Value, units)
 		for j := range wrows {
 			u := k.b.NewAdd(first, i64(int64(j)))
 			wrows[j] = k.b.NewGetElementPtr(types.I8, w, k.b.NewMul(u, in))
 			init[j] = constant.NewZeroInitializer(form.acc)
+			zeros[j] = i32(0)
 		}
 		load := func(b *llir.Block, row, i value.Value) value.Value {
 			p := b.NewBitCast(b.NewGetElementPtr(types.I8, row, i), chunkPtr)
@@ -218,7 +222,7 @@ func denseKernel(m *llir.Module, requant *llir.Func, form *dotForm) *llir.Func {
 			l.Align = 1
 			return l
 		}
-		accs := k.loop(name+".vec", chunks, init, func(c value.Value, acc []value.Value) []value.Value {
+		accs = k.loop(name+".vec", chunks, init, func(c value.Value, acc []value.Value) []value.Value {
 			b := k.b
 			i := b.NewMul(c, chunk)
 			xv := form.prepare(b, load(b, xrow, i))
@@ -228,11 +232,7 @@ func denseKernel(m *llir.Module, requant *llir.Func, form *dotForm) *llir.Func {
 			}
 			return next
 		})
-		sums := make([]value.Value, units)
-		for j := range sums {
-			sums[j] = k.b.NewCall(reduce, accs[j])
-		}
-		return k.loop(name+".tail", k.b.NewSub(in, vecLen), sums, func(t value.Value, acc []value.Value) []value.Value {
+		rest = k.loop(name+".tail", k.b.NewSub(in, vecLen), zeros, func(t value.Value, acc []value.Value) []value.Value {
 			b := k.b
 			i := b.NewAdd(vecLen, t)
 			xi := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, xrow, i)), types.I32)
@@ -243,15 +243,34 @@ func denseKernel(m *llir.Module, requant *llir.Func, form *dotForm) *llir.Func {
 			}
 			return next
 		})
+		return accs, rest
 	}
 	const block = 4
 	blocks := k.b.NewSDiv(units, i64(block))
 	k.loop("block", blocks, nil, func(bi value.Value, _ []value.Value) []value.Value {
 		first := k.b.NewMul(bi, i64(block))
+		params := func(p value.Value) value.Value {
+			b := k.b
+			ptr := b.NewBitCast(b.NewGetElementPtr(types.I32, p, first), types.NewPointer(vec(block, types.I32)))
+			l := b.NewLoad(vec(block, types.I32), ptr)
+			l.Align = 4
+			return l
+		}
+		bias4, mult4, shift4 := params(bias), params(mult), params(shift)
+		off4, lo4, hi4 := broadcast(k.b, outOff, block), broadcast(k.b, lo, block), broadcast(k.b, hi, block)
 		k.loop("row", rows, nil, func(r value.Value, _ []value.Value) []value.Value {
-			acc := dot("dot4", r, first, block)
+			// The four sums at once, rescaled lane by lane.
+			accs, rest := dot("dot4", r, first, block)
+			b := k.b
+			sum := b.NewAdd(reduce4(b, accs), bias4)
+			for j, v := range rest {
+				sum = b.NewAdd(sum, b.NewInsertElement(constant.NewZeroInitializer(vec(block, types.I32)), v, i32(int32(j))))
+			}
+			y := b.NewAdd(requant(b, sum, mult4, shift4, block), off4)
+			q := b.NewTrunc(b.NewSelect(b.NewICmp(enum.IPredSLT, y, lo4), lo4, b.NewSelect(b.NewICmp(enum.IPredSGT, y, hi4), hi4, y)), vec(block, types.I8))
 			for j := range block {
-				finish(r, k.b.NewAdd(first, i64(int64(j))), acc[j])
+				at := b.NewAdd(b.NewMul(r, ors), b.NewMul(b.NewAdd(first, i64(int64(j))), ous))
+				b.NewStore(b.NewExtractElement(q, i32(int32(j))), b.NewGetElementPtr(types.I8, out, at))
 			}
 			return nil
 		})
@@ -261,13 +280,48 @@ func denseKernel(m *llir.Module, requant *llir.Func, form *dotForm) *llir.Func {
 	k.loop("unit", k.b.NewSub(units, done), nil, func(ui value.Value, _ []value.Value) []value.Value {
 		u := k.b.NewAdd(done, ui)
 		k.loop("row1", rows, nil, func(r value.Value, _ []value.Value) []value.Value {
-			finish(r, u, dot("dot", r, u, 1)[0])
+			accs, rest := dot("dot", r, u, 1)
+			finish(r, u, k.b.NewAdd(k.b.NewCall(reduce, accs[0]), rest[0]))
 			return nil
 		})
 		return nil
 	})
 	k.b.NewRet(nil)
 	return f
+}
+
+// broadcast is a vector of lanes copies of the i32 value v.
+func broadcast(b *llir.Block, v value.Value, lanes int) value.Value {
+	one := b.NewInsertElement(constant.NewUndef(vec(lanes, types.I32)), v, i32(0))
+	return b.NewShuffleVector(one, constant.NewUndef(vec(lanes, types.I32)), constant.NewZeroInitializer(vec(lanes, types.I32)))
+}
+
+// reduce4 sums each of four accumulators: <4 x i32> of their totals, in
+// a tree of shuffles and adds (wrapping adds, so any order gives the
+// same bits).
+func reduce4(b *llir.Block, acc []value.Value) value.Value {
+	quads := make([]value.Value, 4)
+	for j, a := range acc {
+		for n := int(a.Type().(*types.VectorType).Len); n > 4; n /= 2 {
+			lo, hi := halves(b, a, n/2)
+			a = b.NewAdd(lo, hi)
+		}
+		quads[j] = a
+	}
+	mix := func(x, y value.Value, l0, l1 []int32) value.Value {
+		mask := func(ls []int32) value.Value {
+			xs := make([]constant.Constant, len(ls))
+			for i, l := range ls {
+				xs[i] = i32(l)
+			}
+			return constant.NewVector(vec(len(ls), types.I32), xs...)
+		}
+		return b.NewAdd(b.NewShuffleVector(x, y, mask(l0)), b.NewShuffleVector(x, y, mask(l1)))
+	}
+	// (a0+a2, b0+b2, a1+a3, b1+b3) for pairs (a, b), then the halves.
+	s01 := mix(quads[0], quads[1], []int32{0, 4, 1, 5}, []int32{2, 6, 3, 7})
+	s23 := mix(quads[2], quads[3], []int32{0, 4, 1, 5}, []int32{2, 6, 3, 7})
+	return mix(s01, s23, []int32{0, 1, 4, 5}, []int32{2, 3, 6, 7})
 }
 
 // setTarget writes the options' CPU and features (with what the form's

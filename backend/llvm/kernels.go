@@ -144,26 +144,52 @@ func requantKernel(m *llir.Module) *llir.Func {
 	x, mult, shift := llir.NewParam("x", types.I32), llir.NewParam("m", types.I32), llir.NewParam("shift", types.I32)
 	f := internal(m.NewFunc("kiln_requant", types.I32, x, mult, shift))
 	b := f.NewBlock("entry")
-	positive := b.NewICmp(enum.IPredSGT, shift, i32(0))
-	left := b.NewSelect(positive, shift, i32(0))
-	right := b.NewSelect(positive, i32(0), b.NewSub(i32(0), shift))
+	b.NewRet(requant(b, x, mult, shift, 0))
+	return f
+}
+
+// requant writes requantKernel's arithmetic on i32 values, or lane by
+// lane on <lanes x i32> vectors when lanes > 0 (the same operations, so
+// the same bits in every lane).
+func requant(b *llir.Block, x, mult, shift value.Value, lanes int) value.Value {
+	c32, c64 := func(v int64) value.Value { return splat(types.I32, v, lanes) }, func(v int64) value.Value { return splat(types.I64, v, lanes) }
+	t32, t64 := types.Type(types.I32), types.Type(types.I64)
+	if lanes > 0 {
+		t32, t64 = vec(lanes, types.I32), vec(lanes, types.I64)
+	}
+	positive := b.NewICmp(enum.IPredSGT, shift, c32(0))
+	left := b.NewSelect(positive, shift, c32(0))
+	right := b.NewSelect(positive, c32(0), b.NewSub(c32(0), shift))
 	xl := b.NewShl(x, left) // wraps, as Go's int32 product does
 
 	// SaturatingRoundingDoublingHighMul(xl, m): the one overflowing
 	// product saturates; otherwise (ab + nudge) / 2^31, truncating.
-	overflow := b.NewAnd(b.NewICmp(enum.IPredEQ, xl, i32(math.MinInt32)), b.NewICmp(enum.IPredEQ, mult, i32(math.MinInt32)))
-	ab := b.NewMul(b.NewSExt(xl, types.I64), b.NewSExt(mult, types.I64))
-	nudge := b.NewSelect(b.NewICmp(enum.IPredSGE, ab, i64(0)), i64(1<<30), i64(1-(1<<30)))
-	high := b.NewTrunc(b.NewSDiv(b.NewAdd(ab, nudge), i64(1<<31)), types.I32)
-	y := b.NewSelect(overflow, i32(math.MaxInt32), high)
+	overflow := b.NewAnd(b.NewICmp(enum.IPredEQ, xl, c32(math.MinInt32)), b.NewICmp(enum.IPredEQ, mult, c32(math.MinInt32)))
+	ab := b.NewMul(b.NewSExt(xl, t64), b.NewSExt(mult, t64))
+	nudge := b.NewSelect(b.NewICmp(enum.IPredSGE, ab, c64(0)), c64(1<<30), c64(1-(1<<30)))
+	high := b.NewTrunc(b.NewSDiv(b.NewAdd(ab, nudge), c64(1<<31)), t32)
+	y := b.NewSelect(overflow, c32(math.MaxInt32), high)
 
 	// RoundingDivideByPOT(y, right): ties away from zero.
-	mask := b.NewSub(b.NewShl(i32(1), right), i32(1))
+	mask := b.NewSub(b.NewShl(c32(1), right), c32(1))
 	remainder := b.NewAnd(y, mask)
-	threshold := b.NewAdd(b.NewAShr(mask, i32(1)), b.NewZExt(b.NewICmp(enum.IPredSLT, y, i32(0)), types.I32))
-	up := b.NewZExt(b.NewICmp(enum.IPredSGT, remainder, threshold), types.I32)
-	b.NewRet(b.NewAdd(b.NewAShr(y, right), up))
-	return f
+	threshold := b.NewAdd(b.NewAShr(mask, c32(1)), b.NewZExt(b.NewICmp(enum.IPredSLT, y, c32(0)), t32))
+	up := b.NewZExt(b.NewICmp(enum.IPredSGT, remainder, threshold), t32)
+	return b.NewAdd(b.NewAShr(y, right), up)
+}
+
+// splat is the integer constant v of type t, or a vector of lanes of them
+// when lanes > 0.
+func splat(t *types.IntType, v int64, lanes int) constant.Constant {
+	c := constant.NewInt(t, v)
+	if lanes == 0 {
+		return c
+	}
+	xs := make([]constant.Constant, lanes)
+	for i := range xs {
+		xs[i] = c
+	}
+	return constant.NewVector(vec(lanes, t), xs...)
 }
 
 // quantizeKernel is ref.Quantize (TFLite's AffineQuantize) on count

@@ -65,316 +65,352 @@ entry:
 	br label %block
 
 block:
-	%block.i = phi i64 [ 0, %entry ], [ %22, %row.end ]
+	%block.i = phi i64 [ 0, %entry ], [ %37, %row.end ]
 	%3 = icmp slt i64 %block.i, %2
 	br i1 %3, label %block.body, label %block.end
 
 block.body:
 	%4 = mul i64 %block.i, 4
+	%5 = getelementptr i32, i32* %bias, i64 %4
+	%6 = bitcast i32* %5 to <4 x i32>*
+	%7 = load <4 x i32>, <4 x i32>* %6, align 4
+	%8 = getelementptr i32, i32* %mult, i64 %4
+	%9 = bitcast i32* %8 to <4 x i32>*
+	%10 = load <4 x i32>, <4 x i32>* %9, align 4
+	%11 = getelementptr i32, i32* %shift, i64 %4
+	%12 = bitcast i32* %11 to <4 x i32>*
+	%13 = load <4 x i32>, <4 x i32>* %12, align 4
+	%14 = insertelement <4 x i32> undef, i32 %out_off, i32 0
+	%15 = shufflevector <4 x i32> %14, <4 x i32> undef, <4 x i32> zeroinitializer
+	%16 = insertelement <4 x i32> undef, i32 %lo, i32 0
+	%17 = shufflevector <4 x i32> %16, <4 x i32> undef, <4 x i32> zeroinitializer
+	%18 = insertelement <4 x i32> undef, i32 %hi, i32 0
+	%19 = shufflevector <4 x i32> %18, <4 x i32> undef, <4 x i32> zeroinitializer
 	br label %row
 
 block.end:
-	%5 = mul i64 %2, 4
-	%6 = sub i64 %units, %5
+	%20 = mul i64 %2, 4
+	%21 = sub i64 %units, %20
 	br label %unit
 
 row:
-	%row.i = phi i64 [ 0, %block.body ], [ %173, %dot4.tail.end ]
-	%7 = icmp slt i64 %row.i, %rows
-	br i1 %7, label %row.body, label %row.end
+	%row.i = phi i64 [ 0, %block.body ], [ %208, %dot4.tail.end ]
+	%22 = icmp slt i64 %row.i, %rows
+	br i1 %22, label %row.body, label %row.end
 
 row.body:
-	%8 = mul i64 %row.i, %in
-	%9 = getelementptr i8, i8* %x, i64 %8
-	%10 = add i64 %4, 0
-	%11 = mul i64 %10, %in
-	%12 = getelementptr i8, i8* %w, i64 %11
-	%13 = add i64 %4, 1
-	%14 = mul i64 %13, %in
-	%15 = getelementptr i8, i8* %w, i64 %14
-	%16 = add i64 %4, 2
-	%17 = mul i64 %16, %in
-	%18 = getelementptr i8, i8* %w, i64 %17
-	%19 = add i64 %4, 3
-	%20 = mul i64 %19, %in
-	%21 = getelementptr i8, i8* %w, i64 %20
+	%23 = mul i64 %row.i, %in
+	%24 = getelementptr i8, i8* %x, i64 %23
+	%25 = add i64 %4, 0
+	%26 = mul i64 %25, %in
+	%27 = getelementptr i8, i8* %w, i64 %26
+	%28 = add i64 %4, 1
+	%29 = mul i64 %28, %in
+	%30 = getelementptr i8, i8* %w, i64 %29
+	%31 = add i64 %4, 2
+	%32 = mul i64 %31, %in
+	%33 = getelementptr i8, i8* %w, i64 %32
+	%34 = add i64 %4, 3
+	%35 = mul i64 %34, %in
+	%36 = getelementptr i8, i8* %w, i64 %35
 	br label %dot4.vec
 
 row.end:
-	%22 = add i64 %block.i, 1
+	%37 = add i64 %block.i, 1
 	br label %block
 
 dot4.vec:
-	%dot4.vec.i = phi i64 [ 0, %row.body ], [ %61, %dot4.vec.body ]
-	%23 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %39, %dot4.vec.body ]
-	%24 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %46, %dot4.vec.body ]
-	%25 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %53, %dot4.vec.body ]
-	%26 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %60, %dot4.vec.body ]
-	%27 = icmp slt i64 %dot4.vec.i, %0
-	br i1 %27, label %dot4.vec.body, label %dot4.vec.end
+	%dot4.vec.i = phi i64 [ 0, %row.body ], [ %76, %dot4.vec.body ]
+	%38 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %54, %dot4.vec.body ]
+	%39 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %61, %dot4.vec.body ]
+	%40 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %68, %dot4.vec.body ]
+	%41 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %75, %dot4.vec.body ]
+	%42 = icmp slt i64 %dot4.vec.i, %0
+	br i1 %42, label %dot4.vec.body, label %dot4.vec.end
 
 dot4.vec.body:
-	%28 = mul i64 %dot4.vec.i, 16
-	%29 = getelementptr i8, i8* %9, i64 %28
-	%30 = bitcast i8* %29 to <16 x i8>*
-	%31 = load <16 x i8>, <16 x i8>* %30, align 1
-	%32 = sext <16 x i8> %31 to <16 x i16>
-	%33 = getelementptr i8, i8* %12, i64 %28
-	%34 = bitcast i8* %33 to <16 x i8>*
-	%35 = load <16 x i8>, <16 x i8>* %34, align 1
-	%36 = sext <16 x i8> %35 to <16 x i16>
-	%37 = mul <16 x i16> %32, %36
-	%38 = sext <16 x i16> %37 to <16 x i32>
-	%39 = add <16 x i32> %23, %38
-	%40 = getelementptr i8, i8* %15, i64 %28
-	%41 = bitcast i8* %40 to <16 x i8>*
-	%42 = load <16 x i8>, <16 x i8>* %41, align 1
-	%43 = sext <16 x i8> %42 to <16 x i16>
-	%44 = mul <16 x i16> %32, %43
-	%45 = sext <16 x i16> %44 to <16 x i32>
-	%46 = add <16 x i32> %24, %45
-	%47 = getelementptr i8, i8* %18, i64 %28
-	%48 = bitcast i8* %47 to <16 x i8>*
-	%49 = load <16 x i8>, <16 x i8>* %48, align 1
-	%50 = sext <16 x i8> %49 to <16 x i16>
-	%51 = mul <16 x i16> %32, %50
-	%52 = sext <16 x i16> %51 to <16 x i32>
-	%53 = add <16 x i32> %25, %52
-	%54 = getelementptr i8, i8* %21, i64 %28
-	%55 = bitcast i8* %54 to <16 x i8>*
-	%56 = load <16 x i8>, <16 x i8>* %55, align 1
-	%57 = sext <16 x i8> %56 to <16 x i16>
-	%58 = mul <16 x i16> %32, %57
-	%59 = sext <16 x i16> %58 to <16 x i32>
-	%60 = add <16 x i32> %26, %59
-	%61 = add i64 %dot4.vec.i, 1
+	%43 = mul i64 %dot4.vec.i, 16
+	%44 = getelementptr i8, i8* %24, i64 %43
+	%45 = bitcast i8* %44 to <16 x i8>*
+	%46 = load <16 x i8>, <16 x i8>* %45, align 1
+	%47 = sext <16 x i8> %46 to <16 x i16>
+	%48 = getelementptr i8, i8* %27, i64 %43
+	%49 = bitcast i8* %48 to <16 x i8>*
+	%50 = load <16 x i8>, <16 x i8>* %49, align 1
+	%51 = sext <16 x i8> %50 to <16 x i16>
+	%52 = mul <16 x i16> %47, %51
+	%53 = sext <16 x i16> %52 to <16 x i32>
+	%54 = add <16 x i32> %38, %53
+	%55 = getelementptr i8, i8* %30, i64 %43
+	%56 = bitcast i8* %55 to <16 x i8>*
+	%57 = load <16 x i8>, <16 x i8>* %56, align 1
+	%58 = sext <16 x i8> %57 to <16 x i16>
+	%59 = mul <16 x i16> %47, %58
+	%60 = sext <16 x i16> %59 to <16 x i32>
+	%61 = add <16 x i32> %39, %60
+	%62 = getelementptr i8, i8* %33, i64 %43
+	%63 = bitcast i8* %62 to <16 x i8>*
+	%64 = load <16 x i8>, <16 x i8>* %63, align 1
+	%65 = sext <16 x i8> %64 to <16 x i16>
+	%66 = mul <16 x i16> %47, %65
+	%67 = sext <16 x i16> %66 to <16 x i32>
+	%68 = add <16 x i32> %40, %67
+	%69 = getelementptr i8, i8* %36, i64 %43
+	%70 = bitcast i8* %69 to <16 x i8>*
+	%71 = load <16 x i8>, <16 x i8>* %70, align 1
+	%72 = sext <16 x i8> %71 to <16 x i16>
+	%73 = mul <16 x i16> %47, %72
+	%74 = sext <16 x i16> %73 to <16 x i32>
+	%75 = add <16 x i32> %41, %74
+	%76 = add i64 %dot4.vec.i, 1
 	br label %dot4.vec
 
 dot4.vec.end:
-	%62 = call i32 @llvm.vector.reduce.add.v16i32(<16 x i32> %23)
-	%63 = call i32 @llvm.vector.reduce.add.v16i32(<16 x i32> %24)
-	%64 = call i32 @llvm.vector.reduce.add.v16i32(<16 x i32> %25)
-	%65 = call i32 @llvm.vector.reduce.add.v16i32(<16 x i32> %26)
-	%66 = sub i64 %in, %1
+	%77 = sub i64 %in, %1
 	br label %dot4.tail
 
 dot4.tail:
-	%dot4.tail.i = phi i64 [ 0, %dot4.vec.end ], [ %96, %dot4.tail.body ]
-	%67 = phi i32 [ %62, %dot4.vec.end ], [ %80, %dot4.tail.body ]
-	%68 = phi i32 [ %63, %dot4.vec.end ], [ %85, %dot4.tail.body ]
-	%69 = phi i32 [ %64, %dot4.vec.end ], [ %90, %dot4.tail.body ]
-	%70 = phi i32 [ %65, %dot4.vec.end ], [ %95, %dot4.tail.body ]
-	%71 = icmp slt i64 %dot4.tail.i, %66
-	br i1 %71, label %dot4.tail.body, label %dot4.tail.end
+	%dot4.tail.i = phi i64 [ 0, %dot4.vec.end ], [ %107, %dot4.tail.body ]
+	%78 = phi i32 [ 0, %dot4.vec.end ], [ %91, %dot4.tail.body ]
+	%79 = phi i32 [ 0, %dot4.vec.end ], [ %96, %dot4.tail.body ]
+	%80 = phi i32 [ 0, %dot4.vec.end ], [ %101, %dot4.tail.body ]
+	%81 = phi i32 [ 0, %dot4.vec.end ], [ %106, %dot4.tail.body ]
+	%82 = icmp slt i64 %dot4.tail.i, %77
+	br i1 %82, label %dot4.tail.body, label %dot4.tail.end
 
 dot4.tail.body:
-	%72 = add i64 %1, %dot4.tail.i
-	%73 = getelementptr i8, i8* %9, i64 %72
-	%74 = load i8, i8* %73
-	%75 = sext i8 %74 to i32
-	%76 = getelementptr i8, i8* %12, i64 %72
-	%77 = load i8, i8* %76
-	%78 = sext i8 %77 to i32
-	%79 = mul i32 %78, %75
-	%80 = add i32 %67, %79
-	%81 = getelementptr i8, i8* %15, i64 %72
-	%82 = load i8, i8* %81
-	%83 = sext i8 %82 to i32
-	%84 = mul i32 %83, %75
-	%85 = add i32 %68, %84
-	%86 = getelementptr i8, i8* %18, i64 %72
-	%87 = load i8, i8* %86
-	%88 = sext i8 %87 to i32
-	%89 = mul i32 %88, %75
-	%90 = add i32 %69, %89
-	%91 = getelementptr i8, i8* %21, i64 %72
-	%92 = load i8, i8* %91
-	%93 = sext i8 %92 to i32
-	%94 = mul i32 %93, %75
-	%95 = add i32 %70, %94
-	%96 = add i64 %dot4.tail.i, 1
+	%83 = add i64 %1, %dot4.tail.i
+	%84 = getelementptr i8, i8* %24, i64 %83
+	%85 = load i8, i8* %84
+	%86 = sext i8 %85 to i32
+	%87 = getelementptr i8, i8* %27, i64 %83
+	%88 = load i8, i8* %87
+	%89 = sext i8 %88 to i32
+	%90 = mul i32 %89, %86
+	%91 = add i32 %78, %90
+	%92 = getelementptr i8, i8* %30, i64 %83
+	%93 = load i8, i8* %92
+	%94 = sext i8 %93 to i32
+	%95 = mul i32 %94, %86
+	%96 = add i32 %79, %95
+	%97 = getelementptr i8, i8* %33, i64 %83
+	%98 = load i8, i8* %97
+	%99 = sext i8 %98 to i32
+	%100 = mul i32 %99, %86
+	%101 = add i32 %80, %100
+	%102 = getelementptr i8, i8* %36, i64 %83
+	%103 = load i8, i8* %102
+	%104 = sext i8 %103 to i32
+	%105 = mul i32 %104, %86
+	%106 = add i32 %81, %105
+	%107 = add i64 %dot4.tail.i, 1
 	br label %dot4.tail
 
 dot4.tail.end:
-	%97 = add i64 %4, 0
-	%98 = getelementptr i32, i32* %bias, i64 %97
-	%99 = load i32, i32* %98
-	%100 = add i32 %67, %99
-	%101 = getelementptr i32, i32* %mult, i64 %97
-	%102 = load i32, i32* %101
-	%103 = getelementptr i32, i32* %shift, i64 %97
-	%104 = load i32, i32* %103
-	%105 = call i32 @kiln_requant(i32 %100, i32 %102, i32 %104)
-	%106 = add i32 %105, %out_off
-	%107 = mul i64 %row.i, %ors
-	%108 = mul i64 %97, %ous
-	%109 = add i64 %107, %108
-	%110 = icmp sgt i32 %106, %lo
-	%111 = select i1 %110, i32 %106, i32 %lo
-	%112 = icmp slt i32 %111, %hi
-	%113 = select i1 %112, i32 %111, i32 %hi
-	%114 = trunc i32 %113 to i8
-	%115 = getelementptr i8, i8* %out, i64 %109
-	store i8 %114, i8* %115
-	%116 = add i64 %4, 1
-	%117 = getelementptr i32, i32* %bias, i64 %116
-	%118 = load i32, i32* %117
-	%119 = add i32 %68, %118
-	%120 = getelementptr i32, i32* %mult, i64 %116
-	%121 = load i32, i32* %120
-	%122 = getelementptr i32, i32* %shift, i64 %116
-	%123 = load i32, i32* %122
-	%124 = call i32 @kiln_requant(i32 %119, i32 %121, i32 %123)
-	%125 = add i32 %124, %out_off
-	%126 = mul i64 %row.i, %ors
-	%127 = mul i64 %116, %ous
-	%128 = add i64 %126, %127
-	%129 = icmp sgt i32 %125, %lo
-	%130 = select i1 %129, i32 %125, i32 %lo
-	%131 = icmp slt i32 %130, %hi
-	%132 = select i1 %131, i32 %130, i32 %hi
-	%133 = trunc i32 %132 to i8
-	%134 = getelementptr i8, i8* %out, i64 %128
-	store i8 %133, i8* %134
-	%135 = add i64 %4, 2
-	%136 = getelementptr i32, i32* %bias, i64 %135
-	%137 = load i32, i32* %136
-	%138 = add i32 %69, %137
-	%139 = getelementptr i32, i32* %mult, i64 %135
-	%140 = load i32, i32* %139
-	%141 = getelementptr i32, i32* %shift, i64 %135
-	%142 = load i32, i32* %141
-	%143 = call i32 @kiln_requant(i32 %138, i32 %140, i32 %142)
-	%144 = add i32 %143, %out_off
-	%145 = mul i64 %row.i, %ors
-	%146 = mul i64 %135, %ous
-	%147 = add i64 %145, %146
-	%148 = icmp sgt i32 %144, %lo
-	%149 = select i1 %148, i32 %144, i32 %lo
-	%150 = icmp slt i32 %149, %hi
-	%151 = select i1 %150, i32 %149, i32 %hi
-	%152 = trunc i32 %151 to i8
-	%153 = getelementptr i8, i8* %out, i64 %147
-	store i8 %152, i8* %153
-	%154 = add i64 %4, 3
-	%155 = getelementptr i32, i32* %bias, i64 %154
-	%156 = load i32, i32* %155
-	%157 = add i32 %70, %156
-	%158 = getelementptr i32, i32* %mult, i64 %154
-	%159 = load i32, i32* %158
-	%160 = getelementptr i32, i32* %shift, i64 %154
-	%161 = load i32, i32* %160
-	%162 = call i32 @kiln_requant(i32 %157, i32 %159, i32 %161)
-	%163 = add i32 %162, %out_off
-	%164 = mul i64 %row.i, %ors
-	%165 = mul i64 %154, %ous
-	%166 = add i64 %164, %165
-	%167 = icmp sgt i32 %163, %lo
-	%168 = select i1 %167, i32 %163, i32 %lo
-	%169 = icmp slt i32 %168, %hi
-	%170 = select i1 %169, i32 %168, i32 %hi
-	%171 = trunc i32 %170 to i8
-	%172 = getelementptr i8, i8* %out, i64 %166
-	store i8 %171, i8* %172
-	%173 = add i64 %row.i, 1
+	%108 = shufflevector <16 x i32> %38, <16 x i32> %38, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%109 = shufflevector <16 x i32> %38, <16 x i32> %38, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%110 = add <8 x i32> %108, %109
+	%111 = shufflevector <8 x i32> %110, <8 x i32> %110, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%112 = shufflevector <8 x i32> %110, <8 x i32> %110, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%113 = add <4 x i32> %111, %112
+	%114 = shufflevector <16 x i32> %39, <16 x i32> %39, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%115 = shufflevector <16 x i32> %39, <16 x i32> %39, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%116 = add <8 x i32> %114, %115
+	%117 = shufflevector <8 x i32> %116, <8 x i32> %116, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%118 = shufflevector <8 x i32> %116, <8 x i32> %116, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%119 = add <4 x i32> %117, %118
+	%120 = shufflevector <16 x i32> %40, <16 x i32> %40, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%121 = shufflevector <16 x i32> %40, <16 x i32> %40, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%122 = add <8 x i32> %120, %121
+	%123 = shufflevector <8 x i32> %122, <8 x i32> %122, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%124 = shufflevector <8 x i32> %122, <8 x i32> %122, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%125 = add <4 x i32> %123, %124
+	%126 = shufflevector <16 x i32> %41, <16 x i32> %41, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%127 = shufflevector <16 x i32> %41, <16 x i32> %41, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%128 = add <8 x i32> %126, %127
+	%129 = shufflevector <8 x i32> %128, <8 x i32> %128, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%130 = shufflevector <8 x i32> %128, <8 x i32> %128, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%131 = add <4 x i32> %129, %130
+	%132 = shufflevector <4 x i32> %113, <4 x i32> %119, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
+	%133 = shufflevector <4 x i32> %113, <4 x i32> %119, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
+	%134 = add <4 x i32> %132, %133
+	%135 = shufflevector <4 x i32> %125, <4 x i32> %131, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
+	%136 = shufflevector <4 x i32> %125, <4 x i32> %131, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
+	%137 = add <4 x i32> %135, %136
+	%138 = shufflevector <4 x i32> %134, <4 x i32> %137, <4 x i32> <i32 0, i32 1, i32 4, i32 5>
+	%139 = shufflevector <4 x i32> %134, <4 x i32> %137, <4 x i32> <i32 2, i32 3, i32 6, i32 7>
+	%140 = add <4 x i32> %138, %139
+	%141 = add <4 x i32> %140, %7
+	%142 = insertelement <4 x i32> zeroinitializer, i32 %78, i32 0
+	%143 = add <4 x i32> %141, %142
+	%144 = insertelement <4 x i32> zeroinitializer, i32 %79, i32 1
+	%145 = add <4 x i32> %143, %144
+	%146 = insertelement <4 x i32> zeroinitializer, i32 %80, i32 2
+	%147 = add <4 x i32> %145, %146
+	%148 = insertelement <4 x i32> zeroinitializer, i32 %81, i32 3
+	%149 = add <4 x i32> %147, %148
+	%150 = icmp sgt <4 x i32> %13, <i32 0, i32 0, i32 0, i32 0>
+	%151 = select <4 x i1> %150, <4 x i32> %13, <4 x i32> <i32 0, i32 0, i32 0, i32 0>
+	%152 = sub <4 x i32> <i32 0, i32 0, i32 0, i32 0>, %13
+	%153 = select <4 x i1> %150, <4 x i32> <i32 0, i32 0, i32 0, i32 0>, <4 x i32> %152
+	%154 = shl <4 x i32> %149, %151
+	%155 = icmp eq <4 x i32> %154, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
+	%156 = icmp eq <4 x i32> %10, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
+	%157 = and <4 x i1> %155, %156
+	%158 = sext <4 x i32> %154 to <4 x i64>
+	%159 = sext <4 x i32> %10 to <4 x i64>
+	%160 = mul <4 x i64> %158, %159
+	%161 = icmp sge <4 x i64> %160, <i64 0, i64 0, i64 0, i64 0>
+	%162 = select <4 x i1> %161, <4 x i64> <i64 u0x40000000, i64 u0x40000000, i64 u0x40000000, i64 u0x40000000>, <4 x i64> <i64 -1073741823, i64 -1073741823, i64 -1073741823, i64 -1073741823>
+	%163 = add <4 x i64> %160, %162
+	%164 = sdiv <4 x i64> %163, <i64 u0x80000000, i64 u0x80000000, i64 u0x80000000, i64 u0x80000000>
+	%165 = trunc <4 x i64> %164 to <4 x i32>
+	%166 = select <4 x i1> %157, <4 x i32> <i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF>, <4 x i32> %165
+	%167 = shl <4 x i32> <i32 1, i32 1, i32 1, i32 1>, %153
+	%168 = sub <4 x i32> %167, <i32 1, i32 1, i32 1, i32 1>
+	%169 = and <4 x i32> %166, %168
+	%170 = ashr <4 x i32> %168, <i32 1, i32 1, i32 1, i32 1>
+	%171 = icmp slt <4 x i32> %166, <i32 0, i32 0, i32 0, i32 0>
+	%172 = zext <4 x i1> %171 to <4 x i32>
+	%173 = add <4 x i32> %170, %172
+	%174 = icmp sgt <4 x i32> %169, %173
+	%175 = zext <4 x i1> %174 to <4 x i32>
+	%176 = ashr <4 x i32> %166, %153
+	%177 = add <4 x i32> %176, %175
+	%178 = add <4 x i32> %177, %15
+	%179 = icmp slt <4 x i32> %178, %17
+	%180 = icmp sgt <4 x i32> %178, %19
+	%181 = select <4 x i1> %180, <4 x i32> %19, <4 x i32> %178
+	%182 = select <4 x i1> %179, <4 x i32> %17, <4 x i32> %181
+	%183 = trunc <4 x i32> %182 to <4 x i8>
+	%184 = mul i64 %row.i, %ors
+	%185 = add i64 %4, 0
+	%186 = mul i64 %185, %ous
+	%187 = add i64 %184, %186
+	%188 = extractelement <4 x i8> %183, i32 0
+	%189 = getelementptr i8, i8* %out, i64 %187
+	store i8 %188, i8* %189
+	%190 = mul i64 %row.i, %ors
+	%191 = add i64 %4, 1
+	%192 = mul i64 %191, %ous
+	%193 = add i64 %190, %192
+	%194 = extractelement <4 x i8> %183, i32 1
+	%195 = getelementptr i8, i8* %out, i64 %193
+	store i8 %194, i8* %195
+	%196 = mul i64 %row.i, %ors
+	%197 = add i64 %4, 2
+	%198 = mul i64 %197, %ous
+	%199 = add i64 %196, %198
+	%200 = extractelement <4 x i8> %183, i32 2
+	%201 = getelementptr i8, i8* %out, i64 %199
+	store i8 %200, i8* %201
+	%202 = mul i64 %row.i, %ors
+	%203 = add i64 %4, 3
+	%204 = mul i64 %203, %ous
+	%205 = add i64 %202, %204
+	%206 = extractelement <4 x i8> %183, i32 3
+	%207 = getelementptr i8, i8* %out, i64 %205
+	store i8 %206, i8* %207
+	%208 = add i64 %row.i, 1
 	br label %row
 
 unit:
-	%unit.i = phi i64 [ 0, %block.end ], [ %182, %row1.end ]
-	%174 = icmp slt i64 %unit.i, %6
-	br i1 %174, label %unit.body, label %unit.end
+	%unit.i = phi i64 [ 0, %block.end ], [ %217, %row1.end ]
+	%209 = icmp slt i64 %unit.i, %21
+	br i1 %209, label %unit.body, label %unit.end
 
 unit.body:
-	%175 = add i64 %5, %unit.i
+	%210 = add i64 %20, %unit.i
 	br label %row1
 
 unit.end:
 	ret void
 
 row1:
-	%row1.i = phi i64 [ 0, %unit.body ], [ %230, %dot.tail.end ]
-	%176 = icmp slt i64 %row1.i, %rows
-	br i1 %176, label %row1.body, label %row1.end
+	%row1.i = phi i64 [ 0, %unit.body ], [ %266, %dot.tail.end ]
+	%211 = icmp slt i64 %row1.i, %rows
+	br i1 %211, label %row1.body, label %row1.end
 
 row1.body:
-	%177 = mul i64 %row1.i, %in
-	%178 = getelementptr i8, i8* %x, i64 %177
-	%179 = add i64 %175, 0
-	%180 = mul i64 %179, %in
-	%181 = getelementptr i8, i8* %w, i64 %180
+	%212 = mul i64 %row1.i, %in
+	%213 = getelementptr i8, i8* %x, i64 %212
+	%214 = add i64 %210, 0
+	%215 = mul i64 %214, %in
+	%216 = getelementptr i8, i8* %w, i64 %215
 	br label %dot.vec
 
 row1.end:
-	%182 = add i64 %unit.i, 1
+	%217 = add i64 %unit.i, 1
 	br label %unit
 
 dot.vec:
-	%dot.vec.i = phi i64 [ 0, %row1.body ], [ %197, %dot.vec.body ]
-	%183 = phi <16 x i32> [ zeroinitializer, %row1.body ], [ %196, %dot.vec.body ]
-	%184 = icmp slt i64 %dot.vec.i, %0
-	br i1 %184, label %dot.vec.body, label %dot.vec.end
+	%dot.vec.i = phi i64 [ 0, %row1.body ], [ %232, %dot.vec.body ]
+	%218 = phi <16 x i32> [ zeroinitializer, %row1.body ], [ %231, %dot.vec.body ]
+	%219 = icmp slt i64 %dot.vec.i, %0
+	br i1 %219, label %dot.vec.body, label %dot.vec.end
 
 dot.vec.body:
-	%185 = mul i64 %dot.vec.i, 16
-	%186 = getelementptr i8, i8* %178, i64 %185
-	%187 = bitcast i8* %186 to <16 x i8>*
-	%188 = load <16 x i8>, <16 x i8>* %187, align 1
-	%189 = sext <16 x i8> %188 to <16 x i16>
-	%190 = getelementptr i8, i8* %181, i64 %185
-	%191 = bitcast i8* %190 to <16 x i8>*
-	%192 = load <16 x i8>, <16 x i8>* %191, align 1
-	%193 = sext <16 x i8> %192 to <16 x i16>
-	%194 = mul <16 x i16> %189, %193
-	%195 = sext <16 x i16> %194 to <16 x i32>
-	%196 = add <16 x i32> %183, %195
-	%197 = add i64 %dot.vec.i, 1
+	%220 = mul i64 %dot.vec.i, 16
+	%221 = getelementptr i8, i8* %213, i64 %220
+	%222 = bitcast i8* %221 to <16 x i8>*
+	%223 = load <16 x i8>, <16 x i8>* %222, align 1
+	%224 = sext <16 x i8> %223 to <16 x i16>
+	%225 = getelementptr i8, i8* %216, i64 %220
+	%226 = bitcast i8* %225 to <16 x i8>*
+	%227 = load <16 x i8>, <16 x i8>* %226, align 1
+	%228 = sext <16 x i8> %227 to <16 x i16>
+	%229 = mul <16 x i16> %224, %228
+	%230 = sext <16 x i16> %229 to <16 x i32>
+	%231 = add <16 x i32> %218, %230
+	%232 = add i64 %dot.vec.i, 1
 	br label %dot.vec
 
 dot.vec.end:
-	%198 = call i32 @llvm.vector.reduce.add.v16i32(<16 x i32> %183)
-	%199 = sub i64 %in, %1
+	%233 = sub i64 %in, %1
 	br label %dot.tail
 
 dot.tail:
-	%dot.tail.i = phi i64 [ 0, %dot.vec.end ], [ %211, %dot.tail.body ]
-	%200 = phi i32 [ %198, %dot.vec.end ], [ %210, %dot.tail.body ]
-	%201 = icmp slt i64 %dot.tail.i, %199
-	br i1 %201, label %dot.tail.body, label %dot.tail.end
+	%dot.tail.i = phi i64 [ 0, %dot.vec.end ], [ %245, %dot.tail.body ]
+	%234 = phi i32 [ 0, %dot.vec.end ], [ %244, %dot.tail.body ]
+	%235 = icmp slt i64 %dot.tail.i, %233
+	br i1 %235, label %dot.tail.body, label %dot.tail.end
 
 dot.tail.body:
-	%202 = add i64 %1, %dot.tail.i
-	%203 = getelementptr i8, i8* %178, i64 %202
-	%204 = load i8, i8* %203
-	%205 = sext i8 %204 to i32
-	%206 = getelementptr i8, i8* %181, i64 %202
-	%207 = load i8, i8* %206
-	%208 = sext i8 %207 to i32
-	%209 = mul i32 %208, %205
-	%210 = add i32 %200, %209
-	%211 = add i64 %dot.tail.i, 1
+	%236 = add i64 %1, %dot.tail.i
+	%237 = getelementptr i8, i8* %213, i64 %236
+	%238 = load i8, i8* %237
+	%239 = sext i8 %238 to i32
+	%240 = getelementptr i8, i8* %216, i64 %236
+	%241 = load i8, i8* %240
+	%242 = sext i8 %241 to i32
+	%243 = mul i32 %242, %239
+	%244 = add i32 %234, %243
+	%245 = add i64 %dot.tail.i, 1
 	br label %dot.tail
 
 dot.tail.end:
-	%212 = getelementptr i32, i32* %bias, i64 %175
-	%213 = load i32, i32* %212
-	%214 = add i32 %200, %213
-	%215 = getelementptr i32, i32* %mult, i64 %175
-	%216 = load i32, i32* %215
-	%217 = getelementptr i32, i32* %shift, i64 %175
-	%218 = load i32, i32* %217
-	%219 = call i32 @kiln_requant(i32 %214, i32 %216, i32 %218)
-	%220 = add i32 %219, %out_off
-	%221 = mul i64 %row1.i, %ors
-	%222 = mul i64 %175, %ous
-	%223 = add i64 %221, %222
-	%224 = icmp sgt i32 %220, %lo
-	%225 = select i1 %224, i32 %220, i32 %lo
-	%226 = icmp slt i32 %225, %hi
-	%227 = select i1 %226, i32 %225, i32 %hi
-	%228 = trunc i32 %227 to i8
-	%229 = getelementptr i8, i8* %out, i64 %223
-	store i8 %228, i8* %229
-	%230 = add i64 %row1.i, 1
+	%246 = call i32 @llvm.vector.reduce.add.v16i32(<16 x i32> %218)
+	%247 = add i32 %246, %234
+	%248 = getelementptr i32, i32* %bias, i64 %210
+	%249 = load i32, i32* %248
+	%250 = add i32 %247, %249
+	%251 = getelementptr i32, i32* %mult, i64 %210
+	%252 = load i32, i32* %251
+	%253 = getelementptr i32, i32* %shift, i64 %210
+	%254 = load i32, i32* %253
+	%255 = call i32 @kiln_requant(i32 %250, i32 %252, i32 %254)
+	%256 = add i32 %255, %out_off
+	%257 = mul i64 %row1.i, %ors
+	%258 = mul i64 %210, %ous
+	%259 = add i64 %257, %258
+	%260 = icmp sgt i32 %256, %lo
+	%261 = select i1 %260, i32 %256, i32 %lo
+	%262 = icmp slt i32 %261, %hi
+	%263 = select i1 %262, i32 %261, i32 %hi
+	%264 = trunc i32 %263 to i8
+	%265 = getelementptr i8, i8* %out, i64 %259
+	store i8 %264, i8* %265
+	%266 = add i64 %row1.i, 1
 	br label %row1
 }
 
