@@ -175,8 +175,9 @@ func (f *dotForm) vectorLen(in int) int { return in / f.chunk * f.chunk }
 // w[u][i], and the form's offset term (Emit folds them in): int32
 // arithmetic wraps modulo 2^32, so the sum has the reference's bits.
 // Units go four at a time, each four over every row, so that their
-// weights stay in cache across a batch and each chunk of x is loaded
-// once for four units.
+// weights stay in cache across a batch, and rows two at a time: each
+// chunk of x is loaded once for four units, each chunk of w once for two
+// rows.
 func denseKernel(m *llir.Module, requantFn *llir.Func, form *dotForm) *llir.Func {
 	m.Funcs = append(m.Funcs, form.intrinsics...)
 	reduce := m.NewFunc(fmt.Sprintf("llvm.vector.reduce.add.v%di32", form.acc.Len), types.I32, llir.NewParam("", form.acc))
@@ -205,16 +206,20 @@ func denseKernel(m *llir.Module, requantFn *llir.Func, form *dotForm) *llir.Func
 	// dot sums w[u][i] * x[r][i] for the units first, first+1, ...: the
 	// vector loop over whole chunks, then the rest one by one. It returns
 	// the vector loop's accumulators and the rest's sums.
-	dot := func(name string, r, first value.Value, units int) (accs, rest []value.Value) {
-		xrow := k.b.NewGetElementPtr(types.I8, x, k.b.NewMul(r, in))
+	dot := func(name string, rs []value.Value, first value.Value, units int) (accs, rest []value.Value) {
+		xrows := make([]value.Value, len(rs))
+		for i, r := range rs {
+			xrows[i] = k.b.NewGetElementPtr(types.I8, x, k.b.NewMul(r, in))
+		}
 		wrows := make([]value.Value, units)
-		init := make([]value.Value, units)
-		zeros := make([]value.Value, units)
+		var init, zeros []value.Value
 		for j := range wrows {
 			u := k.b.NewAdd(first, i64(int64(j)))
 			wrows[j] = k.b.NewGetElementPtr(types.I8, w, k.b.NewMul(u, in))
-			init[j] = constant.NewZeroInitializer(form.acc)
-			zeros[j] = i32(0)
+		}
+		for range len(rs) * units {
+			init = append(init, constant.NewZeroInitializer(form.acc))
+			zeros = append(zeros, i32(0))
 		}
 		load := func(b *llir.Block, row, i value.Value) value.Value {
 			p := b.NewBitCast(b.NewGetElementPtr(types.I8, row, i), chunkPtr)
@@ -222,24 +227,33 @@ func denseKernel(m *llir.Module, requantFn *llir.Func, form *dotForm) *llir.Func
 			l.Align = 1
 			return l
 		}
+		// Each chunk of x serves every unit, each chunk of w every row.
 		accs = k.loop(name+".vec", chunks, init, func(c value.Value, acc []value.Value) []value.Value {
 			b := k.b
 			i := b.NewMul(c, chunk)
-			xv := form.prepare(b, load(b, xrow, i))
-			next := make([]value.Value, units)
+			xv := make([]value.Value, len(rs))
+			for ri, xrow := range xrows {
+				xv[ri] = form.prepare(b, load(b, xrow, i))
+			}
+			next := make([]value.Value, len(acc))
 			for j, wrow := range wrows {
-				next[j] = form.step(b, acc[j], xv, load(b, wrow, i))
+				wv := load(b, wrow, i)
+				for ri := range rs {
+					next[ri*units+j] = form.step(b, acc[ri*units+j], xv[ri], wv)
+				}
 			}
 			return next
 		})
 		rest = k.loop(name+".tail", k.b.NewSub(in, vecLen), zeros, func(t value.Value, acc []value.Value) []value.Value {
 			b := k.b
 			i := b.NewAdd(vecLen, t)
-			xi := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, xrow, i)), types.I32)
-			next := make([]value.Value, units)
-			for j, wrow := range wrows {
-				wi := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, wrow, i)), types.I32)
-				next[j] = b.NewAdd(acc[j], b.NewMul(wi, xi))
+			next := make([]value.Value, len(acc))
+			for ri, xrow := range xrows {
+				xi := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, xrow, i)), types.I32)
+				for j, wrow := range wrows {
+					wi := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, wrow, i)), types.I32)
+					next[ri*units+j] = b.NewAdd(acc[ri*units+j], b.NewMul(wi, xi))
+				}
 			}
 			return next
 		})
@@ -258,9 +272,8 @@ func denseKernel(m *llir.Module, requantFn *llir.Func, form *dotForm) *llir.Func
 		}
 		bias4, mult4, shift4 := params(bias), params(mult), params(shift)
 		off4, lo4, hi4 := broadcast(k.b, outOff, block), broadcast(k.b, lo, block), broadcast(k.b, hi, block)
-		k.loop("row", rows, nil, func(r value.Value, _ []value.Value) []value.Value {
-			// The four sums at once, rescaled lane by lane.
-			accs, rest := dot("dot4", r, first, block)
+		// finish4 rescales the four sums of row r at once, lane by lane.
+		finish4 := func(r value.Value, accs, rest []value.Value) {
 			b := k.b
 			sum := b.NewAdd(reduce4(b, accs), bias4)
 			for j, v := range rest {
@@ -272,6 +285,21 @@ func denseKernel(m *llir.Module, requantFn *llir.Func, form *dotForm) *llir.Func
 				at := b.NewAdd(b.NewMul(r, ors), b.NewMul(b.NewAdd(first, i64(int64(j))), ous))
 				b.NewStore(b.NewExtractElement(q, i32(int32(j))), b.NewGetElementPtr(types.I8, out, at))
 			}
+		}
+		// Rows two at a time, then the last one if their count is odd.
+		pairs := k.b.NewSDiv(rows, i64(2))
+		k.loop("rows2", pairs, nil, func(pi value.Value, _ []value.Value) []value.Value {
+			r0 := k.b.NewMul(pi, i64(2))
+			r1 := k.b.NewAdd(r0, i64(1))
+			accs, rest := dot("dot8", []value.Value{r0, r1}, first, block)
+			finish4(r0, accs[:block], rest[:block])
+			finish4(r1, accs[block:], rest[block:])
+			return nil
+		})
+		k.loop("row", k.b.NewSub(rows, k.b.NewMul(pairs, i64(2))), nil, func(ri value.Value, _ []value.Value) []value.Value {
+			r := k.b.NewAdd(k.b.NewMul(pairs, i64(2)), ri)
+			accs, rest := dot("dot4", []value.Value{r}, first, block)
+			finish4(r, accs, rest)
 			return nil
 		})
 		return nil
@@ -280,7 +308,7 @@ func denseKernel(m *llir.Module, requantFn *llir.Func, form *dotForm) *llir.Func
 	k.loop("unit", k.b.NewSub(units, done), nil, func(ui value.Value, _ []value.Value) []value.Value {
 		u := k.b.NewAdd(done, ui)
 		k.loop("row1", rows, nil, func(r value.Value, _ []value.Value) []value.Value {
-			accs, rest := dot("dot", r, u, 1)
+			accs, rest := dot("dot", []value.Value{r}, u, 1)
 			finish(r, u, k.b.NewAdd(k.b.NewCall(reduce, accs[0]), rest[0]))
 			return nil
 		})
