@@ -160,13 +160,11 @@ func vnniForm(name string, chunk int, intrinsic, features string) *dotForm {
 		}}
 }
 
-// vectorLen is how many of in values the vector loop covers.
-func (f *dotForm) vectorLen(in int) int { return in / f.chunk * f.chunk }
-
 // denseKernel is ref.Dense with per-unit rescales (a per-tensor rescale is
 // repeated for every unit) and no weight offset, in the given form: in
-// [rows, in], weight [units, in], out[r*ors + u*ous] (a dense layer's
-// [rows, units], or a convolution's channels-first plane);
+// [rows, in], weight [units, ld] (ld is in rounded up to the form's
+// chunk, the rest zeros, packed at build time), out[r*ors + u*ous] (a
+// dense layer's [rows, units], or a convolution's channels-first plane);
 //
 //	acc = bias[u] + sum over i of w[u][i] * x[r][i]     int32, wrapping
 //	out = clamp(requant(acc, mult[u], shift[u]) + out_off, lo, hi)
@@ -178,7 +176,7 @@ func (f *dotForm) vectorLen(in int) int { return in / f.chunk * f.chunk }
 // weights stay in cache across a batch, and rows two at a time: each
 // chunk of x is loaded once for four units, each chunk of w once for two
 // rows.
-func denseKernel(m *llir.Module, requantFn *llir.Func, form *dotForm) *llir.Func {
+func denseKernel(m *llir.Module, requantFn, memcpy *llir.Func, form *dotForm) *llir.Func {
 	m.Funcs = append(m.Funcs, form.intrinsics...)
 	reduce := m.NewFunc(fmt.Sprintf("llvm.vector.reduce.add.v%di32", form.acc.Len), types.I32, llir.NewParam("", form.acc))
 	x, w, bias := llir.NewParam("x", i8p), llir.NewParam("w", i8p), llir.NewParam("bias", i32p)
@@ -192,6 +190,15 @@ func denseKernel(m *llir.Module, requantFn *llir.Func, form *dotForm) *llir.Func
 	chunk := i64(int64(form.chunk))
 	chunks := k.b.NewSDiv(in, chunk)
 	vecLen := k.b.NewMul(chunks, chunk)
+	tail := k.b.NewSub(in, vecLen)
+	ld := k.b.NewMul(k.b.NewAdd(chunks, k.b.NewZExt(k.b.NewICmp(enum.IPredSGT, tail, i64(0)), types.I64)), chunk) // w's row stride
+	// x's last partial chunk is copied into a zeroed buffer per row (two
+	// rows at most), so that it meets the weights' zero padding in one
+	// more vector step and no load reads past x.
+	pad := [2]*llir.InstAlloca{k.b.NewAlloca(vec(form.chunk, types.I8)), k.b.NewAlloca(vec(form.chunk, types.I8))}
+	for _, p := range pad {
+		p.Align = 64
+	}
 	chunkPtr := types.NewPointer(vec(form.chunk, types.I8))
 	// finish rescales, clamps and stores unit u's sum for row r.
 	finish := func(r, u, acc value.Value) {
@@ -203,23 +210,21 @@ func denseKernel(m *llir.Module, requantFn *llir.Func, form *dotForm) *llir.Func
 		at := b.NewAdd(b.NewMul(r, ors), b.NewMul(u, ous))
 		b.NewStore(b.NewTrunc(smin(b, smax(b, y, lo), hi), types.I8), b.NewGetElementPtr(types.I8, out, at))
 	}
-	// dot sums w[u][i] * x[r][i] for the units first, first+1, ...: the
-	// vector loop over whole chunks, then the rest one by one. It returns
-	// the vector loop's accumulators and the rest's sums.
-	dot := func(name string, rs []value.Value, first value.Value, units int) (accs, rest []value.Value) {
+	// dot sums w[u][i] * x[r][i] for the units first, first+1, ... and
+	// the rows rs: the vector accumulators, row by row.
+	dot := func(name string, rs []value.Value, first value.Value, units int) (accs []value.Value) {
 		xrows := make([]value.Value, len(rs))
 		for i, r := range rs {
 			xrows[i] = k.b.NewGetElementPtr(types.I8, x, k.b.NewMul(r, in))
 		}
 		wrows := make([]value.Value, units)
-		var init, zeros []value.Value
+		var init []value.Value
 		for j := range wrows {
 			u := k.b.NewAdd(first, i64(int64(j)))
-			wrows[j] = k.b.NewGetElementPtr(types.I8, w, k.b.NewMul(u, in))
+			wrows[j] = k.b.NewGetElementPtr(types.I8, w, k.b.NewMul(u, ld))
 		}
 		for range len(rs) * units {
 			init = append(init, constant.NewZeroInitializer(form.acc))
-			zeros = append(zeros, i32(0))
 		}
 		load := func(b *llir.Block, row, i value.Value) value.Value {
 			p := b.NewBitCast(b.NewGetElementPtr(types.I8, row, i), chunkPtr)
@@ -244,20 +249,28 @@ func denseKernel(m *llir.Module, requantFn *llir.Func, form *dotForm) *llir.Func
 			}
 			return next
 		})
-		rest = k.loop(name+".tail", k.b.NewSub(in, vecLen), zeros, func(t value.Value, acc []value.Value) []value.Value {
+		// The partial chunk, if any: a loop of 0 or 1 steps.
+		accs = k.loop(name+".tail", k.b.NewZExt(k.b.NewICmp(enum.IPredSGT, tail, i64(0)), types.I64), accs, func(_ value.Value, acc []value.Value) []value.Value {
 			b := k.b
-			i := b.NewAdd(vecLen, t)
-			next := make([]value.Value, len(acc))
+			xv := make([]value.Value, len(rs))
 			for ri, xrow := range xrows {
-				xi := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, xrow, i)), types.I32)
-				for j, wrow := range wrows {
-					wi := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, wrow, i)), types.I32)
-					next[ri*units+j] = b.NewAdd(acc[ri*units+j], b.NewMul(wi, xi))
+				buf := b.NewBitCast(pad[ri], i8p)
+				b.NewStore(constant.NewZeroInitializer(vec(form.chunk, types.I8)), pad[ri])
+				b.NewCall(memcpy, buf, b.NewGetElementPtr(types.I8, xrow, vecLen), tail, constant.False)
+				l := b.NewLoad(vec(form.chunk, types.I8), pad[ri])
+				l.Align = 64
+				xv[ri] = form.prepare(b, l)
+			}
+			next := make([]value.Value, len(acc))
+			for j, wrow := range wrows {
+				wv := load(b, wrow, vecLen)
+				for ri := range rs {
+					next[ri*units+j] = form.step(b, acc[ri*units+j], xv[ri], wv)
 				}
 			}
 			return next
 		})
-		return accs, rest
+		return accs
 	}
 	const block = 4
 	blocks := k.b.NewSDiv(units, i64(block))
@@ -273,12 +286,9 @@ func denseKernel(m *llir.Module, requantFn *llir.Func, form *dotForm) *llir.Func
 		bias4, mult4, shift4 := params(bias), params(mult), params(shift)
 		off4, lo4, hi4 := broadcast(k.b, outOff, block), broadcast(k.b, lo, block), broadcast(k.b, hi, block)
 		// finish4 rescales the four sums of row r at once, lane by lane.
-		finish4 := func(r value.Value, accs, rest []value.Value) {
+		finish4 := func(r value.Value, accs []value.Value) {
 			b := k.b
 			sum := b.NewAdd(reduce4(b, accs), bias4)
-			for j, v := range rest {
-				sum = b.NewAdd(sum, b.NewInsertElement(constant.NewZeroInitializer(vec(block, types.I32)), v, i32(int32(j))))
-			}
 			y := b.NewAdd(requant(b, sum, mult4, shift4, block), off4)
 			q := b.NewTrunc(b.NewSelect(b.NewICmp(enum.IPredSLT, y, lo4), lo4, b.NewSelect(b.NewICmp(enum.IPredSGT, y, hi4), hi4, y)), vec(block, types.I8))
 			for j := range block {
@@ -291,15 +301,14 @@ func denseKernel(m *llir.Module, requantFn *llir.Func, form *dotForm) *llir.Func
 		k.loop("rows2", pairs, nil, func(pi value.Value, _ []value.Value) []value.Value {
 			r0 := k.b.NewMul(pi, i64(2))
 			r1 := k.b.NewAdd(r0, i64(1))
-			accs, rest := dot("dot8", []value.Value{r0, r1}, first, block)
-			finish4(r0, accs[:block], rest[:block])
-			finish4(r1, accs[block:], rest[block:])
+			accs := dot("dot8", []value.Value{r0, r1}, first, block)
+			finish4(r0, accs[:block])
+			finish4(r1, accs[block:])
 			return nil
 		})
 		k.loop("row", k.b.NewSub(rows, k.b.NewMul(pairs, i64(2))), nil, func(ri value.Value, _ []value.Value) []value.Value {
 			r := k.b.NewAdd(k.b.NewMul(pairs, i64(2)), ri)
-			accs, rest := dot("dot4", []value.Value{r}, first, block)
-			finish4(r, accs, rest)
+			finish4(r, dot("dot4", []value.Value{r}, first, block))
 			return nil
 		})
 		return nil
@@ -308,8 +317,7 @@ func denseKernel(m *llir.Module, requantFn *llir.Func, form *dotForm) *llir.Func
 	k.loop("unit", k.b.NewSub(units, done), nil, func(ui value.Value, _ []value.Value) []value.Value {
 		u := k.b.NewAdd(done, ui)
 		k.loop("row1", rows, nil, func(r value.Value, _ []value.Value) []value.Value {
-			accs, rest := dot("dot", []value.Value{r}, u, 1)
-			finish(r, u, k.b.NewAdd(k.b.NewCall(reduce, accs[0]), rest[0]))
+			finish(r, u, k.b.NewCall(reduce, dot("dot", []value.Value{r}, u, 1)[0]))
 			return nil
 		})
 		return nil

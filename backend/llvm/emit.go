@@ -156,10 +156,11 @@ func (e *emitter) dense(b *llir.Block, n, arena value.Value, v *ir.Value) error 
 	if len(v.Args) == 3 {
 		copy(bias, v.Args[2].Data.I32)
 	}
-	e.foldOffsets(bias, w.Data.I8, d.In, d.InputOffset)
+	packed, ld := e.pack(w.Data.I8, units, d.In)
+	e.foldOffsets(bias, packed.I8, ld, d.InputOffset)
 	call := b.NewCall(e.kernel.Dense(),
 		e.arenaPtr(b, n, arena, v.Args[0]),
-		e.constant(w.Name, w.Data, describe(w)),
+		e.constant(w.Name+".packed", packed, fmt.Sprintf("%s as rows of %d, zero past its %d inputs", describe(w), ld, d.In)),
 		e.constant(v.Name+".bias", i32Tensor(bias), e.biasComment(v, d.InputOffset)),
 		e.constant(v.Name+".mult", i32Tensor(mult), "per-unit multipliers of "+v.Name),
 		e.constant(v.Name+".shift", i32Tensor(shift), "per-unit shifts of "+v.Name),
@@ -172,27 +173,34 @@ func (e *emitter) dense(b *llir.Block, n, arena value.Value, v *ir.Value) error 
 
 // foldOffsets adds to each unit's bias its input offset's term, in_off
 // times the sum of its weights, and the dot-product form's offset term,
-// -offset times the sum of the weights its vector loop covers (see
-// denseKernel): w holds len(bias) rows of in weights.
-func (e *emitter) foldOffsets(bias []int32, w []int8, in int, inOff int32) {
-	vec := e.form.vectorLen(in)
+// -offset times the same sum (see denseKernel): w holds len(bias) rows of
+// ld weights.
+func (e *emitter) foldOffsets(bias []int32, w []int8, ld int, inOff int32) {
 	for u := range bias {
-		var sum, covered int32
-		for i, q := range w[u*in : (u+1)*in] {
+		var sum int32
+		for _, q := range w[u*ld : (u+1)*ld] {
 			sum += int32(q)
-			if i < vec {
-				covered += int32(q)
-			}
 		}
-		bias[u] += inOff*sum - e.form.offset*covered
+		bias[u] += inOff*sum - e.form.offset*sum
 	}
+}
+
+// pack lays out rows of k weights as rows of padTo(k, chunk), zero past
+// each row's k: the dense kernel's layout.
+func (e *emitter) pack(w []int8, rows, k int) (*tensor.Tensor, int) {
+	ld := padTo(k, e.form.chunk)
+	packed := tensor.New(tensor.I8, rows*ld)
+	for r := range rows {
+		copy(packed.I8[r*ld:], w[r*k:(r+1)*k])
+	}
+	return packed, ld
 }
 
 // biasComment describes a bias with its offsets folded in.
 func (e *emitter) biasComment(v *ir.Value, inOff int32) string {
 	s := fmt.Sprintf("bias of %s, plus its input offset %d times the weights' row sums", v.Name, inOff)
 	if e.form.offset != 0 {
-		s += fmt.Sprintf(", minus %d times those of the vector loop's weights", e.form.offset)
+		s += fmt.Sprintf(", minus %d times the row sums (VPDPBUSD multiplies x+%d)", e.form.offset, e.form.offset)
 	}
 	return s
 }
@@ -227,12 +235,8 @@ func (e *emitter) conv(b *llir.Block, n, arena value.Value, v *ir.Value) error {
 	}
 	// The filters as rows of kp, zero past each filter's taps.
 	taps := c.C / c.Groups * c.KH * c.KW
-	kp := padTo(taps, e.form.chunk)
 	w := v.Args[1]
-	packed := tensor.New(tensor.I8, c.F*kp)
-	for fi := range c.F {
-		copy(packed.I8[fi*kp:], w.Data.I8[fi*taps:(fi+1)*taps])
-	}
+	packed, kp := e.pack(w.Data.I8, c.F, taps)
 	bias := make([]int32, c.F)
 	if len(v.Args) == 3 {
 		copy(bias, v.Args[2].Data.I32)

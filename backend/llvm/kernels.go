@@ -61,7 +61,7 @@ func (k *kernels) Dequantize() *llir.Func {
 }
 
 func (k *kernels) Dense() *llir.Func {
-	return once(&k.dense, func() *llir.Func { return denseKernel(k.m, k.Requant(), k.form) })
+	return once(&k.dense, func() *llir.Func { return denseKernel(k.m, k.Requant(), k.Memcpy(), k.form) })
 }
 
 func (k *kernels) Requantize() *llir.Func {
