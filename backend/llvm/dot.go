@@ -272,10 +272,14 @@ func denseKernel(m *llir.Module, requantFn, memcpy *llir.Func, form *dotForm) *l
 		})
 		return accs
 	}
+	// Blocks of four units; with four or more, a last partial block is a
+	// whole one ending at the last unit (its first units are computed
+	// twice, with the same bits). Fewer than four go one by one.
 	const block = 4
-	blocks := k.b.NewSDiv(units, i64(block))
+	whole := k.b.NewICmp(enum.IPredSGE, units, i64(block))
+	blocks := k.b.NewSelect(whole, k.b.NewSDiv(k.b.NewAdd(units, i64(block-1)), i64(block)), i64(0))
 	k.loop("block", blocks, nil, func(bi value.Value, _ []value.Value) []value.Value {
-		first := k.b.NewMul(bi, i64(block))
+		first := smin(k.b, k.b.NewMul(bi, i64(block)), k.b.NewSub(units, i64(block)))
 		params := func(p value.Value) value.Value {
 			b := k.b
 			ptr := b.NewBitCast(b.NewGetElementPtr(types.I32, p, first), types.NewPointer(vec(block, types.I32)))
@@ -313,9 +317,7 @@ func denseKernel(m *llir.Module, requantFn, memcpy *llir.Func, form *dotForm) *l
 		})
 		return nil
 	})
-	done := k.b.NewMul(blocks, i64(block))
-	k.loop("unit", k.b.NewSub(units, done), nil, func(ui value.Value, _ []value.Value) []value.Value {
-		u := k.b.NewAdd(done, ui)
+	k.loop("unit", k.b.NewSelect(whole, i64(0), units), nil, func(u value.Value, _ []value.Value) []value.Value {
 		k.loop("row1", rows, nil, func(r value.Value, _ []value.Value) []value.Value {
 			finish(r, u, k.b.NewCall(reduce, dot("dot", []value.Value{r}, u, 1)[0]))
 			return nil

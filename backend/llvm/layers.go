@@ -73,16 +73,37 @@ func convKernel(m *llir.Module, name string, p ref.ConvParams, kp int, dense *ll
 							b := k.b
 							iy := b.NewAdd(lin(b, oy, p.StrideH, -p.PadH), lin(b, ky, p.DilationH, 0))
 							inY := inRange(b, iy, p.H)
+							// A window row inside the image is copied tap by tap
+							// (a constant count LLVM unrolls); one that is not
+							// checks each tap.
+							ix0 := lin(b, ox, p.StrideW, -p.PadW)
+							ixLast := b.NewAdd(ix0, i64(int64((p.KW-1)*p.DilationW)))
+							inRow := b.NewAnd(inY, b.NewAnd(b.NewICmp(enum.IPredSGE, ix0, i64(0)), b.NewICmp(enum.IPredSLT, ixLast, i64(int64(p.W)))))
+							fast, slow, join := k.f.NewBlock("window.fast"), k.f.NewBlock("window.slow"), k.f.NewBlock("window.join")
+							b.NewCondBr(inRow, fast, slow)
+							col0 := lin(b, b.NewAdd(lin(b, ic, p.KH, 0), ky), p.KW, 0)
+							k.b = fast
+							src := fast.NewGetElementPtr(types.I8, x, fast.NewAdd(plane, fast.NewAdd(lin(fast, iy, p.W, 0), ix0)))
+							dst := fast.NewGetElementPtr(types.I8, row, col0)
 							k.loop("kx", i64(int64(p.KW)), nil, func(kx value.Value, _ []value.Value) []value.Value {
 								b := k.b
-								ix := b.NewAdd(lin(b, ox, p.StrideW, -p.PadW), lin(b, kx, p.DilationW, 0))
+								v := b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, src, lin(b, kx, p.DilationW, 0)))
+								b.NewStore(v, b.NewGetElementPtr(types.I8, dst, kx))
+								return nil
+							})
+							k.b.NewBr(join)
+							k.b = slow
+							k.loop("kx.edge", i64(int64(p.KW)), nil, func(kx value.Value, _ []value.Value) []value.Value {
+								b := k.b
+								ix := b.NewAdd(ix0, lin(b, kx, p.DilationW, 0))
 								inside := b.NewAnd(inY, inRange(b, ix, p.W))
 								xi := b.NewSelect(inside, b.NewAdd(plane, b.NewAdd(lin(b, iy, p.W, 0), ix)), i64(0))
 								xv := b.NewSelect(inside, b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, x, xi)), zero)
-								col := b.NewAdd(lin(b, b.NewAdd(lin(b, ic, p.KH, 0), ky), p.KW, 0), kx)
-								b.NewStore(xv, b.NewGetElementPtr(types.I8, row, col))
+								b.NewStore(xv, b.NewGetElementPtr(types.I8, row, b.NewAdd(col0, kx)))
 								return nil
 							})
+							k.b.NewBr(join)
+							k.b = join
 							return nil
 						})
 						return nil

@@ -68,741 +68,745 @@ entry:
 	%6 = mul i64 %5, 16
 	%7 = alloca <16 x i8>, align 64
 	%8 = alloca <16 x i8>, align 64
-	%9 = sdiv i64 %units, 4
+	%9 = icmp sge i64 %units, 4
+	%10 = add i64 %units, 3
+	%11 = sdiv i64 %10, 4
+	%12 = select i1 %9, i64 %11, i64 0
 	br label %block
 
 block:
-	%block.i = phi i64 [ 0, %entry ], [ %380, %row.end ]
-	%10 = icmp slt i64 %block.i, %9
-	br i1 %10, label %block.body, label %block.end
+	%block.i = phi i64 [ 0, %entry ], [ %385, %row.end ]
+	%13 = icmp slt i64 %block.i, %12
+	br i1 %13, label %block.body, label %block.end
 
 block.body:
-	%11 = mul i64 %block.i, 4
-	%12 = getelementptr i32, i32* %bias, i64 %11
-	%13 = bitcast i32* %12 to <4 x i32>*
-	%14 = load <4 x i32>, <4 x i32>* %13, align 4
-	%15 = getelementptr i32, i32* %mult, i64 %11
-	%16 = bitcast i32* %15 to <4 x i32>*
-	%17 = load <4 x i32>, <4 x i32>* %16, align 4
-	%18 = getelementptr i32, i32* %shift, i64 %11
+	%14 = mul i64 %block.i, 4
+	%15 = sub i64 %units, 4
+	%16 = icmp slt i64 %14, %15
+	%17 = select i1 %16, i64 %14, i64 %15
+	%18 = getelementptr i32, i32* %bias, i64 %17
 	%19 = bitcast i32* %18 to <4 x i32>*
 	%20 = load <4 x i32>, <4 x i32>* %19, align 4
-	%21 = insertelement <4 x i32> undef, i32 %out_off, i32 0
-	%22 = shufflevector <4 x i32> %21, <4 x i32> undef, <4 x i32> zeroinitializer
-	%23 = insertelement <4 x i32> undef, i32 %lo, i32 0
-	%24 = shufflevector <4 x i32> %23, <4 x i32> undef, <4 x i32> zeroinitializer
-	%25 = insertelement <4 x i32> undef, i32 %hi, i32 0
-	%26 = shufflevector <4 x i32> %25, <4 x i32> undef, <4 x i32> zeroinitializer
-	%27 = sdiv i64 %rows, 2
+	%21 = getelementptr i32, i32* %mult, i64 %17
+	%22 = bitcast i32* %21 to <4 x i32>*
+	%23 = load <4 x i32>, <4 x i32>* %22, align 4
+	%24 = getelementptr i32, i32* %shift, i64 %17
+	%25 = bitcast i32* %24 to <4 x i32>*
+	%26 = load <4 x i32>, <4 x i32>* %25, align 4
+	%27 = insertelement <4 x i32> undef, i32 %out_off, i32 0
+	%28 = shufflevector <4 x i32> %27, <4 x i32> undef, <4 x i32> zeroinitializer
+	%29 = insertelement <4 x i32> undef, i32 %lo, i32 0
+	%30 = shufflevector <4 x i32> %29, <4 x i32> undef, <4 x i32> zeroinitializer
+	%31 = insertelement <4 x i32> undef, i32 %hi, i32 0
+	%32 = shufflevector <4 x i32> %31, <4 x i32> undef, <4 x i32> zeroinitializer
+	%33 = sdiv i64 %rows, 2
 	br label %rows2
 
 block.end:
-	%28 = mul i64 %9, 4
-	%29 = sub i64 %units, %28
+	%34 = select i1 %9, i64 0, i64 %units
 	br label %unit
 
 rows2:
-	%rows2.i = phi i64 [ 0, %block.body ], [ %362, %dot8.tail.end ]
-	%30 = icmp slt i64 %rows2.i, %27
-	br i1 %30, label %rows2.body, label %rows2.end
+	%rows2.i = phi i64 [ 0, %block.body ], [ %367, %dot8.tail.end ]
+	%35 = icmp slt i64 %rows2.i, %33
+	br i1 %35, label %rows2.body, label %rows2.end
 
 rows2.body:
-	%31 = mul i64 %rows2.i, 2
-	%32 = add i64 %31, 1
-	%33 = mul i64 %31, %in
-	%34 = getelementptr i8, i8* %x, i64 %33
-	%35 = mul i64 %32, %in
-	%36 = getelementptr i8, i8* %x, i64 %35
-	%37 = add i64 %11, 0
-	%38 = mul i64 %37, %6
-	%39 = getelementptr i8, i8* %w, i64 %38
-	%40 = add i64 %11, 1
-	%41 = mul i64 %40, %6
-	%42 = getelementptr i8, i8* %w, i64 %41
-	%43 = add i64 %11, 2
-	%44 = mul i64 %43, %6
-	%45 = getelementptr i8, i8* %w, i64 %44
-	%46 = add i64 %11, 3
-	%47 = mul i64 %46, %6
-	%48 = getelementptr i8, i8* %w, i64 %47
+	%36 = mul i64 %rows2.i, 2
+	%37 = add i64 %36, 1
+	%38 = mul i64 %36, %in
+	%39 = getelementptr i8, i8* %x, i64 %38
+	%40 = mul i64 %37, %in
+	%41 = getelementptr i8, i8* %x, i64 %40
+	%42 = add i64 %17, 0
+	%43 = mul i64 %42, %6
+	%44 = getelementptr i8, i8* %w, i64 %43
+	%45 = add i64 %17, 1
+	%46 = mul i64 %45, %6
+	%47 = getelementptr i8, i8* %w, i64 %46
+	%48 = add i64 %17, 2
+	%49 = mul i64 %48, %6
+	%50 = getelementptr i8, i8* %w, i64 %49
+	%51 = add i64 %17, 3
+	%52 = mul i64 %51, %6
+	%53 = getelementptr i8, i8* %w, i64 %52
 	br label %dot8.vec
 
 rows2.end:
-	%49 = mul i64 %27, 2
-	%50 = sub i64 %rows, %49
+	%54 = mul i64 %33, 2
+	%55 = sub i64 %rows, %54
 	br label %row
 
 dot8.vec:
-	%dot8.vec.i = phi i64 [ 0, %rows2.body ], [ %113, %dot8.vec.body ]
-	%51 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %75, %dot8.vec.body ]
-	%52 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %86, %dot8.vec.body ]
-	%53 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %97, %dot8.vec.body ]
-	%54 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %108, %dot8.vec.body ]
-	%55 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %79, %dot8.vec.body ]
-	%56 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %90, %dot8.vec.body ]
-	%57 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %101, %dot8.vec.body ]
-	%58 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %112, %dot8.vec.body ]
-	%59 = icmp slt i64 %dot8.vec.i, %0
-	br i1 %59, label %dot8.vec.body, label %dot8.vec.end
+	%dot8.vec.i = phi i64 [ 0, %rows2.body ], [ %118, %dot8.vec.body ]
+	%56 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %80, %dot8.vec.body ]
+	%57 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %91, %dot8.vec.body ]
+	%58 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %102, %dot8.vec.body ]
+	%59 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %113, %dot8.vec.body ]
+	%60 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %84, %dot8.vec.body ]
+	%61 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %95, %dot8.vec.body ]
+	%62 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %106, %dot8.vec.body ]
+	%63 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %117, %dot8.vec.body ]
+	%64 = icmp slt i64 %dot8.vec.i, %0
+	br i1 %64, label %dot8.vec.body, label %dot8.vec.end
 
 dot8.vec.body:
-	%60 = mul i64 %dot8.vec.i, 16
-	%61 = getelementptr i8, i8* %34, i64 %60
-	%62 = bitcast i8* %61 to <16 x i8>*
-	%63 = load <16 x i8>, <16 x i8>* %62, align 1
-	%64 = sext <16 x i8> %63 to <16 x i16>
-	%65 = getelementptr i8, i8* %36, i64 %60
-	%66 = bitcast i8* %65 to <16 x i8>*
-	%67 = load <16 x i8>, <16 x i8>* %66, align 1
-	%68 = sext <16 x i8> %67 to <16 x i16>
-	%69 = getelementptr i8, i8* %39, i64 %60
-	%70 = bitcast i8* %69 to <16 x i8>*
-	%71 = load <16 x i8>, <16 x i8>* %70, align 1
-	%72 = sext <16 x i8> %71 to <16 x i16>
-	%73 = mul <16 x i16> %64, %72
-	%74 = sext <16 x i16> %73 to <16 x i32>
-	%75 = add <16 x i32> %51, %74
-	%76 = sext <16 x i8> %71 to <16 x i16>
-	%77 = mul <16 x i16> %68, %76
-	%78 = sext <16 x i16> %77 to <16 x i32>
-	%79 = add <16 x i32> %55, %78
-	%80 = getelementptr i8, i8* %42, i64 %60
-	%81 = bitcast i8* %80 to <16 x i8>*
-	%82 = load <16 x i8>, <16 x i8>* %81, align 1
-	%83 = sext <16 x i8> %82 to <16 x i16>
-	%84 = mul <16 x i16> %64, %83
-	%85 = sext <16 x i16> %84 to <16 x i32>
-	%86 = add <16 x i32> %52, %85
-	%87 = sext <16 x i8> %82 to <16 x i16>
-	%88 = mul <16 x i16> %68, %87
-	%89 = sext <16 x i16> %88 to <16 x i32>
-	%90 = add <16 x i32> %56, %89
-	%91 = getelementptr i8, i8* %45, i64 %60
-	%92 = bitcast i8* %91 to <16 x i8>*
-	%93 = load <16 x i8>, <16 x i8>* %92, align 1
-	%94 = sext <16 x i8> %93 to <16 x i16>
-	%95 = mul <16 x i16> %64, %94
-	%96 = sext <16 x i16> %95 to <16 x i32>
-	%97 = add <16 x i32> %53, %96
-	%98 = sext <16 x i8> %93 to <16 x i16>
-	%99 = mul <16 x i16> %68, %98
-	%100 = sext <16 x i16> %99 to <16 x i32>
-	%101 = add <16 x i32> %57, %100
-	%102 = getelementptr i8, i8* %48, i64 %60
-	%103 = bitcast i8* %102 to <16 x i8>*
-	%104 = load <16 x i8>, <16 x i8>* %103, align 1
-	%105 = sext <16 x i8> %104 to <16 x i16>
-	%106 = mul <16 x i16> %64, %105
-	%107 = sext <16 x i16> %106 to <16 x i32>
-	%108 = add <16 x i32> %54, %107
-	%109 = sext <16 x i8> %104 to <16 x i16>
-	%110 = mul <16 x i16> %68, %109
-	%111 = sext <16 x i16> %110 to <16 x i32>
-	%112 = add <16 x i32> %58, %111
-	%113 = add i64 %dot8.vec.i, 1
+	%65 = mul i64 %dot8.vec.i, 16
+	%66 = getelementptr i8, i8* %39, i64 %65
+	%67 = bitcast i8* %66 to <16 x i8>*
+	%68 = load <16 x i8>, <16 x i8>* %67, align 1
+	%69 = sext <16 x i8> %68 to <16 x i16>
+	%70 = getelementptr i8, i8* %41, i64 %65
+	%71 = bitcast i8* %70 to <16 x i8>*
+	%72 = load <16 x i8>, <16 x i8>* %71, align 1
+	%73 = sext <16 x i8> %72 to <16 x i16>
+	%74 = getelementptr i8, i8* %44, i64 %65
+	%75 = bitcast i8* %74 to <16 x i8>*
+	%76 = load <16 x i8>, <16 x i8>* %75, align 1
+	%77 = sext <16 x i8> %76 to <16 x i16>
+	%78 = mul <16 x i16> %69, %77
+	%79 = sext <16 x i16> %78 to <16 x i32>
+	%80 = add <16 x i32> %56, %79
+	%81 = sext <16 x i8> %76 to <16 x i16>
+	%82 = mul <16 x i16> %73, %81
+	%83 = sext <16 x i16> %82 to <16 x i32>
+	%84 = add <16 x i32> %60, %83
+	%85 = getelementptr i8, i8* %47, i64 %65
+	%86 = bitcast i8* %85 to <16 x i8>*
+	%87 = load <16 x i8>, <16 x i8>* %86, align 1
+	%88 = sext <16 x i8> %87 to <16 x i16>
+	%89 = mul <16 x i16> %69, %88
+	%90 = sext <16 x i16> %89 to <16 x i32>
+	%91 = add <16 x i32> %57, %90
+	%92 = sext <16 x i8> %87 to <16 x i16>
+	%93 = mul <16 x i16> %73, %92
+	%94 = sext <16 x i16> %93 to <16 x i32>
+	%95 = add <16 x i32> %61, %94
+	%96 = getelementptr i8, i8* %50, i64 %65
+	%97 = bitcast i8* %96 to <16 x i8>*
+	%98 = load <16 x i8>, <16 x i8>* %97, align 1
+	%99 = sext <16 x i8> %98 to <16 x i16>
+	%100 = mul <16 x i16> %69, %99
+	%101 = sext <16 x i16> %100 to <16 x i32>
+	%102 = add <16 x i32> %58, %101
+	%103 = sext <16 x i8> %98 to <16 x i16>
+	%104 = mul <16 x i16> %73, %103
+	%105 = sext <16 x i16> %104 to <16 x i32>
+	%106 = add <16 x i32> %62, %105
+	%107 = getelementptr i8, i8* %53, i64 %65
+	%108 = bitcast i8* %107 to <16 x i8>*
+	%109 = load <16 x i8>, <16 x i8>* %108, align 1
+	%110 = sext <16 x i8> %109 to <16 x i16>
+	%111 = mul <16 x i16> %69, %110
+	%112 = sext <16 x i16> %111 to <16 x i32>
+	%113 = add <16 x i32> %59, %112
+	%114 = sext <16 x i8> %109 to <16 x i16>
+	%115 = mul <16 x i16> %73, %114
+	%116 = sext <16 x i16> %115 to <16 x i32>
+	%117 = add <16 x i32> %63, %116
+	%118 = add i64 %dot8.vec.i, 1
 	br label %dot8.vec
 
 dot8.vec.end:
-	%114 = icmp sgt i64 %2, 0
-	%115 = zext i1 %114 to i64
+	%119 = icmp sgt i64 %2, 0
+	%120 = zext i1 %119 to i64
 	br label %dot8.tail
 
 dot8.tail:
-	%dot8.tail.i = phi i64 [ 0, %dot8.vec.end ], [ %177, %dot8.tail.body ]
-	%116 = phi <16 x i32> [ %51, %dot8.vec.end ], [ %139, %dot8.tail.body ]
-	%117 = phi <16 x i32> [ %52, %dot8.vec.end ], [ %150, %dot8.tail.body ]
-	%118 = phi <16 x i32> [ %53, %dot8.vec.end ], [ %161, %dot8.tail.body ]
-	%119 = phi <16 x i32> [ %54, %dot8.vec.end ], [ %172, %dot8.tail.body ]
-	%120 = phi <16 x i32> [ %55, %dot8.vec.end ], [ %143, %dot8.tail.body ]
-	%121 = phi <16 x i32> [ %56, %dot8.vec.end ], [ %154, %dot8.tail.body ]
-	%122 = phi <16 x i32> [ %57, %dot8.vec.end ], [ %165, %dot8.tail.body ]
-	%123 = phi <16 x i32> [ %58, %dot8.vec.end ], [ %176, %dot8.tail.body ]
-	%124 = icmp slt i64 %dot8.tail.i, %115
-	br i1 %124, label %dot8.tail.body, label %dot8.tail.end
+	%dot8.tail.i = phi i64 [ 0, %dot8.vec.end ], [ %182, %dot8.tail.body ]
+	%121 = phi <16 x i32> [ %56, %dot8.vec.end ], [ %144, %dot8.tail.body ]
+	%122 = phi <16 x i32> [ %57, %dot8.vec.end ], [ %155, %dot8.tail.body ]
+	%123 = phi <16 x i32> [ %58, %dot8.vec.end ], [ %166, %dot8.tail.body ]
+	%124 = phi <16 x i32> [ %59, %dot8.vec.end ], [ %177, %dot8.tail.body ]
+	%125 = phi <16 x i32> [ %60, %dot8.vec.end ], [ %148, %dot8.tail.body ]
+	%126 = phi <16 x i32> [ %61, %dot8.vec.end ], [ %159, %dot8.tail.body ]
+	%127 = phi <16 x i32> [ %62, %dot8.vec.end ], [ %170, %dot8.tail.body ]
+	%128 = phi <16 x i32> [ %63, %dot8.vec.end ], [ %181, %dot8.tail.body ]
+	%129 = icmp slt i64 %dot8.tail.i, %120
+	br i1 %129, label %dot8.tail.body, label %dot8.tail.end
 
 dot8.tail.body:
-	%125 = bitcast <16 x i8>* %7 to i8*
+	%130 = bitcast <16 x i8>* %7 to i8*
 	store <16 x i8> zeroinitializer, <16 x i8>* %7
-	%126 = getelementptr i8, i8* %34, i64 %1
-	call void @llvm.memcpy.p0i8.p0i8.i64(i8* %125, i8* %126, i64 %2, i1 false)
-	%127 = load <16 x i8>, <16 x i8>* %7, align 64
-	%128 = sext <16 x i8> %127 to <16 x i16>
-	%129 = bitcast <16 x i8>* %8 to i8*
+	%131 = getelementptr i8, i8* %39, i64 %1
+	call void @llvm.memcpy.p0i8.p0i8.i64(i8* %130, i8* %131, i64 %2, i1 false)
+	%132 = load <16 x i8>, <16 x i8>* %7, align 64
+	%133 = sext <16 x i8> %132 to <16 x i16>
+	%134 = bitcast <16 x i8>* %8 to i8*
 	store <16 x i8> zeroinitializer, <16 x i8>* %8
-	%130 = getelementptr i8, i8* %36, i64 %1
-	call void @llvm.memcpy.p0i8.p0i8.i64(i8* %129, i8* %130, i64 %2, i1 false)
-	%131 = load <16 x i8>, <16 x i8>* %8, align 64
-	%132 = sext <16 x i8> %131 to <16 x i16>
-	%133 = getelementptr i8, i8* %39, i64 %1
-	%134 = bitcast i8* %133 to <16 x i8>*
-	%135 = load <16 x i8>, <16 x i8>* %134, align 1
-	%136 = sext <16 x i8> %135 to <16 x i16>
-	%137 = mul <16 x i16> %128, %136
-	%138 = sext <16 x i16> %137 to <16 x i32>
-	%139 = add <16 x i32> %116, %138
-	%140 = sext <16 x i8> %135 to <16 x i16>
-	%141 = mul <16 x i16> %132, %140
-	%142 = sext <16 x i16> %141 to <16 x i32>
-	%143 = add <16 x i32> %120, %142
-	%144 = getelementptr i8, i8* %42, i64 %1
-	%145 = bitcast i8* %144 to <16 x i8>*
-	%146 = load <16 x i8>, <16 x i8>* %145, align 1
-	%147 = sext <16 x i8> %146 to <16 x i16>
-	%148 = mul <16 x i16> %128, %147
-	%149 = sext <16 x i16> %148 to <16 x i32>
-	%150 = add <16 x i32> %117, %149
-	%151 = sext <16 x i8> %146 to <16 x i16>
-	%152 = mul <16 x i16> %132, %151
-	%153 = sext <16 x i16> %152 to <16 x i32>
-	%154 = add <16 x i32> %121, %153
-	%155 = getelementptr i8, i8* %45, i64 %1
-	%156 = bitcast i8* %155 to <16 x i8>*
-	%157 = load <16 x i8>, <16 x i8>* %156, align 1
-	%158 = sext <16 x i8> %157 to <16 x i16>
-	%159 = mul <16 x i16> %128, %158
-	%160 = sext <16 x i16> %159 to <16 x i32>
-	%161 = add <16 x i32> %118, %160
-	%162 = sext <16 x i8> %157 to <16 x i16>
-	%163 = mul <16 x i16> %132, %162
-	%164 = sext <16 x i16> %163 to <16 x i32>
-	%165 = add <16 x i32> %122, %164
-	%166 = getelementptr i8, i8* %48, i64 %1
-	%167 = bitcast i8* %166 to <16 x i8>*
-	%168 = load <16 x i8>, <16 x i8>* %167, align 1
-	%169 = sext <16 x i8> %168 to <16 x i16>
-	%170 = mul <16 x i16> %128, %169
-	%171 = sext <16 x i16> %170 to <16 x i32>
-	%172 = add <16 x i32> %119, %171
-	%173 = sext <16 x i8> %168 to <16 x i16>
-	%174 = mul <16 x i16> %132, %173
-	%175 = sext <16 x i16> %174 to <16 x i32>
-	%176 = add <16 x i32> %123, %175
-	%177 = add i64 %dot8.tail.i, 1
+	%135 = getelementptr i8, i8* %41, i64 %1
+	call void @llvm.memcpy.p0i8.p0i8.i64(i8* %134, i8* %135, i64 %2, i1 false)
+	%136 = load <16 x i8>, <16 x i8>* %8, align 64
+	%137 = sext <16 x i8> %136 to <16 x i16>
+	%138 = getelementptr i8, i8* %44, i64 %1
+	%139 = bitcast i8* %138 to <16 x i8>*
+	%140 = load <16 x i8>, <16 x i8>* %139, align 1
+	%141 = sext <16 x i8> %140 to <16 x i16>
+	%142 = mul <16 x i16> %133, %141
+	%143 = sext <16 x i16> %142 to <16 x i32>
+	%144 = add <16 x i32> %121, %143
+	%145 = sext <16 x i8> %140 to <16 x i16>
+	%146 = mul <16 x i16> %137, %145
+	%147 = sext <16 x i16> %146 to <16 x i32>
+	%148 = add <16 x i32> %125, %147
+	%149 = getelementptr i8, i8* %47, i64 %1
+	%150 = bitcast i8* %149 to <16 x i8>*
+	%151 = load <16 x i8>, <16 x i8>* %150, align 1
+	%152 = sext <16 x i8> %151 to <16 x i16>
+	%153 = mul <16 x i16> %133, %152
+	%154 = sext <16 x i16> %153 to <16 x i32>
+	%155 = add <16 x i32> %122, %154
+	%156 = sext <16 x i8> %151 to <16 x i16>
+	%157 = mul <16 x i16> %137, %156
+	%158 = sext <16 x i16> %157 to <16 x i32>
+	%159 = add <16 x i32> %126, %158
+	%160 = getelementptr i8, i8* %50, i64 %1
+	%161 = bitcast i8* %160 to <16 x i8>*
+	%162 = load <16 x i8>, <16 x i8>* %161, align 1
+	%163 = sext <16 x i8> %162 to <16 x i16>
+	%164 = mul <16 x i16> %133, %163
+	%165 = sext <16 x i16> %164 to <16 x i32>
+	%166 = add <16 x i32> %123, %165
+	%167 = sext <16 x i8> %162 to <16 x i16>
+	%168 = mul <16 x i16> %137, %167
+	%169 = sext <16 x i16> %168 to <16 x i32>
+	%170 = add <16 x i32> %127, %169
+	%171 = getelementptr i8, i8* %53, i64 %1
+	%172 = bitcast i8* %171 to <16 x i8>*
+	%173 = load <16 x i8>, <16 x i8>* %172, align 1
+	%174 = sext <16 x i8> %173 to <16 x i16>
+	%175 = mul <16 x i16> %133, %174
+	%176 = sext <16 x i16> %175 to <16 x i32>
+	%177 = add <16 x i32> %124, %176
+	%178 = sext <16 x i8> %173 to <16 x i16>
+	%179 = mul <16 x i16> %137, %178
+	%180 = sext <16 x i16> %179 to <16 x i32>
+	%181 = add <16 x i32> %128, %180
+	%182 = add i64 %dot8.tail.i, 1
 	br label %dot8.tail
 
 dot8.tail.end:
-	%178 = shufflevector <16 x i32> %116, <16 x i32> %116, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%179 = shufflevector <16 x i32> %116, <16 x i32> %116, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%180 = add <8 x i32> %178, %179
-	%181 = shufflevector <8 x i32> %180, <8 x i32> %180, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%182 = shufflevector <8 x i32> %180, <8 x i32> %180, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%183 = add <4 x i32> %181, %182
-	%184 = shufflevector <16 x i32> %117, <16 x i32> %117, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%185 = shufflevector <16 x i32> %117, <16 x i32> %117, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%186 = add <8 x i32> %184, %185
-	%187 = shufflevector <8 x i32> %186, <8 x i32> %186, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%188 = shufflevector <8 x i32> %186, <8 x i32> %186, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%189 = add <4 x i32> %187, %188
-	%190 = shufflevector <16 x i32> %118, <16 x i32> %118, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%191 = shufflevector <16 x i32> %118, <16 x i32> %118, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%192 = add <8 x i32> %190, %191
-	%193 = shufflevector <8 x i32> %192, <8 x i32> %192, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%194 = shufflevector <8 x i32> %192, <8 x i32> %192, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%195 = add <4 x i32> %193, %194
-	%196 = shufflevector <16 x i32> %119, <16 x i32> %119, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%197 = shufflevector <16 x i32> %119, <16 x i32> %119, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%198 = add <8 x i32> %196, %197
-	%199 = shufflevector <8 x i32> %198, <8 x i32> %198, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%200 = shufflevector <8 x i32> %198, <8 x i32> %198, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%201 = add <4 x i32> %199, %200
-	%202 = shufflevector <4 x i32> %183, <4 x i32> %189, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
-	%203 = shufflevector <4 x i32> %183, <4 x i32> %189, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
-	%204 = add <4 x i32> %202, %203
-	%205 = shufflevector <4 x i32> %195, <4 x i32> %201, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
-	%206 = shufflevector <4 x i32> %195, <4 x i32> %201, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
-	%207 = add <4 x i32> %205, %206
-	%208 = shufflevector <4 x i32> %204, <4 x i32> %207, <4 x i32> <i32 0, i32 1, i32 4, i32 5>
-	%209 = shufflevector <4 x i32> %204, <4 x i32> %207, <4 x i32> <i32 2, i32 3, i32 6, i32 7>
-	%210 = add <4 x i32> %208, %209
-	%211 = add <4 x i32> %210, %14
-	%212 = icmp sgt <4 x i32> %20, <i32 0, i32 0, i32 0, i32 0>
-	%213 = select <4 x i1> %212, <4 x i32> %20, <4 x i32> <i32 0, i32 0, i32 0, i32 0>
-	%214 = sub <4 x i32> <i32 0, i32 0, i32 0, i32 0>, %20
-	%215 = select <4 x i1> %212, <4 x i32> <i32 0, i32 0, i32 0, i32 0>, <4 x i32> %214
-	%216 = shl <4 x i32> %211, %213
-	%217 = icmp eq <4 x i32> %216, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
-	%218 = icmp eq <4 x i32> %17, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
-	%219 = and <4 x i1> %217, %218
-	%220 = sext <4 x i32> %216 to <4 x i64>
-	%221 = sext <4 x i32> %17 to <4 x i64>
-	%222 = mul <4 x i64> %220, %221
-	%223 = icmp sge <4 x i64> %222, <i64 0, i64 0, i64 0, i64 0>
-	%224 = select <4 x i1> %223, <4 x i64> <i64 u0x40000000, i64 u0x40000000, i64 u0x40000000, i64 u0x40000000>, <4 x i64> <i64 -1073741823, i64 -1073741823, i64 -1073741823, i64 -1073741823>
-	%225 = add <4 x i64> %222, %224
-	%226 = sdiv <4 x i64> %225, <i64 u0x80000000, i64 u0x80000000, i64 u0x80000000, i64 u0x80000000>
-	%227 = trunc <4 x i64> %226 to <4 x i32>
-	%228 = select <4 x i1> %219, <4 x i32> <i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF>, <4 x i32> %227
-	%229 = shl <4 x i32> <i32 1, i32 1, i32 1, i32 1>, %215
-	%230 = sub <4 x i32> %229, <i32 1, i32 1, i32 1, i32 1>
-	%231 = and <4 x i32> %228, %230
-	%232 = ashr <4 x i32> %230, <i32 1, i32 1, i32 1, i32 1>
-	%233 = icmp slt <4 x i32> %228, <i32 0, i32 0, i32 0, i32 0>
-	%234 = zext <4 x i1> %233 to <4 x i32>
-	%235 = add <4 x i32> %232, %234
-	%236 = icmp sgt <4 x i32> %231, %235
-	%237 = zext <4 x i1> %236 to <4 x i32>
-	%238 = ashr <4 x i32> %228, %215
-	%239 = add <4 x i32> %238, %237
-	%240 = add <4 x i32> %239, %22
-	%241 = icmp slt <4 x i32> %240, %24
-	%242 = icmp sgt <4 x i32> %240, %26
-	%243 = select <4 x i1> %242, <4 x i32> %26, <4 x i32> %240
-	%244 = select <4 x i1> %241, <4 x i32> %24, <4 x i32> %243
-	%245 = trunc <4 x i32> %244 to <4 x i8>
-	%246 = mul i64 %31, %ors
-	%247 = add i64 %11, 0
-	%248 = mul i64 %247, %ous
-	%249 = add i64 %246, %248
-	%250 = extractelement <4 x i8> %245, i32 0
-	%251 = getelementptr i8, i8* %out, i64 %249
-	store i8 %250, i8* %251
-	%252 = mul i64 %31, %ors
-	%253 = add i64 %11, 1
-	%254 = mul i64 %253, %ous
-	%255 = add i64 %252, %254
-	%256 = extractelement <4 x i8> %245, i32 1
-	%257 = getelementptr i8, i8* %out, i64 %255
-	store i8 %256, i8* %257
-	%258 = mul i64 %31, %ors
-	%259 = add i64 %11, 2
-	%260 = mul i64 %259, %ous
-	%261 = add i64 %258, %260
-	%262 = extractelement <4 x i8> %245, i32 2
-	%263 = getelementptr i8, i8* %out, i64 %261
-	store i8 %262, i8* %263
-	%264 = mul i64 %31, %ors
-	%265 = add i64 %11, 3
-	%266 = mul i64 %265, %ous
-	%267 = add i64 %264, %266
-	%268 = extractelement <4 x i8> %245, i32 3
-	%269 = getelementptr i8, i8* %out, i64 %267
-	store i8 %268, i8* %269
-	%270 = shufflevector <16 x i32> %120, <16 x i32> %120, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%271 = shufflevector <16 x i32> %120, <16 x i32> %120, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%272 = add <8 x i32> %270, %271
-	%273 = shufflevector <8 x i32> %272, <8 x i32> %272, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%274 = shufflevector <8 x i32> %272, <8 x i32> %272, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%275 = add <4 x i32> %273, %274
-	%276 = shufflevector <16 x i32> %121, <16 x i32> %121, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%277 = shufflevector <16 x i32> %121, <16 x i32> %121, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%278 = add <8 x i32> %276, %277
-	%279 = shufflevector <8 x i32> %278, <8 x i32> %278, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%280 = shufflevector <8 x i32> %278, <8 x i32> %278, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%281 = add <4 x i32> %279, %280
-	%282 = shufflevector <16 x i32> %122, <16 x i32> %122, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%283 = shufflevector <16 x i32> %122, <16 x i32> %122, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%284 = add <8 x i32> %282, %283
-	%285 = shufflevector <8 x i32> %284, <8 x i32> %284, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%286 = shufflevector <8 x i32> %284, <8 x i32> %284, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%287 = add <4 x i32> %285, %286
-	%288 = shufflevector <16 x i32> %123, <16 x i32> %123, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%289 = shufflevector <16 x i32> %123, <16 x i32> %123, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%290 = add <8 x i32> %288, %289
-	%291 = shufflevector <8 x i32> %290, <8 x i32> %290, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%292 = shufflevector <8 x i32> %290, <8 x i32> %290, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%293 = add <4 x i32> %291, %292
-	%294 = shufflevector <4 x i32> %275, <4 x i32> %281, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
-	%295 = shufflevector <4 x i32> %275, <4 x i32> %281, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
-	%296 = add <4 x i32> %294, %295
-	%297 = shufflevector <4 x i32> %287, <4 x i32> %293, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
-	%298 = shufflevector <4 x i32> %287, <4 x i32> %293, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
-	%299 = add <4 x i32> %297, %298
-	%300 = shufflevector <4 x i32> %296, <4 x i32> %299, <4 x i32> <i32 0, i32 1, i32 4, i32 5>
-	%301 = shufflevector <4 x i32> %296, <4 x i32> %299, <4 x i32> <i32 2, i32 3, i32 6, i32 7>
-	%302 = add <4 x i32> %300, %301
-	%303 = add <4 x i32> %302, %14
-	%304 = icmp sgt <4 x i32> %20, <i32 0, i32 0, i32 0, i32 0>
-	%305 = select <4 x i1> %304, <4 x i32> %20, <4 x i32> <i32 0, i32 0, i32 0, i32 0>
-	%306 = sub <4 x i32> <i32 0, i32 0, i32 0, i32 0>, %20
-	%307 = select <4 x i1> %304, <4 x i32> <i32 0, i32 0, i32 0, i32 0>, <4 x i32> %306
-	%308 = shl <4 x i32> %303, %305
-	%309 = icmp eq <4 x i32> %308, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
-	%310 = icmp eq <4 x i32> %17, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
-	%311 = and <4 x i1> %309, %310
-	%312 = sext <4 x i32> %308 to <4 x i64>
-	%313 = sext <4 x i32> %17 to <4 x i64>
-	%314 = mul <4 x i64> %312, %313
-	%315 = icmp sge <4 x i64> %314, <i64 0, i64 0, i64 0, i64 0>
-	%316 = select <4 x i1> %315, <4 x i64> <i64 u0x40000000, i64 u0x40000000, i64 u0x40000000, i64 u0x40000000>, <4 x i64> <i64 -1073741823, i64 -1073741823, i64 -1073741823, i64 -1073741823>
-	%317 = add <4 x i64> %314, %316
-	%318 = sdiv <4 x i64> %317, <i64 u0x80000000, i64 u0x80000000, i64 u0x80000000, i64 u0x80000000>
-	%319 = trunc <4 x i64> %318 to <4 x i32>
-	%320 = select <4 x i1> %311, <4 x i32> <i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF>, <4 x i32> %319
-	%321 = shl <4 x i32> <i32 1, i32 1, i32 1, i32 1>, %307
-	%322 = sub <4 x i32> %321, <i32 1, i32 1, i32 1, i32 1>
-	%323 = and <4 x i32> %320, %322
-	%324 = ashr <4 x i32> %322, <i32 1, i32 1, i32 1, i32 1>
-	%325 = icmp slt <4 x i32> %320, <i32 0, i32 0, i32 0, i32 0>
-	%326 = zext <4 x i1> %325 to <4 x i32>
-	%327 = add <4 x i32> %324, %326
-	%328 = icmp sgt <4 x i32> %323, %327
-	%329 = zext <4 x i1> %328 to <4 x i32>
-	%330 = ashr <4 x i32> %320, %307
-	%331 = add <4 x i32> %330, %329
-	%332 = add <4 x i32> %331, %22
-	%333 = icmp slt <4 x i32> %332, %24
-	%334 = icmp sgt <4 x i32> %332, %26
-	%335 = select <4 x i1> %334, <4 x i32> %26, <4 x i32> %332
-	%336 = select <4 x i1> %333, <4 x i32> %24, <4 x i32> %335
-	%337 = trunc <4 x i32> %336 to <4 x i8>
-	%338 = mul i64 %32, %ors
-	%339 = add i64 %11, 0
-	%340 = mul i64 %339, %ous
-	%341 = add i64 %338, %340
-	%342 = extractelement <4 x i8> %337, i32 0
-	%343 = getelementptr i8, i8* %out, i64 %341
-	store i8 %342, i8* %343
-	%344 = mul i64 %32, %ors
-	%345 = add i64 %11, 1
-	%346 = mul i64 %345, %ous
-	%347 = add i64 %344, %346
-	%348 = extractelement <4 x i8> %337, i32 1
-	%349 = getelementptr i8, i8* %out, i64 %347
-	store i8 %348, i8* %349
-	%350 = mul i64 %32, %ors
-	%351 = add i64 %11, 2
-	%352 = mul i64 %351, %ous
-	%353 = add i64 %350, %352
-	%354 = extractelement <4 x i8> %337, i32 2
-	%355 = getelementptr i8, i8* %out, i64 %353
-	store i8 %354, i8* %355
-	%356 = mul i64 %32, %ors
-	%357 = add i64 %11, 3
-	%358 = mul i64 %357, %ous
-	%359 = add i64 %356, %358
-	%360 = extractelement <4 x i8> %337, i32 3
-	%361 = getelementptr i8, i8* %out, i64 %359
-	store i8 %360, i8* %361
-	%362 = add i64 %rows2.i, 1
+	%183 = shufflevector <16 x i32> %121, <16 x i32> %121, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%184 = shufflevector <16 x i32> %121, <16 x i32> %121, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%185 = add <8 x i32> %183, %184
+	%186 = shufflevector <8 x i32> %185, <8 x i32> %185, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%187 = shufflevector <8 x i32> %185, <8 x i32> %185, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%188 = add <4 x i32> %186, %187
+	%189 = shufflevector <16 x i32> %122, <16 x i32> %122, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%190 = shufflevector <16 x i32> %122, <16 x i32> %122, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%191 = add <8 x i32> %189, %190
+	%192 = shufflevector <8 x i32> %191, <8 x i32> %191, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%193 = shufflevector <8 x i32> %191, <8 x i32> %191, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%194 = add <4 x i32> %192, %193
+	%195 = shufflevector <16 x i32> %123, <16 x i32> %123, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%196 = shufflevector <16 x i32> %123, <16 x i32> %123, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%197 = add <8 x i32> %195, %196
+	%198 = shufflevector <8 x i32> %197, <8 x i32> %197, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%199 = shufflevector <8 x i32> %197, <8 x i32> %197, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%200 = add <4 x i32> %198, %199
+	%201 = shufflevector <16 x i32> %124, <16 x i32> %124, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%202 = shufflevector <16 x i32> %124, <16 x i32> %124, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%203 = add <8 x i32> %201, %202
+	%204 = shufflevector <8 x i32> %203, <8 x i32> %203, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%205 = shufflevector <8 x i32> %203, <8 x i32> %203, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%206 = add <4 x i32> %204, %205
+	%207 = shufflevector <4 x i32> %188, <4 x i32> %194, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
+	%208 = shufflevector <4 x i32> %188, <4 x i32> %194, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
+	%209 = add <4 x i32> %207, %208
+	%210 = shufflevector <4 x i32> %200, <4 x i32> %206, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
+	%211 = shufflevector <4 x i32> %200, <4 x i32> %206, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
+	%212 = add <4 x i32> %210, %211
+	%213 = shufflevector <4 x i32> %209, <4 x i32> %212, <4 x i32> <i32 0, i32 1, i32 4, i32 5>
+	%214 = shufflevector <4 x i32> %209, <4 x i32> %212, <4 x i32> <i32 2, i32 3, i32 6, i32 7>
+	%215 = add <4 x i32> %213, %214
+	%216 = add <4 x i32> %215, %20
+	%217 = icmp sgt <4 x i32> %26, <i32 0, i32 0, i32 0, i32 0>
+	%218 = select <4 x i1> %217, <4 x i32> %26, <4 x i32> <i32 0, i32 0, i32 0, i32 0>
+	%219 = sub <4 x i32> <i32 0, i32 0, i32 0, i32 0>, %26
+	%220 = select <4 x i1> %217, <4 x i32> <i32 0, i32 0, i32 0, i32 0>, <4 x i32> %219
+	%221 = shl <4 x i32> %216, %218
+	%222 = icmp eq <4 x i32> %221, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
+	%223 = icmp eq <4 x i32> %23, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
+	%224 = and <4 x i1> %222, %223
+	%225 = sext <4 x i32> %221 to <4 x i64>
+	%226 = sext <4 x i32> %23 to <4 x i64>
+	%227 = mul <4 x i64> %225, %226
+	%228 = icmp sge <4 x i64> %227, <i64 0, i64 0, i64 0, i64 0>
+	%229 = select <4 x i1> %228, <4 x i64> <i64 u0x40000000, i64 u0x40000000, i64 u0x40000000, i64 u0x40000000>, <4 x i64> <i64 -1073741823, i64 -1073741823, i64 -1073741823, i64 -1073741823>
+	%230 = add <4 x i64> %227, %229
+	%231 = sdiv <4 x i64> %230, <i64 u0x80000000, i64 u0x80000000, i64 u0x80000000, i64 u0x80000000>
+	%232 = trunc <4 x i64> %231 to <4 x i32>
+	%233 = select <4 x i1> %224, <4 x i32> <i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF>, <4 x i32> %232
+	%234 = shl <4 x i32> <i32 1, i32 1, i32 1, i32 1>, %220
+	%235 = sub <4 x i32> %234, <i32 1, i32 1, i32 1, i32 1>
+	%236 = and <4 x i32> %233, %235
+	%237 = ashr <4 x i32> %235, <i32 1, i32 1, i32 1, i32 1>
+	%238 = icmp slt <4 x i32> %233, <i32 0, i32 0, i32 0, i32 0>
+	%239 = zext <4 x i1> %238 to <4 x i32>
+	%240 = add <4 x i32> %237, %239
+	%241 = icmp sgt <4 x i32> %236, %240
+	%242 = zext <4 x i1> %241 to <4 x i32>
+	%243 = ashr <4 x i32> %233, %220
+	%244 = add <4 x i32> %243, %242
+	%245 = add <4 x i32> %244, %28
+	%246 = icmp slt <4 x i32> %245, %30
+	%247 = icmp sgt <4 x i32> %245, %32
+	%248 = select <4 x i1> %247, <4 x i32> %32, <4 x i32> %245
+	%249 = select <4 x i1> %246, <4 x i32> %30, <4 x i32> %248
+	%250 = trunc <4 x i32> %249 to <4 x i8>
+	%251 = mul i64 %36, %ors
+	%252 = add i64 %17, 0
+	%253 = mul i64 %252, %ous
+	%254 = add i64 %251, %253
+	%255 = extractelement <4 x i8> %250, i32 0
+	%256 = getelementptr i8, i8* %out, i64 %254
+	store i8 %255, i8* %256
+	%257 = mul i64 %36, %ors
+	%258 = add i64 %17, 1
+	%259 = mul i64 %258, %ous
+	%260 = add i64 %257, %259
+	%261 = extractelement <4 x i8> %250, i32 1
+	%262 = getelementptr i8, i8* %out, i64 %260
+	store i8 %261, i8* %262
+	%263 = mul i64 %36, %ors
+	%264 = add i64 %17, 2
+	%265 = mul i64 %264, %ous
+	%266 = add i64 %263, %265
+	%267 = extractelement <4 x i8> %250, i32 2
+	%268 = getelementptr i8, i8* %out, i64 %266
+	store i8 %267, i8* %268
+	%269 = mul i64 %36, %ors
+	%270 = add i64 %17, 3
+	%271 = mul i64 %270, %ous
+	%272 = add i64 %269, %271
+	%273 = extractelement <4 x i8> %250, i32 3
+	%274 = getelementptr i8, i8* %out, i64 %272
+	store i8 %273, i8* %274
+	%275 = shufflevector <16 x i32> %125, <16 x i32> %125, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%276 = shufflevector <16 x i32> %125, <16 x i32> %125, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%277 = add <8 x i32> %275, %276
+	%278 = shufflevector <8 x i32> %277, <8 x i32> %277, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%279 = shufflevector <8 x i32> %277, <8 x i32> %277, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%280 = add <4 x i32> %278, %279
+	%281 = shufflevector <16 x i32> %126, <16 x i32> %126, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%282 = shufflevector <16 x i32> %126, <16 x i32> %126, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%283 = add <8 x i32> %281, %282
+	%284 = shufflevector <8 x i32> %283, <8 x i32> %283, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%285 = shufflevector <8 x i32> %283, <8 x i32> %283, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%286 = add <4 x i32> %284, %285
+	%287 = shufflevector <16 x i32> %127, <16 x i32> %127, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%288 = shufflevector <16 x i32> %127, <16 x i32> %127, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%289 = add <8 x i32> %287, %288
+	%290 = shufflevector <8 x i32> %289, <8 x i32> %289, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%291 = shufflevector <8 x i32> %289, <8 x i32> %289, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%292 = add <4 x i32> %290, %291
+	%293 = shufflevector <16 x i32> %128, <16 x i32> %128, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%294 = shufflevector <16 x i32> %128, <16 x i32> %128, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%295 = add <8 x i32> %293, %294
+	%296 = shufflevector <8 x i32> %295, <8 x i32> %295, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%297 = shufflevector <8 x i32> %295, <8 x i32> %295, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%298 = add <4 x i32> %296, %297
+	%299 = shufflevector <4 x i32> %280, <4 x i32> %286, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
+	%300 = shufflevector <4 x i32> %280, <4 x i32> %286, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
+	%301 = add <4 x i32> %299, %300
+	%302 = shufflevector <4 x i32> %292, <4 x i32> %298, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
+	%303 = shufflevector <4 x i32> %292, <4 x i32> %298, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
+	%304 = add <4 x i32> %302, %303
+	%305 = shufflevector <4 x i32> %301, <4 x i32> %304, <4 x i32> <i32 0, i32 1, i32 4, i32 5>
+	%306 = shufflevector <4 x i32> %301, <4 x i32> %304, <4 x i32> <i32 2, i32 3, i32 6, i32 7>
+	%307 = add <4 x i32> %305, %306
+	%308 = add <4 x i32> %307, %20
+	%309 = icmp sgt <4 x i32> %26, <i32 0, i32 0, i32 0, i32 0>
+	%310 = select <4 x i1> %309, <4 x i32> %26, <4 x i32> <i32 0, i32 0, i32 0, i32 0>
+	%311 = sub <4 x i32> <i32 0, i32 0, i32 0, i32 0>, %26
+	%312 = select <4 x i1> %309, <4 x i32> <i32 0, i32 0, i32 0, i32 0>, <4 x i32> %311
+	%313 = shl <4 x i32> %308, %310
+	%314 = icmp eq <4 x i32> %313, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
+	%315 = icmp eq <4 x i32> %23, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
+	%316 = and <4 x i1> %314, %315
+	%317 = sext <4 x i32> %313 to <4 x i64>
+	%318 = sext <4 x i32> %23 to <4 x i64>
+	%319 = mul <4 x i64> %317, %318
+	%320 = icmp sge <4 x i64> %319, <i64 0, i64 0, i64 0, i64 0>
+	%321 = select <4 x i1> %320, <4 x i64> <i64 u0x40000000, i64 u0x40000000, i64 u0x40000000, i64 u0x40000000>, <4 x i64> <i64 -1073741823, i64 -1073741823, i64 -1073741823, i64 -1073741823>
+	%322 = add <4 x i64> %319, %321
+	%323 = sdiv <4 x i64> %322, <i64 u0x80000000, i64 u0x80000000, i64 u0x80000000, i64 u0x80000000>
+	%324 = trunc <4 x i64> %323 to <4 x i32>
+	%325 = select <4 x i1> %316, <4 x i32> <i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF>, <4 x i32> %324
+	%326 = shl <4 x i32> <i32 1, i32 1, i32 1, i32 1>, %312
+	%327 = sub <4 x i32> %326, <i32 1, i32 1, i32 1, i32 1>
+	%328 = and <4 x i32> %325, %327
+	%329 = ashr <4 x i32> %327, <i32 1, i32 1, i32 1, i32 1>
+	%330 = icmp slt <4 x i32> %325, <i32 0, i32 0, i32 0, i32 0>
+	%331 = zext <4 x i1> %330 to <4 x i32>
+	%332 = add <4 x i32> %329, %331
+	%333 = icmp sgt <4 x i32> %328, %332
+	%334 = zext <4 x i1> %333 to <4 x i32>
+	%335 = ashr <4 x i32> %325, %312
+	%336 = add <4 x i32> %335, %334
+	%337 = add <4 x i32> %336, %28
+	%338 = icmp slt <4 x i32> %337, %30
+	%339 = icmp sgt <4 x i32> %337, %32
+	%340 = select <4 x i1> %339, <4 x i32> %32, <4 x i32> %337
+	%341 = select <4 x i1> %338, <4 x i32> %30, <4 x i32> %340
+	%342 = trunc <4 x i32> %341 to <4 x i8>
+	%343 = mul i64 %37, %ors
+	%344 = add i64 %17, 0
+	%345 = mul i64 %344, %ous
+	%346 = add i64 %343, %345
+	%347 = extractelement <4 x i8> %342, i32 0
+	%348 = getelementptr i8, i8* %out, i64 %346
+	store i8 %347, i8* %348
+	%349 = mul i64 %37, %ors
+	%350 = add i64 %17, 1
+	%351 = mul i64 %350, %ous
+	%352 = add i64 %349, %351
+	%353 = extractelement <4 x i8> %342, i32 1
+	%354 = getelementptr i8, i8* %out, i64 %352
+	store i8 %353, i8* %354
+	%355 = mul i64 %37, %ors
+	%356 = add i64 %17, 2
+	%357 = mul i64 %356, %ous
+	%358 = add i64 %355, %357
+	%359 = extractelement <4 x i8> %342, i32 2
+	%360 = getelementptr i8, i8* %out, i64 %358
+	store i8 %359, i8* %360
+	%361 = mul i64 %37, %ors
+	%362 = add i64 %17, 3
+	%363 = mul i64 %362, %ous
+	%364 = add i64 %361, %363
+	%365 = extractelement <4 x i8> %342, i32 3
+	%366 = getelementptr i8, i8* %out, i64 %364
+	store i8 %365, i8* %366
+	%367 = add i64 %rows2.i, 1
 	br label %rows2
 
 row:
-	%row.i = phi i64 [ 0, %rows2.end ], [ %552, %dot4.tail.end ]
-	%363 = icmp slt i64 %row.i, %50
-	br i1 %363, label %row.body, label %row.end
+	%row.i = phi i64 [ 0, %rows2.end ], [ %557, %dot4.tail.end ]
+	%368 = icmp slt i64 %row.i, %55
+	br i1 %368, label %row.body, label %row.end
 
 row.body:
-	%364 = mul i64 %27, 2
-	%365 = add i64 %364, %row.i
-	%366 = mul i64 %365, %in
-	%367 = getelementptr i8, i8* %x, i64 %366
-	%368 = add i64 %11, 0
-	%369 = mul i64 %368, %6
-	%370 = getelementptr i8, i8* %w, i64 %369
-	%371 = add i64 %11, 1
-	%372 = mul i64 %371, %6
-	%373 = getelementptr i8, i8* %w, i64 %372
-	%374 = add i64 %11, 2
-	%375 = mul i64 %374, %6
-	%376 = getelementptr i8, i8* %w, i64 %375
-	%377 = add i64 %11, 3
-	%378 = mul i64 %377, %6
-	%379 = getelementptr i8, i8* %w, i64 %378
+	%369 = mul i64 %33, 2
+	%370 = add i64 %369, %row.i
+	%371 = mul i64 %370, %in
+	%372 = getelementptr i8, i8* %x, i64 %371
+	%373 = add i64 %17, 0
+	%374 = mul i64 %373, %6
+	%375 = getelementptr i8, i8* %w, i64 %374
+	%376 = add i64 %17, 1
+	%377 = mul i64 %376, %6
+	%378 = getelementptr i8, i8* %w, i64 %377
+	%379 = add i64 %17, 2
+	%380 = mul i64 %379, %6
+	%381 = getelementptr i8, i8* %w, i64 %380
+	%382 = add i64 %17, 3
+	%383 = mul i64 %382, %6
+	%384 = getelementptr i8, i8* %w, i64 %383
 	br label %dot4.vec
 
 row.end:
-	%380 = add i64 %block.i, 1
+	%385 = add i64 %block.i, 1
 	br label %block
 
 dot4.vec:
-	%dot4.vec.i = phi i64 [ 0, %row.body ], [ %419, %dot4.vec.body ]
-	%381 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %397, %dot4.vec.body ]
-	%382 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %404, %dot4.vec.body ]
-	%383 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %411, %dot4.vec.body ]
-	%384 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %418, %dot4.vec.body ]
-	%385 = icmp slt i64 %dot4.vec.i, %0
-	br i1 %385, label %dot4.vec.body, label %dot4.vec.end
+	%dot4.vec.i = phi i64 [ 0, %row.body ], [ %424, %dot4.vec.body ]
+	%386 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %402, %dot4.vec.body ]
+	%387 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %409, %dot4.vec.body ]
+	%388 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %416, %dot4.vec.body ]
+	%389 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %423, %dot4.vec.body ]
+	%390 = icmp slt i64 %dot4.vec.i, %0
+	br i1 %390, label %dot4.vec.body, label %dot4.vec.end
 
 dot4.vec.body:
-	%386 = mul i64 %dot4.vec.i, 16
-	%387 = getelementptr i8, i8* %367, i64 %386
-	%388 = bitcast i8* %387 to <16 x i8>*
-	%389 = load <16 x i8>, <16 x i8>* %388, align 1
-	%390 = sext <16 x i8> %389 to <16 x i16>
-	%391 = getelementptr i8, i8* %370, i64 %386
-	%392 = bitcast i8* %391 to <16 x i8>*
-	%393 = load <16 x i8>, <16 x i8>* %392, align 1
-	%394 = sext <16 x i8> %393 to <16 x i16>
-	%395 = mul <16 x i16> %390, %394
-	%396 = sext <16 x i16> %395 to <16 x i32>
-	%397 = add <16 x i32> %381, %396
-	%398 = getelementptr i8, i8* %373, i64 %386
-	%399 = bitcast i8* %398 to <16 x i8>*
-	%400 = load <16 x i8>, <16 x i8>* %399, align 1
-	%401 = sext <16 x i8> %400 to <16 x i16>
-	%402 = mul <16 x i16> %390, %401
-	%403 = sext <16 x i16> %402 to <16 x i32>
-	%404 = add <16 x i32> %382, %403
-	%405 = getelementptr i8, i8* %376, i64 %386
-	%406 = bitcast i8* %405 to <16 x i8>*
-	%407 = load <16 x i8>, <16 x i8>* %406, align 1
-	%408 = sext <16 x i8> %407 to <16 x i16>
-	%409 = mul <16 x i16> %390, %408
-	%410 = sext <16 x i16> %409 to <16 x i32>
-	%411 = add <16 x i32> %383, %410
-	%412 = getelementptr i8, i8* %379, i64 %386
-	%413 = bitcast i8* %412 to <16 x i8>*
-	%414 = load <16 x i8>, <16 x i8>* %413, align 1
-	%415 = sext <16 x i8> %414 to <16 x i16>
-	%416 = mul <16 x i16> %390, %415
-	%417 = sext <16 x i16> %416 to <16 x i32>
-	%418 = add <16 x i32> %384, %417
-	%419 = add i64 %dot4.vec.i, 1
+	%391 = mul i64 %dot4.vec.i, 16
+	%392 = getelementptr i8, i8* %372, i64 %391
+	%393 = bitcast i8* %392 to <16 x i8>*
+	%394 = load <16 x i8>, <16 x i8>* %393, align 1
+	%395 = sext <16 x i8> %394 to <16 x i16>
+	%396 = getelementptr i8, i8* %375, i64 %391
+	%397 = bitcast i8* %396 to <16 x i8>*
+	%398 = load <16 x i8>, <16 x i8>* %397, align 1
+	%399 = sext <16 x i8> %398 to <16 x i16>
+	%400 = mul <16 x i16> %395, %399
+	%401 = sext <16 x i16> %400 to <16 x i32>
+	%402 = add <16 x i32> %386, %401
+	%403 = getelementptr i8, i8* %378, i64 %391
+	%404 = bitcast i8* %403 to <16 x i8>*
+	%405 = load <16 x i8>, <16 x i8>* %404, align 1
+	%406 = sext <16 x i8> %405 to <16 x i16>
+	%407 = mul <16 x i16> %395, %406
+	%408 = sext <16 x i16> %407 to <16 x i32>
+	%409 = add <16 x i32> %387, %408
+	%410 = getelementptr i8, i8* %381, i64 %391
+	%411 = bitcast i8* %410 to <16 x i8>*
+	%412 = load <16 x i8>, <16 x i8>* %411, align 1
+	%413 = sext <16 x i8> %412 to <16 x i16>
+	%414 = mul <16 x i16> %395, %413
+	%415 = sext <16 x i16> %414 to <16 x i32>
+	%416 = add <16 x i32> %388, %415
+	%417 = getelementptr i8, i8* %384, i64 %391
+	%418 = bitcast i8* %417 to <16 x i8>*
+	%419 = load <16 x i8>, <16 x i8>* %418, align 1
+	%420 = sext <16 x i8> %419 to <16 x i16>
+	%421 = mul <16 x i16> %395, %420
+	%422 = sext <16 x i16> %421 to <16 x i32>
+	%423 = add <16 x i32> %389, %422
+	%424 = add i64 %dot4.vec.i, 1
 	br label %dot4.vec
 
 dot4.vec.end:
-	%420 = icmp sgt i64 %2, 0
-	%421 = zext i1 %420 to i64
+	%425 = icmp sgt i64 %2, 0
+	%426 = zext i1 %425 to i64
 	br label %dot4.tail
 
 dot4.tail:
-	%dot4.tail.i = phi i64 [ 0, %dot4.vec.end ], [ %459, %dot4.tail.body ]
-	%422 = phi <16 x i32> [ %381, %dot4.vec.end ], [ %437, %dot4.tail.body ]
-	%423 = phi <16 x i32> [ %382, %dot4.vec.end ], [ %444, %dot4.tail.body ]
-	%424 = phi <16 x i32> [ %383, %dot4.vec.end ], [ %451, %dot4.tail.body ]
-	%425 = phi <16 x i32> [ %384, %dot4.vec.end ], [ %458, %dot4.tail.body ]
-	%426 = icmp slt i64 %dot4.tail.i, %421
-	br i1 %426, label %dot4.tail.body, label %dot4.tail.end
+	%dot4.tail.i = phi i64 [ 0, %dot4.vec.end ], [ %464, %dot4.tail.body ]
+	%427 = phi <16 x i32> [ %386, %dot4.vec.end ], [ %442, %dot4.tail.body ]
+	%428 = phi <16 x i32> [ %387, %dot4.vec.end ], [ %449, %dot4.tail.body ]
+	%429 = phi <16 x i32> [ %388, %dot4.vec.end ], [ %456, %dot4.tail.body ]
+	%430 = phi <16 x i32> [ %389, %dot4.vec.end ], [ %463, %dot4.tail.body ]
+	%431 = icmp slt i64 %dot4.tail.i, %426
+	br i1 %431, label %dot4.tail.body, label %dot4.tail.end
 
 dot4.tail.body:
-	%427 = bitcast <16 x i8>* %7 to i8*
+	%432 = bitcast <16 x i8>* %7 to i8*
 	store <16 x i8> zeroinitializer, <16 x i8>* %7
-	%428 = getelementptr i8, i8* %367, i64 %1
-	call void @llvm.memcpy.p0i8.p0i8.i64(i8* %427, i8* %428, i64 %2, i1 false)
-	%429 = load <16 x i8>, <16 x i8>* %7, align 64
-	%430 = sext <16 x i8> %429 to <16 x i16>
-	%431 = getelementptr i8, i8* %370, i64 %1
-	%432 = bitcast i8* %431 to <16 x i8>*
-	%433 = load <16 x i8>, <16 x i8>* %432, align 1
-	%434 = sext <16 x i8> %433 to <16 x i16>
-	%435 = mul <16 x i16> %430, %434
-	%436 = sext <16 x i16> %435 to <16 x i32>
-	%437 = add <16 x i32> %422, %436
-	%438 = getelementptr i8, i8* %373, i64 %1
-	%439 = bitcast i8* %438 to <16 x i8>*
-	%440 = load <16 x i8>, <16 x i8>* %439, align 1
-	%441 = sext <16 x i8> %440 to <16 x i16>
-	%442 = mul <16 x i16> %430, %441
-	%443 = sext <16 x i16> %442 to <16 x i32>
-	%444 = add <16 x i32> %423, %443
-	%445 = getelementptr i8, i8* %376, i64 %1
-	%446 = bitcast i8* %445 to <16 x i8>*
-	%447 = load <16 x i8>, <16 x i8>* %446, align 1
-	%448 = sext <16 x i8> %447 to <16 x i16>
-	%449 = mul <16 x i16> %430, %448
-	%450 = sext <16 x i16> %449 to <16 x i32>
-	%451 = add <16 x i32> %424, %450
-	%452 = getelementptr i8, i8* %379, i64 %1
-	%453 = bitcast i8* %452 to <16 x i8>*
-	%454 = load <16 x i8>, <16 x i8>* %453, align 1
-	%455 = sext <16 x i8> %454 to <16 x i16>
-	%456 = mul <16 x i16> %430, %455
-	%457 = sext <16 x i16> %456 to <16 x i32>
-	%458 = add <16 x i32> %425, %457
-	%459 = add i64 %dot4.tail.i, 1
+	%433 = getelementptr i8, i8* %372, i64 %1
+	call void @llvm.memcpy.p0i8.p0i8.i64(i8* %432, i8* %433, i64 %2, i1 false)
+	%434 = load <16 x i8>, <16 x i8>* %7, align 64
+	%435 = sext <16 x i8> %434 to <16 x i16>
+	%436 = getelementptr i8, i8* %375, i64 %1
+	%437 = bitcast i8* %436 to <16 x i8>*
+	%438 = load <16 x i8>, <16 x i8>* %437, align 1
+	%439 = sext <16 x i8> %438 to <16 x i16>
+	%440 = mul <16 x i16> %435, %439
+	%441 = sext <16 x i16> %440 to <16 x i32>
+	%442 = add <16 x i32> %427, %441
+	%443 = getelementptr i8, i8* %378, i64 %1
+	%444 = bitcast i8* %443 to <16 x i8>*
+	%445 = load <16 x i8>, <16 x i8>* %444, align 1
+	%446 = sext <16 x i8> %445 to <16 x i16>
+	%447 = mul <16 x i16> %435, %446
+	%448 = sext <16 x i16> %447 to <16 x i32>
+	%449 = add <16 x i32> %428, %448
+	%450 = getelementptr i8, i8* %381, i64 %1
+	%451 = bitcast i8* %450 to <16 x i8>*
+	%452 = load <16 x i8>, <16 x i8>* %451, align 1
+	%453 = sext <16 x i8> %452 to <16 x i16>
+	%454 = mul <16 x i16> %435, %453
+	%455 = sext <16 x i16> %454 to <16 x i32>
+	%456 = add <16 x i32> %429, %455
+	%457 = getelementptr i8, i8* %384, i64 %1
+	%458 = bitcast i8* %457 to <16 x i8>*
+	%459 = load <16 x i8>, <16 x i8>* %458, align 1
+	%460 = sext <16 x i8> %459 to <16 x i16>
+	%461 = mul <16 x i16> %435, %460
+	%462 = sext <16 x i16> %461 to <16 x i32>
+	%463 = add <16 x i32> %430, %462
+	%464 = add i64 %dot4.tail.i, 1
 	br label %dot4.tail
 
 dot4.tail.end:
-	%460 = shufflevector <16 x i32> %422, <16 x i32> %422, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%461 = shufflevector <16 x i32> %422, <16 x i32> %422, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%462 = add <8 x i32> %460, %461
-	%463 = shufflevector <8 x i32> %462, <8 x i32> %462, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%464 = shufflevector <8 x i32> %462, <8 x i32> %462, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%465 = add <4 x i32> %463, %464
-	%466 = shufflevector <16 x i32> %423, <16 x i32> %423, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%467 = shufflevector <16 x i32> %423, <16 x i32> %423, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%468 = add <8 x i32> %466, %467
-	%469 = shufflevector <8 x i32> %468, <8 x i32> %468, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%470 = shufflevector <8 x i32> %468, <8 x i32> %468, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%471 = add <4 x i32> %469, %470
-	%472 = shufflevector <16 x i32> %424, <16 x i32> %424, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%473 = shufflevector <16 x i32> %424, <16 x i32> %424, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%474 = add <8 x i32> %472, %473
-	%475 = shufflevector <8 x i32> %474, <8 x i32> %474, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%476 = shufflevector <8 x i32> %474, <8 x i32> %474, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%477 = add <4 x i32> %475, %476
-	%478 = shufflevector <16 x i32> %425, <16 x i32> %425, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%479 = shufflevector <16 x i32> %425, <16 x i32> %425, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%480 = add <8 x i32> %478, %479
-	%481 = shufflevector <8 x i32> %480, <8 x i32> %480, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%482 = shufflevector <8 x i32> %480, <8 x i32> %480, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%483 = add <4 x i32> %481, %482
-	%484 = shufflevector <4 x i32> %465, <4 x i32> %471, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
-	%485 = shufflevector <4 x i32> %465, <4 x i32> %471, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
-	%486 = add <4 x i32> %484, %485
-	%487 = shufflevector <4 x i32> %477, <4 x i32> %483, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
-	%488 = shufflevector <4 x i32> %477, <4 x i32> %483, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
-	%489 = add <4 x i32> %487, %488
-	%490 = shufflevector <4 x i32> %486, <4 x i32> %489, <4 x i32> <i32 0, i32 1, i32 4, i32 5>
-	%491 = shufflevector <4 x i32> %486, <4 x i32> %489, <4 x i32> <i32 2, i32 3, i32 6, i32 7>
-	%492 = add <4 x i32> %490, %491
-	%493 = add <4 x i32> %492, %14
-	%494 = icmp sgt <4 x i32> %20, <i32 0, i32 0, i32 0, i32 0>
-	%495 = select <4 x i1> %494, <4 x i32> %20, <4 x i32> <i32 0, i32 0, i32 0, i32 0>
-	%496 = sub <4 x i32> <i32 0, i32 0, i32 0, i32 0>, %20
-	%497 = select <4 x i1> %494, <4 x i32> <i32 0, i32 0, i32 0, i32 0>, <4 x i32> %496
-	%498 = shl <4 x i32> %493, %495
-	%499 = icmp eq <4 x i32> %498, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
-	%500 = icmp eq <4 x i32> %17, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
-	%501 = and <4 x i1> %499, %500
-	%502 = sext <4 x i32> %498 to <4 x i64>
-	%503 = sext <4 x i32> %17 to <4 x i64>
-	%504 = mul <4 x i64> %502, %503
-	%505 = icmp sge <4 x i64> %504, <i64 0, i64 0, i64 0, i64 0>
-	%506 = select <4 x i1> %505, <4 x i64> <i64 u0x40000000, i64 u0x40000000, i64 u0x40000000, i64 u0x40000000>, <4 x i64> <i64 -1073741823, i64 -1073741823, i64 -1073741823, i64 -1073741823>
-	%507 = add <4 x i64> %504, %506
-	%508 = sdiv <4 x i64> %507, <i64 u0x80000000, i64 u0x80000000, i64 u0x80000000, i64 u0x80000000>
-	%509 = trunc <4 x i64> %508 to <4 x i32>
-	%510 = select <4 x i1> %501, <4 x i32> <i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF>, <4 x i32> %509
-	%511 = shl <4 x i32> <i32 1, i32 1, i32 1, i32 1>, %497
-	%512 = sub <4 x i32> %511, <i32 1, i32 1, i32 1, i32 1>
-	%513 = and <4 x i32> %510, %512
-	%514 = ashr <4 x i32> %512, <i32 1, i32 1, i32 1, i32 1>
-	%515 = icmp slt <4 x i32> %510, <i32 0, i32 0, i32 0, i32 0>
-	%516 = zext <4 x i1> %515 to <4 x i32>
-	%517 = add <4 x i32> %514, %516
-	%518 = icmp sgt <4 x i32> %513, %517
-	%519 = zext <4 x i1> %518 to <4 x i32>
-	%520 = ashr <4 x i32> %510, %497
-	%521 = add <4 x i32> %520, %519
-	%522 = add <4 x i32> %521, %22
-	%523 = icmp slt <4 x i32> %522, %24
-	%524 = icmp sgt <4 x i32> %522, %26
-	%525 = select <4 x i1> %524, <4 x i32> %26, <4 x i32> %522
-	%526 = select <4 x i1> %523, <4 x i32> %24, <4 x i32> %525
-	%527 = trunc <4 x i32> %526 to <4 x i8>
-	%528 = mul i64 %365, %ors
-	%529 = add i64 %11, 0
-	%530 = mul i64 %529, %ous
-	%531 = add i64 %528, %530
-	%532 = extractelement <4 x i8> %527, i32 0
-	%533 = getelementptr i8, i8* %out, i64 %531
-	store i8 %532, i8* %533
-	%534 = mul i64 %365, %ors
-	%535 = add i64 %11, 1
-	%536 = mul i64 %535, %ous
-	%537 = add i64 %534, %536
-	%538 = extractelement <4 x i8> %527, i32 1
-	%539 = getelementptr i8, i8* %out, i64 %537
-	store i8 %538, i8* %539
-	%540 = mul i64 %365, %ors
-	%541 = add i64 %11, 2
-	%542 = mul i64 %541, %ous
-	%543 = add i64 %540, %542
-	%544 = extractelement <4 x i8> %527, i32 2
-	%545 = getelementptr i8, i8* %out, i64 %543
-	store i8 %544, i8* %545
-	%546 = mul i64 %365, %ors
-	%547 = add i64 %11, 3
-	%548 = mul i64 %547, %ous
-	%549 = add i64 %546, %548
-	%550 = extractelement <4 x i8> %527, i32 3
-	%551 = getelementptr i8, i8* %out, i64 %549
-	store i8 %550, i8* %551
-	%552 = add i64 %row.i, 1
+	%465 = shufflevector <16 x i32> %427, <16 x i32> %427, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%466 = shufflevector <16 x i32> %427, <16 x i32> %427, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%467 = add <8 x i32> %465, %466
+	%468 = shufflevector <8 x i32> %467, <8 x i32> %467, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%469 = shufflevector <8 x i32> %467, <8 x i32> %467, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%470 = add <4 x i32> %468, %469
+	%471 = shufflevector <16 x i32> %428, <16 x i32> %428, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%472 = shufflevector <16 x i32> %428, <16 x i32> %428, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%473 = add <8 x i32> %471, %472
+	%474 = shufflevector <8 x i32> %473, <8 x i32> %473, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%475 = shufflevector <8 x i32> %473, <8 x i32> %473, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%476 = add <4 x i32> %474, %475
+	%477 = shufflevector <16 x i32> %429, <16 x i32> %429, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%478 = shufflevector <16 x i32> %429, <16 x i32> %429, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%479 = add <8 x i32> %477, %478
+	%480 = shufflevector <8 x i32> %479, <8 x i32> %479, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%481 = shufflevector <8 x i32> %479, <8 x i32> %479, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%482 = add <4 x i32> %480, %481
+	%483 = shufflevector <16 x i32> %430, <16 x i32> %430, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%484 = shufflevector <16 x i32> %430, <16 x i32> %430, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%485 = add <8 x i32> %483, %484
+	%486 = shufflevector <8 x i32> %485, <8 x i32> %485, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%487 = shufflevector <8 x i32> %485, <8 x i32> %485, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%488 = add <4 x i32> %486, %487
+	%489 = shufflevector <4 x i32> %470, <4 x i32> %476, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
+	%490 = shufflevector <4 x i32> %470, <4 x i32> %476, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
+	%491 = add <4 x i32> %489, %490
+	%492 = shufflevector <4 x i32> %482, <4 x i32> %488, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
+	%493 = shufflevector <4 x i32> %482, <4 x i32> %488, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
+	%494 = add <4 x i32> %492, %493
+	%495 = shufflevector <4 x i32> %491, <4 x i32> %494, <4 x i32> <i32 0, i32 1, i32 4, i32 5>
+	%496 = shufflevector <4 x i32> %491, <4 x i32> %494, <4 x i32> <i32 2, i32 3, i32 6, i32 7>
+	%497 = add <4 x i32> %495, %496
+	%498 = add <4 x i32> %497, %20
+	%499 = icmp sgt <4 x i32> %26, <i32 0, i32 0, i32 0, i32 0>
+	%500 = select <4 x i1> %499, <4 x i32> %26, <4 x i32> <i32 0, i32 0, i32 0, i32 0>
+	%501 = sub <4 x i32> <i32 0, i32 0, i32 0, i32 0>, %26
+	%502 = select <4 x i1> %499, <4 x i32> <i32 0, i32 0, i32 0, i32 0>, <4 x i32> %501
+	%503 = shl <4 x i32> %498, %500
+	%504 = icmp eq <4 x i32> %503, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
+	%505 = icmp eq <4 x i32> %23, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
+	%506 = and <4 x i1> %504, %505
+	%507 = sext <4 x i32> %503 to <4 x i64>
+	%508 = sext <4 x i32> %23 to <4 x i64>
+	%509 = mul <4 x i64> %507, %508
+	%510 = icmp sge <4 x i64> %509, <i64 0, i64 0, i64 0, i64 0>
+	%511 = select <4 x i1> %510, <4 x i64> <i64 u0x40000000, i64 u0x40000000, i64 u0x40000000, i64 u0x40000000>, <4 x i64> <i64 -1073741823, i64 -1073741823, i64 -1073741823, i64 -1073741823>
+	%512 = add <4 x i64> %509, %511
+	%513 = sdiv <4 x i64> %512, <i64 u0x80000000, i64 u0x80000000, i64 u0x80000000, i64 u0x80000000>
+	%514 = trunc <4 x i64> %513 to <4 x i32>
+	%515 = select <4 x i1> %506, <4 x i32> <i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF>, <4 x i32> %514
+	%516 = shl <4 x i32> <i32 1, i32 1, i32 1, i32 1>, %502
+	%517 = sub <4 x i32> %516, <i32 1, i32 1, i32 1, i32 1>
+	%518 = and <4 x i32> %515, %517
+	%519 = ashr <4 x i32> %517, <i32 1, i32 1, i32 1, i32 1>
+	%520 = icmp slt <4 x i32> %515, <i32 0, i32 0, i32 0, i32 0>
+	%521 = zext <4 x i1> %520 to <4 x i32>
+	%522 = add <4 x i32> %519, %521
+	%523 = icmp sgt <4 x i32> %518, %522
+	%524 = zext <4 x i1> %523 to <4 x i32>
+	%525 = ashr <4 x i32> %515, %502
+	%526 = add <4 x i32> %525, %524
+	%527 = add <4 x i32> %526, %28
+	%528 = icmp slt <4 x i32> %527, %30
+	%529 = icmp sgt <4 x i32> %527, %32
+	%530 = select <4 x i1> %529, <4 x i32> %32, <4 x i32> %527
+	%531 = select <4 x i1> %528, <4 x i32> %30, <4 x i32> %530
+	%532 = trunc <4 x i32> %531 to <4 x i8>
+	%533 = mul i64 %370, %ors
+	%534 = add i64 %17, 0
+	%535 = mul i64 %534, %ous
+	%536 = add i64 %533, %535
+	%537 = extractelement <4 x i8> %532, i32 0
+	%538 = getelementptr i8, i8* %out, i64 %536
+	store i8 %537, i8* %538
+	%539 = mul i64 %370, %ors
+	%540 = add i64 %17, 1
+	%541 = mul i64 %540, %ous
+	%542 = add i64 %539, %541
+	%543 = extractelement <4 x i8> %532, i32 1
+	%544 = getelementptr i8, i8* %out, i64 %542
+	store i8 %543, i8* %544
+	%545 = mul i64 %370, %ors
+	%546 = add i64 %17, 2
+	%547 = mul i64 %546, %ous
+	%548 = add i64 %545, %547
+	%549 = extractelement <4 x i8> %532, i32 2
+	%550 = getelementptr i8, i8* %out, i64 %548
+	store i8 %549, i8* %550
+	%551 = mul i64 %370, %ors
+	%552 = add i64 %17, 3
+	%553 = mul i64 %552, %ous
+	%554 = add i64 %551, %553
+	%555 = extractelement <4 x i8> %532, i32 3
+	%556 = getelementptr i8, i8* %out, i64 %554
+	store i8 %555, i8* %556
+	%557 = add i64 %row.i, 1
 	br label %row
 
 unit:
-	%unit.i = phi i64 [ 0, %block.end ], [ %561, %row1.end ]
-	%553 = icmp slt i64 %unit.i, %29
-	br i1 %553, label %unit.body, label %unit.end
+	%unit.i = phi i64 [ 0, %block.end ], [ %565, %row1.end ]
+	%558 = icmp slt i64 %unit.i, %34
+	br i1 %558, label %unit.body, label %unit.end
 
 unit.body:
-	%554 = add i64 %28, %unit.i
 	br label %row1
 
 unit.end:
 	ret void
 
 row1:
-	%row1.i = phi i64 [ 0, %unit.body ], [ %612, %dot.tail.end ]
-	%555 = icmp slt i64 %row1.i, %rows
-	br i1 %555, label %row1.body, label %row1.end
+	%row1.i = phi i64 [ 0, %unit.body ], [ %616, %dot.tail.end ]
+	%559 = icmp slt i64 %row1.i, %rows
+	br i1 %559, label %row1.body, label %row1.end
 
 row1.body:
-	%556 = mul i64 %row1.i, %in
-	%557 = getelementptr i8, i8* %x, i64 %556
-	%558 = add i64 %554, 0
-	%559 = mul i64 %558, %6
-	%560 = getelementptr i8, i8* %w, i64 %559
+	%560 = mul i64 %row1.i, %in
+	%561 = getelementptr i8, i8* %x, i64 %560
+	%562 = add i64 %unit.i, 0
+	%563 = mul i64 %562, %6
+	%564 = getelementptr i8, i8* %w, i64 %563
 	br label %dot.vec
 
 row1.end:
-	%561 = add i64 %unit.i, 1
+	%565 = add i64 %unit.i, 1
 	br label %unit
 
 dot.vec:
-	%dot.vec.i = phi i64 [ 0, %row1.body ], [ %576, %dot.vec.body ]
-	%562 = phi <16 x i32> [ zeroinitializer, %row1.body ], [ %575, %dot.vec.body ]
-	%563 = icmp slt i64 %dot.vec.i, %0
-	br i1 %563, label %dot.vec.body, label %dot.vec.end
+	%dot.vec.i = phi i64 [ 0, %row1.body ], [ %580, %dot.vec.body ]
+	%566 = phi <16 x i32> [ zeroinitializer, %row1.body ], [ %579, %dot.vec.body ]
+	%567 = icmp slt i64 %dot.vec.i, %0
+	br i1 %567, label %dot.vec.body, label %dot.vec.end
 
 dot.vec.body:
-	%564 = mul i64 %dot.vec.i, 16
-	%565 = getelementptr i8, i8* %557, i64 %564
-	%566 = bitcast i8* %565 to <16 x i8>*
-	%567 = load <16 x i8>, <16 x i8>* %566, align 1
-	%568 = sext <16 x i8> %567 to <16 x i16>
-	%569 = getelementptr i8, i8* %560, i64 %564
+	%568 = mul i64 %dot.vec.i, 16
+	%569 = getelementptr i8, i8* %561, i64 %568
 	%570 = bitcast i8* %569 to <16 x i8>*
 	%571 = load <16 x i8>, <16 x i8>* %570, align 1
 	%572 = sext <16 x i8> %571 to <16 x i16>
-	%573 = mul <16 x i16> %568, %572
-	%574 = sext <16 x i16> %573 to <16 x i32>
-	%575 = add <16 x i32> %562, %574
-	%576 = add i64 %dot.vec.i, 1
+	%573 = getelementptr i8, i8* %564, i64 %568
+	%574 = bitcast i8* %573 to <16 x i8>*
+	%575 = load <16 x i8>, <16 x i8>* %574, align 1
+	%576 = sext <16 x i8> %575 to <16 x i16>
+	%577 = mul <16 x i16> %572, %576
+	%578 = sext <16 x i16> %577 to <16 x i32>
+	%579 = add <16 x i32> %566, %578
+	%580 = add i64 %dot.vec.i, 1
 	br label %dot.vec
 
 dot.vec.end:
-	%577 = icmp sgt i64 %2, 0
-	%578 = zext i1 %577 to i64
+	%581 = icmp sgt i64 %2, 0
+	%582 = zext i1 %581 to i64
 	br label %dot.tail
 
 dot.tail:
-	%dot.tail.i = phi i64 [ 0, %dot.vec.end ], [ %592, %dot.tail.body ]
-	%579 = phi <16 x i32> [ %562, %dot.vec.end ], [ %591, %dot.tail.body ]
-	%580 = icmp slt i64 %dot.tail.i, %578
-	br i1 %580, label %dot.tail.body, label %dot.tail.end
+	%dot.tail.i = phi i64 [ 0, %dot.vec.end ], [ %596, %dot.tail.body ]
+	%583 = phi <16 x i32> [ %566, %dot.vec.end ], [ %595, %dot.tail.body ]
+	%584 = icmp slt i64 %dot.tail.i, %582
+	br i1 %584, label %dot.tail.body, label %dot.tail.end
 
 dot.tail.body:
-	%581 = bitcast <16 x i8>* %7 to i8*
+	%585 = bitcast <16 x i8>* %7 to i8*
 	store <16 x i8> zeroinitializer, <16 x i8>* %7
-	%582 = getelementptr i8, i8* %557, i64 %1
-	call void @llvm.memcpy.p0i8.p0i8.i64(i8* %581, i8* %582, i64 %2, i1 false)
-	%583 = load <16 x i8>, <16 x i8>* %7, align 64
-	%584 = sext <16 x i8> %583 to <16 x i16>
-	%585 = getelementptr i8, i8* %560, i64 %1
-	%586 = bitcast i8* %585 to <16 x i8>*
-	%587 = load <16 x i8>, <16 x i8>* %586, align 1
+	%586 = getelementptr i8, i8* %561, i64 %1
+	call void @llvm.memcpy.p0i8.p0i8.i64(i8* %585, i8* %586, i64 %2, i1 false)
+	%587 = load <16 x i8>, <16 x i8>* %7, align 64
 	%588 = sext <16 x i8> %587 to <16 x i16>
-	%589 = mul <16 x i16> %584, %588
-	%590 = sext <16 x i16> %589 to <16 x i32>
-	%591 = add <16 x i32> %579, %590
-	%592 = add i64 %dot.tail.i, 1
+	%589 = getelementptr i8, i8* %564, i64 %1
+	%590 = bitcast i8* %589 to <16 x i8>*
+	%591 = load <16 x i8>, <16 x i8>* %590, align 1
+	%592 = sext <16 x i8> %591 to <16 x i16>
+	%593 = mul <16 x i16> %588, %592
+	%594 = sext <16 x i16> %593 to <16 x i32>
+	%595 = add <16 x i32> %583, %594
+	%596 = add i64 %dot.tail.i, 1
 	br label %dot.tail
 
 dot.tail.end:
-	%593 = call i32 @llvm.vector.reduce.add.v16i32(<16 x i32> %579)
-	%594 = getelementptr i32, i32* %bias, i64 %554
-	%595 = load i32, i32* %594
-	%596 = add i32 %593, %595
-	%597 = getelementptr i32, i32* %mult, i64 %554
-	%598 = load i32, i32* %597
-	%599 = getelementptr i32, i32* %shift, i64 %554
-	%600 = load i32, i32* %599
-	%601 = call i32 @kiln_requant(i32 %596, i32 %598, i32 %600)
-	%602 = add i32 %601, %out_off
-	%603 = mul i64 %row1.i, %ors
-	%604 = mul i64 %554, %ous
-	%605 = add i64 %603, %604
-	%606 = icmp sgt i32 %602, %lo
-	%607 = select i1 %606, i32 %602, i32 %lo
-	%608 = icmp slt i32 %607, %hi
-	%609 = select i1 %608, i32 %607, i32 %hi
-	%610 = trunc i32 %609 to i8
-	%611 = getelementptr i8, i8* %out, i64 %605
-	store i8 %610, i8* %611
-	%612 = add i64 %row1.i, 1
+	%597 = call i32 @llvm.vector.reduce.add.v16i32(<16 x i32> %583)
+	%598 = getelementptr i32, i32* %bias, i64 %unit.i
+	%599 = load i32, i32* %598
+	%600 = add i32 %597, %599
+	%601 = getelementptr i32, i32* %mult, i64 %unit.i
+	%602 = load i32, i32* %601
+	%603 = getelementptr i32, i32* %shift, i64 %unit.i
+	%604 = load i32, i32* %603
+	%605 = call i32 @kiln_requant(i32 %600, i32 %602, i32 %604)
+	%606 = add i32 %605, %out_off
+	%607 = mul i64 %row1.i, %ors
+	%608 = mul i64 %unit.i, %ous
+	%609 = add i64 %607, %608
+	%610 = icmp sgt i32 %606, %lo
+	%611 = select i1 %610, i32 %606, i32 %lo
+	%612 = icmp slt i32 %611, %hi
+	%613 = select i1 %612, i32 %611, i32 %hi
+	%614 = trunc i32 %613 to i8
+	%615 = getelementptr i8, i8* %out, i64 %609
+	store i8 %614, i8* %615
+	%616 = add i64 %row1.i, 1
 	br label %row1
 }
 
