@@ -244,6 +244,9 @@ func object(t *testing.T, dir string, g *ir.Graph, optimize bool, tg target) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if tg.emulate {
+		ll = emulateVNNI(ll)
+	}
 	if err := os.WriteFile(filepath.Join(dir, "model.ll"), ll, 0o644); err != nil {
 		t.Fatal(err)
 	}
