@@ -73,8 +73,11 @@ type dotForm struct {
 	features string // what the form's intrinsics need, added to every function's
 	// intrinsics are declared in the module that uses the form.
 	intrinsics []*llir.Func
-	// prepare turns a chunk of x (<chunk x i8>) into what step takes; it
-	// runs once per chunk, for all the units that share it.
+	// wide forms can read x widened to i16 (by kiln_widen) in rows
+	// padded with zeros to the weights' length; otherwise prepare turns a
+	// chunk of x (<chunk x i8>) into what step takes, once per chunk for
+	// all the units that share it.
+	wide    bool
 	prepare func(b *llir.Block, x value.Value) value.Value
 	step    func(b *llir.Block, acc, x, w value.Value) value.Value
 }
@@ -114,10 +117,10 @@ func halves(b *llir.Block, v value.Value, n int) (lo, hi value.Value) {
 	return b.NewShuffleVector(v, v, mask(0)), b.NewShuffleVector(v, v, mask(n))
 }
 
-// genericForm: 16 products in i16 (an int8 product always fits), widened
+// genericForm: 16 products of x (widened) and w in i16 (an int8 product always fits), widened
 // and added in i32. Any target compiles it.
 func genericForm() *dotForm {
-	return &dotForm{name: "generic", chunk: 16, acc: vec(16, types.I32),
+	return &dotForm{name: "generic", chunk: 16, acc: vec(16, types.I32), wide: true,
 		prepare: func(b *llir.Block, x value.Value) value.Value { return b.NewSExt(x, vec(16, types.I16)) },
 		step: func(b *llir.Block, acc, x, w value.Value) value.Value {
 			p := b.NewMul(x, b.NewSExt(w, vec(16, types.I16)))
@@ -125,12 +128,13 @@ func genericForm() *dotForm {
 		}}
 }
 
-// avx2Form: 32 values sign-extended to i16 and multiplied by VPMADDWD,
+// avx2Form: 32 weights sign-extended to i16 and multiplied with x
+// (widened) by VPMADDWD,
 // which adds adjacent products into i32 (exactly: two int8 products).
 func avx2Form() *dotForm {
 	pmadd := llir.NewFunc("llvm.x86.avx2.pmadd.wd", vec(8, types.I32),
 		llir.NewParam("", vec(16, types.I16)), llir.NewParam("", vec(16, types.I16)))
-	return &dotForm{name: "avx2", chunk: 32, acc: vec(8, types.I32), features: "+avx2", intrinsics: []*llir.Func{pmadd},
+	return &dotForm{name: "avx2", chunk: 32, acc: vec(8, types.I32), features: "+avx2", intrinsics: []*llir.Func{pmadd}, wide: true,
 		prepare: func(b *llir.Block, x value.Value) value.Value { return b.NewSExt(x, vec(32, types.I16)) },
 		step: func(b *llir.Block, acc, x, w value.Value) value.Value {
 			xl, xh := halves(b, x, 16)
@@ -176,21 +180,19 @@ func vnniForm(name string, chunk int, intrinsic, features string) *dotForm {
 // weights stay in cache across a batch, and rows two at a time: each
 // chunk of x is loaded once for four units, each chunk of w once for two
 // rows.
-func denseKernel(m *llir.Module, requantFn, memcpy *llir.Func, form *dotForm) *llir.Func {
-	m.Funcs = append(m.Funcs, form.intrinsics...)
-	reduce := m.NewFunc(fmt.Sprintf("llvm.vector.reduce.add.v%di32", form.acc.Len), types.I32, llir.NewParam("", form.acc))
+func denseKernel(m *llir.Module, name string, requantFn, memcpy, reduce *llir.Func, form *dotForm, wide bool) *llir.Func {
 	x, w, bias := llir.NewParam("x", i8p), llir.NewParam("w", i8p), llir.NewParam("bias", i32p)
 	mult, shift, out := llir.NewParam("mult", i32p), llir.NewParam("shift", i32p), llir.NewParam("out", i8p)
 	rows, in, units := llir.NewParam("rows", types.I64), llir.NewParam("in", types.I64), llir.NewParam("units", types.I64)
 	ors, ous := llir.NewParam("ors", types.I64), llir.NewParam("ous", types.I64)
 	outOff := llir.NewParam("out_off", types.I32)
 	lo, hi := llir.NewParam("lo", types.I32), llir.NewParam("hi", types.I32)
-	f := internal(m.NewFunc("kiln_qdense", types.Void, x, w, bias, mult, shift, out, rows, in, units, ors, ous, outOff, lo, hi))
+	f := internal(m.NewFunc(name, types.Void, x, w, bias, mult, shift, out, rows, in, units, ors, ous, outOff, lo, hi))
 	k := &builder{f: f, b: f.NewBlock("entry")}
 	chunk := i64(int64(form.chunk))
 	chunks := k.b.NewSDiv(in, chunk)
 	vecLen := k.b.NewMul(chunks, chunk)
-	tail := k.b.NewSub(in, vecLen)
+	var tail value.Value = k.b.NewSub(in, vecLen)
 	ld := k.b.NewMul(k.b.NewAdd(chunks, k.b.NewZExt(k.b.NewICmp(enum.IPredSGT, tail, i64(0)), types.I64)), chunk) // w's row stride
 	// x's last partial chunk is copied into a zeroed buffer per row (two
 	// rows at most), so that it meets the weights' zero padding in one
@@ -200,6 +202,12 @@ func denseKernel(m *llir.Module, requantFn, memcpy *llir.Func, form *dotForm) *l
 		p.Align = 64
 	}
 	chunkPtr := types.NewPointer(vec(form.chunk, types.I8))
+	x16 := k.b.NewBitCast(x, types.NewPointer(types.I16))
+	if wide {
+		// x is widened and padded: whole chunks only.
+		chunks = k.b.NewSDiv(ld, chunk)
+		tail = i64(0)
+	}
 	// finish rescales, clamps and stores unit u's sum for row r.
 	finish := func(r, u, acc value.Value) {
 		b := k.b
@@ -215,7 +223,11 @@ func denseKernel(m *llir.Module, requantFn, memcpy *llir.Func, form *dotForm) *l
 	dot := func(name string, rs []value.Value, first value.Value, units int) (accs []value.Value) {
 		xrows := make([]value.Value, len(rs))
 		for i, r := range rs {
-			xrows[i] = k.b.NewGetElementPtr(types.I8, x, k.b.NewMul(r, in))
+			if wide {
+				xrows[i] = k.b.NewGetElementPtr(types.I16, x16, k.b.NewMul(r, ld))
+			} else {
+				xrows[i] = k.b.NewGetElementPtr(types.I8, x, k.b.NewMul(r, in))
+			}
 		}
 		wrows := make([]value.Value, units)
 		var init []value.Value
@@ -238,7 +250,14 @@ func denseKernel(m *llir.Module, requantFn, memcpy *llir.Func, form *dotForm) *l
 			i := b.NewMul(c, chunk)
 			xv := make([]value.Value, len(rs))
 			for ri, xrow := range xrows {
-				xv[ri] = form.prepare(b, load(b, xrow, i))
+				if wide {
+					p := b.NewBitCast(b.NewGetElementPtr(types.I16, xrow, i), types.NewPointer(vec(form.chunk, types.I16)))
+					l := b.NewLoad(vec(form.chunk, types.I16), p)
+					l.Align = 2
+					xv[ri] = l
+				} else {
+					xv[ri] = form.prepare(b, load(b, xrow, i))
+				}
 			}
 			next := make([]value.Value, len(acc))
 			for j, wrow := range wrows {
@@ -249,6 +268,9 @@ func denseKernel(m *llir.Module, requantFn, memcpy *llir.Func, form *dotForm) *l
 			}
 			return next
 		})
+		if wide {
+			return accs
+		}
 		// The partial chunk, if any: a loop of 0 or 1 steps.
 		accs = k.loop(name+".tail", k.b.NewZExt(k.b.NewICmp(enum.IPredSGT, tail, i64(0)), types.I64), accs, func(_ value.Value, acc []value.Value) []value.Value {
 			b := k.b
@@ -360,6 +382,39 @@ func reduce4(b *llir.Block, acc []value.Value) value.Value {
 	s01 := mix(quads[0], quads[1], []int32{0, 4, 1, 5}, []int32{2, 6, 3, 7})
 	s23 := mix(quads[2], quads[3], []int32{0, 4, 1, 5}, []int32{2, 6, 3, 7})
 	return mix(s01, s23, []int32{0, 1, 4, 5}, []int32{2, 3, 6, 7})
+}
+
+// declareForm declares the form's intrinsics in m, and returns LLVM's
+// sum of an accumulator's lanes.
+func declareForm(m *llir.Module, form *dotForm) *llir.Func {
+	m.Funcs = append(m.Funcs, form.intrinsics...)
+	return m.NewFunc(fmt.Sprintf("llvm.vector.reduce.add.v%di32", form.acc.Len), types.I32, llir.NewParam("", form.acc))
+}
+
+// widenKernel writes rows of x (int8, in per row) as rows of ld int16,
+// sign-extended, zero past in: the x the wide forms read.
+func widenKernel(m *llir.Module) *llir.Func {
+	x, xw := llir.NewParam("x", i8p), llir.NewParam("xw", i8p)
+	rows, in, ld := llir.NewParam("rows", types.I64), llir.NewParam("in", types.I64), llir.NewParam("ld", types.I64)
+	f := internal(m.NewFunc("kiln_widen", types.Void, x, xw, rows, in, ld))
+	k := &builder{f: f, b: f.NewBlock("entry")}
+	w16 := k.b.NewBitCast(xw, types.NewPointer(types.I16))
+	k.loop("row", rows, nil, func(r value.Value, _ []value.Value) []value.Value {
+		src := k.b.NewGetElementPtr(types.I8, x, k.b.NewMul(r, in))
+		dst := k.b.NewGetElementPtr(types.I16, w16, k.b.NewMul(r, ld))
+		k.loop("i", in, nil, func(i value.Value, _ []value.Value) []value.Value {
+			b := k.b
+			b.NewStore(b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, src, i)), types.I16), b.NewGetElementPtr(types.I16, dst, i))
+			return nil
+		})
+		k.loop("pad", k.b.NewSub(ld, in), nil, func(i value.Value, _ []value.Value) []value.Value {
+			k.b.NewStore(constant.NewInt(types.I16, 0), k.b.NewGetElementPtr(types.I16, dst, k.b.NewAdd(in, i)))
+			return nil
+		})
+		return nil
+	})
+	k.b.NewRet(nil)
+	return f
 }
 
 // setTarget writes the options' CPU and features (with what the form's

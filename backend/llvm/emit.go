@@ -158,8 +158,16 @@ func (e *emitter) dense(b *llir.Block, n, arena value.Value, v *ir.Value) error 
 	}
 	packed, ld := e.pack(w.Data.I8, units, d.In)
 	e.foldOffsets(bias, packed.I8, ld, d.InputOffset)
+	x := e.arenaPtr(b, n, arena, v.Args[0])
+	if e.form.wide {
+		// x widened once, into the scratch, for all the units (a
+		// convolution's im2col rows, one example at a time, are not).
+		xw := e.scratchPtr(b, n, arena)
+		e.note(b.NewCall(e.kernel.Widen(), x, xw, times(b, n, d.Rows), i64(int64(d.In)), i64(int64(ld))), v)
+		x = xw
+	}
 	call := b.NewCall(e.kernel.Dense(),
-		e.arenaPtr(b, n, arena, v.Args[0]),
+		x,
 		e.constant(w.Name+".packed", packed, fmt.Sprintf("%s as rows of %d, zero past its %d inputs", describe(w), ld, d.In)),
 		e.constant(v.Name+".bias", i32Tensor(bias), e.biasComment(v, d.InputOffset)),
 		e.constant(v.Name+".mult", i32Tensor(mult), "per-unit multipliers of "+v.Name),
@@ -242,14 +250,14 @@ func (e *emitter) conv(b *llir.Block, n, arena value.Value, v *ir.Value) error {
 		copy(bias, v.Args[2].Data.I32)
 	}
 	e.foldOffsets(bias, packed.I8, kp, c.InputOffset)
-	f := e.layerKernel(v, func(name string) *llir.Func { return convKernel(e.mod, name, c, kp, e.kernel.Dense()) })
+	f := e.layerKernel(v, func(name string) *llir.Func { return convKernel(e.mod, name, c, kp, e.kernel.DenseI8()) })
 	call := b.NewCall(f,
 		e.arenaPtr(b, n, arena, v.Args[0]),
 		e.constant(w.Name+".packed", packed, fmt.Sprintf("%s as rows of %d (im2col's), zero past its %d taps", describe(w), kp, taps)),
 		e.constant(v.Name+".bias", i32Tensor(bias), e.biasComment(v, c.InputOffset)),
 		e.constant(v.Name+".mult", i32Tensor(mult), "per-channel multipliers of "+v.Name),
 		e.constant(v.Name+".shift", i32Tensor(shift), "per-channel shifts of "+v.Name),
-		e.arenaPtr(b, n, arena, v), n, b.NewGetElementPtr(types.I8, arena, times(b, n, e.plan.Size)))
+		e.arenaPtr(b, n, arena, v), n, e.scratchPtr(b, n, arena))
 	e.note(call, v)
 	return nil
 }
@@ -608,6 +616,12 @@ func (e *emitter) arenaPtr(b *llir.Block, n, arena value.Value, v *ir.Value) val
 		return arena
 	}
 	return b.NewGetElementPtr(types.I8, arena, times(b, n, off))
+}
+
+// scratchPtr is the address of the scratch, after the plan's values (see
+// model.scratch).
+func (e *emitter) scratchPtr(b *llir.Block, n, arena value.Value) value.Value {
+	return b.NewGetElementPtr(types.I8, arena, times(b, n, e.plan.Size))
 }
 
 // times is n * k for a batch size n.

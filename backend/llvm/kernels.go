@@ -36,6 +36,7 @@ type kernels struct {
 	m                                       *llir.Module
 	requant, quantize, dequantize, memcpyFn *llir.Func
 	dense, requantize, lookup, embedding    *llir.Func
+	widen, denseI8, reduce                  *llir.Func
 	form                                    *dotForm // the dense kernel's
 }
 
@@ -60,8 +61,30 @@ func (k *kernels) Dequantize() *llir.Func {
 	return once(&k.dequantize, func() *llir.Func { return dequantizeKernel(k.m) })
 }
 
+// Dense reads x widened when the form does (see dotForm.wide).
 func (k *kernels) Dense() *llir.Func {
-	return once(&k.dense, func() *llir.Func { return denseKernel(k.m, k.Requant(), k.Memcpy(), k.form) })
+	if !k.form.wide {
+		return k.DenseI8()
+	}
+	return once(&k.dense, func() *llir.Func {
+		return denseKernel(k.m, "kiln_qdense", k.Requant(), k.Memcpy(), k.Reduce(), k.form, true)
+	})
+}
+
+// Reduce sums an accumulator's lanes; it declares the form's intrinsics.
+func (k *kernels) Reduce() *llir.Func {
+	return once(&k.reduce, func() *llir.Func { return declareForm(k.m, k.form) })
+}
+
+// DenseI8 reads x as int8 in every form.
+func (k *kernels) DenseI8() *llir.Func {
+	return once(&k.denseI8, func() *llir.Func {
+		return denseKernel(k.m, "kiln_qdense_i8", k.Requant(), k.Memcpy(), k.Reduce(), k.form, false)
+	})
+}
+
+func (k *kernels) Widen() *llir.Func {
+	return once(&k.widen, func() *llir.Func { return widenKernel(k.m) })
 }
 
 func (k *kernels) Requantize() *llir.Func {

@@ -226,21 +226,26 @@ const maxChunk = 64
 // padTo rounds k up to a multiple of chunk.
 func padTo(k, chunk int) int { return (k + chunk - 1) / chunk * chunk }
 
-// scratch is the im2col scratch per example, after the plan's values: one
-// group's columns of the largest convolution (the kernels fill it for one
+// scratch is the scratch per example, after the plan's values: room for
+// a dense layer's x widened to int16 in rows padded to maxChunk, or for
+// one group's int8 im2col rows of a convolution, padded the same way (one
 // example at a time).
 func (m *model) scratch() int {
 	size := 0
 	for _, v := range m.g.Values {
-		if v.Op != ir.OpQConv1D && v.Op != ir.OpQConv2D {
+		if v.Op != ir.OpQConv1D && v.Op != ir.OpQConv2D && v.Op != ir.OpQDense {
 			continue
 		}
 		p, err := ir.ParamsOf(v)
 		if err != nil {
 			continue // analyze reports it
 		}
-		c := p.(ref.ConvParams)
-		size = max(size, c.OH*c.OW*padTo(c.C/c.Groups*c.KH*c.KW, maxChunk))
+		switch p := p.(type) {
+		case ref.ConvParams:
+			size = max(size, p.OH*p.OW*padTo(p.C/p.Groups*p.KH*p.KW, maxChunk))
+		case ref.DenseParams:
+			size = max(size, 2*p.Rows*padTo(p.In, maxChunk))
+		}
 	}
 	return size
 }

@@ -1,7 +1,7 @@
 ; kiln model tiny, compiled from its int8 graph.
 ; Entry points: kiln_tiny_run (int8 in and out), kiln_tiny_run_f32 (float in and out), kiln_tiny_arena_size.
 ; Dot products: the generic form.
-; Arena: 128 bytes per example.
+; Arena: 256 bytes per example.
 
 ; h.weight.q = param  tiny.kiln:4:13 as rows of 16, zero past its 6 inputs
 @h.weight.q.packed = private unnamed_addr constant [128 x i8] c"\CC\BD\EC\81L\BB\00\00\00\00\00\00\00\00\00\00\7F\96W\DCL\12\00\00\00\00\00\00\00\00\00\00\81\C5\CC\A9[\D1\00\00\00\00\00\00\00\00\00\00\AF\1E\8F\AF\7F\E4\00\00\00\00\00\00\00\00\00\00\EE\F7A4\F0\7F\00\00\00\00\00\00\00\00\00\00\8E\F9\7F]C\17\00\00\00\00\00\00\00\00\00\00\CB\84\CC\F0\BC\7F\00\00\00\00\00\00\00\00\00\00f\E0\CE\81 \93\00\00\00\00\00\00\00\00\00\00", align 64
@@ -23,6 +23,61 @@
 declare void @llvm.memcpy.p0i8.p0i8.i64(i8* %dst, i8* %src, i64 %len, i1 %volatile)
 
 declare i32 @llvm.vector.reduce.add.v16i32(<16 x i32> %0)
+
+define internal void @kiln_widen(i8* %x, i8* %xw, i64 %rows, i64 %in, i64 %ld) nounwind {
+entry:
+	%0 = bitcast i8* %xw to i16*
+	br label %row
+
+row:
+	%row.i = phi i64 [ 0, %entry ], [ %17, %pad.end ]
+	%1 = icmp slt i64 %row.i, %rows
+	br i1 %1, label %row.body, label %row.end
+
+row.body:
+	%2 = mul i64 %row.i, %in
+	%3 = getelementptr i8, i8* %x, i64 %2
+	%4 = mul i64 %row.i, %ld
+	%5 = getelementptr i16, i16* %0, i64 %4
+	br label %i
+
+row.end:
+	ret void
+
+i:
+	%i.i = phi i64 [ 0, %row.body ], [ %11, %i.body ]
+	%6 = icmp slt i64 %i.i, %in
+	br i1 %6, label %i.body, label %i.end
+
+i.body:
+	%7 = getelementptr i8, i8* %3, i64 %i.i
+	%8 = load i8, i8* %7
+	%9 = sext i8 %8 to i16
+	%10 = getelementptr i16, i16* %5, i64 %i.i
+	store i16 %9, i16* %10
+	%11 = add i64 %i.i, 1
+	br label %i
+
+i.end:
+	%12 = sub i64 %ld, %in
+	br label %pad
+
+pad:
+	%pad.i = phi i64 [ 0, %i.end ], [ %16, %pad.body ]
+	%13 = icmp slt i64 %pad.i, %12
+	br i1 %13, label %pad.body, label %pad.end
+
+pad.body:
+	%14 = add i64 %in, %pad.i
+	%15 = getelementptr i16, i16* %5, i64 %14
+	store i16 0, i16* %15
+	%16 = add i64 %pad.i, 1
+	br label %pad
+
+pad.end:
+	%17 = add i64 %row.i, 1
+	br label %row
+}
 
 define internal i32 @kiln_requant(i32 %x, i32 %m, i32 %shift) nounwind {
 entry:
@@ -68,649 +123,518 @@ entry:
 	%6 = mul i64 %5, 16
 	%7 = alloca <16 x i8>, align 64
 	%8 = alloca <16 x i8>, align 64
-	%9 = icmp sge i64 %units, 4
-	%10 = add i64 %units, 3
-	%11 = sdiv i64 %10, 4
-	%12 = select i1 %9, i64 %11, i64 0
+	%9 = bitcast i8* %x to i16*
+	%10 = sdiv i64 %6, 16
+	%11 = icmp sge i64 %units, 4
+	%12 = add i64 %units, 3
+	%13 = sdiv i64 %12, 4
+	%14 = select i1 %11, i64 %13, i64 0
 	br label %block
 
 block:
-	%block.i = phi i64 [ 0, %entry ], [ %385, %row.end ]
-	%13 = icmp slt i64 %block.i, %12
-	br i1 %13, label %block.body, label %block.end
+	%block.i = phi i64 [ 0, %entry ], [ %321, %row.end ]
+	%15 = icmp slt i64 %block.i, %14
+	br i1 %15, label %block.body, label %block.end
 
 block.body:
-	%14 = mul i64 %block.i, 4
-	%15 = sub i64 %units, 4
-	%16 = icmp slt i64 %14, %15
-	%17 = select i1 %16, i64 %14, i64 %15
-	%18 = getelementptr i32, i32* %bias, i64 %17
-	%19 = bitcast i32* %18 to <4 x i32>*
-	%20 = load <4 x i32>, <4 x i32>* %19, align 4
-	%21 = getelementptr i32, i32* %mult, i64 %17
-	%22 = bitcast i32* %21 to <4 x i32>*
-	%23 = load <4 x i32>, <4 x i32>* %22, align 4
-	%24 = getelementptr i32, i32* %shift, i64 %17
-	%25 = bitcast i32* %24 to <4 x i32>*
-	%26 = load <4 x i32>, <4 x i32>* %25, align 4
-	%27 = insertelement <4 x i32> undef, i32 %out_off, i32 0
-	%28 = shufflevector <4 x i32> %27, <4 x i32> undef, <4 x i32> zeroinitializer
-	%29 = insertelement <4 x i32> undef, i32 %lo, i32 0
+	%16 = mul i64 %block.i, 4
+	%17 = sub i64 %units, 4
+	%18 = icmp slt i64 %16, %17
+	%19 = select i1 %18, i64 %16, i64 %17
+	%20 = getelementptr i32, i32* %bias, i64 %19
+	%21 = bitcast i32* %20 to <4 x i32>*
+	%22 = load <4 x i32>, <4 x i32>* %21, align 4
+	%23 = getelementptr i32, i32* %mult, i64 %19
+	%24 = bitcast i32* %23 to <4 x i32>*
+	%25 = load <4 x i32>, <4 x i32>* %24, align 4
+	%26 = getelementptr i32, i32* %shift, i64 %19
+	%27 = bitcast i32* %26 to <4 x i32>*
+	%28 = load <4 x i32>, <4 x i32>* %27, align 4
+	%29 = insertelement <4 x i32> undef, i32 %out_off, i32 0
 	%30 = shufflevector <4 x i32> %29, <4 x i32> undef, <4 x i32> zeroinitializer
-	%31 = insertelement <4 x i32> undef, i32 %hi, i32 0
+	%31 = insertelement <4 x i32> undef, i32 %lo, i32 0
 	%32 = shufflevector <4 x i32> %31, <4 x i32> undef, <4 x i32> zeroinitializer
-	%33 = sdiv i64 %rows, 2
+	%33 = insertelement <4 x i32> undef, i32 %hi, i32 0
+	%34 = shufflevector <4 x i32> %33, <4 x i32> undef, <4 x i32> zeroinitializer
+	%35 = sdiv i64 %rows, 2
 	br label %rows2
 
 block.end:
-	%34 = select i1 %9, i64 0, i64 %units
+	%36 = select i1 %11, i64 0, i64 %units
 	br label %unit
 
 rows2:
-	%rows2.i = phi i64 [ 0, %block.body ], [ %367, %dot8.tail.end ]
-	%35 = icmp slt i64 %rows2.i, %33
-	br i1 %35, label %rows2.body, label %rows2.end
+	%rows2.i = phi i64 [ 0, %block.body ], [ %303, %dot8.vec.end ]
+	%37 = icmp slt i64 %rows2.i, %35
+	br i1 %37, label %rows2.body, label %rows2.end
 
 rows2.body:
-	%36 = mul i64 %rows2.i, 2
-	%37 = add i64 %36, 1
-	%38 = mul i64 %36, %in
-	%39 = getelementptr i8, i8* %x, i64 %38
-	%40 = mul i64 %37, %in
-	%41 = getelementptr i8, i8* %x, i64 %40
-	%42 = add i64 %17, 0
-	%43 = mul i64 %42, %6
-	%44 = getelementptr i8, i8* %w, i64 %43
-	%45 = add i64 %17, 1
-	%46 = mul i64 %45, %6
-	%47 = getelementptr i8, i8* %w, i64 %46
-	%48 = add i64 %17, 2
-	%49 = mul i64 %48, %6
-	%50 = getelementptr i8, i8* %w, i64 %49
-	%51 = add i64 %17, 3
-	%52 = mul i64 %51, %6
-	%53 = getelementptr i8, i8* %w, i64 %52
+	%38 = mul i64 %rows2.i, 2
+	%39 = add i64 %38, 1
+	%40 = mul i64 %38, %6
+	%41 = getelementptr i16, i16* %9, i64 %40
+	%42 = mul i64 %39, %6
+	%43 = getelementptr i16, i16* %9, i64 %42
+	%44 = add i64 %19, 0
+	%45 = mul i64 %44, %6
+	%46 = getelementptr i8, i8* %w, i64 %45
+	%47 = add i64 %19, 1
+	%48 = mul i64 %47, %6
+	%49 = getelementptr i8, i8* %w, i64 %48
+	%50 = add i64 %19, 2
+	%51 = mul i64 %50, %6
+	%52 = getelementptr i8, i8* %w, i64 %51
+	%53 = add i64 %19, 3
+	%54 = mul i64 %53, %6
+	%55 = getelementptr i8, i8* %w, i64 %54
 	br label %dot8.vec
 
 rows2.end:
-	%54 = mul i64 %33, 2
-	%55 = sub i64 %rows, %54
+	%56 = mul i64 %35, 2
+	%57 = sub i64 %rows, %56
 	br label %row
 
 dot8.vec:
 	%dot8.vec.i = phi i64 [ 0, %rows2.body ], [ %118, %dot8.vec.body ]
-	%56 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %80, %dot8.vec.body ]
-	%57 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %91, %dot8.vec.body ]
-	%58 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %102, %dot8.vec.body ]
-	%59 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %113, %dot8.vec.body ]
-	%60 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %84, %dot8.vec.body ]
-	%61 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %95, %dot8.vec.body ]
-	%62 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %106, %dot8.vec.body ]
-	%63 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %117, %dot8.vec.body ]
-	%64 = icmp slt i64 %dot8.vec.i, %0
-	br i1 %64, label %dot8.vec.body, label %dot8.vec.end
+	%58 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %80, %dot8.vec.body ]
+	%59 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %91, %dot8.vec.body ]
+	%60 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %102, %dot8.vec.body ]
+	%61 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %113, %dot8.vec.body ]
+	%62 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %84, %dot8.vec.body ]
+	%63 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %95, %dot8.vec.body ]
+	%64 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %106, %dot8.vec.body ]
+	%65 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %117, %dot8.vec.body ]
+	%66 = icmp slt i64 %dot8.vec.i, %10
+	br i1 %66, label %dot8.vec.body, label %dot8.vec.end
 
 dot8.vec.body:
-	%65 = mul i64 %dot8.vec.i, 16
-	%66 = getelementptr i8, i8* %39, i64 %65
-	%67 = bitcast i8* %66 to <16 x i8>*
-	%68 = load <16 x i8>, <16 x i8>* %67, align 1
-	%69 = sext <16 x i8> %68 to <16 x i16>
-	%70 = getelementptr i8, i8* %41, i64 %65
-	%71 = bitcast i8* %70 to <16 x i8>*
-	%72 = load <16 x i8>, <16 x i8>* %71, align 1
-	%73 = sext <16 x i8> %72 to <16 x i16>
-	%74 = getelementptr i8, i8* %44, i64 %65
+	%67 = mul i64 %dot8.vec.i, 16
+	%68 = getelementptr i16, i16* %41, i64 %67
+	%69 = bitcast i16* %68 to <16 x i16>*
+	%70 = load <16 x i16>, <16 x i16>* %69, align 2
+	%71 = getelementptr i16, i16* %43, i64 %67
+	%72 = bitcast i16* %71 to <16 x i16>*
+	%73 = load <16 x i16>, <16 x i16>* %72, align 2
+	%74 = getelementptr i8, i8* %46, i64 %67
 	%75 = bitcast i8* %74 to <16 x i8>*
 	%76 = load <16 x i8>, <16 x i8>* %75, align 1
 	%77 = sext <16 x i8> %76 to <16 x i16>
-	%78 = mul <16 x i16> %69, %77
+	%78 = mul <16 x i16> %70, %77
 	%79 = sext <16 x i16> %78 to <16 x i32>
-	%80 = add <16 x i32> %56, %79
+	%80 = add <16 x i32> %58, %79
 	%81 = sext <16 x i8> %76 to <16 x i16>
 	%82 = mul <16 x i16> %73, %81
 	%83 = sext <16 x i16> %82 to <16 x i32>
-	%84 = add <16 x i32> %60, %83
-	%85 = getelementptr i8, i8* %47, i64 %65
+	%84 = add <16 x i32> %62, %83
+	%85 = getelementptr i8, i8* %49, i64 %67
 	%86 = bitcast i8* %85 to <16 x i8>*
 	%87 = load <16 x i8>, <16 x i8>* %86, align 1
 	%88 = sext <16 x i8> %87 to <16 x i16>
-	%89 = mul <16 x i16> %69, %88
+	%89 = mul <16 x i16> %70, %88
 	%90 = sext <16 x i16> %89 to <16 x i32>
-	%91 = add <16 x i32> %57, %90
+	%91 = add <16 x i32> %59, %90
 	%92 = sext <16 x i8> %87 to <16 x i16>
 	%93 = mul <16 x i16> %73, %92
 	%94 = sext <16 x i16> %93 to <16 x i32>
-	%95 = add <16 x i32> %61, %94
-	%96 = getelementptr i8, i8* %50, i64 %65
+	%95 = add <16 x i32> %63, %94
+	%96 = getelementptr i8, i8* %52, i64 %67
 	%97 = bitcast i8* %96 to <16 x i8>*
 	%98 = load <16 x i8>, <16 x i8>* %97, align 1
 	%99 = sext <16 x i8> %98 to <16 x i16>
-	%100 = mul <16 x i16> %69, %99
+	%100 = mul <16 x i16> %70, %99
 	%101 = sext <16 x i16> %100 to <16 x i32>
-	%102 = add <16 x i32> %58, %101
+	%102 = add <16 x i32> %60, %101
 	%103 = sext <16 x i8> %98 to <16 x i16>
 	%104 = mul <16 x i16> %73, %103
 	%105 = sext <16 x i16> %104 to <16 x i32>
-	%106 = add <16 x i32> %62, %105
-	%107 = getelementptr i8, i8* %53, i64 %65
+	%106 = add <16 x i32> %64, %105
+	%107 = getelementptr i8, i8* %55, i64 %67
 	%108 = bitcast i8* %107 to <16 x i8>*
 	%109 = load <16 x i8>, <16 x i8>* %108, align 1
 	%110 = sext <16 x i8> %109 to <16 x i16>
-	%111 = mul <16 x i16> %69, %110
+	%111 = mul <16 x i16> %70, %110
 	%112 = sext <16 x i16> %111 to <16 x i32>
-	%113 = add <16 x i32> %59, %112
+	%113 = add <16 x i32> %61, %112
 	%114 = sext <16 x i8> %109 to <16 x i16>
 	%115 = mul <16 x i16> %73, %114
 	%116 = sext <16 x i16> %115 to <16 x i32>
-	%117 = add <16 x i32> %63, %116
+	%117 = add <16 x i32> %65, %116
 	%118 = add i64 %dot8.vec.i, 1
 	br label %dot8.vec
 
 dot8.vec.end:
-	%119 = icmp sgt i64 %2, 0
-	%120 = zext i1 %119 to i64
-	br label %dot8.tail
-
-dot8.tail:
-	%dot8.tail.i = phi i64 [ 0, %dot8.vec.end ], [ %182, %dot8.tail.body ]
-	%121 = phi <16 x i32> [ %56, %dot8.vec.end ], [ %144, %dot8.tail.body ]
-	%122 = phi <16 x i32> [ %57, %dot8.vec.end ], [ %155, %dot8.tail.body ]
-	%123 = phi <16 x i32> [ %58, %dot8.vec.end ], [ %166, %dot8.tail.body ]
-	%124 = phi <16 x i32> [ %59, %dot8.vec.end ], [ %177, %dot8.tail.body ]
-	%125 = phi <16 x i32> [ %60, %dot8.vec.end ], [ %148, %dot8.tail.body ]
-	%126 = phi <16 x i32> [ %61, %dot8.vec.end ], [ %159, %dot8.tail.body ]
-	%127 = phi <16 x i32> [ %62, %dot8.vec.end ], [ %170, %dot8.tail.body ]
-	%128 = phi <16 x i32> [ %63, %dot8.vec.end ], [ %181, %dot8.tail.body ]
-	%129 = icmp slt i64 %dot8.tail.i, %120
-	br i1 %129, label %dot8.tail.body, label %dot8.tail.end
-
-dot8.tail.body:
-	%130 = bitcast <16 x i8>* %7 to i8*
-	store <16 x i8> zeroinitializer, <16 x i8>* %7
-	%131 = getelementptr i8, i8* %39, i64 %1
-	call void @llvm.memcpy.p0i8.p0i8.i64(i8* %130, i8* %131, i64 %2, i1 false)
-	%132 = load <16 x i8>, <16 x i8>* %7, align 64
-	%133 = sext <16 x i8> %132 to <16 x i16>
-	%134 = bitcast <16 x i8>* %8 to i8*
-	store <16 x i8> zeroinitializer, <16 x i8>* %8
-	%135 = getelementptr i8, i8* %41, i64 %1
-	call void @llvm.memcpy.p0i8.p0i8.i64(i8* %134, i8* %135, i64 %2, i1 false)
-	%136 = load <16 x i8>, <16 x i8>* %8, align 64
-	%137 = sext <16 x i8> %136 to <16 x i16>
-	%138 = getelementptr i8, i8* %44, i64 %1
-	%139 = bitcast i8* %138 to <16 x i8>*
-	%140 = load <16 x i8>, <16 x i8>* %139, align 1
-	%141 = sext <16 x i8> %140 to <16 x i16>
-	%142 = mul <16 x i16> %133, %141
-	%143 = sext <16 x i16> %142 to <16 x i32>
-	%144 = add <16 x i32> %121, %143
-	%145 = sext <16 x i8> %140 to <16 x i16>
-	%146 = mul <16 x i16> %137, %145
-	%147 = sext <16 x i16> %146 to <16 x i32>
-	%148 = add <16 x i32> %125, %147
-	%149 = getelementptr i8, i8* %47, i64 %1
-	%150 = bitcast i8* %149 to <16 x i8>*
-	%151 = load <16 x i8>, <16 x i8>* %150, align 1
-	%152 = sext <16 x i8> %151 to <16 x i16>
-	%153 = mul <16 x i16> %133, %152
-	%154 = sext <16 x i16> %153 to <16 x i32>
-	%155 = add <16 x i32> %122, %154
-	%156 = sext <16 x i8> %151 to <16 x i16>
-	%157 = mul <16 x i16> %137, %156
-	%158 = sext <16 x i16> %157 to <16 x i32>
-	%159 = add <16 x i32> %126, %158
-	%160 = getelementptr i8, i8* %50, i64 %1
-	%161 = bitcast i8* %160 to <16 x i8>*
-	%162 = load <16 x i8>, <16 x i8>* %161, align 1
-	%163 = sext <16 x i8> %162 to <16 x i16>
-	%164 = mul <16 x i16> %133, %163
-	%165 = sext <16 x i16> %164 to <16 x i32>
-	%166 = add <16 x i32> %123, %165
-	%167 = sext <16 x i8> %162 to <16 x i16>
-	%168 = mul <16 x i16> %137, %167
-	%169 = sext <16 x i16> %168 to <16 x i32>
-	%170 = add <16 x i32> %127, %169
-	%171 = getelementptr i8, i8* %53, i64 %1
-	%172 = bitcast i8* %171 to <16 x i8>*
-	%173 = load <16 x i8>, <16 x i8>* %172, align 1
-	%174 = sext <16 x i8> %173 to <16 x i16>
-	%175 = mul <16 x i16> %133, %174
-	%176 = sext <16 x i16> %175 to <16 x i32>
-	%177 = add <16 x i32> %124, %176
-	%178 = sext <16 x i8> %173 to <16 x i16>
-	%179 = mul <16 x i16> %137, %178
-	%180 = sext <16 x i16> %179 to <16 x i32>
-	%181 = add <16 x i32> %128, %180
-	%182 = add i64 %dot8.tail.i, 1
-	br label %dot8.tail
-
-dot8.tail.end:
-	%183 = shufflevector <16 x i32> %121, <16 x i32> %121, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%184 = shufflevector <16 x i32> %121, <16 x i32> %121, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%185 = add <8 x i32> %183, %184
-	%186 = shufflevector <8 x i32> %185, <8 x i32> %185, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%187 = shufflevector <8 x i32> %185, <8 x i32> %185, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%188 = add <4 x i32> %186, %187
-	%189 = shufflevector <16 x i32> %122, <16 x i32> %122, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%190 = shufflevector <16 x i32> %122, <16 x i32> %122, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%191 = add <8 x i32> %189, %190
-	%192 = shufflevector <8 x i32> %191, <8 x i32> %191, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%193 = shufflevector <8 x i32> %191, <8 x i32> %191, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%194 = add <4 x i32> %192, %193
-	%195 = shufflevector <16 x i32> %123, <16 x i32> %123, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%196 = shufflevector <16 x i32> %123, <16 x i32> %123, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%197 = add <8 x i32> %195, %196
-	%198 = shufflevector <8 x i32> %197, <8 x i32> %197, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%199 = shufflevector <8 x i32> %197, <8 x i32> %197, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%200 = add <4 x i32> %198, %199
-	%201 = shufflevector <16 x i32> %124, <16 x i32> %124, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%202 = shufflevector <16 x i32> %124, <16 x i32> %124, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%203 = add <8 x i32> %201, %202
-	%204 = shufflevector <8 x i32> %203, <8 x i32> %203, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%205 = shufflevector <8 x i32> %203, <8 x i32> %203, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%206 = add <4 x i32> %204, %205
-	%207 = shufflevector <4 x i32> %188, <4 x i32> %194, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
-	%208 = shufflevector <4 x i32> %188, <4 x i32> %194, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
-	%209 = add <4 x i32> %207, %208
-	%210 = shufflevector <4 x i32> %200, <4 x i32> %206, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
-	%211 = shufflevector <4 x i32> %200, <4 x i32> %206, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
-	%212 = add <4 x i32> %210, %211
-	%213 = shufflevector <4 x i32> %209, <4 x i32> %212, <4 x i32> <i32 0, i32 1, i32 4, i32 5>
-	%214 = shufflevector <4 x i32> %209, <4 x i32> %212, <4 x i32> <i32 2, i32 3, i32 6, i32 7>
-	%215 = add <4 x i32> %213, %214
-	%216 = add <4 x i32> %215, %20
-	%217 = icmp sgt <4 x i32> %26, <i32 0, i32 0, i32 0, i32 0>
-	%218 = select <4 x i1> %217, <4 x i32> %26, <4 x i32> <i32 0, i32 0, i32 0, i32 0>
-	%219 = sub <4 x i32> <i32 0, i32 0, i32 0, i32 0>, %26
-	%220 = select <4 x i1> %217, <4 x i32> <i32 0, i32 0, i32 0, i32 0>, <4 x i32> %219
-	%221 = shl <4 x i32> %216, %218
-	%222 = icmp eq <4 x i32> %221, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
-	%223 = icmp eq <4 x i32> %23, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
-	%224 = and <4 x i1> %222, %223
-	%225 = sext <4 x i32> %221 to <4 x i64>
-	%226 = sext <4 x i32> %23 to <4 x i64>
-	%227 = mul <4 x i64> %225, %226
-	%228 = icmp sge <4 x i64> %227, <i64 0, i64 0, i64 0, i64 0>
-	%229 = select <4 x i1> %228, <4 x i64> <i64 u0x40000000, i64 u0x40000000, i64 u0x40000000, i64 u0x40000000>, <4 x i64> <i64 -1073741823, i64 -1073741823, i64 -1073741823, i64 -1073741823>
-	%230 = add <4 x i64> %227, %229
-	%231 = sdiv <4 x i64> %230, <i64 u0x80000000, i64 u0x80000000, i64 u0x80000000, i64 u0x80000000>
-	%232 = trunc <4 x i64> %231 to <4 x i32>
-	%233 = select <4 x i1> %224, <4 x i32> <i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF>, <4 x i32> %232
-	%234 = shl <4 x i32> <i32 1, i32 1, i32 1, i32 1>, %220
-	%235 = sub <4 x i32> %234, <i32 1, i32 1, i32 1, i32 1>
-	%236 = and <4 x i32> %233, %235
-	%237 = ashr <4 x i32> %235, <i32 1, i32 1, i32 1, i32 1>
-	%238 = icmp slt <4 x i32> %233, <i32 0, i32 0, i32 0, i32 0>
-	%239 = zext <4 x i1> %238 to <4 x i32>
-	%240 = add <4 x i32> %237, %239
-	%241 = icmp sgt <4 x i32> %236, %240
-	%242 = zext <4 x i1> %241 to <4 x i32>
-	%243 = ashr <4 x i32> %233, %220
-	%244 = add <4 x i32> %243, %242
-	%245 = add <4 x i32> %244, %28
-	%246 = icmp slt <4 x i32> %245, %30
-	%247 = icmp sgt <4 x i32> %245, %32
-	%248 = select <4 x i1> %247, <4 x i32> %32, <4 x i32> %245
-	%249 = select <4 x i1> %246, <4 x i32> %30, <4 x i32> %248
-	%250 = trunc <4 x i32> %249 to <4 x i8>
-	%251 = mul i64 %36, %ors
-	%252 = add i64 %17, 0
-	%253 = mul i64 %252, %ous
-	%254 = add i64 %251, %253
-	%255 = extractelement <4 x i8> %250, i32 0
-	%256 = getelementptr i8, i8* %out, i64 %254
-	store i8 %255, i8* %256
-	%257 = mul i64 %36, %ors
-	%258 = add i64 %17, 1
-	%259 = mul i64 %258, %ous
-	%260 = add i64 %257, %259
-	%261 = extractelement <4 x i8> %250, i32 1
-	%262 = getelementptr i8, i8* %out, i64 %260
-	store i8 %261, i8* %262
-	%263 = mul i64 %36, %ors
-	%264 = add i64 %17, 2
-	%265 = mul i64 %264, %ous
-	%266 = add i64 %263, %265
-	%267 = extractelement <4 x i8> %250, i32 2
-	%268 = getelementptr i8, i8* %out, i64 %266
-	store i8 %267, i8* %268
-	%269 = mul i64 %36, %ors
-	%270 = add i64 %17, 3
-	%271 = mul i64 %270, %ous
-	%272 = add i64 %269, %271
-	%273 = extractelement <4 x i8> %250, i32 3
-	%274 = getelementptr i8, i8* %out, i64 %272
-	store i8 %273, i8* %274
-	%275 = shufflevector <16 x i32> %125, <16 x i32> %125, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%276 = shufflevector <16 x i32> %125, <16 x i32> %125, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%277 = add <8 x i32> %275, %276
-	%278 = shufflevector <8 x i32> %277, <8 x i32> %277, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%279 = shufflevector <8 x i32> %277, <8 x i32> %277, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%280 = add <4 x i32> %278, %279
-	%281 = shufflevector <16 x i32> %126, <16 x i32> %126, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%282 = shufflevector <16 x i32> %126, <16 x i32> %126, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%283 = add <8 x i32> %281, %282
-	%284 = shufflevector <8 x i32> %283, <8 x i32> %283, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%285 = shufflevector <8 x i32> %283, <8 x i32> %283, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%286 = add <4 x i32> %284, %285
-	%287 = shufflevector <16 x i32> %127, <16 x i32> %127, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%288 = shufflevector <16 x i32> %127, <16 x i32> %127, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%289 = add <8 x i32> %287, %288
-	%290 = shufflevector <8 x i32> %289, <8 x i32> %289, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%291 = shufflevector <8 x i32> %289, <8 x i32> %289, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%292 = add <4 x i32> %290, %291
-	%293 = shufflevector <16 x i32> %128, <16 x i32> %128, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%294 = shufflevector <16 x i32> %128, <16 x i32> %128, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%295 = add <8 x i32> %293, %294
-	%296 = shufflevector <8 x i32> %295, <8 x i32> %295, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%297 = shufflevector <8 x i32> %295, <8 x i32> %295, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%298 = add <4 x i32> %296, %297
-	%299 = shufflevector <4 x i32> %280, <4 x i32> %286, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
-	%300 = shufflevector <4 x i32> %280, <4 x i32> %286, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
-	%301 = add <4 x i32> %299, %300
-	%302 = shufflevector <4 x i32> %292, <4 x i32> %298, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
-	%303 = shufflevector <4 x i32> %292, <4 x i32> %298, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
-	%304 = add <4 x i32> %302, %303
-	%305 = shufflevector <4 x i32> %301, <4 x i32> %304, <4 x i32> <i32 0, i32 1, i32 4, i32 5>
-	%306 = shufflevector <4 x i32> %301, <4 x i32> %304, <4 x i32> <i32 2, i32 3, i32 6, i32 7>
-	%307 = add <4 x i32> %305, %306
-	%308 = add <4 x i32> %307, %20
-	%309 = icmp sgt <4 x i32> %26, <i32 0, i32 0, i32 0, i32 0>
-	%310 = select <4 x i1> %309, <4 x i32> %26, <4 x i32> <i32 0, i32 0, i32 0, i32 0>
-	%311 = sub <4 x i32> <i32 0, i32 0, i32 0, i32 0>, %26
-	%312 = select <4 x i1> %309, <4 x i32> <i32 0, i32 0, i32 0, i32 0>, <4 x i32> %311
-	%313 = shl <4 x i32> %308, %310
-	%314 = icmp eq <4 x i32> %313, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
-	%315 = icmp eq <4 x i32> %23, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
-	%316 = and <4 x i1> %314, %315
-	%317 = sext <4 x i32> %313 to <4 x i64>
-	%318 = sext <4 x i32> %23 to <4 x i64>
-	%319 = mul <4 x i64> %317, %318
-	%320 = icmp sge <4 x i64> %319, <i64 0, i64 0, i64 0, i64 0>
-	%321 = select <4 x i1> %320, <4 x i64> <i64 u0x40000000, i64 u0x40000000, i64 u0x40000000, i64 u0x40000000>, <4 x i64> <i64 -1073741823, i64 -1073741823, i64 -1073741823, i64 -1073741823>
-	%322 = add <4 x i64> %319, %321
-	%323 = sdiv <4 x i64> %322, <i64 u0x80000000, i64 u0x80000000, i64 u0x80000000, i64 u0x80000000>
-	%324 = trunc <4 x i64> %323 to <4 x i32>
-	%325 = select <4 x i1> %316, <4 x i32> <i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF>, <4 x i32> %324
-	%326 = shl <4 x i32> <i32 1, i32 1, i32 1, i32 1>, %312
-	%327 = sub <4 x i32> %326, <i32 1, i32 1, i32 1, i32 1>
-	%328 = and <4 x i32> %325, %327
-	%329 = ashr <4 x i32> %327, <i32 1, i32 1, i32 1, i32 1>
-	%330 = icmp slt <4 x i32> %325, <i32 0, i32 0, i32 0, i32 0>
-	%331 = zext <4 x i1> %330 to <4 x i32>
-	%332 = add <4 x i32> %329, %331
-	%333 = icmp sgt <4 x i32> %328, %332
-	%334 = zext <4 x i1> %333 to <4 x i32>
-	%335 = ashr <4 x i32> %325, %312
-	%336 = add <4 x i32> %335, %334
-	%337 = add <4 x i32> %336, %28
-	%338 = icmp slt <4 x i32> %337, %30
-	%339 = icmp sgt <4 x i32> %337, %32
-	%340 = select <4 x i1> %339, <4 x i32> %32, <4 x i32> %337
-	%341 = select <4 x i1> %338, <4 x i32> %30, <4 x i32> %340
-	%342 = trunc <4 x i32> %341 to <4 x i8>
-	%343 = mul i64 %37, %ors
-	%344 = add i64 %17, 0
-	%345 = mul i64 %344, %ous
-	%346 = add i64 %343, %345
-	%347 = extractelement <4 x i8> %342, i32 0
-	%348 = getelementptr i8, i8* %out, i64 %346
-	store i8 %347, i8* %348
-	%349 = mul i64 %37, %ors
-	%350 = add i64 %17, 1
-	%351 = mul i64 %350, %ous
-	%352 = add i64 %349, %351
-	%353 = extractelement <4 x i8> %342, i32 1
-	%354 = getelementptr i8, i8* %out, i64 %352
-	store i8 %353, i8* %354
-	%355 = mul i64 %37, %ors
-	%356 = add i64 %17, 2
-	%357 = mul i64 %356, %ous
-	%358 = add i64 %355, %357
-	%359 = extractelement <4 x i8> %342, i32 2
-	%360 = getelementptr i8, i8* %out, i64 %358
-	store i8 %359, i8* %360
-	%361 = mul i64 %37, %ors
-	%362 = add i64 %17, 3
-	%363 = mul i64 %362, %ous
-	%364 = add i64 %361, %363
-	%365 = extractelement <4 x i8> %342, i32 3
-	%366 = getelementptr i8, i8* %out, i64 %364
-	store i8 %365, i8* %366
-	%367 = add i64 %rows2.i, 1
+	%119 = shufflevector <16 x i32> %58, <16 x i32> %58, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%120 = shufflevector <16 x i32> %58, <16 x i32> %58, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%121 = add <8 x i32> %119, %120
+	%122 = shufflevector <8 x i32> %121, <8 x i32> %121, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%123 = shufflevector <8 x i32> %121, <8 x i32> %121, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%124 = add <4 x i32> %122, %123
+	%125 = shufflevector <16 x i32> %59, <16 x i32> %59, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%126 = shufflevector <16 x i32> %59, <16 x i32> %59, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%127 = add <8 x i32> %125, %126
+	%128 = shufflevector <8 x i32> %127, <8 x i32> %127, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%129 = shufflevector <8 x i32> %127, <8 x i32> %127, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%130 = add <4 x i32> %128, %129
+	%131 = shufflevector <16 x i32> %60, <16 x i32> %60, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%132 = shufflevector <16 x i32> %60, <16 x i32> %60, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%133 = add <8 x i32> %131, %132
+	%134 = shufflevector <8 x i32> %133, <8 x i32> %133, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%135 = shufflevector <8 x i32> %133, <8 x i32> %133, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%136 = add <4 x i32> %134, %135
+	%137 = shufflevector <16 x i32> %61, <16 x i32> %61, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%138 = shufflevector <16 x i32> %61, <16 x i32> %61, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%139 = add <8 x i32> %137, %138
+	%140 = shufflevector <8 x i32> %139, <8 x i32> %139, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%141 = shufflevector <8 x i32> %139, <8 x i32> %139, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%142 = add <4 x i32> %140, %141
+	%143 = shufflevector <4 x i32> %124, <4 x i32> %130, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
+	%144 = shufflevector <4 x i32> %124, <4 x i32> %130, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
+	%145 = add <4 x i32> %143, %144
+	%146 = shufflevector <4 x i32> %136, <4 x i32> %142, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
+	%147 = shufflevector <4 x i32> %136, <4 x i32> %142, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
+	%148 = add <4 x i32> %146, %147
+	%149 = shufflevector <4 x i32> %145, <4 x i32> %148, <4 x i32> <i32 0, i32 1, i32 4, i32 5>
+	%150 = shufflevector <4 x i32> %145, <4 x i32> %148, <4 x i32> <i32 2, i32 3, i32 6, i32 7>
+	%151 = add <4 x i32> %149, %150
+	%152 = add <4 x i32> %151, %22
+	%153 = icmp sgt <4 x i32> %28, <i32 0, i32 0, i32 0, i32 0>
+	%154 = select <4 x i1> %153, <4 x i32> %28, <4 x i32> <i32 0, i32 0, i32 0, i32 0>
+	%155 = sub <4 x i32> <i32 0, i32 0, i32 0, i32 0>, %28
+	%156 = select <4 x i1> %153, <4 x i32> <i32 0, i32 0, i32 0, i32 0>, <4 x i32> %155
+	%157 = shl <4 x i32> %152, %154
+	%158 = icmp eq <4 x i32> %157, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
+	%159 = icmp eq <4 x i32> %25, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
+	%160 = and <4 x i1> %158, %159
+	%161 = sext <4 x i32> %157 to <4 x i64>
+	%162 = sext <4 x i32> %25 to <4 x i64>
+	%163 = mul <4 x i64> %161, %162
+	%164 = icmp sge <4 x i64> %163, <i64 0, i64 0, i64 0, i64 0>
+	%165 = select <4 x i1> %164, <4 x i64> <i64 u0x40000000, i64 u0x40000000, i64 u0x40000000, i64 u0x40000000>, <4 x i64> <i64 -1073741823, i64 -1073741823, i64 -1073741823, i64 -1073741823>
+	%166 = add <4 x i64> %163, %165
+	%167 = sdiv <4 x i64> %166, <i64 u0x80000000, i64 u0x80000000, i64 u0x80000000, i64 u0x80000000>
+	%168 = trunc <4 x i64> %167 to <4 x i32>
+	%169 = select <4 x i1> %160, <4 x i32> <i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF>, <4 x i32> %168
+	%170 = shl <4 x i32> <i32 1, i32 1, i32 1, i32 1>, %156
+	%171 = sub <4 x i32> %170, <i32 1, i32 1, i32 1, i32 1>
+	%172 = and <4 x i32> %169, %171
+	%173 = ashr <4 x i32> %171, <i32 1, i32 1, i32 1, i32 1>
+	%174 = icmp slt <4 x i32> %169, <i32 0, i32 0, i32 0, i32 0>
+	%175 = zext <4 x i1> %174 to <4 x i32>
+	%176 = add <4 x i32> %173, %175
+	%177 = icmp sgt <4 x i32> %172, %176
+	%178 = zext <4 x i1> %177 to <4 x i32>
+	%179 = ashr <4 x i32> %169, %156
+	%180 = add <4 x i32> %179, %178
+	%181 = add <4 x i32> %180, %30
+	%182 = icmp slt <4 x i32> %181, %32
+	%183 = icmp sgt <4 x i32> %181, %34
+	%184 = select <4 x i1> %183, <4 x i32> %34, <4 x i32> %181
+	%185 = select <4 x i1> %182, <4 x i32> %32, <4 x i32> %184
+	%186 = trunc <4 x i32> %185 to <4 x i8>
+	%187 = mul i64 %38, %ors
+	%188 = add i64 %19, 0
+	%189 = mul i64 %188, %ous
+	%190 = add i64 %187, %189
+	%191 = extractelement <4 x i8> %186, i32 0
+	%192 = getelementptr i8, i8* %out, i64 %190
+	store i8 %191, i8* %192
+	%193 = mul i64 %38, %ors
+	%194 = add i64 %19, 1
+	%195 = mul i64 %194, %ous
+	%196 = add i64 %193, %195
+	%197 = extractelement <4 x i8> %186, i32 1
+	%198 = getelementptr i8, i8* %out, i64 %196
+	store i8 %197, i8* %198
+	%199 = mul i64 %38, %ors
+	%200 = add i64 %19, 2
+	%201 = mul i64 %200, %ous
+	%202 = add i64 %199, %201
+	%203 = extractelement <4 x i8> %186, i32 2
+	%204 = getelementptr i8, i8* %out, i64 %202
+	store i8 %203, i8* %204
+	%205 = mul i64 %38, %ors
+	%206 = add i64 %19, 3
+	%207 = mul i64 %206, %ous
+	%208 = add i64 %205, %207
+	%209 = extractelement <4 x i8> %186, i32 3
+	%210 = getelementptr i8, i8* %out, i64 %208
+	store i8 %209, i8* %210
+	%211 = shufflevector <16 x i32> %62, <16 x i32> %62, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%212 = shufflevector <16 x i32> %62, <16 x i32> %62, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%213 = add <8 x i32> %211, %212
+	%214 = shufflevector <8 x i32> %213, <8 x i32> %213, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%215 = shufflevector <8 x i32> %213, <8 x i32> %213, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%216 = add <4 x i32> %214, %215
+	%217 = shufflevector <16 x i32> %63, <16 x i32> %63, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%218 = shufflevector <16 x i32> %63, <16 x i32> %63, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%219 = add <8 x i32> %217, %218
+	%220 = shufflevector <8 x i32> %219, <8 x i32> %219, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%221 = shufflevector <8 x i32> %219, <8 x i32> %219, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%222 = add <4 x i32> %220, %221
+	%223 = shufflevector <16 x i32> %64, <16 x i32> %64, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%224 = shufflevector <16 x i32> %64, <16 x i32> %64, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%225 = add <8 x i32> %223, %224
+	%226 = shufflevector <8 x i32> %225, <8 x i32> %225, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%227 = shufflevector <8 x i32> %225, <8 x i32> %225, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%228 = add <4 x i32> %226, %227
+	%229 = shufflevector <16 x i32> %65, <16 x i32> %65, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%230 = shufflevector <16 x i32> %65, <16 x i32> %65, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%231 = add <8 x i32> %229, %230
+	%232 = shufflevector <8 x i32> %231, <8 x i32> %231, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%233 = shufflevector <8 x i32> %231, <8 x i32> %231, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%234 = add <4 x i32> %232, %233
+	%235 = shufflevector <4 x i32> %216, <4 x i32> %222, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
+	%236 = shufflevector <4 x i32> %216, <4 x i32> %222, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
+	%237 = add <4 x i32> %235, %236
+	%238 = shufflevector <4 x i32> %228, <4 x i32> %234, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
+	%239 = shufflevector <4 x i32> %228, <4 x i32> %234, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
+	%240 = add <4 x i32> %238, %239
+	%241 = shufflevector <4 x i32> %237, <4 x i32> %240, <4 x i32> <i32 0, i32 1, i32 4, i32 5>
+	%242 = shufflevector <4 x i32> %237, <4 x i32> %240, <4 x i32> <i32 2, i32 3, i32 6, i32 7>
+	%243 = add <4 x i32> %241, %242
+	%244 = add <4 x i32> %243, %22
+	%245 = icmp sgt <4 x i32> %28, <i32 0, i32 0, i32 0, i32 0>
+	%246 = select <4 x i1> %245, <4 x i32> %28, <4 x i32> <i32 0, i32 0, i32 0, i32 0>
+	%247 = sub <4 x i32> <i32 0, i32 0, i32 0, i32 0>, %28
+	%248 = select <4 x i1> %245, <4 x i32> <i32 0, i32 0, i32 0, i32 0>, <4 x i32> %247
+	%249 = shl <4 x i32> %244, %246
+	%250 = icmp eq <4 x i32> %249, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
+	%251 = icmp eq <4 x i32> %25, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
+	%252 = and <4 x i1> %250, %251
+	%253 = sext <4 x i32> %249 to <4 x i64>
+	%254 = sext <4 x i32> %25 to <4 x i64>
+	%255 = mul <4 x i64> %253, %254
+	%256 = icmp sge <4 x i64> %255, <i64 0, i64 0, i64 0, i64 0>
+	%257 = select <4 x i1> %256, <4 x i64> <i64 u0x40000000, i64 u0x40000000, i64 u0x40000000, i64 u0x40000000>, <4 x i64> <i64 -1073741823, i64 -1073741823, i64 -1073741823, i64 -1073741823>
+	%258 = add <4 x i64> %255, %257
+	%259 = sdiv <4 x i64> %258, <i64 u0x80000000, i64 u0x80000000, i64 u0x80000000, i64 u0x80000000>
+	%260 = trunc <4 x i64> %259 to <4 x i32>
+	%261 = select <4 x i1> %252, <4 x i32> <i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF>, <4 x i32> %260
+	%262 = shl <4 x i32> <i32 1, i32 1, i32 1, i32 1>, %248
+	%263 = sub <4 x i32> %262, <i32 1, i32 1, i32 1, i32 1>
+	%264 = and <4 x i32> %261, %263
+	%265 = ashr <4 x i32> %263, <i32 1, i32 1, i32 1, i32 1>
+	%266 = icmp slt <4 x i32> %261, <i32 0, i32 0, i32 0, i32 0>
+	%267 = zext <4 x i1> %266 to <4 x i32>
+	%268 = add <4 x i32> %265, %267
+	%269 = icmp sgt <4 x i32> %264, %268
+	%270 = zext <4 x i1> %269 to <4 x i32>
+	%271 = ashr <4 x i32> %261, %248
+	%272 = add <4 x i32> %271, %270
+	%273 = add <4 x i32> %272, %30
+	%274 = icmp slt <4 x i32> %273, %32
+	%275 = icmp sgt <4 x i32> %273, %34
+	%276 = select <4 x i1> %275, <4 x i32> %34, <4 x i32> %273
+	%277 = select <4 x i1> %274, <4 x i32> %32, <4 x i32> %276
+	%278 = trunc <4 x i32> %277 to <4 x i8>
+	%279 = mul i64 %39, %ors
+	%280 = add i64 %19, 0
+	%281 = mul i64 %280, %ous
+	%282 = add i64 %279, %281
+	%283 = extractelement <4 x i8> %278, i32 0
+	%284 = getelementptr i8, i8* %out, i64 %282
+	store i8 %283, i8* %284
+	%285 = mul i64 %39, %ors
+	%286 = add i64 %19, 1
+	%287 = mul i64 %286, %ous
+	%288 = add i64 %285, %287
+	%289 = extractelement <4 x i8> %278, i32 1
+	%290 = getelementptr i8, i8* %out, i64 %288
+	store i8 %289, i8* %290
+	%291 = mul i64 %39, %ors
+	%292 = add i64 %19, 2
+	%293 = mul i64 %292, %ous
+	%294 = add i64 %291, %293
+	%295 = extractelement <4 x i8> %278, i32 2
+	%296 = getelementptr i8, i8* %out, i64 %294
+	store i8 %295, i8* %296
+	%297 = mul i64 %39, %ors
+	%298 = add i64 %19, 3
+	%299 = mul i64 %298, %ous
+	%300 = add i64 %297, %299
+	%301 = extractelement <4 x i8> %278, i32 3
+	%302 = getelementptr i8, i8* %out, i64 %300
+	store i8 %301, i8* %302
+	%303 = add i64 %rows2.i, 1
 	br label %rows2
 
 row:
-	%row.i = phi i64 [ 0, %rows2.end ], [ %557, %dot4.tail.end ]
-	%368 = icmp slt i64 %row.i, %55
-	br i1 %368, label %row.body, label %row.end
+	%row.i = phi i64 [ 0, %rows2.end ], [ %452, %dot4.vec.end ]
+	%304 = icmp slt i64 %row.i, %57
+	br i1 %304, label %row.body, label %row.end
 
 row.body:
-	%369 = mul i64 %33, 2
-	%370 = add i64 %369, %row.i
-	%371 = mul i64 %370, %in
-	%372 = getelementptr i8, i8* %x, i64 %371
-	%373 = add i64 %17, 0
-	%374 = mul i64 %373, %6
-	%375 = getelementptr i8, i8* %w, i64 %374
-	%376 = add i64 %17, 1
-	%377 = mul i64 %376, %6
-	%378 = getelementptr i8, i8* %w, i64 %377
-	%379 = add i64 %17, 2
-	%380 = mul i64 %379, %6
-	%381 = getelementptr i8, i8* %w, i64 %380
-	%382 = add i64 %17, 3
-	%383 = mul i64 %382, %6
-	%384 = getelementptr i8, i8* %w, i64 %383
+	%305 = mul i64 %35, 2
+	%306 = add i64 %305, %row.i
+	%307 = mul i64 %306, %6
+	%308 = getelementptr i16, i16* %9, i64 %307
+	%309 = add i64 %19, 0
+	%310 = mul i64 %309, %6
+	%311 = getelementptr i8, i8* %w, i64 %310
+	%312 = add i64 %19, 1
+	%313 = mul i64 %312, %6
+	%314 = getelementptr i8, i8* %w, i64 %313
+	%315 = add i64 %19, 2
+	%316 = mul i64 %315, %6
+	%317 = getelementptr i8, i8* %w, i64 %316
+	%318 = add i64 %19, 3
+	%319 = mul i64 %318, %6
+	%320 = getelementptr i8, i8* %w, i64 %319
 	br label %dot4.vec
 
 row.end:
-	%385 = add i64 %block.i, 1
+	%321 = add i64 %block.i, 1
 	br label %block
 
 dot4.vec:
-	%dot4.vec.i = phi i64 [ 0, %row.body ], [ %424, %dot4.vec.body ]
-	%386 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %402, %dot4.vec.body ]
-	%387 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %409, %dot4.vec.body ]
-	%388 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %416, %dot4.vec.body ]
-	%389 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %423, %dot4.vec.body ]
-	%390 = icmp slt i64 %dot4.vec.i, %0
-	br i1 %390, label %dot4.vec.body, label %dot4.vec.end
+	%dot4.vec.i = phi i64 [ 0, %row.body ], [ %359, %dot4.vec.body ]
+	%322 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %337, %dot4.vec.body ]
+	%323 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %344, %dot4.vec.body ]
+	%324 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %351, %dot4.vec.body ]
+	%325 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %358, %dot4.vec.body ]
+	%326 = icmp slt i64 %dot4.vec.i, %10
+	br i1 %326, label %dot4.vec.body, label %dot4.vec.end
 
 dot4.vec.body:
-	%391 = mul i64 %dot4.vec.i, 16
-	%392 = getelementptr i8, i8* %372, i64 %391
-	%393 = bitcast i8* %392 to <16 x i8>*
-	%394 = load <16 x i8>, <16 x i8>* %393, align 1
-	%395 = sext <16 x i8> %394 to <16 x i16>
-	%396 = getelementptr i8, i8* %375, i64 %391
-	%397 = bitcast i8* %396 to <16 x i8>*
-	%398 = load <16 x i8>, <16 x i8>* %397, align 1
-	%399 = sext <16 x i8> %398 to <16 x i16>
-	%400 = mul <16 x i16> %395, %399
-	%401 = sext <16 x i16> %400 to <16 x i32>
-	%402 = add <16 x i32> %386, %401
-	%403 = getelementptr i8, i8* %378, i64 %391
-	%404 = bitcast i8* %403 to <16 x i8>*
-	%405 = load <16 x i8>, <16 x i8>* %404, align 1
-	%406 = sext <16 x i8> %405 to <16 x i16>
-	%407 = mul <16 x i16> %395, %406
-	%408 = sext <16 x i16> %407 to <16 x i32>
-	%409 = add <16 x i32> %387, %408
-	%410 = getelementptr i8, i8* %381, i64 %391
-	%411 = bitcast i8* %410 to <16 x i8>*
-	%412 = load <16 x i8>, <16 x i8>* %411, align 1
-	%413 = sext <16 x i8> %412 to <16 x i16>
-	%414 = mul <16 x i16> %395, %413
-	%415 = sext <16 x i16> %414 to <16 x i32>
-	%416 = add <16 x i32> %388, %415
-	%417 = getelementptr i8, i8* %384, i64 %391
-	%418 = bitcast i8* %417 to <16 x i8>*
-	%419 = load <16 x i8>, <16 x i8>* %418, align 1
-	%420 = sext <16 x i8> %419 to <16 x i16>
-	%421 = mul <16 x i16> %395, %420
-	%422 = sext <16 x i16> %421 to <16 x i32>
-	%423 = add <16 x i32> %389, %422
-	%424 = add i64 %dot4.vec.i, 1
+	%327 = mul i64 %dot4.vec.i, 16
+	%328 = getelementptr i16, i16* %308, i64 %327
+	%329 = bitcast i16* %328 to <16 x i16>*
+	%330 = load <16 x i16>, <16 x i16>* %329, align 2
+	%331 = getelementptr i8, i8* %311, i64 %327
+	%332 = bitcast i8* %331 to <16 x i8>*
+	%333 = load <16 x i8>, <16 x i8>* %332, align 1
+	%334 = sext <16 x i8> %333 to <16 x i16>
+	%335 = mul <16 x i16> %330, %334
+	%336 = sext <16 x i16> %335 to <16 x i32>
+	%337 = add <16 x i32> %322, %336
+	%338 = getelementptr i8, i8* %314, i64 %327
+	%339 = bitcast i8* %338 to <16 x i8>*
+	%340 = load <16 x i8>, <16 x i8>* %339, align 1
+	%341 = sext <16 x i8> %340 to <16 x i16>
+	%342 = mul <16 x i16> %330, %341
+	%343 = sext <16 x i16> %342 to <16 x i32>
+	%344 = add <16 x i32> %323, %343
+	%345 = getelementptr i8, i8* %317, i64 %327
+	%346 = bitcast i8* %345 to <16 x i8>*
+	%347 = load <16 x i8>, <16 x i8>* %346, align 1
+	%348 = sext <16 x i8> %347 to <16 x i16>
+	%349 = mul <16 x i16> %330, %348
+	%350 = sext <16 x i16> %349 to <16 x i32>
+	%351 = add <16 x i32> %324, %350
+	%352 = getelementptr i8, i8* %320, i64 %327
+	%353 = bitcast i8* %352 to <16 x i8>*
+	%354 = load <16 x i8>, <16 x i8>* %353, align 1
+	%355 = sext <16 x i8> %354 to <16 x i16>
+	%356 = mul <16 x i16> %330, %355
+	%357 = sext <16 x i16> %356 to <16 x i32>
+	%358 = add <16 x i32> %325, %357
+	%359 = add i64 %dot4.vec.i, 1
 	br label %dot4.vec
 
 dot4.vec.end:
-	%425 = icmp sgt i64 %2, 0
-	%426 = zext i1 %425 to i64
-	br label %dot4.tail
-
-dot4.tail:
-	%dot4.tail.i = phi i64 [ 0, %dot4.vec.end ], [ %464, %dot4.tail.body ]
-	%427 = phi <16 x i32> [ %386, %dot4.vec.end ], [ %442, %dot4.tail.body ]
-	%428 = phi <16 x i32> [ %387, %dot4.vec.end ], [ %449, %dot4.tail.body ]
-	%429 = phi <16 x i32> [ %388, %dot4.vec.end ], [ %456, %dot4.tail.body ]
-	%430 = phi <16 x i32> [ %389, %dot4.vec.end ], [ %463, %dot4.tail.body ]
-	%431 = icmp slt i64 %dot4.tail.i, %426
-	br i1 %431, label %dot4.tail.body, label %dot4.tail.end
-
-dot4.tail.body:
-	%432 = bitcast <16 x i8>* %7 to i8*
-	store <16 x i8> zeroinitializer, <16 x i8>* %7
-	%433 = getelementptr i8, i8* %372, i64 %1
-	call void @llvm.memcpy.p0i8.p0i8.i64(i8* %432, i8* %433, i64 %2, i1 false)
-	%434 = load <16 x i8>, <16 x i8>* %7, align 64
-	%435 = sext <16 x i8> %434 to <16 x i16>
-	%436 = getelementptr i8, i8* %375, i64 %1
-	%437 = bitcast i8* %436 to <16 x i8>*
-	%438 = load <16 x i8>, <16 x i8>* %437, align 1
-	%439 = sext <16 x i8> %438 to <16 x i16>
-	%440 = mul <16 x i16> %435, %439
-	%441 = sext <16 x i16> %440 to <16 x i32>
-	%442 = add <16 x i32> %427, %441
-	%443 = getelementptr i8, i8* %378, i64 %1
-	%444 = bitcast i8* %443 to <16 x i8>*
-	%445 = load <16 x i8>, <16 x i8>* %444, align 1
-	%446 = sext <16 x i8> %445 to <16 x i16>
-	%447 = mul <16 x i16> %435, %446
-	%448 = sext <16 x i16> %447 to <16 x i32>
-	%449 = add <16 x i32> %428, %448
-	%450 = getelementptr i8, i8* %381, i64 %1
-	%451 = bitcast i8* %450 to <16 x i8>*
-	%452 = load <16 x i8>, <16 x i8>* %451, align 1
-	%453 = sext <16 x i8> %452 to <16 x i16>
-	%454 = mul <16 x i16> %435, %453
-	%455 = sext <16 x i16> %454 to <16 x i32>
-	%456 = add <16 x i32> %429, %455
-	%457 = getelementptr i8, i8* %384, i64 %1
-	%458 = bitcast i8* %457 to <16 x i8>*
-	%459 = load <16 x i8>, <16 x i8>* %458, align 1
-	%460 = sext <16 x i8> %459 to <16 x i16>
-	%461 = mul <16 x i16> %435, %460
-	%462 = sext <16 x i16> %461 to <16 x i32>
-	%463 = add <16 x i32> %430, %462
-	%464 = add i64 %dot4.tail.i, 1
-	br label %dot4.tail
-
-dot4.tail.end:
-	%465 = shufflevector <16 x i32> %427, <16 x i32> %427, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%466 = shufflevector <16 x i32> %427, <16 x i32> %427, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%467 = add <8 x i32> %465, %466
-	%468 = shufflevector <8 x i32> %467, <8 x i32> %467, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%469 = shufflevector <8 x i32> %467, <8 x i32> %467, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%470 = add <4 x i32> %468, %469
-	%471 = shufflevector <16 x i32> %428, <16 x i32> %428, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%472 = shufflevector <16 x i32> %428, <16 x i32> %428, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%473 = add <8 x i32> %471, %472
-	%474 = shufflevector <8 x i32> %473, <8 x i32> %473, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%475 = shufflevector <8 x i32> %473, <8 x i32> %473, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%476 = add <4 x i32> %474, %475
-	%477 = shufflevector <16 x i32> %429, <16 x i32> %429, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%478 = shufflevector <16 x i32> %429, <16 x i32> %429, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%479 = add <8 x i32> %477, %478
-	%480 = shufflevector <8 x i32> %479, <8 x i32> %479, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%481 = shufflevector <8 x i32> %479, <8 x i32> %479, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%482 = add <4 x i32> %480, %481
-	%483 = shufflevector <16 x i32> %430, <16 x i32> %430, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%484 = shufflevector <16 x i32> %430, <16 x i32> %430, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%485 = add <8 x i32> %483, %484
-	%486 = shufflevector <8 x i32> %485, <8 x i32> %485, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%487 = shufflevector <8 x i32> %485, <8 x i32> %485, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%488 = add <4 x i32> %486, %487
-	%489 = shufflevector <4 x i32> %470, <4 x i32> %476, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
-	%490 = shufflevector <4 x i32> %470, <4 x i32> %476, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
-	%491 = add <4 x i32> %489, %490
-	%492 = shufflevector <4 x i32> %482, <4 x i32> %488, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
-	%493 = shufflevector <4 x i32> %482, <4 x i32> %488, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
-	%494 = add <4 x i32> %492, %493
-	%495 = shufflevector <4 x i32> %491, <4 x i32> %494, <4 x i32> <i32 0, i32 1, i32 4, i32 5>
-	%496 = shufflevector <4 x i32> %491, <4 x i32> %494, <4 x i32> <i32 2, i32 3, i32 6, i32 7>
-	%497 = add <4 x i32> %495, %496
-	%498 = add <4 x i32> %497, %20
-	%499 = icmp sgt <4 x i32> %26, <i32 0, i32 0, i32 0, i32 0>
-	%500 = select <4 x i1> %499, <4 x i32> %26, <4 x i32> <i32 0, i32 0, i32 0, i32 0>
-	%501 = sub <4 x i32> <i32 0, i32 0, i32 0, i32 0>, %26
-	%502 = select <4 x i1> %499, <4 x i32> <i32 0, i32 0, i32 0, i32 0>, <4 x i32> %501
-	%503 = shl <4 x i32> %498, %500
-	%504 = icmp eq <4 x i32> %503, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
-	%505 = icmp eq <4 x i32> %23, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
-	%506 = and <4 x i1> %504, %505
-	%507 = sext <4 x i32> %503 to <4 x i64>
-	%508 = sext <4 x i32> %23 to <4 x i64>
-	%509 = mul <4 x i64> %507, %508
-	%510 = icmp sge <4 x i64> %509, <i64 0, i64 0, i64 0, i64 0>
-	%511 = select <4 x i1> %510, <4 x i64> <i64 u0x40000000, i64 u0x40000000, i64 u0x40000000, i64 u0x40000000>, <4 x i64> <i64 -1073741823, i64 -1073741823, i64 -1073741823, i64 -1073741823>
-	%512 = add <4 x i64> %509, %511
-	%513 = sdiv <4 x i64> %512, <i64 u0x80000000, i64 u0x80000000, i64 u0x80000000, i64 u0x80000000>
-	%514 = trunc <4 x i64> %513 to <4 x i32>
-	%515 = select <4 x i1> %506, <4 x i32> <i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF>, <4 x i32> %514
-	%516 = shl <4 x i32> <i32 1, i32 1, i32 1, i32 1>, %502
-	%517 = sub <4 x i32> %516, <i32 1, i32 1, i32 1, i32 1>
-	%518 = and <4 x i32> %515, %517
-	%519 = ashr <4 x i32> %517, <i32 1, i32 1, i32 1, i32 1>
-	%520 = icmp slt <4 x i32> %515, <i32 0, i32 0, i32 0, i32 0>
-	%521 = zext <4 x i1> %520 to <4 x i32>
-	%522 = add <4 x i32> %519, %521
-	%523 = icmp sgt <4 x i32> %518, %522
-	%524 = zext <4 x i1> %523 to <4 x i32>
-	%525 = ashr <4 x i32> %515, %502
-	%526 = add <4 x i32> %525, %524
-	%527 = add <4 x i32> %526, %28
-	%528 = icmp slt <4 x i32> %527, %30
-	%529 = icmp sgt <4 x i32> %527, %32
-	%530 = select <4 x i1> %529, <4 x i32> %32, <4 x i32> %527
-	%531 = select <4 x i1> %528, <4 x i32> %30, <4 x i32> %530
-	%532 = trunc <4 x i32> %531 to <4 x i8>
-	%533 = mul i64 %370, %ors
-	%534 = add i64 %17, 0
-	%535 = mul i64 %534, %ous
-	%536 = add i64 %533, %535
-	%537 = extractelement <4 x i8> %532, i32 0
-	%538 = getelementptr i8, i8* %out, i64 %536
-	store i8 %537, i8* %538
-	%539 = mul i64 %370, %ors
-	%540 = add i64 %17, 1
-	%541 = mul i64 %540, %ous
-	%542 = add i64 %539, %541
-	%543 = extractelement <4 x i8> %532, i32 1
-	%544 = getelementptr i8, i8* %out, i64 %542
-	store i8 %543, i8* %544
-	%545 = mul i64 %370, %ors
-	%546 = add i64 %17, 2
-	%547 = mul i64 %546, %ous
-	%548 = add i64 %545, %547
-	%549 = extractelement <4 x i8> %532, i32 2
-	%550 = getelementptr i8, i8* %out, i64 %548
-	store i8 %549, i8* %550
-	%551 = mul i64 %370, %ors
-	%552 = add i64 %17, 3
-	%553 = mul i64 %552, %ous
-	%554 = add i64 %551, %553
-	%555 = extractelement <4 x i8> %532, i32 3
-	%556 = getelementptr i8, i8* %out, i64 %554
-	store i8 %555, i8* %556
-	%557 = add i64 %row.i, 1
+	%360 = shufflevector <16 x i32> %322, <16 x i32> %322, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%361 = shufflevector <16 x i32> %322, <16 x i32> %322, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%362 = add <8 x i32> %360, %361
+	%363 = shufflevector <8 x i32> %362, <8 x i32> %362, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%364 = shufflevector <8 x i32> %362, <8 x i32> %362, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%365 = add <4 x i32> %363, %364
+	%366 = shufflevector <16 x i32> %323, <16 x i32> %323, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%367 = shufflevector <16 x i32> %323, <16 x i32> %323, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%368 = add <8 x i32> %366, %367
+	%369 = shufflevector <8 x i32> %368, <8 x i32> %368, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%370 = shufflevector <8 x i32> %368, <8 x i32> %368, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%371 = add <4 x i32> %369, %370
+	%372 = shufflevector <16 x i32> %324, <16 x i32> %324, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%373 = shufflevector <16 x i32> %324, <16 x i32> %324, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%374 = add <8 x i32> %372, %373
+	%375 = shufflevector <8 x i32> %374, <8 x i32> %374, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%376 = shufflevector <8 x i32> %374, <8 x i32> %374, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%377 = add <4 x i32> %375, %376
+	%378 = shufflevector <16 x i32> %325, <16 x i32> %325, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%379 = shufflevector <16 x i32> %325, <16 x i32> %325, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%380 = add <8 x i32> %378, %379
+	%381 = shufflevector <8 x i32> %380, <8 x i32> %380, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%382 = shufflevector <8 x i32> %380, <8 x i32> %380, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%383 = add <4 x i32> %381, %382
+	%384 = shufflevector <4 x i32> %365, <4 x i32> %371, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
+	%385 = shufflevector <4 x i32> %365, <4 x i32> %371, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
+	%386 = add <4 x i32> %384, %385
+	%387 = shufflevector <4 x i32> %377, <4 x i32> %383, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
+	%388 = shufflevector <4 x i32> %377, <4 x i32> %383, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
+	%389 = add <4 x i32> %387, %388
+	%390 = shufflevector <4 x i32> %386, <4 x i32> %389, <4 x i32> <i32 0, i32 1, i32 4, i32 5>
+	%391 = shufflevector <4 x i32> %386, <4 x i32> %389, <4 x i32> <i32 2, i32 3, i32 6, i32 7>
+	%392 = add <4 x i32> %390, %391
+	%393 = add <4 x i32> %392, %22
+	%394 = icmp sgt <4 x i32> %28, <i32 0, i32 0, i32 0, i32 0>
+	%395 = select <4 x i1> %394, <4 x i32> %28, <4 x i32> <i32 0, i32 0, i32 0, i32 0>
+	%396 = sub <4 x i32> <i32 0, i32 0, i32 0, i32 0>, %28
+	%397 = select <4 x i1> %394, <4 x i32> <i32 0, i32 0, i32 0, i32 0>, <4 x i32> %396
+	%398 = shl <4 x i32> %393, %395
+	%399 = icmp eq <4 x i32> %398, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
+	%400 = icmp eq <4 x i32> %25, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
+	%401 = and <4 x i1> %399, %400
+	%402 = sext <4 x i32> %398 to <4 x i64>
+	%403 = sext <4 x i32> %25 to <4 x i64>
+	%404 = mul <4 x i64> %402, %403
+	%405 = icmp sge <4 x i64> %404, <i64 0, i64 0, i64 0, i64 0>
+	%406 = select <4 x i1> %405, <4 x i64> <i64 u0x40000000, i64 u0x40000000, i64 u0x40000000, i64 u0x40000000>, <4 x i64> <i64 -1073741823, i64 -1073741823, i64 -1073741823, i64 -1073741823>
+	%407 = add <4 x i64> %404, %406
+	%408 = sdiv <4 x i64> %407, <i64 u0x80000000, i64 u0x80000000, i64 u0x80000000, i64 u0x80000000>
+	%409 = trunc <4 x i64> %408 to <4 x i32>
+	%410 = select <4 x i1> %401, <4 x i32> <i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF>, <4 x i32> %409
+	%411 = shl <4 x i32> <i32 1, i32 1, i32 1, i32 1>, %397
+	%412 = sub <4 x i32> %411, <i32 1, i32 1, i32 1, i32 1>
+	%413 = and <4 x i32> %410, %412
+	%414 = ashr <4 x i32> %412, <i32 1, i32 1, i32 1, i32 1>
+	%415 = icmp slt <4 x i32> %410, <i32 0, i32 0, i32 0, i32 0>
+	%416 = zext <4 x i1> %415 to <4 x i32>
+	%417 = add <4 x i32> %414, %416
+	%418 = icmp sgt <4 x i32> %413, %417
+	%419 = zext <4 x i1> %418 to <4 x i32>
+	%420 = ashr <4 x i32> %410, %397
+	%421 = add <4 x i32> %420, %419
+	%422 = add <4 x i32> %421, %30
+	%423 = icmp slt <4 x i32> %422, %32
+	%424 = icmp sgt <4 x i32> %422, %34
+	%425 = select <4 x i1> %424, <4 x i32> %34, <4 x i32> %422
+	%426 = select <4 x i1> %423, <4 x i32> %32, <4 x i32> %425
+	%427 = trunc <4 x i32> %426 to <4 x i8>
+	%428 = mul i64 %306, %ors
+	%429 = add i64 %19, 0
+	%430 = mul i64 %429, %ous
+	%431 = add i64 %428, %430
+	%432 = extractelement <4 x i8> %427, i32 0
+	%433 = getelementptr i8, i8* %out, i64 %431
+	store i8 %432, i8* %433
+	%434 = mul i64 %306, %ors
+	%435 = add i64 %19, 1
+	%436 = mul i64 %435, %ous
+	%437 = add i64 %434, %436
+	%438 = extractelement <4 x i8> %427, i32 1
+	%439 = getelementptr i8, i8* %out, i64 %437
+	store i8 %438, i8* %439
+	%440 = mul i64 %306, %ors
+	%441 = add i64 %19, 2
+	%442 = mul i64 %441, %ous
+	%443 = add i64 %440, %442
+	%444 = extractelement <4 x i8> %427, i32 2
+	%445 = getelementptr i8, i8* %out, i64 %443
+	store i8 %444, i8* %445
+	%446 = mul i64 %306, %ors
+	%447 = add i64 %19, 3
+	%448 = mul i64 %447, %ous
+	%449 = add i64 %446, %448
+	%450 = extractelement <4 x i8> %427, i32 3
+	%451 = getelementptr i8, i8* %out, i64 %449
+	store i8 %450, i8* %451
+	%452 = add i64 %row.i, 1
 	br label %row
 
 unit:
-	%unit.i = phi i64 [ 0, %block.end ], [ %565, %row1.end ]
-	%558 = icmp slt i64 %unit.i, %34
-	br i1 %558, label %unit.body, label %unit.end
+	%unit.i = phi i64 [ 0, %block.end ], [ %460, %row1.end ]
+	%453 = icmp slt i64 %unit.i, %36
+	br i1 %453, label %unit.body, label %unit.end
 
 unit.body:
 	br label %row1
@@ -719,94 +643,65 @@ unit.end:
 	ret void
 
 row1:
-	%row1.i = phi i64 [ 0, %unit.body ], [ %616, %dot.tail.end ]
-	%559 = icmp slt i64 %row1.i, %rows
-	br i1 %559, label %row1.body, label %row1.end
+	%row1.i = phi i64 [ 0, %unit.body ], [ %494, %dot.vec.end ]
+	%454 = icmp slt i64 %row1.i, %rows
+	br i1 %454, label %row1.body, label %row1.end
 
 row1.body:
-	%560 = mul i64 %row1.i, %in
-	%561 = getelementptr i8, i8* %x, i64 %560
-	%562 = add i64 %unit.i, 0
-	%563 = mul i64 %562, %6
-	%564 = getelementptr i8, i8* %w, i64 %563
+	%455 = mul i64 %row1.i, %6
+	%456 = getelementptr i16, i16* %9, i64 %455
+	%457 = add i64 %unit.i, 0
+	%458 = mul i64 %457, %6
+	%459 = getelementptr i8, i8* %w, i64 %458
 	br label %dot.vec
 
 row1.end:
-	%565 = add i64 %unit.i, 1
+	%460 = add i64 %unit.i, 1
 	br label %unit
 
 dot.vec:
-	%dot.vec.i = phi i64 [ 0, %row1.body ], [ %580, %dot.vec.body ]
-	%566 = phi <16 x i32> [ zeroinitializer, %row1.body ], [ %579, %dot.vec.body ]
-	%567 = icmp slt i64 %dot.vec.i, %0
-	br i1 %567, label %dot.vec.body, label %dot.vec.end
+	%dot.vec.i = phi i64 [ 0, %row1.body ], [ %474, %dot.vec.body ]
+	%461 = phi <16 x i32> [ zeroinitializer, %row1.body ], [ %473, %dot.vec.body ]
+	%462 = icmp slt i64 %dot.vec.i, %10
+	br i1 %462, label %dot.vec.body, label %dot.vec.end
 
 dot.vec.body:
-	%568 = mul i64 %dot.vec.i, 16
-	%569 = getelementptr i8, i8* %561, i64 %568
-	%570 = bitcast i8* %569 to <16 x i8>*
-	%571 = load <16 x i8>, <16 x i8>* %570, align 1
-	%572 = sext <16 x i8> %571 to <16 x i16>
-	%573 = getelementptr i8, i8* %564, i64 %568
-	%574 = bitcast i8* %573 to <16 x i8>*
-	%575 = load <16 x i8>, <16 x i8>* %574, align 1
-	%576 = sext <16 x i8> %575 to <16 x i16>
-	%577 = mul <16 x i16> %572, %576
-	%578 = sext <16 x i16> %577 to <16 x i32>
-	%579 = add <16 x i32> %566, %578
-	%580 = add i64 %dot.vec.i, 1
+	%463 = mul i64 %dot.vec.i, 16
+	%464 = getelementptr i16, i16* %456, i64 %463
+	%465 = bitcast i16* %464 to <16 x i16>*
+	%466 = load <16 x i16>, <16 x i16>* %465, align 2
+	%467 = getelementptr i8, i8* %459, i64 %463
+	%468 = bitcast i8* %467 to <16 x i8>*
+	%469 = load <16 x i8>, <16 x i8>* %468, align 1
+	%470 = sext <16 x i8> %469 to <16 x i16>
+	%471 = mul <16 x i16> %466, %470
+	%472 = sext <16 x i16> %471 to <16 x i32>
+	%473 = add <16 x i32> %461, %472
+	%474 = add i64 %dot.vec.i, 1
 	br label %dot.vec
 
 dot.vec.end:
-	%581 = icmp sgt i64 %2, 0
-	%582 = zext i1 %581 to i64
-	br label %dot.tail
-
-dot.tail:
-	%dot.tail.i = phi i64 [ 0, %dot.vec.end ], [ %596, %dot.tail.body ]
-	%583 = phi <16 x i32> [ %566, %dot.vec.end ], [ %595, %dot.tail.body ]
-	%584 = icmp slt i64 %dot.tail.i, %582
-	br i1 %584, label %dot.tail.body, label %dot.tail.end
-
-dot.tail.body:
-	%585 = bitcast <16 x i8>* %7 to i8*
-	store <16 x i8> zeroinitializer, <16 x i8>* %7
-	%586 = getelementptr i8, i8* %561, i64 %1
-	call void @llvm.memcpy.p0i8.p0i8.i64(i8* %585, i8* %586, i64 %2, i1 false)
-	%587 = load <16 x i8>, <16 x i8>* %7, align 64
-	%588 = sext <16 x i8> %587 to <16 x i16>
-	%589 = getelementptr i8, i8* %564, i64 %1
-	%590 = bitcast i8* %589 to <16 x i8>*
-	%591 = load <16 x i8>, <16 x i8>* %590, align 1
-	%592 = sext <16 x i8> %591 to <16 x i16>
-	%593 = mul <16 x i16> %588, %592
-	%594 = sext <16 x i16> %593 to <16 x i32>
-	%595 = add <16 x i32> %583, %594
-	%596 = add i64 %dot.tail.i, 1
-	br label %dot.tail
-
-dot.tail.end:
-	%597 = call i32 @llvm.vector.reduce.add.v16i32(<16 x i32> %583)
-	%598 = getelementptr i32, i32* %bias, i64 %unit.i
-	%599 = load i32, i32* %598
-	%600 = add i32 %597, %599
-	%601 = getelementptr i32, i32* %mult, i64 %unit.i
-	%602 = load i32, i32* %601
-	%603 = getelementptr i32, i32* %shift, i64 %unit.i
-	%604 = load i32, i32* %603
-	%605 = call i32 @kiln_requant(i32 %600, i32 %602, i32 %604)
-	%606 = add i32 %605, %out_off
-	%607 = mul i64 %row1.i, %ors
-	%608 = mul i64 %unit.i, %ous
-	%609 = add i64 %607, %608
-	%610 = icmp sgt i32 %606, %lo
-	%611 = select i1 %610, i32 %606, i32 %lo
-	%612 = icmp slt i32 %611, %hi
-	%613 = select i1 %612, i32 %611, i32 %hi
-	%614 = trunc i32 %613 to i8
-	%615 = getelementptr i8, i8* %out, i64 %609
-	store i8 %614, i8* %615
-	%616 = add i64 %row1.i, 1
+	%475 = call i32 @llvm.vector.reduce.add.v16i32(<16 x i32> %461)
+	%476 = getelementptr i32, i32* %bias, i64 %unit.i
+	%477 = load i32, i32* %476
+	%478 = add i32 %475, %477
+	%479 = getelementptr i32, i32* %mult, i64 %unit.i
+	%480 = load i32, i32* %479
+	%481 = getelementptr i32, i32* %shift, i64 %unit.i
+	%482 = load i32, i32* %481
+	%483 = call i32 @kiln_requant(i32 %478, i32 %480, i32 %482)
+	%484 = add i32 %483, %out_off
+	%485 = mul i64 %row1.i, %ors
+	%486 = mul i64 %unit.i, %ous
+	%487 = add i64 %485, %486
+	%488 = icmp sgt i32 %484, %lo
+	%489 = select i1 %488, i32 %484, i32 %lo
+	%490 = icmp slt i32 %489, %hi
+	%491 = select i1 %490, i32 %489, i32 %hi
+	%492 = trunc i32 %491 to i8
+	%493 = getelementptr i8, i8* %out, i64 %487
+	store i8 %492, i8* %493
+	%494 = add i64 %row1.i, 1
 	br label %row1
 }
 
@@ -887,17 +782,25 @@ run:
 	%1 = mul i64 %n64, 6
 	; x.q = quantize  tiny.kiln:3:9
 	call void @llvm.memcpy.p0i8.p0i8.i64(i8* %arena, i8* %x, i64 %1, i1 false), !kiln.src !0
-	%2 = mul i64 %n64, 64
+	%2 = mul i64 %n64, 128
 	%3 = getelementptr i8, i8* %arena, i64 %2
 	; h.q = qdense  tiny.kiln:4:13
-	call void @kiln_qdense(i8* %arena, i8* getelementptr ([128 x i8], [128 x i8]* @h.weight.q.packed, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.bias, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.mult, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.shift, i64 0, i64 0), i8* %3, i64 %n64, i64 6, i64 8, i64 8, i64 1, i32 -128, i32 -128, i32 127), !kiln.src !1
+	call void @kiln_widen(i8* %arena, i8* %3, i64 %n64, i64 6, i64 16), !kiln.src !1
 	%4 = mul i64 %n64, 64
 	%5 = getelementptr i8, i8* %arena, i64 %4
+	; h.q = qdense  tiny.kiln:4:13
+	call void @kiln_qdense(i8* %3, i8* getelementptr ([128 x i8], [128 x i8]* @h.weight.q.packed, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.bias, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.mult, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.shift, i64 0, i64 0), i8* %5, i64 %n64, i64 6, i64 8, i64 8, i64 1, i32 -128, i32 -128, i32 127), !kiln.src !2
+	%6 = mul i64 %n64, 64
+	%7 = getelementptr i8, i8* %arena, i64 %6
+	%8 = mul i64 %n64, 128
+	%9 = getelementptr i8, i8* %arena, i64 %8
 	; y.q = qdense  tiny.kiln:5:14
-	call void @kiln_qdense(i8* %5, i8* getelementptr ([64 x i8], [64 x i8]* @y.weight.q.packed, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.bias, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.mult, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.shift, i64 0, i64 0), i8* %arena, i64 %n64, i64 8, i64 4, i64 4, i64 1, i32 -46, i32 -128, i32 127), !kiln.src !2
-	%6 = mul i64 %n64, 4
+	call void @kiln_widen(i8* %7, i8* %9, i64 %n64, i64 8, i64 16), !kiln.src !3
+	; y.q = qdense  tiny.kiln:5:14
+	call void @kiln_qdense(i8* %9, i8* getelementptr ([64 x i8], [64 x i8]* @y.weight.q.packed, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.bias, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.mult, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.shift, i64 0, i64 0), i8* %arena, i64 %n64, i64 8, i64 4, i64 4, i64 1, i32 -46, i32 -128, i32 127), !kiln.src !4
+	%10 = mul i64 %n64, 4
 	; y = dequantize  tiny.kiln:5:14
-	call void @llvm.memcpy.p0i8.p0i8.i64(i8* %y, i8* %arena, i64 %6, i1 false), !kiln.src !3
+	call void @llvm.memcpy.p0i8.p0i8.i64(i8* %y, i8* %arena, i64 %10, i1 false), !kiln.src !5
 	ret i32 0
 
 bad_batch:
@@ -913,18 +816,26 @@ run:
 	%n64 = sext i32 %n to i64
 	%1 = mul i64 %n64, 6
 	; x.q = quantize  tiny.kiln:3:9
-	call void @kiln_quantize(float* %x, i8* %arena, i64 %1, float 0x3F97F7A660000000, i32 3), !kiln.src !4
-	%2 = mul i64 %n64, 64
+	call void @kiln_quantize(float* %x, i8* %arena, i64 %1, float 0x3F97F7A660000000, i32 3), !kiln.src !6
+	%2 = mul i64 %n64, 128
 	%3 = getelementptr i8, i8* %arena, i64 %2
 	; h.q = qdense  tiny.kiln:4:13
-	call void @kiln_qdense(i8* %arena, i8* getelementptr ([128 x i8], [128 x i8]* @h.weight.q.packed, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.bias, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.mult, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.shift, i64 0, i64 0), i8* %3, i64 %n64, i64 6, i64 8, i64 8, i64 1, i32 -128, i32 -128, i32 127), !kiln.src !5
+	call void @kiln_widen(i8* %arena, i8* %3, i64 %n64, i64 6, i64 16), !kiln.src !7
 	%4 = mul i64 %n64, 64
 	%5 = getelementptr i8, i8* %arena, i64 %4
+	; h.q = qdense  tiny.kiln:4:13
+	call void @kiln_qdense(i8* %3, i8* getelementptr ([128 x i8], [128 x i8]* @h.weight.q.packed, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.bias, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.mult, i64 0, i64 0), i32* getelementptr ([8 x i32], [8 x i32]* @h.q.shift, i64 0, i64 0), i8* %5, i64 %n64, i64 6, i64 8, i64 8, i64 1, i32 -128, i32 -128, i32 127), !kiln.src !8
+	%6 = mul i64 %n64, 64
+	%7 = getelementptr i8, i8* %arena, i64 %6
+	%8 = mul i64 %n64, 128
+	%9 = getelementptr i8, i8* %arena, i64 %8
 	; y.q = qdense  tiny.kiln:5:14
-	call void @kiln_qdense(i8* %5, i8* getelementptr ([64 x i8], [64 x i8]* @y.weight.q.packed, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.bias, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.mult, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.shift, i64 0, i64 0), i8* %arena, i64 %n64, i64 8, i64 4, i64 4, i64 1, i32 -46, i32 -128, i32 127), !kiln.src !6
-	%6 = mul i64 %n64, 4
+	call void @kiln_widen(i8* %7, i8* %9, i64 %n64, i64 8, i64 16), !kiln.src !9
+	; y.q = qdense  tiny.kiln:5:14
+	call void @kiln_qdense(i8* %9, i8* getelementptr ([64 x i8], [64 x i8]* @y.weight.q.packed, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.bias, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.mult, i64 0, i64 0), i32* getelementptr ([4 x i32], [4 x i32]* @y.q.shift, i64 0, i64 0), i8* %arena, i64 %n64, i64 8, i64 4, i64 4, i64 1, i32 -46, i32 -128, i32 127), !kiln.src !10
+	%10 = mul i64 %n64, 4
 	; y = dequantize  tiny.kiln:5:14
-	call void @kiln_dequantize(i8* %arena, float* %y, i64 %6, float 0x3F73951760000000, i32 -46), !kiln.src !7
+	call void @kiln_dequantize(i8* %arena, float* %y, i64 %10, float 0x3F73951760000000, i32 -46), !kiln.src !11
 	ret i32 0
 
 bad_batch:
@@ -933,14 +844,18 @@ bad_batch:
 
 define i64 @kiln_tiny_arena_size() nounwind {
 entry:
-	ret i64 128
+	ret i64 256
 }
 
 !0 = !{!"x.q = quantize  tiny.kiln:3:9"}
 !1 = !{!"h.q = qdense  tiny.kiln:4:13"}
-!2 = !{!"y.q = qdense  tiny.kiln:5:14"}
-!3 = !{!"y = dequantize  tiny.kiln:5:14"}
-!4 = !{!"x.q = quantize  tiny.kiln:3:9"}
-!5 = !{!"h.q = qdense  tiny.kiln:4:13"}
-!6 = !{!"y.q = qdense  tiny.kiln:5:14"}
-!7 = !{!"y = dequantize  tiny.kiln:5:14"}
+!2 = !{!"h.q = qdense  tiny.kiln:4:13"}
+!3 = !{!"y.q = qdense  tiny.kiln:5:14"}
+!4 = !{!"y.q = qdense  tiny.kiln:5:14"}
+!5 = !{!"y = dequantize  tiny.kiln:5:14"}
+!6 = !{!"x.q = quantize  tiny.kiln:3:9"}
+!7 = !{!"h.q = qdense  tiny.kiln:4:13"}
+!8 = !{!"h.q = qdense  tiny.kiln:4:13"}
+!9 = !{!"y.q = qdense  tiny.kiln:5:14"}
+!10 = !{!"y.q = qdense  tiny.kiln:5:14"}
+!11 = !{!"y = dequantize  tiny.kiln:5:14"}
