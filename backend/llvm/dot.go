@@ -220,7 +220,9 @@ func denseKernel(m *llir.Module, name string, requantFn, memcpy, reduce *llir.Fu
 	}
 	// dot sums w[u][i] * x[r][i] for the units first, first+1, ... and
 	// the rows rs: the vector accumulators, row by row.
-	dot := func(name string, rs []value.Value, first value.Value, units int) (accs []value.Value) {
+	// wbase is the first unit's weights: rows of ld for one unit, blocks
+	// of four interleaved chunk by chunk for four (see the emitter's pack).
+	dot := func(name string, rs []value.Value, wbase value.Value, units int) (accs []value.Value) {
 		xrows := make([]value.Value, len(rs))
 		for i, r := range rs {
 			if wide {
@@ -232,8 +234,14 @@ func denseKernel(m *llir.Module, name string, requantFn, memcpy, reduce *llir.Fu
 		wrows := make([]value.Value, units)
 		var init []value.Value
 		for j := range wrows {
-			u := k.b.NewAdd(first, i64(int64(j)))
-			wrows[j] = k.b.NewGetElementPtr(types.I8, w, k.b.NewMul(u, ld))
+			wrows[j] = k.b.NewGetElementPtr(types.I8, wbase, i64(int64(j*form.chunk)))
+		}
+		// The weights of chunk i: at i in a row, 4i in a block.
+		wAt := func(b *llir.Block, i value.Value) value.Value {
+			if units == 1 {
+				return i
+			}
+			return b.NewMul(i, i64(int64(units)))
 		}
 		for range len(rs) * units {
 			init = append(init, constant.NewZeroInitializer(form.acc))
@@ -261,7 +269,7 @@ func denseKernel(m *llir.Module, name string, requantFn, memcpy, reduce *llir.Fu
 			}
 			next := make([]value.Value, len(acc))
 			for j, wrow := range wrows {
-				wv := load(b, wrow, i)
+				wv := load(b, wrow, wAt(b, i))
 				for ri := range rs {
 					next[ri*units+j] = form.step(b, acc[ri*units+j], xv[ri], wv)
 				}
@@ -285,7 +293,7 @@ func denseKernel(m *llir.Module, name string, requantFn, memcpy, reduce *llir.Fu
 			}
 			next := make([]value.Value, len(acc))
 			for j, wrow := range wrows {
-				wv := load(b, wrow, vecLen)
+				wv := load(b, wrow, wAt(b, vecLen))
 				for ri := range rs {
 					next[ri*units+j] = form.step(b, acc[ri*units+j], xv[ri], wv)
 				}
@@ -310,6 +318,7 @@ func denseKernel(m *llir.Module, name string, requantFn, memcpy, reduce *llir.Fu
 			return l
 		}
 		bias4, mult4, shift4 := params(bias), params(mult), params(shift)
+		wblock := k.b.NewGetElementPtr(types.I8, w, k.b.NewMul(bi, k.b.NewMul(ld, i64(block))))
 		off4, lo4, hi4 := broadcast(k.b, outOff, block), broadcast(k.b, lo, block), broadcast(k.b, hi, block)
 		// finish4 rescales the four sums of row r at once, lane by lane.
 		finish4 := func(r value.Value, accs []value.Value) {
@@ -327,21 +336,21 @@ func denseKernel(m *llir.Module, name string, requantFn, memcpy, reduce *llir.Fu
 		k.loop("rows2", pairs, nil, func(pi value.Value, _ []value.Value) []value.Value {
 			r0 := k.b.NewMul(pi, i64(2))
 			r1 := k.b.NewAdd(r0, i64(1))
-			accs := dot("dot8", []value.Value{r0, r1}, first, block)
+			accs := dot("dot8", []value.Value{r0, r1}, wblock, block)
 			finish4(r0, accs[:block])
 			finish4(r1, accs[block:])
 			return nil
 		})
 		k.loop("row", k.b.NewSub(rows, k.b.NewMul(pairs, i64(2))), nil, func(ri value.Value, _ []value.Value) []value.Value {
 			r := k.b.NewAdd(k.b.NewMul(pairs, i64(2)), ri)
-			finish4(r, dot("dot4", []value.Value{r}, first, block))
+			finish4(r, dot("dot4", []value.Value{r}, wblock, block))
 			return nil
 		})
 		return nil
 	})
 	k.loop("unit", k.b.NewSelect(whole, i64(0), units), nil, func(u value.Value, _ []value.Value) []value.Value {
 		k.loop("row1", rows, nil, func(r value.Value, _ []value.Value) []value.Value {
-			finish(r, u, k.b.NewCall(reduce, dot("dot", []value.Value{r}, u, 1)[0]))
+			finish(r, u, k.b.NewCall(reduce, dot("dot", []value.Value{r}, k.b.NewGetElementPtr(types.I8, w, k.b.NewMul(u, ld)), 1)[0]))
 			return nil
 		})
 		return nil

@@ -157,7 +157,7 @@ func (e *emitter) dense(b *llir.Block, n, arena value.Value, v *ir.Value) error 
 		copy(bias, v.Args[2].Data.I32)
 	}
 	packed, ld := e.pack(w.Data.I8, units, d.In)
-	e.foldOffsets(bias, packed.I8, ld, d.InputOffset)
+	e.foldOffsets(bias, w.Data.I8, d.In, d.InputOffset)
 	x := e.arenaPtr(b, n, arena, v.Args[0])
 	if e.form.wide {
 		// x widened once, into the scratch, for all the units (a
@@ -168,7 +168,7 @@ func (e *emitter) dense(b *llir.Block, n, arena value.Value, v *ir.Value) error 
 	}
 	call := b.NewCall(e.kernel.Dense(),
 		x,
-		e.constant(w.Name+".packed", packed, fmt.Sprintf("%s as rows of %d, zero past its %d inputs", describe(w), ld, d.In)),
+		e.constant(w.Name+".packed", i8Tensor(packed), fmt.Sprintf("%s in rows of %d, zero past its %d inputs, blocks of four units interleaved", describe(w), ld, d.In)),
 		e.constant(v.Name+".bias", i32Tensor(bias), e.biasComment(v, d.InputOffset)),
 		e.constant(v.Name+".mult", i32Tensor(mult), "per-unit multipliers of "+v.Name),
 		e.constant(v.Name+".shift", i32Tensor(shift), "per-unit shifts of "+v.Name),
@@ -193,13 +193,34 @@ func (e *emitter) foldOffsets(bias []int32, w []int8, ld int, inOff int32) {
 	}
 }
 
-// pack lays out rows of k weights as rows of padTo(k, chunk), zero past
-// each row's k: the dense kernel's layout.
-func (e *emitter) pack(w []int8, rows, k int) (*tensor.Tensor, int) {
-	ld := padTo(k, e.form.chunk)
-	packed := tensor.New(tensor.I8, rows*ld)
-	for r := range rows {
-		copy(packed.I8[r*ld:], w[r*k:(r+1)*k])
+// pack lays out rows of k weights (units of a layer, or of a group) as
+// the dense kernel reads them; the rows are padded with zeros to ld =
+// padTo(k, chunk). With four units or more, each block of four (the last
+// one ending at the last unit) is interleaved chunk by chunk: block b's
+// chunk c holds the chunk c of its four units one after the other, so
+// that the kernel reads one sequential stream; fewer units stay rows.
+func (e *emitter) pack(w []int8, units, k int) (packed []int8, ld int) {
+	chunk := e.form.chunk
+	ld = padTo(k, chunk)
+	row := func(u int) []int8 {
+		r := make([]int8, ld)
+		copy(r, w[u*k:(u+1)*k])
+		return r
+	}
+	if units < 4 {
+		for u := range units {
+			packed = append(packed, row(u)...)
+		}
+		return packed, ld
+	}
+	for b := range (units + 3) / 4 {
+		first := min(4*b, units-4)
+		rows := [][]int8{row(first), row(first + 1), row(first + 2), row(first + 3)}
+		for c := 0; c < ld; c += chunk {
+			for _, r := range rows {
+				packed = append(packed, r[c:c+chunk]...)
+			}
+		}
 	}
 	return packed, ld
 }
@@ -244,16 +265,25 @@ func (e *emitter) conv(b *llir.Block, n, arena value.Value, v *ir.Value) error {
 	// The filters as rows of kp, zero past each filter's taps.
 	taps := c.C / c.Groups * c.KH * c.KW
 	w := v.Args[1]
-	packed, kp := e.pack(w.Data.I8, c.F, taps)
+	// Each group's filters packed as a layer's units.
+	var packed []int8
+	var kp int
+	fpg := c.F / c.Groups
+	for g := range c.Groups {
+		p, ld := e.pack(w.Data.I8[g*fpg*taps:(g+1)*fpg*taps], fpg, taps)
+		packed, kp = append(packed, p...), ld
+	}
 	bias := make([]int32, c.F)
 	if len(v.Args) == 3 {
 		copy(bias, v.Args[2].Data.I32)
 	}
-	e.foldOffsets(bias, packed.I8, kp, c.InputOffset)
-	f := e.layerKernel(v, func(name string) *llir.Func { return convKernel(e.mod, name, c, kp, e.kernel.DenseI8()) })
+	e.foldOffsets(bias, w.Data.I8, taps, c.InputOffset)
+	f := e.layerKernel(v, func(name string) *llir.Func {
+		return convKernel(e.mod, name, c, kp, len(packed)/c.Groups, e.kernel.DenseI8())
+	})
 	call := b.NewCall(f,
 		e.arenaPtr(b, n, arena, v.Args[0]),
-		e.constant(w.Name+".packed", packed, fmt.Sprintf("%s as rows of %d (im2col's), zero past its %d taps", describe(w), kp, taps)),
+		e.constant(w.Name+".packed", i8Tensor(packed), fmt.Sprintf("%s in rows of %d (im2col's), zero past its %d taps, per group blocks of four filters interleaved", describe(w), kp, taps)),
 		e.constant(v.Name+".bias", i32Tensor(bias), e.biasComment(v, c.InputOffset)),
 		e.constant(v.Name+".mult", i32Tensor(mult), "per-channel multipliers of "+v.Name),
 		e.constant(v.Name+".shift", i32Tensor(shift), "per-channel shifts of "+v.Name),
@@ -736,6 +766,12 @@ type constGlobal struct {
 // sameData reports whether two tensors hold the same elements.
 func sameData(a, b *tensor.Tensor) bool {
 	return a == b || a.DType == b.DType && slices.Equal(a.I8, b.I8) && slices.Equal(a.I32, b.I32)
+}
+
+func i8Tensor(xs []int8) *tensor.Tensor {
+	t := tensor.New(tensor.I8, len(xs))
+	copy(t.I8, xs)
+	return t
 }
 
 func i32Tensor(xs []int32) *tensor.Tensor {

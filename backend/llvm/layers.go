@@ -52,7 +52,7 @@ func lin(b *llir.Block, a value.Value, k, c int) value.Value {
 // A tap outside the image is written as the input's zero point, -in_off,
 // so that its term is 0 as the reference skips it; the row's padding past
 // the taps meets zero weights.
-func convKernel(m *llir.Module, name string, p ref.ConvParams, kp int, dense *llir.Func) *llir.Func {
+func convKernel(m *llir.Module, name string, p ref.ConvParams, kp, groupWeights int, dense *llir.Func) *llir.Func {
 	x, w, bias := llir.NewParam("x", i8p), llir.NewParam("w", i8p), llir.NewParam("bias", i32p)
 	mult, shift, out := llir.NewParam("mult", i32p), llir.NewParam("shift", i32p), llir.NewParam("out", i8p)
 	n, scratch := llir.NewParam("n", types.I64), llir.NewParam("scratch", i8p)
@@ -119,7 +119,7 @@ func convKernel(m *llir.Module, name string, p ref.ConvParams, kp int, dense *ll
 			b := k.b
 			first := lin(b, g, fpg, 0)
 			plane := lin(b, b.NewAdd(lin(b, bn, p.F, 0), first), positions, 0)
-			b.NewCall(dense, scratch, b.NewGetElementPtr(types.I8, w, lin(b, first, kp, 0)),
+			b.NewCall(dense, scratch, b.NewGetElementPtr(types.I8, w, lin(b, g, groupWeights, 0)),
 				b.NewGetElementPtr(types.I32, bias, first), b.NewGetElementPtr(types.I32, mult, first),
 				b.NewGetElementPtr(types.I32, shift, first), b.NewGetElementPtr(types.I8, out, plane),
 				i64(int64(positions)), i64(int64(kp)), i64(int64(fpg)), i64(1), i64(int64(positions)),

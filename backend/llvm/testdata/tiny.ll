@@ -3,7 +3,7 @@
 ; Dot products: the generic form.
 ; Arena: 256 bytes per example.
 
-; h.weight.q = param  tiny.kiln:4:13 as rows of 16, zero past its 6 inputs
+; h.weight.q = param  tiny.kiln:4:13 in rows of 16, zero past its 6 inputs, blocks of four units interleaved
 @h.weight.q.packed = private unnamed_addr constant [128 x i8] c"\CC\BD\EC\81L\BB\00\00\00\00\00\00\00\00\00\00\7F\96W\DCL\12\00\00\00\00\00\00\00\00\00\00\81\C5\CC\A9[\D1\00\00\00\00\00\00\00\00\00\00\AF\1E\8F\AF\7F\E4\00\00\00\00\00\00\00\00\00\00\EE\F7A4\F0\7F\00\00\00\00\00\00\00\00\00\00\8E\F9\7F]C\17\00\00\00\00\00\00\00\00\00\00\CB\84\CC\F0\BC\7F\00\00\00\00\00\00\00\00\00\00f\E0\CE\81 \93\00\00\00\00\00\00\00\00\00\00", align 64
 ; bias of h.q, plus its input offset -3 times the weights' row sums
 @h.q.bias = private unnamed_addr constant [8 x i32] [i32 4823, i32 1326, i32 -2502, i32 3653, i32 -1013, i32 -4674, i32 -5028, i32 -3359], align 64
@@ -11,7 +11,7 @@
 @h.q.mult = private unnamed_addr constant [8 x i32] [i32 1332712454, i32 1447568384, i32 1392929769, i32 1223045875, i32 1395462633, i32 1467298014, i32 1535183406, i32 1428068386], align 64
 ; per-unit shifts of h.q
 @h.q.shift = private unnamed_addr constant [8 x i32] [i32 -6, i32 -6, i32 -6, i32 -6, i32 -6, i32 -6, i32 -7, i32 -6], align 64
-; y.weight.q = param  tiny.kiln:5:14 as rows of 16, zero past its 8 inputs
+; y.weight.q = param  tiny.kiln:5:14 in rows of 16, zero past its 8 inputs, blocks of four units interleaved
 @y.weight.q.packed = private unnamed_addr constant [64 x i8] c"Wq\AF\A8\7F\CA\02\F6\00\00\00\00\00\00\00\00\7F\B0\F2\9C!\E5\91\1F\00\00\00\00\00\00\00\00\81\DE\1Aw\AD]Fh\00\00\00\00\00\00\00\00\121\C4\07F\F2y\81\00\00\00\00\00\00\00\00", align 64
 ; bias of y.q, plus its input offset 128 times the weights' row sums
 @y.q.bias = private unnamed_addr constant [4 x i32] [i32 23657, i32 -10685, i32 27327, i32 4479], align 64
@@ -132,7 +132,7 @@ entry:
 	br label %block
 
 block:
-	%block.i = phi i64 [ 0, %entry ], [ %321, %row.end ]
+	%block.i = phi i64 [ 0, %entry ], [ %312, %row.end ]
 	%15 = icmp slt i64 %block.i, %14
 	br i1 %15, label %block.body, label %block.end
 
@@ -150,491 +150,486 @@ block.body:
 	%26 = getelementptr i32, i32* %shift, i64 %19
 	%27 = bitcast i32* %26 to <4 x i32>*
 	%28 = load <4 x i32>, <4 x i32>* %27, align 4
-	%29 = insertelement <4 x i32> undef, i32 %out_off, i32 0
-	%30 = shufflevector <4 x i32> %29, <4 x i32> undef, <4 x i32> zeroinitializer
-	%31 = insertelement <4 x i32> undef, i32 %lo, i32 0
-	%32 = shufflevector <4 x i32> %31, <4 x i32> undef, <4 x i32> zeroinitializer
-	%33 = insertelement <4 x i32> undef, i32 %hi, i32 0
-	%34 = shufflevector <4 x i32> %33, <4 x i32> undef, <4 x i32> zeroinitializer
-	%35 = sdiv i64 %rows, 2
+	%29 = mul i64 %6, 4
+	%30 = mul i64 %block.i, %29
+	%31 = getelementptr i8, i8* %w, i64 %30
+	%32 = insertelement <4 x i32> undef, i32 %out_off, i32 0
+	%33 = shufflevector <4 x i32> %32, <4 x i32> undef, <4 x i32> zeroinitializer
+	%34 = insertelement <4 x i32> undef, i32 %lo, i32 0
+	%35 = shufflevector <4 x i32> %34, <4 x i32> undef, <4 x i32> zeroinitializer
+	%36 = insertelement <4 x i32> undef, i32 %hi, i32 0
+	%37 = shufflevector <4 x i32> %36, <4 x i32> undef, <4 x i32> zeroinitializer
+	%38 = sdiv i64 %rows, 2
 	br label %rows2
 
 block.end:
-	%36 = select i1 %11, i64 0, i64 %units
+	%39 = select i1 %11, i64 0, i64 %units
 	br label %unit
 
 rows2:
-	%rows2.i = phi i64 [ 0, %block.body ], [ %303, %dot8.vec.end ]
-	%37 = icmp slt i64 %rows2.i, %35
-	br i1 %37, label %rows2.body, label %rows2.end
+	%rows2.i = phi i64 [ 0, %block.body ], [ %302, %dot8.vec.end ]
+	%40 = icmp slt i64 %rows2.i, %38
+	br i1 %40, label %rows2.body, label %rows2.end
 
 rows2.body:
-	%38 = mul i64 %rows2.i, 2
-	%39 = add i64 %38, 1
-	%40 = mul i64 %38, %6
-	%41 = getelementptr i16, i16* %9, i64 %40
-	%42 = mul i64 %39, %6
-	%43 = getelementptr i16, i16* %9, i64 %42
-	%44 = add i64 %19, 0
-	%45 = mul i64 %44, %6
-	%46 = getelementptr i8, i8* %w, i64 %45
-	%47 = add i64 %19, 1
-	%48 = mul i64 %47, %6
-	%49 = getelementptr i8, i8* %w, i64 %48
-	%50 = add i64 %19, 2
-	%51 = mul i64 %50, %6
-	%52 = getelementptr i8, i8* %w, i64 %51
-	%53 = add i64 %19, 3
-	%54 = mul i64 %53, %6
-	%55 = getelementptr i8, i8* %w, i64 %54
+	%41 = mul i64 %rows2.i, 2
+	%42 = add i64 %41, 1
+	%43 = mul i64 %41, %6
+	%44 = getelementptr i16, i16* %9, i64 %43
+	%45 = mul i64 %42, %6
+	%46 = getelementptr i16, i16* %9, i64 %45
+	%47 = getelementptr i8, i8* %31, i64 0
+	%48 = getelementptr i8, i8* %31, i64 16
+	%49 = getelementptr i8, i8* %31, i64 32
+	%50 = getelementptr i8, i8* %31, i64 48
 	br label %dot8.vec
 
 rows2.end:
-	%56 = mul i64 %35, 2
-	%57 = sub i64 %rows, %56
+	%51 = mul i64 %38, 2
+	%52 = sub i64 %rows, %51
 	br label %row
 
 dot8.vec:
-	%dot8.vec.i = phi i64 [ 0, %rows2.body ], [ %118, %dot8.vec.body ]
-	%58 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %80, %dot8.vec.body ]
-	%59 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %91, %dot8.vec.body ]
-	%60 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %102, %dot8.vec.body ]
-	%61 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %113, %dot8.vec.body ]
-	%62 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %84, %dot8.vec.body ]
-	%63 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %95, %dot8.vec.body ]
-	%64 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %106, %dot8.vec.body ]
-	%65 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %117, %dot8.vec.body ]
-	%66 = icmp slt i64 %dot8.vec.i, %10
-	br i1 %66, label %dot8.vec.body, label %dot8.vec.end
+	%dot8.vec.i = phi i64 [ 0, %rows2.body ], [ %117, %dot8.vec.body ]
+	%53 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %76, %dot8.vec.body ]
+	%54 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %88, %dot8.vec.body ]
+	%55 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %100, %dot8.vec.body ]
+	%56 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %112, %dot8.vec.body ]
+	%57 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %80, %dot8.vec.body ]
+	%58 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %92, %dot8.vec.body ]
+	%59 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %104, %dot8.vec.body ]
+	%60 = phi <16 x i32> [ zeroinitializer, %rows2.body ], [ %116, %dot8.vec.body ]
+	%61 = icmp slt i64 %dot8.vec.i, %10
+	br i1 %61, label %dot8.vec.body, label %dot8.vec.end
 
 dot8.vec.body:
-	%67 = mul i64 %dot8.vec.i, 16
-	%68 = getelementptr i16, i16* %41, i64 %67
-	%69 = bitcast i16* %68 to <16 x i16>*
-	%70 = load <16 x i16>, <16 x i16>* %69, align 2
-	%71 = getelementptr i16, i16* %43, i64 %67
-	%72 = bitcast i16* %71 to <16 x i16>*
-	%73 = load <16 x i16>, <16 x i16>* %72, align 2
-	%74 = getelementptr i8, i8* %46, i64 %67
-	%75 = bitcast i8* %74 to <16 x i8>*
-	%76 = load <16 x i8>, <16 x i8>* %75, align 1
-	%77 = sext <16 x i8> %76 to <16 x i16>
-	%78 = mul <16 x i16> %70, %77
+	%62 = mul i64 %dot8.vec.i, 16
+	%63 = getelementptr i16, i16* %44, i64 %62
+	%64 = bitcast i16* %63 to <16 x i16>*
+	%65 = load <16 x i16>, <16 x i16>* %64, align 2
+	%66 = getelementptr i16, i16* %46, i64 %62
+	%67 = bitcast i16* %66 to <16 x i16>*
+	%68 = load <16 x i16>, <16 x i16>* %67, align 2
+	%69 = mul i64 %62, 4
+	%70 = getelementptr i8, i8* %47, i64 %69
+	%71 = bitcast i8* %70 to <16 x i8>*
+	%72 = load <16 x i8>, <16 x i8>* %71, align 1
+	%73 = sext <16 x i8> %72 to <16 x i16>
+	%74 = mul <16 x i16> %65, %73
+	%75 = sext <16 x i16> %74 to <16 x i32>
+	%76 = add <16 x i32> %53, %75
+	%77 = sext <16 x i8> %72 to <16 x i16>
+	%78 = mul <16 x i16> %68, %77
 	%79 = sext <16 x i16> %78 to <16 x i32>
-	%80 = add <16 x i32> %58, %79
-	%81 = sext <16 x i8> %76 to <16 x i16>
-	%82 = mul <16 x i16> %73, %81
-	%83 = sext <16 x i16> %82 to <16 x i32>
-	%84 = add <16 x i32> %62, %83
-	%85 = getelementptr i8, i8* %49, i64 %67
-	%86 = bitcast i8* %85 to <16 x i8>*
-	%87 = load <16 x i8>, <16 x i8>* %86, align 1
-	%88 = sext <16 x i8> %87 to <16 x i16>
-	%89 = mul <16 x i16> %70, %88
-	%90 = sext <16 x i16> %89 to <16 x i32>
-	%91 = add <16 x i32> %59, %90
-	%92 = sext <16 x i8> %87 to <16 x i16>
-	%93 = mul <16 x i16> %73, %92
-	%94 = sext <16 x i16> %93 to <16 x i32>
-	%95 = add <16 x i32> %63, %94
-	%96 = getelementptr i8, i8* %52, i64 %67
-	%97 = bitcast i8* %96 to <16 x i8>*
-	%98 = load <16 x i8>, <16 x i8>* %97, align 1
-	%99 = sext <16 x i8> %98 to <16 x i16>
-	%100 = mul <16 x i16> %70, %99
-	%101 = sext <16 x i16> %100 to <16 x i32>
-	%102 = add <16 x i32> %60, %101
-	%103 = sext <16 x i8> %98 to <16 x i16>
-	%104 = mul <16 x i16> %73, %103
-	%105 = sext <16 x i16> %104 to <16 x i32>
-	%106 = add <16 x i32> %64, %105
-	%107 = getelementptr i8, i8* %55, i64 %67
-	%108 = bitcast i8* %107 to <16 x i8>*
-	%109 = load <16 x i8>, <16 x i8>* %108, align 1
-	%110 = sext <16 x i8> %109 to <16 x i16>
-	%111 = mul <16 x i16> %70, %110
-	%112 = sext <16 x i16> %111 to <16 x i32>
-	%113 = add <16 x i32> %61, %112
-	%114 = sext <16 x i8> %109 to <16 x i16>
-	%115 = mul <16 x i16> %73, %114
-	%116 = sext <16 x i16> %115 to <16 x i32>
-	%117 = add <16 x i32> %65, %116
-	%118 = add i64 %dot8.vec.i, 1
+	%80 = add <16 x i32> %57, %79
+	%81 = mul i64 %62, 4
+	%82 = getelementptr i8, i8* %48, i64 %81
+	%83 = bitcast i8* %82 to <16 x i8>*
+	%84 = load <16 x i8>, <16 x i8>* %83, align 1
+	%85 = sext <16 x i8> %84 to <16 x i16>
+	%86 = mul <16 x i16> %65, %85
+	%87 = sext <16 x i16> %86 to <16 x i32>
+	%88 = add <16 x i32> %54, %87
+	%89 = sext <16 x i8> %84 to <16 x i16>
+	%90 = mul <16 x i16> %68, %89
+	%91 = sext <16 x i16> %90 to <16 x i32>
+	%92 = add <16 x i32> %58, %91
+	%93 = mul i64 %62, 4
+	%94 = getelementptr i8, i8* %49, i64 %93
+	%95 = bitcast i8* %94 to <16 x i8>*
+	%96 = load <16 x i8>, <16 x i8>* %95, align 1
+	%97 = sext <16 x i8> %96 to <16 x i16>
+	%98 = mul <16 x i16> %65, %97
+	%99 = sext <16 x i16> %98 to <16 x i32>
+	%100 = add <16 x i32> %55, %99
+	%101 = sext <16 x i8> %96 to <16 x i16>
+	%102 = mul <16 x i16> %68, %101
+	%103 = sext <16 x i16> %102 to <16 x i32>
+	%104 = add <16 x i32> %59, %103
+	%105 = mul i64 %62, 4
+	%106 = getelementptr i8, i8* %50, i64 %105
+	%107 = bitcast i8* %106 to <16 x i8>*
+	%108 = load <16 x i8>, <16 x i8>* %107, align 1
+	%109 = sext <16 x i8> %108 to <16 x i16>
+	%110 = mul <16 x i16> %65, %109
+	%111 = sext <16 x i16> %110 to <16 x i32>
+	%112 = add <16 x i32> %56, %111
+	%113 = sext <16 x i8> %108 to <16 x i16>
+	%114 = mul <16 x i16> %68, %113
+	%115 = sext <16 x i16> %114 to <16 x i32>
+	%116 = add <16 x i32> %60, %115
+	%117 = add i64 %dot8.vec.i, 1
 	br label %dot8.vec
 
 dot8.vec.end:
-	%119 = shufflevector <16 x i32> %58, <16 x i32> %58, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%120 = shufflevector <16 x i32> %58, <16 x i32> %58, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%121 = add <8 x i32> %119, %120
-	%122 = shufflevector <8 x i32> %121, <8 x i32> %121, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%123 = shufflevector <8 x i32> %121, <8 x i32> %121, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%124 = add <4 x i32> %122, %123
-	%125 = shufflevector <16 x i32> %59, <16 x i32> %59, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%126 = shufflevector <16 x i32> %59, <16 x i32> %59, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%127 = add <8 x i32> %125, %126
-	%128 = shufflevector <8 x i32> %127, <8 x i32> %127, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%129 = shufflevector <8 x i32> %127, <8 x i32> %127, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%130 = add <4 x i32> %128, %129
-	%131 = shufflevector <16 x i32> %60, <16 x i32> %60, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%132 = shufflevector <16 x i32> %60, <16 x i32> %60, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%133 = add <8 x i32> %131, %132
-	%134 = shufflevector <8 x i32> %133, <8 x i32> %133, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%135 = shufflevector <8 x i32> %133, <8 x i32> %133, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%136 = add <4 x i32> %134, %135
-	%137 = shufflevector <16 x i32> %61, <16 x i32> %61, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%138 = shufflevector <16 x i32> %61, <16 x i32> %61, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%139 = add <8 x i32> %137, %138
-	%140 = shufflevector <8 x i32> %139, <8 x i32> %139, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%141 = shufflevector <8 x i32> %139, <8 x i32> %139, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%142 = add <4 x i32> %140, %141
-	%143 = shufflevector <4 x i32> %124, <4 x i32> %130, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
-	%144 = shufflevector <4 x i32> %124, <4 x i32> %130, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
-	%145 = add <4 x i32> %143, %144
-	%146 = shufflevector <4 x i32> %136, <4 x i32> %142, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
-	%147 = shufflevector <4 x i32> %136, <4 x i32> %142, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
-	%148 = add <4 x i32> %146, %147
-	%149 = shufflevector <4 x i32> %145, <4 x i32> %148, <4 x i32> <i32 0, i32 1, i32 4, i32 5>
-	%150 = shufflevector <4 x i32> %145, <4 x i32> %148, <4 x i32> <i32 2, i32 3, i32 6, i32 7>
-	%151 = add <4 x i32> %149, %150
-	%152 = add <4 x i32> %151, %22
-	%153 = icmp sgt <4 x i32> %28, <i32 0, i32 0, i32 0, i32 0>
-	%154 = select <4 x i1> %153, <4 x i32> %28, <4 x i32> <i32 0, i32 0, i32 0, i32 0>
-	%155 = sub <4 x i32> <i32 0, i32 0, i32 0, i32 0>, %28
-	%156 = select <4 x i1> %153, <4 x i32> <i32 0, i32 0, i32 0, i32 0>, <4 x i32> %155
-	%157 = shl <4 x i32> %152, %154
-	%158 = icmp eq <4 x i32> %157, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
-	%159 = icmp eq <4 x i32> %25, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
-	%160 = and <4 x i1> %158, %159
-	%161 = sext <4 x i32> %157 to <4 x i64>
-	%162 = sext <4 x i32> %25 to <4 x i64>
-	%163 = mul <4 x i64> %161, %162
-	%164 = icmp sge <4 x i64> %163, <i64 0, i64 0, i64 0, i64 0>
-	%165 = select <4 x i1> %164, <4 x i64> <i64 u0x40000000, i64 u0x40000000, i64 u0x40000000, i64 u0x40000000>, <4 x i64> <i64 -1073741823, i64 -1073741823, i64 -1073741823, i64 -1073741823>
-	%166 = add <4 x i64> %163, %165
-	%167 = sdiv <4 x i64> %166, <i64 u0x80000000, i64 u0x80000000, i64 u0x80000000, i64 u0x80000000>
-	%168 = trunc <4 x i64> %167 to <4 x i32>
-	%169 = select <4 x i1> %160, <4 x i32> <i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF>, <4 x i32> %168
-	%170 = shl <4 x i32> <i32 1, i32 1, i32 1, i32 1>, %156
-	%171 = sub <4 x i32> %170, <i32 1, i32 1, i32 1, i32 1>
-	%172 = and <4 x i32> %169, %171
-	%173 = ashr <4 x i32> %171, <i32 1, i32 1, i32 1, i32 1>
-	%174 = icmp slt <4 x i32> %169, <i32 0, i32 0, i32 0, i32 0>
-	%175 = zext <4 x i1> %174 to <4 x i32>
-	%176 = add <4 x i32> %173, %175
-	%177 = icmp sgt <4 x i32> %172, %176
-	%178 = zext <4 x i1> %177 to <4 x i32>
-	%179 = ashr <4 x i32> %169, %156
-	%180 = add <4 x i32> %179, %178
-	%181 = add <4 x i32> %180, %30
-	%182 = icmp slt <4 x i32> %181, %32
-	%183 = icmp sgt <4 x i32> %181, %34
-	%184 = select <4 x i1> %183, <4 x i32> %34, <4 x i32> %181
-	%185 = select <4 x i1> %182, <4 x i32> %32, <4 x i32> %184
-	%186 = trunc <4 x i32> %185 to <4 x i8>
-	%187 = mul i64 %38, %ors
-	%188 = add i64 %19, 0
-	%189 = mul i64 %188, %ous
-	%190 = add i64 %187, %189
-	%191 = extractelement <4 x i8> %186, i32 0
-	%192 = getelementptr i8, i8* %out, i64 %190
-	store i8 %191, i8* %192
-	%193 = mul i64 %38, %ors
-	%194 = add i64 %19, 1
-	%195 = mul i64 %194, %ous
-	%196 = add i64 %193, %195
-	%197 = extractelement <4 x i8> %186, i32 1
-	%198 = getelementptr i8, i8* %out, i64 %196
-	store i8 %197, i8* %198
-	%199 = mul i64 %38, %ors
-	%200 = add i64 %19, 2
-	%201 = mul i64 %200, %ous
-	%202 = add i64 %199, %201
-	%203 = extractelement <4 x i8> %186, i32 2
-	%204 = getelementptr i8, i8* %out, i64 %202
-	store i8 %203, i8* %204
-	%205 = mul i64 %38, %ors
-	%206 = add i64 %19, 3
-	%207 = mul i64 %206, %ous
-	%208 = add i64 %205, %207
-	%209 = extractelement <4 x i8> %186, i32 3
-	%210 = getelementptr i8, i8* %out, i64 %208
-	store i8 %209, i8* %210
-	%211 = shufflevector <16 x i32> %62, <16 x i32> %62, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%212 = shufflevector <16 x i32> %62, <16 x i32> %62, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%213 = add <8 x i32> %211, %212
-	%214 = shufflevector <8 x i32> %213, <8 x i32> %213, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%215 = shufflevector <8 x i32> %213, <8 x i32> %213, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%216 = add <4 x i32> %214, %215
-	%217 = shufflevector <16 x i32> %63, <16 x i32> %63, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%218 = shufflevector <16 x i32> %63, <16 x i32> %63, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%219 = add <8 x i32> %217, %218
-	%220 = shufflevector <8 x i32> %219, <8 x i32> %219, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%221 = shufflevector <8 x i32> %219, <8 x i32> %219, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%222 = add <4 x i32> %220, %221
-	%223 = shufflevector <16 x i32> %64, <16 x i32> %64, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%224 = shufflevector <16 x i32> %64, <16 x i32> %64, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%225 = add <8 x i32> %223, %224
-	%226 = shufflevector <8 x i32> %225, <8 x i32> %225, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%227 = shufflevector <8 x i32> %225, <8 x i32> %225, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%228 = add <4 x i32> %226, %227
-	%229 = shufflevector <16 x i32> %65, <16 x i32> %65, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%230 = shufflevector <16 x i32> %65, <16 x i32> %65, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%231 = add <8 x i32> %229, %230
-	%232 = shufflevector <8 x i32> %231, <8 x i32> %231, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%233 = shufflevector <8 x i32> %231, <8 x i32> %231, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%234 = add <4 x i32> %232, %233
-	%235 = shufflevector <4 x i32> %216, <4 x i32> %222, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
-	%236 = shufflevector <4 x i32> %216, <4 x i32> %222, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
-	%237 = add <4 x i32> %235, %236
-	%238 = shufflevector <4 x i32> %228, <4 x i32> %234, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
-	%239 = shufflevector <4 x i32> %228, <4 x i32> %234, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
-	%240 = add <4 x i32> %238, %239
-	%241 = shufflevector <4 x i32> %237, <4 x i32> %240, <4 x i32> <i32 0, i32 1, i32 4, i32 5>
-	%242 = shufflevector <4 x i32> %237, <4 x i32> %240, <4 x i32> <i32 2, i32 3, i32 6, i32 7>
-	%243 = add <4 x i32> %241, %242
-	%244 = add <4 x i32> %243, %22
-	%245 = icmp sgt <4 x i32> %28, <i32 0, i32 0, i32 0, i32 0>
-	%246 = select <4 x i1> %245, <4 x i32> %28, <4 x i32> <i32 0, i32 0, i32 0, i32 0>
-	%247 = sub <4 x i32> <i32 0, i32 0, i32 0, i32 0>, %28
-	%248 = select <4 x i1> %245, <4 x i32> <i32 0, i32 0, i32 0, i32 0>, <4 x i32> %247
-	%249 = shl <4 x i32> %244, %246
-	%250 = icmp eq <4 x i32> %249, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
-	%251 = icmp eq <4 x i32> %25, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
-	%252 = and <4 x i1> %250, %251
-	%253 = sext <4 x i32> %249 to <4 x i64>
-	%254 = sext <4 x i32> %25 to <4 x i64>
-	%255 = mul <4 x i64> %253, %254
-	%256 = icmp sge <4 x i64> %255, <i64 0, i64 0, i64 0, i64 0>
-	%257 = select <4 x i1> %256, <4 x i64> <i64 u0x40000000, i64 u0x40000000, i64 u0x40000000, i64 u0x40000000>, <4 x i64> <i64 -1073741823, i64 -1073741823, i64 -1073741823, i64 -1073741823>
-	%258 = add <4 x i64> %255, %257
-	%259 = sdiv <4 x i64> %258, <i64 u0x80000000, i64 u0x80000000, i64 u0x80000000, i64 u0x80000000>
-	%260 = trunc <4 x i64> %259 to <4 x i32>
-	%261 = select <4 x i1> %252, <4 x i32> <i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF>, <4 x i32> %260
-	%262 = shl <4 x i32> <i32 1, i32 1, i32 1, i32 1>, %248
-	%263 = sub <4 x i32> %262, <i32 1, i32 1, i32 1, i32 1>
-	%264 = and <4 x i32> %261, %263
-	%265 = ashr <4 x i32> %263, <i32 1, i32 1, i32 1, i32 1>
-	%266 = icmp slt <4 x i32> %261, <i32 0, i32 0, i32 0, i32 0>
-	%267 = zext <4 x i1> %266 to <4 x i32>
-	%268 = add <4 x i32> %265, %267
-	%269 = icmp sgt <4 x i32> %264, %268
-	%270 = zext <4 x i1> %269 to <4 x i32>
-	%271 = ashr <4 x i32> %261, %248
-	%272 = add <4 x i32> %271, %270
-	%273 = add <4 x i32> %272, %30
-	%274 = icmp slt <4 x i32> %273, %32
-	%275 = icmp sgt <4 x i32> %273, %34
-	%276 = select <4 x i1> %275, <4 x i32> %34, <4 x i32> %273
-	%277 = select <4 x i1> %274, <4 x i32> %32, <4 x i32> %276
-	%278 = trunc <4 x i32> %277 to <4 x i8>
-	%279 = mul i64 %39, %ors
-	%280 = add i64 %19, 0
-	%281 = mul i64 %280, %ous
-	%282 = add i64 %279, %281
-	%283 = extractelement <4 x i8> %278, i32 0
-	%284 = getelementptr i8, i8* %out, i64 %282
-	store i8 %283, i8* %284
-	%285 = mul i64 %39, %ors
-	%286 = add i64 %19, 1
-	%287 = mul i64 %286, %ous
-	%288 = add i64 %285, %287
-	%289 = extractelement <4 x i8> %278, i32 1
-	%290 = getelementptr i8, i8* %out, i64 %288
-	store i8 %289, i8* %290
-	%291 = mul i64 %39, %ors
-	%292 = add i64 %19, 2
-	%293 = mul i64 %292, %ous
-	%294 = add i64 %291, %293
-	%295 = extractelement <4 x i8> %278, i32 2
-	%296 = getelementptr i8, i8* %out, i64 %294
-	store i8 %295, i8* %296
-	%297 = mul i64 %39, %ors
-	%298 = add i64 %19, 3
-	%299 = mul i64 %298, %ous
-	%300 = add i64 %297, %299
-	%301 = extractelement <4 x i8> %278, i32 3
-	%302 = getelementptr i8, i8* %out, i64 %300
-	store i8 %301, i8* %302
-	%303 = add i64 %rows2.i, 1
+	%118 = shufflevector <16 x i32> %53, <16 x i32> %53, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%119 = shufflevector <16 x i32> %53, <16 x i32> %53, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%120 = add <8 x i32> %118, %119
+	%121 = shufflevector <8 x i32> %120, <8 x i32> %120, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%122 = shufflevector <8 x i32> %120, <8 x i32> %120, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%123 = add <4 x i32> %121, %122
+	%124 = shufflevector <16 x i32> %54, <16 x i32> %54, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%125 = shufflevector <16 x i32> %54, <16 x i32> %54, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%126 = add <8 x i32> %124, %125
+	%127 = shufflevector <8 x i32> %126, <8 x i32> %126, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%128 = shufflevector <8 x i32> %126, <8 x i32> %126, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%129 = add <4 x i32> %127, %128
+	%130 = shufflevector <16 x i32> %55, <16 x i32> %55, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%131 = shufflevector <16 x i32> %55, <16 x i32> %55, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%132 = add <8 x i32> %130, %131
+	%133 = shufflevector <8 x i32> %132, <8 x i32> %132, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%134 = shufflevector <8 x i32> %132, <8 x i32> %132, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%135 = add <4 x i32> %133, %134
+	%136 = shufflevector <16 x i32> %56, <16 x i32> %56, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%137 = shufflevector <16 x i32> %56, <16 x i32> %56, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%138 = add <8 x i32> %136, %137
+	%139 = shufflevector <8 x i32> %138, <8 x i32> %138, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%140 = shufflevector <8 x i32> %138, <8 x i32> %138, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%141 = add <4 x i32> %139, %140
+	%142 = shufflevector <4 x i32> %123, <4 x i32> %129, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
+	%143 = shufflevector <4 x i32> %123, <4 x i32> %129, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
+	%144 = add <4 x i32> %142, %143
+	%145 = shufflevector <4 x i32> %135, <4 x i32> %141, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
+	%146 = shufflevector <4 x i32> %135, <4 x i32> %141, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
+	%147 = add <4 x i32> %145, %146
+	%148 = shufflevector <4 x i32> %144, <4 x i32> %147, <4 x i32> <i32 0, i32 1, i32 4, i32 5>
+	%149 = shufflevector <4 x i32> %144, <4 x i32> %147, <4 x i32> <i32 2, i32 3, i32 6, i32 7>
+	%150 = add <4 x i32> %148, %149
+	%151 = add <4 x i32> %150, %22
+	%152 = icmp sgt <4 x i32> %28, <i32 0, i32 0, i32 0, i32 0>
+	%153 = select <4 x i1> %152, <4 x i32> %28, <4 x i32> <i32 0, i32 0, i32 0, i32 0>
+	%154 = sub <4 x i32> <i32 0, i32 0, i32 0, i32 0>, %28
+	%155 = select <4 x i1> %152, <4 x i32> <i32 0, i32 0, i32 0, i32 0>, <4 x i32> %154
+	%156 = shl <4 x i32> %151, %153
+	%157 = icmp eq <4 x i32> %156, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
+	%158 = icmp eq <4 x i32> %25, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
+	%159 = and <4 x i1> %157, %158
+	%160 = sext <4 x i32> %156 to <4 x i64>
+	%161 = sext <4 x i32> %25 to <4 x i64>
+	%162 = mul <4 x i64> %160, %161
+	%163 = icmp sge <4 x i64> %162, <i64 0, i64 0, i64 0, i64 0>
+	%164 = select <4 x i1> %163, <4 x i64> <i64 u0x40000000, i64 u0x40000000, i64 u0x40000000, i64 u0x40000000>, <4 x i64> <i64 -1073741823, i64 -1073741823, i64 -1073741823, i64 -1073741823>
+	%165 = add <4 x i64> %162, %164
+	%166 = sdiv <4 x i64> %165, <i64 u0x80000000, i64 u0x80000000, i64 u0x80000000, i64 u0x80000000>
+	%167 = trunc <4 x i64> %166 to <4 x i32>
+	%168 = select <4 x i1> %159, <4 x i32> <i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF>, <4 x i32> %167
+	%169 = shl <4 x i32> <i32 1, i32 1, i32 1, i32 1>, %155
+	%170 = sub <4 x i32> %169, <i32 1, i32 1, i32 1, i32 1>
+	%171 = and <4 x i32> %168, %170
+	%172 = ashr <4 x i32> %170, <i32 1, i32 1, i32 1, i32 1>
+	%173 = icmp slt <4 x i32> %168, <i32 0, i32 0, i32 0, i32 0>
+	%174 = zext <4 x i1> %173 to <4 x i32>
+	%175 = add <4 x i32> %172, %174
+	%176 = icmp sgt <4 x i32> %171, %175
+	%177 = zext <4 x i1> %176 to <4 x i32>
+	%178 = ashr <4 x i32> %168, %155
+	%179 = add <4 x i32> %178, %177
+	%180 = add <4 x i32> %179, %33
+	%181 = icmp slt <4 x i32> %180, %35
+	%182 = icmp sgt <4 x i32> %180, %37
+	%183 = select <4 x i1> %182, <4 x i32> %37, <4 x i32> %180
+	%184 = select <4 x i1> %181, <4 x i32> %35, <4 x i32> %183
+	%185 = trunc <4 x i32> %184 to <4 x i8>
+	%186 = mul i64 %41, %ors
+	%187 = add i64 %19, 0
+	%188 = mul i64 %187, %ous
+	%189 = add i64 %186, %188
+	%190 = extractelement <4 x i8> %185, i32 0
+	%191 = getelementptr i8, i8* %out, i64 %189
+	store i8 %190, i8* %191
+	%192 = mul i64 %41, %ors
+	%193 = add i64 %19, 1
+	%194 = mul i64 %193, %ous
+	%195 = add i64 %192, %194
+	%196 = extractelement <4 x i8> %185, i32 1
+	%197 = getelementptr i8, i8* %out, i64 %195
+	store i8 %196, i8* %197
+	%198 = mul i64 %41, %ors
+	%199 = add i64 %19, 2
+	%200 = mul i64 %199, %ous
+	%201 = add i64 %198, %200
+	%202 = extractelement <4 x i8> %185, i32 2
+	%203 = getelementptr i8, i8* %out, i64 %201
+	store i8 %202, i8* %203
+	%204 = mul i64 %41, %ors
+	%205 = add i64 %19, 3
+	%206 = mul i64 %205, %ous
+	%207 = add i64 %204, %206
+	%208 = extractelement <4 x i8> %185, i32 3
+	%209 = getelementptr i8, i8* %out, i64 %207
+	store i8 %208, i8* %209
+	%210 = shufflevector <16 x i32> %57, <16 x i32> %57, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%211 = shufflevector <16 x i32> %57, <16 x i32> %57, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%212 = add <8 x i32> %210, %211
+	%213 = shufflevector <8 x i32> %212, <8 x i32> %212, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%214 = shufflevector <8 x i32> %212, <8 x i32> %212, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%215 = add <4 x i32> %213, %214
+	%216 = shufflevector <16 x i32> %58, <16 x i32> %58, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%217 = shufflevector <16 x i32> %58, <16 x i32> %58, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%218 = add <8 x i32> %216, %217
+	%219 = shufflevector <8 x i32> %218, <8 x i32> %218, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%220 = shufflevector <8 x i32> %218, <8 x i32> %218, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%221 = add <4 x i32> %219, %220
+	%222 = shufflevector <16 x i32> %59, <16 x i32> %59, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%223 = shufflevector <16 x i32> %59, <16 x i32> %59, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%224 = add <8 x i32> %222, %223
+	%225 = shufflevector <8 x i32> %224, <8 x i32> %224, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%226 = shufflevector <8 x i32> %224, <8 x i32> %224, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%227 = add <4 x i32> %225, %226
+	%228 = shufflevector <16 x i32> %60, <16 x i32> %60, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%229 = shufflevector <16 x i32> %60, <16 x i32> %60, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%230 = add <8 x i32> %228, %229
+	%231 = shufflevector <8 x i32> %230, <8 x i32> %230, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%232 = shufflevector <8 x i32> %230, <8 x i32> %230, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%233 = add <4 x i32> %231, %232
+	%234 = shufflevector <4 x i32> %215, <4 x i32> %221, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
+	%235 = shufflevector <4 x i32> %215, <4 x i32> %221, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
+	%236 = add <4 x i32> %234, %235
+	%237 = shufflevector <4 x i32> %227, <4 x i32> %233, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
+	%238 = shufflevector <4 x i32> %227, <4 x i32> %233, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
+	%239 = add <4 x i32> %237, %238
+	%240 = shufflevector <4 x i32> %236, <4 x i32> %239, <4 x i32> <i32 0, i32 1, i32 4, i32 5>
+	%241 = shufflevector <4 x i32> %236, <4 x i32> %239, <4 x i32> <i32 2, i32 3, i32 6, i32 7>
+	%242 = add <4 x i32> %240, %241
+	%243 = add <4 x i32> %242, %22
+	%244 = icmp sgt <4 x i32> %28, <i32 0, i32 0, i32 0, i32 0>
+	%245 = select <4 x i1> %244, <4 x i32> %28, <4 x i32> <i32 0, i32 0, i32 0, i32 0>
+	%246 = sub <4 x i32> <i32 0, i32 0, i32 0, i32 0>, %28
+	%247 = select <4 x i1> %244, <4 x i32> <i32 0, i32 0, i32 0, i32 0>, <4 x i32> %246
+	%248 = shl <4 x i32> %243, %245
+	%249 = icmp eq <4 x i32> %248, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
+	%250 = icmp eq <4 x i32> %25, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
+	%251 = and <4 x i1> %249, %250
+	%252 = sext <4 x i32> %248 to <4 x i64>
+	%253 = sext <4 x i32> %25 to <4 x i64>
+	%254 = mul <4 x i64> %252, %253
+	%255 = icmp sge <4 x i64> %254, <i64 0, i64 0, i64 0, i64 0>
+	%256 = select <4 x i1> %255, <4 x i64> <i64 u0x40000000, i64 u0x40000000, i64 u0x40000000, i64 u0x40000000>, <4 x i64> <i64 -1073741823, i64 -1073741823, i64 -1073741823, i64 -1073741823>
+	%257 = add <4 x i64> %254, %256
+	%258 = sdiv <4 x i64> %257, <i64 u0x80000000, i64 u0x80000000, i64 u0x80000000, i64 u0x80000000>
+	%259 = trunc <4 x i64> %258 to <4 x i32>
+	%260 = select <4 x i1> %251, <4 x i32> <i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF>, <4 x i32> %259
+	%261 = shl <4 x i32> <i32 1, i32 1, i32 1, i32 1>, %247
+	%262 = sub <4 x i32> %261, <i32 1, i32 1, i32 1, i32 1>
+	%263 = and <4 x i32> %260, %262
+	%264 = ashr <4 x i32> %262, <i32 1, i32 1, i32 1, i32 1>
+	%265 = icmp slt <4 x i32> %260, <i32 0, i32 0, i32 0, i32 0>
+	%266 = zext <4 x i1> %265 to <4 x i32>
+	%267 = add <4 x i32> %264, %266
+	%268 = icmp sgt <4 x i32> %263, %267
+	%269 = zext <4 x i1> %268 to <4 x i32>
+	%270 = ashr <4 x i32> %260, %247
+	%271 = add <4 x i32> %270, %269
+	%272 = add <4 x i32> %271, %33
+	%273 = icmp slt <4 x i32> %272, %35
+	%274 = icmp sgt <4 x i32> %272, %37
+	%275 = select <4 x i1> %274, <4 x i32> %37, <4 x i32> %272
+	%276 = select <4 x i1> %273, <4 x i32> %35, <4 x i32> %275
+	%277 = trunc <4 x i32> %276 to <4 x i8>
+	%278 = mul i64 %42, %ors
+	%279 = add i64 %19, 0
+	%280 = mul i64 %279, %ous
+	%281 = add i64 %278, %280
+	%282 = extractelement <4 x i8> %277, i32 0
+	%283 = getelementptr i8, i8* %out, i64 %281
+	store i8 %282, i8* %283
+	%284 = mul i64 %42, %ors
+	%285 = add i64 %19, 1
+	%286 = mul i64 %285, %ous
+	%287 = add i64 %284, %286
+	%288 = extractelement <4 x i8> %277, i32 1
+	%289 = getelementptr i8, i8* %out, i64 %287
+	store i8 %288, i8* %289
+	%290 = mul i64 %42, %ors
+	%291 = add i64 %19, 2
+	%292 = mul i64 %291, %ous
+	%293 = add i64 %290, %292
+	%294 = extractelement <4 x i8> %277, i32 2
+	%295 = getelementptr i8, i8* %out, i64 %293
+	store i8 %294, i8* %295
+	%296 = mul i64 %42, %ors
+	%297 = add i64 %19, 3
+	%298 = mul i64 %297, %ous
+	%299 = add i64 %296, %298
+	%300 = extractelement <4 x i8> %277, i32 3
+	%301 = getelementptr i8, i8* %out, i64 %299
+	store i8 %300, i8* %301
+	%302 = add i64 %rows2.i, 1
 	br label %rows2
 
 row:
-	%row.i = phi i64 [ 0, %rows2.end ], [ %452, %dot4.vec.end ]
-	%304 = icmp slt i64 %row.i, %57
-	br i1 %304, label %row.body, label %row.end
+	%row.i = phi i64 [ 0, %rows2.end ], [ %447, %dot4.vec.end ]
+	%303 = icmp slt i64 %row.i, %52
+	br i1 %303, label %row.body, label %row.end
 
 row.body:
-	%305 = mul i64 %35, 2
-	%306 = add i64 %305, %row.i
-	%307 = mul i64 %306, %6
-	%308 = getelementptr i16, i16* %9, i64 %307
-	%309 = add i64 %19, 0
-	%310 = mul i64 %309, %6
-	%311 = getelementptr i8, i8* %w, i64 %310
-	%312 = add i64 %19, 1
-	%313 = mul i64 %312, %6
-	%314 = getelementptr i8, i8* %w, i64 %313
-	%315 = add i64 %19, 2
-	%316 = mul i64 %315, %6
-	%317 = getelementptr i8, i8* %w, i64 %316
-	%318 = add i64 %19, 3
-	%319 = mul i64 %318, %6
-	%320 = getelementptr i8, i8* %w, i64 %319
+	%304 = mul i64 %38, 2
+	%305 = add i64 %304, %row.i
+	%306 = mul i64 %305, %6
+	%307 = getelementptr i16, i16* %9, i64 %306
+	%308 = getelementptr i8, i8* %31, i64 0
+	%309 = getelementptr i8, i8* %31, i64 16
+	%310 = getelementptr i8, i8* %31, i64 32
+	%311 = getelementptr i8, i8* %31, i64 48
 	br label %dot4.vec
 
 row.end:
-	%321 = add i64 %block.i, 1
+	%312 = add i64 %block.i, 1
 	br label %block
 
 dot4.vec:
-	%dot4.vec.i = phi i64 [ 0, %row.body ], [ %359, %dot4.vec.body ]
-	%322 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %337, %dot4.vec.body ]
-	%323 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %344, %dot4.vec.body ]
-	%324 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %351, %dot4.vec.body ]
-	%325 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %358, %dot4.vec.body ]
-	%326 = icmp slt i64 %dot4.vec.i, %10
-	br i1 %326, label %dot4.vec.body, label %dot4.vec.end
+	%dot4.vec.i = phi i64 [ 0, %row.body ], [ %354, %dot4.vec.body ]
+	%313 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %329, %dot4.vec.body ]
+	%314 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %337, %dot4.vec.body ]
+	%315 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %345, %dot4.vec.body ]
+	%316 = phi <16 x i32> [ zeroinitializer, %row.body ], [ %353, %dot4.vec.body ]
+	%317 = icmp slt i64 %dot4.vec.i, %10
+	br i1 %317, label %dot4.vec.body, label %dot4.vec.end
 
 dot4.vec.body:
-	%327 = mul i64 %dot4.vec.i, 16
-	%328 = getelementptr i16, i16* %308, i64 %327
-	%329 = bitcast i16* %328 to <16 x i16>*
-	%330 = load <16 x i16>, <16 x i16>* %329, align 2
-	%331 = getelementptr i8, i8* %311, i64 %327
+	%318 = mul i64 %dot4.vec.i, 16
+	%319 = getelementptr i16, i16* %307, i64 %318
+	%320 = bitcast i16* %319 to <16 x i16>*
+	%321 = load <16 x i16>, <16 x i16>* %320, align 2
+	%322 = mul i64 %318, 4
+	%323 = getelementptr i8, i8* %308, i64 %322
+	%324 = bitcast i8* %323 to <16 x i8>*
+	%325 = load <16 x i8>, <16 x i8>* %324, align 1
+	%326 = sext <16 x i8> %325 to <16 x i16>
+	%327 = mul <16 x i16> %321, %326
+	%328 = sext <16 x i16> %327 to <16 x i32>
+	%329 = add <16 x i32> %313, %328
+	%330 = mul i64 %318, 4
+	%331 = getelementptr i8, i8* %309, i64 %330
 	%332 = bitcast i8* %331 to <16 x i8>*
 	%333 = load <16 x i8>, <16 x i8>* %332, align 1
 	%334 = sext <16 x i8> %333 to <16 x i16>
-	%335 = mul <16 x i16> %330, %334
+	%335 = mul <16 x i16> %321, %334
 	%336 = sext <16 x i16> %335 to <16 x i32>
-	%337 = add <16 x i32> %322, %336
-	%338 = getelementptr i8, i8* %314, i64 %327
-	%339 = bitcast i8* %338 to <16 x i8>*
-	%340 = load <16 x i8>, <16 x i8>* %339, align 1
-	%341 = sext <16 x i8> %340 to <16 x i16>
-	%342 = mul <16 x i16> %330, %341
-	%343 = sext <16 x i16> %342 to <16 x i32>
-	%344 = add <16 x i32> %323, %343
-	%345 = getelementptr i8, i8* %317, i64 %327
-	%346 = bitcast i8* %345 to <16 x i8>*
-	%347 = load <16 x i8>, <16 x i8>* %346, align 1
-	%348 = sext <16 x i8> %347 to <16 x i16>
-	%349 = mul <16 x i16> %330, %348
-	%350 = sext <16 x i16> %349 to <16 x i32>
-	%351 = add <16 x i32> %324, %350
-	%352 = getelementptr i8, i8* %320, i64 %327
-	%353 = bitcast i8* %352 to <16 x i8>*
-	%354 = load <16 x i8>, <16 x i8>* %353, align 1
-	%355 = sext <16 x i8> %354 to <16 x i16>
-	%356 = mul <16 x i16> %330, %355
-	%357 = sext <16 x i16> %356 to <16 x i32>
-	%358 = add <16 x i32> %325, %357
-	%359 = add i64 %dot4.vec.i, 1
+	%337 = add <16 x i32> %314, %336
+	%338 = mul i64 %318, 4
+	%339 = getelementptr i8, i8* %310, i64 %338
+	%340 = bitcast i8* %339 to <16 x i8>*
+	%341 = load <16 x i8>, <16 x i8>* %340, align 1
+	%342 = sext <16 x i8> %341 to <16 x i16>
+	%343 = mul <16 x i16> %321, %342
+	%344 = sext <16 x i16> %343 to <16 x i32>
+	%345 = add <16 x i32> %315, %344
+	%346 = mul i64 %318, 4
+	%347 = getelementptr i8, i8* %311, i64 %346
+	%348 = bitcast i8* %347 to <16 x i8>*
+	%349 = load <16 x i8>, <16 x i8>* %348, align 1
+	%350 = sext <16 x i8> %349 to <16 x i16>
+	%351 = mul <16 x i16> %321, %350
+	%352 = sext <16 x i16> %351 to <16 x i32>
+	%353 = add <16 x i32> %316, %352
+	%354 = add i64 %dot4.vec.i, 1
 	br label %dot4.vec
 
 dot4.vec.end:
-	%360 = shufflevector <16 x i32> %322, <16 x i32> %322, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%361 = shufflevector <16 x i32> %322, <16 x i32> %322, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%362 = add <8 x i32> %360, %361
-	%363 = shufflevector <8 x i32> %362, <8 x i32> %362, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%364 = shufflevector <8 x i32> %362, <8 x i32> %362, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%365 = add <4 x i32> %363, %364
-	%366 = shufflevector <16 x i32> %323, <16 x i32> %323, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%367 = shufflevector <16 x i32> %323, <16 x i32> %323, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%368 = add <8 x i32> %366, %367
-	%369 = shufflevector <8 x i32> %368, <8 x i32> %368, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%370 = shufflevector <8 x i32> %368, <8 x i32> %368, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%371 = add <4 x i32> %369, %370
-	%372 = shufflevector <16 x i32> %324, <16 x i32> %324, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%373 = shufflevector <16 x i32> %324, <16 x i32> %324, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%374 = add <8 x i32> %372, %373
-	%375 = shufflevector <8 x i32> %374, <8 x i32> %374, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%376 = shufflevector <8 x i32> %374, <8 x i32> %374, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%377 = add <4 x i32> %375, %376
-	%378 = shufflevector <16 x i32> %325, <16 x i32> %325, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
-	%379 = shufflevector <16 x i32> %325, <16 x i32> %325, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
-	%380 = add <8 x i32> %378, %379
-	%381 = shufflevector <8 x i32> %380, <8 x i32> %380, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-	%382 = shufflevector <8 x i32> %380, <8 x i32> %380, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-	%383 = add <4 x i32> %381, %382
-	%384 = shufflevector <4 x i32> %365, <4 x i32> %371, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
-	%385 = shufflevector <4 x i32> %365, <4 x i32> %371, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
-	%386 = add <4 x i32> %384, %385
-	%387 = shufflevector <4 x i32> %377, <4 x i32> %383, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
-	%388 = shufflevector <4 x i32> %377, <4 x i32> %383, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
-	%389 = add <4 x i32> %387, %388
-	%390 = shufflevector <4 x i32> %386, <4 x i32> %389, <4 x i32> <i32 0, i32 1, i32 4, i32 5>
-	%391 = shufflevector <4 x i32> %386, <4 x i32> %389, <4 x i32> <i32 2, i32 3, i32 6, i32 7>
-	%392 = add <4 x i32> %390, %391
-	%393 = add <4 x i32> %392, %22
-	%394 = icmp sgt <4 x i32> %28, <i32 0, i32 0, i32 0, i32 0>
-	%395 = select <4 x i1> %394, <4 x i32> %28, <4 x i32> <i32 0, i32 0, i32 0, i32 0>
-	%396 = sub <4 x i32> <i32 0, i32 0, i32 0, i32 0>, %28
-	%397 = select <4 x i1> %394, <4 x i32> <i32 0, i32 0, i32 0, i32 0>, <4 x i32> %396
-	%398 = shl <4 x i32> %393, %395
-	%399 = icmp eq <4 x i32> %398, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
-	%400 = icmp eq <4 x i32> %25, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
-	%401 = and <4 x i1> %399, %400
-	%402 = sext <4 x i32> %398 to <4 x i64>
-	%403 = sext <4 x i32> %25 to <4 x i64>
-	%404 = mul <4 x i64> %402, %403
-	%405 = icmp sge <4 x i64> %404, <i64 0, i64 0, i64 0, i64 0>
-	%406 = select <4 x i1> %405, <4 x i64> <i64 u0x40000000, i64 u0x40000000, i64 u0x40000000, i64 u0x40000000>, <4 x i64> <i64 -1073741823, i64 -1073741823, i64 -1073741823, i64 -1073741823>
-	%407 = add <4 x i64> %404, %406
-	%408 = sdiv <4 x i64> %407, <i64 u0x80000000, i64 u0x80000000, i64 u0x80000000, i64 u0x80000000>
-	%409 = trunc <4 x i64> %408 to <4 x i32>
-	%410 = select <4 x i1> %401, <4 x i32> <i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF>, <4 x i32> %409
-	%411 = shl <4 x i32> <i32 1, i32 1, i32 1, i32 1>, %397
-	%412 = sub <4 x i32> %411, <i32 1, i32 1, i32 1, i32 1>
-	%413 = and <4 x i32> %410, %412
-	%414 = ashr <4 x i32> %412, <i32 1, i32 1, i32 1, i32 1>
-	%415 = icmp slt <4 x i32> %410, <i32 0, i32 0, i32 0, i32 0>
-	%416 = zext <4 x i1> %415 to <4 x i32>
-	%417 = add <4 x i32> %414, %416
-	%418 = icmp sgt <4 x i32> %413, %417
-	%419 = zext <4 x i1> %418 to <4 x i32>
-	%420 = ashr <4 x i32> %410, %397
-	%421 = add <4 x i32> %420, %419
-	%422 = add <4 x i32> %421, %30
-	%423 = icmp slt <4 x i32> %422, %32
-	%424 = icmp sgt <4 x i32> %422, %34
-	%425 = select <4 x i1> %424, <4 x i32> %34, <4 x i32> %422
-	%426 = select <4 x i1> %423, <4 x i32> %32, <4 x i32> %425
-	%427 = trunc <4 x i32> %426 to <4 x i8>
-	%428 = mul i64 %306, %ors
-	%429 = add i64 %19, 0
-	%430 = mul i64 %429, %ous
-	%431 = add i64 %428, %430
-	%432 = extractelement <4 x i8> %427, i32 0
-	%433 = getelementptr i8, i8* %out, i64 %431
-	store i8 %432, i8* %433
-	%434 = mul i64 %306, %ors
-	%435 = add i64 %19, 1
-	%436 = mul i64 %435, %ous
-	%437 = add i64 %434, %436
-	%438 = extractelement <4 x i8> %427, i32 1
-	%439 = getelementptr i8, i8* %out, i64 %437
-	store i8 %438, i8* %439
-	%440 = mul i64 %306, %ors
-	%441 = add i64 %19, 2
-	%442 = mul i64 %441, %ous
-	%443 = add i64 %440, %442
-	%444 = extractelement <4 x i8> %427, i32 2
-	%445 = getelementptr i8, i8* %out, i64 %443
-	store i8 %444, i8* %445
-	%446 = mul i64 %306, %ors
-	%447 = add i64 %19, 3
-	%448 = mul i64 %447, %ous
-	%449 = add i64 %446, %448
-	%450 = extractelement <4 x i8> %427, i32 3
-	%451 = getelementptr i8, i8* %out, i64 %449
-	store i8 %450, i8* %451
-	%452 = add i64 %row.i, 1
+	%355 = shufflevector <16 x i32> %313, <16 x i32> %313, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%356 = shufflevector <16 x i32> %313, <16 x i32> %313, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%357 = add <8 x i32> %355, %356
+	%358 = shufflevector <8 x i32> %357, <8 x i32> %357, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%359 = shufflevector <8 x i32> %357, <8 x i32> %357, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%360 = add <4 x i32> %358, %359
+	%361 = shufflevector <16 x i32> %314, <16 x i32> %314, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%362 = shufflevector <16 x i32> %314, <16 x i32> %314, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%363 = add <8 x i32> %361, %362
+	%364 = shufflevector <8 x i32> %363, <8 x i32> %363, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%365 = shufflevector <8 x i32> %363, <8 x i32> %363, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%366 = add <4 x i32> %364, %365
+	%367 = shufflevector <16 x i32> %315, <16 x i32> %315, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%368 = shufflevector <16 x i32> %315, <16 x i32> %315, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%369 = add <8 x i32> %367, %368
+	%370 = shufflevector <8 x i32> %369, <8 x i32> %369, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%371 = shufflevector <8 x i32> %369, <8 x i32> %369, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%372 = add <4 x i32> %370, %371
+	%373 = shufflevector <16 x i32> %316, <16 x i32> %316, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+	%374 = shufflevector <16 x i32> %316, <16 x i32> %316, <8 x i32> <i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15>
+	%375 = add <8 x i32> %373, %374
+	%376 = shufflevector <8 x i32> %375, <8 x i32> %375, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+	%377 = shufflevector <8 x i32> %375, <8 x i32> %375, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+	%378 = add <4 x i32> %376, %377
+	%379 = shufflevector <4 x i32> %360, <4 x i32> %366, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
+	%380 = shufflevector <4 x i32> %360, <4 x i32> %366, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
+	%381 = add <4 x i32> %379, %380
+	%382 = shufflevector <4 x i32> %372, <4 x i32> %378, <4 x i32> <i32 0, i32 4, i32 1, i32 5>
+	%383 = shufflevector <4 x i32> %372, <4 x i32> %378, <4 x i32> <i32 2, i32 6, i32 3, i32 7>
+	%384 = add <4 x i32> %382, %383
+	%385 = shufflevector <4 x i32> %381, <4 x i32> %384, <4 x i32> <i32 0, i32 1, i32 4, i32 5>
+	%386 = shufflevector <4 x i32> %381, <4 x i32> %384, <4 x i32> <i32 2, i32 3, i32 6, i32 7>
+	%387 = add <4 x i32> %385, %386
+	%388 = add <4 x i32> %387, %22
+	%389 = icmp sgt <4 x i32> %28, <i32 0, i32 0, i32 0, i32 0>
+	%390 = select <4 x i1> %389, <4 x i32> %28, <4 x i32> <i32 0, i32 0, i32 0, i32 0>
+	%391 = sub <4 x i32> <i32 0, i32 0, i32 0, i32 0>, %28
+	%392 = select <4 x i1> %389, <4 x i32> <i32 0, i32 0, i32 0, i32 0>, <4 x i32> %391
+	%393 = shl <4 x i32> %388, %390
+	%394 = icmp eq <4 x i32> %393, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
+	%395 = icmp eq <4 x i32> %25, <i32 -2147483648, i32 -2147483648, i32 -2147483648, i32 -2147483648>
+	%396 = and <4 x i1> %394, %395
+	%397 = sext <4 x i32> %393 to <4 x i64>
+	%398 = sext <4 x i32> %25 to <4 x i64>
+	%399 = mul <4 x i64> %397, %398
+	%400 = icmp sge <4 x i64> %399, <i64 0, i64 0, i64 0, i64 0>
+	%401 = select <4 x i1> %400, <4 x i64> <i64 u0x40000000, i64 u0x40000000, i64 u0x40000000, i64 u0x40000000>, <4 x i64> <i64 -1073741823, i64 -1073741823, i64 -1073741823, i64 -1073741823>
+	%402 = add <4 x i64> %399, %401
+	%403 = sdiv <4 x i64> %402, <i64 u0x80000000, i64 u0x80000000, i64 u0x80000000, i64 u0x80000000>
+	%404 = trunc <4 x i64> %403 to <4 x i32>
+	%405 = select <4 x i1> %396, <4 x i32> <i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF, i32 u0x7FFFFFFF>, <4 x i32> %404
+	%406 = shl <4 x i32> <i32 1, i32 1, i32 1, i32 1>, %392
+	%407 = sub <4 x i32> %406, <i32 1, i32 1, i32 1, i32 1>
+	%408 = and <4 x i32> %405, %407
+	%409 = ashr <4 x i32> %407, <i32 1, i32 1, i32 1, i32 1>
+	%410 = icmp slt <4 x i32> %405, <i32 0, i32 0, i32 0, i32 0>
+	%411 = zext <4 x i1> %410 to <4 x i32>
+	%412 = add <4 x i32> %409, %411
+	%413 = icmp sgt <4 x i32> %408, %412
+	%414 = zext <4 x i1> %413 to <4 x i32>
+	%415 = ashr <4 x i32> %405, %392
+	%416 = add <4 x i32> %415, %414
+	%417 = add <4 x i32> %416, %33
+	%418 = icmp slt <4 x i32> %417, %35
+	%419 = icmp sgt <4 x i32> %417, %37
+	%420 = select <4 x i1> %419, <4 x i32> %37, <4 x i32> %417
+	%421 = select <4 x i1> %418, <4 x i32> %35, <4 x i32> %420
+	%422 = trunc <4 x i32> %421 to <4 x i8>
+	%423 = mul i64 %305, %ors
+	%424 = add i64 %19, 0
+	%425 = mul i64 %424, %ous
+	%426 = add i64 %423, %425
+	%427 = extractelement <4 x i8> %422, i32 0
+	%428 = getelementptr i8, i8* %out, i64 %426
+	store i8 %427, i8* %428
+	%429 = mul i64 %305, %ors
+	%430 = add i64 %19, 1
+	%431 = mul i64 %430, %ous
+	%432 = add i64 %429, %431
+	%433 = extractelement <4 x i8> %422, i32 1
+	%434 = getelementptr i8, i8* %out, i64 %432
+	store i8 %433, i8* %434
+	%435 = mul i64 %305, %ors
+	%436 = add i64 %19, 2
+	%437 = mul i64 %436, %ous
+	%438 = add i64 %435, %437
+	%439 = extractelement <4 x i8> %422, i32 2
+	%440 = getelementptr i8, i8* %out, i64 %438
+	store i8 %439, i8* %440
+	%441 = mul i64 %305, %ors
+	%442 = add i64 %19, 3
+	%443 = mul i64 %442, %ous
+	%444 = add i64 %441, %443
+	%445 = extractelement <4 x i8> %422, i32 3
+	%446 = getelementptr i8, i8* %out, i64 %444
+	store i8 %445, i8* %446
+	%447 = add i64 %row.i, 1
 	br label %row
 
 unit:
-	%unit.i = phi i64 [ 0, %block.end ], [ %460, %row1.end ]
-	%453 = icmp slt i64 %unit.i, %36
-	br i1 %453, label %unit.body, label %unit.end
+	%unit.i = phi i64 [ 0, %block.end ], [ %455, %row1.end ]
+	%448 = icmp slt i64 %unit.i, %39
+	br i1 %448, label %unit.body, label %unit.end
 
 unit.body:
 	br label %row1
@@ -643,65 +638,65 @@ unit.end:
 	ret void
 
 row1:
-	%row1.i = phi i64 [ 0, %unit.body ], [ %494, %dot.vec.end ]
-	%454 = icmp slt i64 %row1.i, %rows
-	br i1 %454, label %row1.body, label %row1.end
+	%row1.i = phi i64 [ 0, %unit.body ], [ %489, %dot.vec.end ]
+	%449 = icmp slt i64 %row1.i, %rows
+	br i1 %449, label %row1.body, label %row1.end
 
 row1.body:
-	%455 = mul i64 %row1.i, %6
-	%456 = getelementptr i16, i16* %9, i64 %455
-	%457 = add i64 %unit.i, 0
-	%458 = mul i64 %457, %6
-	%459 = getelementptr i8, i8* %w, i64 %458
+	%450 = mul i64 %unit.i, %6
+	%451 = getelementptr i8, i8* %w, i64 %450
+	%452 = mul i64 %row1.i, %6
+	%453 = getelementptr i16, i16* %9, i64 %452
+	%454 = getelementptr i8, i8* %451, i64 0
 	br label %dot.vec
 
 row1.end:
-	%460 = add i64 %unit.i, 1
+	%455 = add i64 %unit.i, 1
 	br label %unit
 
 dot.vec:
-	%dot.vec.i = phi i64 [ 0, %row1.body ], [ %474, %dot.vec.body ]
-	%461 = phi <16 x i32> [ zeroinitializer, %row1.body ], [ %473, %dot.vec.body ]
-	%462 = icmp slt i64 %dot.vec.i, %10
-	br i1 %462, label %dot.vec.body, label %dot.vec.end
+	%dot.vec.i = phi i64 [ 0, %row1.body ], [ %469, %dot.vec.body ]
+	%456 = phi <16 x i32> [ zeroinitializer, %row1.body ], [ %468, %dot.vec.body ]
+	%457 = icmp slt i64 %dot.vec.i, %10
+	br i1 %457, label %dot.vec.body, label %dot.vec.end
 
 dot.vec.body:
-	%463 = mul i64 %dot.vec.i, 16
-	%464 = getelementptr i16, i16* %456, i64 %463
-	%465 = bitcast i16* %464 to <16 x i16>*
-	%466 = load <16 x i16>, <16 x i16>* %465, align 2
-	%467 = getelementptr i8, i8* %459, i64 %463
-	%468 = bitcast i8* %467 to <16 x i8>*
-	%469 = load <16 x i8>, <16 x i8>* %468, align 1
-	%470 = sext <16 x i8> %469 to <16 x i16>
-	%471 = mul <16 x i16> %466, %470
-	%472 = sext <16 x i16> %471 to <16 x i32>
-	%473 = add <16 x i32> %461, %472
-	%474 = add i64 %dot.vec.i, 1
+	%458 = mul i64 %dot.vec.i, 16
+	%459 = getelementptr i16, i16* %453, i64 %458
+	%460 = bitcast i16* %459 to <16 x i16>*
+	%461 = load <16 x i16>, <16 x i16>* %460, align 2
+	%462 = getelementptr i8, i8* %454, i64 %458
+	%463 = bitcast i8* %462 to <16 x i8>*
+	%464 = load <16 x i8>, <16 x i8>* %463, align 1
+	%465 = sext <16 x i8> %464 to <16 x i16>
+	%466 = mul <16 x i16> %461, %465
+	%467 = sext <16 x i16> %466 to <16 x i32>
+	%468 = add <16 x i32> %456, %467
+	%469 = add i64 %dot.vec.i, 1
 	br label %dot.vec
 
 dot.vec.end:
-	%475 = call i32 @llvm.vector.reduce.add.v16i32(<16 x i32> %461)
-	%476 = getelementptr i32, i32* %bias, i64 %unit.i
+	%470 = call i32 @llvm.vector.reduce.add.v16i32(<16 x i32> %456)
+	%471 = getelementptr i32, i32* %bias, i64 %unit.i
+	%472 = load i32, i32* %471
+	%473 = add i32 %470, %472
+	%474 = getelementptr i32, i32* %mult, i64 %unit.i
+	%475 = load i32, i32* %474
+	%476 = getelementptr i32, i32* %shift, i64 %unit.i
 	%477 = load i32, i32* %476
-	%478 = add i32 %475, %477
-	%479 = getelementptr i32, i32* %mult, i64 %unit.i
-	%480 = load i32, i32* %479
-	%481 = getelementptr i32, i32* %shift, i64 %unit.i
-	%482 = load i32, i32* %481
-	%483 = call i32 @kiln_requant(i32 %478, i32 %480, i32 %482)
-	%484 = add i32 %483, %out_off
-	%485 = mul i64 %row1.i, %ors
-	%486 = mul i64 %unit.i, %ous
-	%487 = add i64 %485, %486
-	%488 = icmp sgt i32 %484, %lo
-	%489 = select i1 %488, i32 %484, i32 %lo
-	%490 = icmp slt i32 %489, %hi
-	%491 = select i1 %490, i32 %489, i32 %hi
-	%492 = trunc i32 %491 to i8
-	%493 = getelementptr i8, i8* %out, i64 %487
-	store i8 %492, i8* %493
-	%494 = add i64 %row1.i, 1
+	%478 = call i32 @kiln_requant(i32 %473, i32 %475, i32 %477)
+	%479 = add i32 %478, %out_off
+	%480 = mul i64 %row1.i, %ors
+	%481 = mul i64 %unit.i, %ous
+	%482 = add i64 %480, %481
+	%483 = icmp sgt i32 %479, %lo
+	%484 = select i1 %483, i32 %479, i32 %lo
+	%485 = icmp slt i32 %484, %hi
+	%486 = select i1 %485, i32 %484, i32 %hi
+	%487 = trunc i32 %486 to i8
+	%488 = getelementptr i8, i8* %out, i64 %482
+	store i8 %487, i8* %488
+	%489 = add i64 %row1.i, 1
 	br label %row1
 }
 
