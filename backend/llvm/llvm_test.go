@@ -288,7 +288,8 @@ func TestCompileExamples(t *testing.T) {
 // that include quantization ties, values past the int8 range, huge
 // values, infinities and NaN. Both VM kernel sets (portable and the
 // CPU's) are compared, at batch 1,000 and batch 1; the object is
-// compiled for the baseline CPU and for this one. The models have
+// compiled in the generic form for the baseline CPU and in this CPU's
+// widest form (see forms) for this one. The models have
 // weights per channel, and per tensor (where TFLite rounds the
 // multiplier differently). MobileNet runs 200 examples, to keep the
 // test short.
@@ -347,8 +348,8 @@ func TestDifferential(t *testing.T) {
 			if w := g.Lookup("logits.weight.q"); mc.name == "mnist_mlp_per_tensor" && len(w.Quant.Scale) != 1 {
 				t.Fatalf("weights quantized per channel: %v", w.Quant)
 			}
-			// The baseline CPU, and this one (AVX2 or AVX-512 loops
-			// where it has them).
+			// The generic form for the baseline CPU, and this CPU's
+			// widest form with -mcpu=native.
 			n := mc.n
 			if n == 0 {
 				n = 1000
