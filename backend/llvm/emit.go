@@ -279,7 +279,7 @@ func (e *emitter) conv(b *llir.Block, n, arena value.Value, v *ir.Value) error {
 	}
 	e.foldOffsets(bias, w.Data.I8, taps, c.InputOffset)
 	f := e.layerKernel(v, func(name string) *llir.Func {
-		return convKernel(e.mod, name, c, kp, len(packed)/c.Groups, e.kernel.DenseI8())
+		return convKernel(e.mod, name, c, kp, len(packed)/c.Groups, e.kernel.DenseI8(), e.kernel.Memcpy())
 	})
 	call := b.NewCall(f,
 		e.arenaPtr(b, n, arena, v.Args[0]),

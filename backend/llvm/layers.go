@@ -52,7 +52,7 @@ func lin(b *llir.Block, a value.Value, k, c int) value.Value {
 // A tap outside the image is written as the input's zero point, -in_off,
 // so that its term is 0 as the reference skips it; the row's padding past
 // the taps meets zero weights.
-func convKernel(m *llir.Module, name string, p ref.ConvParams, kp, groupWeights int, dense *llir.Func) *llir.Func {
+func convKernel(m *llir.Module, name string, p ref.ConvParams, kp, groupWeights int, dense, memcpy *llir.Func) *llir.Func {
 	x, w, bias := llir.NewParam("x", i8p), llir.NewParam("w", i8p), llir.NewParam("bias", i32p)
 	mult, shift, out := llir.NewParam("mult", i32p), llir.NewParam("shift", i32p), llir.NewParam("out", i8p)
 	n, scratch := llir.NewParam("n", types.I64), llir.NewParam("scratch", i8p)
@@ -73,7 +73,7 @@ func convKernel(m *llir.Module, name string, p ref.ConvParams, kp, groupWeights 
 							b := k.b
 							iy := b.NewAdd(lin(b, oy, p.StrideH, -p.PadH), lin(b, ky, p.DilationH, 0))
 							inY := inRange(b, iy, p.H)
-							// A window row inside the image is copied tap by tap
+							// A window row inside the image is copied as it is
 							// (a constant count LLVM unrolls); one that is not
 							// checks each tap.
 							ix0 := lin(b, ox, p.StrideW, -p.PadW)
@@ -85,12 +85,16 @@ func convKernel(m *llir.Module, name string, p ref.ConvParams, kp, groupWeights 
 							k.b = fast
 							src := fast.NewGetElementPtr(types.I8, x, fast.NewAdd(plane, fast.NewAdd(lin(fast, iy, p.W, 0), ix0)))
 							dst := fast.NewGetElementPtr(types.I8, row, col0)
-							k.loop("kx", i64(int64(p.KW)), nil, func(kx value.Value, _ []value.Value) []value.Value {
-								b := k.b
-								v := b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, src, lin(b, kx, p.DilationW, 0)))
-								b.NewStore(v, b.NewGetElementPtr(types.I8, dst, kx))
-								return nil
-							})
+							if p.DilationW == 1 {
+								fast.NewCall(memcpy, dst, src, i64(int64(p.KW)), constant.False)
+							} else {
+								k.loop("kx", i64(int64(p.KW)), nil, func(kx value.Value, _ []value.Value) []value.Value {
+									b := k.b
+									v := b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, src, lin(b, kx, p.DilationW, 0)))
+									b.NewStore(v, b.NewGetElementPtr(types.I8, dst, kx))
+									return nil
+								})
+							}
 							k.b.NewBr(join)
 							k.b = slow
 							k.loop("kx.edge", i64(int64(p.KW)), nil, func(kx value.Value, _ []value.Value) []value.Value {
