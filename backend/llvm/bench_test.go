@@ -17,9 +17,10 @@ import (
 )
 
 // BenchmarkNativeVsVM times the int8 entry point of the native code (this
-// CPU's widest form, -mcpu=native), in a C loop built by gcc, and the
-// VM's RunQuantized with its CPU kernels, side by side: the median of 15
-// rounds, each long enough to time, per call. Run it with
+// CPU's widest form, and the generic form, both -mcpu=native), in a C
+// loop built by gcc, and the VM's RunQuantized with its CPU kernels, side
+// by side: the median of 15 rounds, each long enough to time, per call.
+// Run it with
 //
 //	go test ./backend/llvm -run '^$' -bench NativeVsVM -benchtime 1x
 func BenchmarkNativeVsVM(b *testing.B) {
@@ -33,11 +34,12 @@ func BenchmarkNativeVsVM(b *testing.B) {
 			return compile(t, "dense1024.kiln", []byte("model dense1024 {\n  input x: f32[1024]\n  output y = dense(x, 1024)\n}\n"))
 		}},
 	}
-	tg := hostTarget()
+	tg, generic := hostTarget(), target{cpu: "native"}
 	for _, mc := range models {
 		g, kbc := mc.load(b)
-		dir := b.TempDir()
+		dir, gdir := b.TempDir(), b.TempDir()
 		objectB(b, dir, g, tg)
+		objectB(b, gdir, g, generic)
 		m, err := analyze(g)
 		if err != nil {
 			b.Fatal(err)
@@ -45,11 +47,14 @@ func BenchmarkNativeVsVM(b *testing.B) {
 		for _, batch := range []int{1, 64} {
 			b.Run(fmt.Sprintf("%s/batch%d", mc.name, batch), func(b *testing.B) {
 				native := nativeTime(b, dir, m, batch)
+				portable := nativeTime(b, gdir, m, batch)
 				vm := vmTime(b, kbc, m, batch)
 				b.ReportMetric(native, "native-ns/call")
+				b.ReportMetric(portable, "generic-ns/call")
 				b.ReportMetric(vm, "vm-ns/call")
 				b.ReportMetric(native/vm, "native/vm")
-				b.Logf("%s batch %d, %s: native %.0f ns, VM %.0f ns, ratio %.2f", mc.name, batch, tg, native, vm, native/vm)
+				b.Logf("%s batch %d: native %s %.0f ns, generic form %.0f ns, VM %.0f ns; native/VM %.2f, generic/VM %.2f",
+					mc.name, batch, tg, native, portable, vm, native/vm, portable/vm)
 			})
 		}
 	}
