@@ -26,18 +26,27 @@ import (
 )
 
 // Emit returns the LLVM module (textual IR) that runs the quantized graph
-// g. An op without a kernel here is an error naming it at its source
-// position. The same graph always gives the same text.
-func Emit(g *ir.Graph) ([]byte, error) {
+// g, in the generic form for any target. An op without a kernel here is
+// an error naming it at its source position. The same graph always gives
+// the same text.
+func Emit(g *ir.Graph) ([]byte, error) { return EmitFor(g, Options{}) }
+
+// EmitFor is Emit for the target o describes.
+func EmitFor(g *ir.Graph, o Options) ([]byte, error) {
+	form, err := o.form()
+	if err != nil {
+		return nil, err
+	}
 	m, err := analyze(g)
 	if err != nil {
 		return nil, err
 	}
 	e := &emitter{model: m, mod: llir.NewModule(), consts: map[string]constGlobal{}, comments: map[int64]string{},
-		layerKernels: map[*ir.Value]*llir.Func{}}
+		layerKernels: map[*ir.Value]*llir.Func{}, form: form}
 	if err := e.emit(); err != nil {
 		return nil, err
 	}
+	setTarget(e.mod, o, form)
 	return e.text(), nil
 }
 
@@ -45,6 +54,7 @@ func Emit(g *ir.Graph) ([]byte, error) {
 type emitter struct {
 	*model
 	mod          *llir.Module
+	form         *dotForm
 	kernel       kernels
 	layerKernels map[*ir.Value]*llir.Func
 	bound        map[*ir.Value]value.Value // the i32 inputs: the entry point's parameters
@@ -60,14 +70,14 @@ type emitter struct {
 }
 
 func (e *emitter) emit() error {
-	e.kernel = kernels{m: e.mod}
+	e.kernel = kernels{m: e.mod, form: e.form}
 	for _, float := range []bool{false, true} {
 		if err := e.entry(float); err != nil {
 			return err
 		}
 	}
 	size := e.mod.NewFunc(e.prefix+"_arena_size", types.I64)
-	size.NewBlock("entry").NewRet(i64(int64(e.plan.Size)))
+	size.NewBlock("entry").NewRet(i64(int64(e.arenaSize())))
 	size.FuncAttrs = append(size.FuncAttrs, enum.FuncAttrNoUnwind)
 	return nil
 }
@@ -141,30 +151,87 @@ func (e *emitter) dense(b *llir.Block, n, arena value.Value, v *ir.Value) error 
 	if err != nil {
 		return err
 	}
-	// The input offset's term folds into the bias (see denseKernel).
 	w := v.Args[1]
 	bias := make([]int32, units)
 	if len(v.Args) == 3 {
 		copy(bias, v.Args[2].Data.I32)
 	}
-	for u := range units {
-		var sum int32
-		for _, q := range w.Data.I8[u*d.In : (u+1)*d.In] {
-			sum += int32(q)
-		}
-		bias[u] += d.InputOffset * sum
+	packed, ld := e.pack(w.Data.I8, units, d.In)
+	e.foldOffsets(bias, w.Data.I8, d.In, d.InputOffset)
+	x := e.arenaPtr(b, n, arena, v.Args[0])
+	if e.form.wide {
+		// x widened once, into the scratch, for all the units (a
+		// convolution's im2col rows, one example at a time, are not).
+		xw := e.scratchPtr(b, n, arena)
+		e.note(b.NewCall(e.kernel.Widen(), x, xw, times(b, n, d.Rows), i64(int64(d.In)), i64(int64(ld))), v)
+		x = xw
 	}
 	call := b.NewCall(e.kernel.Dense(),
-		e.arenaPtr(b, n, arena, v.Args[0]),
-		e.constant(w.Name, w.Data, describe(w)),
-		e.constant(v.Name+".bias", i32Tensor(bias), fmt.Sprintf("bias of %s, plus its input offset %d times the weights' row sums", v.Name, d.InputOffset)),
+		x,
+		e.constant(w.Name+".packed", i8Tensor(packed), fmt.Sprintf("%s in rows of %d, zero past its %d inputs, blocks of four units interleaved", describe(w), ld, d.In)),
+		e.constant(v.Name+".bias", i32Tensor(bias), e.biasComment(v, d.InputOffset)),
 		e.constant(v.Name+".mult", i32Tensor(mult), "per-unit multipliers of "+v.Name),
 		e.constant(v.Name+".shift", i32Tensor(shift), "per-unit shifts of "+v.Name),
 		e.arenaPtr(b, n, arena, v),
-		times(b, n, d.Rows), i64(int64(d.In)), i64(int64(units)),
+		times(b, n, d.Rows), i64(int64(d.In)), i64(int64(units)), i64(int64(units)), i64(1),
 		i32(d.OutputOffset), i32(d.ActMin), i32(d.ActMax))
 	e.note(call, v)
 	return nil
+}
+
+// foldOffsets adds to each unit's bias its input offset's term, in_off
+// times the sum of its weights, and the dot-product form's offset term,
+// -offset times the same sum (see denseKernel): w holds len(bias) rows of
+// ld weights.
+func (e *emitter) foldOffsets(bias []int32, w []int8, ld int, inOff int32) {
+	for u := range bias {
+		var sum int32
+		for _, q := range w[u*ld : (u+1)*ld] {
+			sum += int32(q)
+		}
+		bias[u] += inOff*sum - e.form.offset*sum
+	}
+}
+
+// pack lays out rows of k weights (units of a layer, or of a group) as
+// the dense kernel reads them; the rows are padded with zeros to ld =
+// padTo(k, chunk). With four units or more, each block of four (the last
+// one ending at the last unit) is interleaved chunk by chunk: block b's
+// chunk c holds the chunk c of its four units one after the other, so
+// that the kernel reads one sequential stream; fewer units stay rows.
+func (e *emitter) pack(w []int8, units, k int) (packed []int8, ld int) {
+	chunk := e.form.chunk
+	ld = padTo(k, chunk)
+	row := func(u int) []int8 {
+		r := make([]int8, ld)
+		copy(r, w[u*k:(u+1)*k])
+		return r
+	}
+	if units < 4 {
+		for u := range units {
+			packed = append(packed, row(u)...)
+		}
+		return packed, ld
+	}
+	for b := range (units + 3) / 4 {
+		first := min(4*b, units-4)
+		rows := [][]int8{row(first), row(first + 1), row(first + 2), row(first + 3)}
+		for c := 0; c < ld; c += chunk {
+			for _, r := range rows {
+				packed = append(packed, r[c:c+chunk]...)
+			}
+		}
+	}
+	return packed, ld
+}
+
+// biasComment describes a bias with its offsets folded in.
+func (e *emitter) biasComment(v *ir.Value, inOff int32) string {
+	s := fmt.Sprintf("bias of %s, plus its input offset %d times the weights' row sums", v.Name, inOff)
+	if e.form.offset != 0 {
+		s += fmt.Sprintf(", minus %d times the row sums (VPDPBUSD multiplies x+%d)", e.form.offset, e.form.offset)
+	}
+	return s
 }
 
 // rescales returns a layer's multipliers and shifts, one per channel (a
@@ -195,19 +262,32 @@ func (e *emitter) conv(b *llir.Block, n, arena value.Value, v *ir.Value) error {
 	if err != nil {
 		return err
 	}
-	bias := tensor.New(tensor.I32, c.F)
-	if len(v.Args) == 3 {
-		copy(bias.I32, v.Args[2].Data.I32)
-	}
+	// The filters as rows of kp, zero past each filter's taps.
+	taps := c.C / c.Groups * c.KH * c.KW
 	w := v.Args[1]
-	f := e.layerKernel(v, func(name string) *llir.Func { return convKernel(e.mod, name, c, e.kernel.Requant()) })
+	// Each group's filters packed as a layer's units.
+	var packed []int8
+	var kp int
+	fpg := c.F / c.Groups
+	for g := range c.Groups {
+		p, ld := e.pack(w.Data.I8[g*fpg*taps:(g+1)*fpg*taps], fpg, taps)
+		packed, kp = append(packed, p...), ld
+	}
+	bias := make([]int32, c.F)
+	if len(v.Args) == 3 {
+		copy(bias, v.Args[2].Data.I32)
+	}
+	e.foldOffsets(bias, w.Data.I8, taps, c.InputOffset)
+	f := e.layerKernel(v, func(name string) *llir.Func {
+		return convKernel(e.mod, name, c, kp, len(packed)/c.Groups, e.kernel.DenseI8(), e.kernel.Memcpy())
+	})
 	call := b.NewCall(f,
 		e.arenaPtr(b, n, arena, v.Args[0]),
-		e.constant(w.Name, w.Data, describe(w)),
-		e.constant(v.Name+".bias", bias, "bias of "+v.Name),
+		e.constant(w.Name+".packed", i8Tensor(packed), fmt.Sprintf("%s in rows of %d (im2col's), zero past its %d taps, per group blocks of four filters interleaved", describe(w), kp, taps)),
+		e.constant(v.Name+".bias", i32Tensor(bias), e.biasComment(v, c.InputOffset)),
 		e.constant(v.Name+".mult", i32Tensor(mult), "per-channel multipliers of "+v.Name),
 		e.constant(v.Name+".shift", i32Tensor(shift), "per-channel shifts of "+v.Name),
-		e.arenaPtr(b, n, arena, v), n)
+		e.arenaPtr(b, n, arena, v), n, e.scratchPtr(b, n, arena))
 	e.note(call, v)
 	return nil
 }
@@ -568,6 +648,12 @@ func (e *emitter) arenaPtr(b *llir.Block, n, arena value.Value, v *ir.Value) val
 	return b.NewGetElementPtr(types.I8, arena, times(b, n, off))
 }
 
+// scratchPtr is the address of the scratch, after the plan's values (see
+// model.scratch).
+func (e *emitter) scratchPtr(b *llir.Block, n, arena value.Value) value.Value {
+	return b.NewGetElementPtr(types.I8, arena, times(b, n, e.plan.Size))
+}
+
 // times is n * k for a batch size n.
 func times(b *llir.Block, n value.Value, k int) value.Value {
 	if k == 1 {
@@ -653,7 +739,8 @@ func (e *emitter) text() []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "; kiln model %s, compiled from its int8 graph.\n", e.g.Name)
 	fmt.Fprintf(&b, "; Entry points: %s_run (int8 in and out), %s_run_f32 (float in and out), %s_arena_size.\n", e.prefix, e.prefix, e.prefix)
-	fmt.Fprintf(&b, "; Arena: %d bytes per example.\n\n", e.plan.Size)
+	fmt.Fprintf(&b, "; Dot products: the %s form.\n", e.form.name)
+	fmt.Fprintf(&b, "; Arena: %d bytes per example.\n\n", e.arenaSize())
 	for _, line := range strings.Split(strings.TrimRight(src, "\n"), "\n") {
 		if m := srcAttachment.FindStringSubmatch(line); m != nil {
 			id, _ := strconv.ParseInt(m[1], 10, 64)
@@ -679,6 +766,12 @@ type constGlobal struct {
 // sameData reports whether two tensors hold the same elements.
 func sameData(a, b *tensor.Tensor) bool {
 	return a == b || a.DType == b.DType && slices.Equal(a.I8, b.I8) && slices.Equal(a.I32, b.I32)
+}
+
+func i8Tensor(xs []int8) *tensor.Tensor {
+	t := tensor.New(tensor.I8, len(xs))
+	copy(t.I8, xs)
+	return t
 }
 
 func i32Tensor(xs []int32) *tensor.Tensor {

@@ -33,7 +33,7 @@ func Header(g *ir.Graph) ([]byte, error) {
 		macc += ir.MACC(v)
 		fmt.Fprintf(&b, " *   %-16s %-11s %-18s %s\n", v.Name, v.Op.Name, v.Type, commentSafe(v.Pos.String()))
 	}
-	fmt.Fprintf(&b, " *\n * %s multiply-accumulates per example; arena %d bytes per example.\n", thousands(macc), m.plan.Size)
+	fmt.Fprintf(&b, " *\n * %s multiply-accumulates per example; arena %d bytes per example.\n", thousands(macc), m.arenaSize())
 	b.WriteString(` *
  * Both entry points run a batch of n examples, stored one after the other
  * in every buffer, and return 0, or -1 when n < 1. The _run form takes and
@@ -50,7 +50,7 @@ func Header(g *ir.Graph) ([]byte, error) {
 `)
 	fmt.Fprintf(&b, "#ifndef %s\n#define %s\n\n#include <stddef.h>\n#include <stdint.h>\n\n", guard, guard)
 	b.WriteString("#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n")
-	fmt.Fprintf(&b, "#define %s_ARENA_SIZE %d /* bytes per example */\n", macro, m.plan.Size)
+	fmt.Fprintf(&b, "#define %s_ARENA_SIZE %d /* bytes per example */\n", macro, m.arenaSize())
 	fmt.Fprintf(&b, "#define %s_NUM_INPUTS %d\n", macro, len(m.inputs))
 	fmt.Fprintf(&b, "#define %s_NUM_OUTPUTS %d\n", macro, len(m.outputs))
 	for _, p := range m.inputs {

@@ -36,6 +36,8 @@ type kernels struct {
 	m                                       *llir.Module
 	requant, quantize, dequantize, memcpyFn *llir.Func
 	dense, requantize, lookup, embedding    *llir.Func
+	widen, denseI8, reduce                  *llir.Func
+	form                                    *dotForm // the dense kernel's
 }
 
 // once returns *f, made by make the first time.
@@ -59,8 +61,30 @@ func (k *kernels) Dequantize() *llir.Func {
 	return once(&k.dequantize, func() *llir.Func { return dequantizeKernel(k.m) })
 }
 
+// Dense reads x widened when the form does (see dotForm.wide).
 func (k *kernels) Dense() *llir.Func {
-	return once(&k.dense, func() *llir.Func { return denseKernel(k.m, k.Requant()) })
+	if !k.form.wide {
+		return k.DenseI8()
+	}
+	return once(&k.dense, func() *llir.Func {
+		return denseKernel(k.m, "kiln_qdense", k.Requant(), k.Memcpy(), k.Reduce(), k.form, true)
+	})
+}
+
+// Reduce sums an accumulator's lanes; it declares the form's intrinsics.
+func (k *kernels) Reduce() *llir.Func {
+	return once(&k.reduce, func() *llir.Func { return declareForm(k.m, k.form) })
+}
+
+// DenseI8 reads x as int8 in every form.
+func (k *kernels) DenseI8() *llir.Func {
+	return once(&k.denseI8, func() *llir.Func {
+		return denseKernel(k.m, "kiln_qdense_i8", k.Requant(), k.Memcpy(), k.Reduce(), k.form, false)
+	})
+}
+
+func (k *kernels) Widen() *llir.Func {
+	return once(&k.widen, func() *llir.Func { return widenKernel(k.m) })
 }
 
 func (k *kernels) Requantize() *llir.Func {
@@ -143,26 +167,52 @@ func requantKernel(m *llir.Module) *llir.Func {
 	x, mult, shift := llir.NewParam("x", types.I32), llir.NewParam("m", types.I32), llir.NewParam("shift", types.I32)
 	f := internal(m.NewFunc("kiln_requant", types.I32, x, mult, shift))
 	b := f.NewBlock("entry")
-	positive := b.NewICmp(enum.IPredSGT, shift, i32(0))
-	left := b.NewSelect(positive, shift, i32(0))
-	right := b.NewSelect(positive, i32(0), b.NewSub(i32(0), shift))
+	b.NewRet(requant(b, x, mult, shift, 0))
+	return f
+}
+
+// requant writes requantKernel's arithmetic on i32 values, or lane by
+// lane on <lanes x i32> vectors when lanes > 0 (the same operations, so
+// the same bits in every lane).
+func requant(b *llir.Block, x, mult, shift value.Value, lanes int) value.Value {
+	c32, c64 := func(v int64) value.Value { return splat(types.I32, v, lanes) }, func(v int64) value.Value { return splat(types.I64, v, lanes) }
+	t32, t64 := types.Type(types.I32), types.Type(types.I64)
+	if lanes > 0 {
+		t32, t64 = vec(lanes, types.I32), vec(lanes, types.I64)
+	}
+	positive := b.NewICmp(enum.IPredSGT, shift, c32(0))
+	left := b.NewSelect(positive, shift, c32(0))
+	right := b.NewSelect(positive, c32(0), b.NewSub(c32(0), shift))
 	xl := b.NewShl(x, left) // wraps, as Go's int32 product does
 
 	// SaturatingRoundingDoublingHighMul(xl, m): the one overflowing
 	// product saturates; otherwise (ab + nudge) / 2^31, truncating.
-	overflow := b.NewAnd(b.NewICmp(enum.IPredEQ, xl, i32(math.MinInt32)), b.NewICmp(enum.IPredEQ, mult, i32(math.MinInt32)))
-	ab := b.NewMul(b.NewSExt(xl, types.I64), b.NewSExt(mult, types.I64))
-	nudge := b.NewSelect(b.NewICmp(enum.IPredSGE, ab, i64(0)), i64(1<<30), i64(1-(1<<30)))
-	high := b.NewTrunc(b.NewSDiv(b.NewAdd(ab, nudge), i64(1<<31)), types.I32)
-	y := b.NewSelect(overflow, i32(math.MaxInt32), high)
+	overflow := b.NewAnd(b.NewICmp(enum.IPredEQ, xl, c32(math.MinInt32)), b.NewICmp(enum.IPredEQ, mult, c32(math.MinInt32)))
+	ab := b.NewMul(b.NewSExt(xl, t64), b.NewSExt(mult, t64))
+	nudge := b.NewSelect(b.NewICmp(enum.IPredSGE, ab, c64(0)), c64(1<<30), c64(1-(1<<30)))
+	high := b.NewTrunc(b.NewSDiv(b.NewAdd(ab, nudge), c64(1<<31)), t32)
+	y := b.NewSelect(overflow, c32(math.MaxInt32), high)
 
 	// RoundingDivideByPOT(y, right): ties away from zero.
-	mask := b.NewSub(b.NewShl(i32(1), right), i32(1))
+	mask := b.NewSub(b.NewShl(c32(1), right), c32(1))
 	remainder := b.NewAnd(y, mask)
-	threshold := b.NewAdd(b.NewAShr(mask, i32(1)), b.NewZExt(b.NewICmp(enum.IPredSLT, y, i32(0)), types.I32))
-	up := b.NewZExt(b.NewICmp(enum.IPredSGT, remainder, threshold), types.I32)
-	b.NewRet(b.NewAdd(b.NewAShr(y, right), up))
-	return f
+	threshold := b.NewAdd(b.NewAShr(mask, c32(1)), b.NewZExt(b.NewICmp(enum.IPredSLT, y, c32(0)), t32))
+	up := b.NewZExt(b.NewICmp(enum.IPredSGT, remainder, threshold), t32)
+	return b.NewAdd(b.NewAShr(y, right), up)
+}
+
+// splat is the integer constant v of type t, or a vector of lanes of them
+// when lanes > 0.
+func splat(t *types.IntType, v int64, lanes int) constant.Constant {
+	c := constant.NewInt(t, v)
+	if lanes == 0 {
+		return c
+	}
+	xs := make([]constant.Constant, lanes)
+	for i := range xs {
+		xs[i] = c
+	}
+	return constant.NewVector(vec(lanes, t), xs...)
 }
 
 // quantizeKernel is ref.Quantize (TFLite's AffineQuantize) on count
@@ -209,80 +259,6 @@ func dequantizeKernel(m *llir.Module) *llir.Func {
 		d := b.NewSIToFP(b.NewSub(q, zero), types.Double)
 		y := b.NewFPTrunc(b.NewFMul(b.NewFPExt(scale, types.Double), d), types.Float)
 		b.NewStore(y, b.NewGetElementPtr(types.Float, out, i))
-		return nil
-	})
-	k.b.NewRet(nil)
-	return f
-}
-
-// denseKernel is ref.Dense with per-unit rescales (a per-tensor rescale
-// is repeated for every unit) and no weight offset: in [rows, in], weight
-// [units, in], out [rows, units];
-//
-//	acc = bias[u] + sum over i of w[u][i] * x[r][i]     int32, wrapping
-//	out[r][u] = clamp(requant(acc, mult[u], shift[u]) + out_off, lo, hi)
-//
-// where bias already holds the input offset's term, in_off * sum of
-// w[u][i] (Emit folds it in): int32 arithmetic wraps modulo 2^32, so the
-// sum has the reference's bits, and the products of two int8 values are
-// the form LLVM turns into multiply-add instructions (PMADDWD and kin).
-func denseKernel(m *llir.Module, requant *llir.Func) *llir.Func {
-	x, w, bias := llir.NewParam("x", i8p), llir.NewParam("w", i8p), llir.NewParam("bias", i32p)
-	mult, shift, out := llir.NewParam("mult", i32p), llir.NewParam("shift", i32p), llir.NewParam("out", i8p)
-	rows, in, units := llir.NewParam("rows", types.I64), llir.NewParam("in", types.I64), llir.NewParam("units", types.I64)
-	outOff := llir.NewParam("out_off", types.I32)
-	lo, hi := llir.NewParam("lo", types.I32), llir.NewParam("hi", types.I32)
-	f := internal(m.NewFunc("kiln_qdense", types.Void, x, w, bias, mult, shift, out, rows, in, units, outOff, lo, hi))
-	k := &builder{f: f, b: f.NewBlock("entry")}
-	// finish rescales, clamps and stores unit u's sum.
-	finish := func(orow, u, acc value.Value) {
-		b := k.b
-		acc = b.NewAdd(acc, b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, bias, u)))
-		mu := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, mult, u))
-		su := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, shift, u))
-		y := b.NewAdd(b.NewCall(requant, acc, mu, su), outOff)
-		b.NewStore(b.NewTrunc(smin(b, smax(b, y, lo), hi), types.I8), b.NewGetElementPtr(types.I8, orow, u))
-	}
-	// dot sums w[u][i] * x[i] for the units first, first+1, ...: the
-	// units share each load of x, and LLVM vectorizes the loop over i.
-	dot := func(name string, xrow, first value.Value, units int) []value.Value {
-		wrows := make([]value.Value, units)
-		init := make([]value.Value, units)
-		for j := range wrows {
-			u := k.b.NewAdd(first, i64(int64(j)))
-			wrows[j] = k.b.NewGetElementPtr(types.I8, w, k.b.NewMul(u, in))
-			init[j] = i32(0)
-		}
-		return k.loop(name, in, init, func(i value.Value, acc []value.Value) []value.Value {
-			b := k.b
-			xi := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, xrow, i)), types.I32)
-			next := make([]value.Value, units)
-			for j, wrow := range wrows {
-				wi := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, wrow, i)), types.I32)
-				next[j] = b.NewAdd(acc[j], b.NewMul(wi, xi))
-			}
-			return next
-		})
-	}
-	const block = 4
-	k.loop("row", rows, nil, func(r value.Value, _ []value.Value) []value.Value {
-		xrow := k.b.NewGetElementPtr(types.I8, x, k.b.NewMul(r, in))
-		orow := k.b.NewGetElementPtr(types.I8, out, k.b.NewMul(r, units))
-		blocks := k.b.NewSDiv(units, i64(block))
-		k.loop("block", blocks, nil, func(bi value.Value, _ []value.Value) []value.Value {
-			first := k.b.NewMul(bi, i64(block))
-			acc := dot("dot4", xrow, first, block)
-			for j := range block {
-				finish(orow, k.b.NewAdd(first, i64(int64(j))), acc[j])
-			}
-			return nil
-		})
-		done := k.b.NewMul(blocks, i64(block))
-		k.loop("unit", k.b.NewSub(units, done), nil, func(ui value.Value, _ []value.Value) []value.Value {
-			u := k.b.NewAdd(done, ui)
-			finish(orow, u, dot("dot", xrow, u, 1)[0])
-			return nil
-		})
 		return nil
 	})
 	k.b.NewRet(nil)

@@ -37,59 +37,97 @@ func lin(b *llir.Block, a value.Value, k, c int) value.Value {
 	return v
 }
 
-// convKernel is ref.Conv for one layer's geometry p (per-channel rescales,
-// no weight offset) on a batch of n: NCHW input, OIHW filters, groups,
-// stride, padding and dilation, taps outside the image skipped.
+// convKernel is ref.Conv for one layer's geometry p (per-channel
+// rescales, no weight offset) on a batch of n: NCHW input, OIHW filters,
+// groups, stride, padding and dilation. For each example and group it
+// copies the input's windows into scratch, one row of kp bytes per output
+// position (im2col: channel, then tap, as the filters are laid out), and
+// runs the dense kernel on them with the group's filters, packed at
+// build time as rows of kp (the dense kernel's bias holds the input
+// offset's term, as for a dense layer):
 //
-//	acc = bias[f] + sum over taps in the image of w * (x + in_off)     int32, wrapping
+//	acc = bias[f] + sum over taps of w * (x + in_off)     int32, wrapping
 //	out = clamp(requant(acc, mult[f], shift[f]) + out_off, lo, hi)
 //
-// A tap outside the image adds 0 (its load reads element 0 instead, so
-// that no address leaves the input).
-func convKernel(m *llir.Module, name string, p ref.ConvParams, requant *llir.Func) *llir.Func {
+// A tap outside the image is written as the input's zero point, -in_off,
+// so that its term is 0 as the reference skips it; the row's padding past
+// the taps meets zero weights.
+func convKernel(m *llir.Module, name string, p ref.ConvParams, kp, groupWeights int, dense, memcpy *llir.Func) *llir.Func {
 	x, w, bias := llir.NewParam("x", i8p), llir.NewParam("w", i8p), llir.NewParam("bias", i32p)
 	mult, shift, out := llir.NewParam("mult", i32p), llir.NewParam("shift", i32p), llir.NewParam("out", i8p)
-	n := llir.NewParam("n", types.I64)
-	f := internal(m.NewFunc(name, types.Void, x, w, bias, mult, shift, out, n))
+	n, scratch := llir.NewParam("n", types.I64), llir.NewParam("scratch", i8p)
+	f := internal(m.NewFunc(name, types.Void, x, w, bias, mult, shift, out, n, scratch))
 	k := &builder{f: f, b: f.NewBlock("entry")}
-	cpg, fpg := p.C/p.Groups, p.F/p.Groups
+	cpg, fpg, taps := p.C/p.Groups, p.F/p.Groups, p.KH*p.KW
+	positions := p.OH * p.OW
+	zero := constant.NewInt(types.I8, int64(-p.InputOffset))
 	k.loop("batch", n, nil, func(bn value.Value, _ []value.Value) []value.Value {
-		k.loop("filter", i64(int64(p.F)), nil, func(fi value.Value, _ []value.Value) []value.Value {
-			firstC := k.b.NewMul(k.b.NewSDiv(fi, i64(int64(fpg))), i64(int64(cpg))) // the group's first channel
+		k.loop("group", i64(int64(p.Groups)), nil, func(g value.Value, _ []value.Value) []value.Value {
+			firstC := lin(k.b, g, cpg, 0)
 			k.loop("oy", i64(int64(p.OH)), nil, func(oy value.Value, _ []value.Value) []value.Value {
 				k.loop("ox", i64(int64(p.OW)), nil, func(ox value.Value, _ []value.Value) []value.Value {
-					acc := k.loop("ky", i64(int64(p.KH)), []value.Value{i32(0)}, func(ky value.Value, acc []value.Value) []value.Value {
-						b := k.b
-						iy := b.NewAdd(lin(b, oy, p.StrideH, -p.PadH), lin(b, ky, p.DilationH, 0))
-						inY := inRange(b, iy, p.H)
-						return k.loop("kx", i64(int64(p.KW)), acc, func(kx value.Value, acc []value.Value) []value.Value {
+					row := k.b.NewGetElementPtr(types.I8, scratch, lin(k.b, k.b.NewAdd(lin(k.b, oy, p.OW, 0), ox), kp, 0))
+					k.loop("ic", i64(int64(cpg)), nil, func(ic value.Value, _ []value.Value) []value.Value {
+						plane := lin(k.b, k.b.NewAdd(lin(k.b, bn, p.C, 0), k.b.NewAdd(firstC, ic)), p.H*p.W, 0)
+						k.loop("ky", i64(int64(p.KH)), nil, func(ky value.Value, _ []value.Value) []value.Value {
 							b := k.b
-							ix := b.NewAdd(lin(b, ox, p.StrideW, -p.PadW), lin(b, kx, p.DilationW, 0))
-							inside := b.NewAnd(inY, inRange(b, ix, p.W))
-							return k.loop("ic", i64(int64(cpg)), acc, func(ic value.Value, acc []value.Value) []value.Value {
+							iy := b.NewAdd(lin(b, oy, p.StrideH, -p.PadH), lin(b, ky, p.DilationH, 0))
+							inY := inRange(b, iy, p.H)
+							// A window row inside the image is copied as it is
+							// (a constant count LLVM unrolls); one that is not
+							// checks each tap.
+							ix0 := lin(b, ox, p.StrideW, -p.PadW)
+							ixLast := b.NewAdd(ix0, i64(int64((p.KW-1)*p.DilationW)))
+							inRow := b.NewAnd(inY, b.NewAnd(b.NewICmp(enum.IPredSGE, ix0, i64(0)), b.NewICmp(enum.IPredSLT, ixLast, i64(int64(p.W)))))
+							fast, slow, join := k.f.NewBlock("window.fast"), k.f.NewBlock("window.slow"), k.f.NewBlock("window.join")
+							b.NewCondBr(inRow, fast, slow)
+							col0 := lin(b, b.NewAdd(lin(b, ic, p.KH, 0), ky), p.KW, 0)
+							k.b = fast
+							src := fast.NewGetElementPtr(types.I8, x, fast.NewAdd(plane, fast.NewAdd(lin(fast, iy, p.W, 0), ix0)))
+							dst := fast.NewGetElementPtr(types.I8, row, col0)
+							if p.DilationW == 1 {
+								fast.NewCall(memcpy, dst, src, i64(int64(p.KW)), constant.False)
+							} else {
+								k.loop("kx", i64(int64(p.KW)), nil, func(kx value.Value, _ []value.Value) []value.Value {
+									b := k.b
+									v := b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, src, lin(b, kx, p.DilationW, 0)))
+									b.NewStore(v, b.NewGetElementPtr(types.I8, dst, kx))
+									return nil
+								})
+							}
+							k.b.NewBr(join)
+							k.b = slow
+							k.loop("kx.edge", i64(int64(p.KW)), nil, func(kx value.Value, _ []value.Value) []value.Value {
 								b := k.b
-								c := b.NewAdd(firstC, ic)
-								xi := lin(b, b.NewAdd(lin(b, b.NewAdd(lin(b, bn, p.C, 0), c), p.H, 0), iy), p.W, 0)
-								xi = b.NewSelect(inside, b.NewAdd(xi, ix), i64(0))
-								wi := b.NewAdd(lin(b, b.NewAdd(lin(b, b.NewAdd(lin(b, fi, cpg, 0), ic), p.KH, 0), ky), p.KW, 0), kx)
-								xv := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, x, xi)), types.I32)
-								wv := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, w, wi)), types.I32)
-								term := b.NewMul(wv, b.NewAdd(xv, i32(p.InputOffset)))
-								return []value.Value{b.NewAdd(acc[0], b.NewSelect(inside, term, i32(0)))}
+								ix := b.NewAdd(ix0, lin(b, kx, p.DilationW, 0))
+								inside := b.NewAnd(inY, inRange(b, ix, p.W))
+								xi := b.NewSelect(inside, b.NewAdd(plane, b.NewAdd(lin(b, iy, p.W, 0), ix)), i64(0))
+								xv := b.NewSelect(inside, b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, x, xi)), zero)
+								b.NewStore(xv, b.NewGetElementPtr(types.I8, row, b.NewAdd(col0, kx)))
+								return nil
 							})
+							k.b.NewBr(join)
+							k.b = join
+							return nil
 						})
-					})[0]
-					b := k.b
-					acc = b.NewAdd(acc, b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, bias, fi)))
-					mu := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, mult, fi))
-					su := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, shift, fi))
-					y := b.NewAdd(b.NewCall(requant, acc, mu, su), i32(p.OutputOffset))
-					oi := b.NewAdd(lin(b, b.NewAdd(lin(b, b.NewAdd(lin(b, bn, p.F, 0), fi), p.OH, 0), oy), p.OW, 0), ox)
-					b.NewStore(b.NewTrunc(smin(b, smax(b, y, i32(p.ActMin)), i32(p.ActMax)), types.I8), b.NewGetElementPtr(types.I8, out, oi))
+						return nil
+					})
+					k.loop("pad", i64(int64(kp-cpg*taps)), nil, func(i value.Value, _ []value.Value) []value.Value {
+						k.b.NewStore(constant.NewInt(types.I8, 0), k.b.NewGetElementPtr(types.I8, row, k.b.NewAdd(i, i64(int64(cpg*taps)))))
+						return nil
+					})
 					return nil
 				})
 				return nil
 			})
+			b := k.b
+			first := lin(b, g, fpg, 0)
+			plane := lin(b, b.NewAdd(lin(b, bn, p.F, 0), first), positions, 0)
+			b.NewCall(dense, scratch, b.NewGetElementPtr(types.I8, w, lin(b, g, groupWeights, 0)),
+				b.NewGetElementPtr(types.I32, bias, first), b.NewGetElementPtr(types.I32, mult, first),
+				b.NewGetElementPtr(types.I32, shift, first), b.NewGetElementPtr(types.I8, out, plane),
+				i64(int64(positions)), i64(int64(kp)), i64(int64(fpg)), i64(1), i64(int64(positions)),
+				i32(p.OutputOffset), i32(p.ActMin), i32(p.ActMax))
 			return nil
 		})
 		return nil

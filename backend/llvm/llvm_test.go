@@ -233,14 +233,19 @@ func run(t *testing.T, dir string, stdin []byte, name string, args ...string) []
 	return out
 }
 
-// object writes g's module to dir and compiles it to model.o: opt -verify
-// (and -O3 for the host when optimize, with the given -mcpu if any), then
-// llc -O3, position-independent as gcc links executables as PIE.
-func object(t *testing.T, dir string, g *ir.Graph, optimize bool, cpu string) {
+// object writes g's module for the target to dir and compiles it to
+// model.o: opt -verify (and -O3 for the host when optimize, with the
+// target's -mcpu if any), then llc -O3, position-independent as gcc links
+// executables as PIE.
+func object(t *testing.T, dir string, g *ir.Graph, optimize bool, tg target) {
 	t.Helper()
-	ll, err := Emit(g)
+	cpu := tg.cpu
+	ll, err := EmitFor(g, tg.opts)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if tg.emulate {
+		ll = emulateVNNI(ll)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "model.ll"), ll, 0o644); err != nil {
 		t.Fatal(err)
@@ -270,7 +275,7 @@ func TestCompileExamples(t *testing.T) {
 	for _, name := range []string{"mnist_mlp.kiln", "lenet_300_100.kiln"} {
 		t.Run(name, func(t *testing.T) {
 			g, _ := example(t, name)
-			object(t, t.TempDir(), g, false, "")
+			object(t, t.TempDir(), g, false, target{})
 		})
 	}
 }
@@ -283,7 +288,8 @@ func TestCompileExamples(t *testing.T) {
 // that include quantization ties, values past the int8 range, huge
 // values, infinities and NaN. Both VM kernel sets (portable and the
 // CPU's) are compared, at batch 1,000 and batch 1; the object is
-// compiled for the baseline CPU and for this one. The models have
+// compiled in the generic form for the baseline CPU and in this CPU's
+// widest form (see forms) for this one. The models have
 // weights per channel, and per tensor (where TFLite rounds the
 // multiplier differently). MobileNet runs 200 examples, to keep the
 // test short.
@@ -342,14 +348,14 @@ func TestDifferential(t *testing.T) {
 			if w := g.Lookup("logits.weight.q"); mc.name == "mnist_mlp_per_tensor" && len(w.Quant.Scale) != 1 {
 				t.Fatalf("weights quantized per channel: %v", w.Quant)
 			}
-			// The baseline CPU, and this one (AVX2 or AVX-512 loops
-			// where it has them).
+			// The generic form for the baseline CPU, and this CPU's
+			// widest form with -mcpu=native.
 			n := mc.n
 			if n == 0 {
 				n = 1000
 			}
-			for _, cpu := range []string{"", "native"} {
-				differential(t, g, kbc, n, cpu)
+			for _, tg := range []target{{}, hostTarget()} {
+				differential(t, g, kbc, n, tg)
 			}
 		})
 	}
@@ -380,7 +386,9 @@ func TestDifferentialConv(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			g, kbc := compile(t, name+".kiln", []byte("model m {\n  "+body+"\n}\n"))
-			differential(t, g, kbc, 200, "")
+			for _, tg := range []target{{}, hostTarget()} {
+				differential(t, g, kbc, 200, tg)
+			}
 		})
 	}
 }
@@ -495,7 +503,7 @@ func TestLateInput(t *testing.T) {
 	if p.Offset[zq] != p.Offset[a] {
 		t.Fatalf("the plan no longer shares z.q's bytes with a.q's (%d, %d): the test needs another model", p.Offset[zq], p.Offset[a])
 	}
-	differential(t, g, kbc, 1000, "")
+	differential(t, g, kbc, 1000, target{})
 
 	// run against the reference executor.
 	const n = 1000
@@ -504,7 +512,7 @@ func TestLateInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	object(t, dir, g, true, "")
+	object(t, dir, g, true, target{})
 	writeDriver(t, dir, g, m)
 	r := rand.New(rand.NewPCG(5, 6))
 	feeds := map[string]*tensor.Tensor{}
@@ -553,10 +561,11 @@ func hasOp(g *ir.Graph, op *ir.Op) bool {
 	return false
 }
 
-func differential(t *testing.T, g *ir.Graph, kbc []byte, n int, cpu string) {
+func differential(t *testing.T, g *ir.Graph, kbc []byte, n int, tg target) {
 	t.Helper()
 	dir := t.TempDir()
-	object(t, dir, g, true, cpu)
+	object(t, dir, g, true, tg)
+	cpu := tg.String()
 	m, err := analyze(g)
 	if err != nil {
 		t.Fatal(err)
@@ -852,7 +861,7 @@ func TestBadID(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	object(t, dir, g, true, "")
+	object(t, dir, g, true, target{})
 	writeDriver(t, dir, g, m)
 	ids := []int32{1, 50, 2} // 50 is past the vocabulary of 50
 	vm, err := runtime.Load(kbc, nil)

@@ -31,6 +31,7 @@ import (
 
 	"github.com/kiln-nn/kiln/backend/plan"
 	"github.com/kiln-nn/kiln/ir"
+	"github.com/kiln-nn/kiln/runtime/kernels/ref"
 	"github.com/kiln-nn/kiln/source"
 	"github.com/kiln-nn/kiln/tensor"
 )
@@ -216,3 +217,39 @@ func HostTriple() string {
 	}
 	return arch + "-" + os
 }
+
+// maxChunk is the widest dot-product form's chunk: a convolution's im2col
+// rows are padded to a multiple of its form's chunk, so the scratch is
+// sized for the widest.
+const maxChunk = 64
+
+// padTo rounds k up to a multiple of chunk.
+func padTo(k, chunk int) int { return (k + chunk - 1) / chunk * chunk }
+
+// scratch is the scratch per example, after the plan's values: room for
+// a dense layer's x widened to int16 in rows padded to maxChunk, or for
+// one group's int8 im2col rows of a convolution, padded the same way (one
+// example at a time).
+func (m *model) scratch() int {
+	size := 0
+	for _, v := range m.g.Values {
+		if v.Op != ir.OpQConv1D && v.Op != ir.OpQConv2D && v.Op != ir.OpQDense {
+			continue
+		}
+		p, err := ir.ParamsOf(v)
+		if err != nil {
+			continue // analyze reports it
+		}
+		switch p := p.(type) {
+		case ref.ConvParams:
+			size = max(size, p.OH*p.OW*padTo(p.C/p.Groups*p.KH*p.KW, maxChunk))
+		case ref.DenseParams:
+			size = max(size, 2*p.Rows*padTo(p.In, maxChunk))
+		}
+	}
+	return size
+}
+
+// arenaSize is the arena's size per example: the plan's, then the
+// scratch.
+func (m *model) arenaSize() int { return m.plan.Size + m.scratch() }

@@ -26,7 +26,7 @@ import (
 func init() {
 	register(&command{
 		name:    "build",
-		args:    "FILE.kiln -w W.safetensors [--calibrate SET] [--emit KIND] -o OUT | Q.kir [--emit KIND] -o OUT",
+		args:    "FILE.kiln -w W.safetensors [--calibrate SET] [--emit KIND [--cpu NAME] [--target-features F]] -o OUT | Q.kir [--emit KIND ...] -o OUT",
 		summary: "quantize a trained model and write it as bytecode for kiln's VM, or as native code through LLVM (a .kir, quantized already, is compiled as it is)",
 		flags: func(fs *pflag.FlagSet) {
 			calibrationFlags(fs)
@@ -34,6 +34,8 @@ func init() {
 			fs.Bool("eval", false, "score the float model and the .kbc, run by the VM, on the held-out part of the calibration set")
 			fs.StringP("output", "o", "", "the file to write (.kbc, .ll, .h or .o, as --emit says)")
 			fs.String("emit", "kbc", "what to write: kbc (bytecode for the VM), llvm (an LLVM 14 module), header (its C header), obj (the module compiled by opt and llc from PATH)")
+			fs.String("cpu", "", "with --emit llvm or obj: the LLVM CPU to compile for (znver3, sapphirerapids, native for this machine's; obj only); default the baseline of the host's architecture")
+			fs.String("target-features", "", "with --emit llvm or obj: LLVM target features (+avx2,+fma); they choose the dot-product kernels: +avx2 (VPMADDWD), +avxvnni, or +avx512bw,+avx512vnni (VPDPBUSD); default portable vectors")
 			fs.Bool("code", false, "store constants sparse and Huffman-coded where that is smaller (pruned, weight-shared layers); the VM decodes them at load")
 			forceFlag(fs)
 			passFlags(fs)
@@ -103,7 +105,7 @@ func runBuild(e *env, fs *pflag.FlagSet) error {
 	if out == "" {
 		return usagef("missing -o MODEL.kbc")
 	}
-	emit, err := checkEmit(fs)
+	emit, target, err := checkEmit(fs)
 	if err != nil {
 		return err
 	}
@@ -135,7 +137,7 @@ func runBuild(e *env, fs *pflag.FlagSet) error {
 		g, b = r.Graph, r.Bytecode
 	}
 	if emit != "kbc" {
-		if b, err = emitNative(emit, g); err != nil {
+		if b, err = emitNative(emit, target, g); err != nil {
 			return err
 		}
 	}

@@ -20,13 +20,20 @@ import (
 var emitKinds = []string{"kbc", "llvm", "header", "obj"}
 
 // checkEmit checks --emit and what it needs before any work: a known
-// kind, no bytecode-only flag with another, and for obj the LLVM tools.
-func checkEmit(fs *pflag.FlagSet) (string, error) {
+// kind, no bytecode-only flag with another, a well-formed target for llvm
+// and obj, and for obj the LLVM tools.
+func checkEmit(fs *pflag.FlagSet) (string, llvm.Options, error) {
 	f := flags(fs)
 	kind, code := f.String("emit"), f.Bool("code")
+	target := llvm.Options{CPU: f.String("cpu"), Features: f.String("target-features")}
 	if err := f.Err(); err != nil {
-		return "", err
+		return "", target, err
 	}
+	kind, err := checkEmitKind(kind, code, target)
+	return kind, target, err
+}
+
+func checkEmitKind(kind string, code bool, target llvm.Options) (string, error) {
 	known := false
 	for _, k := range emitKinds {
 		known = known || k == kind
@@ -36,6 +43,15 @@ func checkEmit(fs *pflag.FlagSet) (string, error) {
 	}
 	if code && kind != "kbc" {
 		return "", usagef("--code codes the constants of a .kbc; it has no effect with --emit %s", kind)
+	}
+	if target != (llvm.Options{}) && kind != "llvm" && kind != "obj" {
+		return "", usagef("--cpu and --target-features choose the code of --emit llvm or obj; they have no effect with --emit %s", kind)
+	}
+	if target.CPU == "native" && kind == "llvm" {
+		return "", usagef("--cpu native names this machine's CPU to llc; with --emit llvm name the CPU (llc -mcpu=native can compile the module here)")
+	}
+	if _, err := target.Form(); err != nil {
+		return "", usagef("%v", err)
 	}
 	if kind == "obj" {
 		for _, tool := range []string{"opt", "llc"} {
@@ -48,23 +64,24 @@ func checkEmit(fs *pflag.FlagSet) (string, error) {
 }
 
 // emitNative returns the native backend's artifact of the given kind for
-// the int8 graph g.
-func emitNative(kind string, g *ir.Graph) ([]byte, error) {
+// the int8 graph g, its code for the target.
+func emitNative(kind string, target llvm.Options, g *ir.Graph) ([]byte, error) {
 	if kind == "header" {
 		return llvm.Header(g)
 	}
-	ll, err := llvm.Emit(g)
+	ll, err := llvm.EmitFor(g, target)
 	if err != nil || kind == "llvm" {
 		return ll, err
 	}
-	return compileObject(ll)
+	return compileObject(ll, target)
 }
 
-// compileObject optimizes a module with opt -O3 for the host (its
-// baseline CPU: the object runs on any machine of its architecture) and
-// compiles it with llc -O3, position-independent (so that it links into
-// executables built as PIE, gcc's default, and shared libraries).
-func compileObject(ll []byte) ([]byte, error) {
+// compileObject optimizes a module with opt -O3 for the host's
+// architecture and the target (by default its baseline CPU: the object
+// runs on any machine of its architecture) and compiles it with llc -O3,
+// position-independent (so that it links into executables built as PIE,
+// gcc's default, and shared libraries).
+func compileObject(ll []byte, target llvm.Options) ([]byte, error) {
 	dir, err := os.MkdirTemp("", "kiln-obj-")
 	if err != nil {
 		return nil, err
@@ -74,10 +91,15 @@ func compileObject(ll []byte) ([]byte, error) {
 	if triple := llvm.HostTriple(); triple != "" {
 		opt = append(opt, "-mtriple="+triple)
 	}
-	steps := [][]string{
-		opt,
-		{"llc", "-O3", "-relocation-model=pic", "-filetype=obj", filepath.Join(dir, "model.bc"), "-o", filepath.Join(dir, "model.o")},
+	llc := []string{"llc", "-O3", "-relocation-model=pic", "-filetype=obj", filepath.Join(dir, "model.bc"), "-o", filepath.Join(dir, "model.o")}
+	var tflags []string
+	if target.CPU != "" {
+		tflags = append(tflags, "-mcpu="+target.CPU)
 	}
+	if target.Features != "" {
+		tflags = append(tflags, "-mattr="+target.Features)
+	}
+	steps := [][]string{append(opt, tflags...), append(llc, tflags...)}
 	for i, args := range steps {
 		cmd := exec.Command(args[0], args[1:]...)
 		if i == 0 {

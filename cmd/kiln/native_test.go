@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/sys/cpu"
 )
 
 // TestBuildEmitObj builds the tiny model's object file and header, links
@@ -55,6 +57,39 @@ int main(void) {
 	out, err := exec.Command(filepath.Join(dir, "main")).Output()
 	if err != nil || strings.Count(string(out), "\n") != 3 {
 		t.Fatalf("the program: %v, output %q", err, out)
+	}
+
+	// The same for this CPU with AVX2 kernels, where it has them.
+	if cpu.X86.HasAVX2 {
+		if code, _, stderr := kiln("build", model, "-w", w, "--emit", "obj", "--cpu", "native", "--target-features", "+avx2,+fma", "-o", obj); code != 0 {
+			t.Fatalf("build --emit obj --cpu native --target-features +avx2,+fma: exit %d\n%s", code, stderr)
+		}
+		cmd := exec.Command("gcc", "-std=c11", "-Wall", "-Werror", "main.c", "tiny.o", "-o", "main_avx2")
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("gcc: %v\n%s", err, out)
+		}
+		avx2, err := exec.Command(filepath.Join(dir, "main_avx2")).Output()
+		if err != nil || string(avx2) != string(out) {
+			t.Fatalf("the AVX2 program: %v, output %q, expected %q", err, avx2, out)
+		}
+	}
+
+	// Targets that are malformed or do not apply.
+	for _, bad := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--emit", "obj", "--target-features", "avx2"}, "is not +name or -name"},
+		{[]string{"--emit", "llvm", "--cpu", "Zen 3"}, "is not an LLVM CPU name"},
+		{[]string{"--emit", "header", "--cpu", "znver3"}, "no effect with --emit header"},
+		{[]string{"--target-features", "+avx2"}, "no effect with --emit kbc"},
+		{[]string{"--emit", "llvm", "--cpu", "native"}, "with --emit llvm name the CPU"},
+	} {
+		args := append([]string{"build", model, "-w", w, "-o", filepath.Join(dir, "bad.out")}, bad.args...)
+		if code, _, stderr := kiln(args...); code != 2 || !strings.Contains(stderr, bad.want) {
+			t.Errorf("build %s: exit %d, expected 2 and %q\n%s", strings.Join(bad.args, " "), code, bad.want, stderr)
+		}
 	}
 
 	t.Setenv("PATH", t.TempDir())
