@@ -2,6 +2,7 @@ package llvm
 
 import (
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -135,5 +136,34 @@ func TestBadOptions(t *testing.T) {
 	}
 	if form, err := (Options{Features: "+avx2,-avx512vnni"}).Form(); err != nil || form != "avx2" {
 		t.Errorf("+avx2,-avx512vnni: form %q, %v", form, err)
+	}
+}
+
+// TestEveryExampleEveryForm: every example's module, in every form,
+// passes opt -verify and compiles with opt -O3 and llc -O3 (the forms
+// this CPU runs are run against the VM by TestDifferential and
+// TestForms; the others are compiled here and not run).
+func TestEveryExampleEveryForm(t *testing.T) {
+	toolchain(t)
+	files, err := filepath.Glob(filepath.Join("..", "..", "examples", "*.kiln"))
+	if err != nil || len(files) < 10 {
+		t.Fatalf("expected the ten examples, found %v (%v)", files, err)
+	}
+	for _, path := range files {
+		name := filepath.Base(path)
+		g, _ := example(t, name)
+		for _, f := range forms {
+			form, err := f.opts.Form()
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Run(name+"/"+form, func(t *testing.T) {
+				t.Parallel()
+				object(t, t.TempDir(), g, true, target{opts: f.opts})
+				if !f.runs {
+					t.Logf("%s: compiled, not run: this CPU lacks %s", form, f.opts.Features)
+				}
+			})
+		}
 	}
 }
