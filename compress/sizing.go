@@ -8,16 +8,15 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kiln-nn/kiln/frontend"
-
 	"github.com/kiln-nn/kiln/data"
+	"github.com/kiln-nn/kiln/frontend"
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/lang"
 	"github.com/kiln-nn/kiln/train"
 )
 
 // Sizing a student for distillation: from a trained teacher and a budget
-// (parameters or MACC), choose how wide each narrowable layer of the
+// (parameters, MACC or measured latency), choose how wide each narrowable layer of the
 // student is. The layers that matter keep more: each layer's structured
 // sensitivity (the teacher's score with that layer alone narrowed by L1
 // norm, no retraining) prices its narrowing, and a greedy allocation
