@@ -135,20 +135,27 @@ func QAT(g *ir.Graph, opt QATOptions) error {
 		if err != nil {
 			return err
 		}
-		for _, u := range values {
-			for j, a := range u.Args {
-				if a == v {
-					u.Args[j] = fq
-				}
-			}
-		}
-		for j, o := range g.Outputs {
-			if o == v {
-				g.Outputs[j] = fq
+		redirect(g, values, v, fq)
+	}
+	return ir.Verify(g)
+}
+
+// redirect makes the values of the original graph (values: g.Values is
+// being rebuilt, and fq, which reads v, is already in it) and g's outputs
+// read to in place of from.
+func redirect(g *ir.Graph, values []*ir.Value, from, to *ir.Value) {
+	for _, u := range values {
+		for j, a := range u.Args {
+			if a == from {
+				u.Args[j] = to
 			}
 		}
 	}
-	return ir.Verify(g)
+	for j, o := range g.Outputs {
+		if o == from {
+			g.Outputs[j] = to
+		}
+	}
 }
 
 // quantizedWithOwnRange says whether the int8 build quantizes v with
@@ -183,18 +190,7 @@ func fakeQuantFixed(g *ir.Graph, values []*ir.Value, v *ir.Value, p *ir.QuantPar
 	if err != nil {
 		return err
 	}
-	for _, u := range values {
-		for j, a := range u.Args {
-			if a == v {
-				u.Args[j] = fq
-			}
-		}
-	}
-	for j, o := range g.Outputs {
-		if o == v {
-			g.Outputs[j] = fq
-		}
-	}
+	redirect(g, values, v, fq)
 	return nil
 }
 
