@@ -294,17 +294,22 @@ func (r *distillRow) measure(split *data.Split, workers int, d time.Duration) er
 	if r.int8, err = train.EvaluateWith(q.Graph, set, 256, vmForward(m)); err != nil {
 		return err
 	}
+	r.latency, err = medianAtBatch1(m, d)
+	return err
+}
+
+// medianAtBatch1 is m's median time at batch 1, timed for d.
+func medianAtBatch1(m *runtime.Model, d time.Duration) (time.Duration, error) {
 	b, err := measure(m, 1, d)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	r.latency = time.Duration(b.P50us * float64(time.Microsecond))
-	return nil
+	return time.Duration(b.P50us * float64(time.Microsecond)), nil
 }
 
 // vmLatency is g's median time at batch 1 on the VM, built to int8 with
-// min/max ranges from 512 examples of set, timed for d; g itself is left as it is (the compiler's passes rewrite the graph they
-// are given).
+// min/max ranges from 512 examples of set, timed for d. g itself is left
+// as it is (the compiler's passes rewrite the graph they are given).
 func vmLatency(g *ir.Graph, set *data.Dataset, d time.Duration) (time.Duration, error) {
 	q, err := compileCalibrated(g.Clone(), set, 512, compiler.Bytecode)
 	if err != nil {
@@ -314,11 +319,7 @@ func vmLatency(g *ir.Graph, set *data.Dataset, d time.Duration) (time.Duration, 
 	if err != nil {
 		return 0, err
 	}
-	b, err := measure(m, 1, d)
-	if err != nil {
-		return 0, err
-	}
-	return time.Duration(b.P50us * float64(time.Microsecond)), nil
+	return medianAtBatch1(m, d)
 }
 
 // writeDistillTable prints the comparison.
