@@ -136,7 +136,9 @@ func (e *emitter) layerKernel(v *ir.Value, make func(name string) *llir.Func) *l
 	return f
 }
 
-// dense emits a qdense call.
+// dense emits a dense layer's kernel and its call: x prepared as A rows
+// (see prepareKernel), then the tiles, with the weights packed at build
+// time as B's panels.
 func (e *emitter) dense(b *llir.Block, n, arena value.Value, v *ir.Value) error {
 	p, err := ir.ParamsOf(v)
 	if err != nil {
@@ -156,33 +158,50 @@ func (e *emitter) dense(b *llir.Block, n, arena value.Value, v *ir.Value) error 
 	if len(v.Args) == 3 {
 		copy(bias, v.Args[2].Data.I32)
 	}
-	packed, ld := e.pack(w.Data.I8, units, d.In)
 	e.foldOffsets(bias, w.Data.I8, d.In, d.InputOffset)
-	x := e.arenaPtr(b, n, arena, v.Args[0])
-	if e.form.wide {
-		// x widened once, into the scratch, for all the units (a
-		// convolution's im2col rows, one example at a time, are not).
-		xw := e.scratchPtr(b, n, arena)
-		e.note(b.NewCall(e.kernel.Widen(), x, xw, times(b, n, d.Rows), i64(int64(d.In)), i64(int64(ld))), v)
-		x = xw
+	packed, kq := e.form.packPanels(w.Data.I8, units, d.In)
+	// The tiles read a panel's width of each, at least.
+	W := e.form.width
+	for len(bias) < W {
+		bias, mult, shift = append(bias, 0), append(mult, 0), append(shift, 0)
 	}
-	call := b.NewCall(e.kernel.Dense(),
-		x,
-		e.constant(w.Name+".packed", i8Tensor(packed), fmt.Sprintf("%s in rows of %d, zero past its %d inputs, blocks of four units interleaved", describe(w), ld, d.In)),
+	f := e.layerKernel(v, func(name string) *llir.Func { return e.denseKernel(name, d, kq) })
+	call := b.NewCall(f,
+		e.arenaPtr(b, n, arena, v.Args[0]),
+		e.constant(w.Name+".packed", i8Tensor(packed), fmt.Sprintf("%s packed in panels of %d units, each %d quads: 4 inputs of each unit in turn (zeros past its %d inputs)", describe(w), W, kq, d.In)),
 		e.constant(v.Name+".bias", i32Tensor(bias), e.biasComment(v, d.InputOffset)),
 		e.constant(v.Name+".mult", i32Tensor(mult), "per-unit multipliers of "+v.Name),
 		e.constant(v.Name+".shift", i32Tensor(shift), "per-unit shifts of "+v.Name),
-		e.arenaPtr(b, n, arena, v),
-		times(b, n, d.Rows), i64(int64(d.In)), i64(int64(units)), i64(int64(units)), i64(1),
-		i32(d.OutputOffset), i32(d.ActMin), i32(d.ActMax))
+		e.arenaPtr(b, n, arena, v), n, e.scratchPtr(b, n, arena))
 	e.note(call, v)
 	return nil
 }
 
+// denseKernel is ref.Dense for one layer (per-unit rescales, no weight
+// offset) on a batch of n: x's rows prepared as A in the scratch, the
+// packed weights as B.
+func (e *emitter) denseKernel(name string, d ref.DenseParams, kq int) *llir.Func {
+	x, w, bias := llir.NewParam("x", i8p), llir.NewParam("w", i8p), llir.NewParam("bias", i32p)
+	mult, shift, out := llir.NewParam("mult", i32p), llir.NewParam("shift", i32p), llir.NewParam("out", i8p)
+	n, scratch := llir.NewParam("n", types.I64), llir.NewParam("scratch", i8p)
+	f := internal(e.mod.NewFunc(name, types.Void, x, w, bias, mult, shift, out, n, scratch))
+	k := &builder{f: f, b: f.NewBlock("entry")}
+	rows := times(k.b, n, d.Rows)
+	k.b.NewCall(e.kernel.Prepare(), x, scratch, rows, i64(int64(d.In)), i64(int64(4*kq)))
+	W := e.form.width
+	matmul{rows: rows, kq: kq, np: (d.Units + W - 1) / W, ncols: d.Units,
+		a: scratch, lda: kq * e.form.quadBytes(), b: w, ldb: kq * e.form.chunk(),
+		bias: bias, mult: mult, shift: shift, out: out, ldo: d.Units,
+		off: d.OutputOffset, lo: d.ActMin, hi: d.ActMax}.emit(k, &e.kernel)
+	k.b.NewRet(nil)
+	return f
+}
+
 // foldOffsets adds to each unit's bias its input offset's term, in_off
 // times the sum of its weights, and the dot-product form's offset term,
-// -offset times the same sum (see denseKernel): w holds len(bias) rows of
-// ld weights.
+// -offset times the same sum (see dotForm): w holds len(bias) rows of ld
+// weights. int32 arithmetic wraps modulo 2^32, so the sums have the
+// reference's bits.
 func (e *emitter) foldOffsets(bias []int32, w []int8, ld int, inOff int32) {
 	for u := range bias {
 		var sum int32
@@ -191,38 +210,6 @@ func (e *emitter) foldOffsets(bias []int32, w []int8, ld int, inOff int32) {
 		}
 		bias[u] += inOff*sum - e.form.offset*sum
 	}
-}
-
-// pack lays out rows of k weights (units of a layer, or of a group) as
-// the dense kernel reads them; the rows are padded with zeros to ld =
-// padTo(k, chunk). With four units or more, each block of four (the last
-// one ending at the last unit) is interleaved chunk by chunk: block b's
-// chunk c holds the chunk c of its four units one after the other, so
-// that the kernel reads one sequential stream; fewer units stay rows.
-func (e *emitter) pack(w []int8, units, k int) (packed []int8, ld int) {
-	chunk := e.form.chunk
-	ld = padTo(k, chunk)
-	row := func(u int) []int8 {
-		r := make([]int8, ld)
-		copy(r, w[u*k:(u+1)*k])
-		return r
-	}
-	if units < 4 {
-		for u := range units {
-			packed = append(packed, row(u)...)
-		}
-		return packed, ld
-	}
-	for b := range (units + 3) / 4 {
-		first := min(4*b, units-4)
-		rows := [][]int8{row(first), row(first + 1), row(first + 2), row(first + 3)}
-		for c := 0; c < ld; c += chunk {
-			for _, r := range rows {
-				packed = append(packed, r[c:c+chunk]...)
-			}
-		}
-	}
-	return packed, ld
 }
 
 // biasComment describes a bias with its offsets folded in.
@@ -262,28 +249,37 @@ func (e *emitter) conv(b *llir.Block, n, arena value.Value, v *ir.Value) error {
 	if err != nil {
 		return err
 	}
-	// The filters as rows of kp, zero past each filter's taps.
-	taps := c.C / c.Groups * c.KH * c.KW
+	l := newConvLayout(c, e.form.width)
 	w := v.Args[1]
-	// Each group's filters packed as a layer's units.
-	var packed []int8
-	var kp int
-	fpg := c.F / c.Groups
-	for g := range c.Groups {
-		p, ld := e.pack(w.Data.I8[g*fpg*taps:(g+1)*fpg*taps], fpg, taps)
-		packed, kp = append(packed, p...), ld
-	}
 	bias := make([]int32, c.F)
 	if len(v.Args) == 3 {
 		copy(bias, v.Args[2].Data.I32)
 	}
-	e.foldOffsets(bias, w.Data.I8, taps, c.InputOffset)
-	f := e.layerKernel(v, func(name string) *llir.Func {
-		return convKernel(e.mod, name, c, kp, len(packed)/c.Groups, e.kernel.DenseI8(), e.kernel.Memcpy())
-	})
+	e.foldOffsets(bias, w.Data.I8, l.k, c.InputOffset)
+	// The filters as A: rows of kq quads, zero past each filter's taps,
+	// int16 for the wide forms.
+	desc := fmt.Sprintf("%s as rows of %d, zero past its %d taps", describe(w), 4*l.kq, l.k)
+	var filters value.Value
+	if e.form.wideA {
+		a := make([]int16, c.F*4*l.kq)
+		for f := range c.F {
+			for i, x := range w.Data.I8[f*l.k : (f+1)*l.k] {
+				a[f*4*l.kq+i] = int16(x)
+			}
+		}
+		filters = constant.NewBitCast(e.constant16(w.Name+".rows", a, desc+", in int16").(constant.Constant), i8p)
+	} else {
+		a := make([]int8, c.F*4*l.kq)
+		for f := range c.F {
+			copy(a[f*4*l.kq:], w.Data.I8[f*l.k:(f+1)*l.k])
+		}
+		filters = e.constant(w.Name+".rows", i8Tensor(a), desc)
+	}
+	from := e.constant(v.Name+".from", i32Tensor(l.from), fmt.Sprintf("where each row of %s's patches starts", v.Name))
+	f := e.layerKernel(v, func(name string) *llir.Func { return convKernel(e.mod, &e.kernel, name, c, l, from) })
 	call := b.NewCall(f,
 		e.arenaPtr(b, n, arena, v.Args[0]),
-		e.constant(w.Name+".packed", i8Tensor(packed), fmt.Sprintf("%s in rows of %d (im2col's), zero past its %d taps, per group blocks of four filters interleaved", describe(w), kp, taps)),
+		filters,
 		e.constant(v.Name+".bias", i32Tensor(bias), e.biasComment(v, c.InputOffset)),
 		e.constant(v.Name+".mult", i32Tensor(mult), "per-channel multipliers of "+v.Name),
 		e.constant(v.Name+".shift", i32Tensor(shift), "per-channel shifts of "+v.Name),
@@ -692,20 +688,47 @@ func (e *emitter) constant(name string, t *tensor.Tensor, comment string) value.
 		default:
 			panic(fmt.Sprintf("llvm: constant %s: %v", name, t.DType)) // the verifier allows only i8 weights and i32 biases
 		}
-		g := e.mod.NewGlobalDef(name, init)
-		g.Immutable = true
-		g.Linkage = enum.LinkagePrivate
-		g.UnnamedAddr = enum.UnnamedAddrUnnamedAddr
-		g.Align = llir.Align(kbc.Align)
-		c = constGlobal{g, t}
+		c = constGlobal{g: e.global(name, init, comment), data: t}
 		e.consts[name] = c
-		if e.globals == nil {
-			e.globals = map[string]string{}
-		}
-		e.globals[g.Ident()] = comment
 	}
 	g := c.g
 	return constant.NewGetElementPtr(g.ContentType, g, i64(0), i64(0))
+}
+
+// global defines a private, aligned constant global with its comment.
+func (e *emitter) global(name string, init constant.Constant, comment string) *llir.Global {
+	g := e.mod.NewGlobalDef(name, init)
+	g.Immutable = true
+	g.Linkage = enum.LinkagePrivate
+	g.UnnamedAddr = enum.UnnamedAddrUnnamedAddr
+	g.Align = llir.Align(kbc.Align)
+	if e.globals == nil {
+		e.globals = map[string]string{}
+	}
+	e.globals[g.Ident()] = comment
+	return g
+}
+
+// constant16 is constant for int16 data (a convolution's widened
+// filters).
+func (e *emitter) constant16(name string, xs []int16, comment string) value.Value {
+	for {
+		c, ok := e.consts[name]
+		if !ok || c.data == nil && slices.Equal(c.i16, xs) {
+			break
+		}
+		name += "_"
+	}
+	c, ok := e.consts[name]
+	if !ok {
+		cs := make([]constant.Constant, len(xs))
+		for i, x := range xs {
+			cs[i] = constant.NewInt(types.I16, int64(x))
+		}
+		c = constGlobal{g: e.global(name, constant.NewArray(types.NewArray(uint64(len(cs)), types.I16), cs...), comment), i16: xs}
+		e.consts[name] = c
+	}
+	return constant.NewGetElementPtr(c.g.ContentType, c.g, i64(0), i64(0))
 }
 
 // note attaches v's description to a kernel call, for its comment.
@@ -760,12 +783,13 @@ func (e *emitter) text() []byte {
 // constGlobal is a constant's global and the data it holds.
 type constGlobal struct {
 	g    *llir.Global
-	data *tensor.Tensor
+	data *tensor.Tensor // nil for int16 data
+	i16  []int16
 }
 
 // sameData reports whether two tensors hold the same elements.
 func sameData(a, b *tensor.Tensor) bool {
-	return a == b || a.DType == b.DType && slices.Equal(a.I8, b.I8) && slices.Equal(a.I32, b.I32)
+	return a == b || a != nil && b != nil && a.DType == b.DType && slices.Equal(a.I8, b.I8) && slices.Equal(a.I32, b.I32)
 }
 
 func i8Tensor(xs []int8) *tensor.Tensor {

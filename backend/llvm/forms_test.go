@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kiln-nn/kiln/ir"
 	"golang.org/x/sys/cpu"
 )
 
@@ -57,8 +58,14 @@ func hostTarget() target {
 // runs the form's module with VPDPBUSD emulated in IR (see emulateVNNI).
 func TestForms(t *testing.T) {
 	toolchain(t)
-	for _, name := range []string{"lenet5.kiln", "mobilenet_tiny.kiln"} {
-		g, kbc := example(t, name)
+	for _, name := range []string{"lenet5.kiln", "mobilenet_tiny.kiln", "edges.kiln"} {
+		var g *ir.Graph
+		var kbc []byte
+		if name == "edges.kiln" {
+			g, kbc = compile(t, name, []byte(edgesSrc))
+		} else {
+			g, kbc = example(t, name)
+		}
 		for _, f := range forms {
 			tg := target{opts: f.opts}
 			form, err := f.opts.Form()
@@ -86,6 +93,19 @@ func TestForms(t *testing.T) {
 		}
 	}
 }
+
+// edgesSrc has the tiles' edge cases at both panel widths: fewer
+// columns than a panel (a convolution's 15 grid positions, a dense
+// layer's 3 units), 13 filters (two tiles of six rows and one of one), a
+// grid that is its input (a 1x1 convolution of 16 positions).
+const edgesSrc = `model edges {
+  input x: f32[3, 5, 5]
+  c1 = relu(conv2d(x, 13, kernel=3))
+  c2 = relu(conv2d(c1, 4, kernel=3, pad=1))
+  c3 = conv2d(reshape(c2, [4, 1, 9]), 7, kernel=1)
+  output y = dense(flatten(c3), 3)
+}
+`
 
 var (
 	vnniDecl       = regexp.MustCompile(`(?m)^declare .*@llvm\.x86\.avx512\.vpdpbusd\.(256|512)\(.*$`)

@@ -8,6 +8,7 @@
 package llvm
 
 import (
+	"fmt"
 	"math"
 
 	llir "github.com/llir/llvm/ir"
@@ -35,9 +36,18 @@ func f64(x float64) *constant.Float { return constant.NewFloat(types.Double, x) 
 type kernels struct {
 	m                                       *llir.Module
 	requant, quantize, dequantize, memcpyFn *llir.Func
-	dense, requantize, lookup, embedding    *llir.Func
-	widen, denseI8, reduce                  *llir.Func
-	form                                    *dotForm // the dense kernel's
+	memsetFn                                *llir.Func
+	requantize, lookup, embedding           *llir.Func
+	prepare, repack                         *llir.Func
+	tiles                                   map[tileShape]*llir.Func
+	form                                    *dotForm // the matrix kernels'
+}
+
+// tileShape keys the tile kernels: rows by panels, rescaled per row or
+// per column.
+type tileShape struct {
+	rows, panels int
+	perRow       bool
 }
 
 // once returns *f, made by make the first time.
@@ -61,30 +71,34 @@ func (k *kernels) Dequantize() *llir.Func {
 	return once(&k.dequantize, func() *llir.Func { return dequantizeKernel(k.m) })
 }
 
-// Dense reads x widened when the form does (see dotForm.wide).
-func (k *kernels) Dense() *llir.Func {
-	if !k.form.wide {
-		return k.DenseI8()
+// Tile is the tile kernel of the given shape; the first one declares the
+// form's intrinsics.
+func (k *kernels) Tile(rows, panels int, perRow bool) *llir.Func {
+	if k.tiles == nil {
+		k.tiles = map[tileShape]*llir.Func{}
+		k.m.Funcs = append(k.m.Funcs, k.form.intrinsics...)
 	}
-	return once(&k.dense, func() *llir.Func {
-		return denseKernel(k.m, "kiln_qdense", k.Requant(), k.Memcpy(), k.Reduce(), k.form, true)
-	})
+	s := tileShape{rows, panels, perRow}
+	f, ok := k.tiles[s]
+	if !ok {
+		name := fmt.Sprintf("kiln_tile%dx%d", rows, panels)
+		if perRow {
+			name += "_rows"
+		}
+		f = tileKernel(k.m, name, k.form, rows, panels, perRow)
+		k.tiles[s] = f
+	}
+	return f
 }
 
-// Reduce sums an accumulator's lanes; it declares the form's intrinsics.
-func (k *kernels) Reduce() *llir.Func {
-	return once(&k.reduce, func() *llir.Func { return declareForm(k.m, k.form) })
+// Prepare writes a dense layer's x as the form's A rows.
+func (k *kernels) Prepare() *llir.Func {
+	return once(&k.prepare, func() *llir.Func { return prepareKernel(k.m, k.form) })
 }
 
-// DenseI8 reads x as int8 in every form.
-func (k *kernels) DenseI8() *llir.Func {
-	return once(&k.denseI8, func() *llir.Func {
-		return denseKernel(k.m, "kiln_qdense_i8", k.Requant(), k.Memcpy(), k.Reduce(), k.form, false)
-	})
-}
-
-func (k *kernels) Widen() *llir.Func {
-	return once(&k.widen, func() *llir.Func { return widenKernel(k.m) })
+// Repack packs a convolution's patches as the form's panels.
+func (k *kernels) Repack() *llir.Func {
+	return once(&k.repack, func() *llir.Func { return repackKernel(k.m, k.form) })
 }
 
 func (k *kernels) Requantize() *llir.Func {
@@ -107,6 +121,14 @@ func (k *kernels) Memcpy() *llir.Func {
 	})
 }
 
+// Memset is LLVM's memset intrinsic.
+func (k *kernels) Memset() *llir.Func {
+	return once(&k.memsetFn, func() *llir.Func {
+		return k.m.NewFunc("llvm.memset.p0i8.i64", types.Void,
+			llir.NewParam("dst", i8p), llir.NewParam("val", types.I8), llir.NewParam("len", types.I64), llir.NewParam("volatile", types.I1))
+	})
+}
+
 // internal makes f a module-private kernel.
 func internal(f *llir.Func) *llir.Func {
 	f.Linkage = enum.LinkageInternal
@@ -116,8 +138,25 @@ func internal(f *llir.Func) *llir.Func {
 
 // builder tracks the block a kernel is being written in.
 type builder struct {
-	f *llir.Func
-	b *llir.Block
+	f     *llir.Func
+	b     *llir.Block
+	names map[string]int // the local names taken, for unique ones
+}
+
+// block starts a new block named name, or name.N when that is taken.
+func (k *builder) block(name string) *llir.Block { return k.f.NewBlock(k.unique(name)) }
+
+// unique is name, or name.N when that is taken in the function.
+func (k *builder) unique(name string) string {
+	if k.names == nil {
+		k.names = map[string]int{}
+	}
+	n := k.names[name]
+	k.names[name] = n + 1
+	if n == 0 {
+		return name
+	}
+	return fmt.Sprintf("%s.%d", name, n)
 }
 
 // loop emits `for i := 0; i < n; i++ { body }` from the current block,
@@ -126,6 +165,7 @@ type builder struct {
 // in the block after the loop and returns the carried values there.
 func (k *builder) loop(name string, n value.Value, init []value.Value, body func(i value.Value, carried []value.Value) []value.Value) []value.Value {
 	pre := k.b
+	name = k.unique(name)
 	head, loop, exit := k.f.NewBlock(name), k.f.NewBlock(name+".body"), k.f.NewBlock(name+".end")
 	pre.NewBr(head)
 	i := head.NewPhi(llir.NewIncoming(i64(0), pre))

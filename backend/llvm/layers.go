@@ -37,103 +37,203 @@ func lin(b *llir.Block, a value.Value, k, c int) value.Value {
 	return v
 }
 
+// convLayout is how a convolution's kernel lays out its products for
+// panels of width columns: per example and group, B = the patches
+// (im2col: row i = tap (channel, ky, kx), a column per output position),
+// A = the group's filters, C = the group's output planes.
+//
+// With stride 1 the patches come from the grid of the zero-point-padded
+// input (hp x wp): output position (oy, ox) is column oy*wp + ox, and row
+// i is one run of the padded planes, from an offset of its own; the
+// columns ox >= OW are computed and dropped. (With no padding and one tap
+// per row, KW = 1, the grid is the input itself.) Other strides build the
+// patch matrix [K][OH*OW], row by row.
+type convLayout struct {
+	cpg, fpg, k, kq int
+	grid            bool
+	direct          bool // the grid is the input: no copy
+	hp, wp          int
+	cols, np        int
+	ldc             int     // the patch matrix's row stride
+	from            []int32 // each of the kq*4 rows' offset in the source
+	srcSize         int     // bytes of the padded planes (with their slack) or patch matrix
+	outDirect       bool    // the tiles store to the output planes; else to res, copied out
+}
+
+func newConvLayout(p ref.ConvParams, width int) convLayout {
+	l := convLayout{cpg: p.C / p.Groups, fpg: p.F / p.Groups}
+	l.k = l.cpg * p.KH * p.KW
+	l.kq = (l.k + 3) / 4
+	l.from = make([]int32, l.kq*4)
+	l.grid = p.StrideH == 1 && p.StrideW == 1 &&
+		p.OH == p.H+2*p.PadH-p.DilationH*(p.KH-1) && p.OW == p.W+2*p.PadW-p.DilationW*(p.KW-1)
+	if l.grid {
+		l.hp, l.wp = p.H+2*p.PadH, p.W+2*p.PadW
+		l.cols = p.OH * l.wp
+		i := 0
+		for ic := range l.cpg {
+			for ky := range p.KH {
+				for kx := range p.KW {
+					l.from[i] = int32(ic*l.hp*l.wp + ky*p.DilationH*l.wp + kx*p.DilationW)
+					i++
+				}
+			}
+		}
+		// A row's run ends up to (KW-1)*DW bytes past the planes, and a
+		// panel of fewer columns than width reads width: the slack.
+		l.direct = p.PadH == 0 && p.PadW == 0 && p.KW == 1 && l.cols >= width
+		l.srcSize = l.cpg*l.hp*l.wp + (p.KW-1)*p.DilationW + width
+		l.outDirect = l.wp == p.OW && l.cols >= width
+	} else {
+		l.cols = p.OH * p.OW
+		l.ldc = max(l.cols, width)
+		for i := range l.k {
+			l.from[i] = int32(i * l.ldc)
+		}
+		l.srcSize = l.k * l.ldc
+		l.outDirect = true
+	}
+	l.np = (l.cols + width - 1) / width
+	return l
+}
+
+// scratch is the layout's scratch: the source, the panels and the
+// results before they are copied out.
+func (l convLayout) scratch(width int) int {
+	s := l.srcSize + l.np*l.kq*4*width
+	if !l.outDirect {
+		s += l.fpg * l.cols
+	}
+	return s
+}
+
 // convKernel is ref.Conv for one layer's geometry p (per-channel
 // rescales, no weight offset) on a batch of n: NCHW input, OIHW filters,
 // groups, stride, padding and dilation. For each example and group it
-// copies the input's windows into scratch, one row of kp bytes per output
-// position (im2col: channel, then tap, as the filters are laid out), and
-// runs the dense kernel on them with the group's filters, packed at
-// build time as rows of kp (the dense kernel's bias holds the input
-// offset's term, as for a dense layer):
+// lays out the patches (see convLayout), packs them as panels and runs
+// the tiles with the group's filters as A (widened at build time, rows of
+// kq quads), bias, multipliers and shifts per filter (the bias holds the
+// input offset's term, as for a dense layer):
 //
 //	acc = bias[f] + sum over taps of w * (x + in_off)     int32, wrapping
 //	out = clamp(requant(acc, mult[f], shift[f]) + out_off, lo, hi)
 //
-// A tap outside the image is written as the input's zero point, -in_off,
-// so that its term is 0 as the reference skips it; the row's padding past
-// the taps meets zero weights.
-func convKernel(m *llir.Module, name string, p ref.ConvParams, kp, groupWeights int, dense, memcpy *llir.Func) *llir.Func {
+// A tap outside the image reads the input's zero point, -in_off, so that
+// its term is 0 as the reference skips it.
+func convKernel(m *llir.Module, kern *kernels, name string, p ref.ConvParams, l convLayout, from value.Value) *llir.Func {
 	x, w, bias := llir.NewParam("x", i8p), llir.NewParam("w", i8p), llir.NewParam("bias", i32p)
 	mult, shift, out := llir.NewParam("mult", i32p), llir.NewParam("shift", i32p), llir.NewParam("out", i8p)
 	n, scratch := llir.NewParam("n", types.I64), llir.NewParam("scratch", i8p)
 	f := internal(m.NewFunc(name, types.Void, x, w, bias, mult, shift, out, n, scratch))
 	k := &builder{f: f, b: f.NewBlock("entry")}
-	cpg, fpg, taps := p.C/p.Groups, p.F/p.Groups, p.KH*p.KW
+	form := kern.form
 	positions := p.OH * p.OW
 	zero := constant.NewInt(types.I8, int64(-p.InputOffset))
+	memcpy, memset := kern.Memcpy(), kern.Memset()
+	var src value.Value = scratch
+	panels := k.b.NewGetElementPtr(types.I8, scratch, i64(int64(l.srcSize)))
+	res := k.b.NewGetElementPtr(types.I8, panels, i64(int64(l.np*l.kq*form.chunk())))
 	k.loop("batch", n, nil, func(bn value.Value, _ []value.Value) []value.Value {
 		k.loop("group", i64(int64(p.Groups)), nil, func(g value.Value, _ []value.Value) []value.Value {
-			firstC := lin(k.b, g, cpg, 0)
-			k.loop("oy", i64(int64(p.OH)), nil, func(oy value.Value, _ []value.Value) []value.Value {
-				k.loop("ox", i64(int64(p.OW)), nil, func(ox value.Value, _ []value.Value) []value.Value {
-					row := k.b.NewGetElementPtr(types.I8, scratch, lin(k.b, k.b.NewAdd(lin(k.b, oy, p.OW, 0), ox), kp, 0))
-					k.loop("ic", i64(int64(cpg)), nil, func(ic value.Value, _ []value.Value) []value.Value {
-						plane := lin(k.b, k.b.NewAdd(lin(k.b, bn, p.C, 0), k.b.NewAdd(firstC, ic)), p.H*p.W, 0)
-						k.loop("ky", i64(int64(p.KH)), nil, func(ky value.Value, _ []value.Value) []value.Value {
-							b := k.b
-							iy := b.NewAdd(lin(b, oy, p.StrideH, -p.PadH), lin(b, ky, p.DilationH, 0))
-							inY := inRange(b, iy, p.H)
-							// A window row inside the image is copied as it is
-							// (a constant count LLVM unrolls); one that is not
-							// checks each tap.
-							ix0 := lin(b, ox, p.StrideW, -p.PadW)
-							ixLast := b.NewAdd(ix0, i64(int64((p.KW-1)*p.DilationW)))
-							inRow := b.NewAnd(inY, b.NewAnd(b.NewICmp(enum.IPredSGE, ix0, i64(0)), b.NewICmp(enum.IPredSLT, ixLast, i64(int64(p.W)))))
-							fast, slow, join := k.f.NewBlock("window.fast"), k.f.NewBlock("window.slow"), k.f.NewBlock("window.join")
-							b.NewCondBr(inRow, fast, slow)
-							col0 := lin(b, b.NewAdd(lin(b, ic, p.KH, 0), ky), p.KW, 0)
-							k.b = fast
-							src := fast.NewGetElementPtr(types.I8, x, fast.NewAdd(plane, fast.NewAdd(lin(fast, iy, p.W, 0), ix0)))
-							dst := fast.NewGetElementPtr(types.I8, row, col0)
-							if p.DilationW == 1 {
-								fast.NewCall(memcpy, dst, src, i64(int64(p.KW)), constant.False)
-							} else {
-								k.loop("kx", i64(int64(p.KW)), nil, func(kx value.Value, _ []value.Value) []value.Value {
-									b := k.b
-									v := b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, src, lin(b, kx, p.DilationW, 0)))
-									b.NewStore(v, b.NewGetElementPtr(types.I8, dst, kx))
-									return nil
-								})
-							}
-							k.b.NewBr(join)
-							k.b = slow
-							k.loop("kx.edge", i64(int64(p.KW)), nil, func(kx value.Value, _ []value.Value) []value.Value {
-								b := k.b
-								ix := b.NewAdd(ix0, lin(b, kx, p.DilationW, 0))
-								inside := b.NewAnd(inY, inRange(b, ix, p.W))
-								xi := b.NewSelect(inside, b.NewAdd(plane, b.NewAdd(lin(b, iy, p.W, 0), ix)), i64(0))
-								xv := b.NewSelect(inside, b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, x, xi)), zero)
-								b.NewStore(xv, b.NewGetElementPtr(types.I8, row, b.NewAdd(col0, kx)))
-								return nil
-							})
-							k.b.NewBr(join)
-							k.b = join
-							return nil
-						})
-						return nil
-					})
-					k.loop("pad", i64(int64(kp-cpg*taps)), nil, func(i value.Value, _ []value.Value) []value.Value {
-						k.b.NewStore(constant.NewInt(types.I8, 0), k.b.NewGetElementPtr(types.I8, row, k.b.NewAdd(i, i64(int64(cpg*taps)))))
-						return nil
-					})
+			b := k.b
+			firstC := lin(b, g, l.cpg, 0)
+			xg := b.NewGetElementPtr(types.I8, x, lin(b, b.NewAdd(lin(b, bn, p.C, 0), firstC), p.H*p.W, 0))
+			src := src
+			switch {
+			case l.direct:
+				src = xg
+			case l.grid:
+				padGrid(k, p, l, xg, src, zero, memcpy, memset)
+			default:
+				patches(k, p, l, xg, src, zero)
+			}
+			b = k.b
+			b.NewCall(kern.Repack(), src, from, i64(int64(l.kq)), i64(int64(l.np)), i64(int64(l.cols)), panels)
+			first := lin(b, g, l.fpg, 0)
+			plane := b.NewGetElementPtr(types.I8, out, lin(b, b.NewAdd(lin(b, bn, p.F, 0), first), positions, 0))
+			dst, ldo := plane, positions
+			if !l.outDirect {
+				dst, ldo = res, l.cols
+			}
+			lda := l.kq * form.quadBytes()
+			matmul{rowsConst: l.fpg, kq: l.kq, np: l.np, ncols: l.cols,
+				a: b.NewGetElementPtr(types.I8, w, lin(b, first, lda, 0)), lda: lda,
+				b: panels, ldb: l.kq * form.chunk(),
+				bias: b.NewGetElementPtr(types.I32, bias, first), mult: b.NewGetElementPtr(types.I32, mult, first),
+				shift: b.NewGetElementPtr(types.I32, shift, first), out: dst, ldo: ldo, perRow: true,
+				off: p.OutputOffset, lo: p.ActMin, hi: p.ActMax}.emit(k, kern)
+			if !l.outDirect {
+				// The grid's rows, less their columns past OW.
+				k.loop("copyout", i64(int64(l.fpg*p.OH)), nil, func(i value.Value, _ []value.Value) []value.Value {
+					b := k.b
+					fy, oy := b.NewSDiv(i, i64(int64(p.OH))), b.NewSRem(i, i64(int64(p.OH)))
+					from := b.NewAdd(lin(b, fy, l.cols, 0), lin(b, oy, l.wp, 0))
+					b.NewCall(memcpy, b.NewGetElementPtr(types.I8, plane, lin(b, i, p.OW, 0)), b.NewGetElementPtr(types.I8, res, from), i64(int64(p.OW)), constant.False)
 					return nil
 				})
-				return nil
-			})
-			b := k.b
-			first := lin(b, g, fpg, 0)
-			plane := lin(b, b.NewAdd(lin(b, bn, p.F, 0), first), positions, 0)
-			b.NewCall(dense, scratch, b.NewGetElementPtr(types.I8, w, lin(b, g, groupWeights, 0)),
-				b.NewGetElementPtr(types.I32, bias, first), b.NewGetElementPtr(types.I32, mult, first),
-				b.NewGetElementPtr(types.I32, shift, first), b.NewGetElementPtr(types.I8, out, plane),
-				i64(int64(positions)), i64(int64(kp)), i64(int64(fpg)), i64(1), i64(int64(positions)),
-				i32(p.OutputOffset), i32(p.ActMin), i32(p.ActMax))
+			}
 			return nil
 		})
 		return nil
 	})
 	k.b.NewRet(nil)
 	return f
+}
+
+// padGrid writes the group's input planes at xg into dst, padded with
+// the zero point to hp x wp, then the slack (zeros).
+func padGrid(k *builder, p ref.ConvParams, l convLayout, xg, dst value.Value, zero constant.Constant, memcpy, memset *llir.Func) {
+	fill := func(at value.Value, n int) {
+		if n > 0 {
+			k.b.NewCall(memset, k.b.NewGetElementPtr(types.I8, dst, at), zero, i64(int64(n)), constant.False)
+		}
+	}
+	k.loop("channel", i64(int64(l.cpg)), nil, func(ic value.Value, _ []value.Value) []value.Value {
+		plane := lin(k.b, ic, l.hp*l.wp, 0)
+		fill(plane, p.PadH*l.wp)
+		fill(lin(k.b, ic, l.hp*l.wp, (p.PadH+p.H)*l.wp), p.PadH*l.wp)
+		k.loop("y", i64(int64(p.H)), nil, func(y value.Value, _ []value.Value) []value.Value {
+			b := k.b
+			row := b.NewAdd(plane, lin(b, y, l.wp, p.PadH*l.wp))
+			fill(row, p.PadW)
+			b.NewCall(memcpy, b.NewGetElementPtr(types.I8, dst, b.NewAdd(row, i64(int64(p.PadW)))),
+				b.NewGetElementPtr(types.I8, xg, lin(b, b.NewAdd(lin(b, ic, p.H, 0), y), p.W, 0)), i64(int64(p.W)), constant.False)
+			fill(b.NewAdd(row, i64(int64(p.PadW+p.W))), p.PadW)
+			return nil
+		})
+		return nil
+	})
+	end := l.cpg * l.hp * l.wp
+	k.b.NewCall(memset, k.b.NewGetElementPtr(types.I8, dst, i64(int64(end))), constant.NewInt(types.I8, 0), i64(int64(l.srcSize-end)), constant.False)
+}
+
+// patches writes the patch matrix of the group's input at xg into dst:
+// row i = (channel, ky, kx) at dst + from[i], a column per output
+// position, the zero point where the tap falls in the padding.
+func patches(k *builder, p ref.ConvParams, l convLayout, xg, dst value.Value, zero constant.Constant) {
+	k.loop("tap", i64(int64(l.k)), nil, func(i value.Value, _ []value.Value) []value.Value {
+		b := k.b
+		kx := b.NewSRem(i, i64(int64(p.KW)))
+		ky := b.NewSRem(b.NewSDiv(i, i64(int64(p.KW))), i64(int64(p.KH)))
+		ic := b.NewSDiv(i, i64(int64(p.KW*p.KH)))
+		row := lin(b, i, l.ldc, 0)
+		k.loop("oy", i64(int64(p.OH)), nil, func(oy value.Value, _ []value.Value) []value.Value {
+			b := k.b
+			iy := b.NewAdd(lin(b, oy, p.StrideH, -p.PadH), lin(b, ky, p.DilationH, 0))
+			inY := inRange(b, iy, p.H)
+			k.loop("ox", i64(int64(p.OW)), nil, func(ox value.Value, _ []value.Value) []value.Value {
+				b := k.b
+				ix := b.NewAdd(lin(b, ox, p.StrideW, -p.PadW), lin(b, kx, p.DilationW, 0))
+				inside := b.NewAnd(inY, inRange(b, ix, p.W))
+				xi := b.NewSelect(inside, b.NewAdd(lin(b, b.NewAdd(lin(b, ic, p.H, 0), iy), p.W, 0), ix), i64(0))
+				xv := b.NewSelect(inside, b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, xg, xi)), zero)
+				b.NewStore(xv, b.NewGetElementPtr(types.I8, dst, b.NewAdd(row, b.NewAdd(lin(b, oy, p.OW, 0), ox))))
+				return nil
+			})
+			return nil
+		})
+		return nil
+	})
 }
 
 // poolKernel is ref.MaxPool, or ref.AvgPool when average, for one

@@ -302,6 +302,7 @@ func TestDifferential(t *testing.T) {
 		{"tiny", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "tiny.kiln", []byte(tinySrc)) }, 0},
 		{"two_heads", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "two_heads.kiln", []byte(twoHeadsSrc)) }, 0},
 		{"mixed", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "mixed.kiln", []byte(mixedSrc)) }, 0},
+		{"edges", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "edges.kiln", []byte(edgesSrc)) }, 0},
 		{"mnist_mlp_per_tensor", func(t *testing.T) (*ir.Graph, []byte) {
 			src, err := os.ReadFile("../../examples/mnist_mlp.kiln")
 			if err != nil {
@@ -378,6 +379,10 @@ func TestDifferentialConv(t *testing.T) {
 		"maxpool-pad":    "input x: f32[3, 9, 7]\n  output y = maxpool(relu6(conv2d(x, 4, kernel=3, pad=1)), size=3, stride=2, pad=1)",
 		"avgpool-pad":    "input x: f32[3, 9, 7]\n  output y = avgpool(conv2d(x, 4, kernel=3, pad=1), size=3, stride=2, pad=1)",
 		"avgpool":        "input x: f32[2, 8, 6]\n  output y = avgpool(x, size=2)",
+		"small-output":   "input x: f32[3, 3, 3]\n  output y = conv2d(x, 5, kernel=2)",
+		"1x1-small":      "input x: f32[4, 2, 3]\n  output y = conv2d(x, 3, kernel=1)",
+		"1x1-direct":     "input x: f32[5, 4, 5]\n  output y = conv2d(x, 7, kernel=1)",
+		"filters13":      "input x: f32[2, 6, 6]\n  output y = conv2d(x, 13, kernel=3, pad=1)",
 		"batchnorm":      "input x: f32[3, 5, 4]\n  output y = batchnorm(x)",
 		"global-avgpool": "input x: f32[5, 6, 3]\n  output y = global_avgpool(x)",
 	}
@@ -562,6 +567,32 @@ func hasOp(g *ir.Graph, op *ir.Op) bool {
 
 func differential(t *testing.T, g *ir.Graph, kbc []byte, n int, tg target) {
 	t.Helper()
+	differentialAt(t, g, kbc, n, tg, []int{n, 1})
+}
+
+// TestDifferentialBatches runs models of dense layers at every batch size
+// from 1 to 13: the tiles for 1 to 5 rows, and 6-row tiles followed by
+// each of those.
+func TestDifferentialBatches(t *testing.T) {
+	toolchain(t)
+	var batches []int
+	for b := 1; b <= 13; b++ {
+		batches = append(batches, b)
+	}
+	for _, name := range []string{"lenet_300_100.kiln", "autorec.kiln"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			g, kbc := example(t, name)
+			for _, tg := range []target{{}, hostTarget()} {
+				differentialAt(t, g, kbc, 13, tg, batches)
+			}
+		})
+	}
+}
+
+// differentialAt is differential at the given batch sizes (at most n).
+func differentialAt(t *testing.T, g *ir.Graph, kbc []byte, n int, tg target, batches []int) {
+	t.Helper()
 	dir := t.TempDir()
 	object(t, dir, g, true, tg)
 	cpu := tg.String()
@@ -599,7 +630,7 @@ func differential(t *testing.T, g *ir.Graph, kbc []byte, n int, tg target) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, batch := range []int{n, 1} {
+		for _, batch := range batches {
 			var vin8, vin32, vout8, vout32 []runtime.Value
 			var raw8, raw32 bytes.Buffer
 			for i, p := range m.inputs {

@@ -218,18 +218,13 @@ func HostTriple() string {
 	return arch + "-" + os
 }
 
-// maxChunk is the widest dot-product form's chunk: a convolution's im2col
-// rows are padded to a multiple of its form's chunk, so the scratch is
-// sized for the widest.
-const maxChunk = 64
-
-// padTo rounds k up to a multiple of chunk.
-func padTo(k, chunk int) int { return (k + chunk - 1) / chunk * chunk }
+// panelWidths are the forms' panel widths: the scratch is sized for any
+// of them, so that the header's arena size holds for every form.
+var panelWidths = []int{8, 16}
 
 // scratch is the scratch per example, after the plan's values: room for
-// a dense layer's x widened to int16 in rows padded to maxChunk, or for
-// one group's int8 im2col rows of a convolution, padded the same way (one
-// example at a time).
+// a dense layer's x as A rows (int16, in quads), or for one group's
+// patches, panels and results of a convolution (one example at a time).
 func (m *model) scratch() int {
 	size := 0
 	for _, v := range m.g.Values {
@@ -242,9 +237,11 @@ func (m *model) scratch() int {
 		}
 		switch p := p.(type) {
 		case ref.ConvParams:
-			size = max(size, p.OH*p.OW*padTo(p.C/p.Groups*p.KH*p.KW, maxChunk))
+			for _, w := range panelWidths {
+				size = max(size, newConvLayout(p, w).scratch(w))
+			}
 		case ref.DenseParams:
-			size = max(size, 2*p.Rows*padTo(p.In, maxChunk))
+			size = max(size, 2*p.Rows*4*((p.In+3)/4))
 		}
 	}
 	return size

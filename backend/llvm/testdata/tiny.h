@@ -7,7 +7,7 @@
  *   y.q              qdense      i8[N,4]            tiny.kiln:5:14
  *   y                dequantize  f32[N,4]           tiny.kiln:5:14
  *
- * 80 multiply-accumulates per example; arena 256 bytes per example.
+ * 80 multiply-accumulates per example; arena 144 bytes per example.
  *
  * Both entry points run a batch of n examples, stored one after the other
  * in every buffer, and return 0, or -1 when n < 1. The _run form takes and
@@ -31,7 +31,7 @@
 extern "C" {
 #endif
 
-#define KILN_TINY_ARENA_SIZE 256 /* bytes per example */
+#define KILN_TINY_ARENA_SIZE 144 /* bytes per example */
 #define KILN_TINY_NUM_INPUTS 1
 #define KILN_TINY_NUM_OUTPUTS 1
 
