@@ -277,7 +277,8 @@ func tileKernel(m *llir.Module, name string, form *dotForm, rows, panels int, pe
 		init[i] = constant.NewZeroInitializer(form.acc)
 	}
 	// cell (r, p)'s accumulators are accs[(r*panels+p)*form.accs:][:form.accs].
-	accs := k.loop("quad", kq, init, func(q value.Value, acc []value.Value) []value.Value {
+	// quad adds quad q's products to acc.
+	quad := func(q value.Value, acc []value.Value) []value.Value {
 		b := k.b
 		chunks := make([]value.Value, panels)
 		for p, panel := range bpanels {
@@ -294,7 +295,8 @@ func tileKernel(m *llir.Module, name string, form *dotForm, rows, panels int, pe
 			}
 		}
 		return next
-	})
+	}
+	accs := k.loop("quad", kq, init, quad)
 	b := k.b
 	full := b.NewICmp(enum.IPredSGE, ncols, i64(int64(W)))
 	off8, lo8, hi8 := broadcast(b, off, W), broadcast(b, lo, W), broadcast(b, hi, W)
@@ -375,11 +377,11 @@ func requantLanes(b *llir.Block, x, mult, shift value.Value, n int) value.Value 
 	return b.NewAdd(b.NewAShr(y, right), up)
 }
 
-// matmul is a product's call of the tiles: rows of A (a runtime count,
+// matmul is a product's calls of the tiles: rows of A (a runtime count,
 // or rowsConst when that is above 0) times np panels of B, rows of A as
-// tall as the tiles go and each tile's panels grouped (the last group
-// ending at the last panel), panels outermost so that a group's weights
-// stay in cache for every row.
+// tall as the tiles go, with as many panels as the tile for that many
+// rows takes (and a narrower tile for the rest), panels outermost so that
+// a group's weights stay in cache for every row.
 type matmul struct {
 	rows        value.Value
 	rowsConst   int
@@ -398,10 +400,11 @@ type matmul struct {
 
 // emit writes the calls into k.
 func (mm matmul) emit(k *builder, kern *kernels) {
+	// call runs R rows from r0 over every panel, in groups of panels
+	// and then the rest.
 	call := func(r0 value.Value, R int, panels int) {
-		k.loop(fmt.Sprintf("panels%dx%d", R, panels), i64(int64((mm.np+panels-1)/panels)), nil, func(g value.Value, _ []value.Value) []value.Value {
+		tile := func(j0 value.Value, panels int) {
 			b := k.b
-			j0 := smin(b, b.NewMul(g, i64(int64(panels))), i64(int64(mm.np-panels)))
 			rowParam := func(p value.Value) value.Value {
 				if mm.perRow {
 					return b.NewGetElementPtr(types.I32, p, r0)
@@ -414,8 +417,14 @@ func (mm matmul) emit(k *builder, kern *kernels) {
 				rowParam(mm.bias), rowParam(mm.mult), rowParam(mm.shift),
 				b.NewGetElementPtr(types.I8, mm.out, b.NewMul(r0, i64(int64(mm.ldo)))), i64(int64(mm.ldo)),
 				i32(mm.off), i32(mm.lo), i32(mm.hi))
+		}
+		k.loop(fmt.Sprintf("panels%dx%d", R, panels), i64(int64(mm.np/panels)), nil, func(g value.Value, _ []value.Value) []value.Value {
+			tile(k.b.NewMul(g, i64(int64(panels))), panels)
 			return nil
 		})
+		if rest := mm.np % panels; rest > 0 {
+			tile(i64(int64(mm.np-rest)), rest)
+		}
 	}
 	panelsFor := func(R int) int { return min(tilePanels[R], mm.np) }
 	// tall covers rows >= maxTileRows: whole tiles, then the rest's rows

@@ -245,6 +245,11 @@ func poolKernel(m *llir.Module, name string, p ref.PoolParams, average bool) *ll
 	x, out, n := llir.NewParam("x", i8p), llir.NewParam("out", i8p), llir.NewParam("n", types.I64)
 	f := internal(m.NewFunc(name, types.Void, x, out, n))
 	k := &builder{f: f, b: f.NewBlock("entry")}
+	if !average && maxPool2x2(p) {
+		maxPool2x2Rows(k, p, x, out, n)
+		k.b.NewRet(nil)
+		return f
+	}
 	k.loop("plane", k.b.NewMul(n, i64(int64(p.C))), nil, func(pl value.Value, _ []value.Value) []value.Value {
 		plane := k.b.NewGetElementPtr(types.I8, x, lin(k.b, pl, p.H*p.W, 0))
 		k.loop("oy", i64(int64(p.OH)), nil, func(oy value.Value, _ []value.Value) []value.Value {
@@ -290,6 +295,54 @@ func poolKernel(m *llir.Module, name string, p ref.PoolParams, average bool) *ll
 	})
 	k.b.NewRet(nil)
 	return f
+}
+
+// maxPool2x2 reports the common pooling the VM runs as row pairs: 2x2
+// windows with stride 2, no padding, rows of at least 8 and an even
+// number of values.
+func maxPool2x2(p ref.PoolParams) bool {
+	return p.KH == 2 && p.KW == 2 && p.StrideH == 2 && p.StrideW == 2 && p.PadH == 0 && p.PadW == 0 &&
+		p.H >= 2 && p.W >= 8 && p.W%2 == 0 && p.OH == p.H/2 && p.OW == p.W/2
+}
+
+// maxPool2x2Rows is ref.MaxPool for maxPool2x2's geometry, a block of
+// 2*B values of a row pair at a time (B = 8 outputs, or 4 in rows under
+// 16 values): the maxima of the two rows, then of each even and odd
+// value, clamped. A row's last block ends with it, overlapping the one
+// before (the outputs written twice get the same value).
+func maxPool2x2Rows(k *builder, p ref.PoolParams, x, out, n value.Value) {
+	B := 8
+	if p.W < 16 {
+		B = 4
+	}
+	blocks := (p.W + 2*B - 1) / (2 * B)
+	in, half := vec(2*B, types.I8), vec(B, types.I8)
+	lo, hi := splat(types.I8, int64(p.ActMin), B), splat(types.I8, int64(p.ActMax), B)
+	k.loop("plane", k.b.NewMul(n, i64(int64(p.C))), nil, func(pl value.Value, _ []value.Value) []value.Value {
+		k.loop("oy", i64(int64(p.OH)), nil, func(oy value.Value, _ []value.Value) []value.Value {
+			b := k.b
+			r0 := b.NewGetElementPtr(types.I8, x, b.NewAdd(lin(b, pl, p.H*p.W, 0), lin(b, oy, 2*p.W, 0)))
+			r1 := b.NewGetElementPtr(types.I8, r0, i64(int64(p.W)))
+			dst := b.NewGetElementPtr(types.I8, out, b.NewAdd(lin(b, pl, p.OH*p.OW, 0), lin(b, oy, p.OW, 0)))
+			k.loop("block", i64(int64(blocks)), nil, func(j value.Value, _ []value.Value) []value.Value {
+				b := k.b
+				at := smin(b, lin(b, j, 2*B, 0), i64(int64(p.W-2*B)))
+				load := func(row value.Value) value.Value {
+					l := b.NewLoad(in, b.NewBitCast(b.NewGetElementPtr(types.I8, row, at), types.NewPointer(in)))
+					l.Align = 1
+					return l
+				}
+				v := smax(b, load(r0), load(r1))
+				v = smax(b, b.NewShuffleVector(v, v, every(0, 2, B)), b.NewShuffleVector(v, v, every(1, 2, B)))
+				v = smin(b, smax(b, v, lo), hi)
+				s := b.NewStore(v, b.NewBitCast(b.NewGetElementPtr(types.I8, dst, b.NewSDiv(at, i64(2))), types.NewPointer(half)))
+				s.Align = 1
+				return nil
+			})
+			return nil
+		})
+		return nil
+	})
 }
 
 // emptyWindow reports an output position of p whose window holds no

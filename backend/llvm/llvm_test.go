@@ -383,6 +383,8 @@ func TestDifferentialConv(t *testing.T) {
 		"1x1-small":      "input x: f32[4, 2, 3]\n  output y = conv2d(x, 3, kernel=1)",
 		"1x1-direct":     "input x: f32[5, 4, 5]\n  output y = conv2d(x, 7, kernel=1)",
 		"filters13":      "input x: f32[2, 6, 6]\n  output y = conv2d(x, 13, kernel=3, pad=1)",
+		"maxpool-odd":    "input x: f32[3, 7, 18]\n  output y = maxpool(x, size=2)",
+		"maxpool-8":      "input x: f32[2, 4, 8]\n  output y = maxpool(relu6(conv2d(x, 3, kernel=1)), size=2)",
 		"batchnorm":      "input x: f32[3, 5, 4]\n  output y = batchnorm(x)",
 		"global-avgpool": "input x: f32[5, 6, 3]\n  output y = global_avgpool(x)",
 	}

@@ -45,7 +45,7 @@ rows.done:
 	ret void
 
 rows:
-	%rows.i = phi i64 [ 0, %tall ], [ %15, %panels6x1.end ]
+	%rows.i = phi i64 [ 0, %tall ], [ %13, %panels6x1.end ]
 	%2 = icmp slt i64 %rows.i, %1
 	br i1 %2, label %rows.body, label %rows.end
 
@@ -65,24 +65,22 @@ rows.end:
 	]
 
 panels6x1:
-	%panels6x1.i = phi i64 [ 0, %rows.body ], [ %14, %panels6x1.body ]
+	%panels6x1.i = phi i64 [ 0, %rows.body ], [ %12, %panels6x1.body ]
 	%6 = icmp slt i64 %panels6x1.i, 1
 	br i1 %6, label %panels6x1.body, label %panels6x1.end
 
 panels6x1.body:
 	%7 = mul i64 %panels6x1.i, 1
-	%8 = icmp slt i64 %7, 0
-	%9 = select i1 %8, i64 %7, i64 0
-	%10 = mul i64 %3, 16
-	%11 = getelementptr i8, i8* %scratch, i64 %10
-	%12 = mul i64 %3, 8
-	%13 = getelementptr i8, i8* %out, i64 %12
-	call void @kiln_tile6x1(i64 2, i8* %11, i64 16, i8* %w, i64 64, i64 %9, i64 8, i32* %bias, i32* %mult, i32* %shift, i8* %13, i64 8, i32 -128, i32 -128, i32 127)
-	%14 = add i64 %panels6x1.i, 1
+	%8 = mul i64 %3, 16
+	%9 = getelementptr i8, i8* %scratch, i64 %8
+	%10 = mul i64 %3, 8
+	%11 = getelementptr i8, i8* %out, i64 %10
+	call void @kiln_tile6x1(i64 2, i8* %9, i64 16, i8* %w, i64 64, i64 %7, i64 8, i32* %bias, i32* %mult, i32* %shift, i8* %11, i64 8, i32 -128, i32 -128, i32 127)
+	%12 = add i64 %panels6x1.i, 1
 	br label %panels6x1
 
 panels6x1.end:
-	%15 = add i64 %rows.i, 1
+	%13 = add i64 %rows.i, 1
 	br label %rows
 
 case.end:
@@ -92,20 +90,18 @@ case1:
 	br label %panels1x1
 
 panels1x1:
-	%panels1x1.i = phi i64 [ 0, %case1 ], [ %24, %panels1x1.body ]
-	%16 = icmp slt i64 %panels1x1.i, 1
-	br i1 %16, label %panels1x1.body, label %panels1x1.end
+	%panels1x1.i = phi i64 [ 0, %case1 ], [ %20, %panels1x1.body ]
+	%14 = icmp slt i64 %panels1x1.i, 1
+	br i1 %14, label %panels1x1.body, label %panels1x1.end
 
 panels1x1.body:
-	%17 = mul i64 %panels1x1.i, 1
-	%18 = icmp slt i64 %17, 0
-	%19 = select i1 %18, i64 %17, i64 0
-	%20 = mul i64 %5, 16
-	%21 = getelementptr i8, i8* %scratch, i64 %20
-	%22 = mul i64 %5, 8
-	%23 = getelementptr i8, i8* %out, i64 %22
-	call void @kiln_tile1x1(i64 2, i8* %21, i64 16, i8* %w, i64 64, i64 %19, i64 8, i32* %bias, i32* %mult, i32* %shift, i8* %23, i64 8, i32 -128, i32 -128, i32 127)
-	%24 = add i64 %panels1x1.i, 1
+	%15 = mul i64 %panels1x1.i, 1
+	%16 = mul i64 %5, 16
+	%17 = getelementptr i8, i8* %scratch, i64 %16
+	%18 = mul i64 %5, 8
+	%19 = getelementptr i8, i8* %out, i64 %18
+	call void @kiln_tile1x1(i64 2, i8* %17, i64 16, i8* %w, i64 64, i64 %15, i64 8, i32* %bias, i32* %mult, i32* %shift, i8* %19, i64 8, i32 -128, i32 -128, i32 127)
+	%20 = add i64 %panels1x1.i, 1
 	br label %panels1x1
 
 panels1x1.end:
@@ -115,20 +111,18 @@ case2:
 	br label %panels2x1
 
 panels2x1:
-	%panels2x1.i = phi i64 [ 0, %case2 ], [ %33, %panels2x1.body ]
-	%25 = icmp slt i64 %panels2x1.i, 1
-	br i1 %25, label %panels2x1.body, label %panels2x1.end
+	%panels2x1.i = phi i64 [ 0, %case2 ], [ %27, %panels2x1.body ]
+	%21 = icmp slt i64 %panels2x1.i, 1
+	br i1 %21, label %panels2x1.body, label %panels2x1.end
 
 panels2x1.body:
-	%26 = mul i64 %panels2x1.i, 1
-	%27 = icmp slt i64 %26, 0
-	%28 = select i1 %27, i64 %26, i64 0
-	%29 = mul i64 %5, 16
-	%30 = getelementptr i8, i8* %scratch, i64 %29
-	%31 = mul i64 %5, 8
-	%32 = getelementptr i8, i8* %out, i64 %31
-	call void @kiln_tile2x1(i64 2, i8* %30, i64 16, i8* %w, i64 64, i64 %28, i64 8, i32* %bias, i32* %mult, i32* %shift, i8* %32, i64 8, i32 -128, i32 -128, i32 127)
-	%33 = add i64 %panels2x1.i, 1
+	%22 = mul i64 %panels2x1.i, 1
+	%23 = mul i64 %5, 16
+	%24 = getelementptr i8, i8* %scratch, i64 %23
+	%25 = mul i64 %5, 8
+	%26 = getelementptr i8, i8* %out, i64 %25
+	call void @kiln_tile2x1(i64 2, i8* %24, i64 16, i8* %w, i64 64, i64 %22, i64 8, i32* %bias, i32* %mult, i32* %shift, i8* %26, i64 8, i32 -128, i32 -128, i32 127)
+	%27 = add i64 %panels2x1.i, 1
 	br label %panels2x1
 
 panels2x1.end:
@@ -138,20 +132,18 @@ case3:
 	br label %panels3x1
 
 panels3x1:
-	%panels3x1.i = phi i64 [ 0, %case3 ], [ %42, %panels3x1.body ]
-	%34 = icmp slt i64 %panels3x1.i, 1
-	br i1 %34, label %panels3x1.body, label %panels3x1.end
+	%panels3x1.i = phi i64 [ 0, %case3 ], [ %34, %panels3x1.body ]
+	%28 = icmp slt i64 %panels3x1.i, 1
+	br i1 %28, label %panels3x1.body, label %panels3x1.end
 
 panels3x1.body:
-	%35 = mul i64 %panels3x1.i, 1
-	%36 = icmp slt i64 %35, 0
-	%37 = select i1 %36, i64 %35, i64 0
-	%38 = mul i64 %5, 16
-	%39 = getelementptr i8, i8* %scratch, i64 %38
-	%40 = mul i64 %5, 8
-	%41 = getelementptr i8, i8* %out, i64 %40
-	call void @kiln_tile3x1(i64 2, i8* %39, i64 16, i8* %w, i64 64, i64 %37, i64 8, i32* %bias, i32* %mult, i32* %shift, i8* %41, i64 8, i32 -128, i32 -128, i32 127)
-	%42 = add i64 %panels3x1.i, 1
+	%29 = mul i64 %panels3x1.i, 1
+	%30 = mul i64 %5, 16
+	%31 = getelementptr i8, i8* %scratch, i64 %30
+	%32 = mul i64 %5, 8
+	%33 = getelementptr i8, i8* %out, i64 %32
+	call void @kiln_tile3x1(i64 2, i8* %31, i64 16, i8* %w, i64 64, i64 %29, i64 8, i32* %bias, i32* %mult, i32* %shift, i8* %33, i64 8, i32 -128, i32 -128, i32 127)
+	%34 = add i64 %panels3x1.i, 1
 	br label %panels3x1
 
 panels3x1.end:
@@ -161,20 +153,18 @@ case4:
 	br label %panels4x1
 
 panels4x1:
-	%panels4x1.i = phi i64 [ 0, %case4 ], [ %51, %panels4x1.body ]
-	%43 = icmp slt i64 %panels4x1.i, 1
-	br i1 %43, label %panels4x1.body, label %panels4x1.end
+	%panels4x1.i = phi i64 [ 0, %case4 ], [ %41, %panels4x1.body ]
+	%35 = icmp slt i64 %panels4x1.i, 1
+	br i1 %35, label %panels4x1.body, label %panels4x1.end
 
 panels4x1.body:
-	%44 = mul i64 %panels4x1.i, 1
-	%45 = icmp slt i64 %44, 0
-	%46 = select i1 %45, i64 %44, i64 0
-	%47 = mul i64 %5, 16
-	%48 = getelementptr i8, i8* %scratch, i64 %47
-	%49 = mul i64 %5, 8
-	%50 = getelementptr i8, i8* %out, i64 %49
-	call void @kiln_tile4x1(i64 2, i8* %48, i64 16, i8* %w, i64 64, i64 %46, i64 8, i32* %bias, i32* %mult, i32* %shift, i8* %50, i64 8, i32 -128, i32 -128, i32 127)
-	%51 = add i64 %panels4x1.i, 1
+	%36 = mul i64 %panels4x1.i, 1
+	%37 = mul i64 %5, 16
+	%38 = getelementptr i8, i8* %scratch, i64 %37
+	%39 = mul i64 %5, 8
+	%40 = getelementptr i8, i8* %out, i64 %39
+	call void @kiln_tile4x1(i64 2, i8* %38, i64 16, i8* %w, i64 64, i64 %36, i64 8, i32* %bias, i32* %mult, i32* %shift, i8* %40, i64 8, i32 -128, i32 -128, i32 127)
+	%41 = add i64 %panels4x1.i, 1
 	br label %panels4x1
 
 panels4x1.end:
@@ -184,20 +174,18 @@ case5:
 	br label %panels5x1
 
 panels5x1:
-	%panels5x1.i = phi i64 [ 0, %case5 ], [ %60, %panels5x1.body ]
-	%52 = icmp slt i64 %panels5x1.i, 1
-	br i1 %52, label %panels5x1.body, label %panels5x1.end
+	%panels5x1.i = phi i64 [ 0, %case5 ], [ %48, %panels5x1.body ]
+	%42 = icmp slt i64 %panels5x1.i, 1
+	br i1 %42, label %panels5x1.body, label %panels5x1.end
 
 panels5x1.body:
-	%53 = mul i64 %panels5x1.i, 1
-	%54 = icmp slt i64 %53, 0
-	%55 = select i1 %54, i64 %53, i64 0
-	%56 = mul i64 %5, 16
-	%57 = getelementptr i8, i8* %scratch, i64 %56
-	%58 = mul i64 %5, 8
-	%59 = getelementptr i8, i8* %out, i64 %58
-	call void @kiln_tile5x1(i64 2, i8* %57, i64 16, i8* %w, i64 64, i64 %55, i64 8, i32* %bias, i32* %mult, i32* %shift, i8* %59, i64 8, i32 -128, i32 -128, i32 127)
-	%60 = add i64 %panels5x1.i, 1
+	%43 = mul i64 %panels5x1.i, 1
+	%44 = mul i64 %5, 16
+	%45 = getelementptr i8, i8* %scratch, i64 %44
+	%46 = mul i64 %5, 8
+	%47 = getelementptr i8, i8* %out, i64 %46
+	call void @kiln_tile5x1(i64 2, i8* %45, i64 16, i8* %w, i64 64, i64 %43, i64 8, i32* %bias, i32* %mult, i32* %shift, i8* %47, i64 8, i32 -128, i32 -128, i32 127)
+	%48 = add i64 %panels5x1.i, 1
 	br label %panels5x1
 
 panels5x1.end:
@@ -210,20 +198,18 @@ case1.1:
 	br label %panels1x1.1
 
 panels1x1.1:
-	%panels1x1.1.i = phi i64 [ 0, %case1.1 ], [ %69, %panels1x1.1.body ]
-	%61 = icmp slt i64 %panels1x1.1.i, 1
-	br i1 %61, label %panels1x1.1.body, label %panels1x1.1.end
+	%panels1x1.1.i = phi i64 [ 0, %case1.1 ], [ %55, %panels1x1.1.body ]
+	%49 = icmp slt i64 %panels1x1.1.i, 1
+	br i1 %49, label %panels1x1.1.body, label %panels1x1.1.end
 
 panels1x1.1.body:
-	%62 = mul i64 %panels1x1.1.i, 1
-	%63 = icmp slt i64 %62, 0
-	%64 = select i1 %63, i64 %62, i64 0
-	%65 = mul i64 0, 16
-	%66 = getelementptr i8, i8* %scratch, i64 %65
-	%67 = mul i64 0, 8
-	%68 = getelementptr i8, i8* %out, i64 %67
-	call void @kiln_tile1x1(i64 2, i8* %66, i64 16, i8* %w, i64 64, i64 %64, i64 8, i32* %bias, i32* %mult, i32* %shift, i8* %68, i64 8, i32 -128, i32 -128, i32 127)
-	%69 = add i64 %panels1x1.1.i, 1
+	%50 = mul i64 %panels1x1.1.i, 1
+	%51 = mul i64 0, 16
+	%52 = getelementptr i8, i8* %scratch, i64 %51
+	%53 = mul i64 0, 8
+	%54 = getelementptr i8, i8* %out, i64 %53
+	call void @kiln_tile1x1(i64 2, i8* %52, i64 16, i8* %w, i64 64, i64 %50, i64 8, i32* %bias, i32* %mult, i32* %shift, i8* %54, i64 8, i32 -128, i32 -128, i32 127)
+	%55 = add i64 %panels1x1.1.i, 1
 	br label %panels1x1.1
 
 panels1x1.1.end:
@@ -233,20 +219,18 @@ case2.1:
 	br label %panels2x1.1
 
 panels2x1.1:
-	%panels2x1.1.i = phi i64 [ 0, %case2.1 ], [ %78, %panels2x1.1.body ]
-	%70 = icmp slt i64 %panels2x1.1.i, 1
-	br i1 %70, label %panels2x1.1.body, label %panels2x1.1.end
+	%panels2x1.1.i = phi i64 [ 0, %case2.1 ], [ %62, %panels2x1.1.body ]
+	%56 = icmp slt i64 %panels2x1.1.i, 1
+	br i1 %56, label %panels2x1.1.body, label %panels2x1.1.end
 
 panels2x1.1.body:
-	%71 = mul i64 %panels2x1.1.i, 1
-	%72 = icmp slt i64 %71, 0
-	%73 = select i1 %72, i64 %71, i64 0
-	%74 = mul i64 0, 16
-	%75 = getelementptr i8, i8* %scratch, i64 %74
-	%76 = mul i64 0, 8
-	%77 = getelementptr i8, i8* %out, i64 %76
-	call void @kiln_tile2x1(i64 2, i8* %75, i64 16, i8* %w, i64 64, i64 %73, i64 8, i32* %bias, i32* %mult, i32* %shift, i8* %77, i64 8, i32 -128, i32 -128, i32 127)
-	%78 = add i64 %panels2x1.1.i, 1
+	%57 = mul i64 %panels2x1.1.i, 1
+	%58 = mul i64 0, 16
+	%59 = getelementptr i8, i8* %scratch, i64 %58
+	%60 = mul i64 0, 8
+	%61 = getelementptr i8, i8* %out, i64 %60
+	call void @kiln_tile2x1(i64 2, i8* %59, i64 16, i8* %w, i64 64, i64 %57, i64 8, i32* %bias, i32* %mult, i32* %shift, i8* %61, i64 8, i32 -128, i32 -128, i32 127)
+	%62 = add i64 %panels2x1.1.i, 1
 	br label %panels2x1.1
 
 panels2x1.1.end:
@@ -256,20 +240,18 @@ case3.1:
 	br label %panels3x1.1
 
 panels3x1.1:
-	%panels3x1.1.i = phi i64 [ 0, %case3.1 ], [ %87, %panels3x1.1.body ]
-	%79 = icmp slt i64 %panels3x1.1.i, 1
-	br i1 %79, label %panels3x1.1.body, label %panels3x1.1.end
+	%panels3x1.1.i = phi i64 [ 0, %case3.1 ], [ %69, %panels3x1.1.body ]
+	%63 = icmp slt i64 %panels3x1.1.i, 1
+	br i1 %63, label %panels3x1.1.body, label %panels3x1.1.end
 
 panels3x1.1.body:
-	%80 = mul i64 %panels3x1.1.i, 1
-	%81 = icmp slt i64 %80, 0
-	%82 = select i1 %81, i64 %80, i64 0
-	%83 = mul i64 0, 16
-	%84 = getelementptr i8, i8* %scratch, i64 %83
-	%85 = mul i64 0, 8
-	%86 = getelementptr i8, i8* %out, i64 %85
-	call void @kiln_tile3x1(i64 2, i8* %84, i64 16, i8* %w, i64 64, i64 %82, i64 8, i32* %bias, i32* %mult, i32* %shift, i8* %86, i64 8, i32 -128, i32 -128, i32 127)
-	%87 = add i64 %panels3x1.1.i, 1
+	%64 = mul i64 %panels3x1.1.i, 1
+	%65 = mul i64 0, 16
+	%66 = getelementptr i8, i8* %scratch, i64 %65
+	%67 = mul i64 0, 8
+	%68 = getelementptr i8, i8* %out, i64 %67
+	call void @kiln_tile3x1(i64 2, i8* %66, i64 16, i8* %w, i64 64, i64 %64, i64 8, i32* %bias, i32* %mult, i32* %shift, i8* %68, i64 8, i32 -128, i32 -128, i32 127)
+	%69 = add i64 %panels3x1.1.i, 1
 	br label %panels3x1.1
 
 panels3x1.1.end:
@@ -279,20 +261,18 @@ case4.1:
 	br label %panels4x1.1
 
 panels4x1.1:
-	%panels4x1.1.i = phi i64 [ 0, %case4.1 ], [ %96, %panels4x1.1.body ]
-	%88 = icmp slt i64 %panels4x1.1.i, 1
-	br i1 %88, label %panels4x1.1.body, label %panels4x1.1.end
+	%panels4x1.1.i = phi i64 [ 0, %case4.1 ], [ %76, %panels4x1.1.body ]
+	%70 = icmp slt i64 %panels4x1.1.i, 1
+	br i1 %70, label %panels4x1.1.body, label %panels4x1.1.end
 
 panels4x1.1.body:
-	%89 = mul i64 %panels4x1.1.i, 1
-	%90 = icmp slt i64 %89, 0
-	%91 = select i1 %90, i64 %89, i64 0
-	%92 = mul i64 0, 16
-	%93 = getelementptr i8, i8* %scratch, i64 %92
-	%94 = mul i64 0, 8
-	%95 = getelementptr i8, i8* %out, i64 %94
-	call void @kiln_tile4x1(i64 2, i8* %93, i64 16, i8* %w, i64 64, i64 %91, i64 8, i32* %bias, i32* %mult, i32* %shift, i8* %95, i64 8, i32 -128, i32 -128, i32 127)
-	%96 = add i64 %panels4x1.1.i, 1
+	%71 = mul i64 %panels4x1.1.i, 1
+	%72 = mul i64 0, 16
+	%73 = getelementptr i8, i8* %scratch, i64 %72
+	%74 = mul i64 0, 8
+	%75 = getelementptr i8, i8* %out, i64 %74
+	call void @kiln_tile4x1(i64 2, i8* %73, i64 16, i8* %w, i64 64, i64 %71, i64 8, i32* %bias, i32* %mult, i32* %shift, i8* %75, i64 8, i32 -128, i32 -128, i32 127)
+	%76 = add i64 %panels4x1.1.i, 1
 	br label %panels4x1.1
 
 panels4x1.1.end:
@@ -302,20 +282,18 @@ case5.1:
 	br label %panels5x1.1
 
 panels5x1.1:
-	%panels5x1.1.i = phi i64 [ 0, %case5.1 ], [ %105, %panels5x1.1.body ]
-	%97 = icmp slt i64 %panels5x1.1.i, 1
-	br i1 %97, label %panels5x1.1.body, label %panels5x1.1.end
+	%panels5x1.1.i = phi i64 [ 0, %case5.1 ], [ %83, %panels5x1.1.body ]
+	%77 = icmp slt i64 %panels5x1.1.i, 1
+	br i1 %77, label %panels5x1.1.body, label %panels5x1.1.end
 
 panels5x1.1.body:
-	%98 = mul i64 %panels5x1.1.i, 1
-	%99 = icmp slt i64 %98, 0
-	%100 = select i1 %99, i64 %98, i64 0
-	%101 = mul i64 0, 16
-	%102 = getelementptr i8, i8* %scratch, i64 %101
-	%103 = mul i64 0, 8
-	%104 = getelementptr i8, i8* %out, i64 %103
-	call void @kiln_tile5x1(i64 2, i8* %102, i64 16, i8* %w, i64 64, i64 %100, i64 8, i32* %bias, i32* %mult, i32* %shift, i8* %104, i64 8, i32 -128, i32 -128, i32 127)
-	%105 = add i64 %panels5x1.1.i, 1
+	%78 = mul i64 %panels5x1.1.i, 1
+	%79 = mul i64 0, 16
+	%80 = getelementptr i8, i8* %scratch, i64 %79
+	%81 = mul i64 0, 8
+	%82 = getelementptr i8, i8* %out, i64 %81
+	call void @kiln_tile5x1(i64 2, i8* %80, i64 16, i8* %w, i64 64, i64 %78, i64 8, i32* %bias, i32* %mult, i32* %shift, i8* %82, i64 8, i32 -128, i32 -128, i32 127)
+	%83 = add i64 %panels5x1.1.i, 1
 	br label %panels5x1.1
 
 panels5x1.1.end:
@@ -2635,7 +2613,7 @@ rows.done:
 	ret void
 
 rows:
-	%rows.i = phi i64 [ 0, %tall ], [ %15, %panels6x1.end ]
+	%rows.i = phi i64 [ 0, %tall ], [ %13, %panels6x1.end ]
 	%2 = icmp slt i64 %rows.i, %1
 	br i1 %2, label %rows.body, label %rows.end
 
@@ -2655,24 +2633,22 @@ rows.end:
 	]
 
 panels6x1:
-	%panels6x1.i = phi i64 [ 0, %rows.body ], [ %14, %panels6x1.body ]
+	%panels6x1.i = phi i64 [ 0, %rows.body ], [ %12, %panels6x1.body ]
 	%6 = icmp slt i64 %panels6x1.i, 1
 	br i1 %6, label %panels6x1.body, label %panels6x1.end
 
 panels6x1.body:
 	%7 = mul i64 %panels6x1.i, 1
-	%8 = icmp slt i64 %7, 0
-	%9 = select i1 %8, i64 %7, i64 0
-	%10 = mul i64 %3, 16
-	%11 = getelementptr i8, i8* %scratch, i64 %10
-	%12 = mul i64 %3, 4
-	%13 = getelementptr i8, i8* %out, i64 %12
-	call void @kiln_tile6x1(i64 2, i8* %11, i64 16, i8* %w, i64 64, i64 %9, i64 4, i32* %bias, i32* %mult, i32* %shift, i8* %13, i64 4, i32 -46, i32 -128, i32 127)
-	%14 = add i64 %panels6x1.i, 1
+	%8 = mul i64 %3, 16
+	%9 = getelementptr i8, i8* %scratch, i64 %8
+	%10 = mul i64 %3, 4
+	%11 = getelementptr i8, i8* %out, i64 %10
+	call void @kiln_tile6x1(i64 2, i8* %9, i64 16, i8* %w, i64 64, i64 %7, i64 4, i32* %bias, i32* %mult, i32* %shift, i8* %11, i64 4, i32 -46, i32 -128, i32 127)
+	%12 = add i64 %panels6x1.i, 1
 	br label %panels6x1
 
 panels6x1.end:
-	%15 = add i64 %rows.i, 1
+	%13 = add i64 %rows.i, 1
 	br label %rows
 
 case.end:
@@ -2682,20 +2658,18 @@ case1:
 	br label %panels1x1
 
 panels1x1:
-	%panels1x1.i = phi i64 [ 0, %case1 ], [ %24, %panels1x1.body ]
-	%16 = icmp slt i64 %panels1x1.i, 1
-	br i1 %16, label %panels1x1.body, label %panels1x1.end
+	%panels1x1.i = phi i64 [ 0, %case1 ], [ %20, %panels1x1.body ]
+	%14 = icmp slt i64 %panels1x1.i, 1
+	br i1 %14, label %panels1x1.body, label %panels1x1.end
 
 panels1x1.body:
-	%17 = mul i64 %panels1x1.i, 1
-	%18 = icmp slt i64 %17, 0
-	%19 = select i1 %18, i64 %17, i64 0
-	%20 = mul i64 %5, 16
-	%21 = getelementptr i8, i8* %scratch, i64 %20
-	%22 = mul i64 %5, 4
-	%23 = getelementptr i8, i8* %out, i64 %22
-	call void @kiln_tile1x1(i64 2, i8* %21, i64 16, i8* %w, i64 64, i64 %19, i64 4, i32* %bias, i32* %mult, i32* %shift, i8* %23, i64 4, i32 -46, i32 -128, i32 127)
-	%24 = add i64 %panels1x1.i, 1
+	%15 = mul i64 %panels1x1.i, 1
+	%16 = mul i64 %5, 16
+	%17 = getelementptr i8, i8* %scratch, i64 %16
+	%18 = mul i64 %5, 4
+	%19 = getelementptr i8, i8* %out, i64 %18
+	call void @kiln_tile1x1(i64 2, i8* %17, i64 16, i8* %w, i64 64, i64 %15, i64 4, i32* %bias, i32* %mult, i32* %shift, i8* %19, i64 4, i32 -46, i32 -128, i32 127)
+	%20 = add i64 %panels1x1.i, 1
 	br label %panels1x1
 
 panels1x1.end:
@@ -2705,20 +2679,18 @@ case2:
 	br label %panels2x1
 
 panels2x1:
-	%panels2x1.i = phi i64 [ 0, %case2 ], [ %33, %panels2x1.body ]
-	%25 = icmp slt i64 %panels2x1.i, 1
-	br i1 %25, label %panels2x1.body, label %panels2x1.end
+	%panels2x1.i = phi i64 [ 0, %case2 ], [ %27, %panels2x1.body ]
+	%21 = icmp slt i64 %panels2x1.i, 1
+	br i1 %21, label %panels2x1.body, label %panels2x1.end
 
 panels2x1.body:
-	%26 = mul i64 %panels2x1.i, 1
-	%27 = icmp slt i64 %26, 0
-	%28 = select i1 %27, i64 %26, i64 0
-	%29 = mul i64 %5, 16
-	%30 = getelementptr i8, i8* %scratch, i64 %29
-	%31 = mul i64 %5, 4
-	%32 = getelementptr i8, i8* %out, i64 %31
-	call void @kiln_tile2x1(i64 2, i8* %30, i64 16, i8* %w, i64 64, i64 %28, i64 4, i32* %bias, i32* %mult, i32* %shift, i8* %32, i64 4, i32 -46, i32 -128, i32 127)
-	%33 = add i64 %panels2x1.i, 1
+	%22 = mul i64 %panels2x1.i, 1
+	%23 = mul i64 %5, 16
+	%24 = getelementptr i8, i8* %scratch, i64 %23
+	%25 = mul i64 %5, 4
+	%26 = getelementptr i8, i8* %out, i64 %25
+	call void @kiln_tile2x1(i64 2, i8* %24, i64 16, i8* %w, i64 64, i64 %22, i64 4, i32* %bias, i32* %mult, i32* %shift, i8* %26, i64 4, i32 -46, i32 -128, i32 127)
+	%27 = add i64 %panels2x1.i, 1
 	br label %panels2x1
 
 panels2x1.end:
@@ -2728,20 +2700,18 @@ case3:
 	br label %panels3x1
 
 panels3x1:
-	%panels3x1.i = phi i64 [ 0, %case3 ], [ %42, %panels3x1.body ]
-	%34 = icmp slt i64 %panels3x1.i, 1
-	br i1 %34, label %panels3x1.body, label %panels3x1.end
+	%panels3x1.i = phi i64 [ 0, %case3 ], [ %34, %panels3x1.body ]
+	%28 = icmp slt i64 %panels3x1.i, 1
+	br i1 %28, label %panels3x1.body, label %panels3x1.end
 
 panels3x1.body:
-	%35 = mul i64 %panels3x1.i, 1
-	%36 = icmp slt i64 %35, 0
-	%37 = select i1 %36, i64 %35, i64 0
-	%38 = mul i64 %5, 16
-	%39 = getelementptr i8, i8* %scratch, i64 %38
-	%40 = mul i64 %5, 4
-	%41 = getelementptr i8, i8* %out, i64 %40
-	call void @kiln_tile3x1(i64 2, i8* %39, i64 16, i8* %w, i64 64, i64 %37, i64 4, i32* %bias, i32* %mult, i32* %shift, i8* %41, i64 4, i32 -46, i32 -128, i32 127)
-	%42 = add i64 %panels3x1.i, 1
+	%29 = mul i64 %panels3x1.i, 1
+	%30 = mul i64 %5, 16
+	%31 = getelementptr i8, i8* %scratch, i64 %30
+	%32 = mul i64 %5, 4
+	%33 = getelementptr i8, i8* %out, i64 %32
+	call void @kiln_tile3x1(i64 2, i8* %31, i64 16, i8* %w, i64 64, i64 %29, i64 4, i32* %bias, i32* %mult, i32* %shift, i8* %33, i64 4, i32 -46, i32 -128, i32 127)
+	%34 = add i64 %panels3x1.i, 1
 	br label %panels3x1
 
 panels3x1.end:
@@ -2751,20 +2721,18 @@ case4:
 	br label %panels4x1
 
 panels4x1:
-	%panels4x1.i = phi i64 [ 0, %case4 ], [ %51, %panels4x1.body ]
-	%43 = icmp slt i64 %panels4x1.i, 1
-	br i1 %43, label %panels4x1.body, label %panels4x1.end
+	%panels4x1.i = phi i64 [ 0, %case4 ], [ %41, %panels4x1.body ]
+	%35 = icmp slt i64 %panels4x1.i, 1
+	br i1 %35, label %panels4x1.body, label %panels4x1.end
 
 panels4x1.body:
-	%44 = mul i64 %panels4x1.i, 1
-	%45 = icmp slt i64 %44, 0
-	%46 = select i1 %45, i64 %44, i64 0
-	%47 = mul i64 %5, 16
-	%48 = getelementptr i8, i8* %scratch, i64 %47
-	%49 = mul i64 %5, 4
-	%50 = getelementptr i8, i8* %out, i64 %49
-	call void @kiln_tile4x1(i64 2, i8* %48, i64 16, i8* %w, i64 64, i64 %46, i64 4, i32* %bias, i32* %mult, i32* %shift, i8* %50, i64 4, i32 -46, i32 -128, i32 127)
-	%51 = add i64 %panels4x1.i, 1
+	%36 = mul i64 %panels4x1.i, 1
+	%37 = mul i64 %5, 16
+	%38 = getelementptr i8, i8* %scratch, i64 %37
+	%39 = mul i64 %5, 4
+	%40 = getelementptr i8, i8* %out, i64 %39
+	call void @kiln_tile4x1(i64 2, i8* %38, i64 16, i8* %w, i64 64, i64 %36, i64 4, i32* %bias, i32* %mult, i32* %shift, i8* %40, i64 4, i32 -46, i32 -128, i32 127)
+	%41 = add i64 %panels4x1.i, 1
 	br label %panels4x1
 
 panels4x1.end:
@@ -2774,20 +2742,18 @@ case5:
 	br label %panels5x1
 
 panels5x1:
-	%panels5x1.i = phi i64 [ 0, %case5 ], [ %60, %panels5x1.body ]
-	%52 = icmp slt i64 %panels5x1.i, 1
-	br i1 %52, label %panels5x1.body, label %panels5x1.end
+	%panels5x1.i = phi i64 [ 0, %case5 ], [ %48, %panels5x1.body ]
+	%42 = icmp slt i64 %panels5x1.i, 1
+	br i1 %42, label %panels5x1.body, label %panels5x1.end
 
 panels5x1.body:
-	%53 = mul i64 %panels5x1.i, 1
-	%54 = icmp slt i64 %53, 0
-	%55 = select i1 %54, i64 %53, i64 0
-	%56 = mul i64 %5, 16
-	%57 = getelementptr i8, i8* %scratch, i64 %56
-	%58 = mul i64 %5, 4
-	%59 = getelementptr i8, i8* %out, i64 %58
-	call void @kiln_tile5x1(i64 2, i8* %57, i64 16, i8* %w, i64 64, i64 %55, i64 4, i32* %bias, i32* %mult, i32* %shift, i8* %59, i64 4, i32 -46, i32 -128, i32 127)
-	%60 = add i64 %panels5x1.i, 1
+	%43 = mul i64 %panels5x1.i, 1
+	%44 = mul i64 %5, 16
+	%45 = getelementptr i8, i8* %scratch, i64 %44
+	%46 = mul i64 %5, 4
+	%47 = getelementptr i8, i8* %out, i64 %46
+	call void @kiln_tile5x1(i64 2, i8* %45, i64 16, i8* %w, i64 64, i64 %43, i64 4, i32* %bias, i32* %mult, i32* %shift, i8* %47, i64 4, i32 -46, i32 -128, i32 127)
+	%48 = add i64 %panels5x1.i, 1
 	br label %panels5x1
 
 panels5x1.end:
@@ -2800,20 +2766,18 @@ case1.1:
 	br label %panels1x1.1
 
 panels1x1.1:
-	%panels1x1.1.i = phi i64 [ 0, %case1.1 ], [ %69, %panels1x1.1.body ]
-	%61 = icmp slt i64 %panels1x1.1.i, 1
-	br i1 %61, label %panels1x1.1.body, label %panels1x1.1.end
+	%panels1x1.1.i = phi i64 [ 0, %case1.1 ], [ %55, %panels1x1.1.body ]
+	%49 = icmp slt i64 %panels1x1.1.i, 1
+	br i1 %49, label %panels1x1.1.body, label %panels1x1.1.end
 
 panels1x1.1.body:
-	%62 = mul i64 %panels1x1.1.i, 1
-	%63 = icmp slt i64 %62, 0
-	%64 = select i1 %63, i64 %62, i64 0
-	%65 = mul i64 0, 16
-	%66 = getelementptr i8, i8* %scratch, i64 %65
-	%67 = mul i64 0, 4
-	%68 = getelementptr i8, i8* %out, i64 %67
-	call void @kiln_tile1x1(i64 2, i8* %66, i64 16, i8* %w, i64 64, i64 %64, i64 4, i32* %bias, i32* %mult, i32* %shift, i8* %68, i64 4, i32 -46, i32 -128, i32 127)
-	%69 = add i64 %panels1x1.1.i, 1
+	%50 = mul i64 %panels1x1.1.i, 1
+	%51 = mul i64 0, 16
+	%52 = getelementptr i8, i8* %scratch, i64 %51
+	%53 = mul i64 0, 4
+	%54 = getelementptr i8, i8* %out, i64 %53
+	call void @kiln_tile1x1(i64 2, i8* %52, i64 16, i8* %w, i64 64, i64 %50, i64 4, i32* %bias, i32* %mult, i32* %shift, i8* %54, i64 4, i32 -46, i32 -128, i32 127)
+	%55 = add i64 %panels1x1.1.i, 1
 	br label %panels1x1.1
 
 panels1x1.1.end:
@@ -2823,20 +2787,18 @@ case2.1:
 	br label %panels2x1.1
 
 panels2x1.1:
-	%panels2x1.1.i = phi i64 [ 0, %case2.1 ], [ %78, %panels2x1.1.body ]
-	%70 = icmp slt i64 %panels2x1.1.i, 1
-	br i1 %70, label %panels2x1.1.body, label %panels2x1.1.end
+	%panels2x1.1.i = phi i64 [ 0, %case2.1 ], [ %62, %panels2x1.1.body ]
+	%56 = icmp slt i64 %panels2x1.1.i, 1
+	br i1 %56, label %panels2x1.1.body, label %panels2x1.1.end
 
 panels2x1.1.body:
-	%71 = mul i64 %panels2x1.1.i, 1
-	%72 = icmp slt i64 %71, 0
-	%73 = select i1 %72, i64 %71, i64 0
-	%74 = mul i64 0, 16
-	%75 = getelementptr i8, i8* %scratch, i64 %74
-	%76 = mul i64 0, 4
-	%77 = getelementptr i8, i8* %out, i64 %76
-	call void @kiln_tile2x1(i64 2, i8* %75, i64 16, i8* %w, i64 64, i64 %73, i64 4, i32* %bias, i32* %mult, i32* %shift, i8* %77, i64 4, i32 -46, i32 -128, i32 127)
-	%78 = add i64 %panels2x1.1.i, 1
+	%57 = mul i64 %panels2x1.1.i, 1
+	%58 = mul i64 0, 16
+	%59 = getelementptr i8, i8* %scratch, i64 %58
+	%60 = mul i64 0, 4
+	%61 = getelementptr i8, i8* %out, i64 %60
+	call void @kiln_tile2x1(i64 2, i8* %59, i64 16, i8* %w, i64 64, i64 %57, i64 4, i32* %bias, i32* %mult, i32* %shift, i8* %61, i64 4, i32 -46, i32 -128, i32 127)
+	%62 = add i64 %panels2x1.1.i, 1
 	br label %panels2x1.1
 
 panels2x1.1.end:
@@ -2846,20 +2808,18 @@ case3.1:
 	br label %panels3x1.1
 
 panels3x1.1:
-	%panels3x1.1.i = phi i64 [ 0, %case3.1 ], [ %87, %panels3x1.1.body ]
-	%79 = icmp slt i64 %panels3x1.1.i, 1
-	br i1 %79, label %panels3x1.1.body, label %panels3x1.1.end
+	%panels3x1.1.i = phi i64 [ 0, %case3.1 ], [ %69, %panels3x1.1.body ]
+	%63 = icmp slt i64 %panels3x1.1.i, 1
+	br i1 %63, label %panels3x1.1.body, label %panels3x1.1.end
 
 panels3x1.1.body:
-	%80 = mul i64 %panels3x1.1.i, 1
-	%81 = icmp slt i64 %80, 0
-	%82 = select i1 %81, i64 %80, i64 0
-	%83 = mul i64 0, 16
-	%84 = getelementptr i8, i8* %scratch, i64 %83
-	%85 = mul i64 0, 4
-	%86 = getelementptr i8, i8* %out, i64 %85
-	call void @kiln_tile3x1(i64 2, i8* %84, i64 16, i8* %w, i64 64, i64 %82, i64 4, i32* %bias, i32* %mult, i32* %shift, i8* %86, i64 4, i32 -46, i32 -128, i32 127)
-	%87 = add i64 %panels3x1.1.i, 1
+	%64 = mul i64 %panels3x1.1.i, 1
+	%65 = mul i64 0, 16
+	%66 = getelementptr i8, i8* %scratch, i64 %65
+	%67 = mul i64 0, 4
+	%68 = getelementptr i8, i8* %out, i64 %67
+	call void @kiln_tile3x1(i64 2, i8* %66, i64 16, i8* %w, i64 64, i64 %64, i64 4, i32* %bias, i32* %mult, i32* %shift, i8* %68, i64 4, i32 -46, i32 -128, i32 127)
+	%69 = add i64 %panels3x1.1.i, 1
 	br label %panels3x1.1
 
 panels3x1.1.end:
@@ -2869,20 +2829,18 @@ case4.1:
 	br label %panels4x1.1
 
 panels4x1.1:
-	%panels4x1.1.i = phi i64 [ 0, %case4.1 ], [ %96, %panels4x1.1.body ]
-	%88 = icmp slt i64 %panels4x1.1.i, 1
-	br i1 %88, label %panels4x1.1.body, label %panels4x1.1.end
+	%panels4x1.1.i = phi i64 [ 0, %case4.1 ], [ %76, %panels4x1.1.body ]
+	%70 = icmp slt i64 %panels4x1.1.i, 1
+	br i1 %70, label %panels4x1.1.body, label %panels4x1.1.end
 
 panels4x1.1.body:
-	%89 = mul i64 %panels4x1.1.i, 1
-	%90 = icmp slt i64 %89, 0
-	%91 = select i1 %90, i64 %89, i64 0
-	%92 = mul i64 0, 16
-	%93 = getelementptr i8, i8* %scratch, i64 %92
-	%94 = mul i64 0, 4
-	%95 = getelementptr i8, i8* %out, i64 %94
-	call void @kiln_tile4x1(i64 2, i8* %93, i64 16, i8* %w, i64 64, i64 %91, i64 4, i32* %bias, i32* %mult, i32* %shift, i8* %95, i64 4, i32 -46, i32 -128, i32 127)
-	%96 = add i64 %panels4x1.1.i, 1
+	%71 = mul i64 %panels4x1.1.i, 1
+	%72 = mul i64 0, 16
+	%73 = getelementptr i8, i8* %scratch, i64 %72
+	%74 = mul i64 0, 4
+	%75 = getelementptr i8, i8* %out, i64 %74
+	call void @kiln_tile4x1(i64 2, i8* %73, i64 16, i8* %w, i64 64, i64 %71, i64 4, i32* %bias, i32* %mult, i32* %shift, i8* %75, i64 4, i32 -46, i32 -128, i32 127)
+	%76 = add i64 %panels4x1.1.i, 1
 	br label %panels4x1.1
 
 panels4x1.1.end:
@@ -2892,20 +2850,18 @@ case5.1:
 	br label %panels5x1.1
 
 panels5x1.1:
-	%panels5x1.1.i = phi i64 [ 0, %case5.1 ], [ %105, %panels5x1.1.body ]
-	%97 = icmp slt i64 %panels5x1.1.i, 1
-	br i1 %97, label %panels5x1.1.body, label %panels5x1.1.end
+	%panels5x1.1.i = phi i64 [ 0, %case5.1 ], [ %83, %panels5x1.1.body ]
+	%77 = icmp slt i64 %panels5x1.1.i, 1
+	br i1 %77, label %panels5x1.1.body, label %panels5x1.1.end
 
 panels5x1.1.body:
-	%98 = mul i64 %panels5x1.1.i, 1
-	%99 = icmp slt i64 %98, 0
-	%100 = select i1 %99, i64 %98, i64 0
-	%101 = mul i64 0, 16
-	%102 = getelementptr i8, i8* %scratch, i64 %101
-	%103 = mul i64 0, 4
-	%104 = getelementptr i8, i8* %out, i64 %103
-	call void @kiln_tile5x1(i64 2, i8* %102, i64 16, i8* %w, i64 64, i64 %100, i64 4, i32* %bias, i32* %mult, i32* %shift, i8* %104, i64 4, i32 -46, i32 -128, i32 127)
-	%105 = add i64 %panels5x1.1.i, 1
+	%78 = mul i64 %panels5x1.1.i, 1
+	%79 = mul i64 0, 16
+	%80 = getelementptr i8, i8* %scratch, i64 %79
+	%81 = mul i64 0, 4
+	%82 = getelementptr i8, i8* %out, i64 %81
+	call void @kiln_tile5x1(i64 2, i8* %80, i64 16, i8* %w, i64 64, i64 %78, i64 4, i32* %bias, i32* %mult, i32* %shift, i8* %82, i64 4, i32 -46, i32 -128, i32 127)
+	%83 = add i64 %panels5x1.1.i, 1
 	br label %panels5x1.1
 
 panels5x1.1.end:
