@@ -2,6 +2,7 @@ package llvm
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -185,5 +186,20 @@ func TestEveryExampleEveryForm(t *testing.T) {
 				}
 			})
 		}
+		// The generic form is for any target: arm64's too.
+		t.Run(name+"/generic-aarch64", func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			ll, err := Emit(g)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "model.ll"), ll, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			run(t, dir, nil, "opt", "-verify", "-O3", "-mtriple=aarch64-linux-gnu", "model.ll", "-o", "model.bc")
+			run(t, dir, nil, "llc", "-O3", "-mtriple=aarch64-linux-gnu", "-relocation-model=pic", "-filetype=obj", "model.bc", "-o", "model.o")
+			t.Logf("generic form compiled for aarch64-linux-gnu, not run")
+		})
 	}
 }
