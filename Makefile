@@ -4,7 +4,7 @@ GO       ?= go
 BIN      := bin/kiln
 FUZZTIME ?= 60s
 
-.PHONY: all build test demo fashion-mnist mobilenet qat-table distill bench bench-go fuzz lint clean
+.PHONY: all build test demo fashion-mnist arm64-tools mobilenet qat-table distill bench bench-go fuzz lint clean
 
 all: build
 
@@ -12,7 +12,7 @@ build:
 	$(GO) build -o $(BIN) ./cmd/kiln
 
 # The tests CI runs (.ci/run): vet, then every package's tests.
-test:
+test: arm64-tools
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 
@@ -41,6 +41,18 @@ fashion-mnist:
 	else \
 	  apt-cache show dataset-fashion-mnist >/dev/null 2>&1 || $(SUDO) apt-get update; \
 	  $(SUDO) apt-get install -y dataset-fashion-mnist; \
+	fi
+
+# qemu-user and gcc for aarch64, with which the LLVM backend's tests run
+# its portable code as arm64 code (TestDifferentialArm64): installed with
+# apt when missing (through sudo when not root). Without them that test
+# is skipped, saying so.
+arm64-tools:
+	@if command -v qemu-aarch64 >/dev/null && command -v aarch64-linux-gnu-gcc >/dev/null; then :; \
+	else \
+	  apt-cache show gcc-aarch64-linux-gnu >/dev/null 2>&1 || $(SUDO) apt-get update -qq; \
+	  $(SUDO) apt-get install -y -qq --no-install-recommends qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross >/dev/null \
+	    || echo "arm64-tools: qemu-user and gcc-aarch64-linux-gnu could not be installed; the arm64 tests will be skipped"; \
 	fi
 
 # Train the MobileNet-style example on Fashion-MNIST, then score it in int8

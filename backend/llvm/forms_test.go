@@ -3,6 +3,7 @@ package llvm
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -17,6 +18,9 @@ import (
 type target struct {
 	cpu  string
 	opts Options
+	// arm64 compiles for aarch64-linux-gnu, links the driver with
+	// aarch64-linux-gnu-gcc and runs it under qemu-aarch64.
+	arm64 bool
 	// emulate replaces the VPDPBUSD intrinsics by IR functions with their
 	// semantics and drops the target attributes, so that a CPU without
 	// VNNI runs the form's arithmetic (its layout and offset terms).
@@ -25,6 +29,9 @@ type target struct {
 
 func (tg target) String() string {
 	form, _ := tg.opts.Form()
+	if tg.arm64 {
+		return form + " (aarch64-linux-gnu, under qemu-aarch64)"
+	}
 	return fmt.Sprintf("%s (-mcpu=%s, features %q)", form, tg.cpu, tg.opts.Features)
 }
 
@@ -92,6 +99,33 @@ func TestForms(t *testing.T) {
 				differential(t, g, kbc, 200, tg)
 			})
 		}
+	}
+}
+
+// TestDifferentialArm64 runs the generic form as arm64 code under
+// qemu-aarch64 against the VM, like TestDifferential, for models with
+// every kind of matrix product and pooling. It needs qemu-aarch64 and
+// aarch64-linux-gnu-gcc (make test installs them: make arm64-tools).
+func TestDifferentialArm64(t *testing.T) {
+	toolchain(t)
+	for _, tool := range []string{"qemu-aarch64", "aarch64-linux-gnu-gcc"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not on PATH (make arm64-tools installs it): the generic form is compiled for aarch64 but not run", tool)
+		}
+	}
+	models := map[string]func(t *testing.T) (*ir.Graph, []byte){
+		"edges":          func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "edges.kiln", []byte(edgesSrc)) },
+		"lenet5":         func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet5.kiln") },
+		"mobilenet_tiny": func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mobilenet_tiny.kiln") },
+		"deepfm":         func(t *testing.T) (*ir.Graph, []byte) { return example(t, "deepfm.kiln") },
+		"lenet_300_100":  func(t *testing.T) (*ir.Graph, []byte) { return example(t, "lenet_300_100.kiln") },
+	}
+	for name, load := range models {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			g, kbc := load(t)
+			differentialAt(t, g, kbc, 200, target{arm64: true}, []int{200, 1, 7})
+		})
 	}
 }
 

@@ -251,9 +251,13 @@ func object(t *testing.T, dir string, g *ir.Graph, optimize bool, tg target) {
 		t.Fatal(err)
 	}
 	passes := []string{"-verify"}
+	triple := HostTriple()
+	if tg.arm64 {
+		triple = "aarch64-linux-gnu"
+	}
 	if optimize {
 		passes = append(passes, "-O3")
-		if triple := HostTriple(); triple != "" {
+		if triple != "" {
 			passes = append(passes, "-mtriple="+triple)
 		}
 		if cpu != "" {
@@ -262,6 +266,9 @@ func object(t *testing.T, dir string, g *ir.Graph, optimize bool, tg target) {
 	}
 	run(t, dir, nil, "opt", append(passes, "model.ll", "-o", "model.bc")...)
 	llc := []string{"-O3", "-relocation-model=pic", "-filetype=obj", "model.bc", "-o", "model.o"}
+	if tg.arm64 {
+		llc = append(llc, "-mtriple="+triple)
+	}
 	if cpu != "" {
 		llc = append(llc, "-mcpu="+cpu)
 	}
@@ -602,7 +609,7 @@ func differentialAt(t *testing.T, g *ir.Graph, kbc []byte, n int, tg target, bat
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeDriver(t, dir, g, m)
+	writeDriverFor(t, dir, g, m, tg)
 
 	r := rand.New(rand.NewPCG(7, uint64(n)))
 	in8 := make([][]int8, len(m.inputs))
@@ -663,8 +670,12 @@ func differentialAt(t *testing.T, g *ir.Graph, kbc []byte, n int, tg target, bat
 				binary.Write(&want8, binary.LittleEndian, vout8[k].I8)
 				binary.Write(&want32, binary.LittleEndian, vout32[k].F32)
 			}
-			got8 := run(t, dir, raw8.Bytes(), "./driver", "i8", fmt.Sprint(batch))
-			got32 := run(t, dir, raw32.Bytes(), "./driver", "f32", fmt.Sprint(batch))
+			driver := []string{"./driver"}
+			if tg.arm64 {
+				driver = []string{"qemu-aarch64", "./driver"}
+			}
+			got8 := run(t, dir, raw8.Bytes(), driver[0], append(driver[1:], "i8", fmt.Sprint(batch))...)
+			got32 := run(t, dir, raw32.Bytes(), driver[0], append(driver[1:], "f32", fmt.Sprint(batch))...)
 			compare(t, fmt.Sprintf("-mcpu=%s, portable=%v, batch %d: run", cpu, portable, batch), m, 1, want8.Bytes(), got8, batch)
 			compare(t, fmt.Sprintf("-mcpu=%s, portable=%v, batch %d: run_f32", cpu, portable, batch), m, 4, want32.Bytes(), got32, batch)
 		}
@@ -674,6 +685,13 @@ func differentialAt(t *testing.T, g *ir.Graph, kbc []byte, n int, tg target, bat
 // writeDriver writes the model's header and the C driver to dir and
 // links the driver with model.o.
 func writeDriver(t *testing.T, dir string, g *ir.Graph, m *model) {
+	t.Helper()
+	writeDriverFor(t, dir, g, m, target{})
+}
+
+// writeDriverFor is writeDriver for the target: for arm64, linked
+// statically by aarch64-linux-gnu-gcc.
+func writeDriverFor(t *testing.T, dir string, g *ir.Graph, m *model, tg target) {
 	t.Helper()
 	h, err := Header(g)
 	if err != nil {
@@ -685,7 +703,11 @@ func writeDriver(t *testing.T, dir string, g *ir.Graph, m *model) {
 	if err := os.WriteFile(filepath.Join(dir, "driver.c"), []byte(driver(m)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	run(t, dir, nil, "gcc", "-std=c11", "-Wall", "-Werror", "-O2", "driver.c", "model.o", "-o", "driver")
+	cc := []string{"gcc"}
+	if tg.arm64 {
+		cc = []string{"aarch64-linux-gnu-gcc", "-static"}
+	}
+	run(t, dir, nil, cc[0], append(cc[1:], "-std=c11", "-Wall", "-Werror", "-O2", "driver.c", "model.o", "-o", "driver")...)
 }
 
 // compare reports the first differing output element, by output, example
