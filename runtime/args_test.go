@@ -2,11 +2,14 @@ package runtime
 
 import (
 	"fmt"
+
 	"math"
 	"os"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/kiln-nn/kiln/runtime/kernels"
 )
 
 func loadTestdata(t testing.TB, name string, opt *Options) *Model {
@@ -256,5 +259,42 @@ func BenchmarkNonFinite(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestOptionsKernels: a model runs the kernel set Options.Kernels names
+// when it can run here, and Load says why when it cannot.
+func TestOptionsKernels(t *testing.T) {
+	b, err := os.ReadFile("testdata/tiny.kbc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Load(b, &Options{Kernels: "portable"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	m.Disassemble(&text, 100)
+	if !strings.Contains(text.String(), "portable Go kernels") {
+		t.Errorf("Kernels: portable: the listing says %q", strings.SplitN(text.String(), "\n", 2)[0])
+	}
+	if name := kernels.KernelName(); name != "portable" {
+		m, err := Load(b, &Options{Kernels: name})
+		if err != nil {
+			t.Fatalf("Kernels: %s (this process's set): %v", name, err)
+		}
+		text.Reset()
+		m.Disassemble(&text, 100)
+		if !strings.Contains(text.String(), name+" kernels") {
+			t.Errorf("Kernels: %s: the listing says %q", name, strings.SplitN(text.String(), "\n", 2)[0])
+		}
+	}
+	for _, c := range []struct{ set, want string }{
+		{"fast", `kernel set "fast" is not one of portable, avx2, avxvnni, avx512vnni, amx, sdot, neon`},
+		{"amx", "kernel set amx"},
+	} {
+		if _, err := Load(b, &Options{Kernels: c.set}); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Kernels: %s: Load error %v, want %q", c.set, err, c.want)
+		}
 	}
 }

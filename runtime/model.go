@@ -123,6 +123,12 @@ type Options struct {
 	// Portable runs the portable Go kernels even where assembly ones
 	// exist (KILN_PORTABLE=1 in the environment does the same).
 	Portable bool
+	// Kernels names the kernel set the model runs: "" for the process's
+	// (the best set the CPU runs that passed its self-test at start, or
+	// the one KILN_KERNELS names), "portable" (as Portable), or an
+	// assembly set (avx2), which must be the process's: a set this CPU,
+	// this build or the self-test rules out makes Load fail, saying why.
+	Kernels string
 	// ForceDense runs every dense layer on the dense kernels, even one
 	// whose weights are sparse enough (a pruned network's) that the
 	// sparse kernels, which visit only the non-zero weights, would be
@@ -244,13 +250,24 @@ func decode(secs [][]byte, opt *Options) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	var set string
+	if opt != nil {
+		set = opt.Kernels
+	}
+	if set == "" {
+		if err := kernels.Selection(); err != nil {
+			return nil, fmt.Errorf("KILN_KERNELS: %w", err)
+		}
+	} else if err := kernels.Available(set); err != nil {
+		return nil, err
+	}
 	m := &Model{
 		name:           f.Name,
 		arena:          f.Arena,
 		inputs:         f.Inputs,
 		outputs:        f.Outputs,
 		tensors:        tensorsOf(f.Tensors),
-		portable:       (opt != nil && opt.Portable) || kernels.KernelName() == "portable",
+		portable:       (opt != nil && opt.Portable) || set == "portable" || kernels.KernelName() == "portable",
 		forceDense:     opt != nil && opt.ForceDense,
 		maxMemory:      opt.maxMemory(),
 		maxSession:     opt.maxSession(),

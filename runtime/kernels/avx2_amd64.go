@@ -17,6 +17,18 @@ const asmName = "avx2"
 // state).
 var haveAsm = cpu.X86.HasAVX2
 
+// asmSets are the assembly kernel sets of amd64, best first.
+var asmSets = []*kernelSet{{
+	name: "avx2",
+	lacks: func() string {
+		if !haveAsm {
+			return "AVX2 (or an OS that saves its registers)"
+		}
+		return ""
+	},
+	matMulRequant: matMulRequantAsm, matMulRequantRHS: matMulRequantRHSAsm,
+}}
+
 // widenRows sign-extends m rows of k int8 (stride lda bytes) to int16 rows
 // at dst (stride ldd bytes), zero-padded to a multiple of 4.
 //

@@ -13,9 +13,12 @@
 // wrapping addition gives the same bits in any order, and apply the same
 // fixed-point requantization, edge cases included.
 //
-// There are two implementations, chosen at init: portable Go, and on amd64
-// with AVX2 an assembly one. KILN_PORTABLE=1 in the environment, or
-// UsePortable, forces the portable one; both read the same PackedWeights.
+// There are kernel sets: portable Go, and on amd64 with AVX2 an assembly
+// one. At init the best set the CPU runs is selected, and only if it
+// reproduces the portable kernels' bits on a built-in problem (a kernel
+// that miscomputes on an unseen CPU must never give wrong numbers; see
+// select.go). KILN_KERNELS=portable|avx2|... in the environment, or
+// UsePortable, forces one; all read the same PackedWeights.
 //
 // # The AVX2 product
 //
@@ -73,24 +76,25 @@ package kernels
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/kiln-nn/kiln/runtime/fixedpoint"
 )
 
-// useAsm selects the assembly kernels; haveAsm reports that the CPU
-// supports them.
-var useAsm = haveAsm && os.Getenv("KILN_PORTABLE") != "1"
+// useAsm runs the selected assembly set (see select.go) rather than the
+// portable kernels.
+var useAsm bool
 
 // UsePortable forces (on) or releases (off) the portable kernels. At init
-// the assembly kernels are chosen when the CPU supports them, unless
-// KILN_PORTABLE=1 is set. It must not be called while kernels run.
-func UsePortable(on bool) { useAsm = haveAsm && !on }
+// the best kernel set the CPU runs is selected, one that passes its
+// self-test, unless KILN_KERNELS names one (KILN_PORTABLE=1 is
+// KILN_KERNELS=portable). It must not be called while kernels run.
+func UsePortable(on bool) { useAsm = selected != portableSet && !on }
 
-// KernelName reports the active kernels: "portable" or "avx2".
+// KernelName reports the active kernel set: "portable", or the
+// selected assembly set ("avx2").
 func KernelName() string {
 	if useAsm {
-		return asmName
+		return selected.name
 	}
 	return "portable"
 }

@@ -8,6 +8,9 @@ const asmName = ""
 
 const haveAsm = false
 
+// asmSets: none.
+var asmSets []*kernelSet
+
 func matMulRequantAsm(m int, x []int8, lda int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
 	matMulRequantPortable(m, x, lda, p, q, out, ldo, scratch)
 }

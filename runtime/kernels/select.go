@@ -1,0 +1,185 @@
+// Choosing the kernel set: the best one the CPU runs that reproduces the
+// portable kernels' bits on a built-in problem.
+
+package kernels
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+)
+
+// A kernelSet is one implementation of the matrix products. The portable
+// Go kernels are always there; each architecture's file lists its
+// assembly sets, best first (asmSets).
+type kernelSet struct {
+	name string
+	// lacks says what this CPU or OS is missing for the set, or "" when
+	// the set runs here.
+	lacks func() string
+	// The products the self-test compares with the portable kernels.
+	matMulRequant    func(m int, x []int8, lda int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32)
+	matMulRequantRHS func(cols int, col []int8, ldc int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32)
+}
+
+var portableSet = &kernelSet{name: "portable", lacks: func() string { return "" },
+	matMulRequant: matMulRequantPortable, matMulRequantRHS: matMulRequantRHSPortable}
+
+// SetNames are the kernel sets KILN_KERNELS and runtime.Options.Kernels
+// may name, on any machine; Available says which run on this one.
+var SetNames = []string{"portable", "avx2", "avxvnni", "avx512vnni", "amx", "sdot", "neon"}
+
+// The selection, made at init (see choose): the set that runs, the
+// error of a KILN_KERNELS that cannot be honoured, and why sets that the
+// CPU runs were refused.
+var (
+	selected  *kernelSet
+	selectErr error
+	refused   []string
+)
+
+func init() {
+	want := os.Getenv("KILN_KERNELS")
+	if want == "" && os.Getenv("KILN_PORTABLE") == "1" {
+		want = "portable"
+	}
+	selectFrom(want, asmSets)
+}
+
+// selectFrom makes the selection among sets and the portable kernels.
+func selectFrom(want string, sets []*kernelSet) {
+	selected, refused, selectErr = choose(want, append(slices.Clone(sets), portableSet))
+	useAsm = selected != portableSet
+}
+
+// choose returns the set named want (any when want is ""): the first of
+// sets, best first, that this CPU runs and that passes its self-test;
+// the portable kernels when want cannot run here, with an error saying
+// why. refused lists the sets the CPU runs that failed the self-test.
+func choose(want string, sets []*kernelSet) (set *kernelSet, refused []string, err error) {
+	if want != "" && !slices.Contains(SetNames, want) {
+		return portableSet, nil, fmt.Errorf("kernel set %q is not one of %s", want, strings.Join(SetNames, ", "))
+	}
+	for _, s := range sets {
+		if want != "" && s.name != want {
+			continue
+		}
+		if lacks := s.lacks(); lacks != "" {
+			if want != "" {
+				return portableSet, nil, fmt.Errorf("kernel set %s: this CPU lacks %s", want, lacks)
+			}
+			continue
+		}
+		if err := selfTest(s); err != nil {
+			refused = append(refused, err.Error())
+			if want != "" {
+				return portableSet, refused, err
+			}
+			continue
+		}
+		return s, refused, nil
+	}
+	if want == "" {
+		return portableSet, refused, nil
+	}
+	return portableSet, refused, fmt.Errorf("kernel set %s is not built for this architecture", want)
+}
+
+// selfTest runs s's products on a built-in problem (every int8 extreme,
+// lengths that are not multiples of the packing, one row and several,
+// per-channel and per-tensor rescales) and compares them with the
+// portable kernels', bit for bit.
+func selfTest(s *kernelSet) error {
+	if s == portableSet {
+		return nil
+	}
+	const n, k = 11, 37
+	values := []int8{-128, 127, 0, -1, 1, 93, -77, 5}
+	w := make([]int8, n*k)
+	for i := range w {
+		w[i] = values[(i*7+i/5)%len(values)]
+	}
+	p := Pack(w, n, k)
+	bias, mult, shift := make([]int32, n), make([]int32, n), make([]int32, n)
+	for j := range n {
+		bias[j], mult[j], shift[j] = int32(j*4099-20000), int32(1<<30+j*12345), int32(j%5-8)
+	}
+	for _, q := range []requant{
+		{bias: bias, mult: mult, shift: shift, off: -3, lo: -128, hi: 127},
+		{mult: mult[:1], shift: []int32{2}, off: 7, lo: -20, hi: 100},
+	} {
+		for _, m := range []int{1, 7} {
+			x := make([]int8, m*k)
+			for i := range x {
+				x[i] = values[(i*3+i/7)%len(values)]
+			}
+			want, got := make([]int8, m*n), make([]int8, m*n)
+			scratch := make([]int32, ScratchSize(p, m))
+			portableSet.matMulRequant(m, x, k, p, &q, want, n, scratch)
+			s.matMulRequant(m, x, k, p, &q, got, n, scratch)
+			if i := firstDiff(got, want); i >= 0 {
+				return fmt.Errorf("kernel set %s failed its self-test: MatMulRequant, %d rows, output %d is %d, the portable kernels give %d", s.name, m, i, got[i], want[i])
+			}
+		}
+		// A convolution's product: the patches [k][cols] on the right.
+		const cols = 13
+		col := make([]int8, k*cols)
+		for i := range col {
+			col[i] = values[(i*5+i/3)%len(values)]
+		}
+		want, got := make([]int8, n*cols), make([]int8, n*cols)
+		scratch := make([]int32, ScratchSizeRHS(p, cols))
+		portableSet.matMulRequantRHS(cols, col, cols, p, &q, want, cols, scratch)
+		s.matMulRequantRHS(cols, col, cols, p, &q, got, cols, scratch)
+		if i := firstDiff(got, want); i >= 0 {
+			return fmt.Errorf("kernel set %s failed its self-test: MatMulRequantRHS, output %d is %d, the portable kernels give %d", s.name, i, got[i], want[i])
+		}
+	}
+	return nil
+}
+
+func firstDiff(a, b []int8) int {
+	for i := range a {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return -1
+}
+
+// Available reports whether the kernel set named name can run in this
+// process: nil for the portable kernels and for the selected set, else
+// an error saying why not (an unknown name, a set this CPU or build
+// lacks, one that failed its self-test, or KILN_KERNELS naming another).
+func Available(name string) error {
+	if name == "portable" || name == selected.name {
+		return nil
+	}
+	if !slices.Contains(SetNames, name) {
+		return fmt.Errorf("kernel set %q is not one of %s", name, strings.Join(SetNames, ", "))
+	}
+	for _, s := range asmSets {
+		if s.name != name {
+			continue
+		}
+		if lacks := s.lacks(); lacks != "" {
+			return fmt.Errorf("kernel set %s: this CPU lacks %s", name, lacks)
+		}
+		for _, r := range refused {
+			if strings.HasPrefix(r, "kernel set "+name+" ") {
+				return fmt.Errorf("%s", r)
+			}
+		}
+		return fmt.Errorf("kernel set %s: the process runs %s (KILN_KERNELS)", name, selected.name)
+	}
+	return fmt.Errorf("kernel set %s is not built for this architecture", name)
+}
+
+// Selection reports how the kernel set was chosen: nil, or why the set
+// KILN_KERNELS names does not run (the portable kernels run instead).
+func Selection() error { return selectErr }
+
+// Refused lists the kernel sets this CPU runs that failed their
+// self-test at init, each with the first output that differed.
+func Refused() []string { return slices.Clone(refused) }

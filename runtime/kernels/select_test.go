@@ -1,0 +1,130 @@
+package kernels
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// broken is a kernel set that computes like s but adds one to an output
+// of MatMulRequant (or of MatMulRequantRHS, when rhs is set).
+func broken(s *kernelSet, rhs bool) *kernelSet {
+	b := *s
+	if rhs {
+		b.matMulRequantRHS = func(cols int, col []int8, ldc int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
+			s.matMulRequantRHS(cols, col, ldc, p, q, out, ldo, scratch)
+			out[len(out)/2]++
+		}
+	} else {
+		b.matMulRequant = func(m int, x []int8, lda int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
+			s.matMulRequant(m, x, lda, p, q, out, ldo, scratch)
+			out[(m*p.n)-1]++
+		}
+	}
+	return &b
+}
+
+// fastest is the best assembly set, or a stand-in on architectures with
+// none (the portable kernels under the name avx2), so that the guard is
+// tested everywhere.
+func fastest() *kernelSet {
+	if len(asmSets) > 0 {
+		return asmSets[0]
+	}
+	s := *portableSet
+	s.name = "avx2"
+	return &s
+}
+
+// TestSelfTestRefusesBrokenKernels injects a fault into the best kernel
+// set, in either product: the selection refuses it, says why, and the
+// products then run the portable kernels.
+func TestSelfTestRefusesBrokenKernels(t *testing.T) {
+	defer selectFrom("", asmSets)
+	for _, rhs := range []bool{false, true} {
+		bad := broken(fastest(), rhs)
+		selectFrom("", []*kernelSet{bad})
+		if got := KernelName(); got != "portable" {
+			t.Fatalf("a broken %s set was selected (KernelName %q)", bad.name, got)
+		}
+		if r := Refused(); len(r) != 1 || !strings.Contains(r[0], "failed its self-test") || !strings.HasPrefix(r[0], "kernel set "+bad.name) {
+			t.Errorf("refused sets: %q", r)
+		}
+		if err := Selection(); err != nil {
+			t.Errorf("Selection() = %v without KILN_KERNELS", err)
+		}
+		// Forced, the broken set is still refused, with the error.
+		selectFrom(bad.name, []*kernelSet{bad})
+		if err := Selection(); err == nil || !strings.Contains(err.Error(), "self-test") || KernelName() != "portable" {
+			t.Errorf("KILN_KERNELS=%s on a broken set: Selection() = %v, KernelName %q", bad.name, err, KernelName())
+		}
+		if err := Available(bad.name); err == nil {
+			t.Errorf("Available(%s) = nil for a refused set", bad.name)
+		}
+	}
+	// The sound set passes and is selected.
+	good := fastest()
+	selectFrom("", []*kernelSet{good})
+	if len(asmSets) > 0 && KernelName() != good.name {
+		t.Errorf("KernelName() = %q, want %s (refused: %q)", KernelName(), good.name, Refused())
+	}
+	if err := selfTest(good); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestSelectionErrors covers names that cannot be honoured: unknown ones,
+// sets this CPU lacks, sets not built for this architecture.
+func TestSelectionErrors(t *testing.T) {
+	defer selectFrom("", asmSets)
+	lacking := &kernelSet{name: "avx512vnni", lacks: func() string { return "AVX-512 VNNI" }}
+	for _, c := range []struct{ want, err string }{
+		{"avx9", `kernel set "avx9" is not one of portable, avx2`},
+		{"avx512vnni", "kernel set avx512vnni: this CPU lacks AVX-512 VNNI"},
+		{"amx", "kernel set amx is not built for this architecture"},
+	} {
+		selectFrom(c.want, []*kernelSet{lacking})
+		if err := Selection(); err == nil || !strings.Contains(err.Error(), c.err) {
+			t.Errorf("KILN_KERNELS=%s: Selection() = %v, want %q", c.want, err, c.err)
+		}
+		if KernelName() != "portable" {
+			t.Errorf("KILN_KERNELS=%s: KernelName() = %q, want portable", c.want, KernelName())
+		}
+	}
+	// Without a name, a set the CPU lacks is passed over silently.
+	selectFrom("", []*kernelSet{lacking})
+	if err := Selection(); err != nil || len(Refused()) != 0 || KernelName() != "portable" {
+		t.Errorf("a lacking set: Selection() = %v, refused %q, KernelName %q", Selection(), Refused(), KernelName())
+	}
+	selectFrom("portable", asmSets)
+	if KernelName() != "portable" || Selection() != nil {
+		t.Errorf("KILN_KERNELS=portable: KernelName %q, Selection() = %v", KernelName(), Selection())
+	}
+	if !slices.Contains(SetNames, "portable") || Available("portable") != nil {
+		t.Error("the portable kernels are always available")
+	}
+}
+
+// TestHostSelection: on this machine every assembly set the CPU runs
+// passes its self-test, and the best one is selected.
+func TestHostSelection(t *testing.T) {
+	if os.Getenv("KILN_KERNELS") != "" || os.Getenv("KILN_PORTABLE") != "" {
+		t.Skip("KILN_KERNELS or KILN_PORTABLE chooses the kernel set")
+	}
+	if r := Refused(); len(r) > 0 {
+		t.Fatalf("kernel sets refused on this CPU: %q", r)
+	}
+	for _, s := range asmSets {
+		if lacks := s.lacks(); lacks != "" {
+			t.Logf("kernel set %s: skipped, this CPU lacks %s", s.name, lacks)
+			continue
+		}
+		if err := selfTest(s); err != nil {
+			t.Error(err)
+		}
+	}
+	if len(asmSets) > 0 && asmSets[0].lacks() == "" && selected != asmSets[0] {
+		t.Errorf("selected %s, not the best set this CPU runs (%s)", selected.name, asmSets[0].name)
+	}
+}
