@@ -4,6 +4,9 @@
 //	make bench                      (installs the npm packages, then runs this)
 //	go run ./bench [-time 2s] [-rounds 3] [-only NAME] [-json FILE] [-cpuprofile FILE]
 //
+// It also times the bare loop of each kernel set the machine runs (its
+// multiply-add instructions on registers alone, kernels.Peak) and gives
+// kiln's GMAC/s as a fraction of the running set's.
 // The workloads: an int8 dense layer 1024x1024 (uint8/int8 in and out,
 // nothing but the matrix product and its requantization), and LeNet-300-100
 // and LeNet-5 quantized from float inputs to float outputs. Each is
@@ -184,9 +187,19 @@ func run(d time.Duration, jsonOut string) error {
 		kilnRounds = append(kilnRounds, kilnResults)
 	}
 	kilnResults, ortResults := medians(kilnRounds), medians(ortRounds)
-	report(ws, kilnResults, ortResults)
+	// The bare-loop peak of each kernel set this machine runs, timed in
+	// the same run.
+	peaks := map[string]float64{}
+	for _, name := range kernels.PeakSets() {
+		g, err := kernels.Peak(name, time.Second)
+		if err != nil {
+			return err
+		}
+		peaks[name] = g
+	}
+	report(ws, kilnResults, ortResults, peaks)
 	if jsonOut != "" {
-		b, _ := json.MarshalIndent(map[string]any{"kiln": kilnResults, "onnxruntime": ortResults, "kernels": kernels.KernelName()}, "", "  ")
+		b, _ := json.MarshalIndent(map[string]any{"kiln": kilnResults, "onnxruntime": ortResults, "kernels": kernels.KernelName(), "peak_gmacs": peaks}, "", "  ")
 		return os.WriteFile(jsonOut, b, 0o644)
 	}
 	return nil
@@ -372,9 +385,10 @@ func find(rs []result, name string, batch int) *result {
 // report prints latency and throughput side by side, the speed ratio
 // (ONNX Runtime's time over kiln's: above 1, kiln is faster) and how far
 // the two engines' outputs for the first sample are apart.
-func report(ws []*workload, kiln, onnx []result) {
+func report(ws []*workload, kiln, onnx []result, peaks map[string]float64) {
+	set := kernels.KernelName()
 	tw := tabwriter.NewWriter(os.Stdout, 2, 8, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "workload\tbatch\tkiln p50 µs\tORT p50 µs\tkiln p99 µs\tORT p99 µs\tkiln/s\tORT/s\tkiln GMAC/s\tspeed-up\t")
+	fmt.Fprintln(tw, "workload\tbatch\tkiln p50 µs\tORT p50 µs\tkiln p99 µs\tORT p99 µs\tkiln/s\tORT/s\tkiln GMAC/s\tof peak\tspeed-up\t")
 	for _, w := range ws {
 		for _, b := range w.Batches {
 			k, o := find(kiln, w.Name, b), find(onnx, w.Name, b)
@@ -382,11 +396,16 @@ func report(ws []*workload, kiln, onnx []result) {
 				continue
 			}
 			gmacs := float64(w.macs) * k.PerSecond / 1e9
-			fmt.Fprintf(tw, "%s\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.0f\t%.0f\t%.1f\t%.2fx\t\n",
-				w.Name, b, k.P50, o.P50, k.P99, o.P99, k.PerSecond, o.PerSecond, gmacs, o.P50/k.P50)
+			fmt.Fprintf(tw, "%s\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.0f\t%.0f\t%.1f\t%.0f%%\t%.2fx\t\n",
+				w.Name, b, k.P50, o.P50, k.P99, o.P99, k.PerSecond, o.PerSecond, gmacs, 100*gmacs/peaks[set], o.P50/k.P50)
 		}
 	}
 	tw.Flush()
+	fmt.Println()
+	fmt.Printf("kiln ran the %s kernels; \"of peak\" is kiln's GMAC/s over that set's bare loop.\n", set)
+	for _, name := range kernels.PeakSets() {
+		fmt.Printf("bare-loop peak, %s kernels: %.1f GMAC/s\n", name, peaks[name])
+	}
 	fmt.Println()
 	for _, w := range ws {
 		k, o := find(kiln, w.Name, 0), find(onnx, w.Name, 0)

@@ -17,6 +17,11 @@ const asmName = "avx2"
 // state).
 var haveAsm = cpu.X86.HasAVX2
 
+// peakAVX2 runs the AVX2 set's bare loop; see peak_amd64.s.
+//
+//go:noescape
+func peakAVX2(iters int)
+
 // asmSets are the assembly kernel sets of amd64, best first.
 var asmSets = []*kernelSet{{
 	name: "avx2",
@@ -27,6 +32,7 @@ var asmSets = []*kernelSet{{
 		return ""
 	},
 	matMulRequant: matMulRequantAsm, matMulRequantRHS: matMulRequantRHSAsm,
+	peak: peakAVX2, peakMACs: 192,
 }}
 
 // widenRows sign-extends m rows of k int8 (stride lda bytes) to int16 rows

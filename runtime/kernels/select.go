@@ -21,10 +21,15 @@ type kernelSet struct {
 	// The products the self-test compares with the portable kernels.
 	matMulRequant    func(m int, x []int8, lda int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32)
 	matMulRequantRHS func(cols int, col []int8, ldc int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32)
+	// peak runs the set's bare loop (see Peak), peakMACs multiply-adds
+	// an iteration.
+	peak     func(iters int)
+	peakMACs int
 }
 
 var portableSet = &kernelSet{name: "portable", lacks: func() string { return "" },
-	matMulRequant: matMulRequantPortable, matMulRequantRHS: matMulRequantRHSPortable}
+	matMulRequant: matMulRequantPortable, matMulRequantRHS: matMulRequantRHSPortable,
+	peak: peakPortable, peakMACs: portablePeakMACs}
 
 // SetNames are the kernel sets KILN_KERNELS and runtime.Options.Kernels
 // may name, on any machine; Available says which run on this one.
