@@ -22,8 +22,13 @@ var haveAsm = cpu.X86.HasAVX2
 //go:noescape
 func peakAVX2(iters int)
 
+// rhsAVX2 is the AVX2 convolution product, every amd64 set's.
+func rhsAVX2(cols int, col []int8, ldc int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32) {
+	matMulRequantRHSAsm(cols, col, ldc, p, &q, out, ldo, scratch)
+}
+
 // asmSets are the assembly kernel sets of amd64, best first.
-var asmSets = []*kernelSet{{
+var asmSets = []*kernelSet{avx512vnniSet, avxvnniSet, {
 	name: "avx2",
 	lacks: func() string {
 		if !haveAsm {
@@ -31,8 +36,11 @@ var asmSets = []*kernelSet{{
 		}
 		return ""
 	},
-	matMulRequant: matMulRequantAsm, matMulRequantRHS: matMulRequantRHSAsm,
-	peak: peakAVX2, peakMACs: 192,
+	matMulRequant: func(m int, x []int8, lda int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32) {
+		matMulRequantAsm(m, x, lda, p, &q, out, ldo, scratch)
+	},
+	matMulRequantRHS: rhsAVX2,
+	peak:             peakAVX2, peakMACs: 192,
 }}
 
 // widenRows sign-extends m rows of k int8 (stride lda bytes) to int16 rows

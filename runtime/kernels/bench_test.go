@@ -81,15 +81,13 @@ func benchKernels(b *testing.B, name string, layers []layer) {
 			make([]int32, l.n), mult, shift, make([]int32, size)})
 		macs += l.m * l.n * l.k
 	}
-	saved := useAsm
-	defer func() { useAsm = saved }()
-	kernels := []string{"portable"}
-	if haveAsm {
-		kernels = append(kernels, asmName)
-	}
-	for _, kn := range kernels {
-		UsePortable(kn == "portable")
-		b.Run(name+"/"+kn, func(b *testing.B) {
+	defer useSet(useSet(portableSet))
+	for _, set := range append([]*kernelSet{portableSet}, asmSets...) {
+		if set.lacks() != "" {
+			continue
+		}
+		useSet(set)
+		b.Run(name+"/"+set.name, func(b *testing.B) {
 			for b.Loop() {
 				for i := range ls {
 					l := &ls[i]

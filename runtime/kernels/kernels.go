@@ -66,12 +66,23 @@
 // tile with its operands in L1 at 61-67 (BenchmarkTile), and a whole
 // 64x1024x1024 product at about 55 (BenchmarkMatMulRequant).
 //
-// There is no AVX-512 VNNI kernel yet: VPDPBUSD (u8 x s8 quads into int32,
-// no saturation, with the 128*rowsum correction that RowSums provides) is
-// the design's fast path, and the packed layout (four k per 32-bit lane)
-// is the one it reads, but the machine these kernels are developed and
-// tested on has no AVX-512, and a kernel that cannot be run here cannot
-// be shown to give the reference's bits.
+// # The VPDPBUSD sets
+//
+// avx512vnni (EVEX VPDPBUSD on YMM, with AVX512VL) and avxvnni (the VEX
+// form, which Go's assembler does not know: written as bytes, each with
+// its instruction in a comment, checked with objdump) read the same
+// packed layout: a quad of a panel is exactly VPDPBUSD's signed operand,
+// four k of a column per 32-bit lane. Activations become u8 (x XOR
+// 0x80, i.e. x+128) once per call, each row's quad is broadcast, and one
+// VPDPBUSD adds 32 products into a panel's accumulator, without
+// saturation; the tile ends by taking 128 times each column's weight
+// sum back (PackedWeights.corr), which is exact, then the AVX2
+// requantization runs. Tiles go up to 12 accumulators (6 rows by 2
+// panels, or one row by 4), gen_vnni_amd64.go generates them. Their
+// convolution product is still the AVX2 set's. The Go side (flipping,
+// tiling, the correction) is tested everywhere with the tiles emulated in
+// Go (TestVNNIGoSide); the tiles themselves only on a CPU with VNNI, and
+// the self-test at init keeps a set that miscomputes from running.
 package kernels
 
 import (
@@ -167,7 +178,7 @@ func matMulRequant(asm bool, m int, x []int8, lda int, p *PackedWeights, bias []
 	}
 	rq := requant{bias: bias, mult: mult, shift: shift, off: outOffset, lo: actMin, hi: actMax}
 	if asm {
-		matMulRequantAsm(m, x, lda, p, &rq, out, ldo, scratch)
+		selected.matMulRequant(m, x, lda, p, rq, out, ldo, scratch)
 		return
 	}
 	matMulRequantPortable(m, x, lda, p, &rq, out, ldo, scratch)

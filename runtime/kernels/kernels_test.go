@@ -11,19 +11,37 @@ import (
 	"github.com/kiln-nn/kiln/runtime/kernels/ref"
 )
 
-// eachKernel runs f once per kernel this machine supports.
+// eachKernel runs f once per kernel set this machine runs: the portable
+// kernels and every assembly set the CPU has (the others are skipped,
+// saying what the CPU lacks).
 func eachKernel(t *testing.T, f func(t *testing.T)) {
 	t.Helper()
-	saved := useAsm
-	defer func() { useAsm = saved }()
-	UsePortable(true)
+	defer useSet(useSet(portableSet))
 	t.Run("portable", f)
-	if haveAsm {
-		UsePortable(false)
-		t.Run(asmName, f)
-	} else {
-		t.Logf("no assembly kernels on this machine")
+	for _, s := range asmSets {
+		if lacks := s.lacks(); lacks != "" {
+			t.Run(s.name, func(t *testing.T) { t.Skipf("this CPU lacks %s", lacks) })
+			continue
+		}
+		useSet(s)
+		t.Run(s.name, f)
 	}
+	if len(asmSets) == 0 {
+		t.Logf("no assembly kernels on this architecture")
+	}
+}
+
+// useSet makes s the running kernel set and returns the one before.
+func useSet(s *kernelSet) *kernelSet {
+	old := portableSet
+	if useAsm {
+		old = selected
+	}
+	if s != portableSet {
+		selected = s
+	}
+	useAsm = s != portableSet
+	return old
 }
 
 // denseCase is one MatMulRequant problem with its reference answer.

@@ -19,6 +19,7 @@ type PackedWeights struct {
 	kq, np int    // quads per row (k rounded up to 4, over 4) and panels
 	w      []int8 // np panels of kq*32 bytes
 	sums   []int32
+	corr   []int32 // 128*sums, then zeros to np*8: the VPDPBUSD kernels' correction
 }
 
 // Pack lays out w ([n][k], row-major) for the kernels and records each
@@ -38,6 +39,10 @@ func Pack(w []int8, n, k int) *PackedWeights {
 			s += int32(v)
 		}
 		p.sums[j] = s
+	}
+	p.corr = make([]int32, np*8)
+	for j, s := range p.sums {
+		p.corr[j] = 128 * s
 	}
 	return p
 }

@@ -57,3 +57,65 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// func peakVNNIEVEX(iters int)
+//
+// iters times 12 independent VPDPBUSD ymm (EVEX) on registers: 384
+// multiply-adds.
+TEXT ·peakVNNIEVEX(SB), NOSPLIT, $0-8
+	MOVQ         iters+0(FP), CX
+	VPCMPEQW     Y12, Y12, Y12
+	VPSRLW       $15, Y12, Y13
+	TESTQ        CX, CX
+	JZ           vdone
+
+vloop:
+	VPDPBUSD     Y13, Y12, Y0
+	VPDPBUSD     Y13, Y12, Y1
+	VPDPBUSD     Y13, Y12, Y2
+	VPDPBUSD     Y13, Y12, Y3
+	VPDPBUSD     Y13, Y12, Y4
+	VPDPBUSD     Y13, Y12, Y5
+	VPDPBUSD     Y13, Y12, Y6
+	VPDPBUSD     Y13, Y12, Y7
+	VPDPBUSD     Y13, Y12, Y8
+	VPDPBUSD     Y13, Y12, Y9
+	VPDPBUSD     Y13, Y12, Y10
+	VPDPBUSD     Y13, Y12, Y11
+	DECQ         CX
+	JNZ          vloop
+
+vdone:
+	VZEROUPPER
+	RET
+
+// func peakVNNIVEX(iters int)
+//
+// The same with the VEX encoding (AVX-VNNI): VPDPBUSD Yn, Y12, Y13 as
+// bytes (see dot_vnni_amd64.s).
+TEXT ·peakVNNIVEX(SB), NOSPLIT, $0-8
+	MOVQ         iters+0(FP), CX
+	VPCMPEQW     Y12, Y12, Y12
+	VPSRLW       $15, Y12, Y13
+	TESTQ        CX, CX
+	JZ           xdone
+
+xloop:
+	BYTE $0xC4; BYTE $0xC2; BYTE $0x1D; BYTE $0x50; BYTE $0xC5 // VPDPBUSD Y0, Y12, Y13 (VEX)
+	BYTE $0xC4; BYTE $0xC2; BYTE $0x1D; BYTE $0x50; BYTE $0xCD // VPDPBUSD Y1, Y12, Y13 (VEX)
+	BYTE $0xC4; BYTE $0xC2; BYTE $0x1D; BYTE $0x50; BYTE $0xD5 // VPDPBUSD Y2, Y12, Y13 (VEX)
+	BYTE $0xC4; BYTE $0xC2; BYTE $0x1D; BYTE $0x50; BYTE $0xDD // VPDPBUSD Y3, Y12, Y13 (VEX)
+	BYTE $0xC4; BYTE $0xC2; BYTE $0x1D; BYTE $0x50; BYTE $0xE5 // VPDPBUSD Y4, Y12, Y13 (VEX)
+	BYTE $0xC4; BYTE $0xC2; BYTE $0x1D; BYTE $0x50; BYTE $0xED // VPDPBUSD Y5, Y12, Y13 (VEX)
+	BYTE $0xC4; BYTE $0xC2; BYTE $0x1D; BYTE $0x50; BYTE $0xF5 // VPDPBUSD Y6, Y12, Y13 (VEX)
+	BYTE $0xC4; BYTE $0xC2; BYTE $0x1D; BYTE $0x50; BYTE $0xFD // VPDPBUSD Y7, Y12, Y13 (VEX)
+	BYTE $0xC4; BYTE $0x42; BYTE $0x1D; BYTE $0x50; BYTE $0xC5 // VPDPBUSD Y8, Y12, Y13 (VEX)
+	BYTE $0xC4; BYTE $0x42; BYTE $0x1D; BYTE $0x50; BYTE $0xCD // VPDPBUSD Y9, Y12, Y13 (VEX)
+	BYTE $0xC4; BYTE $0x42; BYTE $0x1D; BYTE $0x50; BYTE $0xD5 // VPDPBUSD Y10, Y12, Y13 (VEX)
+	BYTE $0xC4; BYTE $0x42; BYTE $0x1D; BYTE $0x50; BYTE $0xDD // VPDPBUSD Y11, Y12, Y13 (VEX)
+	DECQ         CX
+	JNZ          xloop
+
+xdone:
+	VZEROUPPER
+	RET

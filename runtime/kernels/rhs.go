@@ -58,7 +58,7 @@ func matMulRequantRHS(asm bool, cols int, col []int8, ldc int, p *PackedWeights,
 	}
 	rq := requant{bias: bias, mult: mult, shift: shift, off: outOffset, lo: actMin, hi: actMax}
 	if asm {
-		matMulRequantRHSAsm(cols, col, ldc, p, &rq, out, ldo, scratch)
+		selected.matMulRequantRHS(cols, col, ldc, p, rq, out, ldo, scratch)
 		return
 	}
 	matMulRequantRHSPortable(cols, col, ldc, p, &rq, out, ldo, scratch)

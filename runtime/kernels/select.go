@@ -18,9 +18,11 @@ type kernelSet struct {
 	// lacks says what this CPU or OS is missing for the set, or "" when
 	// the set runs here.
 	lacks func() string
-	// The products the self-test compares with the portable kernels.
-	matMulRequant    func(m int, x []int8, lda int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32)
-	matMulRequantRHS func(cols int, col []int8, ldc int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32)
+	// The products, which the self-test compares with the portable
+	// kernels'. The rescale is passed by value: a call through the table
+	// then allocates nothing.
+	matMulRequant    func(m int, x []int8, lda int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32)
+	matMulRequantRHS func(cols int, col []int8, ldc int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32)
 	// peak runs the set's bare loop (see Peak), peakMACs multiply-adds
 	// an iteration.
 	peak     func(iters int)
@@ -28,7 +30,12 @@ type kernelSet struct {
 }
 
 var portableSet = &kernelSet{name: "portable", lacks: func() string { return "" },
-	matMulRequant: matMulRequantPortable, matMulRequantRHS: matMulRequantRHSPortable,
+	matMulRequant: func(m int, x []int8, lda int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32) {
+		matMulRequantPortable(m, x, lda, p, &q, out, ldo, scratch)
+	},
+	matMulRequantRHS: func(cols int, col []int8, ldc int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32) {
+		matMulRequantRHSPortable(cols, col, ldc, p, &q, out, ldo, scratch)
+	},
 	peak: peakPortable, peakMACs: portablePeakMACs}
 
 // SetNames are the kernel sets KILN_KERNELS and runtime.Options.Kernels
@@ -121,8 +128,8 @@ func selfTest(s *kernelSet) error {
 			}
 			want, got := make([]int8, m*n), make([]int8, m*n)
 			scratch := make([]int32, ScratchSize(p, m))
-			portableSet.matMulRequant(m, x, k, p, &q, want, n, scratch)
-			s.matMulRequant(m, x, k, p, &q, got, n, scratch)
+			portableSet.matMulRequant(m, x, k, p, q, want, n, scratch)
+			s.matMulRequant(m, x, k, p, q, got, n, scratch)
 			if i := firstDiff(got, want); i >= 0 {
 				return fmt.Errorf("kernel set %s failed its self-test: MatMulRequant, %d rows, output %d is %d, the portable kernels give %d", s.name, m, i, got[i], want[i])
 			}
@@ -135,8 +142,8 @@ func selfTest(s *kernelSet) error {
 		}
 		want, got := make([]int8, n*cols), make([]int8, n*cols)
 		scratch := make([]int32, ScratchSizeRHS(p, cols))
-		portableSet.matMulRequantRHS(cols, col, cols, p, &q, want, cols, scratch)
-		s.matMulRequantRHS(cols, col, cols, p, &q, got, cols, scratch)
+		portableSet.matMulRequantRHS(cols, col, cols, p, q, want, cols, scratch)
+		s.matMulRequantRHS(cols, col, cols, p, q, got, cols, scratch)
 		if i := firstDiff(got, want); i >= 0 {
 			return fmt.Errorf("kernel set %s failed its self-test: MatMulRequantRHS, output %d is %d, the portable kernels give %d", s.name, i, got[i], want[i])
 		}
