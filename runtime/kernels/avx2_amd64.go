@@ -28,7 +28,7 @@ func rhsAVX2(cols int, col []int8, ldc int, p *PackedWeights, q requant, out []i
 }
 
 // asmSets are the assembly kernel sets of amd64, best first.
-var asmSets = []*kernelSet{avx512vnniSet, avxvnniSet, {
+var asmSets = []*kernelSet{amxSet, avx512vnniSet, avxvnniSet, {
 	name: "avx2",
 	lacks: func() string {
 		if !haveAsm {

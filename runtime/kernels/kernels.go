@@ -13,8 +13,8 @@
 // wrapping addition gives the same bits in any order, and apply the same
 // fixed-point requantization, edge cases included.
 //
-// There are kernel sets: portable Go, and on amd64 with AVX2 an assembly
-// one. At init the best set the CPU runs is selected, and only if it
+// There are kernel sets: portable Go, and on amd64 assembly ones (amx,
+// avx512vnni, avxvnni, avx2, best first). At init the best set the CPU runs is selected, and only if it
 // reproduces the portable kernels' bits on a built-in problem (a kernel
 // that miscomputes on an unseen CPU must never give wrong numbers; see
 // select.go). KILN_KERNELS=portable|avx2|... in the environment, or
@@ -83,6 +83,22 @@
 // tiling, the correction) is tested everywhere with the tiles emulated in
 // Go (TestVNNIGoSide); the tiles themselves only on a CPU with VNNI, and
 // the self-test at init keeps a set that miscomputes from running.
+//
+// # The AMX set
+//
+// amx runs dense products of 16 rows or more as TDPBSSD tile products
+// (signed by signed bytes, four a lane, into int32: exact with no
+// correction), one panel of 8 columns for up to 16 rows per call: A is x
+// copied into rows of whole 64-byte chunks (zeros past k), B a panel's
+// quads as they are packed (16 quads a chunk; the last chunk reads past
+// the panel into the next one or Pack's slack, meeting A's zeros). Each
+// call loads the tile configuration and releases the tiles, since a
+// goroutine can change threads between calls; Linux's permission for
+// the tile data is asked once, when the set is considered. Go's assembler
+// has no AMX mnemonics, so the instructions are bytes (checked with GNU
+// as and objdump). Fewer rows run the avx512vnni set's product, and
+// convolutions AVX2's. Like the VPDPBUSD sets, its Go side is tested with
+// the tiles emulated (TestAMXGoSide) and the tiles only on a CPU with AMX.
 package kernels
 
 import (
@@ -136,7 +152,9 @@ func ScratchSize(p *PackedWeights, m int) int {
 		return 0
 	}
 	c := chunkRows(p, m)
-	return scratchHead + c*p.np*8 + c*p.kq*2 + 2
+	// x widened (int16 quads), or copied in rows of whole 64-byte chunks
+	// (AMX): 16 int32 a chunk.
+	return scratchHead + c*p.np*8 + max(c*p.kq*2+2, c*((p.kq+15)/16*16))
 }
 
 // MatMulRequant computes, for r < m and j < n = p.N():

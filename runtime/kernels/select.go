@@ -99,7 +99,8 @@ func choose(want string, sets []*kernelSet) (set *kernelSet, refused []string, e
 }
 
 // selfTest runs s's products on a built-in problem (every int8 extreme,
-// lengths that are not multiples of the packing, one row and several,
+// lengths that are not multiples of the packing, one row, a few and
+// more than a tile of 16,
 // per-channel and per-tensor rescales) and compares them with the
 // portable kernels', bit for bit.
 func selfTest(s *kernelSet) error {
@@ -121,7 +122,7 @@ func selfTest(s *kernelSet) error {
 		{bias: bias, mult: mult, shift: shift, off: -3, lo: -128, hi: 127},
 		{mult: mult[:1], shift: []int32{2}, off: 7, lo: -20, hi: 100},
 	} {
-		for _, m := range []int{1, 7} {
+		for _, m := range []int{1, 7, 19} {
 			x := make([]int8, m*k)
 			for i := range x {
 				x[i] = values[(i*3+i/7)%len(values)]
