@@ -1,0 +1,255 @@
+// The arm64 tile kernels of the matrix products, in two sets: SDOT (the
+// ARMv8.2 dot product, cpu.ARM64.HasASIMDDP) and plain NEON for arm64
+// CPUs without it. neon_arm64.go says how the tiles cover a product.
+//
+// Both read the packed layout (pack.go): a panel holds 8 outputs, and its
+// quad q is 32 bytes, byte 4c+t holding output c's weight for k = 4q+t.
+// Loaded into two vector registers, V0 holds outputs 0-3 and V1 outputs
+// 4-7, each 32-bit lane one output's four weights. A row of activations is
+// read one quad (4 bytes, its k = 4q..4q+3) at a time, replicated into
+// every 32-bit lane of a register (LD1R): the lanes of the two registers
+// then line up, byte for byte, with the weights they multiply.
+//
+// The SDOT set: SDOT Vd.4S, Vn.16B, Vm.16B adds to each int32 lane of Vd
+// the sum of the four int8 products of that lane's bytes in Vn and Vm. The
+// products and the four-term sums are exact (|sum| <= 4*128*128 = 65536);
+// the int32 accumulation wraps, as the reference's does. One quad of one
+// row against one panel is two SDOTs.
+//
+// The NEON set: SMULL (low 8 bytes) and SMULL2 (high 8 bytes) multiply
+// int8 lanes into int16 lanes, one product per lane, and SADALP adds
+// adjacent int16 lanes, widened, into the int32 lanes of an accumulator.
+// Every int16 lane holds a single product, in [-128*127, 128*128] =
+// [-16256, 16384], which fits int16 for any int8 inputs, -128 included;
+// no two products are ever summed in 16 bits (SMLAL would: two products
+// of -128*-128 make 32768, which does not fit). Per quad, row and panel:
+// four SMULL/SMULL2 and four SADALP into four accumulators, lane i of
+// accumulator a holding output 2a + i/2's products of k = 4q + 2(i%2) and
+// 4q + 2(i%2) + 1; at the end ADDP adds adjacent lanes, giving outputs
+// 0-3 and 4-7 in two registers as in the SDOT set.
+//
+// Go's assembler has no SDOT, SMULL, SMULL2 or SADALP, so they are
+// written as WORD, the instruction in the Arm manual's syntax (destination
+// first) in a comment beside each; ADDP (Go's VADDP, operands reversed) is
+// written the same way so that all the arithmetic reads in one order. The
+// encodings fix their register numbers. Each was checked against GNU as
+// (aarch64-linux-gnu-as -march=armv8.2-a+dotprod) and objdump.
+//
+// Registers, both sets:
+//
+//	R0      quads left          R1      weights (the panel), 32 bytes a quad
+//	R2-R5   rows 0-3 of x       R6      x's quad stride in bytes
+//	R7      acc (row 0)         R8      acc's row stride in bytes
+//	R9      rows to store (1-4)
+//	V0, V1  one quad of the panel: outputs 0-3, 4-7
+//	V2-V5   rows 0-3's quad, replicated into all four lanes
+//	V16-V23 SDOT: row r's sums at V(16+2r) (outputs 0-3), V(17+2r) (4-7)
+//	V6-V9   NEON: the int16 products of one row
+//	V16-V31 NEON: row r's accumulators at V(16+4r)..V(19+4r); after the
+//	        ADDPs its sums are at V(16+2r), V(17+2r) as in the SDOT set
+//
+// With one row the kernels run a loop of their own, reading only row 0.
+
+#include "textflag.h"
+
+// func dotTileSDOT(kq int, x0, x1, x2, x3 *int8, xq int, w *int8, acc *int32, ldacc int, rows int)
+//
+// For r < rows and c < 8: acc[r*ldacc/4 + c] = sum over q < kq of the dot
+// product of quad q of row r (4 bytes at x_r + q*xq) with output c's quad q
+// of the panel at w. Rows past rows are read (their pointers must be
+// valid) but not stored. kq >= 1.
+TEXT ·dotTileSDOT(SB), NOSPLIT, $0-80
+	MOVD	kq+0(FP), R0
+	MOVD	x0+8(FP), R2
+	MOVD	x1+16(FP), R3
+	MOVD	x2+24(FP), R4
+	MOVD	x3+32(FP), R5
+	MOVD	xq+40(FP), R6
+	MOVD	w+48(FP), R1
+	MOVD	acc+56(FP), R7
+	MOVD	ldacc+64(FP), R8
+	MOVD	rows+72(FP), R9
+	VEOR	V16.B16, V16.B16, V16.B16
+	VEOR	V17.B16, V17.B16, V17.B16
+	VEOR	V18.B16, V18.B16, V18.B16
+	VEOR	V19.B16, V19.B16, V19.B16
+	VEOR	V20.B16, V20.B16, V20.B16
+	VEOR	V21.B16, V21.B16, V21.B16
+	VEOR	V22.B16, V22.B16, V22.B16
+	VEOR	V23.B16, V23.B16, V23.B16
+	CMP	$1, R9
+	BEQ	srow1
+
+srows4:
+	VLD1.P	32(R1), [V0.B16, V1.B16]
+	VLD1R	(R2), [V2.S4]
+	VLD1R	(R3), [V3.S4]
+	VLD1R	(R4), [V4.S4]
+	VLD1R	(R5), [V5.S4]
+	ADD	R6, R2
+	ADD	R6, R3
+	ADD	R6, R4
+	ADD	R6, R5
+	WORD	$0x4E829410 // SDOT V16.4S, V0.16B, V2.16B
+	WORD	$0x4E829431 // SDOT V17.4S, V1.16B, V2.16B
+	WORD	$0x4E839412 // SDOT V18.4S, V0.16B, V3.16B
+	WORD	$0x4E839433 // SDOT V19.4S, V1.16B, V3.16B
+	WORD	$0x4E849414 // SDOT V20.4S, V0.16B, V4.16B
+	WORD	$0x4E849435 // SDOT V21.4S, V1.16B, V4.16B
+	WORD	$0x4E859416 // SDOT V22.4S, V0.16B, V5.16B
+	WORD	$0x4E859437 // SDOT V23.4S, V1.16B, V5.16B
+	SUBS	$1, R0
+	BNE	srows4
+	B	sstore
+
+srow1:
+	VLD1.P	32(R1), [V0.B16, V1.B16]
+	VLD1R	(R2), [V2.S4]
+	ADD	R6, R2
+	WORD	$0x4E829410 // SDOT V16.4S, V0.16B, V2.16B
+	WORD	$0x4E829431 // SDOT V17.4S, V1.16B, V2.16B
+	SUBS	$1, R0
+	BNE	srow1
+
+sstore:
+	VST1	[V16.S4, V17.S4], (R7)
+	CMP	$2, R9
+	BLT	sdone
+	ADD	R8, R7
+	VST1	[V18.S4, V19.S4], (R7)
+	CMP	$3, R9
+	BLT	sdone
+	ADD	R8, R7
+	VST1	[V20.S4, V21.S4], (R7)
+	CMP	$4, R9
+	BLT	sdone
+	ADD	R8, R7
+	VST1	[V22.S4, V23.S4], (R7)
+
+sdone:
+	RET
+
+// func dotTileNEON(kq int, x0, x1, x2, x3 *int8, xq int, w *int8, acc *int32, ldacc int, rows int)
+//
+// For r < rows and c < 8: acc[r*ldacc/4 + c] = sum over q < kq of the dot
+// product of quad q of row r (4 bytes at x_r + q*xq) with output c's quad q
+// of the panel at w. Rows past rows are read (their pointers must be
+// valid) but not stored. kq >= 1.
+TEXT ·dotTileNEON(SB), NOSPLIT, $0-80
+	MOVD	kq+0(FP), R0
+	MOVD	x0+8(FP), R2
+	MOVD	x1+16(FP), R3
+	MOVD	x2+24(FP), R4
+	MOVD	x3+32(FP), R5
+	MOVD	xq+40(FP), R6
+	MOVD	w+48(FP), R1
+	MOVD	acc+56(FP), R7
+	MOVD	ldacc+64(FP), R8
+	MOVD	rows+72(FP), R9
+	VEOR	V16.B16, V16.B16, V16.B16
+	VEOR	V17.B16, V17.B16, V17.B16
+	VEOR	V18.B16, V18.B16, V18.B16
+	VEOR	V19.B16, V19.B16, V19.B16
+	VEOR	V20.B16, V20.B16, V20.B16
+	VEOR	V21.B16, V21.B16, V21.B16
+	VEOR	V22.B16, V22.B16, V22.B16
+	VEOR	V23.B16, V23.B16, V23.B16
+	VEOR	V24.B16, V24.B16, V24.B16
+	VEOR	V25.B16, V25.B16, V25.B16
+	VEOR	V26.B16, V26.B16, V26.B16
+	VEOR	V27.B16, V27.B16, V27.B16
+	VEOR	V28.B16, V28.B16, V28.B16
+	VEOR	V29.B16, V29.B16, V29.B16
+	VEOR	V30.B16, V30.B16, V30.B16
+	VEOR	V31.B16, V31.B16, V31.B16
+	CMP	$1, R9
+	BEQ	nrow1
+
+nrows4:
+	VLD1.P	32(R1), [V0.B16, V1.B16]
+	VLD1R	(R2), [V2.S4]
+	VLD1R	(R3), [V3.S4]
+	VLD1R	(R4), [V4.S4]
+	VLD1R	(R5), [V5.S4]
+	ADD	R6, R2
+	ADD	R6, R3
+	ADD	R6, R4
+	ADD	R6, R5
+	WORD	$0x0E22C006 // SMULL V6.8H, V0.8B, V2.8B
+	WORD	$0x4E22C007 // SMULL2 V7.8H, V0.16B, V2.16B
+	WORD	$0x0E22C028 // SMULL V8.8H, V1.8B, V2.8B
+	WORD	$0x4E22C029 // SMULL2 V9.8H, V1.16B, V2.16B
+	WORD	$0x4E6068D0 // SADALP V16.4S, V6.8H
+	WORD	$0x4E6068F1 // SADALP V17.4S, V7.8H
+	WORD	$0x4E606912 // SADALP V18.4S, V8.8H
+	WORD	$0x4E606933 // SADALP V19.4S, V9.8H
+	WORD	$0x0E23C006 // SMULL V6.8H, V0.8B, V3.8B
+	WORD	$0x4E23C007 // SMULL2 V7.8H, V0.16B, V3.16B
+	WORD	$0x0E23C028 // SMULL V8.8H, V1.8B, V3.8B
+	WORD	$0x4E23C029 // SMULL2 V9.8H, V1.16B, V3.16B
+	WORD	$0x4E6068D4 // SADALP V20.4S, V6.8H
+	WORD	$0x4E6068F5 // SADALP V21.4S, V7.8H
+	WORD	$0x4E606916 // SADALP V22.4S, V8.8H
+	WORD	$0x4E606937 // SADALP V23.4S, V9.8H
+	WORD	$0x0E24C006 // SMULL V6.8H, V0.8B, V4.8B
+	WORD	$0x4E24C007 // SMULL2 V7.8H, V0.16B, V4.16B
+	WORD	$0x0E24C028 // SMULL V8.8H, V1.8B, V4.8B
+	WORD	$0x4E24C029 // SMULL2 V9.8H, V1.16B, V4.16B
+	WORD	$0x4E6068D8 // SADALP V24.4S, V6.8H
+	WORD	$0x4E6068F9 // SADALP V25.4S, V7.8H
+	WORD	$0x4E60691A // SADALP V26.4S, V8.8H
+	WORD	$0x4E60693B // SADALP V27.4S, V9.8H
+	WORD	$0x0E25C006 // SMULL V6.8H, V0.8B, V5.8B
+	WORD	$0x4E25C007 // SMULL2 V7.8H, V0.16B, V5.16B
+	WORD	$0x0E25C028 // SMULL V8.8H, V1.8B, V5.8B
+	WORD	$0x4E25C029 // SMULL2 V9.8H, V1.16B, V5.16B
+	WORD	$0x4E6068DC // SADALP V28.4S, V6.8H
+	WORD	$0x4E6068FD // SADALP V29.4S, V7.8H
+	WORD	$0x4E60691E // SADALP V30.4S, V8.8H
+	WORD	$0x4E60693F // SADALP V31.4S, V9.8H
+	SUBS	$1, R0
+	BNE	nrows4
+	WORD	$0x4EB1BE10 // ADDP V16.4S, V16.4S, V17.4S
+	WORD	$0x4EB3BE51 // ADDP V17.4S, V18.4S, V19.4S
+	WORD	$0x4EB5BE92 // ADDP V18.4S, V20.4S, V21.4S
+	WORD	$0x4EB7BED3 // ADDP V19.4S, V22.4S, V23.4S
+	WORD	$0x4EB9BF14 // ADDP V20.4S, V24.4S, V25.4S
+	WORD	$0x4EBBBF55 // ADDP V21.4S, V26.4S, V27.4S
+	WORD	$0x4EBDBF96 // ADDP V22.4S, V28.4S, V29.4S
+	WORD	$0x4EBFBFD7 // ADDP V23.4S, V30.4S, V31.4S
+	B	nstore
+
+nrow1:
+	VLD1.P	32(R1), [V0.B16, V1.B16]
+	VLD1R	(R2), [V2.S4]
+	ADD	R6, R2
+	WORD	$0x0E22C006 // SMULL V6.8H, V0.8B, V2.8B
+	WORD	$0x4E22C007 // SMULL2 V7.8H, V0.16B, V2.16B
+	WORD	$0x0E22C028 // SMULL V8.8H, V1.8B, V2.8B
+	WORD	$0x4E22C029 // SMULL2 V9.8H, V1.16B, V2.16B
+	WORD	$0x4E6068D0 // SADALP V16.4S, V6.8H
+	WORD	$0x4E6068F1 // SADALP V17.4S, V7.8H
+	WORD	$0x4E606912 // SADALP V18.4S, V8.8H
+	WORD	$0x4E606933 // SADALP V19.4S, V9.8H
+	SUBS	$1, R0
+	BNE	nrow1
+	WORD	$0x4EB1BE10 // ADDP V16.4S, V16.4S, V17.4S
+	WORD	$0x4EB3BE51 // ADDP V17.4S, V18.4S, V19.4S
+
+nstore:
+	VST1	[V16.S4, V17.S4], (R7)
+	CMP	$2, R9
+	BLT	ndone
+	ADD	R8, R7
+	VST1	[V18.S4, V19.S4], (R7)
+	CMP	$3, R9
+	BLT	ndone
+	ADD	R8, R7
+	VST1	[V20.S4, V21.S4], (R7)
+	CMP	$4, R9
+	BLT	ndone
+	ADD	R8, R7
+	VST1	[V22.S4, V23.S4], (R7)
+
+ndone:
+	RET
