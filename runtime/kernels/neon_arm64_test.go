@@ -52,17 +52,17 @@ func TestArm64SelfTest(t *testing.T) {
 }
 
 // TestArm64Sets runs the differential tests on each arm64 set the CPU
-// supports, whichever is chosen by default: under an SDOT CPU the NEON
-// set is tested too.
+// supports, whichever is chosen by default (under an SDOT CPU the NEON
+// set is tested too) and even if its self-test failed.
 func TestArm64Sets(t *testing.T) {
-	savedTile, savedName := dotTile, asmName
-	defer func() { dotTile, asmName = savedTile, savedName }()
+	savedTile, savedName, savedHave := dotTile, asmName, haveAsm
+	defer func() { dotTile, asmName, haveAsm = savedTile, savedName, savedHave }()
 	for _, s := range armSets {
 		if !s.ok {
 			t.Logf("%s: not supported by this CPU", s.name)
 			continue
 		}
-		dotTile, asmName = s.tile, s.name
+		dotTile, asmName, haveAsm = s.tile, s.name, true
 		t.Run(s.name, func(t *testing.T) {
 			for name, f := range map[string]func(*testing.T){
 				"MatMulRequantRandom":    TestMatMulRequantRandom,
