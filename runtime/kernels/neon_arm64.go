@@ -1,6 +1,7 @@
-// The arm64 kernels: declarations of the tile kernels (neon_arm64.s), the
-// order in which the tiles cover a product, the choice of set by CPU, and
-// Go stand-ins for the kernels that have no arm64 assembly.
+// The arm64 kernels: declarations of the tile kernels and the vector
+// requantization (neon_arm64.s), the order in which the tiles cover a
+// product, the choice of set by CPU, and Go stand-ins for the kernels
+// that have no arm64 assembly.
 
 package kernels
 
@@ -21,6 +22,70 @@ func dotTileSDOT(kq int, x0, x1, x2, x3 *int8, xq int, w *int8, acc *int32, ldac
 
 //go:noescape
 func dotTileNEON(kq int, x0, x1, x2, x3 *int8, xq int, w *int8, acc *int32, ldacc int, rows int)
+
+// requantNEON requantizes n sums, n a multiple of 4, exactly as
+// requant.apply does; bias, mult and shift advance by bstep, mstep and
+// sstep bytes per 4 sums (16, or 0 for 4 copies of one value). Both sets
+// use it: it needs nothing beyond base NEON. See neon_arm64.s.
+//
+//go:noescape
+func requantNEON(n int, acc *int32, bias *int32, bstep int, mult *int32, mstep int, shift *int32, sstep int, off int, lo int, hi int, out *int8)
+
+// vecRequant is a requant as requantNEON's arguments.
+type vecRequant struct {
+	bias, mult, shift   *int32
+	bstep, mstep, sstep int
+}
+
+// denseRequant returns MatMulRequant's requantization for requantNEON:
+// per-output values are read in place; a missing bias and per-tensor
+// values are 4 copies in head (12 elements), read with a step of 0.
+func denseRequant(q *requant, head []int32) vecRequant {
+	v := vecRequant{bias: lanes4(head[0:4], 0), mult: &q.mult[0], mstep: 16, shift: &q.shift[0], sstep: 16}
+	if q.bias != nil {
+		v.bias, v.bstep = &q.bias[0], 16
+	}
+	if len(q.mult) == 1 {
+		v.mult, v.mstep = lanes4(head[4:8], q.mult[0]), 0
+	}
+	if len(q.shift) == 1 {
+		v.shift, v.sstep = lanes4(head[8:12], q.shift[0]), 0
+	}
+	return v
+}
+
+// rowRequant returns the requantization of output j's sums, all of them
+// with j's values, as 4 copies each in head (12 elements).
+func rowRequant(q *requant, j int, head []int32) vecRequant {
+	var b int32
+	if q.bias != nil {
+		b = q.bias[j]
+	}
+	return vecRequant{
+		bias:  lanes4(head[0:4], b),
+		mult:  lanes4(head[4:8], q.mult[min(j, len(q.mult)-1)]),
+		shift: lanes4(head[8:12], q.shift[min(j, len(q.shift)-1)]),
+	}
+}
+
+// lanes4 sets the 4 elements of b to x and returns their address.
+func lanes4(b []int32, x int32) *int32 {
+	b[0], b[1], b[2], b[3] = x, x, x, x
+	return &b[0]
+}
+
+// requantVec sets o[i] to the requantized a[i]: whole groups of 4 with
+// requantNEON, the rest with q.apply for output j(i).
+func requantVec(q *requant, v vecRequant, a []int32, o []int8, j func(i int) int) {
+	n4 := len(o) / 4 * 4
+	if n4 > 0 {
+		_ = a[n4-1]
+		requantNEON(n4, &a[0], v.bias, v.bstep, v.mult, v.mstep, v.shift, v.sstep, int(q.off), int(q.lo), int(q.hi), &o[0])
+	}
+	for i := n4; i < len(o); i++ {
+		o[i] = q.apply(a[i], j(i))
+	}
+}
 
 // armSet is one set of arm64 kernels: its tile, and whether this CPU can
 // run it.
@@ -133,15 +198,12 @@ func matMulRequantAsm(m int, x []int8, lda int, p *PackedWeights, q *requant, ou
 	n, np := p.n, p.np
 	mc := chunkRows(p, m)
 	acc, xb := denseBuffers(p, mc, scratch)
+	v := denseRequant(q, scratch[:12])
 	for r0 := 0; r0 < m; r0 += mc {
 		rows := min(mc, m-r0)
 		products(rows, x[r0*lda:], lda, p, acc, xb)
 		for r := range rows {
-			a := acc[r*np*8 : r*np*8+n]
-			o := out[(r0+r)*ldo : (r0+r)*ldo+n]
-			for j := range o {
-				o[j] = q.apply(a[j], j)
-			}
+			requantVec(q, v, acc[r*np*8:r*np*8+n], out[(r0+r)*ldo:(r0+r)*ldo+n], sameIndex)
 		}
 	}
 }
@@ -158,6 +220,9 @@ func matMulAsm(m int, x []int8, lda int, p *PackedWeights, acc []int32, ldacc in
 		}
 	}
 }
+
+// sameIndex is requantVec's output index for rows of a dense product.
+func sameIndex(i int) int { return i }
 
 // matMulRequantRHSAsm computes MatMulRequantRHS with the filters as the
 // rows of the tiles, read in place from the packed weights (filter j's
@@ -183,11 +248,7 @@ func matMulRequantRHSAsm(cols int, col []int8, ldc int, p *PackedWeights, q *req
 			}
 		}
 		for j := range n {
-			a := s.acc[j*cc : j*cc+cn]
-			o := out[j*ldo+c0 : j*ldo+c0+cn]
-			for c := range o {
-				o[c] = q.apply(a[c], j)
-			}
+			requantVec(q, rowRequant(q, j, scratch[:12]), s.acc[j*cc:j*cc+cn], out[j*ldo+c0:j*ldo+c0+cn], func(int) int { return j })
 		}
 	}
 }

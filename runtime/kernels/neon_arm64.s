@@ -1,6 +1,8 @@
 // The arm64 tile kernels of the matrix products, in two sets: SDOT (the
 // ARMv8.2 dot product, cpu.ARM64.HasASIMDDP) and plain NEON for arm64
-// CPUs without it. neon_arm64.go says how the tiles cover a product.
+// CPUs without it; and the requantization of their sums, four at a time
+// (requantNEON, at the end, shared by both sets). neon_arm64.go says how
+// the tiles cover a product.
 //
 // Both read the packed layout (pack.go): a panel holds 8 outputs, and its
 // quad q is 32 bytes, byte 4c+t holding output c's weight for k = 4q+t.
@@ -252,4 +254,79 @@ nstore:
 	VST1	[V22.S4, V23.S4], (R7)
 
 ndone:
+	RET
+
+// func requantNEON(n int, acc *int32, bias *int32, bstep int, mult *int32, mstep int, shift *int32, sstep int, off int, lo int, hi int, out *int8)
+//
+// For i < n (a multiple of 4), four at a time: out[i] = requant.apply's
+// value for sum acc[i] with bias b, multiplier m and shift s read 4 at a
+// time from bias, mult and shift, which advance by bstep, mstep and sstep
+// bytes per 4 (16, or 0 to repeat 4 copies of one value).
+//
+// MultiplyByQuantizedMultiplier(v, m, s), lane by lane, exactly:
+//   - v << max(s, 0) (SSHL: wraps as the int32 product by 2^left does);
+//   - SaturatingRoundingDoublingHighMul is SQRDMULH: (2vm + 2^31) >> 32
+//     equals the reference's (vm + nudge) / 2^31 truncated, for vm < 0 as
+//     well (floor((vm + 2^30) / 2^31) = trunc((vm + 1 - 2^30) / 2^31)), and
+//     both saturate only for MinInt32 * MinInt32;
+//   - RoundingDivideByPOT by e = -min(s, 0) is SRSHL by -e (round half
+//     up, computed without overflow) after adding -1 to negative lanes
+//     when e > 0 (the AND of v with -e has the sign bit only then), which
+//     turns the ties of negative values away from zero; the add saturates
+//     at MinInt32, whose rounding the -1 cannot change.
+// Then + off (wrapping), max with lo, min with hi (hi wins when lo > hi,
+// as in apply), narrowed to int8 (lo and hi are within int8).
+//
+// Registers: R0 count, R1 acc, R2/R4/R6 bias, mult, shift and R3/R5/R7
+// their steps, R11 out; V16 zero, V17 off, V18 lo, V19 hi in every lane;
+// V0 the values, V1-V3 bias, multiplier and shift, V4 left and V5 minus
+// the right shift, V6 the fixup.
+TEXT ·requantNEON(SB), NOSPLIT, $0-96
+	MOVD	n+0(FP), R0
+	MOVD	acc+8(FP), R1
+	MOVD	bias+16(FP), R2
+	MOVD	bstep+24(FP), R3
+	MOVD	mult+32(FP), R4
+	MOVD	mstep+40(FP), R5
+	MOVD	shift+48(FP), R6
+	MOVD	sstep+56(FP), R7
+	MOVD	off+64(FP), R8
+	MOVD	lo+72(FP), R9
+	MOVD	hi+80(FP), R10
+	MOVD	out+88(FP), R11
+	VEOR	V16.B16, V16.B16, V16.B16
+	VDUP	R8, V17.S4
+	VDUP	R9, V18.S4
+	VDUP	R10, V19.S4
+	CBZ	R0, rqdone
+
+rqloop:
+	VLD1.P	16(R1), [V0.S4]
+	VLD1	(R2), [V1.S4]
+	VLD1	(R4), [V2.S4]
+	VLD1	(R6), [V3.S4]
+	ADD	R3, R2
+	ADD	R5, R4
+	ADD	R7, R6
+	WORD	$0x4EA18400 // ADD V0.4S, V0.4S, V1.4S
+	WORD	$0x4EB06464 // SMAX V4.4S, V3.4S, V16.4S
+	WORD	$0x4EB06C65 // SMIN V5.4S, V3.4S, V16.4S
+	WORD	$0x4EA44400 // SSHL V0.4S, V0.4S, V4.4S
+	WORD	$0x6EA2B400 // SQRDMULH V0.4S, V0.4S, V2.4S
+	WORD	$0x4E251C06 // AND V6.16B, V0.16B, V5.16B
+	WORD	$0x4F2104C6 // SSHR V6.4S, V6.4S, #31
+	WORD	$0x4EA60C00 // SQADD V0.4S, V0.4S, V6.4S
+	WORD	$0x4EA55400 // SRSHL V0.4S, V0.4S, V5.4S
+	WORD	$0x4EB18400 // ADD V0.4S, V0.4S, V17.4S
+	WORD	$0x4EB26400 // SMAX V0.4S, V0.4S, V18.4S
+	WORD	$0x4EB36C00 // SMIN V0.4S, V0.4S, V19.4S
+	WORD	$0x0E612800 // XTN V0.4H, V0.4S
+	WORD	$0x0E212800 // XTN V0.8B, V0.8H
+	VMOV	V0.S[0], R12
+	MOVW	R12, (R11)
+	ADD	$4, R11
+	SUBS	$4, R0
+	BNE	rqloop
+
+rqdone:
 	RET

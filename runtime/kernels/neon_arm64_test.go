@@ -1,6 +1,8 @@
 package kernels
 
 import (
+	"math"
+	"math/rand/v2"
 	"os"
 	"testing"
 
@@ -77,5 +79,64 @@ func TestArm64Sets(t *testing.T) {
 				t.Run(name, f)
 			}
 		})
+	}
+}
+
+// TestRequantNEON compares requantNEON with requant.apply lane by lane:
+// sums at and near the int32 limits and at the rounding ties of every
+// shift, random sums, multipliers at MinInt32 and MaxInt32, every shift
+// in [-31, 30], per-output and per-tensor values, with and without bias,
+// and clamps including lo > hi.
+func TestRequantNEON(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 20))
+	const n = 4 * 2000
+	edges := []int32{math.MinInt32, math.MinInt32 + 1, -1 << 30, -3, -2, -1, 0, 1, 2, 3, 1 << 30, math.MaxInt32 - 1, math.MaxInt32}
+	acc, bias, mult, shift := make([]int32, n), make([]int32, n), make([]int32, n), make([]int32, n)
+	for i := range n {
+		switch rng.IntN(4) {
+		case 0:
+			acc[i] = edges[rng.IntN(len(edges))]
+		case 1:
+			e := rng.IntN(31) + 1 // a tie of shift -e, or next to it
+			acc[i] = int32(rng.IntN(1<<10)-1<<9)<<e + 1<<(e-1) + int32(rng.IntN(3)-1)
+		default:
+			acc[i] = int32(rng.Uint32())
+		}
+		bias[i] = int32(rng.IntN(1<<16) - 1<<15)
+		if rng.IntN(4) == 0 {
+			bias[i] = int32(rng.Uint32())
+		}
+		switch rng.IntN(6) {
+		case 0:
+			mult[i] = math.MinInt32
+		case 1:
+			mult[i] = math.MaxInt32
+		default:
+			mult[i] = int32(rng.Uint32())
+		}
+		shift[i] = int32(rng.IntN(62) - 31)
+	}
+	head := make([]int32, 12)
+	for _, lohi := range [][2]int32{{-128, 127}, {-5, 100}, {10, -10}} {
+		for _, perTensor := range []bool{false, true} {
+			for _, withBias := range []bool{false, true} {
+				q := requant{mult: mult, shift: shift, off: int32(rng.IntN(256) - 128), lo: lohi[0], hi: lohi[1]}
+				if withBias {
+					q.bias = bias
+				}
+				if perTensor {
+					q.mult, q.shift = mult[:1], shift[:1]
+				}
+				got := make([]int8, n)
+				v := denseRequant(&q, head)
+				requantNEON(n, &acc[0], v.bias, v.bstep, v.mult, v.mstep, v.shift, v.sstep, int(q.off), int(q.lo), int(q.hi), &got[0])
+				for i := range n {
+					if want := q.apply(acc[i], i); got[i] != want {
+						t.Fatalf("clamp %v per-tensor %v bias %v: sum %d mult %d shift %d: got %d, want %d",
+							lohi, perTensor, withBias, acc[i], q.mult[min(i, len(q.mult)-1)], q.shift[min(i, len(q.shift)-1)], got[i], want)
+					}
+				}
+			}
+		}
 	}
 }
