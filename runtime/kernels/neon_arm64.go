@@ -23,6 +23,21 @@ func dotTileSDOT(kq int, x0, x1, x2, x3 *int8, xq int, w *int8, acc *int32, ldac
 //go:noescape
 func dotTileNEON(kq int, x0, x1, x2, x3 *int8, xq int, w *int8, acc *int32, ldacc int, rows int)
 
+// dotRow4SDOT and dotRow4NEON compute one row (kq quads at x + q*xq)
+// against four panels (at w + p*ldw) into acc[0:32], for matrix-vector
+// products: the row's quad is loaded once for 8 SDOTs.
+//
+//go:noescape
+func dotRow4SDOT(kq int, x *int8, xq int, w *int8, ldw int, acc *int32)
+
+//go:noescape
+func dotRow4NEON(kq int, x *int8, xq int, w *int8, ldw int, acc *int32)
+
+type (
+	tileFunc func(kq int, x0, x1, x2, x3 *int8, xq int, w *int8, acc *int32, ldacc int, rows int)
+	row4Func func(kq int, x *int8, xq int, w *int8, ldw int, acc *int32)
+)
+
 // requantNEON requantizes n sums, n a multiple of 4, exactly as
 // requant.apply does; bias, mult and shift advance by bstep, mstep and
 // sstep bytes per 4 sums (16, or 0 for 4 copies of one value). Both sets
@@ -87,44 +102,45 @@ func requantVec(q *requant, v vecRequant, a []int32, o []int8, j func(i int) int
 	}
 }
 
-// armSet is one set of arm64 kernels: its tile, and whether this CPU can
-// run it.
+// armSet is one set of arm64 kernels: its tiles, and whether this CPU can
+// run them.
 type armSet struct {
 	name string
-	tile func(kq int, x0, x1, x2, x3 *int8, xq int, w *int8, acc *int32, ldacc int, rows int)
+	tile tileFunc
+	row4 row4Func
 	ok   bool
 }
 
 // armSets lists the sets, fastest first. Every arm64 CPU has NEON
 // (Advanced SIMD is part of the base architecture).
 var armSets = []armSet{
-	{"sdot", dotTileSDOT, cpu.ARM64.HasASIMDDP},
-	{"neon", dotTileNEON, true},
+	{"sdot", dotTileSDOT, dotRow4SDOT, cpu.ARM64.HasASIMDDP},
+	{"neon", dotTileNEON, dotRow4NEON, true},
 }
 
-// dotTile is the active set's tile kernel and asmName its name: the first
-// set the CPU runs that passes its self-test, or none (the portable
-// kernels) if none does.
-var dotTile, asmName = chooseSet()
+// dotTile and dotRow4 are the active set's kernels and asmName its name:
+// the first set the CPU runs that passes its self-test, or none (the
+// portable kernels) if none does.
+var dotTile, dotRow4, asmName = chooseSet()
 
 var haveAsm = asmName != ""
 
-func chooseSet() (func(int, *int8, *int8, *int8, *int8, int, *int8, *int32, int, int), string) {
+func chooseSet() (tileFunc, row4Func, string) {
 	for _, s := range armSets {
-		if s.ok && tileSelfTest(s.tile) {
-			return s.tile, s.name
+		if s.ok && selfTest(s.tile, s.row4) {
+			return s.tile, s.row4, s.name
 		}
 	}
-	return nil, ""
+	return nil, nil, ""
 }
 
-// tileSelfTest runs one 4-row tile and one 1-row tile of 5 quads on
-// extreme and mixed values and compares them with plain Go, so that a
-// kernel the CPU misexecutes is never used.
-func tileSelfTest(tile func(int, *int8, *int8, *int8, *int8, int, *int8, *int32, int, int)) bool {
+// selfTest runs a 4-row tile, a 1-row tile and a row against four panels,
+// all of 5 quads, on extreme and mixed values and compares them with plain
+// Go, so that kernels the CPU misexecutes are never used.
+func selfTest(tile tileFunc, row4 row4Func) bool {
 	const kq = 5
 	var x [4][kq * 4]int8
-	var w [kq * 32]int8
+	var w [4 * kq * 32]int8
 	for i := range w {
 		w[i] = int8(i*37 - 128)
 		if i%5 == 0 {
@@ -154,6 +170,17 @@ func tileSelfTest(tile func(int, *int8, *int8, *int8, *int8, int, *int8, *int32,
 			}
 		}
 	}
+	var acc [32]int32
+	row4(kq, &x[2][0], 4, &w[0], kq*32, &acc[0])
+	for c := range 32 {
+		var s int32
+		for i := range kq * 4 {
+			s += int32(x[2][i]) * int32(w[(c/8)*kq*32+(i/4)*32+c%8*4+i%4])
+		}
+		if acc[c] != s {
+			return false
+		}
+	}
 	return true
 }
 
@@ -171,6 +198,18 @@ func products(rows int, x []int8, lda int, p *PackedWeights, acc []int32, xb []i
 		clear(d[k:])
 	}
 	_ = acc[rows*np*8-1]
+	if rows == 1 {
+		// A matrix-vector product: four panels per load of the row.
+		x0 := &xb[0]
+		pn := 0
+		for ; pn+4 <= np; pn += 4 {
+			dotRow4(kq, x0, 4, &p.w[pn*kq*32], kq*32, &acc[pn*8])
+		}
+		for ; pn < np; pn++ {
+			dotTile(kq, x0, x0, x0, x0, 4, &p.w[pn*kq*32], &acc[pn*8], np*32, 1)
+		}
+		return
+	}
 	for pn := range np {
 		w := &p.w[pn*kq*32]
 		for r0 := 0; r0 < rows; r0 += 4 {

@@ -50,7 +50,10 @@
 //	V16-V31 NEON: row r's accumulators at V(16+4r)..V(19+4r); after the
 //	        ADDPs its sums are at V(16+2r), V(17+2r) as in the SDOT set
 //
-// With one row the kernels run a loop of their own, reading only row 0.
+// With one row the tile kernels run a loop of their own, reading only row
+// 0. Matrix-vector products use dotRow4SDOT and dotRow4NEON instead,
+// which load the row's quad once for four panels; their registers are
+// listed where they are defined.
 
 #include "textflag.h"
 
@@ -254,6 +257,141 @@ nstore:
 	VST1	[V22.S4, V23.S4], (R7)
 
 ndone:
+	RET
+
+// func dotRow4SDOT(kq int, x *int8, xq int, w *int8, ldw int, acc *int32)
+//
+// One row against four panels, for matrix-vector products: acc[8p + c]
+// for p < 4, c < 8 gets the dot product of the row (kq quads at x + q*xq)
+// with output c of the panel at w + p*ldw. The row's quad, in V2, is
+// loaded once for the four panels, whose quads are V0-V1, V3-V4, V5-V6
+// and V7-V8 (R1, R6, R7, R8 point at them). Panel p's sums are V(16+2p), V(17+2p).
+TEXT ·dotRow4SDOT(SB), NOSPLIT, $0-48
+	MOVD	kq+0(FP), R0
+	MOVD	x+8(FP), R3
+	MOVD	xq+16(FP), R4
+	MOVD	w+24(FP), R1
+	MOVD	ldw+32(FP), R2
+	MOVD	acc+40(FP), R5
+	ADD	R1, R2, R6
+	ADD	R6, R2, R7
+	ADD	R7, R2, R8
+	VEOR	V16.B16, V16.B16, V16.B16
+	VEOR	V17.B16, V17.B16, V17.B16
+	VEOR	V18.B16, V18.B16, V18.B16
+	VEOR	V19.B16, V19.B16, V19.B16
+	VEOR	V20.B16, V20.B16, V20.B16
+	VEOR	V21.B16, V21.B16, V21.B16
+	VEOR	V22.B16, V22.B16, V22.B16
+	VEOR	V23.B16, V23.B16, V23.B16
+
+r4sdotloop:
+	VLD1R	(R3), [V2.S4]
+	ADD	R4, R3
+	VLD1.P	32(R1), [V0.B16, V1.B16]
+	VLD1.P	32(R6), [V3.B16, V4.B16]
+	VLD1.P	32(R7), [V5.B16, V6.B16]
+	VLD1.P	32(R8), [V7.B16, V8.B16]
+	WORD	$0x4E829410 // SDOT V16.4S, V0.16B, V2.16B
+	WORD	$0x4E829431 // SDOT V17.4S, V1.16B, V2.16B
+	WORD	$0x4E829472 // SDOT V18.4S, V3.16B, V2.16B
+	WORD	$0x4E829493 // SDOT V19.4S, V4.16B, V2.16B
+	WORD	$0x4E8294B4 // SDOT V20.4S, V5.16B, V2.16B
+	WORD	$0x4E8294D5 // SDOT V21.4S, V6.16B, V2.16B
+	WORD	$0x4E8294F6 // SDOT V22.4S, V7.16B, V2.16B
+	WORD	$0x4E829517 // SDOT V23.4S, V8.16B, V2.16B
+	SUBS	$1, R0
+	BNE	r4sdotloop
+	VST1.P	[V16.S4, V17.S4, V18.S4, V19.S4], 64(R5)
+	VST1	[V20.S4, V21.S4, V22.S4, V23.S4], (R5)
+	RET
+
+// func dotRow4NEON(kq int, x *int8, xq int, w *int8, ldw int, acc *int32)
+//
+// One row against four panels, for matrix-vector products: acc[8p + c]
+// for p < 4, c < 8 gets the dot product of the row (kq quads at x + q*xq)
+// with output c of the panel at w + p*ldw. The row's quad, in V2, is
+// loaded once for the four panels, whose quads are V0-V1, V3-V4, V5-V6
+// and V7-V8 (R1, R6, R7, R8 point at them). Panel p's accumulators are V(16+4p)-V(19+4p),
+// products V9-V12; the ADDPs leave its sums in V(16+2p), V(17+2p).
+TEXT ·dotRow4NEON(SB), NOSPLIT, $0-48
+	MOVD	kq+0(FP), R0
+	MOVD	x+8(FP), R3
+	MOVD	xq+16(FP), R4
+	MOVD	w+24(FP), R1
+	MOVD	ldw+32(FP), R2
+	MOVD	acc+40(FP), R5
+	ADD	R1, R2, R6
+	ADD	R6, R2, R7
+	ADD	R7, R2, R8
+	VEOR	V16.B16, V16.B16, V16.B16
+	VEOR	V17.B16, V17.B16, V17.B16
+	VEOR	V18.B16, V18.B16, V18.B16
+	VEOR	V19.B16, V19.B16, V19.B16
+	VEOR	V20.B16, V20.B16, V20.B16
+	VEOR	V21.B16, V21.B16, V21.B16
+	VEOR	V22.B16, V22.B16, V22.B16
+	VEOR	V23.B16, V23.B16, V23.B16
+	VEOR	V24.B16, V24.B16, V24.B16
+	VEOR	V25.B16, V25.B16, V25.B16
+	VEOR	V26.B16, V26.B16, V26.B16
+	VEOR	V27.B16, V27.B16, V27.B16
+	VEOR	V28.B16, V28.B16, V28.B16
+	VEOR	V29.B16, V29.B16, V29.B16
+	VEOR	V30.B16, V30.B16, V30.B16
+	VEOR	V31.B16, V31.B16, V31.B16
+
+r4neonloop:
+	VLD1R	(R3), [V2.S4]
+	ADD	R4, R3
+	VLD1.P	32(R1), [V0.B16, V1.B16]
+	VLD1.P	32(R6), [V3.B16, V4.B16]
+	VLD1.P	32(R7), [V5.B16, V6.B16]
+	VLD1.P	32(R8), [V7.B16, V8.B16]
+	WORD	$0x0E22C009 // SMULL V9.8H, V0.8B, V2.8B
+	WORD	$0x4E22C00A // SMULL2 V10.8H, V0.16B, V2.16B
+	WORD	$0x0E22C02B // SMULL V11.8H, V1.8B, V2.8B
+	WORD	$0x4E22C02C // SMULL2 V12.8H, V1.16B, V2.16B
+	WORD	$0x4E606930 // SADALP V16.4S, V9.8H
+	WORD	$0x4E606951 // SADALP V17.4S, V10.8H
+	WORD	$0x4E606972 // SADALP V18.4S, V11.8H
+	WORD	$0x4E606993 // SADALP V19.4S, V12.8H
+	WORD	$0x0E22C069 // SMULL V9.8H, V3.8B, V2.8B
+	WORD	$0x4E22C06A // SMULL2 V10.8H, V3.16B, V2.16B
+	WORD	$0x0E22C08B // SMULL V11.8H, V4.8B, V2.8B
+	WORD	$0x4E22C08C // SMULL2 V12.8H, V4.16B, V2.16B
+	WORD	$0x4E606934 // SADALP V20.4S, V9.8H
+	WORD	$0x4E606955 // SADALP V21.4S, V10.8H
+	WORD	$0x4E606976 // SADALP V22.4S, V11.8H
+	WORD	$0x4E606997 // SADALP V23.4S, V12.8H
+	WORD	$0x0E22C0A9 // SMULL V9.8H, V5.8B, V2.8B
+	WORD	$0x4E22C0AA // SMULL2 V10.8H, V5.16B, V2.16B
+	WORD	$0x0E22C0CB // SMULL V11.8H, V6.8B, V2.8B
+	WORD	$0x4E22C0CC // SMULL2 V12.8H, V6.16B, V2.16B
+	WORD	$0x4E606938 // SADALP V24.4S, V9.8H
+	WORD	$0x4E606959 // SADALP V25.4S, V10.8H
+	WORD	$0x4E60697A // SADALP V26.4S, V11.8H
+	WORD	$0x4E60699B // SADALP V27.4S, V12.8H
+	WORD	$0x0E22C0E9 // SMULL V9.8H, V7.8B, V2.8B
+	WORD	$0x4E22C0EA // SMULL2 V10.8H, V7.16B, V2.16B
+	WORD	$0x0E22C10B // SMULL V11.8H, V8.8B, V2.8B
+	WORD	$0x4E22C10C // SMULL2 V12.8H, V8.16B, V2.16B
+	WORD	$0x4E60693C // SADALP V28.4S, V9.8H
+	WORD	$0x4E60695D // SADALP V29.4S, V10.8H
+	WORD	$0x4E60697E // SADALP V30.4S, V11.8H
+	WORD	$0x4E60699F // SADALP V31.4S, V12.8H
+	SUBS	$1, R0
+	BNE	r4neonloop
+	WORD	$0x4EB1BE10 // ADDP V16.4S, V16.4S, V17.4S
+	WORD	$0x4EB3BE51 // ADDP V17.4S, V18.4S, V19.4S
+	WORD	$0x4EB5BE92 // ADDP V18.4S, V20.4S, V21.4S
+	WORD	$0x4EB7BED3 // ADDP V19.4S, V22.4S, V23.4S
+	WORD	$0x4EB9BF14 // ADDP V20.4S, V24.4S, V25.4S
+	WORD	$0x4EBBBF55 // ADDP V21.4S, V26.4S, V27.4S
+	WORD	$0x4EBDBF96 // ADDP V22.4S, V28.4S, V29.4S
+	WORD	$0x4EBFBFD7 // ADDP V23.4S, V30.4S, V31.4S
+	VST1.P	[V16.S4, V17.S4, V18.S4, V19.S4], 64(R5)
+	VST1	[V20.S4, V21.S4, V22.S4, V23.S4], (R5)
 	RET
 
 // func requantNEON(n int, acc *int32, bias *int32, bstep int, mult *int32, mstep int, shift *int32, sstep int, off int, lo int, hi int, out *int8)

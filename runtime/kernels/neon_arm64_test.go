@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"testing"
+	"unsafe"
 
 	"golang.org/x/sys/cpu"
 )
@@ -40,14 +41,20 @@ func TestArm64SelfTest(t *testing.T) {
 			t.Logf("%s: not supported by this CPU", s.name)
 			continue
 		}
-		if !tileSelfTest(s.tile) {
+		if !selfTest(s.tile, s.row4) {
 			t.Errorf("%s: self-test failed", s.name)
 		}
-		off := func(kq int, x0, x1, x2, x3 *int8, xq int, w *int8, acc *int32, ldacc int, rows int) {
+		tileOff := func(kq int, x0, x1, x2, x3 *int8, xq int, w *int8, acc *int32, ldacc int, rows int) {
 			s.tile(kq, x0, x1, x2, x3, xq, w, acc, ldacc, rows)
-			*acc++
+			if rows == 1 {
+				*acc++
+			}
 		}
-		if tileSelfTest(off) {
+		row4Off := func(kq int, x *int8, xq int, w *int8, ldw int, acc *int32) {
+			s.row4(kq, x, xq, w, ldw, acc)
+			*(*int32)(unsafe.Add(unsafe.Pointer(acc), 31*4))--
+		}
+		if selfTest(tileOff, s.row4) || selfTest(s.tile, row4Off) {
 			t.Errorf("%s: self-test passed a wrong sum", s.name)
 		}
 	}
@@ -57,17 +64,18 @@ func TestArm64SelfTest(t *testing.T) {
 // supports, whichever is chosen by default (under an SDOT CPU the NEON
 // set is tested too) and even if its self-test failed.
 func TestArm64Sets(t *testing.T) {
-	savedTile, savedName, savedHave := dotTile, asmName, haveAsm
-	defer func() { dotTile, asmName, haveAsm = savedTile, savedName, savedHave }()
+	savedTile, savedRow4, savedName, savedHave := dotTile, dotRow4, asmName, haveAsm
+	defer func() { dotTile, dotRow4, asmName, haveAsm = savedTile, savedRow4, savedName, savedHave }()
 	for _, s := range armSets {
 		if !s.ok {
 			t.Logf("%s: not supported by this CPU", s.name)
 			continue
 		}
-		dotTile, asmName, haveAsm = s.tile, s.name, true
+		dotTile, dotRow4, asmName, haveAsm = s.tile, s.row4, s.name, true
 		t.Run(s.name, func(t *testing.T) {
 			for name, f := range map[string]func(*testing.T){
 				"MatMulRequantRandom":    TestMatMulRequantRandom,
+				"MatMulRequant1024":      TestMatMulRequant1024,
 				"MatMul":                 TestMatMul,
 				"ExtremeSums":            TestExtremeSums,
 				"RequantEdges":           TestRequantEdges,
