@@ -59,8 +59,8 @@ arm64-tools:
 # qemu-user, once as a CPU with the dot product (-cpu max: the SDOT
 # kernels) and once as a Cortex-A57 (NEON without it: the NEON kernels);
 # KILN_WANT_KERNEL makes the kernels' tests fail unless the kernels named
-# ran. Skipped, saying so, without qemu-aarch64. About a minute; not part
-# of `make test`.
+# ran; then KILN_PORTABLE=1 must give the portable ones. Skipped, saying
+# so, without qemu-aarch64. About a minute; not part of `make test`.
 test-arm64: arm64-tools
 	@if ! command -v qemu-aarch64 >/dev/null; then echo "test-arm64: qemu-aarch64 not found; skipped"; exit 0; fi; \
 	set -e; mkdir -p bin/arm64; \
@@ -72,7 +72,9 @@ test-arm64: arm64-tools
 	  (cd runtime/kernels && KILN_WANT_KERNEL=$$want qemu-aarch64 -cpu $$cpu ../../bin/arm64/kernels.test); \
 	  echo "qemu-aarch64 -cpu $$cpu: runtime"; \
 	  (cd runtime && qemu-aarch64 -cpu $$cpu ../bin/arm64/runtime.test); \
-	done
+	done; \
+	echo "qemu-aarch64 -cpu max, KILN_PORTABLE=1: runtime/kernels (portable)"; \
+	(cd runtime/kernels && KILN_PORTABLE=1 KILN_WANT_KERNEL=portable qemu-aarch64 -cpu max ../../bin/arm64/kernels.test -test.run 'Arm64Choice|KernelName')
 
 # Train the MobileNet-style example on Fashion-MNIST, then score it in int8
 # after post-training quantization (min/max and entropy calibration).

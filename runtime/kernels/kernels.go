@@ -23,11 +23,12 @@
 // (SMULL puts one product in each int16 lane, at most 128*128 = 16384 in
 // magnitude, and SADALP widens pairs of lanes into int32: no two products
 // are summed in 16 bits, where -128*-128 twice would overflow). Both run
-// tiles of up to 4 rows by one panel over the packed layout as it is, each
-// row's quad replicated into every lane; convolutions take the filters,
-// in place, as the tiles' rows and repack the activation columns into
-// panels. The requantization is vectorized too (SQRDMULH and SRSHL, which
-// give the reference's roundings). A self-test at init keeps a set the CPU
+// tiles of up to 4 rows by one panel (one row by four panels for
+// matrix-vector products) over the packed layout as it is, each row's
+// quad replicated into every lane; convolutions take the filters, in
+// place, as the tiles' rows and repack the activation columns into panels.
+// The requantization is vectorized too (SQRDMULH and SRSHL, which give the
+// reference's roundings). A self-test at init keeps a set the CPU
 // misexecutes from being used. The tests run them under qemu-user (make
 // test-arm64); their speed on arm64 hardware has not been measured.
 //
