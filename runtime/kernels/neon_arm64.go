@@ -292,18 +292,39 @@ func matMulRequantRHSAsm(cols int, col []int8, ldc int, p *PackedWeights, q *req
 	}
 }
 
+// packQuadsNEON lays out whole quads of rows of whole groups of 8
+// columns in the packed layout: for q < quads, g < groups, c < 8, t < 4,
+// dst[g*step + 32q + 4c + t] = src[(4q+t)*ldc + 8g + c]. See
+// neon_arm64.s.
+//
+//go:noescape
+func packQuadsNEON(quads int, groups int, src *int8, ldc int, dst *int8, step int)
+
 // packCols lays out columns c0 to c0+cn-1 of col (k rows, stride ldc) in
 // the packed layout, 8 columns to a panel: in panel g, quad q, byte 4c+t
-// is col[(4q+t)*ldc + c0+8g+c], zero past k and past the last column.
+// is col[(4q+t)*ldc + c0+8g+c], zero past k and past the last column. The
+// whole quads of whole groups go through packQuadsNEON; a last partial
+// quad and a last partial group, through packRegion.
 func packCols(col []int8, ldc, k, kq, c0, cn int, dst []int8) {
-	groups := (cn + 7) / 8
-	for i := range kq * 4 {
+	groups, full := cn/8, k/4
+	if groups > 0 && full > 0 {
+		_ = col[(4*full-1)*ldc+c0+8*groups-1]
+		_ = dst[(groups-1)*kq*32+full*32-1]
+		packQuadsNEON(full, groups, &col[c0], ldc, &dst[0], kq*32)
+	}
+	packRegion(col, ldc, k, kq, c0, cn, dst, full, kq, 0, groups)
+	packRegion(col, ldc, k, kq, c0, cn, dst, 0, kq, groups, (cn+7)/8)
+}
+
+// packRegion is packCols in Go for quads q0 to q1-1 of groups g0 to g1-1.
+func packRegion(col []int8, ldc, k, kq, c0, cn int, dst []int8, q0, q1, g0, g1 int) {
+	for i := 4 * q0; i < 4*q1; i++ {
 		qo := (i/4)*32 + i%4
 		var row []int8
 		if i < k {
 			row = col[i*ldc+c0 : i*ldc+c0+cn]
 		}
-		for g := range groups {
+		for g := g0; g < g1; g++ {
 			d := dst[g*kq*32+qo : g*kq*32+qo+29]
 			for c := range 8 {
 				var v int8

@@ -1,8 +1,9 @@
 // The arm64 tile kernels of the matrix products, in two sets: SDOT (the
 // ARMv8.2 dot product, cpu.ARM64.HasASIMDDP) and plain NEON for arm64
-// CPUs without it; and the requantization of their sums, four at a time
-// (requantNEON, at the end, shared by both sets). neon_arm64.go says how
-// the tiles cover a product.
+// CPUs without it; then, shared by both sets, the requantization of their
+// sums, four at a time (requantNEON), and the repacking of activation
+// columns for MatMulRequantRHS (packQuadsNEON). neon_arm64.go says how the
+// tiles cover a product.
 //
 // Both read the packed layout (pack.go): a panel holds 8 outputs, and its
 // quad q is 32 bytes, byte 4c+t holding output c's weight for k = 4q+t.
@@ -467,4 +468,58 @@ rqloop:
 	BNE	rqloop
 
 rqdone:
+	RET
+
+// func packQuadsNEON(quads int, groups int, src *int8, ldc int, dst *int8, step int)
+//
+// Lays out rows of activations in the packed layout, for
+// MatMulRequantRHS: for q < quads, g < groups, c < 8 and t < 4,
+// dst[g*step + 32q + 4c + t] = src[(4q+t)*ldc + 8g + c]. Every row and
+// column it names must exist. Per quad and group, the 8 bytes of each of
+// the quad's 4 rows (V0-V3) are interleaved bytewise by pairs of rows
+// (ZIP1 .16B: V4 = r0[0] r1[0] r0[1] r1[1] ..., V5 the same of r2 and r3),
+// then by halfwords (ZIP1 and ZIP2 .8H of V4 and V5: r0[c] r1[c] r2[c]
+// r3[c] for c = 0-3 in V6, 4-7 in V7).
+//
+// Registers: R0 quads left, R1 groups, R2 the quad's first row, R3 ldc,
+// R4 the quad's place in group 0, R5 step, R6-R9 the quad's rows, R10
+// the destination, R11 groups left, R12 4*ldc.
+TEXT ·packQuadsNEON(SB), NOSPLIT, $0-48
+	MOVD	quads+0(FP), R0
+	MOVD	groups+8(FP), R1
+	MOVD	src+16(FP), R2
+	MOVD	ldc+24(FP), R3
+	MOVD	dst+32(FP), R4
+	MOVD	step+40(FP), R5
+	LSL	$2, R3, R12
+	CBZ	R0, pqdone
+	CBZ	R1, pqdone
+
+pqquad:
+	MOVD	R2, R6
+	ADD	R3, R6, R7
+	ADD	R3, R7, R8
+	ADD	R3, R8, R9
+	MOVD	R4, R10
+	MOVD	R1, R11
+
+pqgroup:
+	VLD1.P	8(R6), [V0.B8]
+	VLD1.P	8(R7), [V1.B8]
+	VLD1.P	8(R8), [V2.B8]
+	VLD1.P	8(R9), [V3.B8]
+	VZIP1	V1.B16, V0.B16, V4.B16
+	VZIP1	V3.B16, V2.B16, V5.B16
+	VZIP1	V5.H8, V4.H8, V6.H8
+	VZIP2	V5.H8, V4.H8, V7.H8
+	VST1	[V6.B16, V7.B16], (R10)
+	ADD	R5, R10
+	SUBS	$1, R11
+	BNE	pqgroup
+	ADD	R12, R2
+	ADD	$32, R4
+	SUBS	$1, R0
+	BNE	pqquad
+
+pqdone:
 	RET

@@ -149,3 +149,39 @@ func TestRequantNEON(t *testing.T) {
 		}
 	}
 }
+
+// TestPackCols compares packCols, which MatMulRequantRHS uses to lay out
+// activation columns, with its definition byte by byte: every k from 1 to
+// 13 (whole quads, and partial ones), 1 to 40 columns (whole groups of 8,
+// and partial ones) from an offset, row strides past the columns, and a
+// destination full of garbage, which must all be overwritten.
+func TestPackCols(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	for k := 1; k <= 13; k++ {
+		kq := (k + 3) / 4
+		for cn := 1; cn <= 40; cn++ {
+			for _, c0 := range []int{0, 3} {
+				ldc := c0 + cn + rng.IntN(9)
+				col := activations(rng, (k-1)*ldc+c0+cn)
+				groups := (cn + 7) / 8
+				dst := activations(rng, groups*kq*32)
+				packCols(col, ldc, k, kq, c0, cn, dst)
+				for g := range groups {
+					for q := range kq {
+						for c := range 8 {
+							for tt := range 4 {
+								var want int8
+								if i, cc := 4*q+tt, 8*g+c; i < k && cc < cn {
+									want = col[i*ldc+c0+cc]
+								}
+								if got := dst[g*kq*32+32*q+4*c+tt]; got != want {
+									t.Fatalf("k=%d cn=%d c0=%d: group %d quad %d byte %d = %d, want %d", k, cn, c0, g, q, 4*c+tt, got, want)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
