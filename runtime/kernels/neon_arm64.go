@@ -1,7 +1,7 @@
-// The arm64 kernels: declarations of the tile kernels and the vector
-// requantization (neon_arm64.s), the order in which the tiles cover a
-// product, the choice of set by CPU, and Go stand-ins for the kernels
-// that have no arm64 assembly.
+// The arm64 kernels: declarations of the tile kernels, the vector
+// requantization and the column repacking (neon_arm64.s), the order in
+// which the tiles cover a product, the choice of set by CPU, and Go
+// stand-ins for the kernels that have no arm64 assembly.
 
 package kernels
 
