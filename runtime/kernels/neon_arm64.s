@@ -31,14 +31,16 @@
 // 4q + 2(i%2) + 1; at the end ADDP adds adjacent lanes, giving outputs
 // 0-3 and 4-7 in two registers as in the SDOT set.
 //
-// Go's assembler has no SDOT, SMULL, SMULL2 or SADALP, so they are
-// written as WORD, the instruction in the Arm manual's syntax (destination
-// first) in a comment beside each; ADDP (Go's VADDP, operands reversed) is
-// written the same way so that all the arithmetic reads in one order. The
-// encodings fix their register numbers. Each was checked against GNU as
+// Go's assembler has no SDOT, SMULL, SMULL2 or SADALP, nor the
+// requantization's SQRDMULH, SSHL, SRSHL, SQADD, SSHR, SMAX, SMIN and XTN,
+// so they are written as WORD, the instruction in the Arm manual's syntax
+// (destination first) in a comment beside each; the ADD, AND and ADDP
+// among them (Go spells them with the operands reversed) are written the
+// same way so that all the arithmetic reads in one order. The encodings
+// fix their register numbers. Each was checked against GNU as
 // (aarch64-linux-gnu-as -march=armv8.2-a+dotprod) and objdump.
 //
-// Registers, both sets:
+// Registers of the tile kernels, both sets:
 //
 //	R0      quads left          R1      weights (the panel), 32 bytes a quad
 //	R2-R5   rows 0-3 of x       R6      x's quad stride in bytes
@@ -266,7 +268,9 @@ ndone:
 // for p < 4, c < 8 gets the dot product of the row (kq quads at x + q*xq)
 // with output c of the panel at w + p*ldw. The row's quad, in V2, is
 // loaded once for the four panels, whose quads are V0-V1, V3-V4, V5-V6
-// and V7-V8 (R1, R6, R7, R8 point at them). Panel p's sums are V(16+2p), V(17+2p).
+// and V7-V8 (R1, R6, R7, R8 point at them; R0 counts the quads, R2 is
+// ldw, R3 the row, R4 xq, R5 acc). Panel p's sums are V(16+2p),
+// V(17+2p).
 TEXT ·dotRow4SDOT(SB), NOSPLIT, $0-48
 	MOVD	kq+0(FP), R0
 	MOVD	x+8(FP), R3
@@ -313,8 +317,10 @@ r4sdotloop:
 // for p < 4, c < 8 gets the dot product of the row (kq quads at x + q*xq)
 // with output c of the panel at w + p*ldw. The row's quad, in V2, is
 // loaded once for the four panels, whose quads are V0-V1, V3-V4, V5-V6
-// and V7-V8 (R1, R6, R7, R8 point at them). Panel p's accumulators are V(16+4p)-V(19+4p),
-// products V9-V12; the ADDPs leave its sums in V(16+2p), V(17+2p).
+// and V7-V8 (R1, R6, R7, R8 point at them; R0 counts the quads, R2 is
+// ldw, R3 the row, R4 xq, R5 acc). Panel p's accumulators are
+// V(16+4p)-V(19+4p), its products V9-V12; the ADDPs leave its sums in
+// V(16+2p), V(17+2p).
 TEXT ·dotRow4NEON(SB), NOSPLIT, $0-48
 	MOVD	kq+0(FP), R0
 	MOVD	x+8(FP), R3
