@@ -4,7 +4,7 @@ GO       ?= go
 BIN      := bin/kiln
 FUZZTIME ?= 60s
 
-.PHONY: all build test demo fashion-mnist arm64-tools mobilenet qat-table distill bench bench-go fuzz lint clean
+.PHONY: all build test demo fashion-mnist arm64-tools test-arm64 mobilenet qat-table distill bench bench-go fuzz lint clean
 
 all: build
 
@@ -54,6 +54,27 @@ arm64-tools:
 	  $(SUDO) apt-get install -y -qq --no-install-recommends qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross >/dev/null \
 	    || echo "arm64-tools: qemu-user and gcc-aarch64-linux-gnu could not be installed; the arm64 tests will be skipped"; \
 	fi
+
+# The int8 kernels' and the VM's tests built for arm64 and run under
+# qemu-user, once as a CPU with the dot product (-cpu max: the SDOT
+# kernels) and once as a Cortex-A57 (NEON without it: the NEON kernels);
+# KILN_WANT_KERNEL makes the kernels' tests fail unless the kernels named
+# ran; then KILN_PORTABLE=1 must give the portable ones. Skipped, saying
+# so, without qemu-aarch64. About a minute; not part of `make test`.
+test-arm64: arm64-tools
+	@if ! command -v qemu-aarch64 >/dev/null; then echo "test-arm64: qemu-aarch64 not found; skipped"; exit 0; fi; \
+	set -e; mkdir -p bin/arm64; \
+	GOARCH=arm64 $(GO) test -c -o bin/arm64/kernels.test ./runtime/kernels; \
+	GOARCH=arm64 $(GO) test -c -o bin/arm64/runtime.test ./runtime; \
+	for c in max:sdot cortex-a57:neon; do \
+	  cpu=$${c%%:*}; want=$${c#*:}; \
+	  echo "qemu-aarch64 -cpu $$cpu: runtime/kernels ($$want)"; \
+	  (cd runtime/kernels && KILN_WANT_KERNEL=$$want qemu-aarch64 -cpu $$cpu ../../bin/arm64/kernels.test); \
+	  echo "qemu-aarch64 -cpu $$cpu: runtime"; \
+	  (cd runtime && qemu-aarch64 -cpu $$cpu ../bin/arm64/runtime.test); \
+	done; \
+	echo "qemu-aarch64 -cpu max, KILN_PORTABLE=1: runtime/kernels (portable)"; \
+	(cd runtime/kernels && KILN_PORTABLE=1 KILN_WANT_KERNEL=portable qemu-aarch64 -cpu max ../../bin/arm64/kernels.test -test.run 'Arm64Choice|KernelName')
 
 # Train the MobileNet-style example on Fashion-MNIST, then score it in int8
 # after post-training quantization (min/max and entropy calibration).

@@ -20,6 +20,21 @@
 // select.go). KILN_KERNELS=portable|avx2|... in the environment, or
 // UsePortable, forces one; all read the same PackedWeights.
 //
+// On arm64 the assembly kernels are one of two sets (neon_arm64.s), chosen
+// at init by the CPU: "sdot" where it has the ARMv8.2 dot product (SDOT
+// sums four int8 products into each int32 lane, exactly), "neon" elsewhere
+// (SMULL puts one product in each int16 lane, at most 128*128 = 16384 in
+// magnitude, and SADALP widens pairs of lanes into int32: no two products
+// are summed in 16 bits, where -128*-128 twice would overflow). Both run
+// tiles of up to 4 rows by one panel (one row by four panels for
+// matrix-vector products) over the packed layout as it is, each row's
+// quad replicated into every lane; convolutions take the filters, in
+// place, as the tiles' rows and repack the activation columns into panels.
+// The requantization is vectorized too (SQRDMULH and SRSHL, which give the
+// reference's roundings). A self-test at init keeps a set the CPU
+// misexecutes from being used. The tests run them under qemu-user (make
+// test-arm64); their speed on arm64 hardware has not been measured.
+//
 // # The AVX2 product
 //
 // An int8 x int8 product needs one operand unsigned on x86 (VPMADDUBSW,

@@ -1,6 +1,6 @@
 // Architectures without assembly kernels use the portable ones.
 
-//go:build !amd64
+//go:build !amd64 && !arm64
 
 package kernels
 
