@@ -11,10 +11,12 @@ all: build
 build:
 	$(GO) build -o $(BIN) ./cmd/kiln
 
-# The tests CI runs (.ci/run): vet, then every package's tests.
+# The tests CI runs (.ci/run): vet, every package's tests, then the
+# kernels' and the VM's tests as arm64 code under qemu (test-arm64).
 test: arm64-tools
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
+	$(MAKE) test-arm64
 
 # Check every example, train LeNet-300-100 on MNIST from its description
 # file alone and score it on the 10,000 test images, then quantize it to

@@ -45,7 +45,7 @@ func TestAMXGoSide(t *testing.T) {
 	if err := selfTest(emulated); err != nil {
 		t.Fatal(err)
 	}
-	defer useSet(useSet(emulated))
+	defer useSet(emulated)()
 	rng := rand.New(rand.NewPCG(3, 4))
 	for i := range 60 {
 		c := newCase(rng, 16+rng.IntN(40), 1+rng.IntN(40), 1+rng.IntN(150), i%2 == 0)

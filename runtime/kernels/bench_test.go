@@ -81,7 +81,7 @@ func benchKernels(b *testing.B, name string, layers []layer) {
 			make([]int32, l.n), mult, shift, make([]int32, size)})
 		macs += l.m * l.n * l.k
 	}
-	defer useSet(useSet(portableSet))
+	defer useSet(portableSet)()
 	for _, set := range append([]*kernelSet{portableSet}, asmSets...) {
 		if set.lacks() != "" {
 			continue

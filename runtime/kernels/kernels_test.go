@@ -16,7 +16,7 @@ import (
 // saying what the CPU lacks).
 func eachKernel(t *testing.T, f func(t *testing.T)) {
 	t.Helper()
-	defer useSet(useSet(portableSet))
+	defer useSet(portableSet)()
 	t.Run("portable", f)
 	for _, s := range asmSets {
 		if lacks := s.lacks(); lacks != "" {
@@ -31,17 +31,15 @@ func eachKernel(t *testing.T, f func(t *testing.T)) {
 	}
 }
 
-// useSet makes s the running kernel set and returns the one before.
-func useSet(s *kernelSet) *kernelSet {
-	old := portableSet
-	if useAsm {
-		old = selected
-	}
+// useSet makes s the running kernel set; the function it returns puts
+// back the selection it found.
+func useSet(s *kernelSet) (restore func()) {
+	oldSelected, oldAsm := selected, useAsm
 	if s != portableSet {
 		selected = s
 	}
 	useAsm = s != portableSet
-	return old
+	return func() { selected, useAsm = oldSelected, oldAsm }
 }
 
 // denseCase is one MatMulRequant problem with its reference answer.
@@ -548,19 +546,14 @@ func TestConvRHS(t *testing.T) {
 }
 
 func TestKernelName(t *testing.T) {
-	saved := useAsm
-	defer func() { useAsm = saved }()
+	defer useSet(portableSet)()
 	UsePortable(true)
 	if got := KernelName(); got != "portable" {
 		t.Errorf("KernelName() = %q after UsePortable(true)", got)
 	}
 	UsePortable(false)
-	want := "portable"
-	if haveAsm {
-		want = asmName
-	}
-	if got := KernelName(); got != want {
-		t.Errorf("KernelName() = %q after UsePortable(false), want %q", got, want)
+	if got := KernelName(); got != selected.name {
+		t.Errorf("KernelName() = %q after UsePortable(false), want %q", got, selected.name)
 	}
 }
 

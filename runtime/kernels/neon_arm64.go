@@ -102,42 +102,74 @@ func requantVec(q *requant, v vecRequant, a []int32, o []int8, j func(i int) int
 	}
 }
 
-// armSet is one set of arm64 kernels: its tiles, and whether this CPU can
-// run them.
+// armSet is one set of arm64 kernels: its tiles, and what a CPU must
+// have to run them.
 type armSet struct {
-	name string
-	tile tileFunc
-	row4 row4Func
-	ok   bool
+	name  string
+	tile  tileFunc
+	row4  row4Func
+	lacks func() string
 }
 
-// armSets lists the sets, fastest first. Every arm64 CPU has NEON
-// (Advanced SIMD is part of the base architecture).
-var armSets = []armSet{
-	{"sdot", dotTileSDOT, dotRow4SDOT, cpu.ARM64.HasASIMDDP},
-	{"neon", dotTileNEON, dotRow4NEON, true},
+// The sets, fastest first. Every arm64 CPU has NEON (Advanced SIMD is
+// part of the base architecture).
+var (
+	armSDOT = &armSet{"sdot", dotTileSDOT, dotRow4SDOT, func() string {
+		if !cpu.ARM64.HasASIMDDP {
+			return "the dot product instructions (ASIMDDP)"
+		}
+		return ""
+	}}
+	armNEON = &armSet{"neon", dotTileNEON, dotRow4NEON, func() string { return "" }}
+	armSets = []*armSet{armSDOT, armNEON}
+)
+
+// asmName names no set: the selection (select.go) picks among asmSets.
+const asmName = ""
+
+// haveAsm: every arm64 CPU runs the NEON set.
+const haveAsm = true
+
+// asmSets are the arm64 sets as kernel sets; the selection runs each
+// one's self-test (and tileSelfTest, a finer one of its tiles alone)
+// before it is used.
+var asmSets = []*kernelSet{armSDOT.kernelSet(), armNEON.kernelSet()}
+
+func (a *armSet) kernelSet() *kernelSet {
+	return &kernelSet{
+		name: a.name,
+		lacks: func() string {
+			if l := a.lacks(); l != "" {
+				return l
+			}
+			if !tileSelfTest(a.tile, a.row4) {
+				return "tiles that give the right sums (their self-test failed)"
+			}
+			return ""
+		},
+		matMulRequant: func(m int, x []int8, lda int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32) {
+			matMulRequantArm(a, m, x, lda, p, &q, out, ldo, scratch)
+		},
+		matMulRequantRHS: func(cols int, col []int8, ldc int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32) {
+			matMulRequantRHSArm(a, cols, col, ldc, p, &q, out, ldo, scratch)
+		},
+	}
 }
 
-// dotTile and dotRow4 are the active set's kernels and asmName its name:
-// the first set the CPU runs that passes its self-test, or none (the
-// portable kernels) if none does.
-var dotTile, dotRow4, asmName = chooseSet()
-
-var haveAsm = asmName != ""
-
-func chooseSet() (tileFunc, row4Func, string) {
-	for _, s := range armSets {
-		if s.ok && selfTest(s.tile, s.row4) {
-			return s.tile, s.row4, s.name
+// armOf is the arm64 set behind the selected kernel set.
+func armOf(s *kernelSet) *armSet {
+	for _, a := range armSets {
+		if a.name == s.name {
+			return a
 		}
 	}
-	return nil, nil, ""
+	return armNEON
 }
 
-// selfTest runs a 4-row tile, a 1-row tile and a row against four panels,
+// tileSelfTest runs a 4-row tile, a 1-row tile and a row against four panels,
 // all of 5 quads, on extreme and mixed values and compares them with plain
 // Go, so that kernels the CPU misexecutes are never used.
-func selfTest(tile tileFunc, row4 row4Func) bool {
+func tileSelfTest(tile tileFunc, row4 row4Func) bool {
 	const kq = 5
 	var x [4][kq * 4]int8
 	var w [4 * kq * 32]int8
@@ -189,7 +221,7 @@ func selfTest(tile tileFunc, row4 row4Func) bool {
 // rows*p.kq*4 bytes) for a copy of the rows zero-padded to whole quads.
 // Panels run outermost, so that one panel (kq*32 bytes) stays in L1
 // while the rows, 4 per tile, pass by it.
-func products(rows int, x []int8, lda int, p *PackedWeights, acc []int32, xb []int8) {
+func products(a *armSet, rows int, x []int8, lda int, p *PackedWeights, acc []int32, xb []int8) {
 	k, kq, np := p.k, p.kq, p.np
 	ldx := kq * 4
 	for r := range rows {
@@ -203,10 +235,10 @@ func products(rows int, x []int8, lda int, p *PackedWeights, acc []int32, xb []i
 		x0 := &xb[0]
 		pn := 0
 		for ; pn+4 <= np; pn += 4 {
-			dotRow4(kq, x0, 4, &p.w[pn*kq*32], kq*32, &acc[pn*8])
+			a.row4(kq, x0, 4, &p.w[pn*kq*32], kq*32, &acc[pn*8])
 		}
 		for ; pn < np; pn++ {
-			dotTile(kq, x0, x0, x0, x0, 4, &p.w[pn*kq*32], &acc[pn*8], np*32, 1)
+			a.tile(kq, x0, x0, x0, x0, 4, &p.w[pn*kq*32], &acc[pn*8], np*32, 1)
 		}
 		return
 	}
@@ -219,7 +251,7 @@ func products(rows int, x []int8, lda int, p *PackedWeights, acc []int32, xb []i
 			x1 := &xb[(r0+min(1, rr-1))*ldx]
 			x2 := &xb[(r0+min(2, rr-1))*ldx]
 			x3 := &xb[(r0+min(3, rr-1))*ldx]
-			dotTile(kq, x0, x1, x2, x3, 4, w, &acc[r0*np*8+pn*8], np*32, rr)
+			a.tile(kq, x0, x1, x2, x3, 4, w, &acc[r0*np*8+pn*8], np*32, rr)
 		}
 	}
 }
@@ -233,14 +265,20 @@ func denseBuffers(p *PackedWeights, mc int, scratch []int32) (acc []int32, xb []
 	return acc, unsafe.Slice((*int8)(unsafe.Pointer(&xw[0])), len(xw)*4)
 }
 
+// matMulRequantAsm is MatMulRequant on the selected set's tiles.
 func matMulRequantAsm(m int, x []int8, lda int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
+	matMulRequantArm(armOf(selected), m, x, lda, p, q, out, ldo, scratch)
+}
+
+// matMulRequantArm is MatMulRequant on a's tiles.
+func matMulRequantArm(a *armSet, m int, x []int8, lda int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
 	n, np := p.n, p.np
 	mc := chunkRows(p, m)
 	acc, xb := denseBuffers(p, mc, scratch)
 	v := denseRequant(q, scratch[:12])
 	for r0 := 0; r0 < m; r0 += mc {
 		rows := min(mc, m-r0)
-		products(rows, x[r0*lda:], lda, p, acc, xb)
+		products(a, rows, x[r0*lda:], lda, p, acc, xb)
 		for r := range rows {
 			requantVec(q, v, acc[r*np*8:r*np*8+n], out[(r0+r)*ldo:(r0+r)*ldo+n], sameIndex)
 		}
@@ -253,7 +291,7 @@ func matMulAsm(m int, x []int8, lda int, p *PackedWeights, acc []int32, ldacc in
 	a, xb := denseBuffers(p, mc, scratch)
 	for r0 := 0; r0 < m; r0 += mc {
 		rows := min(mc, m-r0)
-		products(rows, x[r0*lda:], lda, p, a, xb)
+		products(armOf(selected), rows, x[r0*lda:], lda, p, a, xb)
 		for r := range rows {
 			copy(acc[(r0+r)*ldacc:(r0+r)*ldacc+n], a[r*np*8:r*np*8+n])
 		}
@@ -269,6 +307,11 @@ func sameIndex(i int) int { return i }
 // a panel, quad stride 32), and the activation columns, in blocks,
 // repacked into the packed layout as the tiles' panels.
 func matMulRequantRHSAsm(cols int, col []int8, ldc int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
+	matMulRequantRHSArm(armOf(selected), cols, col, ldc, p, q, out, ldo, scratch)
+}
+
+// matMulRequantRHSArm is MatMulRequantRHS on a's tiles.
+func matMulRequantRHSArm(a *armSet, cols int, col []int8, ldc int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
 	s := rhsScratch(p, cols, scratch)
 	n, k, kq, cc := p.n, p.k, p.kq, s.cc
 	panels := unsafe.Slice((*int8)(unsafe.Pointer(&s.panels[0])), len(s.panels)*4)
@@ -282,7 +325,7 @@ func matMulRequantRHSAsm(cols int, col []int8, ldc int, p *PackedWeights, q *req
 			for j0 := 0; j0 < n; j0 += 4 {
 				base := (j0/8)*kq*32 + j0%8*4
 				_ = p.w[base+(kq-1)*32+15]
-				dotTile(kq, &p.w[base], &p.w[base+4], &p.w[base+8], &p.w[base+12], 32, panel,
+				a.tile(kq, &p.w[base], &p.w[base+4], &p.w[base+8], &p.w[base+12], 32, panel,
 					&s.acc[j0*cc+g*8], cc*4, min(4, n-j0))
 			}
 		}

@@ -10,39 +10,41 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
-// TestArm64Choice checks that the arm64 kernels are chosen, and which:
+// TestArm64Choice checks that the arm64 kernels are selected, and which:
 // SDOT where the CPU has the dot product, NEON where it does not. With
 // KILN_WANT_KERNEL set (make test-arm64 sets it per emulated CPU) the
-// kernels chosen at init must be the ones named: "portable" under
+// kernels selected at init must be the ones named: "portable" under
 // KILN_PORTABLE=1.
 func TestArm64Choice(t *testing.T) {
 	if env := os.Getenv("KILN_WANT_KERNEL"); env != "" && env != KernelName() {
 		t.Errorf("KernelName() = %q at init, but KILN_WANT_KERNEL=%s", KernelName(), env)
 	}
+	if os.Getenv("KILN_PORTABLE") != "" || os.Getenv("KILN_KERNELS") != "" {
+		return
+	}
 	want := "neon"
 	if cpu.ARM64.HasASIMDDP {
 		want = "sdot"
 	}
-	if !haveAsm || asmName != want {
-		t.Fatalf("haveAsm = %v, asmName = %q; want the %q kernels", haveAsm, asmName, want)
+	if selected.name != want {
+		t.Fatalf("selected the %q kernels; want %q (refused: %q)", selected.name, want, Refused())
 	}
-	saved := useAsm
-	defer func() { useAsm = saved }()
+	defer useSet(portableSet)()
 	UsePortable(false)
 	if got := KernelName(); got != want {
 		t.Errorf("KernelName() = %q after UsePortable(false), want %q", got, want)
 	}
 }
 
-// TestArm64SelfTest: every set the CPU runs passes the self-test that
-// guards it, and the self-test rejects a tile with one wrong sum.
+// TestArm64SelfTest: every set the CPU runs passes the tile self-test
+// that guards it, and that rejects a tile with one wrong sum.
 func TestArm64SelfTest(t *testing.T) {
 	for _, s := range armSets {
-		if !s.ok {
-			t.Logf("%s: not supported by this CPU", s.name)
+		if lacks := s.lacks(); lacks != "" {
+			t.Logf("%s: this CPU lacks %s", s.name, lacks)
 			continue
 		}
-		if !selfTest(s.tile, s.row4) {
+		if !tileSelfTest(s.tile, s.row4) {
 			t.Errorf("%s: self-test failed", s.name)
 		}
 		tileOff := func(kq int, x0, x1, x2, x3 *int8, xq int, w *int8, acc *int32, ldacc int, rows int) {
@@ -55,24 +57,23 @@ func TestArm64SelfTest(t *testing.T) {
 			s.row4(kq, x, xq, w, ldw, acc)
 			*(*int32)(unsafe.Add(unsafe.Pointer(acc), 31*4))--
 		}
-		if selfTest(tileOff, s.row4) || selfTest(s.tile, row4Off) {
+		if tileSelfTest(tileOff, s.row4) || tileSelfTest(s.tile, row4Off) {
 			t.Errorf("%s: self-test passed a wrong sum", s.name)
 		}
 	}
 }
 
 // TestArm64Sets runs the differential tests on each arm64 set the CPU
-// supports, whichever is chosen by default (under an SDOT CPU the NEON
+// supports, whichever is selected by default (under an SDOT CPU the NEON
 // set is tested too) and even if its self-test failed.
 func TestArm64Sets(t *testing.T) {
-	savedTile, savedRow4, savedName, savedHave := dotTile, dotRow4, asmName, haveAsm
-	defer func() { dotTile, dotRow4, asmName, haveAsm = savedTile, savedRow4, savedName, savedHave }()
+	defer useSet(portableSet)()
 	for _, s := range armSets {
-		if !s.ok {
-			t.Logf("%s: not supported by this CPU", s.name)
+		if lacks := s.lacks(); lacks != "" {
+			t.Logf("%s: this CPU lacks %s", s.name, lacks)
 			continue
 		}
-		dotTile, dotRow4, asmName, haveAsm = s.tile, s.row4, s.name, true
+		useSet(s.kernelSet())
 		t.Run(s.name, func(t *testing.T) {
 			for name, f := range map[string]func(*testing.T){
 				"MatMulRequantRandom":    TestMatMulRequantRandom,

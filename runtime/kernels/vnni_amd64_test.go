@@ -52,7 +52,7 @@ func TestVNNIGoSide(t *testing.T) {
 	if err := selfTest(emulated); err != nil {
 		t.Fatal(err)
 	}
-	defer useSet(useSet(emulated))
+	defer useSet(emulated)()
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range 300 {
 		c := newCase(rng, 1+rng.IntN(70), 1+rng.IntN(70), 1+rng.IntN(70), i%2 == 0)
