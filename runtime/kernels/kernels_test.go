@@ -11,13 +11,18 @@ import (
 	"github.com/kiln-nn/kiln/runtime/kernels/ref"
 )
 
-// eachKernel runs f once per kernel this machine supports.
+// eachKernel runs f once per kernel this machine supports: the portable
+// kernels with and without the lane layout, and the assembly ones.
 func eachKernel(t *testing.T, f func(t *testing.T)) {
 	t.Helper()
-	saved := useAsm
-	defer func() { useAsm = saved }()
+	saved, savedLanes := useAsm, useLanes
+	defer func() { useAsm, useLanes = saved, savedLanes }()
 	UsePortable(true)
+	useLanes = true
 	t.Run("portable", f)
+	useLanes = false
+	t.Run("portable-plain", f)
+	useLanes = savedLanes
 	if haveAsm {
 		UsePortable(false)
 		t.Run(asmName, f)

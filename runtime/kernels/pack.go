@@ -2,7 +2,10 @@
 
 package kernels
 
-import "fmt"
+import (
+	"fmt"
+	"sync"
+)
 
 // PackedWeights is an int8 weight matrix [n][k] (row j holds output j's k
 // weights) laid out for the kernels, prepared once when a model loads and
@@ -19,6 +22,12 @@ type PackedWeights struct {
 	kq, np int    // quads per row (k rounded up to 4, over 4) and panels
 	w      []int8 // np panels of kq*32 bytes
 	sums   []int32
+
+	// The portable kernels' lane layout (lanes.go), built by the first
+	// portable product that uses it: a model run by the assembly kernels
+	// does not pay its memory (8 bytes per 3 weights).
+	lanesOnce sync.Once
+	lanes     [][laneGroups]int64
 }
 
 // Pack lays out w ([n][k], row-major) for the kernels and records each
@@ -39,7 +48,19 @@ func Pack(w []int8, n, k int) *PackedWeights {
 		}
 		p.sums[j] = s
 	}
+	if !useAsm && useLanes {
+		// The portable kernels run: lay out their weights now rather
+		// than in the first product.
+		p.laneWeights()
+	}
 	return p
+}
+
+// laneWeights returns p's weights in the lane layout, building it on
+// first use; any number of goroutines may call it at once.
+func (p *PackedWeights) laneWeights() [][laneGroups]int64 {
+	p.lanesOnce.Do(func() { p.lanes = packLanes(p) })
+	return p.lanes
 }
 
 // N returns the number of outputs (rows of the weight matrix).
