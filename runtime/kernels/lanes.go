@@ -1,37 +1,54 @@
-// The portable kernels' lane layout: three outputs' weights in one int64,
-// so that one 64-bit multiply-add gives three int8 products.
+// The portable kernels' lane layout: several outputs' weights in one
+// 64-bit word, so that one multiply-add gives two or three int8 products.
 
 package kernels
 
 import "math/bits"
 
-// In the lane layout a word holds the weights of outputs 3g, 3g+1 and
-// 3g+2 at one k as
+// A lane word holds the weights of two or three outputs at one k as
 //
-//	w0 + w1<<21 + w2<<42   (int64, signed lanes)
+//	w0 + w1<<21 + w2<<42   (signed lanes)
 //
 // and multiplying it by one activation x gives x*w0 + x*w1<<21 +
-// x*w2<<42: three products in three 21-bit lanes. Adding such words adds
+// x*w2<<42: the products in three 21-bit lanes. Adding such words adds
 // lane by lane, a negative lane borrowing from the one above, so that the
-// int64 sum is exactly S0 + S1<<21 + S2<<42 for the lanes' sums S0, S1,
-// S2. That holds, and the lanes can be told apart again (unpackLanes),
-// while S0 and S1 lie in [-2^20, 2^20) and S2 in [-2^21, 2^21). Every
-// int8 product lies in [-16256, 16384] (-128*127 and -128*-128), so
-// laneSteps = 63 products keep a lane within [-1024128, 1032192]; 64
-// would not (64*16384 = 2^20). The kernels therefore add at most
-// laneSteps words, unpack the lanes and add them to int32 sums, where
-// wrapping addition gives the reference's bits for any k.
+// sum is exactly S0 + S1<<21 + S2<<42 for the lanes' sums S0, S1, S2.
+// That holds, and the lanes can be told apart again (unpackLanes), while
+// S0 and S1 lie in [-2^20, 2^20) and S2 in [-2^20, 2^20) too. Every int8
+// product lies in [-16256, 16384] (-128*127 and -128*-128), so laneSteps
+// = 63 products keep a lane within [-1024128, 1032192]; 64 would not
+// (64*16384 = 2^20). The kernels therefore add at most laneSteps words,
+// unpack the lanes and add them to int32 sums, where wrapping addition
+// gives the reference's bits for any k.
 //
-// Words are grouped in panels of laneGroups groups of three outputs
-// (lanePanel outputs): panel p holds, for each k in turn, the words of
-// its groups, so one activation multiplies laneGroups consecutive words.
-// Outputs past n have zero weights.
+// The words come in two kinds, so that both of a core's multipliers
+// work: int64 words of three outputs, multiplied on the integer
+// multiplier (one per cycle on the cores kiln is tuned on), and float64
+// words of two outputs (w2 = 0), multiplied on the floating-point ones.
+// A float64 word is an integer below 2^29 in magnitude, its product with
+// x below 2^36 and a sum of 63 products below 2^42: all integers under
+// 2^53, so float64 holds every one exactly, rounds nothing (fused
+// multiply-adds neither), and converts back to the int64 sum of the same
+// lanes.
+//
+// A panel covers lanePanel outputs: for each k in turn a laneStep, one
+// cache line of laneFloats float64 words (outputs 2g and 2g+1) and
+// laneInts int64 words (outputs 2*laneFloats+3g to +3g+2). Outputs past n
+// have zero weights. It takes 64 bytes per k for 18 outputs, 3.6 times
+// the int8 weights.
 const (
 	laneBits   = 21
 	laneSteps  = 63
-	laneGroups = 4
-	lanePanel  = 3 * laneGroups
+	laneFloats = 6
+	laneInts   = 2
+	lanePanel  = 2*laneFloats + 3*laneInts
 )
+
+// laneStep holds one k's words of one panel.
+type laneStep struct {
+	f [laneFloats]float64
+	i [laneInts]int64
+}
 
 // useLanes selects the lane kernels where 64-bit multiplies are native;
 // 32-bit targets, where they are not, run the plain kernels (and tests
@@ -42,15 +59,20 @@ var useLanes = bits.UintSize == 64
 func lanePanels(n int) int { return (n + lanePanel - 1) / lanePanel }
 
 // packLanes lays out the packed weights p in lane panels.
-func packLanes(p *PackedWeights) [][laneGroups]int64 {
+func packLanes(p *PackedWeights) []laneStep {
 	k := p.k
-	ls := make([][laneGroups]int64, lanePanels(p.n)*k)
+	ls := make([]laneStep, lanePanels(p.n)*k)
 	for j := range p.n {
 		panel := ls[(j/lanePanel)*k:]
-		g, lane := (j%lanePanel)/3, j%3
+		c := j % lanePanel
 		for i := range k {
 			w := int64(p.w[(j/8)*p.kq*32+(i/4)*32+(j%8)*4+i%4])
-			panel[i][g] += w << (lane * laneBits)
+			if c < 2*laneFloats {
+				panel[i].f[c/2] += float64(w << (c % 2 * laneBits))
+			} else {
+				c := c - 2*laneFloats
+				panel[i].i[c/3] += w << (c % 3 * laneBits)
+			}
 		}
 	}
 	return ls
@@ -67,31 +89,47 @@ func unpackLanes(a int64, s *[3]int32) {
 	s[2] += int32(s2)
 }
 
+// unpackLanes2 adds the two lane sums of a float64 word to s[0] and s[1].
+func unpackLanes2(f float64, s *[2]int32) {
+	a := int64(f)
+	s0 := a << (64 - laneBits) >> (64 - laneBits)
+	s1 := (a - s0) >> laneBits
+	s[0] += int32(s0)
+	s[1] += int32(s1)
+}
+
 // dotLanes sets out[c] to the dot product of x (k elements) with output
 // c of one lane panel (k steps).
-func dotLanes(x []int8, panel [][laneGroups]int64, out *[lanePanel]int32) {
+func dotLanes(x []int8, panel []laneStep, out *[lanePanel]int32) {
 	*out = [lanePanel]int32{}
 	for len(x) > 0 {
 		n := min(len(x), laneSteps)
-		a0, a1, a2, a3 := laneSums(x[:n], panel[:n])
+		f, i0, i1 := laneSums(x[:n], panel[:n])
 		x, panel = x[n:], panel[n:]
-		unpackLanes(a0, (*[3]int32)(out[0:]))
-		unpackLanes(a1, (*[3]int32)(out[3:]))
-		unpackLanes(a2, (*[3]int32)(out[6:]))
-		unpackLanes(a3, (*[3]int32)(out[9:]))
+		for g, fg := range f {
+			unpackLanes2(fg, (*[2]int32)(out[2*g:]))
+		}
+		unpackLanes(i0, (*[3]int32)(out[2*laneFloats:]))
+		unpackLanes(i1, (*[3]int32)(out[2*laneFloats+3:]))
 	}
 }
 
 // laneSums returns the sums of x[i] times the words of step i, for
-// len(x) <= laneSteps steps: one word per group.
-func laneSums(x []int8, w [][laneGroups]int64) (a0, a1, a2, a3 int64) {
+// len(x) <= laneSteps steps.
+func laneSums(x []int8, w []laneStep) (f [laneFloats]float64, i0, i1 int64) {
 	w = w[:len(x)]
+	var f0, f1, f2, f3, f4, f5 float64
 	for i, xi := range x {
-		v := int64(xi)
-		a0 += w[i][0] * v
-		a1 += w[i][1] * v
-		a2 += w[i][2] * v
-		a3 += w[i][3] * v
+		s := &w[i]
+		v, iv := float64(xi), int64(xi)
+		f0 += s.f[0] * v
+		f1 += s.f[1] * v
+		f2 += s.f[2] * v
+		f3 += s.f[3] * v
+		f4 += s.f[4] * v
+		f5 += s.f[5] * v
+		i0 += s.i[0] * iv
+		i1 += s.i[1] * iv
 	}
-	return
+	return [laneFloats]float64{f0, f1, f2, f3, f4, f5}, i0, i1
 }

@@ -25,9 +25,9 @@ type PackedWeights struct {
 
 	// The portable kernels' lane layout (lanes.go), built by the first
 	// portable product that uses it: a model run by the assembly kernels
-	// does not pay its memory (8 bytes per 3 weights).
+	// does not pay its memory (64 bytes per 18 weights).
 	lanesOnce sync.Once
-	lanes     [][laneGroups]int64
+	lanes     []laneStep
 }
 
 // Pack lays out w ([n][k], row-major) for the kernels and records each
@@ -58,7 +58,7 @@ func Pack(w []int8, n, k int) *PackedWeights {
 
 // laneWeights returns p's weights in the lane layout, building it on
 // first use; any number of goroutines may call it at once.
-func (p *PackedWeights) laneWeights() [][laneGroups]int64 {
+func (p *PackedWeights) laneWeights() []laneStep {
 	p.lanesOnce.Do(func() { p.lanes = packLanes(p) })
 	return p.lanes
 }
