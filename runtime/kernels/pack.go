@@ -25,7 +25,7 @@ type PackedWeights struct {
 
 	// The portable kernels' lane layout (lanes.go), built by the first
 	// portable product that uses it: a model run by the assembly kernels
-	// does not pay its memory (64 bytes per 18 weights).
+	// does not pay its memory (72 bytes per 21 weights).
 	lanesOnce sync.Once
 	lanes     []laneStep
 }
