@@ -100,9 +100,13 @@ func unpackLanes2(f float64, s *[2]int32) {
 	s[1] += int32(s1)
 }
 
-// dotLanes sets out[c] to the dot product of x (k elements) with output
-// c of one lane panel (k steps).
-func dotLanes(x []int8, panel []laneStep, out *[lanePanel]int32) {
+// activation is an int8 activation, or one held in an int32 (the
+// convolutions' gathered columns).
+type activation interface{ int8 | int32 }
+
+// dotLanes sets out[c] to the dot product of x (k activations in the int8
+// range) with output c of one lane panel (k steps).
+func dotLanes[T activation](x []T, panel []laneStep, out *[lanePanel]int32) {
 	*out = [lanePanel]int32{}
 	for len(x) > 0 {
 		n := min(len(x), laneSteps)
@@ -119,7 +123,7 @@ func dotLanes(x []int8, panel []laneStep, out *[lanePanel]int32) {
 
 // laneSums returns the sums of x[i] times the words of step i, for
 // len(x) <= laneSteps steps.
-func laneSums(x []int8, w []laneStep) (f [laneFloats]float64, i0, i1, i2 int64) {
+func laneSums[T activation](x []T, w []laneStep) (f [laneFloats]float64, i0, i1, i2 int64) {
 	w = w[:len(x)]
 	var f0, f1, f2, f3, f4, f5 float64
 	for i, xi := range x {
