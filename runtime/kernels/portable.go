@@ -1,4 +1,5 @@
-// The portable kernels: plain Go over the packed layout.
+// The portable kernels: Go over the lane layout (lanes.go), and where
+// 64-bit multiplies are not native, plain Go over the packed layout.
 
 package kernels
 
@@ -8,8 +9,8 @@ func matMulRequantPortable(m int, x []int8, lda int, p *PackedWeights, q *requan
 		matMulRequantPlain(m, x, lda, p, q, out, ldo, scratch)
 		return
 	}
-	// Panel by panel, so that a panel's words stay in cache while every
-	// row passes through them.
+	// Panel by panel, so that a panel's steps (72 bytes per k) stay in
+	// cache while every row passes through them.
 	k, ls := p.k, p.laneWeights()
 	var acc [lanePanel]int32
 	for pn := range lanePanels(p.n) {
