@@ -2,6 +2,7 @@ package kernels
 
 import (
 	"math/rand/v2"
+	"sync"
 	"testing"
 )
 
@@ -152,5 +153,41 @@ func TestLanesLazy(t *testing.T) {
 	c.run(t, p)
 	if p.lanes == nil {
 		t.Fatalf("the portable product did not use the lane layout")
+	}
+}
+
+// TestLanesConcurrent runs the first portable products of weights packed
+// for the assembly kernels from several goroutines at once: one of them
+// builds the lane layout, and all give the reference's answer (run with
+// -race to check the sharing too).
+func TestLanesConcurrent(t *testing.T) {
+	if !haveAsm || !useLanes {
+		t.Skip("the portable kernels are the only ones here")
+	}
+	saved := useAsm
+	defer func() { useAsm = saved }()
+	UsePortable(false)
+	c := newCase(rand.New(rand.NewPCG(27, 28)), 4, 45, 130, true)
+	p := Pack(c.w, c.n, c.k)
+	bias := c.kernelBias(p)
+	const workers = 8
+	outs := make([][]int8, workers)
+	var wg sync.WaitGroup
+	for g := range workers {
+		outs[g] = make([]int8, (c.m-1)*c.ldo+c.n)
+		scratch := make([]int32, ScratchSize(p, c.m))
+		wg.Go(func() {
+			MatMulRequantPortable(c.m, c.x, c.lda, p, bias, c.mult, c.shift, c.outOff, c.lo, c.hi, outs[g], c.ldo, scratch)
+		})
+	}
+	wg.Wait()
+	for g, out := range outs {
+		for r := range c.m {
+			for j := range c.n {
+				if got, want := out[r*c.ldo+j], c.want[r*c.n+j]; got != want {
+					t.Fatalf("goroutine %d: out[%d][%d] = %d, want %d", g, r, j, got, want)
+				}
+			}
+		}
 	}
 }
