@@ -14,12 +14,12 @@ import "math/bits"
 // lane by lane, a negative lane borrowing from the one above, so that the
 // sum is exactly S0 + S1<<21 + S2<<42 for the lanes' sums S0, S1, S2.
 // That holds, and the lanes can be told apart again (unpackLanes), while
-// S0 and S1 lie in [-2^20, 2^20) and S2 in [-2^20, 2^20) too. Every int8
-// product lies in [-16256, 16384] (-128*127 and -128*-128), so laneSteps
-// = 63 products keep a lane within [-1024128, 1032192]; 64 would not
-// (64*16384 = 2^20). The kernels therefore add at most laneSteps words,
-// unpack the lanes and add them to int32 sums, where wrapping addition
-// gives the reference's bits for any k.
+// every lane's sum lies in [-2^20, 2^20). Every int8 product lies in
+// [-16256, 16384] (-128*127 and -128*-128), so laneSteps = 63 products
+// keep a lane within [-1024128, 1032192]; 64 would not (64*16384 =
+// 2^20). The kernels therefore add at most laneSteps words, unpack the
+// lanes and add them to int32 sums, where wrapping addition gives the
+// reference's bits for any k.
 //
 // The words come in two kinds, so that both of a core's multipliers
 // work: int64 words of three outputs, multiplied on the integer
@@ -35,9 +35,9 @@ import "math/bits"
 // laneFloats float64 words (outputs 2g and 2g+1) and laneInts int64 words
 // (outputs 2*laneFloats+3g to +3g+2). Outputs past n have zero weights.
 // It takes 72 bytes per k for 21 outputs, 3.4 times the int8 weights.
-// Six float64 and three int64 words per step measured fastest here: two
-// fewer int64 words, or two more float64 ones (which the compiler then
-// spills), gave 5-30% less.
+// Six float64 and three int64 words per step measured fastest here: one
+// int64 word fewer gave about 5% less, two float64 words more (which the
+// compiler then spills) about 30% less.
 const (
 	laneBits   = 21
 	laneSteps  = 63
