@@ -12,12 +12,18 @@ import (
 )
 
 // eachKernel runs f once per kernel set this machine runs: the portable
-// kernels and every assembly set the CPU has (the others are skipped,
-// saying what the CPU lacks).
+// kernels with and without the lane layout, and every assembly set the
+// CPU has (the others are skipped, saying what the CPU lacks).
 func eachKernel(t *testing.T, f func(t *testing.T)) {
 	t.Helper()
 	defer useSet(portableSet)()
+	savedLanes := useLanes
+	defer func() { useLanes = savedLanes }()
+	useLanes = true
 	t.Run("portable", f)
+	useLanes = false
+	t.Run("portable-plain", f)
+	useLanes = savedLanes
 	for _, s := range asmSets {
 		if lacks := s.lacks(); lacks != "" {
 			t.Run(s.name, func(t *testing.T) { t.Skipf("this CPU lacks %s", lacks) })

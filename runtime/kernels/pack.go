@@ -2,7 +2,10 @@
 
 package kernels
 
-import "fmt"
+import (
+	"fmt"
+	"sync"
+)
 
 // PackedWeights is an int8 weight matrix [n][k] (row j holds output j's k
 // weights) laid out for the kernels, prepared once when a model loads and
@@ -20,6 +23,12 @@ type PackedWeights struct {
 	w      []int8 // np panels of kq*32 bytes
 	sums   []int32
 	corr   []int32 // 128*sums, then zeros to np*8: the VPDPBUSD kernels' correction
+
+	// The portable kernels' lane layout (lanes.go), built by the first
+	// portable product that uses it: a model run by the assembly kernels
+	// does not pay its memory (72 bytes per 21 weights).
+	lanesOnce sync.Once
+	lanes     []laneStep
 }
 
 // packSlack is room left past the panels (in the slice's capacity) for
@@ -49,7 +58,19 @@ func Pack(w []int8, n, k int) *PackedWeights {
 	for j, s := range p.sums {
 		p.corr[j] = 128 * s
 	}
+	if !useAsm && useLanes {
+		// The portable kernels run: lay out their weights now rather
+		// than in the first product.
+		p.laneWeights()
+	}
 	return p
+}
+
+// laneWeights returns p's weights in the lane layout, building it on
+// first use; any number of goroutines may call it at once.
+func (p *PackedWeights) laneWeights() []laneStep {
+	p.lanesOnce.Do(func() { p.lanes = packLanes(p) })
+	return p.lanes
 }
 
 // N returns the number of outputs (rows of the weight matrix).

@@ -1,10 +1,35 @@
-// The portable kernels: plain Go over the packed layout.
+// The portable kernels: Go over the lane layout (lanes.go), and where
+// 64-bit multiplies are not native, plain Go over the packed layout.
 
 package kernels
 
-// matMulRequantPortable is MatMulRequant in Go; scratch holds one row's
-// sums.
+// matMulRequantPortable is MatMulRequant in Go.
 func matMulRequantPortable(m int, x []int8, lda int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
+	if !useLanes {
+		matMulRequantPlain(m, x, lda, p, q, out, ldo, scratch)
+		return
+	}
+	// Panel by panel, so that a panel's steps (72 bytes per k) stay in
+	// cache while every row passes through them.
+	k, ls := p.k, p.laneWeights()
+	var acc [lanePanel]int32
+	for pn := range lanePanels(p.n) {
+		panel := ls[pn*k : (pn+1)*k]
+		j0 := pn * lanePanel
+		nj := min(lanePanel, p.n-j0)
+		for r := range m {
+			dotLanes(x[r*lda:r*lda+k], panel, &acc)
+			o := out[r*ldo+j0 : r*ldo+j0+nj]
+			for c := range o {
+				o[c] = q.apply(acc[c], j0+c)
+			}
+		}
+	}
+}
+
+// matMulRequantPlain is MatMulRequant in Go without the lane layout;
+// scratch holds one row's sums.
+func matMulRequantPlain(m int, x []int8, lda int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
 	acc := scratch[scratchHead : scratchHead+p.np*8]
 	for r := range m {
 		dotRowPortable(x[r*lda:r*lda+p.k], p, acc)
@@ -17,6 +42,20 @@ func matMulRequantPortable(m int, x []int8, lda int, p *PackedWeights, q *requan
 
 // matMulPortable is MatMul in Go.
 func matMulPortable(m int, x []int8, lda int, p *PackedWeights, acc []int32, ldacc int) {
+	if useLanes {
+		k, ls := p.k, p.laneWeights()
+		var sums [lanePanel]int32
+		for pn := range lanePanels(p.n) {
+			panel := ls[pn*k : (pn+1)*k]
+			j0 := pn * lanePanel
+			nj := min(lanePanel, p.n-j0)
+			for r := range m {
+				dotLanes(x[r*lda:r*lda+k], panel, &sums)
+				copy(acc[r*ldacc+j0:r*ldacc+j0+nj], sums[:nj])
+			}
+		}
+		return
+	}
 	var row [8]int32
 	for r := range m {
 		xr := x[r*lda : r*lda+p.k]

@@ -113,10 +113,36 @@ func rhsScratch(p *PackedWeights, cols int, scratch []int32) rhsBuffers {
 	return b
 }
 
-// matMulRequantRHSPortable is MatMulRequantRHS in Go: per output row, the
-// weighted sum of activation rows, four rows (one quad) at a time, then
-// the requantization.
+// matMulRequantRHSPortable is MatMulRequantRHS in Go: column by column,
+// the column gathered into scratch (the AVX2 kernels' widened weights'
+// part, which holds at least 4k int32) and multiplied by the lane panels
+// as a dense layer's row is.
 func matMulRequantRHSPortable(cols int, col []int8, ldc int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
+	if !useLanes {
+		matMulRequantRHSPlain(cols, col, ldc, p, q, out, ldo, scratch)
+		return
+	}
+	k, ls := p.k, p.laneWeights()
+	x := rhsScratch(p, cols, scratch).wq[:k]
+	var acc [lanePanel]int32
+	for c := range cols {
+		for i, o := 0, c; i < len(x); i, o = i+1, o+ldc {
+			x[i] = int32(col[o])
+		}
+		for pn := range lanePanels(p.n) {
+			dotLanes(x, ls[pn*k:(pn+1)*k], &acc)
+			j0 := pn * lanePanel
+			for jj, a := range acc[:min(lanePanel, p.n-j0)] {
+				out[(j0+jj)*ldo+c] = q.apply(a, j0+jj)
+			}
+		}
+	}
+}
+
+// matMulRequantRHSPlain is MatMulRequantRHS in Go without the lane layout:
+// per output row, the weighted sum of activation rows, four rows (one
+// quad) at a time, then the requantization.
+func matMulRequantRHSPlain(cols int, col []int8, ldc int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
 	s := rhsScratch(p, cols, scratch)
 	cc := s.cc
 	acc := s.acc[:cc]
