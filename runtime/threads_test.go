@@ -1,0 +1,283 @@
+package runtime_test
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	goruntime "runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kiln-nn/kiln/compiler"
+	"github.com/kiln-nn/kiln/frontend"
+	"github.com/kiln-nn/kiln/internal/testmodels"
+	"github.com/kiln-nn/kiln/passes"
+	"github.com/kiln-nn/kiln/runtime"
+)
+
+// example is an example model compiled to bytecode with random weights,
+// and random inputs for it.
+type example struct {
+	name string
+	kbc  []byte
+	// inputs returns a batch of n random examples, in the model's input
+	// order.
+	inputs func(n int) []runtime.Value
+}
+
+var (
+	examplesOnce sync.Once
+	examplesAll  []example
+	examplesErr  error
+)
+
+// examples compiles every examples/*.kiln once per test binary.
+func examples(t testing.TB) []example {
+	t.Helper()
+	examplesOnce.Do(func() {
+		files, _ := filepath.Glob("../examples/*.kiln")
+		for _, path := range files {
+			src, err := os.ReadFile(path)
+			if err != nil {
+				examplesErr = err
+				return
+			}
+			e, err := compileExample(filepath.Base(path), src)
+			if err != nil {
+				examplesErr = fmt.Errorf("%s: %w", path, err)
+				return
+			}
+			examplesAll = append(examplesAll, e)
+		}
+	})
+	if examplesErr != nil {
+		t.Fatal(examplesErr)
+	}
+	if len(examplesAll) < 9 {
+		t.Fatalf("compiled %d examples", len(examplesAll))
+	}
+	return examplesAll
+}
+
+// compileExample gives a model random weights, quantizes it on random
+// calibration data and encodes it.
+func compileExample(name string, src []byte) (example, error) {
+	p, err := frontend.Compile(name, src)
+	if err != nil {
+		return example{}, err
+	}
+	g := p.Graph
+	testmodels.Randomize(g, 1)
+	set := testmodels.Synthetic(g, 96, 2)
+	r, err := compiler.Compile(g, compiler.Options{Until: compiler.Bytecode,
+		Calibration: &passes.Calibration{Data: testmodels.Feed(g, set, 32), Method: "minmax"}})
+	if err != nil {
+		return example{}, err
+	}
+	inputs := func(n int) []runtime.Value {
+		set := testmodels.Synthetic(r.Float, n, uint64(n))
+		var vs []runtime.Value
+		for _, in := range set.Inputs {
+			vs = append(vs, runtime.Value{F32: in.T.F32, I32: in.T.I32})
+		}
+		return vs
+	}
+	return example{name: strings.TrimSuffix(name, ".kiln"), kbc: r.Bytecode, inputs: inputs}, nil
+}
+
+func outputs(m *runtime.Model, n int) []runtime.Value {
+	var outs []runtime.Value
+	for _, o := range m.Outputs() {
+		size := n
+		for _, d := range o.Shape {
+			size *= d
+		}
+		outs = append(outs, runtime.Value{F32: make([]float32, size)})
+	}
+	return outs
+}
+
+func load(t testing.TB, b []byte, opt *runtime.Options) *runtime.Model {
+	t.Helper()
+	m, err := runtime.Load(b, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func session(t testing.TB, m *runtime.Model, capacity int) *runtime.Session {
+	t.Helper()
+	s, err := m.NewSession(capacity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// TestThreadsBitExact runs every example at batches 1, 7 and 64 on 1, 2,
+// 3 and 4 threads, on both kernel sets, with the threshold as it is and
+// with every op split as finely as it can be, and requires the outputs
+// of one thread, bit for bit.
+func TestThreadsBitExact(t *testing.T) {
+	for _, e := range examples(t) {
+		t.Run(e.name, func(t *testing.T) {
+			for _, portable := range []bool{false, true} {
+				one := session(t, load(t, e.kbc, &runtime.Options{Portable: portable}), 64)
+				for _, n := range []int{1, 7, 64} {
+					in := e.inputs(n)
+					want := outputs(one.Model(), n)
+					if err := one.Run(in, want); err != nil {
+						t.Fatal(err)
+					}
+					for _, threads := range []int{2, 3, 4} {
+						for _, everything := range []bool{false, true} {
+							m := load(t, e.kbc, &runtime.Options{Portable: portable, Threads: threads})
+							if everything {
+								runtime.SplitEverything(m)
+							}
+							s := session(t, m, 64)
+							got := outputs(m, n)
+							if err := s.Run(in, got); err != nil {
+								t.Fatal(err)
+							}
+							what := fmt.Sprintf("portable=%v batch %d, %d threads, split everything=%v", portable, n, threads, everything)
+							if everything && n >= threads && runtime.Workers(s) != threads-1 {
+								t.Errorf("%s: %d workers started, want %d", what, runtime.Workers(s), threads-1)
+							}
+							sameBits(t, what, want, got)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+func sameBits(t *testing.T, what string, want, got []runtime.Value) {
+	t.Helper()
+	for i := range want {
+		for j, x := range want[i].F32 {
+			if math.Float32bits(x) != math.Float32bits(got[i].F32[j]) {
+				t.Fatalf("%s: output %d element %d: %v, one thread gives %v", what, i, j, got[i].F32[j], x)
+			}
+		}
+	}
+}
+
+// TestThreadsAllocs: Run and RunQuantized allocate nothing on 2 and 4
+// threads once the workers have started.
+func TestThreadsAllocs(t *testing.T) {
+	for _, e := range examples(t) {
+		if e.name != "lenet5" && e.name != "lenet_300_100" {
+			continue
+		}
+		for _, threads := range []int{2, 4} {
+			for _, everything := range []bool{false, true} {
+				m := load(t, e.kbc, &runtime.Options{Threads: threads})
+				if everything {
+					runtime.SplitEverything(m)
+				}
+				s := session(t, m, 64)
+				in, out := e.inputs(64), outputs(m, 64)
+				run := func() {
+					if err := s.Run(in, out); err != nil {
+						t.Fatal(err)
+					}
+				}
+				run()
+				if runtime.Workers(s) != threads-1 {
+					t.Fatalf("%s, %d threads: %d workers started, want %d", e.name, threads, runtime.Workers(s), threads-1)
+				}
+				if a := testing.AllocsPerRun(20, run); a != 0 {
+					t.Errorf("%s, %d threads, split everything=%v: %v allocations per Run", e.name, threads, everything, a)
+				}
+			}
+		}
+	}
+}
+
+// TestThreadsClose: Close ends every worker goroutine, refuses Runs after
+// it and may be called twice; a session dropped without Close has its
+// workers ended once it is collected.
+func TestThreadsClose(t *testing.T) {
+	var e example
+	for _, x := range examples(t) {
+		if x.name == "lenet5" {
+			e = x
+		}
+	}
+	m := load(t, e.kbc, &runtime.Options{Threads: 4})
+	runtime.SplitEverything(m)
+	before := goruntime.NumGoroutine()
+	start := func() *runtime.Session {
+		s, err := m.NewSession(8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Run(e.inputs(8), outputs(m, 8)); err != nil {
+			t.Fatal(err)
+		}
+		if runtime.Workers(s) != 3 {
+			t.Fatalf("%d workers started, want 3", runtime.Workers(s))
+		}
+		return s
+	}
+	s := start()
+	if got := goruntime.NumGoroutine(); got < before+3 {
+		t.Fatalf("%d goroutines with a session's workers running, %d before", got, before)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	waitGoroutines(t, before, "after Close")
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Run(e.inputs(8), outputs(m, 8)); err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Fatalf("Run after Close: %v", err)
+	}
+
+	start() // dropped: its cleanup stops the workers
+	waitGoroutines(t, before, "after the session was dropped")
+}
+
+// waitGoroutines waits up to 5 s, collecting garbage, for the number of
+// goroutines to fall back to want.
+func waitGoroutines(t *testing.T, want int, when string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for goruntime.NumGoroutine() > want {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %d goroutines, %d before the session", when, goruntime.NumGoroutine(), want)
+		}
+		goruntime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestThreadsOption: a negative Threads is refused; a model whose ops are
+// all too small to split starts no workers.
+func TestThreadsOption(t *testing.T) {
+	var e example
+	for _, x := range examples(t) {
+		if x.name == "lenet5" {
+			e = x
+		}
+	}
+	if _, err := runtime.Load(e.kbc, &runtime.Options{Threads: -1}); err == nil || !strings.Contains(err.Error(), "Options.Threads -1") {
+		t.Errorf("Threads -1: %v", err)
+	}
+	m := load(t, e.kbc, &runtime.Options{Threads: 4})
+	s := session(t, m, 1)
+	if err := s.Run(e.inputs(1), outputs(m, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if runtime.Workers(s) != 0 {
+		t.Errorf("batch 1 of LeNet-5 started %d workers", runtime.Workers(s))
+	}
+}
