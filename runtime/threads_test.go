@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	goruntime "runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -279,5 +280,104 @@ func TestThreadsOption(t *testing.T) {
 	}
 	if runtime.Workers(s) != 0 {
 		t.Errorf("batch 1 of LeNet-5 started %d workers", runtime.Workers(s))
+	}
+}
+
+// BenchmarkThreads times Run at batch 1 and 64 on one and on two
+// threads, for LeNet-5 and a 1024x1024 dense layer. The two sessions take
+// turns, run by run, so that both see the same machine (other work on a
+// shared one moves both alike); each reports its median time per run
+// (t1-us, t2-us) and the ratio of the medians (speed-up):
+//
+//	go test ./runtime -run '^$' -bench 'Threads$' -count 5
+func BenchmarkThreads(b *testing.B) {
+	models := map[string]example{}
+	for _, e := range examples(b) {
+		models[e.name] = e
+	}
+	dense, err := compileExample("dense1024.kiln", []byte("model dense1024 {\n  input x: f32[1024]\n  output y = dense(x, 1024)\n}\n"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	models["dense1024"] = dense
+	for _, name := range []string{"lenet5", "dense1024"} {
+		e := models[name]
+		for _, n := range []int{1, 64} {
+			b.Run(fmt.Sprintf("%s/batch=%d", name, n), func(b *testing.B) {
+				in := e.inputs(n)
+				var runs [2]func()
+				var times [2][]time.Duration
+				for i, threads := range []int{1, 2} {
+					m := load(b, e.kbc, &runtime.Options{Threads: threads})
+					s, out := session(b, m, n), outputs(m, n)
+					runs[i] = func() {
+						if err := s.Run(in, out); err != nil {
+							b.Fatal(err)
+						}
+					}
+					runs[i]() // start the workers
+				}
+				for b.Loop() {
+					for i, run := range runs {
+						t0 := time.Now()
+						run()
+						times[i] = append(times[i], time.Since(t0))
+					}
+				}
+				t1, t2 := median(times[0]), median(times[1])
+				b.ReportMetric(t1, "t1-us")
+				b.ReportMetric(t2, "t2-us")
+				b.ReportMetric(t1/t2, "speed-up")
+			})
+		}
+	}
+}
+
+// median returns the median of ds in microseconds.
+func median(ds []time.Duration) float64 {
+	ds = slices.Clone(ds)
+	slices.Sort(ds)
+	return float64(ds[len(ds)/2].Nanoseconds()) / 1e3
+}
+
+func benchRun(b *testing.B, m *runtime.Model, e example, n int) {
+	s := session(b, m, n)
+	in, out := e.inputs(n), outputs(m, n)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := s.Run(in, out); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkThreadsThreshold times dense layers and a convolution whose
+// work per run spans the threshold on one thread and split in two,
+// whatever their size: where two threads win is where minWork lies.
+//
+//	go test ./runtime -run '^$' -bench ThreadsThreshold -count 5
+func BenchmarkThreadsThreshold(b *testing.B) {
+	cases := []struct {
+		name, body string
+		batches    []int
+	}{
+		{"dense64x64", "input x: f32[64]\n  output y = dense(x, 64)", []int{4, 8, 16, 32, 64}},
+		{"dense256x256", "input x: f32[256]\n  output y = dense(x, 256)", []int{2, 4, 8}},
+		{"conv3x3", "input x: f32[4, 8, 8]\n  output y = conv2d(x, 8, kernel=3, pad=1)", []int{2, 4, 8, 16, 32}},
+	}
+	for _, c := range cases {
+		e, err := compileExample(c.name+".kiln", []byte("model m {\n  "+c.body+"\n}\n"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, n := range c.batches {
+			for _, threads := range []int{1, 2} {
+				m := load(b, e.kbc, &runtime.Options{Threads: threads})
+				runtime.SplitEverything(m)
+				b.Run(fmt.Sprintf("%s/batch=%d/threads=%d", c.name, n, threads), func(b *testing.B) {
+					benchRun(b, m, e, n)
+				})
+			}
+		}
 	}
 }
