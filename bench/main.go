@@ -2,7 +2,7 @@
 // Runtime in one run and prints the ratios.
 //
 //	make bench                      (installs the npm packages, then runs this)
-//	go run ./bench [-time 2s] [-rounds 3] [-only NAME] [-json FILE] [-cpuprofile FILE]
+//	go run ./bench [-time 2s] [-rounds 3] [-threads 1] [-only NAME] [-json FILE] [-cpuprofile FILE]
 //
 // The workloads: an int8 dense layer 1024x1024 (uint8/int8 in and out,
 // nothing but the matrix product and its requantization), and LeNet-300-100
@@ -10,7 +10,9 @@
 // compiled from kiln source, given seeded random weights, calibrated on
 // seeded random inputs and quantized; the same quantized graph is encoded
 // as bytecode for the VM and exported as an ONNX graph (onnx.go) that
-// ort.js builds and times in ONNX Runtime, one thread. Latency is the
+// ort.js builds and times in ONNX Runtime, on as many threads as the VM
+// (-threads: runtime.Options.Threads and ONNX Runtime's intra-op threads,
+// 1 unless set; make bench BENCHFLAGS=-threads=2). Latency is the
 // median (and 99th percentile) of single runs; throughput is the batch
 // size over the median run time. The engines take turns for a few rounds
 // and each figure is the median over them. ONNX Runtime's times include
@@ -71,6 +73,7 @@ type result struct {
 var (
 	cpuProfile, only string
 	rounds           = 3
+	threads          = 1
 )
 
 var sources = []struct {
@@ -88,6 +91,7 @@ func main() {
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the kiln timings to this file")
 	flag.StringVar(&only, "only", "", "run only the workload with this name")
 	flag.IntVar(&rounds, "rounds", rounds, "how many times each engine is timed, taking turns; figures are the medians")
+	flag.IntVar(&threads, "threads", threads, "threads per run, for both engines (kiln's Options.Threads, ONNX Runtime's intra-op threads)")
 	flag.Parse()
 	if err := run(*seconds, *jsonOut); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -96,8 +100,8 @@ func main() {
 }
 
 func run(d time.Duration, jsonOut string) error {
-	if rounds < 1 || d <= 0 {
-		return fmt.Errorf("-rounds and -time must be positive")
+	if rounds < 1 || d <= 0 || threads < 1 {
+		return fmt.Errorf("-rounds, -threads and -time must be positive")
 	}
 	root, err := moduleRoot()
 	if err != nil {
@@ -123,7 +127,7 @@ func run(d time.Duration, jsonOut string) error {
 		ws = append(ws, w)
 	}
 
-	spec, err := json.Marshal(map[string]any{"workloads": ws, "seconds": d.Seconds()})
+	spec, err := json.Marshal(map[string]any{"workloads": ws, "seconds": d.Seconds(), "threads": threads})
 	if err != nil {
 		return err
 	}
@@ -163,7 +167,7 @@ func run(d time.Duration, jsonOut string) error {
 		}
 		ortRounds = append(ortRounds, ortResults)
 
-		fmt.Fprintf(os.Stderr, " kiln (%s kernels)\n", kernels.KernelName())
+		fmt.Fprintf(os.Stderr, " kiln (%s kernels, %d threads)\n", kernels.KernelName(), threads)
 		if cpuProfile != "" {
 			f, _ := os.OpenFile(cpuProfile, os.O_WRONLY|os.O_TRUNC, 0)
 			if err := pprof.StartCPUProfile(f); err != nil {
@@ -186,7 +190,7 @@ func run(d time.Duration, jsonOut string) error {
 	kilnResults, ortResults := medians(kilnRounds), medians(ortRounds)
 	report(ws, kilnResults, ortResults)
 	if jsonOut != "" {
-		b, _ := json.MarshalIndent(map[string]any{"kiln": kilnResults, "onnxruntime": ortResults, "kernels": kernels.KernelName()}, "", "  ")
+		b, _ := json.MarshalIndent(map[string]any{"kiln": kilnResults, "onnxruntime": ortResults, "kernels": kernels.KernelName(), "threads": threads}, "", "  ")
 		return os.WriteFile(jsonOut, b, 0o644)
 	}
 	return nil
@@ -255,7 +259,7 @@ func quantizeOf(g *ir.Graph, in *ir.Value) *ir.QuantParams {
 // timeKiln times w on the VM at each batch size and records its outputs
 // for the first sample.
 func timeKiln(w *workload, d time.Duration) ([]result, error) {
-	m, err := runtime.Load(w.kbc, nil)
+	m, err := runtime.Load(w.kbc, &runtime.Options{Threads: threads})
 	if err != nil {
 		return nil, err
 	}
@@ -301,6 +305,7 @@ func timeKiln(w *workload, d time.Duration) ([]result, error) {
 				break
 			}
 		}
+		s.Close()
 		slices.Sort(times)
 		p50 := times[len(times)/2]
 		rs = append(rs, result{Name: w.Name, Batch: batch, P50: p50, P99: times[min(len(times)-1, len(times)*99/100)],
