@@ -46,13 +46,14 @@ func (m *Model) scratchBytes(capacity int) int {
 type job struct {
 	in       *instr
 	x, out   []int8
-	f32      []float32 // QUANTIZE's input
 	units    int
 	parts    int
 	portable bool
 }
 
-// kinds of work a job splits, and its size.
+// split returns what instruction in splits into on a batch of n (rows of
+// a dense layer, examples of a convolution; 0 for other ops) and its work
+// in multiply-accumulates.
 func (m *Model) split(in *instr, n int) (units, work int) {
 	switch p := in.prep.(type) {
 	case denseOp:

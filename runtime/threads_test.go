@@ -304,33 +304,38 @@ func BenchmarkThreads(b *testing.B) {
 		e := models[name]
 		for _, n := range []int{1, 64} {
 			b.Run(fmt.Sprintf("%s/batch=%d", name, n), func(b *testing.B) {
-				in := e.inputs(n)
-				var runs [2]func()
-				var times [2][]time.Duration
-				for i, threads := range []int{1, 2} {
-					m := load(b, e.kbc, &runtime.Options{Threads: threads})
-					s, out := session(b, m, n), outputs(m, n)
-					runs[i] = func() {
-						if err := s.Run(in, out); err != nil {
-							b.Fatal(err)
-						}
-					}
-					runs[i]() // start the workers
-				}
-				for b.Loop() {
-					for i, run := range runs {
-						t0 := time.Now()
-						run()
-						times[i] = append(times[i], time.Since(t0))
-					}
-				}
-				t1, t2 := median(times[0]), median(times[1])
-				b.ReportMetric(t1, "t1-us")
-				b.ReportMetric(t2, "t2-us")
-				b.ReportMetric(t1/t2, "speed-up")
+				turns(b, e, n, load(b, e.kbc, &runtime.Options{Threads: 1}), load(b, e.kbc, &runtime.Options{Threads: 2}))
 			})
 		}
 	}
+}
+
+// turns runs a batch of n on m1 and m2 by turns and reports each one's
+// median time per run and the ratio of the medians.
+func turns(b *testing.B, e example, n int, m1, m2 *runtime.Model) {
+	in := e.inputs(n)
+	var runs [2]func()
+	var times [2][]time.Duration
+	for i, m := range []*runtime.Model{m1, m2} {
+		s, out := session(b, m, n), outputs(m, n)
+		runs[i] = func() {
+			if err := s.Run(in, out); err != nil {
+				b.Fatal(err)
+			}
+		}
+		runs[i]() // start the workers
+	}
+	for b.Loop() {
+		for i, run := range runs {
+			t0 := time.Now()
+			run()
+			times[i] = append(times[i], time.Since(t0))
+		}
+	}
+	t1, t2 := median(times[0]), median(times[1])
+	b.ReportMetric(t1, "t1-us")
+	b.ReportMetric(t2, "t2-us")
+	b.ReportMetric(t1/t2, "speed-up")
 }
 
 // median returns the median of ds in microseconds.
@@ -340,20 +345,10 @@ func median(ds []time.Duration) float64 {
 	return float64(ds[len(ds)/2].Nanoseconds()) / 1e3
 }
 
-func benchRun(b *testing.B, m *runtime.Model, e example, n int) {
-	s := session(b, m, n)
-	in, out := e.inputs(n), outputs(m, n)
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := s.Run(in, out); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 // BenchmarkThreadsThreshold times dense layers and a convolution whose
-// work per run spans the threshold on one thread and split in two,
-// whatever their size: where two threads win is where minWork lies.
+// work per run spans the threshold, on one thread and split in two
+// whatever their size (taking turns, as BenchmarkThreads): where two
+// threads start to win is where minWork lies.
 //
 //	go test ./runtime -run '^$' -bench ThreadsThreshold -count 5
 func BenchmarkThreadsThreshold(b *testing.B) {
@@ -362,7 +357,7 @@ func BenchmarkThreadsThreshold(b *testing.B) {
 		batches    []int
 	}{
 		{"dense64x64", "input x: f32[64]\n  output y = dense(x, 64)", []int{4, 8, 16, 32, 64}},
-		{"dense256x256", "input x: f32[256]\n  output y = dense(x, 256)", []int{2, 4, 8}},
+		{"dense256x256", "input x: f32[256]\n  output y = dense(x, 256)", []int{2, 4, 8, 16}},
 		{"conv3x3", "input x: f32[4, 8, 8]\n  output y = conv2d(x, 8, kernel=3, pad=1)", []int{2, 4, 8, 16, 32}},
 	}
 	for _, c := range cases {
@@ -371,13 +366,11 @@ func BenchmarkThreadsThreshold(b *testing.B) {
 			b.Fatal(err)
 		}
 		for _, n := range c.batches {
-			for _, threads := range []int{1, 2} {
-				m := load(b, e.kbc, &runtime.Options{Threads: threads})
-				runtime.SplitEverything(m)
-				b.Run(fmt.Sprintf("%s/batch=%d/threads=%d", c.name, n, threads), func(b *testing.B) {
-					benchRun(b, m, e, n)
-				})
-			}
+			b.Run(fmt.Sprintf("%s/batch=%d", c.name, n), func(b *testing.B) {
+				two := load(b, e.kbc, &runtime.Options{Threads: 2})
+				runtime.SplitEverything(two)
+				turns(b, e, n, load(b, e.kbc, &runtime.Options{Threads: 1}), two)
+			})
 		}
 	}
 }
