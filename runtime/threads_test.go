@@ -311,11 +311,15 @@ func BenchmarkThreads(b *testing.B) {
 }
 
 // turns runs a batch of n on m1 and m2 by turns and reports each one's
-// median time per run and the ratio of the medians.
+// median time per run and the ratio of the medians. Each turn also times
+// a loop of plain integer arithmetic on one goroutine and split across
+// two: the ratio of their medians (alu-speed-up) is what the machine gave
+// two threads meanwhile, near 2 on two idle cores and near 1 when other
+// work holds one of them.
 func turns(b *testing.B, e example, n int, m1, m2 *runtime.Model) {
 	in := e.inputs(n)
-	var runs [2]func()
-	var times [2][]time.Duration
+	var runs [4]func()
+	var times [4][]time.Duration
 	for i, m := range []*runtime.Model{m1, m2} {
 		s, out := session(b, m, n), outputs(m, n)
 		runs[i] = func() {
@@ -324,6 +328,16 @@ func turns(b *testing.B, e example, n int, m1, m2 *runtime.Model) {
 			}
 		}
 		runs[i]() // start the workers
+	}
+	const spins = 200_000
+	runs[2] = func() { spinSink += spin(2 * spins) }
+	var wg sync.WaitGroup
+	runs[3] = func() {
+		wg.Add(1)
+		go func() { spinSink += spin(spins); wg.Done() }()
+		x := spin(spins)
+		wg.Wait()
+		spinSink += x
 	}
 	for b.Loop() {
 		for i, run := range runs {
@@ -336,7 +350,19 @@ func turns(b *testing.B, e example, n int, m1, m2 *runtime.Model) {
 	b.ReportMetric(t1, "t1-us")
 	b.ReportMetric(t2, "t2-us")
 	b.ReportMetric(t1/t2, "speed-up")
+	b.ReportMetric(median(times[2])/median(times[3]), "alu-speed-up")
 }
+
+// spin is n steps of integer arithmetic that the compiler cannot skip.
+func spin(n int) int {
+	x := 0
+	for i := range n {
+		x += i*i ^ x
+	}
+	return x
+}
+
+var spinSink int
 
 // median returns the median of ds in microseconds.
 func median(ds []time.Duration) float64 {
