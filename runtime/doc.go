@@ -86,11 +86,12 @@
 //
 // A Session runs on the goroutine that calls Run unless the Model was
 // loaded with Options.Threads above 1. Then it splits a large dense
-// layer's batch rows, or a convolution's examples, across up to that many
-// goroutines of its own, started on the first Run that needs them and
-// reused by every Run after it without allocating; the results are the
-// same bits as on one thread. Close stops them. Batch 1 and small ops
-// stay on the calling goroutine.
+// layer's batch rows, or the examples of a large convolution, max
+// pooling, quantize or dequantize, across up to that many goroutines of
+// its own, started on the first Run that needs them and reused by every
+// Run after it without allocating; the results are the same bits as on
+// one thread. Close stops them. Batch 1 and small ops stay on the
+// calling goroutine.
 //
 // # NaN and infinite inputs
 //

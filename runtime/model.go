@@ -152,17 +152,18 @@ type Options struct {
 	// for those codes; nothing marks the result.
 	AllowNonFinite bool
 	// Threads is the most goroutines a Session may run one op on. 0 or 1
-	// runs everything on the goroutine that calls Run. Above 1, a dense
-	// layer's batch rows and a convolution's examples are split into
-	// contiguous blocks, one per thread, when the op is large enough that
-	// each block has about 100,000 multiply-accumulates or more; smaller
-	// ops, and batch 1 but for a dense layer with several rows per
-	// example, stay on the calling goroutine. Each output is computed with
-	// the same arithmetic whatever the split, so results are the same
-	// bits for every Threads. Each Session starts its worker goroutines on
-	// the first Run that splits an op, keeps a scratch for each, and
-	// hands work to them without allocating; Session.Close stops them. A
-	// Session is still for one goroutine at a time. Negative is an error.
+	// runs everything on the goroutine that calls Run. Above 1, an op
+	// large enough that each thread gets about 100,000 multiply-
+	// accumulates' worth of work is split into contiguous blocks, one per
+	// thread: a dense layer's batch rows; the examples of a convolution,
+	// a max pooling, a quantize or a dequantize. Smaller ops, and batch 1
+	// but for a dense layer with several rows per example, stay on the
+	// calling goroutine. Each output is computed with the same arithmetic
+	// whatever the split, so results are the same bits for every Threads.
+	// Each Session starts its worker goroutines on the first Run that
+	// splits an op, keeps a kernel scratch for each, and hands work to
+	// them without allocating; Session.Close stops them. A Session is
+	// still for one goroutine at a time. Negative is an error.
 	Threads int
 	// SkipChecksum skips the CRC check. Only for fuzzing the structural
 	// validation, which a checksum would otherwise shield.

@@ -592,30 +592,33 @@ func (s *Session) exec(k, n int) error {
 	switch in.op {
 	case kbc.OpQuantize:
 		q := &s.m.tensors[in.t[0]].quant
-		if s.m.portable {
-			kernels.QuantizePortable(q.scale[0], q.zero[0], x.f32, out.i8)
-		} else {
-			kernels.Quantize(q.scale[0], q.zero[0], x.f32, out.i8)
+		if !s.parallel(in, x, out, q, n) {
+			quantize(q, x.f32, out.i8, s.m.portable)
 		}
 	case kbc.OpDequantize:
 		q := &s.m.tensors[in.t[1]].quant
-		ref.Dequantize(q.scale[0], q.zero[0], x.i8, out.f32)
+		if !s.parallel(in, x, out, q, n) {
+			ref.Dequantize(q.scale[0], q.zero[0], x.i8, out.f32)
+		}
 	case kbc.OpRequantize:
 		p := in.prep.(requantizeOp)
 		ref.RequantizeClamp(&p.p, p.lo, p.hi, x.i8, out.i8)
 	case kbc.OpDense:
 		p := in.prep.(denseOp)
-		if s.parallel(in, x.i8, out.i8, n) {
+		if s.parallel(in, x, out, nil, n) {
 			break
 		}
 		s.dense(&p, x.i8, out.i8, n*p.rows, s.m.portable)
 	case kbc.OpConv:
 		p := in.prep.(convOp)
-		if s.parallel(in, x.i8, out.i8, n) {
+		if s.parallel(in, x, out, nil, n) {
 			break
 		}
 		s.conv(&p, x.i8, out.i8, n, s.m.portable)
 	case kbc.OpMaxPool, kbc.OpAvgPool:
+		if s.parallel(in, x, out, nil, n) {
+			break
+		}
 		p := in.prep.(ref.PoolParams)
 		p.N = n
 		if in.op == kbc.OpMaxPool {

@@ -6,6 +6,10 @@ package runtime
 import (
 	goruntime "runtime"
 	"sync"
+
+	"github.com/kiln-nn/kiln/internal/kbc"
+	"github.com/kiln-nn/kiln/runtime/kernels"
+	"github.com/kiln-nn/kiln/runtime/kernels/ref"
 )
 
 // minWork is the least work, in multiply-accumulates, worth handing to a
@@ -45,15 +49,26 @@ func (m *Model) scratchBytes(capacity int) int {
 // arithmetic it has unsplit; only who computes it changes.
 type job struct {
 	in       *instr
-	x, out   []int8
+	x, out   view
+	q        *quant // QUANTIZE's and DEQUANTIZE's parameters
 	units    int
 	parts    int
 	portable bool
 }
 
+// Costs of an element of the elementwise ops, in multiply-accumulates of
+// the matrix kernels (about 0.015 ns each with AVX2), from a profile of
+// Run on an AMD EPYC: quantizing a float about 0.3 ns, dequantizing an
+// int8 about 2 ns, max pooling about 0.04 ns an input.
+const (
+	quantizeCost   = 16
+	dequantizeCost = 128
+	maxPoolCost    = 2
+)
+
 // split returns what instruction in splits into on a batch of n (rows of
-// a dense layer, examples of a convolution; 0 for other ops) and its work
-// in multiply-accumulates.
+// a dense layer, examples of other ops; 0 for ops that are not split) and
+// its work in multiply-accumulates.
 func (m *Model) split(in *instr, n int) (units, work int) {
 	switch p := in.prep.(type) {
 	case denseOp:
@@ -61,6 +76,16 @@ func (m *Model) split(in *instr, n int) (units, work int) {
 		return rows, rows * p.k * p.n
 	case convOp:
 		return n, n * p.p.F * p.kk * p.pp
+	case ref.PoolParams:
+		if in.op == kbc.OpMaxPool {
+			return n, n * p.C * p.H * p.W * maxPoolCost
+		}
+	}
+	switch in.op {
+	case kbc.OpQuantize:
+		return n, n * m.tensors[in.t[0]].elems * quantizeCost
+	case kbc.OpDequantize:
+		return n, n * m.tensors[in.t[0]].elems * dequantizeCost
 	}
 	return 0, 0
 }
@@ -86,10 +111,32 @@ func (j *job) do(i int, sc *scratch) {
 	lo, hi := j.units*i/j.parts, j.units*(i+1)/j.parts
 	switch p := j.in.prep.(type) {
 	case denseOp:
-		sc.dense(&p, j.x[lo*p.k:hi*p.k], j.out[lo*p.n:hi*p.n], hi-lo, j.portable)
+		sc.dense(&p, j.x.i8[lo*p.k:hi*p.k], j.out.i8[lo*p.n:hi*p.n], hi-lo, j.portable)
 	case convOp:
 		xs, os := p.p.C*p.p.H*p.p.W, p.p.F*p.pp
-		sc.conv(&p, j.x[lo*xs:hi*xs], j.out[lo*os:hi*os], hi-lo, j.portable)
+		sc.conv(&p, j.x.i8[lo*xs:hi*xs], j.out.i8[lo*os:hi*os], hi-lo, j.portable)
+	case ref.PoolParams:
+		xs, os := p.C*p.H*p.W, p.C*p.OH*p.OW
+		p.N = hi - lo
+		kernels.MaxPool(&p, j.x.i8[lo*xs:hi*xs], j.out.i8[lo*os:hi*os])
+	default:
+		switch j.in.op {
+		case kbc.OpQuantize:
+			e := len(j.x.f32) / j.units
+			quantize(j.q, j.x.f32[lo*e:hi*e], j.out.i8[lo*e:hi*e], j.portable)
+		case kbc.OpDequantize:
+			e := len(j.x.i8) / j.units
+			ref.Dequantize(j.q.scale[0], j.q.zero[0], j.x.i8[lo*e:hi*e], j.out.f32[lo*e:hi*e])
+		}
+	}
+}
+
+// quantize runs QUANTIZE on x.
+func quantize(q *quant, x []float32, out []int8, portable bool) {
+	if portable {
+		kernels.QuantizePortable(q.scale[0], q.zero[0], x, out)
+	} else {
+		kernels.Quantize(q.scale[0], q.zero[0], x, out)
 	}
 }
 
@@ -169,7 +216,8 @@ func (p *pool) safely(i int, sc *scratch) (r any) {
 
 // parallel runs instruction in on a batch of n across the session's
 // threads, if it is large enough to split, and reports whether it did.
-func (s *Session) parallel(in *instr, x, out []int8, n int) bool {
+// q is QUANTIZE's and DEQUANTIZE's parameters.
+func (s *Session) parallel(in *instr, x, out *view, q *quant, n int) bool {
 	if s.pool == nil {
 		return false
 	}
@@ -178,7 +226,7 @@ func (s *Session) parallel(in *instr, x, out []int8, n int) bool {
 		return false
 	}
 	units, _ := s.m.split(in, n)
-	s.pool.run(job{in: in, x: x, out: out, units: units, parts: parts, portable: s.m.portable}, &s.scratch)
+	s.pool.run(job{in: in, x: *x, out: *out, q: q, units: units, parts: parts, portable: s.m.portable}, &s.scratch)
 	return true
 }
 

@@ -329,7 +329,7 @@ func turns(b *testing.B, e example, n int, m1, m2 *runtime.Model) {
 		}
 		runs[i]() // start the workers
 	}
-	const spins = 200_000
+	const spins = 1_000_000
 	runs[2] = func() { spinSink += spin(2 * spins) }
 	var wg sync.WaitGroup
 	runs[3] = func() {
