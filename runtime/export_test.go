@@ -14,3 +14,6 @@ func Workers(s *Session) int {
 	}
 	return len(s.pool.workers)
 }
+
+// SetMinWork sets the least work worth a thread of m's sessions.
+func SetMinWork(m *Model, w int) { m.minWork = w }

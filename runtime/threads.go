@@ -12,11 +12,17 @@ import (
 	"github.com/kiln-nn/kiln/runtime/kernels/ref"
 )
 
-// minWork is the least work, in multiply-accumulates, worth handing to a
-// thread of its own: an op is split into at most work/minWork parts.
-// Waking a parked worker and waiting for it costs a few microseconds,
-// which the int8 kernels spend on about 100,000 MACs
-// (BenchmarkThreadsThreshold in tests).
+// minWork is the least work, in multiply-accumulates, worth a thread of
+// its own: an op is split into at most work/minWork parts, so a block is
+// never less than about 2 µs of a dense layer's kernel time. Waking a
+// parked worker is the cost it must outweigh, and that depends on the
+// machine. On a two-core AMD EPYC virtual machine (Zen 3, AVX2) it was
+// tens of microseconds: whole models at batch 64 ran fastest at 2^17 of
+// 2^17, 2^20 and 2^22 (LeNet-5 1.42, 1.39 and 1.08 times as fast as on
+// one thread, a 1024x1024 dense layer 1.34 to 1.36 at each;
+// BenchmarkThreadsMinWork), but a lone op split there lost below about
+// a millisecond of work (BenchmarkThreadsThreshold: a 256x256 dense
+// layer at batch 16, 34 µs, ran at 0.68 of one thread's speed).
 const minWork = 1 << 17
 
 // scratch is the memory one thread's kernels write outside the arena.

@@ -302,7 +302,7 @@ func BenchmarkThreads(b *testing.B) {
 	models["dense1024"] = dense
 	for _, name := range []string{"lenet5", "dense1024"} {
 		e := models[name]
-		for _, n := range []int{1, 64} {
+		for _, n := range []int{1, 64, 512} {
 			b.Run(fmt.Sprintf("%s/batch=%d", name, n), func(b *testing.B) {
 				turns(b, e, n, load(b, e.kbc, &runtime.Options{Threads: 1}), load(b, e.kbc, &runtime.Options{Threads: 2}))
 			})
@@ -382,9 +382,9 @@ func BenchmarkThreadsThreshold(b *testing.B) {
 		name, body string
 		batches    []int
 	}{
-		{"dense64x64", "input x: f32[64]\n  output y = dense(x, 64)", []int{4, 8, 16, 32, 64}},
-		{"dense256x256", "input x: f32[256]\n  output y = dense(x, 256)", []int{2, 4, 8, 16}},
-		{"conv3x3", "input x: f32[4, 8, 8]\n  output y = conv2d(x, 8, kernel=3, pad=1)", []int{2, 4, 8, 16, 32}},
+		{"dense64x64", "input x: f32[64]\n  output y = dense(x, 64)", []int{16, 64, 256}},
+		{"dense256x256", "input x: f32[256]\n  output y = dense(x, 256)", []int{4, 16, 64, 256}},
+		{"conv3x3", "input x: f32[4, 8, 8]\n  output y = conv2d(x, 8, kernel=3, pad=1)", []int{8, 64, 512}},
 	}
 	for _, c := range cases {
 		e, err := compileExample(c.name+".kiln", []byte("model m {\n  "+c.body+"\n}\n"))
@@ -396,6 +396,33 @@ func BenchmarkThreadsThreshold(b *testing.B) {
 				two := load(b, e.kbc, &runtime.Options{Threads: 2})
 				runtime.SplitEverything(two)
 				turns(b, e, n, load(b, e.kbc, &runtime.Options{Threads: 1}), two)
+			})
+		}
+	}
+}
+
+// BenchmarkThreadsMinWork times LeNet-5 and the 1024x1024 dense layer at
+// batch 64 on one thread and on two with the threshold (minWork) at 2^17,
+// 2^20 and 2^22 multiply-accumulates, taking turns as BenchmarkThreads:
+//
+//	go test ./runtime -run '^$' -bench ThreadsMinWork -count 3
+func BenchmarkThreadsMinWork(b *testing.B) {
+	models := map[string]example{}
+	for _, e := range examples(b) {
+		models[e.name] = e
+	}
+	dense, err := compileExample("dense1024.kiln", []byte("model dense1024 {\n  input x: f32[1024]\n  output y = dense(x, 1024)\n}\n"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	models["dense1024"] = dense
+	for _, name := range []string{"lenet5", "dense1024"} {
+		e := models[name]
+		for _, w := range []int{1 << 17, 1 << 20, 1 << 22} {
+			b.Run(fmt.Sprintf("%s/minwork=%d", name, w), func(b *testing.B) {
+				two := load(b, e.kbc, &runtime.Options{Threads: 2})
+				runtime.SetMinWork(two, w)
+				turns(b, e, 64, load(b, e.kbc, &runtime.Options{Threads: 1}), two)
 			})
 		}
 	}
