@@ -339,10 +339,13 @@ func turns(b *testing.B, e example, n int, m1, m2 *runtime.Model) {
 		wg.Wait()
 		spinSink += x
 	}
-	for b.Loop() {
-		for i, run := range runs {
+	// Every other turn runs them in the other order, so that neither
+	// always follows the same one.
+	orders := [2][4]int{{0, 1, 2, 3}, {3, 2, 1, 0}}
+	for turn := 0; b.Loop(); turn++ {
+		for _, i := range orders[turn%2] {
 			t0 := time.Now()
-			run()
+			runs[i]()
 			times[i] = append(times[i], time.Since(t0))
 		}
 	}
