@@ -170,7 +170,7 @@ func sameBits(t *testing.T, what string, want, got []runtime.Value) {
 	}
 }
 
-// TestThreadsAllocs: Run and RunQuantized allocate nothing on 2 and 4
+// TestThreadsAllocs: Run allocates nothing on 2 and 4
 // threads once the workers have started.
 func TestThreadsAllocs(t *testing.T) {
 	for _, e := range examples(t) {
