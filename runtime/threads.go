@@ -151,7 +151,11 @@ func quantize(q *quant, x []float32, out []int8, portable bool) {
 // its own. Workers start on the first split job and park on their wake
 // channel between jobs, so a Run hands work over without allocating: the
 // job is written to the pool, each worker woken by a send, and the
-// caller waits on a WaitGroup that every worker marks.
+// caller waits on a WaitGroup that every worker marks. Neither side
+// spins while it waits: on the two-core virtual machine of minWork's
+// measurements, polling for up to 50 µs to skip a wake-up made batch 64
+// slower, not faster (LeNet-5 1.01 to 1.15 times one thread's speed
+// instead of 1.35).
 type pool struct {
 	workers []*worker
 	started bool
