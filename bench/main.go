@@ -2,7 +2,7 @@
 // Runtime in one run and prints the ratios.
 //
 //	make bench                      (installs the npm packages, then runs this)
-//	go run ./bench [-time 2s] [-rounds 3] [-only NAME] [-json FILE] [-cpuprofile FILE]
+//	go run ./bench [-time 2s] [-rounds 3] [-threads 1] [-only NAME] [-json FILE] [-cpuprofile FILE]
 //
 // It also times the bare loop of each kernel set the machine runs (its
 // multiply-add instructions on registers alone, kernels.Peak) and gives
@@ -13,7 +13,9 @@
 // compiled from kiln source, given seeded random weights, calibrated on
 // seeded random inputs and quantized; the same quantized graph is encoded
 // as bytecode for the VM and exported as an ONNX graph (onnx.go) that
-// ort.js builds and times in ONNX Runtime, one thread. Latency is the
+// ort.js builds and times in ONNX Runtime, on as many threads as the VM
+// (-threads: runtime.Options.Threads and ONNX Runtime's intra-op threads,
+// 1 unless set; make bench BENCHFLAGS=-threads=2). Latency is the
 // median (and 99th percentile) of single runs; throughput is the batch
 // size over the median run time. The engines take turns for a few rounds
 // and each figure is the median over them. ONNX Runtime's times include
@@ -74,6 +76,7 @@ type result struct {
 var (
 	cpuProfile, only string
 	rounds           = 3
+	threads          = 1
 )
 
 var sources = []struct {
@@ -91,6 +94,7 @@ func main() {
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the kiln timings to this file")
 	flag.StringVar(&only, "only", "", "run only the workload with this name")
 	flag.IntVar(&rounds, "rounds", rounds, "how many times each engine is timed, taking turns; figures are the medians")
+	flag.IntVar(&threads, "threads", threads, "threads per run, for both engines (kiln's Options.Threads, ONNX Runtime's intra-op threads)")
 	flag.Parse()
 	if err := run(*seconds, *jsonOut); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -99,8 +103,8 @@ func main() {
 }
 
 func run(d time.Duration, jsonOut string) error {
-	if rounds < 1 || d <= 0 {
-		return fmt.Errorf("-rounds and -time must be positive")
+	if rounds < 1 || d <= 0 || threads < 1 {
+		return fmt.Errorf("-rounds, -threads and -time must be positive")
 	}
 	root, err := moduleRoot()
 	if err != nil {
@@ -126,7 +130,7 @@ func run(d time.Duration, jsonOut string) error {
 		ws = append(ws, w)
 	}
 
-	spec, err := json.Marshal(map[string]any{"workloads": ws, "seconds": d.Seconds()})
+	spec, err := json.Marshal(map[string]any{"workloads": ws, "seconds": d.Seconds(), "threads": threads})
 	if err != nil {
 		return err
 	}
@@ -166,7 +170,7 @@ func run(d time.Duration, jsonOut string) error {
 		}
 		ortRounds = append(ortRounds, ortResults)
 
-		fmt.Fprintf(os.Stderr, " kiln (%s kernels)\n", kernels.KernelName())
+		fmt.Fprintf(os.Stderr, " kiln (%s kernels, %d threads)\n", kernels.KernelName(), threads)
 		if cpuProfile != "" {
 			f, _ := os.OpenFile(cpuProfile, os.O_WRONLY|os.O_TRUNC, 0)
 			if err := pprof.StartCPUProfile(f); err != nil {
@@ -199,7 +203,7 @@ func run(d time.Duration, jsonOut string) error {
 	}
 	report(ws, kilnResults, ortResults, peaks)
 	if jsonOut != "" {
-		b, _ := json.MarshalIndent(map[string]any{"kiln": kilnResults, "onnxruntime": ortResults, "kernels": kernels.KernelName(), "peak_gmacs": peaks}, "", "  ")
+		b, _ := json.MarshalIndent(map[string]any{"kiln": kilnResults, "onnxruntime": ortResults, "kernels": kernels.KernelName(), "peak_gmacs": peaks, "threads": threads}, "", "  ")
 		return os.WriteFile(jsonOut, b, 0o644)
 	}
 	return nil
@@ -268,7 +272,7 @@ func quantizeOf(g *ir.Graph, in *ir.Value) *ir.QuantParams {
 // timeKiln times w on the VM at each batch size and records its outputs
 // for the first sample.
 func timeKiln(w *workload, d time.Duration) ([]result, error) {
-	m, err := runtime.Load(w.kbc, nil)
+	m, err := runtime.Load(w.kbc, &runtime.Options{Threads: threads})
 	if err != nil {
 		return nil, err
 	}
@@ -314,6 +318,7 @@ func timeKiln(w *workload, d time.Duration) ([]result, error) {
 				break
 			}
 		}
+		s.Close()
 		slices.Sort(times)
 		p50 := times[len(times)/2]
 		rs = append(rs, result{Name: w.Name, Batch: batch, P50: p50, P99: times[min(len(times)-1, len(times)*99/100)],

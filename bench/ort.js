@@ -105,7 +105,7 @@ async function main() {
   const results = [];
   for (const w of spec.workloads) {
     const session = await ort.InferenceSession.create(buildModel(w.graph), {
-      intraOpNumThreads: 1,
+      intraOpNumThreads: spec.threads || 1,
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',

@@ -25,7 +25,7 @@ func TestAPI(t *testing.T) {
 		"Load", "LoadFile",
 		"Model", "Model.ArenaSize", "Model.Disassemble", "Model.Inputs", "Model.Name", "Model.NewSession", "Model.Outputs",
 		"Options",
-		"Session", "Session.Capacity", "Session.Model", "Session.Run", "Session.RunQuantized",
+		"Session", "Session.Capacity", "Session.Close", "Session.Model", "Session.Run", "Session.RunQuantized",
 		"TensorInfo", "Value",
 	}
 	bp, err := build.ImportDir(".", 0)

@@ -77,7 +77,7 @@ func TestSessionMemoryLimit(t *testing.T) {
 	m := loadTestdata(t, "tiny.kbc", &Options{MaxSessionMemory: limit})
 	largest := 0
 	for c := 1; c < limit; c++ {
-		if _, ok := m.sessionMemory(c); !ok {
+		if _, _, ok := m.sessionMemory(c, m.threads); !ok {
 			break
 		}
 		largest = c

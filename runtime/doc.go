@@ -78,9 +78,20 @@
 // wrong number of values, the wrong slice of a Value (its dtype), lengths
 // that are not whole examples, inputs whose batch sizes differ, a batch
 // larger than the session's capacity, outputs without room for exactly
-// the batch, and a nil or zero Session. A panic inside a kernel, which
-// loading is meant to rule out, is recovered and returned as an
-// *InternalError.
+// the batch, a closed Session, and a nil or zero Session. A panic inside
+// a kernel, which loading is meant to rule out, is recovered and returned
+// as an *InternalError, whichever goroutine ran it.
+//
+// # Threads
+//
+// A Session runs on the goroutine that calls Run unless the Model was
+// loaded with Options.Threads above 1. Then it splits a large dense
+// layer's batch rows, or the examples of a large convolution, max
+// pooling, quantize or dequantize, across up to that many goroutines of
+// its own, started on the first Run that needs them and reused by every
+// Run after it without allocating; the results are the same bits as on
+// one thread. Close stops them. Batch 1 and small ops stay on the
+// calling goroutine.
 //
 // # NaN and infinite inputs
 //

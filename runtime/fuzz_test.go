@@ -78,7 +78,7 @@ func fuzzAPI(t *testing.T, m *Model, quantized bool, capacity int, r *specReader
 	if err != nil {
 		// Only a session over the limit may be refused: one example more
 		// than the largest that fits.
-		if need, ok := m.sessionMemory(capacity); ok || capacity <= 1 {
+		if need, _, ok := m.sessionMemory(capacity, m.threads); ok || capacity <= 1 {
 			t.Fatalf("NewSession(%d) (%s bytes): %v", capacity, need, err)
 		}
 		if capacity > 64 {

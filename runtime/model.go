@@ -35,6 +35,10 @@ type Model struct {
 	maxSession int
 	// allowNonFinite lets NaN and infinite float inputs through Run.
 	allowNonFinite bool
+	// threads is the most threads a session's op may use
+	// (Options.Threads), and minWork the least work worth a thread
+	// (the constant minWork; tests lower it to split every op).
+	threads, minWork int
 }
 
 // tensor is one tensor of the model.
@@ -153,6 +157,20 @@ type Options struct {
 	// -Inf the smallest (-128). The model then computes what it computes
 	// for those codes; nothing marks the result.
 	AllowNonFinite bool
+	// Threads is the most goroutines a Session may run one op on. 0 or 1
+	// runs everything on the goroutine that calls Run. Above 1, an op
+	// large enough that each thread gets about 100,000 multiply-
+	// accumulates' worth of work is split into contiguous blocks, one per
+	// thread: a dense layer's batch rows; the examples of a convolution,
+	// a max pooling, a quantize or a dequantize. Smaller ops, and batch 1
+	// but for a dense layer with several rows per example, stay on the
+	// calling goroutine. Each output is computed with the same arithmetic
+	// whatever the split, so results are the same bits for every Threads.
+	// Each Session starts its worker goroutines on the first Run that
+	// splits an op, keeps a kernel scratch for each, and hands work to
+	// them without allocating; Session.Close stops them. A Session is
+	// still for one goroutine at a time. Negative is an error.
+	Threads int
 	// SkipChecksum skips the CRC check. Only for fuzzing the structural
 	// validation, which a checksum would otherwise shield.
 	SkipChecksum bool
@@ -272,7 +290,15 @@ func decode(secs [][]byte, opt *Options) (*Model, error) {
 		maxMemory:      opt.maxMemory(),
 		maxSession:     opt.maxSession(),
 		allowNonFinite: opt != nil && opt.AllowNonFinite,
+		minWork:        minWork,
 	}
+	if opt != nil && opt.Threads < 0 {
+		return nil, fmt.Errorf("Options.Threads %d: want 0 or 1 for one thread, or the most threads a Session may use", opt.Threads)
+	}
+	if opt != nil {
+		m.threads = opt.Threads
+	}
+	m.threads = max(m.threads, 1)
 	if m.arena > m.maxMemory {
 		return nil, fmt.Errorf("section MODEL: arena of %d bytes per example is more than the %d-byte limit", m.arena, m.maxMemory)
 	}

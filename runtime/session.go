@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	goruntime "runtime"
 	"unsafe"
 
 	"github.com/kiln-nn/kiln/internal/kbc"
@@ -14,16 +15,20 @@ import (
 // Session runs a Model. It owns the arena the model's tensors live in, so
 // a Session serves one goroutine at a time; make one per goroutine (they
 // are cheap next to the Model, which they share). Run allocates nothing.
+//
+// A Session of a Model loaded with Options.Threads above 1 may run parts
+// of its large ops on worker goroutines of its own; Close stops them.
 type Session struct {
 	m        *Model
 	capacity int // largest batch
 	arena    []byte
 	views    []view
-	acc      []int32
 	bcast    []ref.Broadcast // per instruction, for ADD/SUB/MUL
-	col      []int8
-	padded   []int8
-	colOut   []int8
+	scratch                  // the calling goroutine's
+	threads  int             // the most threads an op may use
+	pool     *pool           // nil when no op is ever split
+	cleanup  goruntime.Cleanup
+	closed   bool
 }
 
 // view is a tensor's data in the current run.
@@ -113,18 +118,32 @@ func (m *Model) accScratch(capacity int) int {
 // (DefaultMaxSessionMemory unless set), so that a mistaken capacity is an
 // error rather than a failed allocation, which no program can recover
 // from. A nil Model is an error too.
+//
+// With Options.Threads above 1, the session also holds a scratch for each
+// further thread its ops can use at batches up to capacity (none when no
+// op is large enough to split); call Close to stop its goroutines.
 func (m *Model) NewSession(capacity int) (*Session, error) {
 	if m == nil {
 		return nil, errors.New("NewSession on a nil *Model: load one with Load or LoadFile")
 	}
+	return m.newSession(capacity, m.threads)
+}
+
+// newSession is NewSession with up to threads threads.
+func (m *Model) newSession(capacity, threads int) (*Session, error) {
 	if capacity < 1 {
 		return nil, fmt.Errorf("session capacity %d: a session runs batches of at least 1 example", capacity)
 	}
-	if need, ok := m.sessionMemory(capacity); !ok {
-		return nil, fmt.Errorf("a session for batches of up to %s needs %s bytes of arena and scratch (%s of arena per example); the limit is %s bytes (Options.MaxSessionMemory)",
-			examples(capacity), need, thousands(int64(m.arena)), thousands(int64(m.maxSession)))
+	need, parts, ok := m.sessionMemory(capacity, threads)
+	if !ok {
+		on := ""
+		if parts > 1 {
+			on = fmt.Sprintf(" on %d threads", parts)
+		}
+		return nil, fmt.Errorf("a session for batches of up to %s%s needs %s bytes of arena and scratch (%s of arena per example); the limit is %s bytes (Options.MaxSessionMemory)",
+			examples(capacity), on, need, thousands(int64(m.arena)), thousands(int64(m.maxSession)))
 	}
-	s := &Session{m: m, capacity: capacity}
+	s := &Session{m: m, capacity: capacity, threads: parts}
 	s.arena = alignedBytes(m.arena * capacity)
 	s.views = make([]view, len(m.tensors))
 	for i, t := range m.tensors {
@@ -141,35 +160,46 @@ func (m *Model) NewSession(capacity int) (*Session, error) {
 			b.YStrides = append([]int{p.yBatch}, p.ys...)
 		}
 	}
-	s.col = make([]int8, m.scratch.col)
-	s.padded = make([]int8, m.scratch.padded)
-	s.colOut = make([]int8, m.scratch.colOut)
-	s.acc = make([]int32, m.accScratch(capacity))
+	s.scratch = m.newScratch(capacity)
+	if parts > 1 {
+		s.pool = newPool(m, parts-1, capacity)
+		s.cleanup = watch(s, s.pool)
+	}
 	return s, nil
 }
 
-// sessionMemory returns the bytes a session of capacity needs (arena and
-// kernel scratch), formatted for a message, and whether that is within
+// sessionMemory returns the bytes a session of capacity on up to threads
+// threads needs (arena and kernel scratch, one for each thread its ops
+// use), formatted for a message, the threads, and whether that is within
 // the session limit. Every product is checked before it is formed, so
 // nothing overflows whatever the capacity.
-func (m *Model) sessionMemory(capacity int) (string, bool) {
+func (m *Model) sessionMemory(capacity, threads int) (string, int, bool) {
 	limit := m.maxSession
 	per := max(m.arena, 1) // a capacity beyond the limit is refused even for an empty arena
 	if capacity > limit/per {
 		if capacity > math.MaxInt/per {
-			return "more than " + thousands(math.MaxInt), false
+			return "more than " + thousands(math.MaxInt), 1, false
 		}
-		return thousands(int64(per*capacity)) + " or more", false
+		return thousands(int64(per*capacity)) + " or more", 1, false
 	}
 	total := per * capacity
 	// The scratch is per sample (patch matrices) or scales with the rows
 	// of a dense layer's batch, which the arena's bound keeps in range.
+	parts := 1
 	for _, part := range []int{m.scratch.col, m.scratch.padded, m.scratch.colOut, 4 * m.accScratch(capacity)} {
 		if total += part; total > limit {
-			return thousands(int64(total)) + " or more", false
+			return thousands(int64(total)) + " or more", parts, false
 		}
 	}
-	return thousands(int64(total)), true
+	// With the arena within the limit, an op's work at this capacity
+	// cannot overflow, so the threads it uses can be counted.
+	parts = m.maxParts(capacity, threads)
+	for range parts - 1 {
+		if total += m.scratchBytes(capacity); total > limit {
+			return thousands(int64(total)) + " or more", parts, false
+		}
+	}
+	return thousands(int64(total)), parts, true
 }
 
 // bind points the arena tensors' views at their bytes for a batch of n.
@@ -230,6 +260,9 @@ func (s *Session) RunQuantized(inputs, outputs []Value) error { return s.run(inp
 func (s *Session) run(inputs, outputs []Value, quantized bool) (err error) {
 	if s == nil || s.m == nil {
 		return errors.New("Run on a Session not made by Model.NewSession")
+	}
+	if s.closed {
+		return errors.New("Run on a closed Session")
 	}
 	m := s.m
 	n, err := s.checkArgs(inputs, outputs, quantized)
@@ -559,37 +592,33 @@ func (s *Session) exec(k, n int) error {
 	switch in.op {
 	case kbc.OpQuantize:
 		q := &s.m.tensors[in.t[0]].quant
-		if s.m.portable {
-			kernels.QuantizePortable(q.scale[0], q.zero[0], x.f32, out.i8)
-		} else {
-			kernels.Quantize(q.scale[0], q.zero[0], x.f32, out.i8)
+		if !s.parallel(in, x, out, q, n) {
+			quantize(q, x.f32, out.i8, s.m.portable)
 		}
 	case kbc.OpDequantize:
 		q := &s.m.tensors[in.t[1]].quant
-		ref.Dequantize(q.scale[0], q.zero[0], x.i8, out.f32)
+		if !s.parallel(in, x, out, q, n) {
+			ref.Dequantize(q.scale[0], q.zero[0], x.i8, out.f32)
+		}
 	case kbc.OpRequantize:
 		p := in.prep.(requantizeOp)
 		ref.RequantizeClamp(&p.p, p.lo, p.hi, x.i8, out.i8)
 	case kbc.OpDense:
 		p := in.prep.(denseOp)
-		rows := n * p.rows
-		if p.useSparse(rows, s.m.portable) {
-			matMul := kernels.SparseMatMulRequant
-			if s.m.portable {
-				matMul = kernels.SparseMatMulRequantPortable
-			}
-			matMul(rows, x.i8, p.k, p.sparse, p.bias, p.mult, p.shift, p.outOff, p.lo, p.hi, out.i8, p.n, s.acc)
+		if s.parallel(in, x, out, nil, n) {
 			break
 		}
-		matMul := kernels.MatMulRequant
-		if s.m.portable {
-			matMul = kernels.MatMulRequantPortable
-		}
-		matMul(rows, x.i8, p.k, p.w, p.bias, p.mult, p.shift, p.outOff, p.lo, p.hi, out.i8, p.n, s.acc)
+		s.dense(&p, x.i8, out.i8, n*p.rows, s.m.portable)
 	case kbc.OpConv:
 		p := in.prep.(convOp)
-		s.conv(&p, x.i8, out.i8, n)
+		if s.parallel(in, x, out, nil, n) {
+			break
+		}
+		s.conv(&p, x.i8, out.i8, n, s.m.portable)
 	case kbc.OpMaxPool, kbc.OpAvgPool:
+		if s.parallel(in, x, out, nil, n) {
+			break
+		}
 		p := in.prep.(ref.PoolParams)
 		p.N = n
 		if in.op == kbc.OpMaxPool {
@@ -664,16 +693,35 @@ func (s *Session) exec(k, n int) error {
 	return nil
 }
 
-// conv runs a convolution as matrix products: per sample and group, the
-// packed filters ([F/G][K]) times the patch matrix ([K][P]: row i holds
-// tap i's input at every output position) give the NCHW result [F/G][P]
-// directly. A 1x1 convolution with stride 1 and no padding needs no patch
-// matrix: its input is one. Other convolutions with stride 1 run on the
-// grid (see gridConv); the rest build the patch matrix tap by tap.
-func (s *Session) conv(p *convOp, x, out []int8, n int) {
+// dense runs a dense layer on rows rows of x, on the sparse kernels when
+// they are faster for that many.
+func (sc *scratch) dense(p *denseOp, x, out []int8, rows int, portable bool) {
+	if p.useSparse(rows, portable) {
+		matMul := kernels.SparseMatMulRequant
+		if portable {
+			matMul = kernels.SparseMatMulRequantPortable
+		}
+		matMul(rows, x, p.k, p.sparse, p.bias, p.mult, p.shift, p.outOff, p.lo, p.hi, out, p.n, sc.acc)
+		return
+	}
+	matMul := kernels.MatMulRequant
+	if portable {
+		matMul = kernels.MatMulRequantPortable
+	}
+	matMul(rows, x, p.k, p.w, p.bias, p.mult, p.shift, p.outOff, p.lo, p.hi, out, p.n, sc.acc)
+}
+
+// conv runs a convolution on n samples as matrix products: per sample
+// and group, the packed filters ([F/G][K]) times the patch matrix ([K][P]:
+// row i holds tap i's input at every output position) give the NCHW
+// result [F/G][P] directly. A 1x1 convolution with stride 1 and no
+// padding needs no patch matrix: its input is one. Other convolutions
+// with stride 1 run on the grid (see gridConv); the rest build the patch
+// matrix tap by tap.
+func (sc *scratch) conv(p *convOp, x, out []int8, n int, portable bool) {
 	c := &p.p
 	var matMul matMulRHS = kernels.MatMulRequantRHS
-	if s.m.portable {
+	if portable {
 		matMul = kernels.MatMulRequantRHSPortable
 	}
 	fpg, cpg := c.F/c.Groups, c.C/c.Groups
@@ -687,13 +735,13 @@ func (s *Session) conv(p *convOp, x, out []int8, n int) {
 			bias, mult, shift := p.fbias[g*fpg:(g+1)*fpg], sel(p.mult, g*fpg, fpg), sel(p.shift, g*fpg, fpg)
 			switch {
 			case p.direct:
-				matMul(p.pp, xg, p.pp, p.packed[g], bias, mult, shift, c.OutputOffset, c.ActMin, c.ActMax, og, p.pp, s.acc)
+				matMul(p.pp, xg, p.pp, p.packed[g], bias, mult, shift, c.OutputOffset, c.ActMin, c.ActMax, og, p.pp, sc.acc)
 			case p.grid:
-				s.gridConv(p, xg, g, og, matMul)
+				sc.gridConv(p, xg, g, og, matMul)
 			default:
-				col := s.col[:p.kk*p.pp]
+				col := sc.col[:p.kk*p.pp]
 				patches(c, xg, cpg, col, int8(-c.InputOffset))
-				matMul(p.pp, col, p.pp, p.packed[g], bias, mult, shift, c.OutputOffset, c.ActMin, c.ActMax, og, p.pp, s.acc)
+				matMul(p.pp, col, p.pp, p.packed[g], bias, mult, shift, c.OutputOffset, c.ActMin, c.ActMax, og, p.pp, sc.acc)
 			}
 		}
 	}
@@ -705,7 +753,7 @@ func (s *Session) conv(p *convOp, x, out []int8, n int) {
 // patch row of tap (ci, ky, kx) is one contiguous run of the padded plane
 // (from ky*DH*Wp + kx*DW, OH*Wp long), copied whole instead of row by row;
 // the columns x >= OW are dropped when the result is copied out.
-func (s *Session) gridConv(p *convOp, x []int8, g int, out []int8, matMul matMulRHS) {
+func (sc *scratch) gridConv(p *convOp, x []int8, g int, out []int8, matMul matMulRHS) {
 	c := &p.p
 	fpg, cpg := c.F/c.Groups, c.C/c.Groups
 	hp, wp := c.H+2*c.PadH, c.W+2*c.PadW
@@ -713,7 +761,7 @@ func (s *Session) gridConv(p *convOp, x []int8, g int, out []int8, matMul matMul
 	zero := int8(-c.InputOffset)
 	src := x // without padding, the input planes are the grid
 	if c.PadH != 0 || c.PadW != 0 {
-		src = s.padded[:cpg*hp*wp]
+		src = sc.padded[:cpg*hp*wp]
 		for ci := 0; ci < cpg; ci++ {
 			plane := src[ci*hp*wp : (ci+1)*hp*wp]
 			fillInt8(plane[:c.PadH*wp], zero)
@@ -726,7 +774,7 @@ func (s *Session) gridConv(p *convOp, x []int8, g int, out []int8, matMul matMul
 			}
 		}
 	}
-	col := s.col[:p.kk*cols]
+	col := sc.col[:p.kk*cols]
 	i := 0
 	for ci := 0; ci < cpg; ci++ {
 		for ky := 0; ky < c.KH; ky++ {
@@ -741,9 +789,9 @@ func (s *Session) gridConv(p *convOp, x []int8, g int, out []int8, matMul matMul
 			}
 		}
 	}
-	res := s.colOut[:fpg*cols]
+	res := sc.colOut[:fpg*cols]
 	matMul(cols, col, cols, p.packed[g], p.fbias[g*fpg:(g+1)*fpg], sel(p.mult, g*fpg, fpg), sel(p.shift, g*fpg, fpg),
-		c.OutputOffset, c.ActMin, c.ActMax, res, cols, s.acc)
+		c.OutputOffset, c.ActMin, c.ActMax, res, cols, sc.acc)
 	for f := 0; f < fpg; f++ {
 		for oy := 0; oy < c.OH; oy++ {
 			copy(out[(f*c.OH+oy)*c.OW:(f*c.OH+oy+1)*c.OW], res[f*cols+oy*wp:])
@@ -824,6 +872,24 @@ func (s *Session) Model() *Model {
 		return nil
 	}
 	return s.m
+}
+
+// Close stops the session's worker goroutines (Options.Threads) and
+// waits until they have ended; Run then refuses to run. A session whose
+// model runs on one thread has none, and a session dropped without Close
+// has them stopped once the garbage collector finds it unreachable, but
+// only Close stops them at a known time. Closing twice, or a nil
+// Session, does nothing. Like Run, Close is for the session's goroutine.
+func (s *Session) Close() error {
+	if s == nil || s.closed {
+		return nil
+	}
+	s.closed = true
+	if s.pool != nil {
+		s.cleanup.Stop()
+		s.pool.stop()
+	}
+	return nil
 }
 
 // Capacity returns the largest batch the session runs (0 for a nil

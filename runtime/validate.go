@@ -191,7 +191,7 @@ func (m *Model) dryRun() (err error) {
 			err = m.internalError(k, r)
 		}
 	}()
-	s, err := m.NewSession(1)
+	s, err := m.newSession(1, 1)
 	if err != nil {
 		return err
 	}

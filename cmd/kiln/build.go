@@ -83,6 +83,7 @@ func init() {
 			fs.Int("batch", 64, "batch size for the throughput measurement")
 			fs.Bool("portable", false, "use the portable Go kernels")
 			fs.Bool("dense", false, "run every dense layer on the dense kernels, even where the sparse ones would be faster (to compare)")
+			fs.Int("threads", 1, "split large ops (a dense layer's batch rows, a convolution's examples) across up to N goroutines")
 			fs.Bool("json", false, "print the results as JSON")
 		},
 		run: runBench,
@@ -193,16 +194,17 @@ func runBench(e *env, fs *pflag.FlagSet) error {
 	}
 	f := flags(fs)
 	d, big, portable, dense, asJSON := f.Duration("time"), f.Int("batch"), f.Bool("portable"), f.Bool("dense"), f.Bool("json")
+	threads := f.Int("threads")
 	if err := f.Err(); err != nil {
 		return err
 	}
-	if big < 1 || d <= 0 {
-		return usagef("--batch and --time must be positive")
+	if big < 1 || d <= 0 || threads < 1 {
+		return usagef("--batch, --time and --threads must be positive")
 	}
 	if _, err := modelKind("bench", path); err != nil {
 		return err
 	}
-	m, err := runtime.LoadFile(path, &runtime.Options{Portable: portable, ForceDense: dense})
+	m, err := runtime.LoadFile(path, &runtime.Options{Portable: portable, ForceDense: dense, Threads: threads})
 	if err != nil {
 		return err
 	}
@@ -220,10 +222,14 @@ func runBench(e *env, fs *pflag.FlagSet) error {
 			parts = append(parts, fmt.Sprintf(`{"batch": %d, "runs": %d, "p50_us": %.2f, "p99_us": %.2f, "examples_per_s": %.0f, "allocs_per_run": %g}`,
 				r.Batch, r.Runs, r.P50us, r.P99us, r.Throughput, r.Allocs))
 		}
-		fmt.Fprintf(e.stdout, `{"model": %q, "results": [%s]}`+"\n", m.Name(), strings.Join(parts, ", "))
+		fmt.Fprintf(e.stdout, `{"model": %q, "threads": %d, "results": [%s]}`+"\n", m.Name(), threads, strings.Join(parts, ", "))
 		return nil
 	}
-	fmt.Fprintf(e.stdout, "model %s (%s)\n", m.Name(), filepath.Base(path))
+	plural := "s"
+	if threads == 1 {
+		plural = ""
+	}
+	fmt.Fprintf(e.stdout, "model %s (%s), up to %d thread%s\n", m.Name(), filepath.Base(path), threads, plural)
 	for _, r := range results {
 		fmt.Fprintf(e.stdout, "batch %3d: p50 %8.1f us  p99 %8.1f us  %10s examples/s  %g allocations per run  (%d runs)\n",
 			r.Batch, r.P50us, r.P99us, ir.Thousands(int64(r.Throughput)), r.Allocs, r.Runs)
@@ -237,6 +243,7 @@ func measure(m *runtime.Model, n int, d time.Duration) (benchResult, error) {
 	if err != nil {
 		return benchResult{}, err
 	}
+	defer s.Close()
 	r := rand.New(rand.NewPCG(1, 2))
 	var inputs []runtime.Value
 	for _, in := range m.Inputs() {

@@ -86,9 +86,10 @@ func TestBuildInspectBenchRun(t *testing.T) {
 		t.Errorf("an unknown pass: exit %d, stderr %q", code, stderr)
 	}
 
-	code, stdout, stderr = kiln("bench", kbc, "--time", "20ms", "--batch", "16", "--json")
+	code, stdout, stderr = kiln("bench", kbc, "--time", "20ms", "--batch", "16", "--threads", "2", "--json")
 	var bench struct {
 		Model   string
+		Threads int
 		Results []struct {
 			Batch  int     `json:"batch"`
 			Runs   int     `json:"runs"`
@@ -99,7 +100,7 @@ func TestBuildInspectBenchRun(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(stdout), &bench) != nil {
 		t.Fatalf("bench --json: exit %d\n%s%s", code, stdout, stderr)
 	}
-	if bench.Model != "tiny" || len(bench.Results) != 2 || bench.Results[1].Batch != 16 {
+	if bench.Model != "tiny" || bench.Threads != 2 || len(bench.Results) != 2 || bench.Results[1].Batch != 16 {
 		t.Errorf("bench: %+v", bench)
 	}
 	for _, r := range bench.Results {

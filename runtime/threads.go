@@ -1,0 +1,256 @@
+// Intra-op parallelism: a Session of a Model loaded with Options.Threads
+// above 1 splits the batch of its large ops across worker goroutines.
+
+package runtime
+
+import (
+	goruntime "runtime"
+	"sync"
+
+	"github.com/kiln-nn/kiln/internal/kbc"
+	"github.com/kiln-nn/kiln/runtime/kernels"
+	"github.com/kiln-nn/kiln/runtime/kernels/ref"
+)
+
+// minWork is the least work, in multiply-accumulates, worth a thread of
+// its own: an op is split into at most work/minWork parts, so a block is
+// never less than about 2 µs of a dense layer's kernel time. Waking a
+// parked worker is the cost it must outweigh, and that depends on the
+// machine. On a two-core AMD EPYC virtual machine (Zen 3, AVX2) it was
+// tens of microseconds: whole models at batch 64 ran fastest at 2^17 of
+// 2^17, 2^20 and 2^22 (LeNet-5 1.42, 1.39 and 1.08 times as fast as on
+// one thread, a 1024x1024 dense layer 1.34 to 1.36 at each;
+// BenchmarkThreadsMinWork), but a lone op split there lost below about
+// a millisecond of work (BenchmarkThreadsThreshold: a 256x256 dense
+// layer at batch 16, 34 µs, ran at 0.68 of one thread's speed).
+const minWork = 1 << 17
+
+// scratch is the memory one thread's kernels write outside the arena.
+type scratch struct {
+	acc    []int32 // the matrix-product kernels'
+	col    []int8  // a patch matrix
+	padded []int8  // one group's input planes, zero-point padded
+	colOut []int8  // one group's result over the padded width
+}
+
+// newScratch allocates the scratch of one thread of a session of
+// capacity.
+func (m *Model) newScratch(capacity int) scratch {
+	return scratch{
+		acc:    make([]int32, m.accScratch(capacity)),
+		col:    make([]int8, m.scratch.col),
+		padded: make([]int8, m.scratch.padded),
+		colOut: make([]int8, m.scratch.colOut),
+	}
+}
+
+// scratchBytes is the size of one thread's scratch.
+func (m *Model) scratchBytes(capacity int) int {
+	return m.scratch.col + m.scratch.padded + m.scratch.colOut + 4*m.accScratch(capacity)
+}
+
+// job is one op split across threads: part i of parts takes units
+// [units*i/parts, units*(i+1)/parts) — rows of a dense layer, examples
+// otherwise. Every output element is computed by one part, with the
+// arithmetic it has unsplit; only who computes it changes.
+type job struct {
+	in       *instr
+	x, out   view
+	q        *quant // QUANTIZE's and DEQUANTIZE's parameters
+	units    int
+	parts    int
+	portable bool
+}
+
+// Costs of an element of the elementwise ops, in multiply-accumulates of
+// the matrix kernels (about 0.015 ns each with AVX2), from a profile of
+// Run on an AMD EPYC: quantizing a float about 0.3 ns, dequantizing an
+// int8 about 2 ns, max pooling about 0.04 ns an input.
+const (
+	quantizeCost   = 16
+	dequantizeCost = 128
+	maxPoolCost    = 2
+)
+
+// split returns what instruction in splits into on a batch of n (rows of
+// a dense layer, examples of other ops; 0 for ops that are not split) and
+// its work in multiply-accumulates.
+func (m *Model) split(in *instr, n int) (units, work int) {
+	switch p := in.prep.(type) {
+	case denseOp:
+		rows := n * p.rows
+		return rows, rows * p.k * p.n
+	case convOp:
+		return n, n * p.p.F * p.kk * p.pp
+	case ref.PoolParams:
+		if in.op == kbc.OpMaxPool {
+			return n, n * p.C * p.H * p.W * maxPoolCost
+		}
+	}
+	switch in.op {
+	case kbc.OpQuantize:
+		return n, n * m.tensors[in.t[0]].elems * quantizeCost
+	case kbc.OpDequantize:
+		return n, n * m.tensors[in.t[0]].elems * dequantizeCost
+	}
+	return 0, 0
+}
+
+// parts is how many threads share instruction in on a batch of n.
+func (m *Model) parts(in *instr, n, threads int) int {
+	units, work := m.split(in, n)
+	return max(1, min(threads, units, work/m.minWork))
+}
+
+// maxParts is the most threads any instruction uses at batches of up to
+// capacity: the threads a session needs.
+func (m *Model) maxParts(capacity, threads int) int {
+	most := 1
+	for k := range m.code {
+		most = max(most, m.parts(&m.code[k], capacity, threads))
+	}
+	return most
+}
+
+// do runs part i of the job with scratch sc.
+func (j *job) do(i int, sc *scratch) {
+	lo, hi := j.units*i/j.parts, j.units*(i+1)/j.parts
+	switch p := j.in.prep.(type) {
+	case denseOp:
+		sc.dense(&p, j.x.i8[lo*p.k:hi*p.k], j.out.i8[lo*p.n:hi*p.n], hi-lo, j.portable)
+	case convOp:
+		xs, os := p.p.C*p.p.H*p.p.W, p.p.F*p.pp
+		sc.conv(&p, j.x.i8[lo*xs:hi*xs], j.out.i8[lo*os:hi*os], hi-lo, j.portable)
+	case ref.PoolParams:
+		xs, os := p.C*p.H*p.W, p.C*p.OH*p.OW
+		p.N = hi - lo
+		kernels.MaxPool(&p, j.x.i8[lo*xs:hi*xs], j.out.i8[lo*os:hi*os])
+	default:
+		switch j.in.op {
+		case kbc.OpQuantize:
+			e := len(j.x.f32) / j.units
+			quantize(j.q, j.x.f32[lo*e:hi*e], j.out.i8[lo*e:hi*e], j.portable)
+		case kbc.OpDequantize:
+			e := len(j.x.i8) / j.units
+			ref.Dequantize(j.q.scale[0], j.q.zero[0], j.x.i8[lo*e:hi*e], j.out.f32[lo*e:hi*e])
+		}
+	}
+}
+
+// quantize runs QUANTIZE on x.
+func quantize(q *quant, x []float32, out []int8, portable bool) {
+	if portable {
+		kernels.QuantizePortable(q.scale[0], q.zero[0], x, out)
+	} else {
+		kernels.Quantize(q.scale[0], q.zero[0], x, out)
+	}
+}
+
+// pool is a Session's worker goroutines. The calling goroutine runs part
+// 0 of every job with the Session's scratch; worker i runs part i+1 with
+// its own. Workers start on the first split job and park on their wake
+// channel between jobs, so a Run hands work over without allocating: the
+// job is written to the pool, each worker woken by a send, and the
+// caller waits on a WaitGroup that every worker marks. Neither side
+// spins while it waits: on the two-core virtual machine of minWork's
+// measurements, polling for up to 50 µs to skip a wake-up made batch 64
+// slower, not faster (LeNet-5 1.01 to 1.15 times one thread's speed
+// instead of 1.35).
+type pool struct {
+	workers []*worker
+	started bool
+	job     job // the job running; written only while no worker runs
+	done    sync.WaitGroup
+	exited  sync.WaitGroup
+}
+
+type worker struct {
+	scratch
+	wake  chan struct{}
+	panic any // what the last part panicked with, or nil
+}
+
+func newPool(m *Model, workers, capacity int) *pool {
+	p := &pool{}
+	for range workers {
+		p.workers = append(p.workers, &worker{scratch: m.newScratch(capacity), wake: make(chan struct{}, 1)})
+	}
+	return p
+}
+
+// run runs j, part 0 on the calling goroutine with sc. A part that panics
+// (a bug in the runtime) is re-panicked here once every part has ended,
+// so that Run's recovery reports it and no worker runs on afterwards.
+func (p *pool) run(j job, sc *scratch) {
+	if !p.started {
+		p.started = true
+		for i, w := range p.workers {
+			p.exited.Add(1)
+			go p.work(w, i+1)
+		}
+	}
+	p.job = j
+	p.done.Add(j.parts - 1)
+	for _, w := range p.workers[:j.parts-1] {
+		w.wake <- struct{}{}
+	}
+	r := p.safely(0, sc)
+	p.done.Wait()
+	for _, w := range p.workers[:j.parts-1] {
+		if w.panic != nil && r == nil {
+			r = w.panic
+		}
+		w.panic = nil
+	}
+	p.job = job{}
+	if r != nil {
+		panic(r)
+	}
+}
+
+// work is worker w's loop: part i of each job it is woken for, until its
+// wake channel is closed.
+func (p *pool) work(w *worker, i int) {
+	defer p.exited.Done()
+	for range w.wake {
+		w.panic = p.safely(i, &w.scratch)
+		p.done.Done()
+	}
+}
+
+func (p *pool) safely(i int, sc *scratch) (r any) {
+	defer func() { r = recover() }()
+	p.job.do(i, sc)
+	return nil
+}
+
+// parallel runs instruction in on a batch of n across the session's
+// threads, if it is large enough to split, and reports whether it did.
+// q is QUANTIZE's and DEQUANTIZE's parameters.
+func (s *Session) parallel(in *instr, x, out *view, q *quant, n int) bool {
+	if s.pool == nil {
+		return false
+	}
+	parts := s.m.parts(in, n, s.threads)
+	if parts < 2 {
+		return false
+	}
+	units, _ := s.m.split(in, n)
+	s.pool.run(job{in: in, x: *x, out: *out, q: q, units: units, parts: parts, portable: s.m.portable}, &s.scratch)
+	return true
+}
+
+// stop ends the workers and waits until they have.
+func (p *pool) stop() {
+	for _, w := range p.workers {
+		close(w.wake)
+	}
+	p.exited.Wait()
+}
+
+// watch stops p's workers once s is unreachable, for a Session dropped
+// without Close (Close cancels it). The workers hold the pool, never the
+// Session, so they do not keep it reachable.
+func watch(s *Session, p *pool) goruntime.Cleanup {
+	return goruntime.AddCleanup(s, (*pool).stop, p)
+}

@@ -1,0 +1,432 @@
+package runtime_test
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	goruntime "runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kiln-nn/kiln/compiler"
+	"github.com/kiln-nn/kiln/frontend"
+	"github.com/kiln-nn/kiln/internal/testmodels"
+	"github.com/kiln-nn/kiln/passes"
+	"github.com/kiln-nn/kiln/runtime"
+)
+
+// example is an example model compiled to bytecode with random weights,
+// and random inputs for it.
+type example struct {
+	name string
+	kbc  []byte
+	// inputs returns a batch of n random examples, in the model's input
+	// order.
+	inputs func(n int) []runtime.Value
+}
+
+var (
+	examplesOnce sync.Once
+	examplesAll  []example
+	examplesErr  error
+)
+
+// examples compiles every examples/*.kiln once per test binary.
+func examples(t testing.TB) []example {
+	t.Helper()
+	examplesOnce.Do(func() {
+		files, _ := filepath.Glob("../examples/*.kiln")
+		for _, path := range files {
+			src, err := os.ReadFile(path)
+			if err != nil {
+				examplesErr = err
+				return
+			}
+			e, err := compileExample(filepath.Base(path), src)
+			if err != nil {
+				examplesErr = fmt.Errorf("%s: %w", path, err)
+				return
+			}
+			examplesAll = append(examplesAll, e)
+		}
+	})
+	if examplesErr != nil {
+		t.Fatal(examplesErr)
+	}
+	if len(examplesAll) < 9 {
+		t.Fatalf("compiled %d examples", len(examplesAll))
+	}
+	return examplesAll
+}
+
+// compileExample gives a model random weights, quantizes it on random
+// calibration data and encodes it.
+func compileExample(name string, src []byte) (example, error) {
+	p, err := frontend.Compile(name, src)
+	if err != nil {
+		return example{}, err
+	}
+	g := p.Graph
+	testmodels.Randomize(g, 1)
+	set := testmodels.Synthetic(g, 96, 2)
+	r, err := compiler.Compile(g, compiler.Options{Until: compiler.Bytecode,
+		Calibration: &passes.Calibration{Data: testmodels.Feed(g, set, 32), Method: "minmax"}})
+	if err != nil {
+		return example{}, err
+	}
+	inputs := func(n int) []runtime.Value {
+		set := testmodels.Synthetic(r.Float, n, uint64(n))
+		var vs []runtime.Value
+		for _, in := range set.Inputs {
+			vs = append(vs, runtime.Value{F32: in.T.F32, I32: in.T.I32})
+		}
+		return vs
+	}
+	return example{name: strings.TrimSuffix(name, ".kiln"), kbc: r.Bytecode, inputs: inputs}, nil
+}
+
+func outputs(m *runtime.Model, n int) []runtime.Value {
+	var outs []runtime.Value
+	for _, o := range m.Outputs() {
+		size := n
+		for _, d := range o.Shape {
+			size *= d
+		}
+		outs = append(outs, runtime.Value{F32: make([]float32, size)})
+	}
+	return outs
+}
+
+func load(t testing.TB, b []byte, opt *runtime.Options) *runtime.Model {
+	t.Helper()
+	m, err := runtime.Load(b, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func session(t testing.TB, m *runtime.Model, capacity int) *runtime.Session {
+	t.Helper()
+	s, err := m.NewSession(capacity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// TestThreadsBitExact runs every example at batches 1, 7 and 64 on 1, 2,
+// 3 and 4 threads, on both kernel sets, with the threshold as it is and
+// with every op split as finely as it can be, and requires the outputs
+// of one thread, bit for bit.
+func TestThreadsBitExact(t *testing.T) {
+	for _, e := range examples(t) {
+		t.Run(e.name, func(t *testing.T) {
+			for _, portable := range []bool{false, true} {
+				one := session(t, load(t, e.kbc, &runtime.Options{Portable: portable}), 64)
+				for _, n := range []int{1, 7, 64} {
+					in := e.inputs(n)
+					want := outputs(one.Model(), n)
+					if err := one.Run(in, want); err != nil {
+						t.Fatal(err)
+					}
+					for _, threads := range []int{2, 3, 4} {
+						for _, everything := range []bool{false, true} {
+							m := load(t, e.kbc, &runtime.Options{Portable: portable, Threads: threads})
+							if everything {
+								runtime.SplitEverything(m)
+							}
+							s := session(t, m, 64)
+							got := outputs(m, n)
+							if err := s.Run(in, got); err != nil {
+								t.Fatal(err)
+							}
+							what := fmt.Sprintf("portable=%v batch %d, %d threads, split everything=%v", portable, n, threads, everything)
+							if everything && n >= threads && runtime.Workers(s) != threads-1 {
+								t.Errorf("%s: %d workers started, want %d", what, runtime.Workers(s), threads-1)
+							}
+							sameBits(t, what, want, got)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+func sameBits(t *testing.T, what string, want, got []runtime.Value) {
+	t.Helper()
+	for i := range want {
+		for j, x := range want[i].F32 {
+			if math.Float32bits(x) != math.Float32bits(got[i].F32[j]) {
+				t.Fatalf("%s: output %d element %d: %v, one thread gives %v", what, i, j, got[i].F32[j], x)
+			}
+		}
+	}
+}
+
+// TestThreadsAllocs: Run allocates nothing on 2 and 4
+// threads once the workers have started.
+func TestThreadsAllocs(t *testing.T) {
+	for _, e := range examples(t) {
+		if e.name != "lenet5" && e.name != "lenet_300_100" {
+			continue
+		}
+		for _, threads := range []int{2, 4} {
+			for _, everything := range []bool{false, true} {
+				m := load(t, e.kbc, &runtime.Options{Threads: threads})
+				if everything {
+					runtime.SplitEverything(m)
+				}
+				s := session(t, m, 64)
+				in, out := e.inputs(64), outputs(m, 64)
+				run := func() {
+					if err := s.Run(in, out); err != nil {
+						t.Fatal(err)
+					}
+				}
+				run()
+				if runtime.Workers(s) != threads-1 {
+					t.Fatalf("%s, %d threads: %d workers started, want %d", e.name, threads, runtime.Workers(s), threads-1)
+				}
+				if a := testing.AllocsPerRun(20, run); a != 0 {
+					t.Errorf("%s, %d threads, split everything=%v: %v allocations per Run", e.name, threads, everything, a)
+				}
+			}
+		}
+	}
+}
+
+// TestThreadsClose: Close ends every worker goroutine, refuses Runs after
+// it and may be called twice; a session dropped without Close has its
+// workers ended once it is collected.
+func TestThreadsClose(t *testing.T) {
+	var e example
+	for _, x := range examples(t) {
+		if x.name == "lenet5" {
+			e = x
+		}
+	}
+	m := load(t, e.kbc, &runtime.Options{Threads: 4})
+	runtime.SplitEverything(m)
+	before := goruntime.NumGoroutine()
+	start := func() *runtime.Session {
+		s, err := m.NewSession(8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Run(e.inputs(8), outputs(m, 8)); err != nil {
+			t.Fatal(err)
+		}
+		if runtime.Workers(s) != 3 {
+			t.Fatalf("%d workers started, want 3", runtime.Workers(s))
+		}
+		return s
+	}
+	s := start()
+	if got := goruntime.NumGoroutine(); got < before+3 {
+		t.Fatalf("%d goroutines with a session's workers running, %d before", got, before)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	waitGoroutines(t, before, "after Close")
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Run(e.inputs(8), outputs(m, 8)); err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Fatalf("Run after Close: %v", err)
+	}
+
+	start() // dropped: its cleanup stops the workers
+	waitGoroutines(t, before, "after the session was dropped")
+}
+
+// waitGoroutines waits up to 5 s, collecting garbage, for the number of
+// goroutines to fall back to want.
+func waitGoroutines(t *testing.T, want int, when string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for goruntime.NumGoroutine() > want {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %d goroutines, %d before the session", when, goruntime.NumGoroutine(), want)
+		}
+		goruntime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestThreadsOption: a negative Threads is refused; a model whose ops are
+// all too small to split starts no workers.
+func TestThreadsOption(t *testing.T) {
+	var e example
+	for _, x := range examples(t) {
+		if x.name == "lenet5" {
+			e = x
+		}
+	}
+	if _, err := runtime.Load(e.kbc, &runtime.Options{Threads: -1}); err == nil || !strings.Contains(err.Error(), "Options.Threads -1") {
+		t.Errorf("Threads -1: %v", err)
+	}
+	m := load(t, e.kbc, &runtime.Options{Threads: 4})
+	s := session(t, m, 1)
+	if err := s.Run(e.inputs(1), outputs(m, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if runtime.Workers(s) != 0 {
+		t.Errorf("batch 1 of LeNet-5 started %d workers", runtime.Workers(s))
+	}
+}
+
+// BenchmarkThreads times Run at batch 1 and 64 on one and on two
+// threads, for LeNet-5 and a 1024x1024 dense layer. The two sessions take
+// turns, run by run, so that both see the same machine (other work on a
+// shared one moves both alike); each reports its median time per run
+// (t1-us, t2-us) and the ratio of the medians (speed-up):
+//
+//	go test ./runtime -run '^$' -bench 'Threads$' -count 5
+func BenchmarkThreads(b *testing.B) {
+	models := map[string]example{}
+	for _, e := range examples(b) {
+		models[e.name] = e
+	}
+	dense, err := compileExample("dense1024.kiln", []byte("model dense1024 {\n  input x: f32[1024]\n  output y = dense(x, 1024)\n}\n"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	models["dense1024"] = dense
+	for _, name := range []string{"lenet5", "dense1024"} {
+		e := models[name]
+		for _, n := range []int{1, 64, 512} {
+			b.Run(fmt.Sprintf("%s/batch=%d", name, n), func(b *testing.B) {
+				turns(b, e, n, load(b, e.kbc, &runtime.Options{Threads: 1}), load(b, e.kbc, &runtime.Options{Threads: 2}))
+			})
+		}
+	}
+}
+
+// turns runs a batch of n on m1 and m2 by turns and reports each one's
+// median time per run and the ratio of the medians. Each turn also times
+// a loop of plain integer arithmetic on one goroutine and split across
+// two: the ratio of their medians (alu-speed-up) is what the machine gave
+// two threads meanwhile, near 2 on two idle cores and near 1 when other
+// work holds one of them.
+func turns(b *testing.B, e example, n int, m1, m2 *runtime.Model) {
+	in := e.inputs(n)
+	var runs [4]func()
+	var times [4][]time.Duration
+	for i, m := range []*runtime.Model{m1, m2} {
+		s, out := session(b, m, n), outputs(m, n)
+		runs[i] = func() {
+			if err := s.Run(in, out); err != nil {
+				b.Fatal(err)
+			}
+		}
+		runs[i]() // start the workers
+	}
+	const spins = 1_000_000
+	runs[2] = func() { spinSink += spin(2 * spins) }
+	var wg sync.WaitGroup
+	runs[3] = func() {
+		wg.Add(1)
+		go func() { spinSink += spin(spins); wg.Done() }()
+		x := spin(spins)
+		wg.Wait()
+		spinSink += x
+	}
+	// Every other turn runs them in the other order, so that neither
+	// always follows the same one.
+	orders := [2][4]int{{0, 1, 2, 3}, {3, 2, 1, 0}}
+	for turn := 0; b.Loop(); turn++ {
+		for _, i := range orders[turn%2] {
+			t0 := time.Now()
+			runs[i]()
+			times[i] = append(times[i], time.Since(t0))
+		}
+	}
+	t1, t2 := median(times[0]), median(times[1])
+	b.ReportMetric(t1, "t1-us")
+	b.ReportMetric(t2, "t2-us")
+	b.ReportMetric(t1/t2, "speed-up")
+	b.ReportMetric(median(times[2])/median(times[3]), "alu-speed-up")
+}
+
+// spin is n steps of integer arithmetic that the compiler cannot skip.
+func spin(n int) int {
+	x := 0
+	for i := range n {
+		x += i*i ^ x
+	}
+	return x
+}
+
+var spinSink int
+
+// median returns the median of ds in microseconds.
+func median(ds []time.Duration) float64 {
+	ds = slices.Clone(ds)
+	slices.Sort(ds)
+	return float64(ds[len(ds)/2].Nanoseconds()) / 1e3
+}
+
+// BenchmarkThreadsThreshold times dense layers and a convolution whose
+// work per run spans the threshold, on one thread and split in two
+// whatever their size (taking turns, as BenchmarkThreads): where two
+// threads start to win is where minWork lies.
+//
+//	go test ./runtime -run '^$' -bench ThreadsThreshold -count 5
+func BenchmarkThreadsThreshold(b *testing.B) {
+	cases := []struct {
+		name, body string
+		batches    []int
+	}{
+		{"dense64x64", "input x: f32[64]\n  output y = dense(x, 64)", []int{16, 64, 256}},
+		{"dense256x256", "input x: f32[256]\n  output y = dense(x, 256)", []int{4, 16, 64, 256}},
+		{"conv3x3", "input x: f32[4, 8, 8]\n  output y = conv2d(x, 8, kernel=3, pad=1)", []int{8, 64, 512}},
+	}
+	for _, c := range cases {
+		e, err := compileExample(c.name+".kiln", []byte("model m {\n  "+c.body+"\n}\n"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, n := range c.batches {
+			b.Run(fmt.Sprintf("%s/batch=%d", c.name, n), func(b *testing.B) {
+				two := load(b, e.kbc, &runtime.Options{Threads: 2})
+				runtime.SplitEverything(two)
+				turns(b, e, n, load(b, e.kbc, &runtime.Options{Threads: 1}), two)
+			})
+		}
+	}
+}
+
+// BenchmarkThreadsMinWork times LeNet-5 and the 1024x1024 dense layer at
+// batch 64 on one thread and on two with the threshold (minWork) at 2^17,
+// 2^20 and 2^22 multiply-accumulates, taking turns as BenchmarkThreads:
+//
+//	go test ./runtime -run '^$' -bench ThreadsMinWork -count 3
+func BenchmarkThreadsMinWork(b *testing.B) {
+	models := map[string]example{}
+	for _, e := range examples(b) {
+		models[e.name] = e
+	}
+	dense, err := compileExample("dense1024.kiln", []byte("model dense1024 {\n  input x: f32[1024]\n  output y = dense(x, 1024)\n}\n"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	models["dense1024"] = dense
+	for _, name := range []string{"lenet5", "dense1024"} {
+		e := models[name]
+		for _, w := range []int{1 << 17, 1 << 20, 1 << 22} {
+			b.Run(fmt.Sprintf("%s/minwork=%d", name, w), func(b *testing.B) {
+				two := load(b, e.kbc, &runtime.Options{Threads: 2})
+				runtime.SetMinWork(two, w)
+				turns(b, e, 64, load(b, e.kbc, &runtime.Options{Threads: 1}), two)
+			})
+		}
+	}
+}
