@@ -23,7 +23,7 @@ func TestAPI(t *testing.T) {
 	want := []string{
 		"DType", "DType.String", "DefaultMaxFileSize", "DefaultMaxMemory", "DefaultMaxSessionMemory", "ErrChecksum", "F32", "I32", "I8", "InternalError", "InternalError.Error",
 		"Load", "LoadFile",
-		"Model", "Model.ArenaSize", "Model.Disassemble", "Model.Inputs", "Model.Name", "Model.NewSession", "Model.Outputs",
+		"Model", "Model.ArenaSize", "Model.Disassemble", "Model.Inputs", "Model.Kernels", "Model.Name", "Model.NewSession", "Model.Outputs",
 		"Options",
 		"Session", "Session.Capacity", "Session.Close", "Session.Model", "Session.Run", "Session.RunQuantized",
 		"TensorInfo", "Value",

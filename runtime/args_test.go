@@ -278,16 +278,22 @@ func TestOptionsKernels(t *testing.T) {
 	if !strings.Contains(text.String(), "portable Go kernels") {
 		t.Errorf("Kernels: portable: the listing says %q", strings.SplitN(text.String(), "\n", 2)[0])
 	}
-	if name := kernels.KernelName(); name != "portable" {
+	for _, name := range kernels.Runnable() {
 		m, err := Load(b, &Options{Kernels: name})
 		if err != nil {
-			t.Fatalf("Kernels: %s (this process's set): %v", name, err)
+			t.Fatalf("Kernels: %s (runnable here): %v", name, err)
+		}
+		if m.Kernels() != name {
+			t.Errorf("Kernels: %s: the model runs %s", name, m.Kernels())
 		}
 		text.Reset()
 		m.Disassemble(&text, 100)
-		if !strings.Contains(text.String(), name+" kernels") {
+		if want := name + " kernels"; name != "portable" && !strings.Contains(text.String(), want) {
 			t.Errorf("Kernels: %s: the listing says %q", name, strings.SplitN(text.String(), "\n", 2)[0])
 		}
+	}
+	if m, err := Load(b, nil); err != nil || m.Kernels() != kernels.KernelName() {
+		t.Errorf("default: the model runs %q, the process %q (%v)", m.Kernels(), kernels.KernelName(), err)
 	}
 	for _, c := range []struct{ set, want string }{
 		{"fast", `kernel set "fast" is not one of portable, avx2, avxvnni, avx512vnni, amx, sdot, neon`},

@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/kiln-nn/kiln/internal/kbc"
-	"github.com/kiln-nn/kiln/runtime/kernels"
 )
 
 // TensorInfo describes one of a model's inputs or outputs.
@@ -31,6 +30,15 @@ func (m *Model) Name() string {
 		return ""
 	}
 	return m.name
+}
+
+// Kernels names the kernel set the model runs (Options.Kernels): portable,
+// or an assembly set such as avx2. It is "" for a nil Model.
+func (m *Model) Kernels() string {
+	if m == nil {
+		return ""
+	}
+	return m.kernels.Name()
 }
 
 // Inputs describes the model's inputs, in the order Run takes them.
@@ -93,7 +101,7 @@ func (m *Model) Disassemble(w io.Writer, width int) {
 		return
 	}
 	wide := width <= 0
-	kernel := kernels.KernelName() + " kernels"
+	kernel := m.kernels.Name() + " kernels"
 	if m.portable {
 		kernel = "portable Go kernels"
 	}

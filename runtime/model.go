@@ -26,7 +26,9 @@ type Model struct {
 	// constFile is CONST's size in the file.
 	constFile int
 	scratch   scratchNeeds
-	// portable is set when the model runs the portable kernels.
+	// kernels is the kernel set the model runs; portable when that is
+	// the portable Go kernels.
+	kernels  kernels.Set
 	portable bool
 	// forceDense keeps dense layers on the dense kernels
 	// (Options.ForceDense).
@@ -129,9 +131,10 @@ type Options struct {
 	Portable bool
 	// Kernels names the kernel set the model runs: "" for the process's
 	// (the best set the CPU runs that passed its self-test at start, or
-	// the one KILN_KERNELS names), "portable" (as Portable), or an
-	// assembly set (avx2), which must be the process's: a set this CPU,
-	// this build or the self-test rules out makes Load fail, saying why.
+	// the one KILN_KERNELS names), "portable" (as Portable), or any
+	// assembly set (amx, avx512vnni, avxvnni, avx2, sdot, neon) this CPU
+	// runs: one this CPU, this build or the self-test rules out makes
+	// Load fail, saying why.
 	Kernels string
 	// ForceDense runs every dense layer on the dense kernels, even one
 	// whose weights are sparse enough (a pruned network's) that the
@@ -268,15 +271,20 @@ func decode(secs [][]byte, opt *Options) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	var set string
+	var name string
 	if opt != nil {
-		set = opt.Kernels
+		name = opt.Kernels
+		if opt.Portable && name == "" {
+			name = "portable"
+		}
 	}
-	if set == "" {
+	if name == "" {
 		if err := kernels.Selection(); err != nil {
 			return nil, fmt.Errorf("KILN_KERNELS: %w", err)
 		}
-	} else if err := kernels.Available(set); err != nil {
+	}
+	set, err := kernels.Lookup(name)
+	if err != nil {
 		return nil, err
 	}
 	m := &Model{
@@ -285,7 +293,8 @@ func decode(secs [][]byte, opt *Options) (*Model, error) {
 		inputs:         f.Inputs,
 		outputs:        f.Outputs,
 		tensors:        tensorsOf(f.Tensors),
-		portable:       (opt != nil && opt.Portable) || set == "portable" || kernels.KernelName() == "portable",
+		kernels:        set,
+		portable:       set.Portable(),
 		forceDense:     opt != nil && opt.ForceDense,
 		maxMemory:      opt.maxMemory(),
 		maxSession:     opt.maxSession(),

@@ -593,7 +593,7 @@ func (s *Session) exec(k, n int) error {
 	case kbc.OpQuantize:
 		q := &s.m.tensors[in.t[0]].quant
 		if !s.parallel(in, x, out, q, n) {
-			quantize(q, x.f32, out.i8, s.m.portable)
+			quantize(q, x.f32, out.i8, s.m.kernels)
 		}
 	case kbc.OpDequantize:
 		q := &s.m.tensors[in.t[1]].quant
@@ -608,13 +608,13 @@ func (s *Session) exec(k, n int) error {
 		if s.parallel(in, x, out, nil, n) {
 			break
 		}
-		s.dense(&p, x.i8, out.i8, n*p.rows, s.m.portable)
+		s.dense(&p, x.i8, out.i8, n*p.rows, s.m.kernels)
 	case kbc.OpConv:
 		p := in.prep.(convOp)
 		if s.parallel(in, x, out, nil, n) {
 			break
 		}
-		s.conv(&p, x.i8, out.i8, n, s.m.portable)
+		s.conv(&p, x.i8, out.i8, n, s.m.kernels)
 	case kbc.OpMaxPool, kbc.OpAvgPool:
 		if s.parallel(in, x, out, nil, n) {
 			break
@@ -695,20 +695,16 @@ func (s *Session) exec(k, n int) error {
 
 // dense runs a dense layer on rows rows of x, on the sparse kernels when
 // they are faster for that many.
-func (sc *scratch) dense(p *denseOp, x, out []int8, rows int, portable bool) {
-	if p.useSparse(rows, portable) {
+func (sc *scratch) dense(p *denseOp, x, out []int8, rows int, set kernels.Set) {
+	if p.useSparse(rows, set.Portable()) {
 		matMul := kernels.SparseMatMulRequant
-		if portable {
+		if set.Portable() {
 			matMul = kernels.SparseMatMulRequantPortable
 		}
 		matMul(rows, x, p.k, p.sparse, p.bias, p.mult, p.shift, p.outOff, p.lo, p.hi, out, p.n, sc.acc)
 		return
 	}
-	matMul := kernels.MatMulRequant
-	if portable {
-		matMul = kernels.MatMulRequantPortable
-	}
-	matMul(rows, x, p.k, p.w, p.bias, p.mult, p.shift, p.outOff, p.lo, p.hi, out, p.n, sc.acc)
+	set.MatMulRequant(rows, x, p.k, p.w, p.bias, p.mult, p.shift, p.outOff, p.lo, p.hi, out, p.n, sc.acc)
 }
 
 // conv runs a convolution on n samples as matrix products: per sample
@@ -718,12 +714,9 @@ func (sc *scratch) dense(p *denseOp, x, out []int8, rows int, portable bool) {
 // padding needs no patch matrix: its input is one. Other convolutions
 // with stride 1 run on the grid (see gridConv); the rest build the patch
 // matrix tap by tap.
-func (sc *scratch) conv(p *convOp, x, out []int8, n int, portable bool) {
+func (sc *scratch) conv(p *convOp, x, out []int8, n int, set kernels.Set) {
 	c := &p.p
-	var matMul matMulRHS = kernels.MatMulRequantRHS
-	if portable {
-		matMul = kernels.MatMulRequantRHSPortable
-	}
+	matMul := set.MatMulRequantRHS
 	fpg, cpg := c.F/c.Groups, c.C/c.Groups
 	plane := c.H * c.W
 	for b := 0; b < n; b++ {

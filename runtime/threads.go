@@ -54,12 +54,12 @@ func (m *Model) scratchBytes(capacity int) int {
 // otherwise. Every output element is computed by one part, with the
 // arithmetic it has unsplit; only who computes it changes.
 type job struct {
-	in       *instr
-	x, out   view
-	q        *quant // QUANTIZE's and DEQUANTIZE's parameters
-	units    int
-	parts    int
-	portable bool
+	in      *instr
+	x, out  view
+	q       *quant // QUANTIZE's and DEQUANTIZE's parameters
+	units   int
+	parts   int
+	kernels kernels.Set
 }
 
 // Costs of an element of the elementwise ops, in multiply-accumulates of
@@ -117,10 +117,10 @@ func (j *job) do(i int, sc *scratch) {
 	lo, hi := j.units*i/j.parts, j.units*(i+1)/j.parts
 	switch p := j.in.prep.(type) {
 	case denseOp:
-		sc.dense(&p, j.x.i8[lo*p.k:hi*p.k], j.out.i8[lo*p.n:hi*p.n], hi-lo, j.portable)
+		sc.dense(&p, j.x.i8[lo*p.k:hi*p.k], j.out.i8[lo*p.n:hi*p.n], hi-lo, j.kernels)
 	case convOp:
 		xs, os := p.p.C*p.p.H*p.p.W, p.p.F*p.pp
-		sc.conv(&p, j.x.i8[lo*xs:hi*xs], j.out.i8[lo*os:hi*os], hi-lo, j.portable)
+		sc.conv(&p, j.x.i8[lo*xs:hi*xs], j.out.i8[lo*os:hi*os], hi-lo, j.kernels)
 	case ref.PoolParams:
 		xs, os := p.C*p.H*p.W, p.C*p.OH*p.OW
 		p.N = hi - lo
@@ -129,7 +129,7 @@ func (j *job) do(i int, sc *scratch) {
 		switch j.in.op {
 		case kbc.OpQuantize:
 			e := len(j.x.f32) / j.units
-			quantize(j.q, j.x.f32[lo*e:hi*e], j.out.i8[lo*e:hi*e], j.portable)
+			quantize(j.q, j.x.f32[lo*e:hi*e], j.out.i8[lo*e:hi*e], j.kernels)
 		case kbc.OpDequantize:
 			e := len(j.x.i8) / j.units
 			ref.Dequantize(j.q.scale[0], j.q.zero[0], j.x.i8[lo*e:hi*e], j.out.f32[lo*e:hi*e])
@@ -138,8 +138,8 @@ func (j *job) do(i int, sc *scratch) {
 }
 
 // quantize runs QUANTIZE on x.
-func quantize(q *quant, x []float32, out []int8, portable bool) {
-	if portable {
+func quantize(q *quant, x []float32, out []int8, set kernels.Set) {
+	if set.Portable() {
 		kernels.QuantizePortable(q.scale[0], q.zero[0], x, out)
 	} else {
 		kernels.Quantize(q.scale[0], q.zero[0], x, out)
@@ -236,7 +236,7 @@ func (s *Session) parallel(in *instr, x, out *view, q *quant, n int) bool {
 		return false
 	}
 	units, _ := s.m.split(in, n)
-	s.pool.run(job{in: in, x: *x, out: *out, q: q, units: units, parts: parts, portable: s.m.portable}, &s.scratch)
+	s.pool.run(job{in: in, x: *x, out: *out, q: q, units: units, parts: parts, kernels: s.m.kernels}, &s.scratch)
 	return true
 }
 

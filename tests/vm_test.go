@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/kiln-nn/kiln/backend/plan"
+	"github.com/kiln-nn/kiln/runtime/kernels"
 
 	"github.com/kiln-nn/kiln/backend/bytecode"
 	"github.com/kiln-nn/kiln/compiler"
@@ -151,8 +152,9 @@ func outputsFor(m *runtime.Model, n int, quantized bool) []runtime.Value {
 	return outs
 }
 
-// TestVMBitExact runs every example on the VM — portable kernels and
-// assembly kernels — on 1,000 random inputs and compares every output bit
+// TestVMBitExact runs every example on the VM — on every kernel set this
+// machine runs (kernels.Runnable: the portable kernels and each assembly
+// set the CPU has) — on 1,000 random inputs and compares every output bit
 // with the integer reference executor's.
 func TestVMBitExact(t *testing.T) {
 	for _, b := range buildExamples(t) {
@@ -192,14 +194,15 @@ func TestVMLateInput(t *testing.T) {
 	checkBitExact(t, b, 2, 100)
 }
 
-// checkBitExact runs batches of random inputs through b on both kernel
-// sets, with float and with int8 boundaries, and compares every output
-// with the reference executor's.
+// checkBitExact runs batches of random inputs through b on every kernel
+// set this machine runs, with float and with int8 boundaries, and
+// compares every output with the reference executor's.
 func checkBitExact(t *testing.T, b built, batches, size int) {
 	t.Helper()
 	var sessions []*runtime.Session
-	for _, portable := range []bool{true, false} {
-		m, err := runtime.Load(b.kbc, &runtime.Options{Portable: portable})
+	sets := kernels.Runnable()
+	for _, set := range sets {
+		m, err := runtime.Load(b.kbc, &runtime.Options{Kernels: set})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -221,11 +224,11 @@ func checkBitExact(t *testing.T, b built, batches, size int) {
 			for i := range want {
 				for j, x := range want[i].F32 {
 					if math.Float32bits(x) != math.Float32bits(got[i].F32[j]) {
-						t.Fatalf("portable=%v: output %d element %d: VM %v, reference %v", si == 0, i, j, got[i].F32[j], x)
+						t.Fatalf("%s kernels: output %d element %d: VM %v, reference %v", sets[si], i, j, got[i].F32[j], x)
 					}
 				}
 				if !bytes.Equal(int8Bytes(want8[i]), int8Bytes(got8[i].I8)) {
-					t.Fatalf("portable=%v: output %d: the int8 values differ", si == 0, i)
+					t.Fatalf("%s kernels: output %d: the int8 values differ", sets[si], i)
 				}
 			}
 		}
@@ -312,11 +315,12 @@ func TestBuildDeterministic(t *testing.T) {
 	}
 }
 
-// TestRunAllocs: Session.Run allocates nothing, on every example.
+// TestRunAllocs: Session.Run allocates nothing, on every example and
+// kernel set.
 func TestRunAllocs(t *testing.T) {
 	for _, b := range buildExamples(t) {
-		for _, portable := range []bool{true, false} {
-			m, err := runtime.Load(b.kbc, &runtime.Options{Portable: portable})
+		for _, set := range kernels.Runnable() {
+			m, err := runtime.Load(b.kbc, &runtime.Options{Kernels: set})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -329,7 +333,7 @@ func TestRunAllocs(t *testing.T) {
 				}
 			})
 			if allocs != 0 {
-				t.Errorf("%s (portable=%v): %v allocations per Run", b.name, portable, allocs)
+				t.Errorf("%s (%s kernels): %v allocations per Run", b.name, set, allocs)
 			}
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/kiln-nn/kiln/backend/bytecode"
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/runtime"
+	"github.com/kiln-nn/kiln/runtime/kernels"
 	"github.com/kiln-nn/kiln/tensor"
 )
 
@@ -196,8 +197,7 @@ func quantizeOf(g *ir.Graph, in *ir.Value) *ir.Value {
 }
 
 // TestVMVectors runs every golden vector through the VM — bytecode.Encode,
-// runtime.Load and a Session, on the portable kernels and on the default
-// ones — and through the integer reference executor ir.Run: each must give
+// runtime.Load and a Session, on every kernel set this machine runs — and through the integer reference executor ir.Run: each must give
 // the expected values exactly.
 func TestVMVectors(t *testing.T) {
 	files, err := filepath.Glob(vectorGlob)
@@ -211,12 +211,12 @@ func TestVMVectors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, portable := range []bool{true, false} {
-				m, err := runtime.Load(kbc, &runtime.Options{Portable: portable})
+			for _, set := range kernels.Runnable() {
+				m, err := runtime.Load(kbc, &runtime.Options{Kernels: set})
 				if err != nil {
 					t.Fatal(err)
 				}
-				v.checkVM(t, m, fmt.Sprintf("VM (portable=%v)", portable))
+				v.checkVM(t, m, fmt.Sprintf("VM (%s kernels)", set))
 			}
 			v.checkIR(t)
 		})

@@ -82,6 +82,7 @@ func init() {
 			fs.Duration("time", 2*time.Second, "how long to run each measurement")
 			fs.Int("batch", 64, "batch size for the throughput measurement")
 			fs.Bool("portable", false, "use the portable Go kernels")
+			fs.String("kernels", "", "the kernel set to run: portable, avx2, avxvnni, avx512vnni or amx (amd64), sdot or neon (arm64); default the best this CPU runs")
 			fs.Bool("dense", false, "run every dense layer on the dense kernels, even where the sparse ones would be faster (to compare)")
 			fs.Int("threads", 1, "split large ops (a dense layer's batch rows, a convolution's examples) across up to N goroutines")
 			fs.Bool("json", false, "print the results as JSON")
@@ -194,7 +195,7 @@ func runBench(e *env, fs *pflag.FlagSet) error {
 	}
 	f := flags(fs)
 	d, big, portable, dense, asJSON := f.Duration("time"), f.Int("batch"), f.Bool("portable"), f.Bool("dense"), f.Bool("json")
-	threads := f.Int("threads")
+	threads, set := f.Int("threads"), f.String("kernels")
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -204,7 +205,7 @@ func runBench(e *env, fs *pflag.FlagSet) error {
 	if _, err := modelKind("bench", path); err != nil {
 		return err
 	}
-	m, err := runtime.LoadFile(path, &runtime.Options{Portable: portable, ForceDense: dense, Threads: threads})
+	m, err := runtime.LoadFile(path, &runtime.Options{Portable: portable, Kernels: set, ForceDense: dense, Threads: threads})
 	if err != nil {
 		return err
 	}
@@ -222,14 +223,14 @@ func runBench(e *env, fs *pflag.FlagSet) error {
 			parts = append(parts, fmt.Sprintf(`{"batch": %d, "runs": %d, "p50_us": %.2f, "p99_us": %.2f, "examples_per_s": %.0f, "allocs_per_run": %g}`,
 				r.Batch, r.Runs, r.P50us, r.P99us, r.Throughput, r.Allocs))
 		}
-		fmt.Fprintf(e.stdout, `{"model": %q, "threads": %d, "results": [%s]}`+"\n", m.Name(), threads, strings.Join(parts, ", "))
+		fmt.Fprintf(e.stdout, `{"model": %q, "kernels": %q, "threads": %d, "results": [%s]}`+"\n", m.Name(), m.Kernels(), threads, strings.Join(parts, ", "))
 		return nil
 	}
 	plural := "s"
 	if threads == 1 {
 		plural = ""
 	}
-	fmt.Fprintf(e.stdout, "model %s (%s), up to %d thread%s\n", m.Name(), filepath.Base(path), threads, plural)
+	fmt.Fprintf(e.stdout, "model %s (%s), %s kernels, up to %d thread%s\n", m.Name(), filepath.Base(path), m.Kernels(), threads, plural)
 	for _, r := range results {
 		fmt.Fprintf(e.stdout, "batch %3d: p50 %8.1f us  p99 %8.1f us  %10s examples/s  %g allocations per run  (%d runs)\n",
 			r.Batch, r.P50us, r.P99us, ir.Thousands(int64(r.Throughput)), r.Allocs, r.Runs)

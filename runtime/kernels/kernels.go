@@ -219,7 +219,7 @@ func ScratchSize(p *PackedWeights, m int) int {
 // goroutines; it panics on inconsistent arguments.
 func MatMulRequant(m int, x []int8, lda int, p *PackedWeights, bias []int32, mult []int32, shift []int32,
 	outOffset, actMin, actMax int32, out []int8, ldo int, scratch []int32) {
-	matMulRequant(useAsm, m, x, lda, p, bias, mult, shift, outOffset, actMin, actMax, out, ldo, scratch)
+	matMulRequant(active(), m, x, lda, p, bias, mult, shift, outOffset, actMin, actMax, out, ldo, scratch)
 }
 
 // MatMulRequantPortable is MatMulRequant run by the portable kernels
@@ -227,10 +227,10 @@ func MatMulRequant(m int, x []int8, lda int, p *PackedWeights, bias []int32, mul
 // per process.
 func MatMulRequantPortable(m int, x []int8, lda int, p *PackedWeights, bias []int32, mult []int32, shift []int32,
 	outOffset, actMin, actMax int32, out []int8, ldo int, scratch []int32) {
-	matMulRequant(false, m, x, lda, p, bias, mult, shift, outOffset, actMin, actMax, out, ldo, scratch)
+	matMulRequant(portableSet, m, x, lda, p, bias, mult, shift, outOffset, actMin, actMax, out, ldo, scratch)
 }
 
-func matMulRequant(asm bool, m int, x []int8, lda int, p *PackedWeights, bias []int32, mult []int32, shift []int32,
+func matMulRequant(set *kernelSet, m int, x []int8, lda int, p *PackedWeights, bias []int32, mult []int32, shift []int32,
 	outOffset, actMin, actMax int32, out []int8, ldo int, scratch []int32) {
 	checkProduct("MatMulRequant", m, x, lda, p, scratch)
 	n := p.n
@@ -241,12 +241,7 @@ func matMulRequant(asm bool, m int, x []int8, lda int, p *PackedWeights, bias []
 	if ldo < n || len(out) < (m-1)*ldo+n {
 		panic(fmt.Sprintf("kernels: MatMulRequant: out of length %d with stride %d cannot hold %dx%d", len(out), ldo, m, n))
 	}
-	rq := requant{bias: bias, mult: mult, shift: shift, off: outOffset, lo: actMin, hi: actMax}
-	if asm {
-		selected.matMulRequant(m, x, lda, p, rq, out, ldo, scratch)
-		return
-	}
-	matMulRequantPortable(m, x, lda, p, &rq, out, ldo, scratch)
+	set.matMulRequant(m, x, lda, p, requant{bias: bias, mult: mult, shift: shift, off: outOffset, lo: actMin, hi: actMax}, out, ldo, scratch)
 }
 
 // MatMul computes the int32 products alone: acc[r*ldacc+j] = sum over i of

@@ -26,17 +26,17 @@ import (
 // nothing and panics on inconsistent arguments.
 func MatMulRequantRHS(cols int, col []int8, ldc int, p *PackedWeights, bias []int32, mult []int32, shift []int32,
 	outOffset, actMin, actMax int32, out []int8, ldo int, scratch []int32) {
-	matMulRequantRHS(useAsm, cols, col, ldc, p, bias, mult, shift, outOffset, actMin, actMax, out, ldo, scratch)
+	matMulRequantRHS(active(), cols, col, ldc, p, bias, mult, shift, outOffset, actMin, actMax, out, ldo, scratch)
 }
 
 // MatMulRequantRHSPortable is MatMulRequantRHS run by the portable kernels
 // whatever the CPU.
 func MatMulRequantRHSPortable(cols int, col []int8, ldc int, p *PackedWeights, bias []int32, mult []int32, shift []int32,
 	outOffset, actMin, actMax int32, out []int8, ldo int, scratch []int32) {
-	matMulRequantRHS(false, cols, col, ldc, p, bias, mult, shift, outOffset, actMin, actMax, out, ldo, scratch)
+	matMulRequantRHS(portableSet, cols, col, ldc, p, bias, mult, shift, outOffset, actMin, actMax, out, ldo, scratch)
 }
 
-func matMulRequantRHS(asm bool, cols int, col []int8, ldc int, p *PackedWeights, bias []int32, mult []int32, shift []int32,
+func matMulRequantRHS(set *kernelSet, cols int, col []int8, ldc int, p *PackedWeights, bias []int32, mult []int32, shift []int32,
 	outOffset, actMin, actMax int32, out []int8, ldo int, scratch []int32) {
 	const name = "MatMulRequantRHS"
 	n, k := p.n, p.k
@@ -56,12 +56,7 @@ func matMulRequantRHS(asm bool, cols int, col []int8, ldc int, p *PackedWeights,
 	if ldo < cols || len(out) < (n-1)*ldo+cols {
 		panic(fmt.Sprintf("kernels: %s: out of length %d with stride %d cannot hold %dx%d", name, len(out), ldo, n, cols))
 	}
-	rq := requant{bias: bias, mult: mult, shift: shift, off: outOffset, lo: actMin, hi: actMax}
-	if asm {
-		selected.matMulRequantRHS(cols, col, ldc, p, rq, out, ldo, scratch)
-		return
-	}
-	matMulRequantRHSPortable(cols, col, ldc, p, &rq, out, ldo, scratch)
+	set.matMulRequantRHS(cols, col, ldc, p, requant{bias: bias, mult: mult, shift: shift, off: outOffset, lo: actMin, hi: actMax}, out, ldo, scratch)
 }
 
 func checkRequant(name string, n int, bias, mult, shift []int32, actMin, actMax int32) {

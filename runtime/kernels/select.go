@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // A kernelSet is one implementation of the matrix products. The portable
@@ -162,31 +163,89 @@ func firstDiff(a, b []int8) int {
 }
 
 // Available reports whether the kernel set named name can run in this
-// process: nil for the portable kernels and for the selected set, else
-// an error saying why not (an unknown name, a set this CPU or build
-// lacks, one that failed its self-test, or KILN_KERNELS naming another).
+// process: nil, or an error saying why not (an unknown name, a set this
+// CPU or build lacks, one that failed its self-test).
 func Available(name string) error {
-	if name == "portable" || name == selected.name {
-		return nil
+	_, err := Lookup(name)
+	return err
+}
+
+// active is the set MatMulRequant and MatMulRequantRHS run.
+func active() *kernelSet {
+	if useAsm {
+		return selected
 	}
-	if !slices.Contains(SetNames, name) {
-		return fmt.Errorf("kernel set %q is not one of %s", name, strings.Join(SetNames, ", "))
+	return portableSet
+}
+
+// A Set is a kernel set, for callers that choose one per model
+// (runtime.Options.Kernels) rather than per process. Its products are
+// MatMulRequant's and MatMulRequantRHS's, on that set.
+type Set struct{ s *kernelSet }
+
+// checked caches the self-test of the sets Lookup hands out.
+var checked sync.Map // *kernelSet -> error
+
+// Lookup returns the kernel set named name: "" for the one this process
+// runs (KernelName), "portable", or an assembly set this CPU runs that
+// passes its self-test.
+func Lookup(name string) (Set, error) {
+	switch {
+	case name == "":
+		return Set{active()}, nil
+	case name == "portable":
+		return Set{portableSet}, nil
+	case !slices.Contains(SetNames, name):
+		return Set{}, fmt.Errorf("kernel set %q is not one of %s", name, strings.Join(SetNames, ", "))
 	}
 	for _, s := range asmSets {
 		if s.name != name {
 			continue
 		}
 		if lacks := s.lacks(); lacks != "" {
-			return fmt.Errorf("kernel set %s: this CPU lacks %s", name, lacks)
+			return Set{}, fmt.Errorf("kernel set %s: this CPU lacks %s", name, lacks)
 		}
-		for _, r := range refused {
-			if strings.HasPrefix(r, "kernel set "+name+" ") {
-				return fmt.Errorf("%s", r)
-			}
+		err, ok := checked.Load(s)
+		if !ok {
+			err, _ = checked.LoadOrStore(s, selfTest(s))
 		}
-		return fmt.Errorf("kernel set %s: the process runs %s (KILN_KERNELS)", name, selected.name)
+		if err, _ := err.(error); err != nil {
+			return Set{}, err
+		}
+		return Set{s}, nil
 	}
-	return fmt.Errorf("kernel set %s is not built for this architecture", name)
+	return Set{}, fmt.Errorf("kernel set %s is not built for this architecture", name)
+}
+
+// Name is the set's name.
+func (k Set) Name() string { return k.s.name }
+
+// Portable reports the portable Go kernels.
+func (k Set) Portable() bool { return k.s == portableSet }
+
+// MatMulRequant is MatMulRequant on k.
+func (k Set) MatMulRequant(m int, x []int8, lda int, p *PackedWeights, bias []int32, mult []int32, shift []int32,
+	outOffset, actMin, actMax int32, out []int8, ldo int, scratch []int32) {
+	matMulRequant(k.s, m, x, lda, p, bias, mult, shift, outOffset, actMin, actMax, out, ldo, scratch)
+}
+
+// MatMulRequantRHS is MatMulRequantRHS on k.
+func (k Set) MatMulRequantRHS(cols int, col []int8, ldc int, p *PackedWeights, bias []int32, mult []int32, shift []int32,
+	outOffset, actMin, actMax int32, out []int8, ldo int, scratch []int32) {
+	matMulRequantRHS(k.s, cols, col, ldc, p, bias, mult, shift, outOffset, actMin, actMax, out, ldo, scratch)
+}
+
+// Runnable lists the kernel sets Lookup gives on this machine: the
+// portable kernels and each assembly set the CPU runs that passes its
+// self-test, best first.
+func Runnable() []string {
+	var names []string
+	for _, s := range asmSets {
+		if _, err := Lookup(s.name); err == nil {
+			names = append(names, s.name)
+		}
+	}
+	return append(names, "portable")
 }
 
 // Selection reports how the kernel set was chosen: nil, or why the set

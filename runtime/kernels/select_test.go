@@ -1,6 +1,7 @@
 package kernels
 
 import (
+	"math/rand/v2"
 	"os"
 	"slices"
 	"strings"
@@ -61,8 +62,8 @@ func TestSelfTestRefusesBrokenKernels(t *testing.T) {
 		if err := Selection(); err == nil || !strings.Contains(err.Error(), "self-test") || KernelName() != "portable" {
 			t.Errorf("KILN_KERNELS=%s on a broken set: Selection() = %v, KernelName %q", bad.name, err, KernelName())
 		}
-		if err := Available(bad.name); err == nil {
-			t.Errorf("Available(%s) = nil for a refused set", bad.name)
+		if err := selfTest(bad); err == nil {
+			t.Errorf("the self-test passed a broken %s set", bad.name)
 		}
 	}
 	// The sound set passes and is selected.
@@ -128,5 +129,40 @@ func TestHostSelection(t *testing.T) {
 	}
 	if best := fastest(); slices.Contains(asmSets, best) && selected != best {
 		t.Errorf("selected %s, not the best set this CPU runs (%s)", selected.name, best.name)
+	}
+}
+
+// TestLookup: every set Runnable lists gives the portable kernels' bits
+// through its Set, and names that cannot run are refused.
+func TestLookup(t *testing.T) {
+	sets := Runnable()
+	if sets[len(sets)-1] != "portable" {
+		t.Fatalf("Runnable() = %q: the portable kernels last", sets)
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	c := newCase(rng, 19, 37, 101, true)
+	p := Pack(c.w, c.n, c.k)
+	bias := c.kernelBias(p)
+	want := make([]int8, c.m*c.ldo)
+	scratch := make([]int32, ScratchSize(p, c.m))
+	MatMulRequantPortable(c.m, c.x, c.lda, p, bias, c.mult, c.shift, c.outOff, c.lo, c.hi, want, c.ldo, scratch)
+	for _, name := range sets {
+		k, err := Lookup(name)
+		if err != nil || k.Name() != name || k.Portable() != (name == "portable") {
+			t.Fatalf("Lookup(%s) = %v, %v", name, k.Name(), err)
+		}
+		got := make([]int8, c.m*c.ldo)
+		k.MatMulRequant(c.m, c.x, c.lda, p, bias, c.mult, c.shift, c.outOff, c.lo, c.hi, got, c.ldo, scratch)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: the products differ from the portable kernels'", name)
+		}
+	}
+	for _, name := range []string{"fast", "amx", "sdot"} {
+		if slices.Contains(sets, name) {
+			continue
+		}
+		if _, err := Lookup(name); err == nil {
+			t.Errorf("Lookup(%s) gave a set this machine does not run", name)
+		}
 	}
 }
