@@ -53,28 +53,32 @@ func Peak(name string, d time.Duration) (float64, error) {
 	return best, nil
 }
 
-// portablePeakMACs is peakPortable's multiply-adds per iteration.
-const portablePeakMACs = 16
+// portablePeakMACs is peakPortable's multiply-adds per iteration: one
+// lane step (lanes.go), 21 outputs.
+const portablePeakMACs = 2*laneFloats + 3*3
 
 // peakSink keeps the portable loop's sums alive.
-var peakSink int32
+var peakSink float64
 
-// peakPortable is the portable kernel's arithmetic on registers: int32
-// multiply-adds of sign-extended int8 into eight sums (the panel's
-// columns), two quad values each an iteration.
+// peakPortable is the portable kernel's arithmetic on registers: a lane
+// step's six float64 and three int64 multiply-adds of one activation, the
+// words held in registers.
 func peakPortable(iters int) {
-	var a0, a1, a2, a3, a4, a5, a6, a7 int32
-	x0, x1 := int32(peakSink|3), int32(peakSink|5)
+	var f0, f1, f2, f3, f4, f5 float64
+	var i0, i1, i2 int64
+	w := 1 + peakSink
+	w0, w1, w2 := int64(w)+2, int64(w)+4, int64(w)+6 // not constants: real multiplies
 	for i := range iters {
-		w := int32(i)
-		a0 += x0*w + x1*(w+1)
-		a1 += x0*(w+2) + x1*(w+3)
-		a2 += x0*(w+4) + x1*(w+5)
-		a3 += x0*(w+6) + x1*(w+7)
-		a4 += x0*(w+8) + x1*(w+9)
-		a5 += x0*(w+10) + x1*(w+11)
-		a6 += x0*(w+12) + x1*(w+13)
-		a7 += x0*(w+14) + x1*(w+15)
+		v, iv := float64(i&127), int64(i&127)
+		f0 += w * v
+		f1 += (w + 1) * v
+		f2 += (w + 2) * v
+		f3 += (w + 3) * v
+		f4 += (w + 4) * v
+		f5 += (w + 5) * v
+		i0 += w0 * iv
+		i1 += w1 * iv
+		i2 += w2 * iv
 	}
-	peakSink = a0 ^ a1 ^ a2 ^ a3 ^ a4 ^ a5 ^ a6 ^ a7
+	peakSink = f0 + f1 + f2 + f3 + f4 + f5 + float64(i0^i1^i2)
 }
