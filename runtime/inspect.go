@@ -111,6 +111,28 @@ func (m *Model) Disassemble(w io.Writer, width int) {
 		consts += ", coded ones decoded to " + thousands(int64(decoded))
 	}
 	fmt.Fprintf(w, "arena: %s bytes per example; constants: %s\n", thousands(int64(m.arena)), consts)
+	if m.fileSize > 0 {
+		// Every byte of the file: its sections and their framing.
+		sizes := m.sectionSizes[1:]
+		header, table, padding, checksum := kbc.Framing(m.fileSize, sizes)
+		parts := []string{fmt.Sprintf("header %d", header), fmt.Sprintf("section table %d", table)}
+		for id, n := range sizes {
+			parts = append(parts, fmt.Sprintf("%s %s", kbc.SectionNames[id+1], thousands(int64(n))))
+		}
+		parts = append(parts, "alignment "+thousands(int64(padding)), fmt.Sprintf("checksum %d", checksum))
+		line := fmt.Sprintf("file: %s bytes =", thousands(int64(m.fileSize)))
+		for k, part := range parts {
+			if k > 0 {
+				part = "+ " + part
+			}
+			if !wide && len(line)+1+len(part) > width {
+				fmt.Fprintln(w, line)
+				line = "     "
+			}
+			line += " " + part
+		}
+		fmt.Fprintln(w, line)
+	}
 	if note := m.sparseNote(); note != "" {
 		fmt.Fprintln(w, note)
 	}

@@ -1,7 +1,9 @@
 package runtime
 
 import (
+	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -63,6 +65,53 @@ func TestThousands(t *testing.T) {
 	for n, want := range map[int64]string{0: "0", 7: "7", 999: "999", 1000: "1,000", -1234: "-1,234", 1234567: "1,234,567", -100000: "-100,000"} {
 		if got := thousands(n); got != want {
 			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+// TestDisassembleFileBytes: the listing accounts for every byte of the
+// file, its sections and their framing adding up to its size.
+func TestDisassembleFileBytes(t *testing.T) {
+	for _, name := range []string{"tiny.kbc", "coded.kbc", "ops.kbc"} {
+		b, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := Load(b, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var text strings.Builder
+		m.Disassemble(&text, 0)
+		var line string
+		for _, l := range strings.Split(text.String(), "\n") {
+			if strings.HasPrefix(l, "file: ") {
+				line = l
+			}
+		}
+		total, parts, ok := strings.Cut(strings.TrimPrefix(line, "file: "), " bytes = ")
+		if !ok {
+			t.Fatalf("%s: no file line in the listing", name)
+		}
+		number := func(s string) int {
+			n, err := strconv.Atoi(strings.ReplaceAll(s, ",", ""))
+			if err != nil {
+				t.Fatalf("%s: %q in %q is not a number", name, s, line)
+			}
+			return n
+		}
+		sum := 0
+		for _, part := range strings.Split(parts, " + ") {
+			fields := strings.Fields(part)
+			sum += number(fields[len(fields)-1])
+		}
+		if number(total) != len(b) || sum != len(b) {
+			t.Errorf("%s: %q: the file has %d bytes, the parts add up to %d", name, line, len(b), sum)
+		}
+		for _, sec := range []string{"STRINGS", "MODEL", "TENSORS", "CONST", "CODE", "DEBUG"} {
+			if !strings.Contains(line, sec+" ") {
+				t.Errorf("%s: section %s missing from %q", name, sec, line)
+			}
 		}
 	}
 }

@@ -26,6 +26,11 @@ type Model struct {
 	// constFile is CONST's size in the file.
 	constFile int
 	scratch   scratchNeeds
+	// fileSize and sectionSizes (by section id) are the .kbc's bytes, for
+	// the listing.
+	fileSize     int
+	sectionSizes [kbc.NumSections + 1]int
+
 	// kernels is the kernel set the model runs; portable when that is
 	// the portable Go kernels.
 	kernels  kernels.Set
@@ -248,7 +253,15 @@ func Load(b []byte, opt *Options) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return decode(secs, opt)
+	m, err := decode(secs, opt)
+	if err != nil {
+		return nil, err
+	}
+	m.fileSize = len(b)
+	for id, sec := range secs {
+		m.sectionSizes[id] = len(sec)
+	}
+	return m, nil
 }
 
 // splitSections checks a file's size against the limit, then its header,

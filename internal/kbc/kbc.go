@@ -103,6 +103,18 @@ const (
 	trailerSize    = 4
 )
 
+// Framing is what a file of size bytes with sections of the given sizes
+// spends outside them: the header, the section table, the padding that
+// aligns each section, and the checksum.
+func Framing(size int, sections []int) (header, table, padding, checksum int) {
+	header, table, checksum = headerSize, len(sections)*tableEntrySize, trailerSize
+	padding = size - header - table - checksum
+	for _, n := range sections {
+		padding -= n
+	}
+	return header, table, padding, checksum
+}
+
 // Bounds the decoder enforces on every file.
 const (
 	MaxRank  = 8
