@@ -175,10 +175,12 @@ type InstrOperand struct {
 	Const int
 }
 
-// InstrConst is a constant an instruction derives.
+// InstrConst is a constant an instruction derives, with its
+// quantization when it holds quantized values (nil otherwise).
 type InstrConst struct {
-	Name string
-	Data *tensor.Tensor
+	Name  string
+	Data  *tensor.Tensor
+	Quant *QuantParams
 }
 
 // args lists a value's operands as instruction operands.

@@ -954,12 +954,28 @@ var OpQEmbedding = Register(&Op{
 		return ref.EmbeddingParamsFor(w.Quant.Scale, w.Type.Dims[1], so, zo)
 	},
 	Opcode: kbc.OpEmbedding,
+	// The bytecode holds the table already rescaled to the result's
+	// parameters (every row looked up once, here, by the kernel itself),
+	// with one identity rescale for all rows, MultiplyByQuantizedMultiplier(x,
+	// 2^30, 1) = x: a row then costs its int8 values alone, not a scale,
+	// a multiplier and a shift besides, and the VM's lookups give the same
+	// bits.
 	Instr: func(v *Value, p any) Instr {
 		em := p.(ref.EmbeddingParams)
 		var in Instr
-		mult, shift := in.requants(v.Name, em.Rows)
-		in.Tensors = []InstrOperand{{Value: v.Args[0]}, {Value: v.Args[1]}, mult, shift}
-		in.Ints = ints("out_offset", em.OutputOffset)
+		ids := make([]int32, em.Vocab)
+		for i := range ids {
+			ids[i] = int32(i)
+		}
+		rows := tensor.New(tensor.I8, em.Vocab, em.Dim)
+		if err := ref.Embedding(&em, ids, v.Args[1].Data.I8, rows.I8); err != nil {
+			panic(err) // every id is in range
+		}
+		mult, shift := in.requants(v.Name, []ref.Requant{{Mult: 1 << 30, Shift: 1}})
+		table := in.constant(v.Args[1].Name+".rescaled", rows)
+		in.Consts[table.Const].Quant = v.Quant // the result's: the rows are in its parameters
+		in.Tensors = []InstrOperand{{Value: v.Args[0]}, table, mult, shift}
+		in.Ints = ints("out_offset", 0)
 		return in
 	},
 	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {

@@ -661,6 +661,15 @@ func (c *checker) embedding() embeddingOp {
 		c.fail("result %v, want %v + [%d]", o.dims, ids.dims, dim)
 	}
 	rq := c.requants(3, 4, vocab)
+	if c.err == nil && len(rq) == 1 && vocab > 1 {
+		// One rescale for every row (the compiler's, which rescales the
+		// rows at build time, is the identity).
+		one := rq[0]
+		rq = make([]ref.Requant, vocab)
+		for i := range rq {
+			rq[i] = one
+		}
+	}
 	if c.err == nil && len(rq) != vocab {
 		c.fail("%d row rescales for %d rows", len(rq), vocab)
 	}

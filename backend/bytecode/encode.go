@@ -166,23 +166,40 @@ func appendRaw(b []byte, t *tensor.Tensor) []byte {
 }
 
 // value describes v and, for an op, emits its instruction.
+// operand is the tensor of a value an instruction reads, writing a
+// parameter's constant the first time.
+func (e *encoder) operand(v *ir.Value) (int, error) {
+	if t, ok := e.index[v]; ok || !v.IsSource() || v.Op == ir.OpInput {
+		return t, nil
+	}
+	if v.Data == nil {
+		return 0, fmt.Errorf("parameter %s has no data", v.Name)
+	}
+	q, err := quantOf(v.Quant)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", v.Name, err)
+	}
+	t, err := e.constant(v.Name, v.Data, q)
+	e.index[v] = t
+	return t, err
+}
+
 func (e *encoder) value(v *ir.Value) error {
 	switch {
 	case v.Op == ir.OpInput:
 		_, err := e.addTensor(v, kbc.StoreInput, 0)
 		return err
 	case v.IsSource():
-		if v.Data == nil {
-			return fmt.Errorf("parameter has no data")
-		}
-		q, err := quantOf(v.Quant)
+		// A parameter is written when an instruction first reads it
+		// (operand): one an op replaces by a constant of its own, as
+		// qembedding does its table, takes no bytes.
+		return nil
+	case v.Op.Alias:
+		src, err := e.operand(v.Args[0])
 		if err != nil {
 			return err
 		}
-		e.index[v], err = e.constant(v.Name, v.Data, q)
-		return err
-	case v.Op.Alias:
-		_, err := e.addTensor(v, kbc.StoreAlias, e.index[v.Args[0]])
+		_, err = e.addTensor(v, kbc.StoreAlias, src)
 		return err
 	}
 	p, err := ir.ParamsOf(v)
@@ -192,7 +209,11 @@ func (e *encoder) value(v *ir.Value) error {
 	in := v.Op.Instr(v, p)
 	consts := make([]int, len(in.Consts))
 	for i, c := range in.Consts {
-		if consts[i], err = e.constant(c.Name, c.Data, kbc.Quant{}); err != nil {
+		q, err := quantOf(c.Quant)
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.Name, err)
+		}
+		if consts[i], err = e.constant(c.Name, c.Data, q); err != nil {
 			return err
 		}
 	}
@@ -202,11 +223,15 @@ func (e *encoder) value(v *ir.Value) error {
 	}
 	tensors := []int{out}
 	for _, o := range in.Tensors {
-		if o.Value != nil {
-			tensors = append(tensors, e.index[o.Value])
-		} else {
+		if o.Value == nil {
 			tensors = append(tensors, consts[o.Const])
+			continue
 		}
+		t, err := e.operand(o.Value)
+		if err != nil {
+			return err
+		}
+		tensors = append(tensors, t)
 	}
 	e.f.Code = append(e.f.Code, kbc.Instr{Op: v.Op.Opcode, Tensors: tensors, Ints: v.Op.Opcode.Schema().Order(in.Ints, in.PerInput),
 		Pos: kbc.Pos{File: v.Pos.File, Line: v.Pos.Line, Col: v.Pos.Col}})

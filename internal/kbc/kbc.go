@@ -73,8 +73,14 @@ import (
 // Magic starts every .kbc file.
 const Magic = "\x89KBC\r\n\x1a\n"
 
-// Version is the format version the compiler writes and the VM reads.
-const Version = 1
+// Version is the format version the compiler writes; the VM reads it and
+// every version from MinVersion on. Version 2 lets EMBEDDING take one
+// rescale for all its rows (the compiler rescales the rows at build time)
+// where version 1 had one per row.
+const (
+	Version    = 2
+	MinVersion = 1
+)
 
 // Section ids, in the order they appear.
 const (
@@ -392,8 +398,8 @@ func Split(b []byte, skipChecksum bool) ([][]byte, error) {
 	if len(b) < headerSize+trailerSize || string(b[:8]) != Magic {
 		return nil, fmt.Errorf("not a .kbc file (bad magic)")
 	}
-	if v := binary.LittleEndian.Uint32(b[8:]); v != Version {
-		return nil, fmt.Errorf("format version %d; this runtime reads version %d", v, Version)
+	if v := binary.LittleEndian.Uint32(b[8:]); v < MinVersion || v > Version {
+		return nil, fmt.Errorf("format version %d; this runtime reads versions %d to %d", v, MinVersion, Version)
 	}
 	if f := binary.LittleEndian.Uint32(b[12:]); f != 0 {
 		return nil, fmt.Errorf("header: unknown flags %#x", f)

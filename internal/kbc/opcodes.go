@@ -25,7 +25,7 @@ const (
 	OpSoftmax                         // over the last axis, fixed point
 	OpLogistic                        // fixed point
 	OpTanh                            // fixed point
-	OpEmbedding                       // int8 rows with per-row rescale
+	OpEmbedding                       // int8 rows with a rescale per row, or one for all
 	OpFM                              // factorisation-machine pairwise term
 	OpBiInteraction                   // NFM bi-interaction pooling
 	OpHardSwish                       // x * relu6(x + 3) / 6, TFLite's int16 fixed point
