@@ -40,7 +40,7 @@ var portableSet = &kernelSet{name: "portable", lacks: func() string { return "" 
 	peak: peakPortable, peakMACs: portablePeakMACs}
 
 // SetNames are the kernel sets KILN_KERNELS and runtime.Options.Kernels
-// may name, on any machine; Available says which run on this one.
+// may name, on any machine; Runnable says which run on this one.
 var SetNames = []string{"portable", "avx2", "avxvnni", "avx512vnni", "amx", "sdot", "neon"}
 
 // The selection, made at init (see choose): the set that runs, the
@@ -100,10 +100,9 @@ func choose(want string, sets []*kernelSet) (set *kernelSet, refused []string, e
 }
 
 // selfTest runs s's products on a built-in problem (every int8 extreme,
-// lengths that are not multiples of the packing, one row, a few and
-// more than a tile of 16,
-// per-channel and per-tensor rescales) and compares them with the
-// portable kernels', bit for bit.
+// lengths that are not multiples of the packing, one row, a few and more
+// than an AMX tile's 16, per-channel and per-tensor rescales) and
+// compares them with the portable kernels', bit for bit.
 func selfTest(s *kernelSet) error {
 	if s == portableSet {
 		return nil
