@@ -12,10 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kiln-nn/kiln/compiler"
-	"github.com/kiln-nn/kiln/frontend"
+	"github.com/kiln-nn/kiln/internal/testbuild"
+
 	"github.com/kiln-nn/kiln/internal/testmodels"
-	"github.com/kiln-nn/kiln/passes"
 	"github.com/kiln-nn/kiln/runtime"
 )
 
@@ -66,15 +65,7 @@ func examples(t testing.TB) []example {
 // compileExample gives a model random weights, quantizes it on random
 // calibration data and encodes it.
 func compileExample(name string, src []byte) (example, error) {
-	p, err := frontend.Compile(name, src)
-	if err != nil {
-		return example{}, err
-	}
-	g := p.Graph
-	testmodels.Randomize(g, 1)
-	set := testmodels.Synthetic(g, 96, 2)
-	r, err := compiler.Compile(g, compiler.Options{Until: compiler.Bytecode,
-		Calibration: &passes.Calibration{Data: testmodels.Feed(g, set, 32), Method: "minmax"}})
+	r, err := testbuild.Compile(name, src, nil)
 	if err != nil {
 		return example{}, err
 	}

@@ -15,16 +15,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kiln-nn/kiln/internal/testbuild"
+
 	"github.com/kiln-nn/kiln/backend/plan"
 	"github.com/kiln-nn/kiln/runtime/kernels"
 
 	"github.com/kiln-nn/kiln/backend/bytecode"
-	"github.com/kiln-nn/kiln/compiler"
-	"github.com/kiln-nn/kiln/frontend"
 	"github.com/kiln-nn/kiln/internal/kbc"
 	"github.com/kiln-nn/kiln/internal/testmodels"
 	"github.com/kiln-nn/kiln/ir"
-	"github.com/kiln-nn/kiln/passes"
 	"github.com/kiln-nn/kiln/runtime"
 	"github.com/kiln-nn/kiln/tensor"
 )
@@ -78,15 +77,7 @@ func buildExamples(t testing.TB) []built {
 // buildSource compiles a model, gives it random weights, quantizes it on
 // random calibration data and encodes it.
 func buildSource(name string, src []byte) (built, error) {
-	p, err := frontend.Compile(name, src)
-	if err != nil {
-		return built{}, err
-	}
-	g := p.Graph
-	testmodels.Randomize(g, 1)
-	set := testmodels.Synthetic(g, 96, 2)
-	r, err := compiler.Compile(g, compiler.Options{Until: compiler.Bytecode,
-		Calibration: &passes.Calibration{Data: testmodels.Feed(g, set, 32), Method: "minmax"}})
+	r, err := testbuild.Compile(name, src, nil)
 	if err != nil {
 		return built{}, err
 	}

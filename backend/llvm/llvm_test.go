@@ -13,9 +13,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kiln-nn/kiln/internal/testbuild"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/kiln-nn/kiln/backend/plan"
-	"github.com/kiln-nn/kiln/compiler"
 	"github.com/kiln-nn/kiln/frontend"
 	"github.com/kiln-nn/kiln/internal/testmodels"
 	"github.com/kiln-nn/kiln/ir"
@@ -71,15 +72,7 @@ func compile(t testing.TB, file string, src []byte) (*ir.Graph, []byte) {
 // compileWith is compile with the quantize pass's options.
 func compileWith(t testing.TB, file string, src []byte, q *passes.Quantization) (*ir.Graph, []byte) {
 	t.Helper()
-	p, err := frontend.Compile(file, src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := p.Graph
-	testmodels.Randomize(g, 1)
-	set := testmodels.Synthetic(g, 96, 2)
-	r, err := compiler.Compile(g, compiler.Options{Until: compiler.Bytecode, Quantization: q,
-		Calibration: &passes.Calibration{Data: testmodels.Feed(g, set, 32), Method: "minmax"}})
+	r, err := testbuild.Compile(file, src, q)
 	if err != nil {
 		t.Fatal(err)
 	}
