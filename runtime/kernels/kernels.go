@@ -93,7 +93,7 @@
 // saturation; the tile ends by taking 128 times each column's weight
 // sum back (PackedWeights.corr), which is exact, then the AVX2
 // requantization runs. Tiles go up to 12 accumulators (6 rows by 2
-// panels, or one row by 4), gen_vnni_amd64.go generates them. Their
+// panels, or one row by 4), which gen_amd64.go generates. Their
 // convolution product is still the AVX2 set's. The Go side (flipping,
 // tiling, the correction) is tested everywhere with the tiles emulated in
 // Go (TestVNNIGoSide); the tiles themselves only on a CPU with VNNI, and

@@ -10,8 +10,6 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
-//go:generate go run gen_vnni_amd64.go
-
 // vnniTile is one tile kernel of dot_vnni_amd64.s.
 type vnniTile = func(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
 
