@@ -170,7 +170,11 @@ func run(d time.Duration, jsonOut string) error {
 		}
 		ortRounds = append(ortRounds, ortResults)
 
-		fmt.Fprintf(os.Stderr, " kiln (%s kernels, up to %d thread%s)\n", kernels.KernelName(), threads, map[bool]string{true: "s"}[threads != 1])
+		plural := "s"
+		if threads == 1 {
+			plural = ""
+		}
+		fmt.Fprintf(os.Stderr, " kiln (%s kernels, up to %d thread%s)\n", kernels.KernelName(), threads, plural)
 		if cpuProfile != "" {
 			f, _ := os.OpenFile(cpuProfile, os.O_WRONLY|os.O_TRUNC, 0)
 			if err := pprof.StartCPUProfile(f); err != nil {

@@ -102,7 +102,7 @@ func (m *Model) Disassemble(w io.Writer, width int) {
 	}
 	wide := width <= 0
 	kernel := m.kernels.Name() + " kernels"
-	if m.portable {
+	if m.kernels.Portable() {
 		kernel = "portable Go kernels"
 	}
 	fmt.Fprintf(w, "model %s: %d tensors, %d instructions, %s\n", m.name, len(m.tensors), len(m.code), kernel)

@@ -31,10 +31,8 @@ type Model struct {
 	fileSize     int
 	sectionSizes [kbc.NumSections + 1]int
 
-	// kernels is the kernel set the model runs; portable when that is
-	// the portable Go kernels.
-	kernels  kernels.Set
-	portable bool
+	// kernels is the kernel set the model runs.
+	kernels kernels.Set
 	// forceDense keeps dense layers on the dense kernels
 	// (Options.ForceDense).
 	forceDense bool
@@ -307,7 +305,6 @@ func decode(secs [][]byte, opt *Options) (*Model, error) {
 		outputs:        f.Outputs,
 		tensors:        tensorsOf(f.Tensors),
 		kernels:        set,
-		portable:       set.Portable(),
 		forceDense:     opt != nil && opt.ForceDense,
 		maxMemory:      opt.maxMemory(),
 		maxSession:     opt.maxSession(),

@@ -291,7 +291,7 @@ func (c *checker) dense() denseOp {
 	p.mult, p.shift = c.m.tensors[c.in.t[4]].i32, c.m.tensors[c.in.t[5]].i32
 	if !c.m.forceDense {
 		p.density = kernels.Density(w.i8)
-		if kernels.SparseMayWin(p.density, c.m.portable) {
+		if kernels.SparseMayWin(p.density, c.m.kernels.Portable()) {
 			p.sparse = kernels.Sparsify(w.i8, n, k)
 		}
 	}

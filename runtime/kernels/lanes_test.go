@@ -2,6 +2,7 @@ package kernels
 
 import (
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 )
@@ -138,12 +139,11 @@ func TestLanesMixedShapes(t *testing.T) {
 // the lane layout waits for the first portable product, which builds it
 // and gives the reference's answer.
 func TestLanesLazy(t *testing.T) {
-	if !haveAsm || !useLanes {
-		t.Skip("the portable kernels are the only ones here")
+	asm := fastest()
+	if !slices.Contains(asmSets, asm) || !useLanes {
+		t.Skip("no assembly kernel set runs here (or this target keeps the plain portable kernel): Pack lays out the lanes at once")
 	}
-	saved := useAsm
-	defer func() { useAsm = saved }()
-	UsePortable(false)
+	defer useSet(asm)()
 	c := newCase(rand.New(rand.NewPCG(25, 26)), 3, 29, 100, true)
 	p := Pack(c.w, c.n, c.k)
 	if p.lanes != nil {
@@ -161,12 +161,11 @@ func TestLanesLazy(t *testing.T) {
 // builds the lane layout, and all give the reference's answer (run with
 // -race to check the sharing too).
 func TestLanesConcurrent(t *testing.T) {
-	if !haveAsm || !useLanes {
-		t.Skip("the portable kernels are the only ones here")
+	asm := fastest()
+	if !slices.Contains(asmSets, asm) || !useLanes {
+		t.Skip("no assembly kernel set runs here (or this target keeps the plain portable kernel): Pack lays out the lanes at once")
 	}
-	saved := useAsm
-	defer func() { useAsm = saved }()
-	UsePortable(false)
+	defer useSet(asm)()
 	c := newCase(rand.New(rand.NewPCG(27, 28)), 4, 45, 130, true)
 	p := Pack(c.w, c.n, c.k)
 	bias := c.kernelBias(p)
