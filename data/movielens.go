@@ -37,6 +37,7 @@ type ratings struct {
 	time        []int64
 	line        []int32 // the rating's line in the file, for messages
 	test        []bool  // in the held-out part
+	seq         []int32 // the rating's place among its user's ratings in time, from 0
 }
 
 // readRatings reads a MovieLens ratings CSV (gzipped or not) with at least
@@ -164,6 +165,7 @@ func (r *ratings) splitByTime() {
 		byUser[u] = append(byUser[u], int32(i))
 	}
 	r.test = make([]bool, len(r.user))
+	r.seq = make([]int32, len(r.user))
 	for _, idx := range byUser {
 		slices.SortStableFunc(idx, func(a, b int32) int {
 			if c := cmp.Compare(r.time[a], r.time[b]); c != 0 {
@@ -171,6 +173,9 @@ func (r *ratings) splitByTime() {
 			}
 			return cmp.Compare(r.movie[a], r.movie[b])
 		})
+		for k, i := range idx {
+			r.seq[i] = int32(k)
+		}
 		for _, i := range idx[len(idx)-heldOut(len(idx)):] {
 			r.test[i] = true
 		}
@@ -188,7 +193,7 @@ func openMovieLens(s, path string) (*Split, error) {
 	nu, nm := int32(len(r.users)), int32(len(r.movies))
 	vocab := len(r.users) + len(r.movies) + len(r.genres)
 	build := func(test bool, part string) *Dataset {
-		var ids []int32
+		var ids, group, seq []int32
 		var y []float32
 		for i := range r.user {
 			if r.test[i] != test {
@@ -196,6 +201,7 @@ func openMovieLens(s, path string) (*Split, error) {
 			}
 			m := r.movie[i]
 			ids = append(ids, r.user[i], nu+m, nu+nm+r.movieGenre[m])
+			group, seq = append(group, r.user[i]), append(seq, r.seq[i])
 			click := float32(0)
 			if r.rating[i] >= ClickThreshold {
 				click = 1
@@ -208,6 +214,8 @@ func openMovieLens(s, path string) (*Split, error) {
 			Target: tensor.FromF32(y, len(y), 1),
 			Task:   Binary,
 			Vocab:  vocab,
+			Group:  group,
+			Seq:    seq,
 		}
 	}
 	return &Split{Train: build(false, "train"), Test: build(true, "test")}, nil

@@ -70,6 +70,11 @@ func TestOpenMovieLens(t *testing.T) {
 		1, 3, 12, // user 7, movie 5, Drama
 	}, 5, 3))
 	wantTensor(t, "train clicks", tr.Target, tensor.FromF32([]float32{1, 1, 0, 1, 1}, 5, 1))
+	// Each training rating's user and its place among the user's ratings
+	// in time, for a validation part carved by time.
+	if !slices.Equal(tr.Group, []int32{2, 2, 2, 0, 1}) || !slices.Equal(tr.Seq, []int32{0, 2, 1, 0, 0}) {
+		t.Errorf("train groups %v, places in time %v", tr.Group, tr.Seq)
+	}
 	// Test: lines 2, 7, 9.
 	wantTensor(t, "test ids", te.Inputs[0].T, tensor.FromI32([]int32{
 		2, 6, 9, // user 10, movie 300, Action
