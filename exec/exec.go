@@ -32,6 +32,7 @@ var kernels = map[*ir.Op]Kernel{
 	ir.OpConv2D:       convForward,
 	ir.OpEmbedding:    evalForward, // a lookup is already as fast as it gets
 	ir.OpEmbeddingBag: embeddingBagForward,
+	ir.OpScoreItems:   denseForward, // a dense layer without bias
 	ir.OpBatchNorm:    batchNormForward,
 
 	ir.OpAdd:     binary(func(a, b float32) float32 { return a + b }),

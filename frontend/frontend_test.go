@@ -167,3 +167,26 @@ func TestEmbeddingBag(t *testing.T) {
 		}
 	}
 }
+
+// TestScoreItems checks the item table score_items creates and its
+// errors at their positions.
+func TestScoreItems(t *testing.T) {
+	prog, err := Compile("m.kiln", []byte("model m {\n  input u: f32[2, 4]\n  output s = score_items(u, vocab=7, dim=4)\n}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := prog.Graph.Lookup("s")
+	if got := s.Op.Name + " " + s.Type.String() + " " + s.Args[1].Name + " " + s.Args[1].Type.String(); got != "score_items f32[N,2,7] s.weight f32[7,4]" {
+		t.Errorf("s: %s", got)
+	}
+	for body, want := range map[string]string{
+		"input u: f32[4]\n  output y = score_items(u, vocab=10, dim=3)": "m.kiln:3:14: score_items: dim=3, but u f32[N,4] has 4 features",
+		"input u: f32[4]\n  output y = score_items(u, vocab=0)":         "m.kiln:3:14: score_items: vocab must be positive, got 0",
+		"input u: i32[4]\n  output y = score_items(u, vocab=2)":         "m.kiln:3:14: score_items: input must be f32, got i32[N,4]",
+	} {
+		_, err := Compile("m.kiln", []byte("model m {\n  "+body+"\n}\n"))
+		if err == nil || err.Error() != want {
+			t.Errorf("got %v, want %s", err, want)
+		}
+	}
+}

@@ -3,11 +3,13 @@ package ir
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/kiln-nn/kiln/tensor"
 )
 
-// The parameterised layers: dense, conv1d, conv2d, embedding, batchnorm.
+// The parameterised layers: dense, conv1d, conv2d, embedding,
+// embedding_bag, score_items, batchnorm.
 
 var biasAttr = AttrSpec{Name: "bias", Kind: AttrBool, Default: true, Doc: "whether the layer has a bias"}
 
@@ -406,6 +408,49 @@ var OpEmbeddingBag = Register(&Op{
 		}
 		return nil
 	},
+})
+
+// OpScoreItems scores a vector against every row of an item table: the
+// dot products u . W[v], a recommender's retrieval or ranking head
+// (YouTube's candidate generation scores the user vector against every
+// video's). It is a dense layer without bias over a [vocab, dim] table, and
+// runs as one: its float kernel, gradient and int8 form (qdense, one scale
+// per item row) are dense's. Ranking the scores (a top-k) is the caller's:
+// dequantization is increasing, so the int8 scores rank the items as the
+// float ones do.
+var OpScoreItems = Register(&Op{
+	Name:     "score_items",
+	Doc:      "dot-product scores against an item table: f32 u [..., dim] -> [..., vocab], s[v] = u . W[v] (a dense layer without bias over a [vocab, dim] table; rank them outside the graph)",
+	Operands: []Operand{{Name: "u"}, {Name: "weight", Param: true, Init: InitNormal}},
+	Layer: &Layer{
+		Attrs: []AttrSpec{
+			{Name: "vocab", Kind: AttrInt, Required: true, Doc: "number of items"},
+			{Name: "dim", Kind: AttrInt, Doc: "item vector width: u's last dimension (checked when given)"},
+		},
+		Params: func(data []Type, a Attrs) ([]ParamSpec, error) {
+			u := data[0]
+			if u.Rank() < 1 {
+				return nil, fmt.Errorf("score_items: u must have at least one dimension per sample, got %v", u)
+			}
+			vocab, dim := a.Int("vocab"), u.Dims[u.Rank()-1]
+			if vocab < 1 {
+				return nil, fmt.Errorf("score_items: vocab must be positive, got %d", vocab)
+			}
+			if d, ok := a["dim"]; ok && d.(int) != dim {
+				return nil, fmt.Errorf("score_items: dim=%d, but u %v has %d features", d, u, dim)
+			}
+			return []ParamSpec{{Suffix: "weight", Type: Unbatched(tensor.F32, vocab, dim)}}, nil
+		},
+	},
+	Infer: func(in []Type, a Attrs) (Type, error) {
+		t, err := OpDense.Infer(in, a)
+		if err != nil {
+			return Type{}, fmt.Errorf("score_items%s", strings.TrimPrefix(err.Error(), "dense"))
+		}
+		return t, nil
+	},
+	MACC: OpDense.MACC,
+	Eval: OpDense.Eval,
 })
 
 // CheckBagIDs checks that every id of an embedding bag that is not pad is

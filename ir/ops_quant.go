@@ -1137,6 +1137,9 @@ func init() {
 		}}
 	OpEmbedding.Lower = &Lowering{To: OpQEmbedding, Operands: []LowerOperand{LowerAsIs, LowerRowTable}}
 	OpEmbeddingBag.Lower = &Lowering{To: OpQEmbeddingBag, Operands: []LowerOperand{LowerAsIs, LowerRowTable}, KeepAll: true}
+	// Scores against an item table are a dense layer without bias: qdense,
+	// with one scale per item row.
+	OpScoreItems.Lower = &Lowering{To: OpQDense, Operands: layer}
 	OpFM.Lower = &Lowering{To: OpQFM, Operands: activation}
 	OpBiInteraction.Lower = &Lowering{To: OpQBiInteraction, Operands: activation}
 	OpBatchNorm.Lower = &Lowering{To: OpQBatchNorm, Operands: []LowerOperand{LowerActivation, LowerAffineScale, LowerAffineShift, LowerFolded},

@@ -256,6 +256,21 @@ func TestEmbeddingBag(t *testing.T) {
 	}
 }
 
+func TestScoreItems(t *testing.T) {
+	// u = [1, 2] against the items [1, 0], [0, 1], [2, 3], [-1, 0.5].
+	table := f32([]int{4, 2}, 1, 0, 0, 1, 2, 3, -1, 0.5)
+	expect(t, "score_items", evalOp(t, OpScoreItems, f32([]int{1, 2}, 1, 2), []*tensor.Tensor{table}, nil), []int{1, 4}, 1, 2, 8, 0)
+	if OpScoreItems.Lower == nil || OpScoreItems.Lower.To != OpQDense {
+		t.Errorf("score_items lowers to %v, want qdense", OpScoreItems.Lower)
+	}
+	g := NewGraph("t")
+	in := g.AddInput("u", Batched(tensor.F32, 3), source.Pos{})
+	p := g.AddParam("w", Unbatched(tensor.F32, 4, 2), source.Pos{})
+	if _, err := g.AddOp("s", OpScoreItems, []*Value{in, p}, nil, source.Pos{}); err == nil || !strings.Contains(err.Error(), "score_items: input f32[N,3] has 3 features, weight f32[4,2] expects 2") {
+		t.Errorf("mismatched widths: got %v", err)
+	}
+}
+
 func TestInteractions(t *testing.T) {
 	// Two fields e1 = [1, 2], e2 = [3, 4]: their dot product is 11, per
 	// column 1*3 = 3 and 2*4 = 8.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/runtime"
 	"github.com/kiln-nn/kiln/runtime/kernels"
 	"github.com/kiln-nn/kiln/tensor"
@@ -118,4 +119,28 @@ func TestVMEmbeddingBagBadID(t *testing.T) {
 	if o := out[0].F32; o[0] != 0 || o[1] != 0 {
 		t.Errorf("a list of pad alone gave %v, want zeros", o[:2])
 	}
+}
+
+// retrievalSrc is a candidate generator in YouTube's style: the mean of
+// the watched items' embeddings through a layer, scored against every
+// item (score_items, which runs as qdense with one scale per item row).
+const retrievalSrc = `model retrieval {
+  input watched: i32[6]
+  history = embedding_bag(watched, vocab=30, dim=8)
+  u = relu(dense(history, 8))
+  output scores = score_items(u, vocab=30)
+}
+`
+
+// TestVMRetrieval runs retrievalSrc on the VM against the integer
+// reference executor, every kernel set, 1,000 random examples.
+func TestVMRetrieval(t *testing.T) {
+	b, err := buildSource("retrieval.kiln", []byte(retrievalSrc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.quant.Format(ir.PrintOptions{}), "= qdense %u.q, %scores.weight.q") {
+		t.Fatalf("score_items did not lower to qdense:\n%s", b.quant.Format(ir.PrintOptions{}))
+	}
+	checkBitExact(t, b, 10, 100)
 }

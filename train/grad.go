@@ -24,6 +24,7 @@ var gradients = map[*ir.Op]Gradient{
 	ir.OpConv2D:       convBackward,
 	ir.OpEmbedding:    embeddingBackward,
 	ir.OpEmbeddingBag: embeddingBagBackward,
+	ir.OpScoreItems:   denseBackward, // a dense layer without bias
 	ir.OpBatchNorm:    batchNormBackward,
 
 	ir.OpAdd:         binaryBackward("+"),

@@ -324,6 +324,7 @@ func TestDifferential(t *testing.T) {
 		{"arith", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "arith.kiln", []byte(arithSrc)) }, 0},
 		{"embed", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "embed.kiln", []byte(embedSrc)) }, 0},
 		{"bag", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "bag.kiln", []byte(bagSrc)) }, 0},
+		{"retrieval", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "retrieval.kiln", []byte(retrievalSrc)) }, 0},
 		{"join", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "join.kiln", []byte(joinSrc)) }, 0},
 		{"activations", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "activations.kiln", []byte(activationsSrc)) }, 0},
 		{"mnist_mlp", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mnist_mlp.kiln") }, 0},
@@ -341,7 +342,8 @@ func TestDifferential(t *testing.T) {
 				"arith":       {ir.OpQAdd, ir.OpQSub, ir.OpQMul},
 				"join":        {ir.OpQConcat, ir.OpQSum, ir.OpQMean},
 				"embed":       {ir.OpQEmbedding},
-				"bag":         {ir.OpQEmbeddingBag}}
+				"bag":         {ir.OpQEmbeddingBag},
+				"retrieval":   {ir.OpQEmbeddingBag, ir.OpQDense}}
 			for _, op := range want[mc.name] {
 				if !hasOp(g, op) {
 					t.Fatalf("the model has no %s to test", op.Name)
@@ -465,6 +467,16 @@ const bagSrc = `model bag {
   output o = embedding_bag(one, vocab=4, dim=2)
   output y = dense(flatten(m), 3)
   output mo = m
+}
+`
+
+// retrievalSrc scores the mean of the watched items' embeddings, through
+// a layer, against every item: score_items runs as qdense.
+const retrievalSrc = `model retrieval {
+  input watched: i32[6]
+  history = embedding_bag(watched, vocab=30, dim=8)
+  u = relu(dense(history, 8))
+  output scores = score_items(u, vocab=30)
 }
 `
 

@@ -125,6 +125,8 @@ func All() []Case {
 		// single ids all come up among the 2x3 lists of four.
 		{Name: "embedding_bag", Op: ir.OpEmbeddingBag, Batch: 2, Operands: []Operand{bag, par(5, 3)}},
 		{Name: "embedding_bag sum pad=2", Op: ir.OpEmbeddingBag, Batch: 2, Operands: []Operand{bag, par(5, 3)}, Attrs: ir.Attrs{"mode": "sum", "pad": 2}},
+		{Name: "score_items", Op: ir.OpScoreItems, Batch: 3, Operands: []Operand{in(4), par(6, 4)}},
+		{Name: "score_items rank 3", Op: ir.OpScoreItems, Batch: 2, Operands: []Operand{in(2, 3), par(5, 3)}},
 		{Name: "embedding_bag lists of one pad=3", Op: ir.OpEmbeddingBag, Batch: 4, Operands: []Operand{{Type: ir.Batched(tensor.I32, 1), IDs: 4}, par(4, 2)}, Attrs: ir.Attrs{"pad": 3}},
 		{Name: "batchnorm", SmallStep: true, Op: ir.OpBatchNorm, Batch: 2, Operands: append([]Operand{in(3, 4)}, bnParams...)},
 		{Name: "batchnorm training", SmallStep: true, Op: ir.OpBatchNorm, Batch: 3, Operands: append([]Operand{in(3, 2)}, bnParams...), Training: true},
