@@ -75,11 +75,11 @@ func demoToy(t *testing.T) (dir, model string) {
 
 // demoTableRow is one row of kiln demo's table, its cells as printed.
 type demoTableRow struct {
-	stage                                   string
-	accuracy                                float64 // percent
-	params, bytes                           int
-	latencyUS, seconds                      float64
-	notBuilt                                bool
+	stage                                  string
+	accuracy                               float64 // percent
+	params, bytes                          int
+	latencyUS, seconds                     float64
+	notBuilt                               bool
 	accuracyCell, latencyCell, secondsCell string
 }
 
