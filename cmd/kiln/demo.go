@@ -104,6 +104,15 @@ func runDemo(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
+	var budget compress.Budget
+	if text, _ := fs.GetString("budget"); text != "" {
+		if budget, err = compress.ParseBudget(text); err != nil {
+			return usagef("--budget: %v", err)
+		}
+	}
+	if s, _ := fs.GetFloat64("sparsity"); fs.Changed("sparsity") && !(s > 0 && s < 1) {
+		return usagef("--sparsity must be between 0 and 1, got %g", s)
+	}
 	if _, err := modelKind("demo", path); err != nil {
 		return err
 	}
@@ -116,12 +125,12 @@ func runDemo(e *env, fs *pflag.FlagSet) error {
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	return demoPipeline(e, fs, path, dir)
+	return demoPipeline(e, fs, path, dir, budget)
 }
 
 // demoSplit opens the program's data (or --data's) and takes the seeded
 // subsets --train-examples and --test-examples ask for.
-func demoSplit(fs *pflag.FlagSet, prog *frontend.Program, spec, dir string) (*data.Split, error) {
+func demoSplit(fs *pflag.FlagSet, spec, dir string) (*data.Split, error) {
 	split, err := data.Open(spec, dir)
 	if err != nil {
 		return nil, err
@@ -161,23 +170,13 @@ func epochFlags(fs *pflag.FlagSet, n int) *pflag.FlagSet {
 }
 
 // demoPipeline runs the pipeline on the model in path, writing what it
-// builds under dir, and prints the table.
-func demoPipeline(e *env, fs *pflag.FlagSet, path, dir string) error {
+// builds under dir, and prints the table. budget is --budget's, if given.
+func demoPipeline(e *env, fs *pflag.FlagSet, path, dir string, budget compress.Budget) error {
 	f := flags(fs)
-	samples, d, sparsity, budgetText := f.Int("samples"), f.Duration("time"), f.Float64("sparsity"), f.String("budget")
+	samples, d, sparsity := f.Int("samples"), f.Duration("time"), f.Float64("sparsity")
 	pruneEpochs, distillEpochs := f.Int("prune-epochs"), f.Int("distill-epochs")
 	if err := f.Err(); err != nil {
 		return err
-	}
-	var budget compress.Budget
-	if budgetText != "" {
-		var err error
-		if budget, err = compress.ParseBudget(budgetText); err != nil {
-			return usagef("--budget: %v", err)
-		}
-	}
-	if fs.Changed("sparsity") && !(sparsity > 0 && sparsity < 1) {
-		return usagef("--sparsity must be between 0 and 1, got %g", sparsity)
 	}
 	prog, err := loadProgram(e, path)
 	if err != nil {
@@ -191,7 +190,7 @@ func demoPipeline(e *env, fs *pflag.FlagSet, path, dir string) error {
 	if err != nil {
 		return err
 	}
-	split, err := demoSplit(fs, prog, spec, dataDir)
+	split, err := demoSplit(fs, spec, dataDir)
 	if err != nil {
 		return err
 	}
@@ -612,8 +611,8 @@ func demoModel(e *env, fs *pflag.FlagSet, path string, samples int, d time.Durat
 	if err != nil {
 		return fail(err)
 	}
-	r.spec = spec
-	split, err := demoSplit(fs, prog, spec, dataDir)
+	r.spec = shortSpec(spec)
+	split, err := demoSplit(fs, spec, dataDir)
 	if err != nil {
 		return fail(err)
 	}
@@ -646,4 +645,16 @@ func demoModel(e *env, fs *pflag.FlagSet, path string, samples int, d time.Durat
 		return fail(err)
 	}
 	return r
+}
+
+// shortSpec is a data set spec as the table shows it: a file's name
+// without its directory (movielens:ratings_small.csv.gz).
+func shortSpec(spec string) string {
+	if strings.Contains(spec, ",") {
+		return spec
+	}
+	if kind, rest, ok := strings.Cut(spec, ":"); ok {
+		return kind + ":" + filepath.Base(rest)
+	}
+	return filepath.Base(spec)
 }
