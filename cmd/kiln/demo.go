@@ -43,7 +43,7 @@ func init() {
 			fs.String("data", "", "data set (default: the train block's data)")
 			fs.Int("epochs", 0, "epochs of the float model's training (default: the train block's)")
 			fs.Int("prune-epochs", 0, "epochs of retraining after pruning (default: the compile block's prune setting's, else the train block's)")
-			fs.Float64("sparsity", 0, "prune this fraction of the dense and convolution weights (default: the compile block's prune target)")
+			fs.Float64("sparsity", 0, "prune this fraction of the dense and convolution weights (default: the compile block's prune setting, else 0.9)")
 			fs.String("budget", "", "the student's budget, as kiln distill takes it (default: the compile block's distill setting, else params=0.25)")
 			fs.Int("distill-epochs", 0, "epochs of the student's distillation (default: the compile block's distill setting's, else the train block's)")
 			fs.Int("train-examples", 0, "train on a seeded random subset of this many training examples (0: all)")
@@ -305,8 +305,13 @@ func demoPipeline(e *env, fs *pflag.FlagSet, path, dir string, budget compress.B
 	}
 	step(3, "sizing a student of %s for %s on %d validation examples carved from the training part, then distilling it %d epochs (T %g, hard %g)",
 		g.Name, budget, val.Len(), dcfg.Epochs, temperature, hard)
+	var clock func(*ir.Graph) (time.Duration, error)
+	if budget.Measure == "latency" {
+		clock = func(g *ir.Graph) (time.Duration, error) { return vmLatency(g, split.Train, d) }
+	}
 	sizing, err := compress.SizeStudent(path, src, teacher.Graph, val, budget, compress.SizingConfig{
 		Workers:  cfg.Workers,
+		Latency:  clock,
 		Progress: func(layer string, i, n int) { fmt.Fprintf(e.stderr, "layer %d/%d: %s\n", i+1, n, layer) },
 	})
 	if err != nil {
