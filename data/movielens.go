@@ -49,6 +49,8 @@ type ratings struct {
 	movieGenres [][]int32 // by dense movie index: its genres' ids, in the file's order
 	movieYear   []int32   // by dense movie index: its year's bucket (YearBucket)
 	hasYear     bool      // the file has a year column
+	movieTitle  []string  // by dense movie index: its title, as in its first row
+	hasTitle    bool      // the file has a title column
 
 	// One entry per rating, in file order.
 	user, movie []int32 // dense indices
@@ -61,7 +63,8 @@ type ratings struct {
 }
 
 // readRatings reads a MovieLens ratings CSV (gzipped or not) with at least
-// the columns movieId, genres, userId, rating and timestamp, in any order.
+// the columns movieId, genres, userId, rating and timestamp, in any order,
+// and optionally year and title.
 func readRatings(s, path string) (*ratings, error) {
 	t, err := openCSVTable(path, "data set "+s)
 	if err != nil {
@@ -73,13 +76,15 @@ func readRatings(s, path string) (*ratings, error) {
 		return nil, err
 	}
 	cMovie, cGenres, cUser, cRating, cTime := col[0], col[1], col[2], col[3], col[4]
-	cYear := slices.Index(t.header, "year") // optional
+	cYear := slices.Index(t.header, "year")   // optional
+	cTitle := slices.Index(t.header, "title") // optional
 
-	r := &ratings{hasYear: cYear >= 0}
+	r := &ratings{hasYear: cYear >= 0, hasTitle: cTitle >= 0}
 	var rawUser, rawMovie []int64
 	genreOf := map[int64]string{}       // raw movie id -> primary genre
 	allGenresOf := map[int64][]string{} // raw movie id -> its genres
 	yearOf := map[int64]int32{}         // raw movie id -> its year's bucket
+	titleOf := map[int64]string{}       // raw movie id -> its title
 	for {
 		ok, err := t.next()
 		if err != nil {
@@ -122,6 +127,9 @@ func readRatings(s, path string) (*ratings, error) {
 				// A year that is not an integer (NA, empty) is unknown.
 				y, err := strconv.ParseInt(t.field(cYear), 10, 64)
 				yearOf[m] = YearBucket(y, err == nil)
+			}
+			if cTitle >= 0 {
+				titleOf[m] = t.field(cTitle)
 			}
 		}
 		rawUser = append(rawUser, u)
@@ -169,11 +177,13 @@ func readRatings(s, path string) (*ratings, error) {
 	}
 	r.movieGenres = make([][]int32, len(r.movies))
 	r.movieYear = make([]int32, len(r.movies))
+	r.movieTitle = make([]string, len(r.movies))
 	for i, m := range r.movies {
 		for _, g := range allGenresOf[m] {
 			r.movieGenres[i] = append(r.movieGenres[i], nameIdx[g])
 		}
 		r.movieYear[i] = yearOf[m]
+		r.movieTitle[i] = titleOf[m]
 	}
 	r.user = make([]int32, len(rawUser))
 	r.movie = make([]int32, len(rawMovie))

@@ -20,7 +20,7 @@ import (
 )
 
 // specForms lists the accepted spec forms, for error messages.
-const specForms = "mnist, fashion-mnist, DIR (IDX files), X.npy,Y.npy, FILE.npz, FILE.csv, movielens:FILE, ratings:FILE, autorec:FILE or gestures:FILE"
+const specForms = "mnist, fashion-mnist, DIR (IDX files), X.npy,Y.npy, FILE.npz, FILE.csv, movielens:FILE, ratings:FILE, content:FILE, autorec:FILE or gestures:FILE"
 
 // Open opens the data set a spec names. Relative paths in the spec are
 // resolved against baseDir (the directory of the .kiln file that names the
@@ -47,6 +47,9 @@ const specForms = "mnist, fashion-mnist, DIR (IDX files), X.npy,Y.npy, FILE.npz,
 //	                 targets (rating >= 4); per-user time split.
 //	ratings:FILE     the same ratings for rating prediction: i32 [N,1]
 //	                 inputs user and movie, f32 [N,1] targets (the rating).
+//	content:FILE     ratings:FILE with the movies' content: i32 inputs
+//	                 words (the movie's title words and genres) and
+//	                 user_words (those of the user's earlier movies).
 //	autorec:FILE     the same ratings for I-AutoRec: one example per movie,
 //	                 f32 [U] ratings in, f32 [U] ratings out (NaN: none).
 //	gestures:FILE    accelerometer gestures: f32 [N,3,128] windows, stride
@@ -74,7 +77,7 @@ func Open(spec, baseDir string) (*Split, error) {
 		split, err = openMNIST()
 	case s == "fashion-mnist":
 		split, err = openFashionMNIST()
-	case ok && (kind == "movielens" || kind == "ratings" || kind == "autorec" || kind == "gestures"):
+	case ok && (kind == "movielens" || kind == "ratings" || kind == "content" || kind == "autorec" || kind == "gestures"):
 		rest = strings.TrimSpace(rest)
 		if rest == "" {
 			return nil, fmt.Errorf("data set %q: no file after %q; write %s:FILE", spec, kind+":", kind)
@@ -85,6 +88,8 @@ func Open(spec, baseDir string) (*Split, error) {
 			split, err = openMovieLens(s, path)
 		case "ratings":
 			split, err = openRatings(s, path)
+		case "content":
+			split, err = openContent(s, path)
 		case "autorec":
 			split, err = openAutoRec(s, path)
 		default:
@@ -155,7 +160,7 @@ func openPath(spec, s, baseDir string) (*Split, error) {
 // with, for a "did you mean".
 var (
 	setNames    = []string{"mnist", "fashion-mnist"}
-	setPrefixes = []string{"movielens", "ratings", "autorec", "gestures"}
+	setPrefixes = []string{"movielens", "ratings", "content", "autorec", "gestures"}
 )
 
 // nameHint suggests the data set name, or the prefix, closest to a spec
