@@ -694,6 +694,8 @@ func (s *Session) exec(k, n int) error {
 		p := in.prep.(affineOp)
 		p.p.N = n
 		ref.Affine(&p.p, x.i8, p.weight, p.bias, out.i8)
+	case kbc.OpTranspose:
+		in.prep.(*kernels.TransposePlan).Transpose(n, x.i8, out.i8)
 	}
 	return nil
 }
