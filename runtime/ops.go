@@ -684,6 +684,9 @@ func (c *checker) embedding() embeddingOp {
 type embeddingBagOp struct {
 	p     ref.EmbeddingBagParams
 	table []int8
+	// prescaled: every row rescale is the identity (the compiler's files),
+	// so embeddingBagRows runs it.
+	prescaled bool
 }
 
 func (c *checker) embeddingBag() embeddingBagOp {
@@ -719,8 +722,12 @@ func (c *checker) embeddingBag() embeddingBagOp {
 	if len(counts) != length {
 		c.fail("%d count rescales for lists of %d", len(counts), length)
 	}
+	prescaled := true
+	for _, r := range rows {
+		prescaled = prescaled && r == identityRescale
+	}
 	return embeddingBagOp{p: ref.EmbeddingBagParams{Vocab: vocab, Dim: dim, Len: length, Pad: c.i32("pad"),
-		Rows: rows, Counts: counts, OutputOffset: c.i32("out_offset")}, table: t.i8}
+		Rows: rows, Counts: counts, OutputOffset: c.i32("out_offset")}, table: t.i8, prescaled: prescaled}
 }
 
 // spread repeats a lone rescale n times.
