@@ -63,10 +63,11 @@ var kernels = map[*ir.Op]Kernel{
 	ir.OpFM:            evalForward,
 	ir.OpBiInteraction: evalForward,
 
-	ir.OpFlatten: copyForward,
-	ir.OpReshape: copyForward,
-	ir.OpConcat:  evalForward, // copying is all there is to it
-	ir.OpDropout: dropoutForward,
+	ir.OpFlatten:   copyForward,
+	ir.OpReshape:   copyForward,
+	ir.OpConcat:    evalForward, // copying is all there is to it
+	ir.OpTranspose: transposeForward,
+	ir.OpDropout:   dropoutForward,
 
 	ir.OpFakeQuantWeight: fakeQuantWeightForward,
 	ir.OpFakeQuant:       fakeQuantForward,

@@ -1,6 +1,7 @@
 package frontend
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -183,6 +184,38 @@ func TestScoreItems(t *testing.T) {
 		"input u: f32[4]\n  output y = score_items(u, vocab=10, dim=3)": "m.kiln:3:14: score_items: dim=3, but u f32[N,4] has 4 features",
 		"input u: f32[4]\n  output y = score_items(u, vocab=0)":         "m.kiln:3:14: score_items: vocab must be positive, got 0",
 		"input u: i32[4]\n  output y = score_items(u, vocab=2)":         "m.kiln:3:14: score_items: input must be f32, got i32[N,4]",
+	} {
+		_, err := Compile("m.kiln", []byte("model m {\n  "+body+"\n}\n"))
+		if err == nil || err.Error() != want {
+			t.Errorf("got %v, want %s", err, want)
+		}
+	}
+}
+
+// TestTranspose checks the call's perm (given by keyword or position, and
+// the default, the axes reversed), the result's shape, and the errors of a
+// bad permutation at the call's position.
+func TestTranspose(t *testing.T) {
+	prog, err := Compile("m.kiln", []byte("model m {\n  input x: f32[3, 4, 5]\n  a = transpose(x)\n  b = transpose(x, perm=[2, 0, 1])\n  c = transpose(x, [0, 2, 1])\n  output y = sum(a, axis=[0, 1, 2]) + sum(b, axis=[0, 1, 2]) + sum(c, axis=[0, 1, 2])\n}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"a": "f32[N,5,4,3] [2 1 0]", "b": "f32[N,5,3,4] [2 0 1]", "c": "f32[N,3,5,4] [0 2 1]"} {
+		v := prog.Graph.Lookup(name)
+		if v == nil {
+			t.Fatalf("no %s in the graph", name)
+		}
+		if got := fmt.Sprintf("%v %v", v.Type, v.Attrs.Ints("perm")); got != want {
+			t.Errorf("%s: %s, want %s", name, got, want)
+		}
+	}
+	for body, want := range map[string]string{
+		"input x: f32[3, 4]\n  output y = transpose(x, perm=[0])":         "m.kiln:3:14: transpose: perm [0] has 1 entry for 2 axes (input f32[N,3,4])",
+		"input x: f32[3, 4]\n  output y = transpose(x, perm=[1, 1])":      "m.kiln:3:14: transpose: perm [1 1] names axis 1 twice (input f32[N,3,4])",
+		"input x: f32[3, 4]\n  output y = transpose(x, perm=[0, 2])":      "m.kiln:3:14: transpose: perm [0 2] names axis 2, outside [0, 2) (input f32[N,3,4])",
+		"input x: f32[3, 4]\n  output y = transpose(x, perm=[-1, 0])":     "m.kiln:3:14: transpose: perm [-1 0] names axis -1, outside [0, 2) (input f32[N,3,4])",
+		"input x: f32[3, 4]\n  output y = transpose(x, perm=[0, 1, 2])":   "m.kiln:3:14: transpose: perm [0 1 2] has 3 entries for 2 axes (input f32[N,3,4])",
+		"input x: f32[3, 4]\n  output y = transpose(x, perm=\"reverse\")": "m.kiln:3:32: transpose: perm must be an integer or a list of integers, got \"reverse\"",
 	} {
 		_, err := Compile("m.kiln", []byte("model m {\n  "+body+"\n}\n"))
 		if err == nil || err.Error() != want {

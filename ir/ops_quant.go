@@ -1093,6 +1093,38 @@ func QuantizeParams(lo, hi float64) *QuantParams {
 	return PerTensor(s, int32(min(max(z, -128), 127)))
 }
 
+// OpQTranspose permutes each example's int8 axes: bytes moved, nothing
+// computed, so the result keeps the operand's scale and zero point.
+var OpQTranspose = Register(&Op{
+	Name:      "qtranspose",
+	Integer:   true,
+	Doc:       "int8 " + OpTranspose.Doc + "; the result keeps the operand's scale and zero point",
+	Operands:  []Operand{{Name: "x"}},
+	Attrs:     OpTranspose.Attrs,
+	Infer:     qInfer("qtranspose", OpTranspose),
+	QuantRule: allRules(perTensorArgs(1), sameQuant),
+	Params: func(v *Value) any {
+		return ref.TransposeParams{N: 1, Dims: v.Args[0].Type.Dims, Perm: v.Attrs.Ints("perm")}
+	},
+	Opcode: kbc.OpTranspose,
+	Instr: func(v *Value, p any) Instr {
+		q := p.(ref.TransposeParams)
+		perm := tensor.New(tensor.I32, len(q.Perm))
+		for k, a := range q.Perm {
+			perm.I32[k] = int32(a)
+		}
+		in := Instr{}
+		in.Tensors = []InstrOperand{{Value: v.Args[0]}, in.constant(v.Name+".perm", perm)}
+		return in
+	},
+	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+		p := KernelParams(v).(ref.TransposeParams)
+		p.N = batchOf(v.Args[0].Type, in[0])
+		ref.Transpose(&p, in[0].I8, out.I8)
+		return nil
+	},
+})
+
 // The lowerings: what the quantize pass writes for each float op. They
 // are set here, beside the int8 rows, because a float row cannot name
 // its int8 twin without an initialization cycle (the int8 rows derive
@@ -1118,6 +1150,7 @@ func init() {
 		float.Lower = &Lowering{To: to, Operands: []LowerOperand{LowerActivation, LowerActivation}, Clamp: ClampAct}
 	}
 	OpConcat.Lower = &Lowering{To: OpQConcat, Operands: activation, KeepAll: true}
+	OpTranspose.Lower = &Lowering{To: OpQTranspose, Operands: activation, Result: ResultOperand, KeepAll: true}
 	for _, op := range []*Op{OpRelu, OpRelu6} {
 		op.Lower = &Lowering{To: OpRequantize, Operands: activation, Clamp: ClampOp}
 	}

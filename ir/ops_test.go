@@ -2,6 +2,8 @@ package ir
 
 import (
 	"math"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -339,5 +341,43 @@ func TestOpTable(t *testing.T) {
 		if op.Kind == Compute && (op.Infer == nil || op.Eval == nil) {
 			t.Errorf("op %s lacks a shape rule or float semantics", op.Name)
 		}
+	}
+}
+
+func TestTranspose(t *testing.T) {
+	// Two examples of [2, 3]: the default reverses the axes.
+	x := f32([]int{2, 2, 3}, 1, 2, 3, 4, 5, 6, -1, -2, -3, -4, -5, -6)
+	expect(t, "transpose", evalOp(t, OpTranspose, x, nil, nil), []int{2, 3, 2}, 1, 4, 2, 5, 3, 6, -1, -4, -2, -5, -3, -6)
+	// x[i][j][k] = 100i + 10j + k over [2, 2, 2]; perm [1, 2, 0]: out[j][k][i].
+	y := f32([]int{1, 2, 2, 2}, 0, 1, 10, 11, 100, 101, 110, 111)
+	expect(t, "transpose perm=[1,2,0]", evalOp(t, OpTranspose, y, nil, Attrs{"perm": []int{1, 2, 0}}), []int{1, 2, 2, 2}, 0, 100, 1, 101, 10, 110, 11, 111)
+	if l := OpTranspose.Lower; l == nil || l.To != OpQTranspose || l.Result != ResultOperand {
+		t.Errorf("transpose lowers by %+v, want qtranspose keeping the operand's parameters", l)
+	}
+	if got := InversePerm([]int{2, 0, 1}); !slices.Equal(got, []int{1, 2, 0}) {
+		t.Errorf("InversePerm([2 0 1]) = %v", got)
+	}
+	g := NewGraph("t")
+	in := g.AddInput("x", Batched(tensor.F32, 3, 4), source.Pos{})
+	for perm, want := range map[string]string{"0": "has 1 entry for 2 axes", "1 1": "names axis 1 twice", "0 2": "names axis 2, outside [0, 2)"} {
+		var p []int
+		for _, f := range strings.Fields(perm) {
+			n, _ := strconv.Atoi(f)
+			p = append(p, n)
+		}
+		if _, err := g.AddOp("y", OpTranspose, []*Value{in}, Attrs{"perm": p}, source.Pos{}); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("perm %v: got %v, want %q", p, err, want)
+		}
+	}
+	// The int8 twin keeps its operand's quantization: anything else is
+	// refused by the verifier's rule.
+	xq := &Value{Name: "xq", Op: OpParam, Type: Batched(tensor.I8, 3, 4), Quant: PerTensor(0.5, -3)}
+	v := &Value{Name: "yq", Op: OpQTranspose, Args: []*Value{xq}, Attrs: Attrs{"perm": []int{1, 0}}, Type: Batched(tensor.I8, 4, 3), Quant: PerTensor(0.5, -3)}
+	if err := v.Op.QuantRule(v); err != nil {
+		t.Errorf("same parameters: %v", err)
+	}
+	v.Quant = PerTensor(0.25, -3)
+	if err := v.Op.QuantRule(v); err == nil {
+		t.Error("qtranspose with another scale than its operand's passes its rule")
 	}
 }

@@ -230,6 +230,8 @@ func (m *Model) checkInstr(in *instr, written []bool) error {
 			OutputMultiplier: int16(c.int("out_mult")), OutputExponent: c.int("out_exponent")}
 	case kbc.OpAffine:
 		in.prep = c.affine()
+	case kbc.OpTranspose:
+		in.prep = c.transpose()
 	}
 	return c.err
 }
@@ -682,6 +684,9 @@ func (c *checker) embedding() embeddingOp {
 type embeddingBagOp struct {
 	p     ref.EmbeddingBagParams
 	table []int8
+	// prescaled: every row rescale is the identity (the compiler's files),
+	// so embeddingBagRows runs it.
+	prescaled bool
 }
 
 func (c *checker) embeddingBag() embeddingBagOp {
@@ -717,8 +722,12 @@ func (c *checker) embeddingBag() embeddingBagOp {
 	if len(counts) != length {
 		c.fail("%d count rescales for lists of %d", len(counts), length)
 	}
+	prescaled := true
+	for _, r := range rows {
+		prescaled = prescaled && r == identityRescale
+	}
 	return embeddingBagOp{p: ref.EmbeddingBagParams{Vocab: vocab, Dim: dim, Len: length, Pad: c.i32("pad"),
-		Rows: rows, Counts: counts, OutputOffset: c.i32("out_offset")}, table: t.i8}
+		Rows: rows, Counts: counts, OutputOffset: c.i32("out_offset")}, table: t.i8, prescaled: prescaled}
 }
 
 // spread repeats a lone rescale n times.
@@ -731,6 +740,39 @@ func spread(rq []ref.Requant, n int) []ref.Requant {
 		out[i] = rq[0]
 	}
 	return out
+}
+
+// transpose checks a TRANSPOSE: perm an i32 constant that permutes the
+// input's per-example axes, the result the input's dimensions in that
+// order; it prepares the kernel's plan.
+func (c *checker) transpose() *kernels.TransposePlan {
+	o, x := c.act(0, I8, "result"), c.act(1, I8, "input")
+	pt := c.constant(2, I32, "perm", len(x.dims))
+	if c.err != nil {
+		return nil
+	}
+	if len(pt.dims) != 1 {
+		c.fail("perm %s must be a list, got dimensions %v", pt.name, pt.dims)
+		return nil
+	}
+	perm := make([]int, len(pt.i32))
+	for k, a := range pt.i32 {
+		perm[k] = int(a)
+	}
+	if err := ref.CheckPerm(perm, len(x.dims)); err != nil {
+		c.fail("input %v: %v", x.dims, err)
+		return nil
+	}
+	want := make([]int, len(perm))
+	for k, a := range perm {
+		want[k] = x.dims[a]
+	}
+	if !sameDims(o.dims, want) {
+		c.fail("result %v, want %v (input %v, perm %v)", o.dims, want, x.dims, perm)
+		return nil
+	}
+	p := kernels.NewTransposePlan(x.dims, perm)
+	return &p
 }
 
 func (c *checker) interaction() ref.InteractionParams {

@@ -13,8 +13,9 @@ import (
 )
 
 // TestVMEmbeddingBag builds embedding bags of every list length from 1 to
-// 8, mean and sum, padded with an id inside the vocabulary (0) or outside
-// it (-1), and runs them on the VM (every kernel set this machine runs)
+// 8, mean and sum, padded with an id inside the vocabulary (0, 2, 5) or
+// outside it (-1), 5 columns or 70 (more than the VM sums at a time), and
+// runs them on the VM (every kernel set this machine runs)
 // against the integer reference executor on lists drawn to hold every
 // count of ids from none (pad alone) to the whole list, a single id, and
 // repeated ids (a vocabulary of 6): every output bit must agree.
@@ -23,11 +24,12 @@ func TestVMEmbeddingBag(t *testing.T) {
 		for _, c := range []struct {
 			mode string
 			pad  int32
-		}{{"mean", 0}, {"sum", 0}, {"mean", -1}, {"sum", 5}} {
-			name := fmt.Sprintf("L%d-%s-pad%d", l, c.mode, c.pad)
+			dim  int
+		}{{"mean", 0, 5}, {"sum", 0, 5}, {"mean", -1, 5}, {"sum", 5, 5}, {"mean", 2, 70}} {
+			name := fmt.Sprintf("L%d-%s-pad%d-dim%d", l, c.mode, c.pad, c.dim)
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
-				src := fmt.Sprintf("model bag {\n  input ids: i32[2, %d]\n  output y = embedding_bag(ids, vocab=6, dim=5, pad=%d, mode=%q)\n}\n", l, c.pad, c.mode)
+				src := fmt.Sprintf("model bag {\n  input ids: i32[2, %d]\n  output y = embedding_bag(ids, vocab=6, dim=%d, pad=%d, mode=%q)\n}\n", l, c.dim, c.pad, c.mode)
 				b, err := buildSource(name+".kiln", []byte(src))
 				if err != nil {
 					t.Fatal(err)

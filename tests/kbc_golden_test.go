@@ -58,7 +58,7 @@ model ops {
   l = sigmoid(dense(h, 4))
   q = hard_swish(dense(h, 4))
   k = concat(g, l, b, hard_sigmoid(q))
-  r = mean(reshape(k, [4, 4]), axis=[0])
+  r = mean(transpose(reshape(k, [4, 4])), axis=[0])
   output y = softmax(dense(concat(k, r, f, w, o), 3))
 }
 `

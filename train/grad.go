@@ -47,10 +47,11 @@ var gradients = map[*ir.Op]Gradient{
 	ir.OpFM:            fmBackward,
 	ir.OpBiInteraction: biInteractionBackward,
 
-	ir.OpFlatten: copyBackward,
-	ir.OpReshape: copyBackward,
-	ir.OpConcat:  concatBackward,
-	ir.OpDropout: dropoutBackward,
+	ir.OpFlatten:   copyBackward,
+	ir.OpReshape:   copyBackward,
+	ir.OpConcat:    concatBackward,
+	ir.OpTranspose: transposeBackward,
+	ir.OpDropout:   dropoutBackward,
 
 	ir.OpFakeQuantWeight: fakeQuantWeightBackward,
 	ir.OpFakeQuant:       fakeQuantBackward,
@@ -491,6 +492,21 @@ func concatBackward(c *exec.Ctx, v *ir.Value, in []*tensor.Tensor, out, dout *te
 			o += n
 		}
 	}
+}
+
+// transposeBackward transposes the result's gradient back by the inverse
+// permutation and adds it to the operand's.
+func transposeBackward(c *exec.Ctx, v *ir.Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
+	if din[0] == nil {
+		return
+	}
+	n := 1
+	if v.Type.Batched {
+		n = dout.Shape[0]
+	}
+	g := make([]float32, len(dout.F32))
+	exec.Transpose(dout.F32, g, n, v.Type.Dims, ir.InversePerm(v.Attrs.Ints("perm")))
+	exec.AddInto(din[0].F32, g)
 }
 
 // dropoutBackward applies the forward kernel's mask in training.

@@ -112,6 +112,7 @@ var emitters = map[*ir.Op]emitFunc{
 	ir.OpQSub:           (*emitter).arith,
 	ir.OpQMul:           (*emitter).arith,
 	ir.OpQSoftmax:       (*emitter).softmax,
+	ir.OpQTranspose:     (*emitter).transpose,
 }
 
 // op emits the kernel call of an int8 op between the boundary ops.
@@ -431,6 +432,21 @@ func (e *emitter) interaction(b *llir.Block, n, arena value.Value, v *ir.Value) 
 	}
 	fm := v.Op == ir.OpQFM
 	f := e.layerKernel(v, func(name string) *llir.Func { return interactionKernel(e.mod, name, q, fm) })
+	e.note(b.NewCall(f, e.arenaPtr(b, n, arena, v.Args[0]), e.arenaPtr(b, n, arena, v), n), v)
+	return nil
+}
+
+// transpose emits a transpose's kernel and its call.
+func (e *emitter) transpose(b *llir.Block, n, arena value.Value, v *ir.Value) error {
+	p, err := ir.ParamsOf(v)
+	if err != nil {
+		return err
+	}
+	t := p.(ref.TransposeParams)
+	if err := ref.CheckPerm(t.Perm, len(t.Dims)); err != nil {
+		return err
+	}
+	f := e.layerKernel(v, func(name string) *llir.Func { return transposeKernel(e.mod, name, t.Dims, t.Perm) })
 	e.note(b.NewCall(f, e.arenaPtr(b, n, arena, v.Args[0]), e.arenaPtr(b, n, arena, v), n), v)
 	return nil
 }

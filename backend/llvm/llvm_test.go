@@ -327,6 +327,7 @@ func TestDifferential(t *testing.T) {
 		{"embed", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "embed.kiln", []byte(embedSrc)) }, 0},
 		{"bag", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "bag.kiln", []byte(bagSrc)) }, 0},
 		{"retrieval", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "retrieval.kiln", []byte(retrievalSrc)) }, 0},
+		{"transpose", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "transpose.kiln", []byte(transposeSrc)) }, 0},
 		{"join", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "join.kiln", []byte(joinSrc)) }, 0},
 		{"activations", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "activations.kiln", []byte(activationsSrc)) }, 0},
 		{"mnist_mlp", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mnist_mlp.kiln") }, 0},
@@ -346,7 +347,8 @@ func TestDifferential(t *testing.T) {
 				"join":        {ir.OpQConcat, ir.OpQSum, ir.OpQMean},
 				"embed":       {ir.OpQEmbedding},
 				"bag":         {ir.OpQEmbeddingBag},
-				"retrieval":   {ir.OpQEmbeddingBag, ir.OpQDense}}
+				"retrieval":   {ir.OpQEmbeddingBag, ir.OpQDense},
+				"transpose":   {ir.OpQTranspose, ir.OpQEmbedding, ir.OpQConv1D}}
 			for _, op := range want[mc.name] {
 				if !hasOp(g, op) {
 					t.Fatalf("the model has no %s to test", op.Name)
@@ -480,6 +482,27 @@ const retrievalSrc = `model retrieval {
   history = embedding_bag(watched, vocab=30, dim=8)
   u = relu(dense(history, 8))
   output scores = score_items(u, vocab=30)
+}
+`
+
+// transposeSrc holds a text CNN's transpose (embedded words [L, dim] to
+// conv1d's [dim, L]) and transposes as outputs, so that no layer after
+// them hides their bits: rank 2, rank 3 reversed and rotated, rank 4 with
+// axes of one element, and rank 1.
+const transposeSrc = `model transpose {
+  input ids: i32[12]
+  input x: f32[3, 4, 5]
+  input w: f32[2, 1, 3, 4]
+  input v: f32[7]
+  e = embedding(ids, vocab=50, dim=8)
+  c = relu(conv1d(transpose(e), 4, kernel=3, pad=1))
+  output text = dense(flatten(c), 3)
+  output words = transpose(e)
+  output reversed = transpose(x)
+  output rotated = transpose(relu(x), perm=[1, 2, 0])
+  output planes = transpose(x, [0, 2, 1])
+  output four = transpose(w, perm=[3, 1, 0, 2])
+  output one = transpose(v)
 }
 `
 

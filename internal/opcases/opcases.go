@@ -120,6 +120,11 @@ func All() []Case {
 		{Name: "mean", Op: ir.OpMean, Batch: 2, Operands: []Operand{in(2, 3)}, Attrs: ir.Attrs{"axis": []int{0}}},
 		{Name: "fm", Op: ir.OpFM, Batch: 2, Operands: []Operand{in(3, 4)}},
 		{Name: "bi_interaction", Op: ir.OpBiInteraction, Batch: 2, Operands: []Operand{in(3, 4)}},
+		{Name: "transpose", Op: ir.OpTranspose, Batch: 2, Operands: []Operand{in(3, 4)}},
+		{Name: "transpose rank 1", Op: ir.OpTranspose, Batch: 3, Operands: []Operand{in(4)}},
+		{Name: "transpose perm=[2,0,1]", Op: ir.OpTranspose, Batch: 2, Operands: []Operand{in(2, 3, 4)}, Attrs: ir.Attrs{"perm": []int{2, 0, 1}}},
+		{Name: "transpose rank 4 perm=[3,1,0,2]", Op: ir.OpTranspose, Batch: 2, Operands: []Operand{in(2, 3, 1, 4)}, Attrs: ir.Attrs{"perm": []int{3, 1, 0, 2}}},
+		{Name: "transpose of a parameter", Op: ir.OpTranspose, Batch: 2, Operands: []Operand{par(2, 3)}},
 		{Name: "embedding", Op: ir.OpEmbedding, Batch: 2, Operands: []Operand{ids, par(5, 2)}},
 		// Ids in [0, 5) with pad 0: lists of pad alone, repeated ids and
 		// single ids all come up among the 2x3 lists of four.
