@@ -57,6 +57,12 @@ type Dataset struct {
 	// table, the size of the id space: every id lies in [0, Vocab). It is 0
 	// for sets whose inputs are not ids.
 	Vocab int
+	// Group and Seq, when set (one entry per example), say how the set is
+	// ordered in time: Group[i] is example i's group (a MovieLens user)
+	// and Seq[i] its place among its group's examples in time, from 0. A
+	// validation part can then take each group's latest examples, as a
+	// test part split by time was taken (train.Validation's ByTime).
+	Group, Seq []int32
 }
 
 // Split is a data set's training part and its held-out part. Test is nil

@@ -183,6 +183,14 @@ var blockSchemas = map[string]map[string]settingSpec{
 		"weight_decay": numberSpec,
 		"l1":           numberSpec,
 		"shift":        intSpec,
+		// validation carves a validation part from the training part
+		// (a fraction), scored after every epoch by metric; the run keeps
+		// its best epoch's weights and stops after patience epochs
+		// without improvement.
+		"validation":    numberSpec,
+		"validation_by": {kinds: []ConstKind{ConstName}, choices: choices("random", "time")},
+		"patience":      intSpec,
+		"metric":        {kinds: []ConstKind{ConstName}, choices: choices("auc", "logloss", "accuracy", "rmse")},
 		"schedule": {kinds: nameOrCall, choices: []choice{
 			{name: "constant"},
 			{name: "step", params: []param{

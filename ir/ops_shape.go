@@ -3,6 +3,7 @@ package ir
 import (
 	"fmt"
 
+	"github.com/kiln-nn/kiln/runtime/kernels/ref"
 	"github.com/kiln-nn/kiln/tensor"
 )
 
@@ -180,3 +181,61 @@ var OpDropout = Register(&Op{
 		return nil
 	},
 })
+
+// OpTranspose permutes each sample's axes; the batch axis stays first.
+var OpTranspose = Register(&Op{
+	Name:       "transpose",
+	Doc:        "per-sample axis permutation: result axis k is operand axis perm[k] (the batch axis stays first and is not named); default: the axes reversed",
+	Operands:   []Operand{{Name: "x"}},
+	QuantRule:  sameQuant,
+	Attrs:      []AttrSpec{{Name: "perm", Kind: AttrInts, Doc: "a permutation of the per-sample axes 0..rank-1; absent: rank-1 .. 0"}},
+	Positional: []string{"perm"},
+	Canon: func(in []Type, a Attrs) error {
+		if !a.Has("perm") {
+			r := in[0].Rank()
+			perm := make([]int, r)
+			for k := range perm {
+				perm[k] = r - 1 - k
+			}
+			a["perm"] = perm
+		}
+		return nil
+	},
+	Infer: func(in []Type, a Attrs) (Type, error) {
+		x := in[0]
+		if err := needF32("transpose", "input", x); err != nil {
+			return Type{}, err
+		}
+		if x.Rank() < 1 {
+			return Type{}, fmt.Errorf("transpose: input %v has no per-sample axis to permute", x)
+		}
+		perm := a.Ints("perm")
+		if err := ref.CheckPerm(perm, x.Rank()); err != nil {
+			return Type{}, fmt.Errorf("transpose: %v (input %v)", err, x)
+		}
+		return Type{DType: x.DType, Batched: x.Batched, Dims: PermuteDims(x.Dims, perm)}, nil
+	},
+	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+		x := v.Args[0].Type
+		ref.TransposeF32(&ref.TransposeParams{N: batchOf(x, in[0]), Dims: x.Dims, Perm: v.Attrs.Ints("perm")}, in[0].F32, out.F32)
+		return nil
+	},
+})
+
+// PermuteDims returns dims permuted: entry k is dims[perm[k]].
+func PermuteDims(dims, perm []int) []int {
+	out := make([]int, len(perm))
+	for k, a := range perm {
+		out[k] = dims[a]
+	}
+	return out
+}
+
+// InversePerm returns the permutation that undoes perm.
+func InversePerm(perm []int) []int {
+	inv := make([]int, len(perm))
+	for k, a := range perm {
+		inv[a] = k
+	}
+	return inv
+}

@@ -2,6 +2,8 @@ package ir
 
 import (
 	"math"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -218,6 +220,59 @@ func TestEmbedding(t *testing.T) {
 	}
 }
 
+func TestEmbeddingBag(t *testing.T) {
+	table := f32([]int{3, 2}, 0, 1, 2, 3, 4, 5)
+	// Lists of 3, pad 0: [2, 1] -> mean of [4, 5] and [2, 3]; [1, 1, 1];
+	// pad alone -> zeros; [2] alone.
+	ids := tensor.FromI32([]int32{2, 0, 1, 1, 1, 1, 0, 0, 0, 0, 2, 0}, 2, 2, 3)
+	expect(t, "embedding_bag", evalOp(t, OpEmbeddingBag, ids, []*tensor.Tensor{table}, nil), []int{2, 2, 2}, 3, 4, 2, 3, 0, 0, 4, 5)
+	expect(t, "embedding_bag sum", evalOp(t, OpEmbeddingBag, ids, []*tensor.Tensor{table}, Attrs{"mode": "sum"}), []int{2, 2, 2}, 6, 8, 6, 9, 0, 0, 4, 5)
+	// Pad 7, outside the vocabulary: id 0 counts.
+	expect(t, "embedding_bag pad=7", evalOp(t, OpEmbeddingBag, tensor.FromI32([]int32{0, 7, 2}, 1, 3), []*tensor.Tensor{table}, Attrs{"pad": 7}), []int{1, 2}, 2, 3)
+
+	g := NewGraph("t")
+	in := g.AddInput("ids", Batched(tensor.I32, 2), source.Pos{})
+	p := g.AddParam("w", Unbatched(tensor.F32, 3, 2), source.Pos{})
+	p.Data = table
+	v, _ := g.AddOp("e", OpEmbeddingBag, []*Value{in, p}, nil, source.Pos{})
+	g.Outputs = []*Value{v}
+	_, err := Run(g, map[string]*tensor.Tensor{"ids": tensor.FromI32([]int32{0, 0, 1, -2}, 2, 2)})
+	if err == nil || !strings.Contains(err.Error(), "id -2 at index 3 is out of range [0, 3)") {
+		t.Errorf("out-of-range id: got %v", err)
+	}
+	for _, c := range []struct {
+		ids   Type
+		attrs Attrs
+		want  string
+	}{
+		{Batched(tensor.I32), nil, "ids must be i32 [..., L]"},
+		{Batched(tensor.F32, 3), nil, "ids must be i32 [..., L]"},
+		{Batched(tensor.I32, 3), Attrs{"mode": "max"}, "attribute mode must be one of mean, sum"},
+	} {
+		g := NewGraph("t")
+		in := g.AddInput("ids", c.ids, source.Pos{})
+		p := g.AddParam("w", Unbatched(tensor.F32, 3, 2), source.Pos{})
+		if _, err := g.AddOp("e", OpEmbeddingBag, []*Value{in, p}, c.attrs, source.Pos{}); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v %v: got %v, want %q", c.ids, c.attrs, err, c.want)
+		}
+	}
+}
+
+func TestScoreItems(t *testing.T) {
+	// u = [1, 2] against the items [1, 0], [0, 1], [2, 3], [-1, 0.5].
+	table := f32([]int{4, 2}, 1, 0, 0, 1, 2, 3, -1, 0.5)
+	expect(t, "score_items", evalOp(t, OpScoreItems, f32([]int{1, 2}, 1, 2), []*tensor.Tensor{table}, nil), []int{1, 4}, 1, 2, 8, 0)
+	if OpScoreItems.Lower == nil || OpScoreItems.Lower.To != OpQDense {
+		t.Errorf("score_items lowers to %v, want qdense", OpScoreItems.Lower)
+	}
+	g := NewGraph("t")
+	in := g.AddInput("u", Batched(tensor.F32, 3), source.Pos{})
+	p := g.AddParam("w", Unbatched(tensor.F32, 4, 2), source.Pos{})
+	if _, err := g.AddOp("s", OpScoreItems, []*Value{in, p}, nil, source.Pos{}); err == nil || !strings.Contains(err.Error(), "score_items: input f32[N,3] has 3 features, weight f32[4,2] expects 2") {
+		t.Errorf("mismatched widths: got %v", err)
+	}
+}
+
 func TestInteractions(t *testing.T) {
 	// Two fields e1 = [1, 2], e2 = [3, 4]: their dot product is 11, per
 	// column 1*3 = 3 and 2*4 = 8.
@@ -286,5 +341,43 @@ func TestOpTable(t *testing.T) {
 		if op.Kind == Compute && (op.Infer == nil || op.Eval == nil) {
 			t.Errorf("op %s lacks a shape rule or float semantics", op.Name)
 		}
+	}
+}
+
+func TestTranspose(t *testing.T) {
+	// Two examples of [2, 3]: the default reverses the axes.
+	x := f32([]int{2, 2, 3}, 1, 2, 3, 4, 5, 6, -1, -2, -3, -4, -5, -6)
+	expect(t, "transpose", evalOp(t, OpTranspose, x, nil, nil), []int{2, 3, 2}, 1, 4, 2, 5, 3, 6, -1, -4, -2, -5, -3, -6)
+	// x[i][j][k] = 100i + 10j + k over [2, 2, 2]; perm [1, 2, 0]: out[j][k][i].
+	y := f32([]int{1, 2, 2, 2}, 0, 1, 10, 11, 100, 101, 110, 111)
+	expect(t, "transpose perm=[1,2,0]", evalOp(t, OpTranspose, y, nil, Attrs{"perm": []int{1, 2, 0}}), []int{1, 2, 2, 2}, 0, 100, 1, 101, 10, 110, 11, 111)
+	if l := OpTranspose.Lower; l == nil || l.To != OpQTranspose || l.Result != ResultOperand {
+		t.Errorf("transpose lowers by %+v, want qtranspose keeping the operand's parameters", l)
+	}
+	if got := InversePerm([]int{2, 0, 1}); !slices.Equal(got, []int{1, 2, 0}) {
+		t.Errorf("InversePerm([2 0 1]) = %v", got)
+	}
+	g := NewGraph("t")
+	in := g.AddInput("x", Batched(tensor.F32, 3, 4), source.Pos{})
+	for perm, want := range map[string]string{"0": "has 1 entry for 2 axes", "1 1": "names axis 1 twice", "0 2": "names axis 2, outside [0, 2)"} {
+		var p []int
+		for _, f := range strings.Fields(perm) {
+			n, _ := strconv.Atoi(f)
+			p = append(p, n)
+		}
+		if _, err := g.AddOp("y", OpTranspose, []*Value{in}, Attrs{"perm": p}, source.Pos{}); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("perm %v: got %v, want %q", p, err, want)
+		}
+	}
+	// The int8 twin keeps its operand's quantization: anything else is
+	// refused by the verifier's rule.
+	xq := &Value{Name: "xq", Op: OpParam, Type: Batched(tensor.I8, 3, 4), Quant: PerTensor(0.5, -3)}
+	v := &Value{Name: "yq", Op: OpQTranspose, Args: []*Value{xq}, Attrs: Attrs{"perm": []int{1, 0}}, Type: Batched(tensor.I8, 4, 3), Quant: PerTensor(0.5, -3)}
+	if err := v.Op.QuantRule(v); err != nil {
+		t.Errorf("same parameters: %v", err)
+	}
+	v.Quant = PerTensor(0.25, -3)
+	if err := v.Op.QuantRule(v); err == nil {
+		t.Error("qtranspose with another scale than its operand's passes its rule")
 	}
 }

@@ -11,6 +11,7 @@ package train
 //	train/sgd.velocity/NAME   f32            SGD's momentum buffer of parameter NAME
 //	train/adam.m/NAME         f32            Adam's first moment of NAME
 //	train/adam.v/NAME         f32            Adam's second moment of NAME
+//	train/best/NAME           any            with validation: parameter NAME after the best epoch so far
 //
 // and in the metadata, under "train.":
 //
@@ -21,6 +22,8 @@ package train
 //	train.rng.dropout             dropout's source's state (the same)
 //	train.epochs, train.batch, …  the settings of the run, which a resumed run must repeat
 //	train.masks                   a hash of Config.Masks, when the run prunes: the same weights stay pruned
+//	train.best_epoch              with validation: the best epoch so far (from 1; 0 before the first ends)
+//	train.best_score              its score, higher is better (logloss and RMSE negated)
 //
 // The learning rate's schedule needs no state of its own: it is a function
 // of the step, which train.epoch and train.step give.
@@ -60,6 +63,9 @@ type Checkpoint struct {
 	Epochs int     // epochs of the whole run
 	Steps  int     // steps per epoch
 	Test   Metrics // after epoch Epoch, at an epoch's end, when there is a held-out set (else zero; not kept in the file)
+	// Validation is the validation part's scores after epoch Epoch, at an
+	// epoch's end of a run with validation (else zero; not kept in the file).
+	Validation Metrics
 
 	// Meta is the file's metadata: the "train." entries Train writes and
 	// reads, and whatever else the caller adds (Train ignores the rest).
@@ -137,6 +143,7 @@ type runState struct {
 	perm             []int
 	shuffle, dropout *rand.PCG
 	settings         map[string]string
+	best             *best // with validation
 }
 
 // settings lists what a run was configured with and a resumed run must
@@ -211,6 +218,15 @@ func (r *runState) checkpoint(g *ir.Graph, epoch, step int, sum float64, test Me
 			c.state = append(c.state, data.Named{Name: StatePrefix + kind + "/" + p.Name, T: t})
 		}
 	}
+	if b := r.best; b != nil {
+		c.Meta["train.best_epoch"] = strconv.Itoa(b.epoch)
+		if b.epoch > 0 {
+			c.Meta["train.best_score"] = strconv.FormatFloat(b.score, 'g', -1, 64)
+			for i, p := range g.Params() {
+				c.state = append(c.state, data.Named{Name: StatePrefix + "best/" + p.Name, T: b.weights[i]})
+			}
+		}
+	}
 	switch o := r.opt.(type) {
 	case *SGD:
 		add("sgd.velocity", o.vel)
@@ -253,7 +269,7 @@ func (r *runState) fits(c *Checkpoint) error {
 // which Train binds first) and returns where it stands: epochs done, steps
 // done of the next epoch and that epoch's loss so far. Every mismatch with
 // the model's parameters is an error, all of them listed.
-func (r *runState) restore(c *Checkpoint) (epoch, step int, sum float64, err error) {
+func (r *runState) restore(g *ir.Graph, c *Checkpoint) (epoch, step int, sum float64, err error) {
 	var problems []string
 	want := map[string]bool{StatePrefix + "order": true}
 	get := func(name string, dt tensor.DType, dims []int) *tensor.Tensor {
@@ -300,6 +316,27 @@ func (r *runState) restore(c *Checkpoint) (epoch, step int, sum float64, err err
 			r.perm[i] = int(k)
 		}
 	}
+	if b := r.best; b != nil {
+		be, err := c.int("train.best_epoch")
+		switch {
+		case err != nil:
+			problems = append(problems, err.Error())
+		case be > c.Epoch:
+			problems = append(problems, fmt.Sprintf("train.best_epoch %d is after the checkpoint's epoch %d", be, c.Epoch))
+		case be > 0:
+			s, err := strconv.ParseFloat(c.Meta["train.best_score"], 64)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("train.best_score: %q is not a number", c.Meta["train.best_score"]))
+			}
+			var ws []*tensor.Tensor
+			for _, p := range g.Params() {
+				if t := get(StatePrefix+"best/"+p.Name, p.Data.DType, p.Data.Shape); t != nil {
+					ws = append(ws, t.Clone())
+				}
+			}
+			b.epoch, b.score, b.weights = be, s, ws
+		}
+	}
 	for _, n := range c.state {
 		if !want[n.Name] {
 			problems = append(problems, fmt.Sprintf("%s is not state of this run (a %s checkpoint?)", n.Name, r.settings["train.optimizer"]))
@@ -330,7 +367,7 @@ func (r *runState) restore(c *Checkpoint) (epoch, step int, sum float64, err err
 // opposed to the position and state entries).
 func isSetting(k string) bool {
 	switch k {
-	case "train.epoch", "train.step", "train.loss_sum", "train.adam.t", "train.rng.shuffle", "train.rng.dropout":
+	case "train.epoch", "train.step", "train.loss_sum", "train.adam.t", "train.rng.shuffle", "train.rng.dropout", "train.best_epoch", "train.best_score":
 		return false
 	}
 	return strings.HasPrefix(k, "train.")

@@ -19,11 +19,13 @@ func GradientOf(op *ir.Op) Gradient { return gradients[op] }
 
 // gradients is the gradient table: one row per op with an exec kernel.
 var gradients = map[*ir.Op]Gradient{
-	ir.OpDense:     denseBackward,
-	ir.OpConv1D:    convBackward,
-	ir.OpConv2D:    convBackward,
-	ir.OpEmbedding: embeddingBackward,
-	ir.OpBatchNorm: batchNormBackward,
+	ir.OpDense:        denseBackward,
+	ir.OpConv1D:       convBackward,
+	ir.OpConv2D:       convBackward,
+	ir.OpEmbedding:    embeddingBackward,
+	ir.OpEmbeddingBag: embeddingBagBackward,
+	ir.OpScoreItems:   denseBackward, // a dense layer without bias
+	ir.OpBatchNorm:    batchNormBackward,
 
 	ir.OpAdd:         binaryBackward("+"),
 	ir.OpSub:         binaryBackward("-"),
@@ -45,10 +47,11 @@ var gradients = map[*ir.Op]Gradient{
 	ir.OpFM:            fmBackward,
 	ir.OpBiInteraction: biInteractionBackward,
 
-	ir.OpFlatten: copyBackward,
-	ir.OpReshape: copyBackward,
-	ir.OpConcat:  concatBackward,
-	ir.OpDropout: dropoutBackward,
+	ir.OpFlatten:   copyBackward,
+	ir.OpReshape:   copyBackward,
+	ir.OpConcat:    concatBackward,
+	ir.OpTranspose: transposeBackward,
+	ir.OpDropout:   dropoutBackward,
 
 	ir.OpFakeQuantWeight: fakeQuantWeightBackward,
 	ir.OpFakeQuant:       fakeQuantBackward,
@@ -171,6 +174,44 @@ func embeddingBackward(c *exec.Ctx, v *ir.Value, in []*tensor.Tensor, out, dout 
 	dw := din[1].F32
 	for i, id := range in[0].I32 {
 		exec.AddInto(dw[int(id)*dim:(int(id)+1)*dim], dout.F32[i*dim:(i+1)*dim])
+	}
+}
+
+// embeddingBagBackward adds each list's output gradient (divided by the
+// list's count for the mean) into the row of each of its ids that is not
+// pad: a repeated id takes it once per occurrence.
+func embeddingBagBackward(c *exec.Ctx, v *ir.Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
+	if din[1] == nil {
+		return // ids take no gradient
+	}
+	dim := in[1].Shape[1]
+	dw, dy := din[1].F32, dout.F32
+	ids, l := in[0].I32, exec.BagLen(v)
+	pad, mean := int32(v.Attrs.Int("pad")), v.Attrs.String("mode") != "sum"
+	g := make([]float32, dim)
+	for b := range len(ids) / l {
+		list := ids[b*l : (b+1)*l]
+		count := 0
+		for _, id := range list {
+			if id != pad {
+				count++
+			}
+		}
+		if count == 0 {
+			continue
+		}
+		copy(g, dy[b*dim:(b+1)*dim])
+		if mean {
+			inv := 1 / float32(count)
+			for d := range g {
+				g[d] *= inv
+			}
+		}
+		for _, id := range list {
+			if id != pad {
+				exec.AddInto(dw[int(id)*dim:(int(id)+1)*dim], g)
+			}
+		}
 	}
 }
 
@@ -451,6 +492,21 @@ func concatBackward(c *exec.Ctx, v *ir.Value, in []*tensor.Tensor, out, dout *te
 			o += n
 		}
 	}
+}
+
+// transposeBackward transposes the result's gradient back by the inverse
+// permutation and adds it to the operand's.
+func transposeBackward(c *exec.Ctx, v *ir.Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
+	if din[0] == nil {
+		return
+	}
+	n := 1
+	if v.Type.Batched {
+		n = dout.Shape[0]
+	}
+	g := make([]float32, len(dout.F32))
+	exec.Transpose(dout.F32, g, n, v.Type.Dims, ir.InversePerm(v.Attrs.Ints("perm")))
+	exec.AddInto(din[0].F32, g)
 }
 
 // dropoutBackward applies the forward kernel's mask in training.

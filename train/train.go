@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,6 +35,11 @@ type Config struct {
 	// many pixels in each direction at random (shiftBatch); evaluation
 	// sees the images as they are.
 	Shift int
+
+	// Validation, if its Fraction is set, carves a validation part from
+	// the training part, scores it after every epoch, keeps the weights of
+	// the best epoch and may stop early (see Validation).
+	Validation Validation
 
 	// Teacher, for the distillation loss: a trained model of the same
 	// inputs whose logits are the soft targets (taken, like the student's,
@@ -91,15 +97,25 @@ type Teacher struct {
 // Result is what training achieved.
 type Result struct {
 	Epochs  []Epoch
-	Test    Metrics // on the held-out part after the last epoch (zero if none)
+	Test    Metrics // on the held-out part after the last epoch (zero if none, or with validation)
 	Elapsed time.Duration
+
+	// With validation: the epoch whose weights the graph holds (from 1),
+	// its validation scores, the metric that chose it, and whether the
+	// run stopped early (out of patience).
+	Best       int
+	Validation Metrics
+	Metric     string
+	Early      bool
 }
 
 // Epoch is one epoch's record.
 type Epoch struct {
-	Loss    float64 // mean training loss
-	Test    Metrics
-	Elapsed time.Duration
+	Loss       float64 // mean training loss
+	Test       Metrics
+	Validation Metrics // with validation
+	Best       bool    // with validation: the best epoch so far
+	Elapsed    time.Duration
 }
 
 // task is how a model's output meets a data set's targets.
@@ -174,10 +190,12 @@ func bind(g *ir.Graph, set *data.Dataset, loss string) (*task, error) {
 
 // bindInputs matches a data set's inputs to a model's (by name, or the
 // only one to the only one) and checks their types; it returns, for each
-// model input, the index of its data.
+// model input, the index of its data. A set may hold inputs that the
+// model does not take (the MovieLens genres and year beside the ids):
+// they are left out.
 func bindInputs(g *ir.Graph, set *data.Dataset) ([]int, error) {
 	inputs := g.Inputs()
-	if len(set.Inputs) != len(inputs) {
+	if len(set.Inputs) < len(inputs) {
 		return nil, fmt.Errorf("%s holds %d %s, model %s takes %d", set.Name, len(set.Inputs), plural(len(set.Inputs), "input"), g.Name, len(inputs))
 	}
 	var idx []int
@@ -200,8 +218,9 @@ func bindInputs(g *ir.Graph, set *data.Dataset) ([]int, error) {
 	return idx, nil
 }
 
-// checkIDs makes sure the ids fed straight into an embedding fit its
-// table, so that a data set built for a larger vocabulary fails up front.
+// checkIDs makes sure the ids fed straight into an embedding (or an
+// embedding bag, whose pad id may lie outside) fit its table, so that a
+// data set built for a larger vocabulary fails up front.
 func checkIDs(g *ir.Graph, set *data.Dataset, inputIdx []int) error {
 	for i, in := range g.Inputs() {
 		ids := set.Inputs[inputIdx[i]].T
@@ -209,12 +228,13 @@ func checkIDs(g *ir.Graph, set *data.Dataset, inputIdx []int) error {
 			continue
 		}
 		for _, v := range g.Values {
-			if v.Op != ir.OpEmbedding || v.Args[0] != in {
+			if (v.Op != ir.OpEmbedding && v.Op != ir.OpEmbeddingBag) || v.Args[0] != in {
 				continue
 			}
 			vocab := v.Args[1].Type.Dims[0]
+			pad, bag := int32(v.Attrs.Int("pad")), v.Op == ir.OpEmbeddingBag
 			for j, id := range ids.I32 {
-				if id < 0 || int(id) >= vocab {
+				if (!bag || id != pad) && (id < 0 || int(id) >= vocab) {
 					return fmt.Errorf("%s: input %s holds id %d (example %d), outside embedding %s's vocabulary [0, %d)", set.Name, in.Name, id, j/max(1, in.Type.Elems()), v.Name, vocab)
 				}
 			}
@@ -306,8 +326,28 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if split.Test != nil {
-		if _, err := bind(g, split.Test, tk.loss); err != nil {
+	set, test := split.Train, split.Test
+	var val *data.Dataset
+	var metric string
+	if cfg.Validation.Fraction != 0 {
+		if metric, err = cfg.Validation.check(set.Task); err != nil {
+			return nil, err
+		}
+		if len(cfg.Shared) > 0 {
+			return nil, errors.New("training with shared weights keeps no best epoch: train it without validation")
+		}
+		if set, val, err = Carve(set, cfg.Validation, cfg.Seed); err != nil {
+			return nil, err
+		}
+		if metric == "auc" {
+			if err := bothClasses(val); err != nil {
+				return nil, err
+			}
+		}
+		test = nil // the test part stays unseen: kiln eval scores it once
+	}
+	if test != nil {
+		if _, err := bind(g, test, tk.loss); err != nil {
 			return nil, err
 		}
 	}
@@ -327,7 +367,6 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 			return nil, fmt.Errorf("teacher: %w", err)
 		}
 	}
-	set := split.Train
 	n := set.Len()
 	steps := (n + cfg.Batch - 1) / cfg.Batch
 	total := steps * cfg.Epochs
@@ -336,6 +375,16 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 		shuffle:  rand.NewPCG(cfg.Seed, 0x73687566),
 		dropout:  exec.DropoutSource(cfg.Seed),
 		settings: settings(cfg, tk.loss, n, steps),
+	}
+	if val != nil {
+		rs.best = &best{}
+		rs.settings["train.validation"] = strconv.FormatFloat(cfg.Validation.Fraction, 'g', -1, 64)
+		rs.settings["train.validation_by"] = "random"
+		if cfg.Validation.ByTime {
+			rs.settings["train.validation_by"] = "time"
+		}
+		rs.settings["train.patience"] = strconv.Itoa(cfg.Validation.Patience)
+		rs.settings["train.metric"] = metric
 	}
 	for i := range rs.perm {
 		rs.perm[i] = i
@@ -388,20 +437,30 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 	optParams, optGrads := cons.optimized(params, net.Grads)
 	firstEpoch, firstStep, firstSum := 0, 0, 0.0
 	if cfg.Resume != nil {
-		if firstEpoch, firstStep, firstSum, err = rs.restore(cfg.Resume); err != nil {
+		if firstEpoch, firstStep, firstSum, err = rs.restore(g, cfg.Resume); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrResume, err)
 		}
 	}
 	cons.apply(params) // the weights start where the constraints hold them
-	checkpoint := func(epoch, step int, sum float64, test Metrics) error {
+	checkpoint := func(epoch, step int, sum float64, ep Epoch) error {
 		if cfg.Checkpoint == nil {
 			return nil
 		}
-		c, err := rs.checkpoint(g, epoch, step, sum, test)
+		c, err := rs.checkpoint(g, epoch, step, sum, ep.Test)
 		if err != nil {
 			return err
 		}
+		c.Validation = ep.Validation
 		return cfg.Checkpoint(c)
+	}
+	var weights []*tensor.Tensor // every parameter, for the best epoch's copy
+	for _, p := range g.Params() {
+		weights = append(weights, p.Data)
+	}
+	// outOfPatience: the run has gone Patience epochs without a better
+	// validation score (after a resumed epoch's end too).
+	outOfPatience := func(epoch int) bool {
+		return rs.best != nil && cfg.Validation.Patience > 0 && rs.best.epoch > 0 && epoch-rs.best.epoch >= cfg.Validation.Patience
 	}
 
 	rng := rand.New(rs.shuffle)
@@ -411,6 +470,10 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 	res := &Result{}
 	start := time.Now()
 	for epoch := firstEpoch; epoch < cfg.Epochs; epoch++ {
+		if outOfPatience(epoch) {
+			res.Early = true
+			break
+		}
 		s0, sum := 0, 0.0
 		if epoch == firstEpoch && firstStep > 0 {
 			s0, sum = firstStep, firstSum // resumed inside the epoch: its order is drawn already
@@ -473,30 +536,53 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 			bar.update(s*cfg.Batch+len(idx), sum/float64(s*cfg.Batch+len(idx)))
 			if s+1 < steps && cfg.Stop != nil && cfg.Stop() {
 				bar.clear()
-				if err := checkpoint(epoch, s+1, sum, Metrics{}); err != nil {
+				if err := checkpoint(epoch, s+1, sum, Epoch{}); err != nil {
 					return nil, err
 				}
 				return nil, fmt.Errorf("%w in epoch %d of %d, after step %d of %d", ErrStopped, epoch+1, cfg.Epochs, s+1, steps)
 			}
 		}
 		ep := Epoch{Loss: sum / float64(n)}
-		if split.Test != nil {
-			m, err := Evaluate(g, split.Test, cfg.Batch, ctx.Workers)
+		if test != nil {
+			m, err := Evaluate(g, test, cfg.Batch, ctx.Workers)
 			if err != nil {
 				return nil, err
 			}
 			ep.Test = m
 			res.Test = m
 		}
+		if val != nil {
+			m, err := Evaluate(g, val, cfg.Batch, ctx.Workers)
+			if err != nil {
+				return nil, err
+			}
+			ep.Validation = m
+			if s := score(m, metric); rs.best.improves(s) {
+				rs.best.keep(epoch+1, s, weights)
+				ep.Best = true
+			}
+		}
 		ep.Elapsed = time.Since(epochStart)
 		res.Epochs = append(res.Epochs, ep)
 		bar.done(ep, cfg.Schedule.LR(cfg.LR, (epoch+1)*steps-1, total, epoch))
-		if err := checkpoint(epoch+1, 0, 0, ep.Test); err != nil {
+		if err := checkpoint(epoch+1, 0, 0, ep); err != nil {
 			return nil, err
 		}
-		if epoch+1 < cfg.Epochs && cfg.Stop != nil && cfg.Stop() {
+		if epoch+1 < cfg.Epochs && !outOfPatience(epoch+1) && cfg.Stop != nil && cfg.Stop() {
 			return nil, fmt.Errorf("%w after epoch %d of %d", ErrStopped, epoch+1, cfg.Epochs)
 		}
+	}
+	if b := rs.best; b != nil && b.epoch > 0 {
+		// The graph takes the best epoch's weights back: they are the run's.
+		for i, w := range weights {
+			copyData(w, b.weights[i])
+		}
+		res.Best, res.Metric = b.epoch, metric
+		m, err := Evaluate(g, val, cfg.Batch, ctx.Workers)
+		if err != nil {
+			return nil, err
+		}
+		res.Validation = m
 	}
 	res.Elapsed = time.Since(start)
 	return res, nil
@@ -587,6 +673,12 @@ func (p *progress) done(ep Epoch, lr float64) {
 	line := fmt.Sprintf("epoch %d/%d  loss %.4f  lr %.3g", p.epoch+1, p.cfg.Epochs, ep.Loss, lr)
 	if ep.Test.N > 0 {
 		line += "  test " + ep.Test.String()
+	}
+	if ep.Validation.N > 0 {
+		line += "  validation " + ep.Validation.String()
+		if ep.Best {
+			line += " (best)"
+		}
 	}
 	rate := float64(p.n) / ep.Elapsed.Seconds()
 	line += fmt.Sprintf("  %.1f s  %s samples/s", ep.Elapsed.Seconds(), ir.Thousands(int64(rate)))

@@ -554,6 +554,53 @@ func concatKernel(m *llir.Module, name string, outer int, widths []int, p ir.Con
 	return f
 }
 
+// transposeKernel is ref.Transpose for one layer on a batch of n: a loop
+// per result axis (axes of one element left out), the result written in
+// order, the operand read at each axis's stride, with the geometry as
+// constants.
+func transposeKernel(m *llir.Module, name string, dims, perm []int) *llir.Func {
+	x, out, n := llir.NewParam("x", i8p), llir.NewParam("out", i8p), llir.NewParam("n", types.I64)
+	f := internal(m.NewFunc(name, types.Void, x, out, n))
+	k := &builder{f: f, b: f.NewBlock("entry")}
+	r := len(dims)
+	stride, elems := make([]int, r), 1
+	for a := r - 1; a >= 0; a-- {
+		stride[a] = elems
+		elems *= dims[a]
+	}
+	// Result axis j: its size, the operand's stride along it and the
+	// result's own.
+	var size, in, step []int
+	for j, o := r-1, 1; j >= 0; j-- {
+		if d := dims[perm[j]]; d > 1 {
+			size = append([]int{d}, size...)
+			in = append([]int{stride[perm[j]]}, in...)
+			step = append([]int{o}, step...)
+		}
+		o *= dims[perm[j]]
+	}
+	var axes func(j int, from, to value.Value)
+	axes = func(j int, from, to value.Value) {
+		if j == len(size) {
+			b := k.b
+			b.NewStore(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, x, from)), b.NewGetElementPtr(types.I8, out, to))
+			return
+		}
+		k.loop(fmt.Sprintf("axis%d", j), i64(int64(size[j])), nil, func(i value.Value, _ []value.Value) []value.Value {
+			b := k.b
+			axes(j+1, b.NewAdd(from, lin(b, i, in[j], 0)), b.NewAdd(to, lin(b, i, step[j], 0)))
+			return nil
+		})
+	}
+	k.loop("example", n, nil, func(s value.Value, _ []value.Value) []value.Value {
+		at := lin(k.b, s, elems, 0)
+		axes(0, at, at)
+		return nil
+	})
+	k.b.NewRet(nil)
+	return f
+}
+
 // interactionKernel is ref.FM (fm) or ref.BiInteraction for one layer on
 // a batch of n, each example Fields x Dim values: per column d,
 // pair(d) = (sum of x)^2 - sum of x^2 over the fields, x = q + in_off, in

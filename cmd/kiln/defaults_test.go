@@ -50,6 +50,8 @@ func TestTrainBlockAndFlagsAgree(t *testing.T) {
 		{"seed = 7", []string{"--seed", "7"}},
 		{"weight_decay = 0.01", []string{"--weight-decay", "0.01"}},
 		{"l1 = 0.001", []string{"--l1", "0.001"}},
+		{"validation = 0.2", []string{"--validation", "0.2"}},
+		{"validation = 0.2\n    validation_by = time\n    patience = 3\n    metric = logloss", []string{"--validation", "0.2", "--validation-by", "time", "--patience", "3", "--metric", "logloss"}},
 	}
 	for _, c := range cases {
 		block, err := configFor(t, "    "+c.block)
@@ -88,6 +90,26 @@ func TestTrainBlockAndFlagsAgree(t *testing.T) {
 			t.Errorf("--%s %s, its default, changes the configuration:\n%s", f.Name, f.DefValue, d)
 		}
 	})
+
+	if v, _ := configFor(t, "    validation = 0.25\n    validation_by = time\n    patience = 2\n    metric = auc"); v.Validation != (train.Validation{Fraction: 0.25, ByTime: true, Patience: 2, Metric: "auc"}) {
+		t.Errorf("validation settings: %+v", v.Validation)
+	}
+	for _, c := range []struct {
+		block string
+		flags []string
+		want  string
+	}{
+		{"validation = 1.5", nil, "validation must be a fraction between 0 and 1"},
+		{"", []string{"--validation", "-0.1"}, "validation must be a fraction between 0 and 1"},
+		{"patience = 3", nil, "patience, metric and validation_by go with a validation fraction"},
+		{"", []string{"--metric", "auc"}, "patience, metric and validation_by go with a validation fraction"},
+		{"validation = 0.1", []string{"--validation-by", "users"}, "--validation-by must be random or time"},
+		{"validation = 0.1\n    patience = -1", nil, "patience must not be negative"},
+	} {
+		if _, err := configFor(t, "    "+c.block, c.flags...); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("block %q, flags %q: err = %v, want %q", c.block, c.flags, err, c.want)
+		}
+	}
 
 	for _, bad := range []string{"schedule = step(every=0)", "schedule = step(gamma=0)", "schedule = step(gamma=-1)"} {
 		if _, err := configFor(t, "    "+bad); err == nil || !strings.Contains(err.Error(), "m.kiln:7:") {

@@ -44,6 +44,10 @@ func init() {
 			fs.Float64("weight-decay", 0, "L2 penalty added to the gradients")
 			fs.Float64("l1", 0, "L1 penalty added to the gradients (drives weights to zero before pruning)")
 			fs.Int("shift", 0, "translate each training image by up to this many pixels in each direction, at random (0: none)")
+			fs.Float64("validation", 0, "hold out this fraction of the training part for validation, scored after every epoch: the output holds the best epoch's weights, and the test part is left for kiln eval (0: none)")
+			fs.String("validation-by", "random", "how to carve the validation part: random (seeded) or time (each user's latest training examples, for data split by time)")
+			fs.Int("patience", 0, "with --validation: stop after this many epochs without a better validation score (0: run every epoch)")
+			fs.String("metric", "", "with --validation: what is better: auc or logloss (binary), accuracy (classes), rmse (real values); default the first")
 			fs.String("schedule", d.Schedule.Kind, fmt.Sprintf("learning-rate schedule: constant, step (by %g, %d times over the run) or cosine", train.StepGamma, train.StepDecays))
 			fs.Uint64("seed", d.Seed, "seed for initialisation, shuffling and dropout")
 			fs.Int("workers", 0, "goroutines per kernel (0: all cores); results do not depend on it")
@@ -100,6 +104,14 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 			cfg.Reg.L1 = v.Num
 		case "shift":
 			cfg.Shift = int(v.Num)
+		case "validation":
+			cfg.Validation.Fraction = v.Num
+		case "validation_by":
+			cfg.Validation.ByTime = v.Text == "time"
+		case "patience":
+			cfg.Validation.Patience = int(v.Num)
+		case "metric":
+			cfg.Validation.Metric = v.Text
 		case "loss":
 			cfg.Loss = v.Text
 			if v.Text == "distill" {
@@ -148,14 +160,14 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 		dataSpec = f.String("data")
 		dataDir = "."
 	}
-	ints := map[string]*int{"epochs": &cfg.Epochs, "batch": &cfg.Batch, "workers": &cfg.Workers, "shift": &cfg.Shift}
+	ints := map[string]*int{"epochs": &cfg.Epochs, "batch": &cfg.Batch, "workers": &cfg.Workers, "shift": &cfg.Shift, "patience": &cfg.Validation.Patience}
 	for name, p := range ints {
 		if fs.Changed(name) {
 			*p = f.Int(name)
 		}
 	}
 	floats := map[string]*float64{"lr": &cfg.LR, "momentum": &cfg.Momentum, "weight-decay": &cfg.Reg.WeightDecay, "l1": &cfg.Reg.L1,
-		"temperature": &cfg.Teacher.Temperature, "hard": &cfg.Teacher.Hard}
+		"temperature": &cfg.Teacher.Temperature, "hard": &cfg.Teacher.Hard, "validation": &cfg.Validation.Fraction}
 	for name, p := range floats {
 		if fs.Changed(name) {
 			*p = f.Float64(name)
@@ -166,6 +178,17 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 	}
 	if fs.Changed("optimizer") {
 		cfg.Optimizer = f.String("optimizer")
+	}
+	if fs.Changed("validation-by") {
+		switch by := f.String("validation-by"); by {
+		case "random", "time":
+			cfg.Validation.ByTime = by == "time"
+		default:
+			return cfg, "", "", usagef("--validation-by must be random or time, got %q", by)
+		}
+	}
+	if fs.Changed("metric") {
+		cfg.Validation.Metric = f.String("metric")
 	}
 	if fs.Changed("schedule") {
 		cfg.Schedule = train.Schedule{Kind: f.String("schedule")}
@@ -194,6 +217,12 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 		return cfg, "", "", usagef("--schedule must be constant, step or cosine, got %q", cfg.Schedule.Kind)
 	case cfg.Epochs < 1 || cfg.Batch < 1 || !(cfg.LR > 0):
 		return cfg, "", "", usagef("epochs, batch and lr must be positive")
+	case cfg.Validation.Fraction != 0 && !(cfg.Validation.Fraction > 0 && cfg.Validation.Fraction < 1):
+		return cfg, "", "", usagef("validation must be a fraction between 0 and 1 (0: none), got %g", cfg.Validation.Fraction)
+	case cfg.Validation.Fraction == 0 && (cfg.Validation.Patience != 0 || cfg.Validation.Metric != "" || cfg.Validation.ByTime):
+		return cfg, "", "", usagef("patience, metric and validation_by go with a validation fraction (--validation or the train block's validation)")
+	case cfg.Validation.Patience < 0:
+		return cfg, "", "", usagef("patience must not be negative, got %d", cfg.Validation.Patience)
 	case dataSpec == "":
 		return cfg, "", "", usagef("no data: give --data or a train block's data setting")
 	}
@@ -355,6 +384,17 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 	}
 	fmt.Fprintf(e.stderr, "training %s on %s: %d examples, %d epochs of batch %d, %s lr %g, schedule %v, seed %d\n",
 		g.Name, spec, split.Train.Len(), cfg.Epochs, cfg.Batch, cfg.Optimizer, cfg.LR, cfg.Schedule, cfg.Seed)
+	if v := cfg.Validation; v.Fraction > 0 {
+		by := "at random"
+		if v.ByTime {
+			by = "each group's latest"
+		}
+		fmt.Fprintf(e.stderr, "validation: %g of the training examples, %s; keeping the best epoch", v.Fraction, by)
+		if v.Patience > 0 {
+			fmt.Fprintf(e.stderr, ", stopping after %d without improvement", v.Patience)
+		}
+		fmt.Fprintln(e.stderr)
+	}
 	res, err := train.Train(g, split, cfg)
 	if err != nil {
 		switch {
@@ -372,6 +412,17 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 		return fmt.Errorf("%w\nthe run so far, up to its last checkpoint, is in %s; to resume it:\n  %s", err, last, how)
 	}
 	meta := map[string]string{"epoch": strconv.Itoa(cfg.Epochs), "data": spec}
+	if res.Best > 0 {
+		meta["epoch"] = strconv.Itoa(res.Best)
+		trained = fmt.Sprintf("trained %d of %d epochs", len(res.Epochs), cfg.Epochs)
+		if c := cfg.Resume; c != nil {
+			trained = fmt.Sprintf("trained to epoch %d of %d (resumed after epoch %d)", c.Epoch+len(res.Epochs), cfg.Epochs, c.Epoch)
+		}
+		if res.Early {
+			trained += fmt.Sprintf(", stopped early (%d without improvement)", cfg.Validation.Patience)
+		}
+		trained += fmt.Sprintf(", kept epoch %d (best validation %s)", res.Best, res.Metric)
+	}
 	if qat {
 		meta["qat_bits"] = strconv.Itoa(qatBits)
 		err = saveNamed(out, g.Name, train.QATWeights(g), meta)
@@ -391,6 +442,9 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 	fmt.Fprintf(e.stdout, "model %s: %s parameters, %s bytes of f32 weights\n", g.Name, ir.Thousands(st.Total.Params), ir.Thousands(st.Total.WeightBytes))
 	if res.Test.N > 0 {
 		fmt.Fprintf(e.stdout, "test %s\n", res.Test)
+	}
+	if res.Best > 0 {
+		fmt.Fprintf(e.stdout, "validation %s at epoch %d; the test part is left for kiln eval\n", res.Validation, res.Best)
 	}
 	fmt.Fprintf(e.stdout, "%s in %.1f s; weights in %s\n", trained, res.Elapsed.Seconds(), out)
 	return nil

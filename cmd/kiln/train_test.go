@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -75,6 +76,40 @@ func TestTrainAndEval(t *testing.T) {
 	code, _, stderr = kiln("train", model, "--data", filepath.Join(dir, "x.npy")+","+filepath.Join(dir, "y.npy"), "--epochs", "1", "--optimizer", "sgd", "-o", w)
 	if code != 0 || !strings.Contains(stderr, "1 epochs of batch 8, sgd lr 0.01") {
 		t.Errorf("train with flags: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestTrainValidation: with a validation part, kiln train prints its
+// score after every epoch, keeps the best epoch's weights (the file says
+// which epoch), stops when out of patience, and leaves the test part
+// unscored.
+func TestTrainValidation(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "clicks.kiln")
+	os.WriteFile(model, []byte(strings.Replace(clicksModel, "OUTPUT", "output click = sigmoid(dense(h, 1))", 1)), 0o644)
+	clicksData(t, dir)
+	w := filepath.Join(dir, "w.safetensors")
+	code, stdout, stderr := kiln("train", model, "-o", w, "--epochs", "30", "--lr", "0.05", "--validation", "0.25", "--validation-by", "time", "--patience", "2", "--metric", "logloss")
+	if code != 0 {
+		t.Fatalf("train: exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "validation: 0.25 of the training examples, each group's latest") ||
+		!strings.Contains(stderr, "epoch 1/30  loss ") || !strings.Contains(stderr, "validation AUC ") || strings.Contains(stderr, "test AUC") {
+		t.Errorf("train progress:\n%s", stderr)
+	}
+	if !strings.Contains(stdout, "stopped early (2 without improvement), kept epoch ") || strings.Contains(stdout, "test AUC") {
+		t.Errorf("train result:\n%s", stdout)
+	}
+	ran := strings.Count(stderr, "\nepoch ")
+	st, err := data.LoadSafetensors(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprint(ran - 2); st.Metadata["epoch"] != want {
+		t.Errorf("after %d epochs with patience 2, the weights file says epoch %s, want %s", ran, st.Metadata["epoch"], want)
+	}
+	if cs := checkpointsOf(w); len(cs) != 0 {
+		t.Errorf("checkpoints left behind: %v", cs)
 	}
 }
 
