@@ -18,8 +18,10 @@ const (
 // with two named i32 [N,1] inputs, user and movie (the dense indices
 // readRatings assigns: users [0,U), movies [0,M), each in sorted order of
 // the raw id), and an f32 [N,1] target, the rating. Examples are in file
-// order. Vocab is max(U, M), a bound on both kinds of id; a model's two
-// embedding tables need U and M rows.
+// order; Group and Seq are each example's user and its place among the
+// user's ratings in time, for a validation part split by time. Vocab is
+// max(U, M), a bound on both kinds of id; a model's two embedding tables
+// need U and M rows.
 func openRatings(s, path string) (*Split, error) {
 	r, err := readRatings(s, path)
 	if err != nil {
@@ -27,7 +29,7 @@ func openRatings(s, path string) (*Split, error) {
 	}
 	vocab := max(len(r.users), len(r.movies))
 	build := func(test bool, part string) *Dataset {
-		var users, movies []int32
+		var users, movies, seq []int32
 		var y []float32
 		for i := range r.user {
 			if r.test[i] != test {
@@ -35,6 +37,7 @@ func openRatings(s, path string) (*Split, error) {
 			}
 			users = append(users, r.user[i])
 			movies = append(movies, r.movie[i])
+			seq = append(seq, r.seq[i])
 			y = append(y, r.rating[i])
 		}
 		n := len(y)
@@ -47,6 +50,8 @@ func openRatings(s, path string) (*Split, error) {
 			Target: tensor.FromF32(y, n, 1),
 			Task:   Regression,
 			Vocab:  vocab,
+			Group:  users,
+			Seq:    seq,
 		}
 	}
 	return &Split{Train: build(false, "train"), Test: build(true, "test")}, nil

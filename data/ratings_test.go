@@ -2,6 +2,7 @@ package data
 
 import (
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/kiln-nn/kiln/tensor"
@@ -33,6 +34,13 @@ func TestOpenRatings(t *testing.T) {
 	wantTensor(t, "train users", tr.Inputs[0].T, tensor.FromI32([]int32{2, 2, 2, 0, 1}, 5, 1))
 	wantTensor(t, "train movies", tr.Inputs[1].T, tensor.FromI32([]int32{0, 2, 1, 1, 0}, 5, 1))
 	wantTensor(t, "train ratings", tr.Target, tensor.FromF32([]float32{4, 5, 3.5, 4.5, 4}, 5, 1))
+	// Users and places in time: user 10 rates 5, 50, 20 at t100, t300, t200.
+	if !slices.Equal(tr.Group, []int32{2, 2, 2, 0, 1}) || !slices.Equal(tr.Seq, []int32{0, 2, 1, 0, 0}) {
+		t.Errorf("train groups %v, places in time %v", tr.Group, tr.Seq)
+	}
+	if !slices.Equal(te.Group, []int32{2, 1, 0}) || !slices.Equal(te.Seq, []int32{3, 1, 1}) {
+		t.Errorf("test groups %v, places in time %v", te.Group, te.Seq)
+	}
 	// Test: lines 2, 7, 9.
 	wantTensor(t, "test users", te.Inputs[0].T, tensor.FromI32([]int32{2, 1, 0}, 3, 1))
 	wantTensor(t, "test movies", te.Inputs[1].T, tensor.FromI32([]int32{3, 4, 2}, 3, 1))
