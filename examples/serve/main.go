@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/signal"
 	goruntime "runtime"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -47,6 +48,7 @@ func main() {
 		loadTime  = flag.Duration("load-time", time.Minute, "with -load: stop sending after this long")
 		method    = flag.String("load-method", "GET", "with -load: GET (a query) or POST (a JSON body)")
 		seed      = flag.Uint64("seed", 1, "with -load: the seed of the requests' users and movies")
+		cpuProf   = flag.String("cpuprofile", "", "with -load: write a CPU profile of the load test (server and clients) to this file")
 	)
 	flag.Parse()
 	probSet := false
@@ -61,10 +63,20 @@ func main() {
 	}
 	h := handler(r, *maxBody)
 	if *load > 0 {
+		if *cpuProf != "" {
+			f, err := os.Create(*cpuProf)
+			if err != nil {
+				log.Fatalf("serve: %v", err)
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				log.Fatalf("serve: %v", err)
+			}
+		}
 		rep, err := runLoad(h, r.ids, loadOptions{N: *load, Concurrency: *conc, Candidates: *cands, K: *k, Time: *loadTime, Method: *method, Seed: *seed})
 		if err != nil {
 			log.Fatalf("serve: %v", err)
 		}
+		pprof.StopCPUProfile()
 		fmt.Println(rep)
 		if rep.Errors > 0 {
 			os.Exit(1)

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -540,5 +541,29 @@ func TestLoad(t *testing.T) {
 	}
 	if _, err := runLoad(handler(r, 1<<20), r.ids, loadOptions{N: 10, Concurrency: 1, Candidates: 301, K: 10, Time: 1e9, Method: "GET"}); err == nil || !strings.Contains(err.Error(), "the vocabulary has 300 movies") {
 		t.Errorf("too many candidates: %v", err)
+	}
+}
+
+// TestImportsOnlyTheRuntime holds the service to what it claims: of kiln's
+// packages it depends on the runtime and the runtime's own packages only.
+func TestImportsOnlyTheRuntime(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	const kiln = "github.com/kiln-nn/kiln/"
+	n := 0
+	for _, pkg := range strings.Fields(string(out)) {
+		rest, ok := strings.CutPrefix(pkg, kiln)
+		switch {
+		case !ok || pkg == kiln+"examples/serve":
+		case rest == "runtime" || strings.HasPrefix(rest, "runtime/") || rest == "internal/kbc":
+			n++
+		default:
+			t.Errorf("the service depends on %s", pkg)
+		}
+	}
+	if n == 0 {
+		t.Errorf("go list -deps lists no runtime package:\n%s", out)
 	}
 }
