@@ -26,7 +26,7 @@ type ranker struct {
 	fallbackRaw int64
 	// sessions holds the sessions; a request takes one for its Run.
 	sessions chan *runtime.Session
-	// free holds request buffers for reuse (up to its capacity).
+	// free holds request buffers for reuse, up to maxFree of them.
 	free chan *scratch
 }
 
@@ -85,7 +85,7 @@ func newRanker(m *runtime.Model, v *ids, opt rankerOptions) (*ranker, error) {
 	}
 	capacity := len(v.movie) // a request scores each known movie at most once
 	r.sessions = make(chan *runtime.Session, opt.Sessions)
-	r.free = make(chan *scratch, 2*opt.Sessions)
+	r.free = make(chan *scratch, maxFree)
 	for range opt.Sessions {
 		s, err := m.NewSession(capacity)
 		if err != nil {
@@ -98,6 +98,7 @@ func newRanker(m *runtime.Model, v *ids, opt rankerOptions) (*ranker, error) {
 	// model's embedding table must hold them.
 	st := r.get()
 	defer r.put(st)
+	st.reserve(1)
 	last := int32(len(v.movie) - 1)
 	v.fields(st.fields, v.nu-1, last)
 	if err := r.run(context.Background(), st, 1); err != nil {
@@ -146,6 +147,11 @@ type scratch struct {
 	buf     []byte // the response
 }
 
+// maxFree is the most request buffers the pool keeps: more requests than
+// that in flight at once make buffers that are dropped after them. A
+// buffer grows to the largest request it served (about 40 bytes a movie).
+const maxFree = 256
+
 // get takes a request buffer from the pool, or makes one.
 func (r *ranker) get() *scratch {
 	select {
@@ -153,13 +159,19 @@ func (r *ranker) get() *scratch {
 		return st
 	default:
 	}
-	n := len(r.ids.movie)
-	st := &scratch{fields: make([]int32, 3*n), row: make([]int32, n), seen: make([]uint32, n),
-		out: make([][]float32, len(r.model.Outputs())), in: make([]runtime.Value, 1), outs: make([]runtime.Value, len(r.model.Outputs()))}
+	n := len(r.model.Outputs())
+	return &scratch{out: make([][]float32, n), in: make([]runtime.Value, 1), outs: make([]runtime.Value, n)}
+}
+
+// reserve makes room for a batch of n rows.
+func (st *scratch) reserve(n int) {
+	if cap(st.row) >= n {
+		return
+	}
+	st.fields, st.row = make([]int32, 3*n), make([]int32, n)
 	for i := range st.out {
 		st.out[i] = make([]float32, n)
 	}
-	return st
 }
 
 // put returns a request buffer to the pool (or drops it when the pool is
@@ -221,12 +233,17 @@ func (r *ranker) rank(ctx context.Context, st *scratch, q query) error {
 	n, candidates := 0, len(st.cand)
 	if q.all {
 		candidates = len(r.ids.movie)
+		st.reserve(candidates)
 		for j := range r.ids.movie {
 			r.ids.fields(st.fields[3*j:], u, int32(j))
 			st.row[j] = int32(j)
 		}
 		n = candidates
 	} else {
+		st.reserve(min(len(st.cand), len(r.ids.movie)))
+		if len(st.seen) < len(r.ids.movie) {
+			st.seen = make([]uint32, len(r.ids.movie))
+		}
 		for _, m := range st.cand {
 			j, ok := r.ids.movies[m]
 			switch {
