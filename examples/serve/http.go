@@ -65,7 +65,9 @@ func serveRank(w http.ResponseWriter, req *http.Request, r *ranker, maxBody int6
 	var tooBig *http.MaxBytesError
 	switch {
 	case err == nil:
-		w.Header()["Content-Type"] = jsonType
+		h := w.Header()
+		h["Content-Type"] = jsonType
+		h["Content-Length"] = []string{strconv.Itoa(len(st.buf))} // never chunked, however long
 		w.Write(st.buf)
 	case errors.As(err, &re):
 		writeError(w, http.StatusBadRequest, re.msg)
