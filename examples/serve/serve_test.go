@@ -539,6 +539,21 @@ func TestLoad(t *testing.T) {
 			t.Errorf("%s: %v", method, rep)
 		}
 	}
+	// Answers that are not the ranking count as errors.
+	for name, h := range map[string]http.HandlerFunc{
+		"404": func(w http.ResponseWriter, _ *http.Request) { writeError(w, http.StatusNotFound, "no such thing") },
+		"short": func(w http.ResponseWriter, _ *http.Request) {
+			w.Write([]byte(`{"user":1,"k":10,"candidates":100,"scored":99,"results":[]}`))
+		},
+		"chunked": func(w http.ResponseWriter, _ *http.Request) {
+			w.Write(bytes.Repeat([]byte(" "), 5000))
+		},
+	} {
+		rep, err := runLoad(h, r.ids, loadOptions{N: 20, Concurrency: 2, Candidates: 100, K: 10, Time: 30e9, Method: "GET", Seed: 1})
+		if err != nil || rep.Requests != 0 || rep.Errors != 20 || rep.FirstError == "" {
+			t.Errorf("%s: %v, %v", name, rep, err)
+		}
+	}
 	if _, err := runLoad(handler(r, 1<<20), r.ids, loadOptions{N: 10, Concurrency: 1, Candidates: 301, K: 10, Time: 1e9, Method: "GET"}); err == nil || !strings.Contains(err.Error(), "the vocabulary has 300 movies") {
 		t.Errorf("too many candidates: %v", err)
 	}
