@@ -38,6 +38,7 @@ type loadReport struct {
 	Errors        int // anything else
 	FirstError    string
 	Elapsed       time.Duration
+	CPU           time.Duration // the process's CPU time meanwhile, service and clients
 	P50, P99, Max time.Duration
 }
 
@@ -45,6 +46,10 @@ func (r loadReport) String() string {
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/1e6) }
 	s := fmt.Sprintf("%d requests (%s /rank, %d candidates, k=%d) from %d concurrent clients over loopback in %.2f s: %.0f requests/s; latency p50 %s, p99 %s, max %s; %d errors",
 		r.Requests, r.opt.Method, r.opt.Candidates, r.opt.K, r.opt.Concurrency, r.Elapsed.Seconds(), r.Rate(), ms(r.P50), ms(r.P99), ms(r.Max), r.Errors)
+	if r.CPU > 0 && r.Requests+r.Errors > 0 {
+		per := r.CPU / time.Duration(r.Requests+r.Errors)
+		s += fmt.Sprintf("; CPU time %.2f s, %.0f µs a request (service and clients)", r.CPU.Seconds(), float64(per)/1e3)
+	}
 	if r.Requests+r.Errors < r.opt.N {
 		s += fmt.Sprintf("; stopped at the %v limit after %d of %d", r.opt.Time, r.Requests+r.Errors, r.opt.N)
 	}
@@ -122,7 +127,7 @@ func runLoad(h http.Handler, v *ids, opt loadOptions) (loadReport, error) {
 		}
 		mu.Unlock()
 	}
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	stop := start.Add(opt.Time)
 	for range opt.Concurrency {
 		wg.Add(1)
@@ -165,6 +170,9 @@ func runLoad(h http.Handler, v *ids, opt loadOptions) (loadReport, error) {
 	}
 	wg.Wait()
 	rep.Elapsed = time.Since(start)
+	if cpu0 > 0 {
+		rep.CPU = cpuTime() - cpu0
+	}
 	var done []time.Duration
 	for i, d := range lat {
 		switch {
