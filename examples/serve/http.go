@@ -29,6 +29,9 @@ func handler(r *ranker, maxBody int64) http.Handler {
 	mux.HandleFunc("/rank", func(w http.ResponseWriter, req *http.Request) {
 		serveRank(w, req, r, maxBody)
 	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, req *http.Request) {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("no such path %q; the service answers /rank", req.URL.Path))
+	})
 	return mux
 }
 

@@ -365,8 +365,15 @@ func TestRequestErrors(t *testing.T) {
 			t.Errorf("%s: status %d, %s; want %d and an error saying %q", c.query, status, strings.TrimSpace(raw), c.code, c.want)
 		}
 	}
+	resp, err := http.Get(srv.URL + "/ranking?user=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, a, _ := decode(t, resp); status != http.StatusNotFound || !strings.Contains(a.Error, `no such path "/ranking"`) {
+		t.Errorf("GET /ranking: status %d, %q", status, a.Error)
+	}
 	req, _ := http.NewRequest(http.MethodPut, srv.URL+"/rank", nil)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
