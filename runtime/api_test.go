@@ -156,9 +156,9 @@ func between(lines []string, from, to string) []string {
 	return rest
 }
 
-// TestIdentityRescale checks which rescales an embedding's rows may be
+// TestCopiesRows checks which rescales an embedding's rows may be
 // copied under: only one that gives every int8 value back.
-func TestIdentityRescale(t *testing.T) {
+func TestCopiesRows(t *testing.T) {
 	for _, c := range []struct {
 		r      ref.Requant
 		offset int32
@@ -171,7 +171,7 @@ func TestIdentityRescale(t *testing.T) {
 		{ref.Requant{Mult: 1<<31 - 1, Shift: 0}, 0, true},      // within rounding of 1
 		{ref.Requant{Mult: 1<<30 + 1<<25, Shift: 1}, 0, false}, // 1 + 1/32: 100 -> 103
 	} {
-		if got := identityRescale(c.r, c.offset); got != c.want {
+		if got := copiesRows(c.r, c.offset); got != c.want {
 			t.Errorf("rescale %+v, offset %d: identity %v, want %v", c.r, c.offset, got, c.want)
 		}
 	}

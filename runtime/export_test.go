@@ -40,7 +40,7 @@ func CopiedEmbeddings(m *Model) (copied, all int) {
 func SetCopyEmbeddings(m *Model, on bool) {
 	for i, in := range m.code {
 		if e, ok := in.prep.(embeddingOp); ok {
-			e.copyRows = on && len(e.p.Rows) > 0 && identityRescale(e.p.Rows[0], e.p.OutputOffset) && sameRescale(e.p.Rows)
+			e.copyRows = on && len(e.p.Rows) > 0 && copiesRows(e.p.Rows[0], e.p.OutputOffset) && sameRescale(e.p.Rows)
 			m.code[i].prep = e
 		}
 	}

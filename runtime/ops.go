@@ -670,7 +670,7 @@ func (c *checker) embedding() embeddingOp {
 	}
 	rq := c.requants(3, 4, vocab)
 	offset := c.i32("out_offset")
-	copyRows := c.err == nil && len(rq) == 1 && identityRescale(rq[0], offset)
+	copyRows := c.err == nil && len(rq) == 1 && copiesRows(rq[0], offset)
 	if c.err == nil && len(rq) == 1 && vocab > 1 {
 		// One rescale for every row (the compiler's, which rescales the
 		// rows at build time, is the identity).
@@ -686,10 +686,10 @@ func (c *checker) embedding() embeddingOp {
 	return embeddingOp{p: ref.EmbeddingParams{Vocab: vocab, Dim: dim, Rows: rq, OutputOffset: offset}, table: t.i8, copyRows: copyRows}
 }
 
-// identityRescale reports whether the reference embedding kernel, with
+// copiesRows reports whether the reference embedding kernel, with
 // rescale r and output offset, gives every int8 value back unchanged:
 // it runs the kernel on one row of all 256 values.
-func identityRescale(r ref.Requant, offset int32) bool {
+func copiesRows(r ref.Requant, offset int32) bool {
 	row := make([]int8, 256)
 	for i := range row {
 		row[i] = int8(i - 128)
