@@ -4,7 +4,7 @@ GO       ?= go
 BIN      := bin/kiln
 FUZZTIME ?= 60s
 
-.PHONY: all build test demo demo-all fashion-mnist arm64-tools test-arm64 mobilenet qat-table distill bench bench-go fuzz lint clean
+.PHONY: all build test demo demo-all fashion-mnist arm64-tools test-arm64 mobilenet qat-table distill serve-load bench bench-go fuzz lint clean
 
 all: build
 
@@ -117,6 +117,29 @@ distill: build
 	$(BIN) train examples/distill/mnist_teacher.kiln -o bin/mnist_teacher.safetensors
 	$(BIN) distill examples/distill/mnist_teacher.kiln -w bin/mnist_teacher.safetensors \
 	  --init random --no-dropout --shift 0 -o bin/mnist_student.kiln
+
+# The ranking service of examples/serve on DeepFM: train
+# examples/deepfm.kiln on the shared MovieLens ratings (SERVE_DATA, the
+# file its train block names), build it to bytecode, write its vocabulary,
+# then send the service 20,000 requests of 100 candidates from 8 clients
+# over loopback (at most a minute) and print the rate and the p50 and p99
+# latency. Needs ../shared/data; not part of `make test`.
+SERVE_DATA ?= ../shared/data/movielens/ratings_small.csv.gz
+SERVE_LOAD ?= -load 20000 -concurrency 8 -candidates 100 -k 10 -load-time 60s
+
+serve-load: bin/deepfm.kbc bin/deepfm.vocab.json
+	$(GO) run ./examples/serve -model bin/deepfm.kbc -vocab bin/deepfm.vocab.json $(SERVE_LOAD)
+
+bin/deepfm.safetensors: examples/deepfm.kiln
+	$(GO) build -o $(BIN) ./cmd/kiln
+	$(BIN) train examples/deepfm.kiln -o $@
+
+bin/deepfm.kbc: bin/deepfm.safetensors
+	$(BIN) build examples/deepfm.kiln -w $< -o $@
+
+bin/deepfm.vocab.json:
+	mkdir -p bin
+	$(GO) run ./examples/serve/vocab -o $@ movielens:$(SERVE_DATA)
 
 # kiln's VM against ONNX Runtime (one thread) on the same int8 workloads;
 # installs the harness's npm packages first. Not part of `make test`.

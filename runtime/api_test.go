@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/kiln-nn/kiln/internal/kbc"
+	"github.com/kiln-nn/kiln/runtime/kernels/ref"
 )
 
 // TestAPI keeps the exported surface to what an application that embeds
@@ -153,4 +154,25 @@ func between(lines []string, from, to string) []string {
 		return rest[:j]
 	}
 	return rest
+}
+
+// TestCopiesRows checks which rescales an embedding's rows may be
+// copied under: only one that gives every int8 value back.
+func TestCopiesRows(t *testing.T) {
+	for _, c := range []struct {
+		r      ref.Requant
+		offset int32
+		want   bool
+	}{
+		{ref.Requant{Mult: 1 << 30, Shift: 1}, 0, true}, // the compiler's
+		{ref.Requant{Mult: 1 << 30, Shift: 1}, 1, false},
+		{ref.Requant{Mult: 1 << 30, Shift: 0}, 0, false},       // halves
+		{ref.Requant{Mult: 1 << 30, Shift: 2}, 0, false},       // doubles, saturating
+		{ref.Requant{Mult: 1<<31 - 1, Shift: 0}, 0, true},      // within rounding of 1
+		{ref.Requant{Mult: 1<<30 + 1<<25, Shift: 1}, 0, false}, // 1 + 1/32: 100 -> 103
+	} {
+		if got := copiesRows(c.r, c.offset); got != c.want {
+			t.Errorf("rescale %+v, offset %d: identity %v, want %v", c.r, c.offset, got, c.want)
+		}
+	}
 }

@@ -1,5 +1,7 @@
 package runtime
 
+import "github.com/kiln-nn/kiln/runtime/kernels/ref"
+
 // Hooks for the tests of package runtime_test.
 
 // SplitEverything makes every op of m that can be split use all the
@@ -17,3 +19,38 @@ func Workers(s *Session) int {
 
 // SetMinWork sets the least work worth a thread of m's sessions.
 func SetMinWork(m *Model, w int) { m.minWork = w }
+
+// CopiedEmbeddings counts m's EMBEDDING instructions and those that copy
+// their rows (one identity rescale for every row).
+func CopiedEmbeddings(m *Model) (copied, all int) {
+	for _, in := range m.code {
+		if e, ok := in.prep.(embeddingOp); ok {
+			all++
+			if e.copyRows {
+				copied++
+			}
+		}
+	}
+	return copied, all
+}
+
+// SetCopyEmbeddings turns the row copy of m's embeddings off (or back on
+// where it applies), to compare with the reference kernel. Call it before
+// making sessions.
+func SetCopyEmbeddings(m *Model, on bool) {
+	for i, in := range m.code {
+		if e, ok := in.prep.(embeddingOp); ok {
+			e.copyRows = on && len(e.p.Rows) > 0 && copiesRows(e.p.Rows[0], e.p.OutputOffset) && sameRescale(e.p.Rows)
+			m.code[i].prep = e
+		}
+	}
+}
+
+func sameRescale(rows []ref.Requant) bool {
+	for _, r := range rows {
+		if r != rows[0] {
+			return false
+		}
+	}
+	return true
+}

@@ -648,6 +648,10 @@ type softmaxOp struct {
 type embeddingOp struct {
 	p     ref.EmbeddingParams
 	table []int8
+	// copyRows: every row has one rescale, and the reference kernel maps
+	// each int8 value to itself with it (the compiler's identity rescale,
+	// format version 2), so a row's result is the row's bytes.
+	copyRows bool
 }
 
 func (c *checker) embedding() embeddingOp {
@@ -665,6 +669,8 @@ func (c *checker) embedding() embeddingOp {
 		c.fail("result %v, want %v + [%d]", o.dims, ids.dims, dim)
 	}
 	rq := c.requants(3, 4, vocab)
+	offset := c.i32("out_offset")
+	copyRows := c.err == nil && len(rq) == 1 && copiesRows(rq[0], offset)
 	if c.err == nil && len(rq) == 1 && vocab > 1 {
 		// One rescale for every row (the compiler's, which rescales the
 		// rows at build time, is the identity).
@@ -677,7 +683,28 @@ func (c *checker) embedding() embeddingOp {
 	if c.err == nil && len(rq) != vocab {
 		c.fail("%d row rescales for %d rows", len(rq), vocab)
 	}
-	return embeddingOp{p: ref.EmbeddingParams{Vocab: vocab, Dim: dim, Rows: rq, OutputOffset: c.i32("out_offset")}, table: t.i8}
+	return embeddingOp{p: ref.EmbeddingParams{Vocab: vocab, Dim: dim, Rows: rq, OutputOffset: offset}, table: t.i8, copyRows: copyRows}
+}
+
+// copiesRows reports whether the reference embedding kernel, with
+// rescale r and output offset, gives every int8 value back unchanged:
+// it runs the kernel on one row of all 256 values.
+func copiesRows(r ref.Requant, offset int32) bool {
+	row := make([]int8, 256)
+	for i := range row {
+		row[i] = int8(i - 128)
+	}
+	out := make([]int8, len(row))
+	p := ref.EmbeddingParams{Vocab: 1, Dim: len(row), Rows: []ref.Requant{r}, OutputOffset: offset}
+	if ref.Embedding(&p, []int32{0}, row, out) != nil {
+		return false
+	}
+	for i := range row {
+		if out[i] != row[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // embeddingBagOp is a prepared EMBEDDING_BAG.

@@ -671,7 +671,12 @@ func (s *Session) exec(k, n int) error {
 		ref.Tanh(&p, x.i8, out.i8)
 	case kbc.OpEmbedding:
 		p := in.prep.(embeddingOp)
-		if err := ref.Embedding(&p.p, x.i32, p.table, out.i8); err != nil {
+		if p.copyRows && idsIn(x.i32, p.p.Vocab) {
+			d := p.p.Dim
+			for k, id := range x.i32 {
+				copy(out.i8[k*d:(k+1)*d], p.table[int(id)*d:(int(id)+1)*d])
+			}
+		} else if err := ref.Embedding(&p.p, x.i32, p.table, out.i8); err != nil {
 			return fmt.Errorf("%s (%v): %w", s.m.tensors[in.t[0]].name, in.pos, err)
 		}
 	case kbc.OpEmbeddingBag:
@@ -857,6 +862,17 @@ func patches(c *ref.ConvParams, x []int8, cpg int, col []int8, zero int8) {
 }
 
 // ceilDiv is a/b rounded up, for b > 0 and any a.
+// idsIn reports whether every id is a row of a table of vocab rows (else
+// the reference kernel says which is not).
+func idsIn(ids []int32, vocab int) bool {
+	for _, id := range ids {
+		if id < 0 || int64(id) >= int64(vocab) {
+			return false
+		}
+	}
+	return true
+}
+
 func ceilDiv(a, b int) int {
 	if a <= 0 {
 		return -(-a / b)
