@@ -681,11 +681,15 @@ func (s *Session) exec(k, n int) error {
 		}
 	case kbc.OpEmbeddingBag:
 		p := in.prep.(embeddingBagOp)
-		run := ref.EmbeddingBag
+		// Two direct calls: through a func value, &p.p would escape, an
+		// allocation every run.
+		var err error
 		if p.prescaled {
-			run = embeddingBagRows
+			err = embeddingBagRows(&p.p, x.i32, p.table, out.i8)
+		} else {
+			err = ref.EmbeddingBag(&p.p, x.i32, p.table, out.i8)
 		}
-		if err := run(&p.p, x.i32, p.table, out.i8); err != nil {
+		if err != nil {
 			return fmt.Errorf("%s (%v): %w", s.m.tensors[in.t[0]].name, in.pos, err)
 		}
 	case kbc.OpFM, kbc.OpBiInteraction:
