@@ -154,7 +154,7 @@ func prefixHint(spec string, header []string) string {
 	}
 	switch {
 	case has("userId", "movieId"):
-		return fmt.Sprintf("MovieLens ratings (columns userId, movieId, ...), not a table with a label or target column: did you mean movielens:%s? (or autorec:%s, for I-AutoRec)", spec, spec)
+		return fmt.Sprintf("MovieLens ratings (columns userId, movieId, ...), not a table with a label or target column: did you mean movielens:%s? (or ratings:%s, for rating prediction, or autorec:%s, for I-AutoRec)", spec, spec, spec)
 	case has("recording", "user", "gesture", "ax", "ay", "az"):
 		return fmt.Sprintf("accelerometer gestures (columns recording, user, gesture, ax, ay, az, ...), not a table with a label or target column: did you mean gestures:%s?", spec)
 	}

@@ -20,7 +20,7 @@ import (
 )
 
 // specForms lists the accepted spec forms, for error messages.
-const specForms = "mnist, fashion-mnist, DIR (IDX files), X.npy,Y.npy, FILE.npz, FILE.csv, movielens:FILE, autorec:FILE or gestures:FILE"
+const specForms = "mnist, fashion-mnist, DIR (IDX files), X.npy,Y.npy, FILE.npz, FILE.csv, movielens:FILE, ratings:FILE, autorec:FILE or gestures:FILE"
 
 // Open opens the data set a spec names. Relative paths in the spec are
 // resolved against baseDir (the directory of the .kiln file that names the
@@ -45,6 +45,8 @@ const specForms = "mnist, fashion-mnist, DIR (IDX files), X.npy,Y.npy, FILE.npz,
 //	movielens:FILE   MovieLens ratings as click prediction: i32 [N,3] ids
 //	                 (user, movie, primary genre) in one id space, f32 [N,1]
 //	                 targets (rating >= 4); per-user time split.
+//	ratings:FILE     the same ratings for rating prediction: i32 [N,1]
+//	                 inputs user and movie, f32 [N,1] targets (the rating).
 //	autorec:FILE     the same ratings for I-AutoRec: one example per movie,
 //	                 f32 [U] ratings in, f32 [U] ratings out (NaN: none).
 //	gestures:FILE    accelerometer gestures: f32 [N,3,128] windows, stride
@@ -72,7 +74,7 @@ func Open(spec, baseDir string) (*Split, error) {
 		split, err = openMNIST()
 	case s == "fashion-mnist":
 		split, err = openFashionMNIST()
-	case ok && (kind == "movielens" || kind == "autorec" || kind == "gestures"):
+	case ok && (kind == "movielens" || kind == "ratings" || kind == "autorec" || kind == "gestures"):
 		rest = strings.TrimSpace(rest)
 		if rest == "" {
 			return nil, fmt.Errorf("data set %q: no file after %q; write %s:FILE", spec, kind+":", kind)
@@ -81,6 +83,8 @@ func Open(spec, baseDir string) (*Split, error) {
 		switch kind {
 		case "movielens":
 			split, err = openMovieLens(s, path)
+		case "ratings":
+			split, err = openRatings(s, path)
 		case "autorec":
 			split, err = openAutoRec(s, path)
 		default:
@@ -151,7 +155,7 @@ func openPath(spec, s, baseDir string) (*Split, error) {
 // with, for a "did you mean".
 var (
 	setNames    = []string{"mnist", "fashion-mnist"}
-	setPrefixes = []string{"movielens", "autorec", "gestures"}
+	setPrefixes = []string{"movielens", "ratings", "autorec", "gestures"}
 )
 
 // nameHint suggests the data set name, or the prefix, closest to a spec

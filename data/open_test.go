@@ -324,7 +324,7 @@ func TestOpenCSV(t *testing.T) {
 		"a,label\n1,\"0\n":        "bad.csv:2: extraneous or missing \" in quoted-field",
 		"a,label\n":               "bad.csv holds no examples",
 		"":                        "bad.csv: empty file, no header row",
-		"userId,movieId,rating,timestamp\n1,2,4,5\n":                 "bad.csv:1: MovieLens ratings (columns userId, movieId, ...), not a table with a label or target column: did you mean movielens:" + filepath.Join(dir, "bad.csv") + "? (or autorec:",
+		"userId,movieId,rating,timestamp\n1,2,4,5\n":                 "bad.csv:1: MovieLens ratings (columns userId, movieId, ...), not a table with a label or target column: did you mean movielens:" + filepath.Join(dir, "bad.csv") + "? (or ratings:" + filepath.Join(dir, "bad.csv") + ", for rating prediction, or autorec:",
 		"recording,user,take,gesture,t,ax,ay,az\n1,1,1,up,0,1,2,3\n": "bad.csv:1: accelerometer gestures (columns recording, user, gesture, ax, ay, az, ...), not a table with a label or target column: did you mean gestures:" + filepath.Join(dir, "bad.csv") + "?",
 	} {
 		p := writeFile(t, filepath.Join(dir, "bad.csv"), []byte(body))
@@ -339,13 +339,16 @@ func TestOpenSpecErrors(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "notes.txt"), []byte("hi"))
 	for spec, want := range map[string]string{
-		"":                 "no data set given; accepted forms: mnist, fashion-mnist, DIR (IDX files), X.npy,Y.npy, FILE.npz, FILE.csv, movielens:FILE, autorec:FILE or gestures:FILE",
+		"":                 "no data set given; accepted forms: mnist, fashion-mnist, DIR (IDX files), X.npy,Y.npy, FILE.npz, FILE.csv, movielens:FILE, ratings:FILE, autorec:FILE or gestures:FILE",
 		"  ":               "no data set given",
 		"cifar10":          `data set "cifar10": not a known data set name, and ` + filepath.Join(dir, "cifar10") + " does not exist; accepted forms: mnist,",
 		"notes.txt":        "is not a directory of IDX files and its name does not say its format",
 		"x.npy":            "an .npy file holds one array; give the inputs and the targets as X.npy,Y.npy",
 		"movielens:":       `data set "movielens:": no file after "movielens:"; write movielens:FILE`,
 		"autorec: ":        "write autorec:FILE",
+		"ratings:":         "write ratings:FILE",
+		"ratings:x":        filepath.Join(dir, "x") + ": no such file (data set ratings:x)",
+		"rating:r.csv":     `data set "rating:r.csv": rating: is not a form kiln knows (did you mean ratings:r.csv?); accepted forms:`,
 		"gestures:":        "write gestures:FILE",
 		"movielens:x":      filepath.Join(dir, "x") + ": no such file (data set movielens:x)",
 		"autorec:x":        filepath.Join(dir, "x") + ": no such file (data set autorec:x)",
@@ -364,7 +367,7 @@ func TestSpecFormsDocumented(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, form := range []string{"`mnist`", "`fashion-mnist`", "`DIR`", "`X.npy,Y.npy`", "`FILE.npz`", "`FILE.csv`", "`movielens:FILE`", "`autorec:FILE`", "`gestures:FILE`", MNISTDirEnv} {
+	for _, form := range []string{"`mnist`", "`fashion-mnist`", "`DIR`", "`X.npy,Y.npy`", "`FILE.npz`", "`FILE.csv`", "`movielens:FILE`", "`ratings:FILE`", "`autorec:FILE`", "`gestures:FILE`", MNISTDirEnv} {
 		if !strings.Contains(string(doc), form) {
 			t.Errorf("DATASETS.md does not mention %s", form)
 		}

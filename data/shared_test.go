@@ -73,6 +73,29 @@ func TestSharedMovieLens(t *testing.T) {
 	if got := a.Train.Inputs[0].T.Shape[1]; got != 671 {
 		t.Errorf("autorec input has %d users, the example model 671", got)
 	}
+
+	start = time.Now()
+	rs, err := Open("ratings:"+p, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	elapsed = time.Since(start)
+	// Test ratings of movies with no training rating: the examples' movie
+	// embeddings are never trained for them.
+	trained := make([]bool, len(r.movies))
+	for _, m := range rs.Train.Inputs[1].T.I32 {
+		trained[m] = true
+	}
+	cold := 0
+	for _, m := range rs.Test.Inputs[1].T.I32 {
+		if !trained[m] {
+			cold++
+		}
+	}
+	t.Logf("ratings: %d train, %d test in %v; vocabulary %d; %d test ratings of movies without a training rating", rs.Train.Len(), rs.Test.Len(), elapsed.Round(time.Millisecond), rs.Train.Vocab, cold)
+	if rs.Train.Len() != tr.Len() || rs.Test.Len() != te.Len() || rs.Train.Vocab != 9066 {
+		t.Errorf("ratings: want the movielens parts' sizes and vocabulary 9,066")
+	}
 }
 
 func TestSharedGestures(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/kiln-nn/kiln/frontend"
+	"github.com/kiln-nn/kiln/internal/testmodels"
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/lang"
 	"github.com/kiln-nn/kiln/tensor"
@@ -128,17 +129,10 @@ func TestExamplesRun(t *testing.T) {
 	for _, path := range examples(t) {
 		g := loadExample(t, path).Graph
 		randomWeights(t, g, 2)
-		r := rand.New(rand.NewPCG(3, 4))
+		set := testmodels.Synthetic(g, 3, 3) // ids inside each input's tables
 		feeds := map[string]*tensor.Tensor{}
-		for _, in := range g.Inputs() {
-			x := tensor.New(in.Type.DType, in.Type.Shape(3)...)
-			for i := range x.F32 {
-				x.F32[i] = float32(r.NormFloat64())
-			}
-			for i := range x.I32 {
-				x.I32[i] = int32(r.IntN(1000))
-			}
-			feeds[in.Name] = x
+		for i, in := range g.Inputs() {
+			feeds[in.Name] = set.Inputs[i].T
 		}
 		outs, err := ir.Run(g, feeds)
 		if err != nil {
