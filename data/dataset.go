@@ -63,6 +63,18 @@ type Dataset struct {
 	// validation part can then take each group's latest examples, as a
 	// test part split by time was taken (train.Validation's ByTime).
 	Group, Seq []int32
+
+	// Rank > 0 scores a Classification set as a retrieval task too: each
+	// example's label is ranked among the classes by the model's scores,
+	// and recall@Rank and NDCG@Rank are reported beside accuracy.
+	Rank int
+	// Exclude optionally lists, per example, classes left out of that
+	// example's ranking (a user's movies seen in training), in increasing
+	// order. Examples may share a list.
+	Exclude [][]int32
+	// Prior optionally holds one score per class, a baseline ranking (such
+	// as popularity in the training part) scored beside the model's.
+	Prior []float32
 }
 
 // Split is a data set's training part and its held-out part. Test is nil
@@ -163,7 +175,38 @@ func (d *Dataset) Check() error {
 			}
 		}
 	}
-	return d.checkTargets(name)
+	if err := d.checkTargets(name); err != nil {
+		return err
+	}
+	return d.checkRanking(name)
+}
+
+// checkRanking checks the retrieval fields: a rank, exclusions and a prior
+// only on a classification set, lists in range and increasing, one per
+// example, a prior score per class.
+func (d *Dataset) checkRanking(name string) error {
+	if d.Rank == 0 && d.Exclude == nil && d.Prior == nil {
+		return nil
+	}
+	if d.Task != Classification || d.Rank <= 0 {
+		return fmt.Errorf("%s: a ranking (rank %d, exclusions, a prior) needs a classification set and a rank above 0", name, d.Rank)
+	}
+	if d.Exclude != nil {
+		if len(d.Exclude) != d.Len() {
+			return fmt.Errorf("%s: %d exclusion lists for %d examples", name, len(d.Exclude), d.Len())
+		}
+		for i, l := range d.Exclude {
+			for j, c := range l {
+				if c < 0 || int(c) >= d.Classes || (j > 0 && c <= l[j-1]) {
+					return fmt.Errorf("%s: example %d: excluded class %d is out of [0, %d) or out of order", name, i, c, d.Classes)
+				}
+			}
+		}
+	}
+	if d.Prior != nil && len(d.Prior) != d.Classes {
+		return fmt.Errorf("%s: a prior of %d scores for %d classes", name, len(d.Prior), d.Classes)
+	}
+	return nil
 }
 
 func (d *Dataset) checkTargets(name string) error {
