@@ -27,11 +27,13 @@ func KernelOf(op *ir.Op) Kernel { return kernels[op] }
 
 // kernels is the kernel table: one row per float compute op.
 var kernels = map[*ir.Op]Kernel{
-	ir.OpDense:     denseForward,
-	ir.OpConv1D:    convForward,
-	ir.OpConv2D:    convForward,
-	ir.OpEmbedding: evalForward, // a lookup is already as fast as it gets
-	ir.OpBatchNorm: batchNormForward,
+	ir.OpDense:        denseForward,
+	ir.OpConv1D:       convForward,
+	ir.OpConv2D:       convForward,
+	ir.OpEmbedding:    evalForward, // a lookup is already as fast as it gets
+	ir.OpEmbeddingBag: embeddingBagForward,
+	ir.OpScoreItems:   denseForward, // a dense layer without bias
+	ir.OpBatchNorm:    batchNormForward,
 
 	ir.OpAdd:     binary(func(a, b float32) float32 { return a + b }),
 	ir.OpSub:     binary(func(a, b float32) float32 { return a - b }),

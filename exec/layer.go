@@ -8,8 +8,9 @@ import (
 	"github.com/kiln-nn/kiln/tensor"
 )
 
-// The kernels of the parameterised layers: dense, conv1d, conv2d and
-// batchnorm (embedding's lookup is its reference semantics).
+// The kernels of the parameterised layers: dense, conv1d, conv2d,
+// embedding_bag and batchnorm (embedding's lookup is its reference
+// semantics).
 
 // denseForward computes Y = X W^T + b as one matrix product over all rows.
 func denseForward(c *Ctx, v *ir.Value, in []*tensor.Tensor, out *tensor.Tensor) error {
@@ -25,6 +26,45 @@ func denseForward(c *Ctx, v *ir.Value, in []*tensor.Tensor, out *tensor.Tensor) 
 	}
 	ir.ApplyAct(v.Attrs.String("act"), y)
 	return nil
+}
+
+// embeddingBagForward sums each list's rows straight into its output row
+// in float32 (row by row, so each row's columns are read contiguously),
+// then scales by 1/count for the mean.
+func embeddingBagForward(c *Ctx, v *ir.Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+	vocab, dim := in[1].Shape[0], in[1].Shape[1]
+	ids, w, y := in[0].I32, in[1].F32, out.F32
+	pad := int32(v.Attrs.Int("pad"))
+	if err := ir.CheckBagIDs(v.Name, ids, int32(vocab), pad); err != nil {
+		return err
+	}
+	l := BagLen(v)
+	mean := v.Attrs.String("mode") != "sum"
+	clear(y)
+	for b := range len(ids) / l {
+		dst := y[b*dim : (b+1)*dim]
+		count := 0
+		for _, id := range ids[b*l : (b+1)*l] {
+			if id != pad {
+				count++
+				AddInto(dst, w[int(id)*dim:(int(id)+1)*dim])
+			}
+		}
+		if mean && count > 1 {
+			inv := 1 / float32(count)
+			for d := range dst {
+				dst[d] *= inv
+			}
+		}
+	}
+	return nil
+}
+
+// BagLen is the length of an embedding bag's id lists (its ids' last
+// dimension).
+func BagLen(v *ir.Value) int {
+	t := v.Args[0].Type
+	return t.Dims[t.Rank()-1]
 }
 
 // ConvState is what a convolution keeps between steps: im2col buffers

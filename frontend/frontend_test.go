@@ -138,3 +138,55 @@ func TestAllErrorsAtOnce(t *testing.T) {
 		t.Errorf("got\n%v\nwant\n%s", err, want)
 	}
 }
+
+// TestEmbeddingBag checks the call's attributes (pad and mode kept in the
+// IR, vocab and dim sizing the table) and its errors at their positions.
+func TestEmbeddingBag(t *testing.T) {
+	prog, err := Compile("m.kiln", []byte("model m {\n  input ids: i32[3, 6]\n  g = embedding_bag(ids, vocab=20, dim=4, mode=\"sum\", pad=-1)\n  output y = embedding_bag(ids, vocab=9, dim=2) + 0 * sum(g, axis=[0, 1])\n}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, y := prog.Graph.Lookup("g"), prog.Graph.Lookup("y.embedding_bag")
+	if g == nil || y == nil {
+		t.Fatal("no embedding bags g and y.embedding_bag in the graph")
+	}
+	if got := g.Type.String() + " " + g.Args[1].Name + " " + g.Args[1].Type.String(); got != "f32[N,3,4] g.weight f32[20,4]" {
+		t.Errorf("g: %s", got)
+	}
+	if g.Attrs.Int("pad") != -1 || g.Attrs.String("mode") != "sum" || y.Attrs.Int("pad") != 0 || y.Attrs.String("mode") != "mean" {
+		t.Errorf("attributes: g %v, y %v", g.Attrs, y.Attrs)
+	}
+	for body, want := range map[string]string{
+		"input ids: i32[4]\n  output y = embedding_bag(ids, vocab=10, dim=3, mode=\"max\")": "m.kiln:3:14: embedding_bag: attribute mode must be one of mean, sum, got \"max\"",
+		"input ids: f32[4]\n  output y = embedding_bag(ids, vocab=10, dim=3)":               "m.kiln:3:14: embedding_bag: ids must be i32 [..., L] with the lists along the last axis, got f32[N,4]",
+		"input ids: i32[4]\n  output y = embedding_bag(ids, vocab=0, dim=3)":                "m.kiln:3:14: embedding_bag: vocab and dim must be positive, got vocab=0 dim=3",
+	} {
+		_, err := Compile("m.kiln", []byte("model m {\n  "+body+"\n}\n"))
+		if err == nil || err.Error() != want {
+			t.Errorf("got %v, want %s", err, want)
+		}
+	}
+}
+
+// TestScoreItems checks the item table score_items creates and its
+// errors at their positions.
+func TestScoreItems(t *testing.T) {
+	prog, err := Compile("m.kiln", []byte("model m {\n  input u: f32[2, 4]\n  output s = score_items(u, vocab=7, dim=4)\n}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := prog.Graph.Lookup("s")
+	if got := s.Op.Name + " " + s.Type.String() + " " + s.Args[1].Name + " " + s.Args[1].Type.String(); got != "score_items f32[N,2,7] s.weight f32[7,4]" {
+		t.Errorf("s: %s", got)
+	}
+	for body, want := range map[string]string{
+		"input u: f32[4]\n  output y = score_items(u, vocab=10, dim=3)": "m.kiln:3:14: score_items: dim=3, but u f32[N,4] has 4 features",
+		"input u: f32[4]\n  output y = score_items(u, vocab=0)":         "m.kiln:3:14: score_items: vocab must be positive, got 0",
+		"input u: i32[4]\n  output y = score_items(u, vocab=2)":         "m.kiln:3:14: score_items: input must be f32, got i32[N,4]",
+	} {
+		_, err := Compile("m.kiln", []byte("model m {\n  "+body+"\n}\n"))
+		if err == nil || err.Error() != want {
+			t.Errorf("got %v, want %s", err, want)
+		}
+	}
+}

@@ -3,11 +3,13 @@ package ir
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/kiln-nn/kiln/tensor"
 )
 
-// The parameterised layers: dense, conv1d, conv2d, embedding, batchnorm.
+// The parameterised layers: dense, conv1d, conv2d, embedding,
+// embedding_bag, score_items, batchnorm.
 
 var biasAttr = AttrSpec{Name: "bias", Kind: AttrBool, Default: true, Doc: "whether the layer has a bias"}
 
@@ -335,6 +337,132 @@ var OpEmbedding = Register(&Op{
 		return nil
 	},
 })
+
+// OpEmbeddingBag pools a bag of ids per example: the mean (or sum) of the
+// rows of the ids along the last axis that are not pad, PyTorch's
+// EmbeddingBag with padding_idx over fixed-length, padded lists. A list of
+// pad alone gives zeros.
+var OpEmbeddingBag = Register(&Op{
+	Name:     "embedding_bag",
+	Doc:      "pooled table lookup: i32 ids [..., L] -> f32 [..., dim], the mean (or sum) of the rows of the ids that are not pad; zeros for a list of pad alone",
+	Operands: []Operand{{Name: "ids"}, {Name: "weight", Param: true, Init: InitNormal}},
+	Attrs: []AttrSpec{
+		{Name: "pad", Kind: AttrInt, Default: 0, Doc: "the id that fills a short list: no row, not counted (it may lie outside [0, vocab))"},
+		{Name: "mode", Kind: AttrString, Default: "mean", Enum: []string{"mean", "sum"}, Doc: "mean or sum of the rows"},
+	},
+	Layer: &Layer{
+		Attrs: []AttrSpec{
+			{Name: "vocab", Kind: AttrInt, Required: true, Doc: "number of ids"},
+			{Name: "dim", Kind: AttrInt, Required: true, Doc: "embedding width"},
+		},
+		Params: func(data []Type, a Attrs) ([]ParamSpec, error) {
+			vocab, dim := a.Int("vocab"), a.Int("dim")
+			if vocab < 1 || dim < 1 {
+				return nil, fmt.Errorf("embedding_bag: vocab and dim must be positive, got vocab=%d dim=%d", vocab, dim)
+			}
+			return []ParamSpec{{Suffix: "weight", Type: Unbatched(tensor.F32, vocab, dim)}}, nil
+		},
+	},
+	Infer: func(in []Type, a Attrs) (Type, error) {
+		ids, w := in[0], in[1]
+		if ids.DType != tensor.I32 || ids.Rank() < 1 {
+			return Type{}, fmt.Errorf("embedding_bag: ids must be i32 [..., L] with the lists along the last axis, got %v", ids)
+		}
+		if w.DType != tensor.F32 || w.Rank() != 2 {
+			return Type{}, fmt.Errorf("embedding_bag: weight must be f32[vocab,dim], got %v", w)
+		}
+		dims := append([]int{}, ids.Dims...)
+		dims[len(dims)-1] = w.Dims[1]
+		return Type{DType: tensor.F32, Batched: ids.Batched, Dims: dims}, nil
+	},
+	// One add per id and column (and a division per column for the mean).
+	MACC: func(in []Type, out Type, a Attrs) int64 { return int64(in[0].Elems()) * int64(in[1].Dims[1]) },
+	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+		vocab, dim := in[1].Shape[0], in[1].Shape[1]
+		l := v.Args[0].Type.Dims[v.Args[0].Type.Rank()-1]
+		pad, mean := int32(v.Attrs.Int("pad")), v.Attrs.String("mode") != "sum"
+		ids, w := in[0].I32, in[1].F32
+		if err := CheckBagIDs(v.Name, ids, int32(vocab), pad); err != nil {
+			return err
+		}
+		acc := make([]float64, dim)
+		for b := range len(ids) / max(l, 1) {
+			clear(acc)
+			count := 0
+			for _, id := range ids[b*l : (b+1)*l] {
+				if id == pad {
+					continue
+				}
+				count++
+				for d, x := range w[int(id)*dim : (int(id)+1)*dim] {
+					acc[d] += float64(x)
+				}
+			}
+			dst := out.F32[b*dim : (b+1)*dim]
+			for d, s := range acc {
+				if mean && count > 0 {
+					s /= float64(count)
+				}
+				dst[d] = float32(s)
+			}
+		}
+		return nil
+	},
+})
+
+// OpScoreItems scores a vector against every row of an item table: the
+// dot products u . W[v], a recommender's retrieval or ranking head
+// (YouTube's candidate generation scores the user vector against every
+// video's). It is a dense layer without bias over a [vocab, dim] table, and
+// runs as one: its float kernel, gradient and int8 form (qdense, one scale
+// per item row) are dense's. Ranking the scores (a top-k) is the caller's:
+// dequantization is increasing, so the int8 scores rank the items as the
+// float ones do.
+var OpScoreItems = Register(&Op{
+	Name:     "score_items",
+	Doc:      "dot-product scores against an item table: f32 u [..., dim] -> [..., vocab], s[v] = u . W[v] (a dense layer without bias over a [vocab, dim] table; rank them outside the graph)",
+	Operands: []Operand{{Name: "u"}, {Name: "weight", Param: true, Init: InitNormal}},
+	Layer: &Layer{
+		Attrs: []AttrSpec{
+			{Name: "vocab", Kind: AttrInt, Required: true, Doc: "number of items"},
+			{Name: "dim", Kind: AttrInt, Doc: "item vector width: u's last dimension (checked when given)"},
+		},
+		Params: func(data []Type, a Attrs) ([]ParamSpec, error) {
+			u := data[0]
+			if u.Rank() < 1 {
+				return nil, fmt.Errorf("score_items: u must have at least one dimension per sample, got %v", u)
+			}
+			vocab, dim := a.Int("vocab"), u.Dims[u.Rank()-1]
+			if vocab < 1 {
+				return nil, fmt.Errorf("score_items: vocab must be positive, got %d", vocab)
+			}
+			if d, ok := a["dim"]; ok && d.(int) != dim {
+				return nil, fmt.Errorf("score_items: dim=%d, but u %v has %d features", d, u, dim)
+			}
+			return []ParamSpec{{Suffix: "weight", Type: Unbatched(tensor.F32, vocab, dim)}}, nil
+		},
+	},
+	Infer: func(in []Type, a Attrs) (Type, error) {
+		t, err := OpDense.Infer(in, a)
+		if err != nil {
+			return Type{}, fmt.Errorf("score_items%s", strings.TrimPrefix(err.Error(), "dense"))
+		}
+		return t, nil
+	},
+	MACC: OpDense.MACC,
+	Eval: OpDense.Eval,
+})
+
+// CheckBagIDs checks that every id of an embedding bag that is not pad is
+// in [0, vocab), the error naming the first that is not.
+func CheckBagIDs(name string, ids []int32, vocab, pad int32) error {
+	for i, id := range ids {
+		if id != pad && (id < 0 || id >= vocab) {
+			return fmt.Errorf("embedding_bag %%%s: id %d at index %d is out of range [0, %d)", name, id, i, vocab)
+		}
+	}
+	return nil
+}
 
 // OpBatchNorm is inference-mode batch normalisation over the channel
 // dimension (the first per-sample dimension), PyTorch's BatchNorm1d/2d:

@@ -3,6 +3,7 @@ package ir
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/kiln-nn/kiln/internal/kbc"
@@ -46,7 +47,7 @@ func qInfer(name string, float *Op) func(in []Type, a Attrs) (Type, error) {
 		for i, t := range in {
 			want := tensor.I8
 			switch {
-			case float == OpEmbedding && i == 0, i == 2 && (float == OpDense || float == OpConv1D || float == OpConv2D):
+			case (float == OpEmbedding || float == OpEmbeddingBag) && i == 0, i == 2 && (float == OpDense || float == OpConv1D || float == OpConv2D):
 				want = tensor.I32
 			}
 			if t.DType != want {
@@ -987,6 +988,61 @@ var OpQEmbedding = Register(&Op{
 	},
 })
 
+// OpQEmbeddingBag pools padded id lists over an int8 table with one scale
+// per row (ref.EmbeddingBag's semantics).
+var OpQEmbeddingBag = Register(&Op{
+	Name:     "qembedding_bag",
+	Integer:  true,
+	Doc:      "int8 pooled lookup: symmetric int8 rows with one scale each, brought to the table's largest scale, summed in int32 and rescaled by a multiplier per count (kiln's semantics)",
+	Operands: []Operand{{Name: "ids"}, {Name: "weight", Param: true}},
+	Attrs:    OpEmbeddingBag.Attrs,
+	Infer:    qInfer("qembedding_bag", OpEmbeddingBag),
+	MACC:     OpEmbeddingBag.MACC,
+	QuantRule: func(v *Value) error {
+		w := v.Args[1]
+		if w.Quant == nil || w.Quant.Axis != 0 || len(w.Quant.Scale) != w.Type.Dims[0] || len(w.Quant.Zero) != 1 || w.Quant.Zero[0] != 0 {
+			return fmt.Errorf("table %s needs one scale per row (axis 0) and zero point 0, got %s", valueRef(w.Name), quantString(w.Quant))
+		}
+		for i, s := range w.Quant.Scale {
+			if !(s > 0) || math.IsInf(float64(s), 0) {
+				return fmt.Errorf("table %s: row %d's scale %v is not positive and finite", valueRef(w.Name), i, s)
+			}
+		}
+		return needPerTensor(v, "the result")
+	},
+	Params: func(v *Value) any {
+		so, zo := scaleZero(v)
+		ids, w := v.Args[0].Type, v.Args[1]
+		return ref.EmbeddingBagParamsFor(w.Quant.Scale, w.Type.Dims[1], ids.Dims[ids.Rank()-1],
+			int32(v.Attrs.Int("pad")), v.Attrs.String("mode") == "sum", so, zo)
+	},
+	Opcode: kbc.OpEmbeddingBag,
+	// As qembedding's: the bytecode holds the table already brought to
+	// the common scale S_t (ref.EmbeddingBagRows, the kernel's own first
+	// stage), with one identity rescale for all rows, and the rescale of
+	// each count.
+	Instr: func(v *Value, p any) Instr {
+		eb := p.(ref.EmbeddingBagParams)
+		var in Instr
+		rows := tensor.New(tensor.I8, eb.Vocab, eb.Dim)
+		ref.EmbeddingBagRows(&eb, v.Args[1].Data.I8, rows.I8)
+		mult, shift := in.requants(v.Name+".row", []ref.Requant{{Mult: 1 << 30, Shift: 1}})
+		cmult, cshift := in.requants(v.Name+".count", eb.Counts)
+		table := in.constant(v.Args[1].Name+".rescaled", rows)
+		in.Consts[table.Const].Quant = PerTensor(slices.Max(v.Args[1].Quant.Scale), 0)
+		in.Tensors = []InstrOperand{{Value: v.Args[0]}, table, mult, shift, cmult, cshift}
+		in.Ints = ints("out_offset", eb.OutputOffset, "pad", eb.Pad)
+		return in
+	},
+	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+		p := KernelParams(v).(ref.EmbeddingBagParams)
+		if err := ref.EmbeddingBag(&p, in[0].I32, in[1].I8, out.I8); err != nil {
+			return fmt.Errorf("%s: %w", valueRef(v.Name), err)
+		}
+		return nil
+	},
+})
+
 func newQInteraction(name string, float *Op, opcode kbc.Opcode, kernel func(*ref.InteractionParams, []int8, []int8)) *Op {
 	return &Op{
 		Name:      name,
@@ -1080,6 +1136,10 @@ func init() {
 			return ""
 		}}
 	OpEmbedding.Lower = &Lowering{To: OpQEmbedding, Operands: []LowerOperand{LowerAsIs, LowerRowTable}}
+	OpEmbeddingBag.Lower = &Lowering{To: OpQEmbeddingBag, Operands: []LowerOperand{LowerAsIs, LowerRowTable}, KeepAll: true}
+	// Scores against an item table are a dense layer without bias: qdense,
+	// with one scale per item row.
+	OpScoreItems.Lower = &Lowering{To: OpQDense, Operands: layer}
 	OpFM.Lower = &Lowering{To: OpQFM, Operands: activation}
 	OpBiInteraction.Lower = &Lowering{To: OpQBiInteraction, Operands: activation}
 	OpBatchNorm.Lower = &Lowering{To: OpQBatchNorm, Operands: []LowerOperand{LowerActivation, LowerAffineScale, LowerAffineShift, LowerFolded},

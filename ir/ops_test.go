@@ -218,6 +218,59 @@ func TestEmbedding(t *testing.T) {
 	}
 }
 
+func TestEmbeddingBag(t *testing.T) {
+	table := f32([]int{3, 2}, 0, 1, 2, 3, 4, 5)
+	// Lists of 3, pad 0: [2, 1] -> mean of [4, 5] and [2, 3]; [1, 1, 1];
+	// pad alone -> zeros; [2] alone.
+	ids := tensor.FromI32([]int32{2, 0, 1, 1, 1, 1, 0, 0, 0, 0, 2, 0}, 2, 2, 3)
+	expect(t, "embedding_bag", evalOp(t, OpEmbeddingBag, ids, []*tensor.Tensor{table}, nil), []int{2, 2, 2}, 3, 4, 2, 3, 0, 0, 4, 5)
+	expect(t, "embedding_bag sum", evalOp(t, OpEmbeddingBag, ids, []*tensor.Tensor{table}, Attrs{"mode": "sum"}), []int{2, 2, 2}, 6, 8, 6, 9, 0, 0, 4, 5)
+	// Pad 7, outside the vocabulary: id 0 counts.
+	expect(t, "embedding_bag pad=7", evalOp(t, OpEmbeddingBag, tensor.FromI32([]int32{0, 7, 2}, 1, 3), []*tensor.Tensor{table}, Attrs{"pad": 7}), []int{1, 2}, 2, 3)
+
+	g := NewGraph("t")
+	in := g.AddInput("ids", Batched(tensor.I32, 2), source.Pos{})
+	p := g.AddParam("w", Unbatched(tensor.F32, 3, 2), source.Pos{})
+	p.Data = table
+	v, _ := g.AddOp("e", OpEmbeddingBag, []*Value{in, p}, nil, source.Pos{})
+	g.Outputs = []*Value{v}
+	_, err := Run(g, map[string]*tensor.Tensor{"ids": tensor.FromI32([]int32{0, 0, 1, -2}, 2, 2)})
+	if err == nil || !strings.Contains(err.Error(), "id -2 at index 3 is out of range [0, 3)") {
+		t.Errorf("out-of-range id: got %v", err)
+	}
+	for _, c := range []struct {
+		ids   Type
+		attrs Attrs
+		want  string
+	}{
+		{Batched(tensor.I32), nil, "ids must be i32 [..., L]"},
+		{Batched(tensor.F32, 3), nil, "ids must be i32 [..., L]"},
+		{Batched(tensor.I32, 3), Attrs{"mode": "max"}, "attribute mode must be one of mean, sum"},
+	} {
+		g := NewGraph("t")
+		in := g.AddInput("ids", c.ids, source.Pos{})
+		p := g.AddParam("w", Unbatched(tensor.F32, 3, 2), source.Pos{})
+		if _, err := g.AddOp("e", OpEmbeddingBag, []*Value{in, p}, c.attrs, source.Pos{}); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v %v: got %v, want %q", c.ids, c.attrs, err, c.want)
+		}
+	}
+}
+
+func TestScoreItems(t *testing.T) {
+	// u = [1, 2] against the items [1, 0], [0, 1], [2, 3], [-1, 0.5].
+	table := f32([]int{4, 2}, 1, 0, 0, 1, 2, 3, -1, 0.5)
+	expect(t, "score_items", evalOp(t, OpScoreItems, f32([]int{1, 2}, 1, 2), []*tensor.Tensor{table}, nil), []int{1, 4}, 1, 2, 8, 0)
+	if OpScoreItems.Lower == nil || OpScoreItems.Lower.To != OpQDense {
+		t.Errorf("score_items lowers to %v, want qdense", OpScoreItems.Lower)
+	}
+	g := NewGraph("t")
+	in := g.AddInput("u", Batched(tensor.F32, 3), source.Pos{})
+	p := g.AddParam("w", Unbatched(tensor.F32, 4, 2), source.Pos{})
+	if _, err := g.AddOp("s", OpScoreItems, []*Value{in, p}, nil, source.Pos{}); err == nil || !strings.Contains(err.Error(), "score_items: input f32[N,3] has 3 features, weight f32[4,2] expects 2") {
+		t.Errorf("mismatched widths: got %v", err)
+	}
+}
+
 func TestInteractions(t *testing.T) {
 	// Two fields e1 = [1, 2], e2 = [3, 4]: their dot product is 11, per
 	// column 1*3 = 3 and 2*4 = 8.

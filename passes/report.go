@@ -129,7 +129,7 @@ func Compare(shadow, quant *ir.Graph, c *Context, data Batches) (*Report, error)
 // layer, or nil.
 func weightOf(v *ir.Value) *ir.Value {
 	switch v.Op {
-	case ir.OpQDense, ir.OpQConv1D, ir.OpQConv2D, ir.OpQEmbedding:
+	case ir.OpQDense, ir.OpQConv1D, ir.OpQConv2D, ir.OpQEmbedding, ir.OpQEmbeddingBag:
 		return v.Args[1]
 	}
 	return nil

@@ -179,12 +179,13 @@ func argDType(t *tensor, quantized bool) DType {
 	return t.dtype
 }
 
-// idRange is the number of rows of the model's smallest embedding table:
-// ids in [0, idRange) are valid.
+// idRange is the number of rows of the model's smallest embedding (or
+// embedding bag) table: ids in [0, idRange) are valid (ops.kbc's bag pads
+// with 0, inside the range).
 func idRange(m *Model) int32 {
 	var vocab int32 = math.MaxInt32
 	for _, in := range m.code {
-		if in.op == kbc.OpEmbedding {
+		if in.op == kbc.OpEmbedding || in.op == kbc.OpEmbeddingBag {
 			vocab = min(vocab, int32(m.tensors[in.t[2]].dims[0]))
 		}
 	}

@@ -216,6 +216,8 @@ func (m *Model) checkInstr(in *instr, written []bool) error {
 		in.prep = ref.LogisticParams{InputZeroPoint: c.i32("in_zero"), InputRangeRadius: c.i32("range_radius"), InputMultiplier: c.i32("mult"), InputLeftShift: c.int("left_shift")}
 	case kbc.OpEmbedding:
 		in.prep = c.embedding()
+	case kbc.OpEmbeddingBag:
+		in.prep = c.embeddingBag()
 	case kbc.OpFM, kbc.OpBiInteraction:
 		in.prep = c.interaction()
 	case kbc.OpHardSwish:
@@ -674,6 +676,61 @@ func (c *checker) embedding() embeddingOp {
 		c.fail("%d row rescales for %d rows", len(rq), vocab)
 	}
 	return embeddingOp{p: ref.EmbeddingParams{Vocab: vocab, Dim: dim, Rows: rq, OutputOffset: c.i32("out_offset")}, table: t.i8}
+}
+
+// embeddingBagOp is a prepared EMBEDDING_BAG.
+type embeddingBagOp struct {
+	p     ref.EmbeddingBagParams
+	table []int8
+}
+
+func (c *checker) embeddingBag() embeddingBagOp {
+	o, ids := c.act(0, I8, "result"), c.act(1, I32, "ids")
+	t := c.tensor(2)
+	if c.err != nil {
+		return embeddingBagOp{}
+	}
+	if t.store != kbc.StoreConst || t.dtype != I8 || len(t.dims) != 2 || t.dims[0] < 1 || t.dims[1] < 1 {
+		c.fail("table %s must be an i8 constant [vocab, dim] of one row and column or more", t.name)
+		return embeddingBagOp{}
+	}
+	if len(ids.dims) == 0 || ids.dims[len(ids.dims)-1] < 1 {
+		c.fail("ids %v must hold lists of one id or more along the last axis", ids.dims)
+		return embeddingBagOp{}
+	}
+	vocab, dim, length := t.dims[0], t.dims[1], ids.dims[len(ids.dims)-1]
+	want := append(append([]int{}, ids.dims[:len(ids.dims)-1]...), dim)
+	if !sameDims(o.dims, want) {
+		c.fail("result %v, want %v", o.dims, want)
+	}
+	rows := c.requants(3, 4, vocab)
+	counts := c.requants(5, 6, length)
+	if c.err != nil {
+		return embeddingBagOp{}
+	}
+	// One rescale may stand for every row (the compiler's, which rescales
+	// the rows at build time, is the identity), or for every count.
+	rows, counts = spread(rows, vocab), spread(counts, length)
+	if len(rows) != vocab {
+		c.fail("%d row rescales for %d rows", len(rows), vocab)
+	}
+	if len(counts) != length {
+		c.fail("%d count rescales for lists of %d", len(counts), length)
+	}
+	return embeddingBagOp{p: ref.EmbeddingBagParams{Vocab: vocab, Dim: dim, Len: length, Pad: c.i32("pad"),
+		Rows: rows, Counts: counts, OutputOffset: c.i32("out_offset")}, table: t.i8}
+}
+
+// spread repeats a lone rescale n times.
+func spread(rq []ref.Requant, n int) []ref.Requant {
+	if len(rq) != 1 || n == 1 {
+		return rq
+	}
+	out := make([]ref.Requant, n)
+	for i := range out {
+		out[i] = rq[0]
+	}
+	return out
 }
 
 func (c *checker) interaction() ref.InteractionParams {

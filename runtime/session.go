@@ -674,6 +674,11 @@ func (s *Session) exec(k, n int) error {
 		if err := ref.Embedding(&p.p, x.i32, p.table, out.i8); err != nil {
 			return fmt.Errorf("%s (%v): %w", s.m.tensors[in.t[0]].name, in.pos, err)
 		}
+	case kbc.OpEmbeddingBag:
+		p := in.prep.(embeddingBagOp)
+		if err := ref.EmbeddingBag(&p.p, x.i32, p.table, out.i8); err != nil {
+			return fmt.Errorf("%s (%v): %w", s.m.tensors[in.t[0]].name, in.pos, err)
+		}
 	case kbc.OpFM, kbc.OpBiInteraction:
 		p := in.prep.(ref.InteractionParams)
 		p.N = n

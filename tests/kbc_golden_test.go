@@ -53,12 +53,13 @@ model ops {
   f = fm(e)
   b = bi_interaction(e)
   w = sum(embedding(ids, vocab=20, dim=1), axis=[0])
+  o = embedding_bag(ids, vocab=20, dim=4, mode="sum")
   h = tanh(dense(relu(flatten(p)), 8))
   l = sigmoid(dense(h, 4))
   q = hard_swish(dense(h, 4))
   k = concat(g, l, b, hard_sigmoid(q))
   r = mean(reshape(k, [4, 4]), axis=[0])
-  output y = softmax(dense(concat(k, r, f, w), 3))
+  output y = softmax(dense(concat(k, r, f, w, o), 3))
 }
 `
 	opsKBC = "../runtime/testdata/ops.kbc"

@@ -19,11 +19,13 @@ func GradientOf(op *ir.Op) Gradient { return gradients[op] }
 
 // gradients is the gradient table: one row per op with an exec kernel.
 var gradients = map[*ir.Op]Gradient{
-	ir.OpDense:     denseBackward,
-	ir.OpConv1D:    convBackward,
-	ir.OpConv2D:    convBackward,
-	ir.OpEmbedding: embeddingBackward,
-	ir.OpBatchNorm: batchNormBackward,
+	ir.OpDense:        denseBackward,
+	ir.OpConv1D:       convBackward,
+	ir.OpConv2D:       convBackward,
+	ir.OpEmbedding:    embeddingBackward,
+	ir.OpEmbeddingBag: embeddingBagBackward,
+	ir.OpScoreItems:   denseBackward, // a dense layer without bias
+	ir.OpBatchNorm:    batchNormBackward,
 
 	ir.OpAdd:         binaryBackward("+"),
 	ir.OpSub:         binaryBackward("-"),
@@ -171,6 +173,44 @@ func embeddingBackward(c *exec.Ctx, v *ir.Value, in []*tensor.Tensor, out, dout 
 	dw := din[1].F32
 	for i, id := range in[0].I32 {
 		exec.AddInto(dw[int(id)*dim:(int(id)+1)*dim], dout.F32[i*dim:(i+1)*dim])
+	}
+}
+
+// embeddingBagBackward adds each list's output gradient (divided by the
+// list's count for the mean) into the row of each of its ids that is not
+// pad: a repeated id takes it once per occurrence.
+func embeddingBagBackward(c *exec.Ctx, v *ir.Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
+	if din[1] == nil {
+		return // ids take no gradient
+	}
+	dim := in[1].Shape[1]
+	dw, dy := din[1].F32, dout.F32
+	ids, l := in[0].I32, exec.BagLen(v)
+	pad, mean := int32(v.Attrs.Int("pad")), v.Attrs.String("mode") != "sum"
+	g := make([]float32, dim)
+	for b := range len(ids) / l {
+		list := ids[b*l : (b+1)*l]
+		count := 0
+		for _, id := range list {
+			if id != pad {
+				count++
+			}
+		}
+		if count == 0 {
+			continue
+		}
+		copy(g, dy[b*dim:(b+1)*dim])
+		if mean {
+			inv := 1 / float32(count)
+			for d := range g {
+				g[d] *= inv
+			}
+		}
+		for _, id := range list {
+			if id != pad {
+				exec.AddInto(dw[int(id)*dim:(int(id)+1)*dim], g)
+			}
+		}
 	}
 }
 

@@ -219,8 +219,9 @@ func bindInputs(g *ir.Graph, set *data.Dataset) ([]int, error) {
 	return idx, nil
 }
 
-// checkIDs makes sure the ids fed straight into an embedding fit its
-// table, so that a data set built for a larger vocabulary fails up front.
+// checkIDs makes sure the ids fed straight into an embedding (or an
+// embedding bag, whose pad id may lie outside) fit its table, so that a
+// data set built for a larger vocabulary fails up front.
 func checkIDs(g *ir.Graph, set *data.Dataset, inputIdx []int) error {
 	for i, in := range g.Inputs() {
 		ids := set.Inputs[inputIdx[i]].T
@@ -228,12 +229,13 @@ func checkIDs(g *ir.Graph, set *data.Dataset, inputIdx []int) error {
 			continue
 		}
 		for _, v := range g.Values {
-			if v.Op != ir.OpEmbedding || v.Args[0] != in {
+			if (v.Op != ir.OpEmbedding && v.Op != ir.OpEmbeddingBag) || v.Args[0] != in {
 				continue
 			}
 			vocab := v.Args[1].Type.Dims[0]
+			pad, bag := int32(v.Attrs.Int("pad")), v.Op == ir.OpEmbeddingBag
 			for j, id := range ids.I32 {
-				if id < 0 || int(id) >= vocab {
+				if (!bag || id != pad) && (id < 0 || int(id) >= vocab) {
 					return fmt.Errorf("%s: input %s holds id %d (example %d), outside embedding %s's vocabulary [0, %d)", set.Name, in.Name, id, j/max(1, in.Type.Elems()), v.Name, vocab)
 				}
 			}

@@ -165,3 +165,49 @@ func TestTrainBinaryAndRegression(t *testing.T) {
 		t.Errorf("linear regression with masked targets: RMSE %.4f, want < 0.05", res.Test.RMSE)
 	}
 }
+
+// TestEmbeddingBagTrains: a click that depends on the share of "good" ids
+// (below 6) in a list of up to four, padded with -1, is learned through
+// an embedding bag's mean; a data set with an id outside the vocabulary
+// that is not the pad id is refused up front.
+func TestEmbeddingBagTrains(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 8))
+	n := 400
+	ids := tensor.New(tensor.I32, n, 4)
+	clicks := tensor.New(tensor.F32, n, 1)
+	for i := 0; i < n; i++ {
+		c, good := 1+r.IntN(4), 0
+		for l := range 4 {
+			ids.I32[4*i+l] = -1
+			if l < c {
+				id := r.IntN(12)
+				ids.I32[4*i+l] = int32(id)
+				if id < 6 {
+					good++
+				}
+			}
+		}
+		if 2*good > c {
+			clicks.F32[i] = 1
+		}
+	}
+	set := &data.Dataset{Name: "bags", Inputs: []data.Named{{Name: "items", T: ids}}, Target: clicks, Task: data.Binary}
+	g := compile(t, `model bag {
+  input items: i32[4]
+  h = embedding_bag(items, vocab=12, dim=4, pad=-1)
+  output click = sigmoid(dense(h, 1))
+}
+`)
+	res, err := Train(g, &data.Split{Train: set, Test: set}, Config{Epochs: 30, Batch: 20, LR: 0.05, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Test.AUC < 0.9 {
+		t.Errorf("share of good ids through a bag: AUC %.3f, want >= 0.9", res.Test.AUC)
+	}
+	ids.I32[4*7+3] = 12
+	_, err = Train(g, &data.Split{Train: set, Test: set}, Config{Epochs: 1, Batch: 20, LR: 0.05, Seed: 1})
+	if err == nil || !strings.Contains(err.Error(), "input items holds id 12 (example 7), outside embedding h's vocabulary [0, 12)") {
+		t.Errorf("id 12: got %v", err)
+	}
+}

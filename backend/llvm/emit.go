@@ -87,8 +87,9 @@ func (e *emitter) emit() error {
 type emitFunc func(e *emitter, b *llir.Block, n, arena value.Value, v *ir.Value) error
 
 // emitters are the int8 ops between the boundary ops that have kernels
-// here, besides qembedding (which the entry points call themselves, as it
-// can refuse an id): the one list analyze checks against.
+// here, besides qembedding and qembedding_bag (which the entry points call
+// themselves, as they can refuse an id): the one list analyze checks
+// against.
 var emitters = map[*ir.Op]emitFunc{
 	ir.OpQDense:         (*emitter).dense,
 	ir.OpRequantize:     (*emitter).requantize,
@@ -580,8 +581,12 @@ func (e *emitter) entry(float bool) error {
 					e.note(b.NewCall(e.kernel.Memcpy(), outs[k], q, count, constant.False), v)
 				}
 			}
-		case v.Op == ir.OpQEmbedding:
-			status, err := e.embedding(b, n, arena, v)
+		case v.Op == ir.OpQEmbedding || v.Op == ir.OpQEmbeddingBag:
+			embed := e.embedding
+			if v.Op == ir.OpQEmbeddingBag {
+				embed = e.embeddingBag
+			}
+			status, err := embed(b, n, arena, v)
 			if err != nil {
 				return fmt.Errorf("%s: %s: %w", v.Pos, v.Name, err)
 			}
@@ -627,6 +632,38 @@ func (e *emitter) embedding(b *llir.Block, n, arena value.Value, v *ir.Value) (v
 	call := b.NewCall(e.kernel.Embedding(), e.arenaPtr(b, n, arena, ids),
 		e.constant(v.Name+".rows", rows, fmt.Sprintf("the rows of %s, each rescaled to %s's parameters", table.Name, v.Name)),
 		e.arenaPtr(b, n, arena, v), times(b, n, ids.Type.Elems()), i64(int64(em.Dim)), i64(int64(em.Vocab)))
+	e.note(call, v)
+	return call, nil
+}
+
+// embeddingBag emits an embedding bag's pooling and returns its status
+// (0, or -2 for an id outside the vocabulary that is not pad). Its rows
+// are brought to the table's common scale here, once, by
+// ref.EmbeddingBagRows; each count's rescale is a constant.
+func (e *emitter) embeddingBag(b *llir.Block, n, arena value.Value, v *ir.Value) (value.Value, error) {
+	p, err := ir.ParamsOf(v)
+	if err != nil {
+		return nil, err
+	}
+	eb := p.(ref.EmbeddingBagParams)
+	mult, shift := tensor.New(tensor.I32, eb.Len), tensor.New(tensor.I32, eb.Len)
+	for c, r := range eb.Counts {
+		if r.Shift < -31 || r.Shift > 30 {
+			return nil, fmt.Errorf("rescale shift %d of a list of %d ids not in [-31, 30]", r.Shift, c+1)
+		}
+		mult.I32[c], shift.I32[c] = r.Mult, int32(r.Shift)
+	}
+	table := v.Args[1]
+	rows := tensor.New(tensor.I8, eb.Vocab*eb.Dim)
+	ref.EmbeddingBagRows(&eb, table.Data.I8, rows.I8)
+	ids := v.Args[0]
+	call := b.NewCall(e.kernel.EmbeddingBag(), e.arenaPtr(b, n, arena, ids),
+		e.constant(v.Name+".rows", rows, fmt.Sprintf("the rows of %s, each rescaled to the table's largest scale", table.Name)),
+		e.arenaPtr(b, n, arena, v), times(b, n, ids.Type.Elems()/eb.Len), i64(int64(eb.Len)), i64(int64(eb.Dim)), i64(int64(eb.Vocab)),
+		i32(eb.Pad),
+		e.constant(v.Name+".count_mult", mult, fmt.Sprintf("the multipliers of %s, one per count of ids", v.Name)),
+		e.constant(v.Name+".count_shift", shift, fmt.Sprintf("the shifts of %s, one per count of ids", v.Name)),
+		i32(eb.OutputOffset))
 	e.note(call, v)
 	return call, nil
 }

@@ -38,6 +38,7 @@ type kernels struct {
 	requant, quantize, dequantize, memcpyFn *llir.Func
 	memsetFn                                *llir.Func
 	requantize, lookup, embedding           *llir.Func
+	embeddingBag                            *llir.Func
 	prepare, repack                         *llir.Func
 	tiles                                   map[tileShape]*llir.Func
 	form                                    *dotForm // the matrix kernels'
@@ -111,6 +112,10 @@ func (k *kernels) Lookup() *llir.Func {
 
 func (k *kernels) Embedding() *llir.Func {
 	return once(&k.embedding, func() *llir.Func { return embeddingKernel(k.m) })
+}
+
+func (k *kernels) EmbeddingBag() *llir.Func {
+	return once(&k.embeddingBag, func() *llir.Func { return embeddingBagKernel(k.m, k.Requant()) })
 }
 
 // Memcpy is LLVM's memcpy intrinsic.
@@ -375,6 +380,71 @@ func embeddingKernel(m *llir.Module) *llir.Func {
 		k.loop("d", dim, nil, func(d value.Value, _ []value.Value) []value.Value {
 			b := k.b
 			b.NewStore(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, row, d)), b.NewGetElementPtr(types.I8, dst, d))
+			return nil
+		})
+		return nil
+	})
+	k.b.NewRet(i32(0))
+	return f
+}
+
+// embeddingBagKernel is ref.EmbeddingBag on lists lists of length ids
+// each, over a table whose rows are already at the common scale S_t (the
+// semantics' first stage, done at build time as ref.EmbeddingBagRows does
+// it; the VM reads the same table with the identity rescale):
+//
+//	c       = the ids of the list that are not pad
+//	acc[d]  = the sum of table[id, d] over those ids, in i32
+//	out[d]  = c == 0 ? out_off : clamp(requant(acc[d], mult[c-1], shift[c-1]) + out_off, -128, 127)
+//
+// It returns -2, writing nothing, when an id that is not pad is outside
+// [0, vocab), as the VM's Run refuses such an id before any row is
+// written; else 0.
+func embeddingBagKernel(m *llir.Module, requant *llir.Func) *llir.Func {
+	ids, table, out := llir.NewParam("ids", i32p), llir.NewParam("table", i8p), llir.NewParam("out", i8p)
+	lists, length := llir.NewParam("lists", types.I64), llir.NewParam("len", types.I64)
+	dim, vocab := llir.NewParam("dim", types.I64), llir.NewParam("vocab", types.I64)
+	pad := llir.NewParam("pad", types.I32)
+	cmult, cshift, outOff := llir.NewParam("count_mult", i32p), llir.NewParam("count_shift", i32p), llir.NewParam("out_off", types.I32)
+	f := internal(m.NewFunc("kiln_embedding_bag", types.I32, ids, table, out, lists, length, dim, vocab, pad, cmult, cshift, outOff))
+	k := &builder{f: f, b: f.NewBlock("entry")}
+	bad := k.loop("check", k.b.NewMul(lists, length), []value.Value{constant.False}, func(i value.Value, bad []value.Value) []value.Value {
+		b := k.b
+		id32 := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, ids, i))
+		id := b.NewSExt(id32, types.I64)
+		outside := b.NewOr(b.NewICmp(enum.IPredSLT, id, i64(0)), b.NewICmp(enum.IPredSGE, id, vocab))
+		return []value.Value{b.NewOr(bad[0], b.NewAnd(outside, b.NewICmp(enum.IPredNE, id32, pad)))}
+	})[0]
+	refuse, pool := f.NewBlock("bad_id"), f.NewBlock("pool")
+	k.b.NewCondBr(bad, refuse, pool)
+	refuse.NewRet(i32(-2))
+	k.b = pool
+	k.loop("list", lists, nil, func(li value.Value, _ []value.Value) []value.Value {
+		list := k.b.NewGetElementPtr(types.I32, ids, k.b.NewMul(li, length))
+		dst := k.b.NewGetElementPtr(types.I8, out, k.b.NewMul(li, dim))
+		c := k.loop("count", length, []value.Value{i32(0)}, func(l value.Value, c []value.Value) []value.Value {
+			b := k.b
+			id32 := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, list, l))
+			return []value.Value{b.NewAdd(c[0], b.NewZExt(b.NewICmp(enum.IPredNE, id32, pad), types.I32))}
+		})[0]
+		b := k.b
+		empty := b.NewICmp(enum.IPredEQ, c, i32(0))
+		at := b.NewSExt(b.NewSelect(empty, i32(0), b.NewSub(c, i32(1))), types.I64)
+		mult := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, cmult, at))
+		shift := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, cshift, at))
+		k.loop("d", dim, nil, func(d value.Value, _ []value.Value) []value.Value {
+			acc := k.loop("id", length, []value.Value{i32(0)}, func(l value.Value, acc []value.Value) []value.Value {
+				b := k.b
+				id32 := b.NewLoad(types.I32, b.NewGetElementPtr(types.I32, list, l))
+				isPad := b.NewICmp(enum.IPredEQ, id32, pad)
+				row := b.NewSelect(isPad, i64(0), b.NewSExt(id32, types.I64))
+				x := b.NewSExt(b.NewLoad(types.I8, b.NewGetElementPtr(types.I8, table, b.NewAdd(b.NewMul(row, dim), d))), types.I32)
+				return []value.Value{b.NewAdd(acc[0], b.NewSelect(isPad, i32(0), x))}
+			})[0]
+			b := k.b
+			y := b.NewAdd(b.NewCall(requant, acc, mult, shift), outOff)
+			res := b.NewSelect(empty, outOff, smin(b, smax(b, y, i32(math.MinInt8)), i32(math.MaxInt8)))
+			b.NewStore(b.NewTrunc(res, types.I8), b.NewGetElementPtr(types.I8, dst, d))
 			return nil
 		})
 		return nil

@@ -323,6 +323,8 @@ func TestDifferential(t *testing.T) {
 		{"mobilenet_tiny", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mobilenet_tiny.kiln") }, 0},
 		{"arith", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "arith.kiln", []byte(arithSrc)) }, 0},
 		{"embed", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "embed.kiln", []byte(embedSrc)) }, 0},
+		{"bag", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "bag.kiln", []byte(bagSrc)) }, 0},
+		{"retrieval", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "retrieval.kiln", []byte(retrievalSrc)) }, 0},
 		{"join", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "join.kiln", []byte(joinSrc)) }, 0},
 		{"activations", func(t *testing.T) (*ir.Graph, []byte) { return compile(t, "activations.kiln", []byte(activationsSrc)) }, 0},
 		{"mnist_mlp", func(t *testing.T) (*ir.Graph, []byte) { return example(t, "mnist_mlp.kiln") }, 0},
@@ -339,7 +341,9 @@ func TestDifferential(t *testing.T) {
 				"activations": {ir.OpQLogistic, ir.OpQTanh, ir.OpQHardSigmoid, ir.OpQHardSwish},
 				"arith":       {ir.OpQAdd, ir.OpQSub, ir.OpQMul},
 				"join":        {ir.OpQConcat, ir.OpQSum, ir.OpQMean},
-				"embed":       {ir.OpQEmbedding}}
+				"embed":       {ir.OpQEmbedding},
+				"bag":         {ir.OpQEmbeddingBag},
+				"retrieval":   {ir.OpQEmbeddingBag, ir.OpQDense}}
 			for _, op := range want[mc.name] {
 				if !hasOp(g, op) {
 					t.Fatalf("the model has no %s to test", op.Name)
@@ -451,6 +455,31 @@ const embedSrc = `model embed {
 }
 `
 
+// bagSrc has embedding bags as outputs, and one feeding a layer: mean
+// and sum, pad inside the vocabulary (0, 3) and lists of one. The
+// differential test's ids, uniform below the vocabulary of 4, give lists
+// of pad alone, single ids and repeated ids.
+const bagSrc = `model bag {
+  input ids: i32[2, 5]
+  input one: i32[1]
+  m = embedding_bag(ids, vocab=4, dim=6)
+  output s = embedding_bag(ids, vocab=4, dim=3, mode="sum", pad=3)
+  output o = embedding_bag(one, vocab=4, dim=2)
+  output y = dense(flatten(m), 3)
+  output mo = m
+}
+`
+
+// retrievalSrc scores the mean of the watched items' embeddings, through
+// a layer, against every item: score_items runs as qdense.
+const retrievalSrc = `model retrieval {
+  input watched: i32[6]
+  history = embedding_bag(watched, vocab=30, dim=8)
+  u = relu(dense(history, 8))
+  output scores = score_items(u, vocab=30)
+}
+`
+
 // interactSrc gives the interactions as outputs: in DeepFM and NFM with
 // random weights, the layers after them saturate and hide their bits.
 const interactSrc = `model interact {
@@ -547,11 +576,12 @@ func TestLateInput(t *testing.T) {
 	compare(t, "run against the reference executor", m, 1, wantRaw.Bytes(), got, n)
 }
 
-// vocabOf is the smallest vocabulary of the embeddings that read ids.
+// vocabOf is the smallest vocabulary of the embeddings (and bags) that
+// read ids.
 func vocabOf(g *ir.Graph, ids *ir.Value) int {
 	vocab := 1 << 30
 	for _, v := range g.Values {
-		if v.Op == ir.OpQEmbedding && v.Args[0] == ids {
+		if (v.Op == ir.OpQEmbedding || v.Op == ir.OpQEmbeddingBag) && v.Args[0] == ids {
 			vocab = min(vocab, v.Args[1].Type.Dims[0])
 		}
 	}
@@ -895,6 +925,48 @@ func TestConstantNames(t *testing.T) {
 	}
 	if strings.Join(names, " ") != "w w_" {
 		t.Errorf("globals %v, want w and w_", names)
+	}
+}
+
+// TestBadIDBag checks that an id outside an embedding bag's vocabulary
+// that is not its pad id makes both entry points return -2, as the VM's
+// Run refuses it, and that the pad id outside the vocabulary does not.
+func TestBadIDBag(t *testing.T) {
+	toolchain(t)
+	g, kbc := compile(t, "bagpad.kiln", []byte("model bagpad {\n  input ids: i32[3]\n  output y = embedding_bag(ids, vocab=4, dim=2, pad=-1)\n}\n"))
+	m, err := analyze(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	object(t, dir, g, true, target{})
+	writeDriver(t, dir, g, m)
+	vm, err := runtime.Load(kbc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := vm.NewSession(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		ids []int32
+		ok  bool
+	}{{[]int32{1, 4, -1}, false}, {[]int32{-2, 0, 0}, false}, {[]int32{-1, -1, -1}, true}, {[]int32{3, -1, 0}, true}} {
+		vmErr := s.Run([]runtime.Value{{I32: c.ids}}, []runtime.Value{{F32: make([]float32, 2)}})
+		if (vmErr == nil) != c.ok {
+			t.Fatalf("ids %v: the VM said %v", c.ids, vmErr)
+		}
+		for _, mode := range []string{"i8", "f32"} {
+			var raw bytes.Buffer
+			binary.Write(&raw, binary.LittleEndian, c.ids)
+			cmd := exec.Command("./driver", mode, "1")
+			cmd.Dir, cmd.Stdin = dir, &raw
+			out, err := cmd.CombinedOutput()
+			if bad := err != nil && strings.Contains(string(out), "rc -2"); bad == c.ok {
+				t.Errorf("ids %v, %s: the driver said %q (%v)", c.ids, mode, out, err)
+			}
+		}
 	}
 }
 

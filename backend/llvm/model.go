@@ -42,7 +42,7 @@ func supported() string {
 	for op := range emitters {
 		names = append(names, op.Name)
 	}
-	names = append(names, ir.OpQEmbedding.Name)
+	names = append(names, ir.OpQEmbedding.Name, ir.OpQEmbeddingBag.Name)
 	sort.Strings(names)
 	return "quantize (of a model input), dequantize (of a model output), the layout ops flatten and reshape, and " + strings.Join(names, ", ")
 }
@@ -101,14 +101,14 @@ func analyze(g *ir.Graph) (*model, error) {
 			if !outputRoots[v] {
 				errs.Add(v.Pos, "%s: dequantize of a value that is not a model output is not supported by the LLVM backend yet (it supports %s)", v.Name, supported())
 			}
-		case emitters[v.Op] != nil || v.Op == ir.OpQEmbedding:
+		case emitters[v.Op] != nil || v.Op == ir.OpQEmbedding || v.Op == ir.OpQEmbeddingBag:
 			if _, err := ir.ParamsOf(v); err != nil {
 				errs.Add(v.Pos, "%s: %v", v.Name, err)
 			}
 			// Kernels read their data operand from the arena; only
 			// add, sub and mul also take a constant.
 			arith := v.Op == ir.OpQAdd || v.Op == ir.OpQSub || v.Op == ir.OpQMul
-			if r := plan.Root(v.Args[0]); !arith && r.IsSource() && !(v.Op == ir.OpQEmbedding && r.Op == ir.OpInput) {
+			if r := plan.Root(v.Args[0]); !arith && r.IsSource() && !((v.Op == ir.OpQEmbedding || v.Op == ir.OpQEmbeddingBag) && r.Op == ir.OpInput) {
 				errs.Add(v.Pos, "%s: %s of %s, which is not computed from the inputs, is not supported by the LLVM backend yet", v.Name, v.Op.Name, r.Name)
 			}
 		default:

@@ -30,6 +30,7 @@ const (
 	OpBiInteraction                   // NFM bi-interaction pooling
 	OpHardSwish                       // x * relu6(x + 3) / 6, TFLite's int16 fixed point
 	OpAffine                          // per channel: w[c] * (q + inOff) + bias[c], per-channel requant (a depthwise 1x1 convolution)
+	OpEmbeddingBag                    // mean or sum of the int8 rows of a padded id list, a rescale per count
 	NumOpcodes
 )
 
@@ -125,6 +126,8 @@ var schemas = [NumOpcodes]Schema{
 			{"out_mult", 0, math.MaxInt16}, {"out_exponent", -31, 0}}},
 	OpAffine: {Name: "AFFINE", Tensors: layerTensors, InPlace: true,
 		Ints: fields([]Field{offset("in_offset"), offset("out_offset")}, clamp)},
+	OpEmbeddingBag: {Name: "EMBEDDING_BAG", Tensors: []string{"out", "ids", "table", "row_mult", "row_shift", "count_mult", "count_shift"},
+		Ints: []Field{{"out_offset", -128, 127}, {"pad", int32Min, int32Max}}},
 }
 
 // Schema returns the opcode's schema, or nil for an unknown opcode.

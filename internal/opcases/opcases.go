@@ -74,6 +74,7 @@ func positive(r *rand.Rand, n int) []float32 {
 // All returns the cases: every float compute op, in its variants.
 func All() []Case {
 	ids := Operand{Type: ir.Batched(tensor.I32, 3), IDs: 5}
+	bag := Operand{Type: ir.Batched(tensor.I32, 3, 4), IDs: 5}
 	bnParams := []Operand{par(3), par(3), {Type: ir.Unbatched(tensor.F32, 3), Param: true, Fixed: true},
 		{Type: ir.Unbatched(tensor.F32, 3), Param: true, Fixed: true, Gen: positive}}
 	return []Case{
@@ -120,6 +121,13 @@ func All() []Case {
 		{Name: "fm", Op: ir.OpFM, Batch: 2, Operands: []Operand{in(3, 4)}},
 		{Name: "bi_interaction", Op: ir.OpBiInteraction, Batch: 2, Operands: []Operand{in(3, 4)}},
 		{Name: "embedding", Op: ir.OpEmbedding, Batch: 2, Operands: []Operand{ids, par(5, 2)}},
+		// Ids in [0, 5) with pad 0: lists of pad alone, repeated ids and
+		// single ids all come up among the 2x3 lists of four.
+		{Name: "embedding_bag", Op: ir.OpEmbeddingBag, Batch: 2, Operands: []Operand{bag, par(5, 3)}},
+		{Name: "embedding_bag sum pad=2", Op: ir.OpEmbeddingBag, Batch: 2, Operands: []Operand{bag, par(5, 3)}, Attrs: ir.Attrs{"mode": "sum", "pad": 2}},
+		{Name: "score_items", Op: ir.OpScoreItems, Batch: 3, Operands: []Operand{in(4), par(6, 4)}},
+		{Name: "score_items rank 3", Op: ir.OpScoreItems, Batch: 2, Operands: []Operand{in(2, 3), par(5, 3)}},
+		{Name: "embedding_bag lists of one pad=3", Op: ir.OpEmbeddingBag, Batch: 4, Operands: []Operand{{Type: ir.Batched(tensor.I32, 1), IDs: 4}, par(4, 2)}, Attrs: ir.Attrs{"pad": 3}},
 		{Name: "batchnorm", SmallStep: true, Op: ir.OpBatchNorm, Batch: 2, Operands: append([]Operand{in(3, 4)}, bnParams...)},
 		{Name: "batchnorm training", SmallStep: true, Op: ir.OpBatchNorm, Batch: 3, Operands: append([]Operand{in(3, 2)}, bnParams...), Training: true},
 		{Name: "batchnorm frozen training", SmallStep: true, Op: ir.OpBatchNorm, Batch: 3, Operands: append([]Operand{in(3, 2)}, bnParams...), Attrs: ir.Attrs{"frozen": true}, Training: true},

@@ -56,7 +56,7 @@ func Synthetic(g *ir.Graph, n int, seed uint64) *data.Dataset {
 		}
 		vocab := 1 << 30
 		for _, v := range g.Values {
-			if v.Op == ir.OpEmbedding && v.Args[0] == in {
+			if (v.Op == ir.OpEmbedding || v.Op == ir.OpEmbeddingBag) && v.Args[0] == in {
 				vocab = min(vocab, v.Args[1].Type.Dims[0])
 			}
 		}
