@@ -64,9 +64,13 @@ type Dataset struct {
 	// test part split by time was taken (train.Validation's ByTime).
 	Group, Seq []int32
 
-	// Rank > 0 scores a Classification set as a retrieval task too: each
-	// example's label is ranked among the classes by the model's scores,
-	// and recall@Rank and NDCG@Rank are reported beside accuracy.
+	// Rank > 0 scores a set as a ranking too. A Classification set is a
+	// retrieval task: each example's label is ranked among the classes by
+	// the model's scores, and recall@Rank and NDCG@Rank are reported
+	// beside accuracy. A Binary set with groups (Group: a user's examples)
+	// ranks each group's examples by score, and HR@Rank (the share of
+	// groups with a positive in their top Rank) and NDCG@Rank are
+	// reported beside AUC.
 	Rank int
 	// Exclude optionally lists, per example, classes left out of that
 	// example's ranking (a user's movies seen in training), in increasing
@@ -188,8 +192,17 @@ func (d *Dataset) checkRanking(name string) error {
 	if d.Rank == 0 && d.Exclude == nil && d.Prior == nil {
 		return nil
 	}
-	if d.Task != Classification || d.Rank <= 0 {
-		return fmt.Errorf("%s: a ranking (rank %d, exclusions, a prior) needs a classification set and a rank above 0", name, d.Rank)
+	if d.Rank <= 0 {
+		return fmt.Errorf("%s: exclusions or a prior need a rank above 0, got %d", name, d.Rank)
+	}
+	switch {
+	case d.Task == Binary && d.Exclude == nil && d.Prior == nil:
+		if len(d.Group) != d.Len() {
+			return fmt.Errorf("%s: a binary set ranked by group needs a group per example (%d for %d examples)", name, len(d.Group), d.Len())
+		}
+		return nil
+	case d.Task != Classification:
+		return fmt.Errorf("%s: a ranking (rank %d, exclusions, a prior) needs a classification set, or a binary set with groups", name, d.Rank)
 	}
 	if d.Exclude != nil {
 		if len(d.Exclude) != d.Len() {

@@ -72,6 +72,11 @@ func TestCheckRanking(t *testing.T) {
 	if err := base().Check(); err != nil {
 		t.Fatal(err)
 	}
+	grouped := base()
+	grouped.Task, grouped.Target, grouped.Exclude, grouped.Prior, grouped.Group = Binary, tensor.FromF32([]float32{0, 1}, 2), nil, nil, []int32{4, 4}
+	if err := grouped.Check(); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		name string
 		edit func(d *Dataset)
@@ -79,6 +84,10 @@ func TestCheckRanking(t *testing.T) {
 	}{
 		{"rank", func(d *Dataset) { d.Rank = 0 }, "rank above 0"},
 		{"task", func(d *Dataset) { d.Task, d.Target = Regression, tensor.FromF32([]float32{0, 1}, 2) }, "classification set"},
+		{"binary prior", func(d *Dataset) { d.Task, d.Target = Binary, tensor.FromF32([]float32{0, 1}, 2) }, "classification set, or a binary set with groups"},
+		{"binary groups", func(d *Dataset) {
+			d.Task, d.Target, d.Exclude, d.Prior, d.Group = Binary, tensor.FromF32([]float32{0, 1}, 2), nil, nil, []int32{0}
+		}, "a group per example (1 for 2 examples)"},
 		{"lists", func(d *Dataset) { d.Exclude = d.Exclude[:1] }, "1 exclusion lists for 2 examples"},
 		{"order", func(d *Dataset) { d.Exclude[0] = []int32{2, 1} }, "out of order"},
 		{"range", func(d *Dataset) { d.Exclude[1] = []int32{3} }, "out of [0, 3)"},

@@ -22,7 +22,10 @@ type Metrics struct {
 	// ties broken towards the lower class id (as a served top-K would).
 	K      int
 	Recall float64 // fraction of examples whose label ranks in the top K
-	NDCG   float64 // mean of 1/log2(rank+2) over labels in the top K (rank from 0)
+	NDCG   float64 // mean of 1/log2(rank+2) over labels in the top K (rank from 0); binary: per group, DCG@K over the ideal DCG@K
+	// HR is, for a binary set ranked by group, the share of groups (with a
+	// positive) that have a positive among their K best-scored examples.
+	HR float64
 	// PriorRecall and PriorNDCG score the set's baseline ranking
 	// (data.Dataset.Prior) in the same way.
 	PriorRecall, PriorNDCG float64
@@ -41,7 +44,11 @@ func (m Metrics) String() string {
 		}
 		return s
 	case data.Binary:
-		return fmt.Sprintf("AUC %.4f, logloss %.4f (%d examples)", m.AUC, m.LogLoss, m.N)
+		s := fmt.Sprintf("AUC %.4f, logloss %.4f (%d examples)", m.AUC, m.LogLoss, m.N)
+		if m.K > 0 {
+			s += fmt.Sprintf(", HR@%d %.4f, NDCG@%d %.4f", m.K, m.HR, m.K, m.NDCG)
+		}
+		return s
 	case data.Regression:
 		return fmt.Sprintf("RMSE %.4f (%d targets)", m.RMSE, m.N)
 	}
@@ -166,6 +173,10 @@ func (s *scorer) metrics() Metrics {
 	case data.Binary:
 		m.LogLoss = s.logloss / float64(s.n)
 		m.AUC = AUC(s.scores, s.labels)
+		if s.set != nil && len(s.scores) == len(s.set.Group) {
+			m.K = s.set.Rank
+			m.HR, m.NDCG = groupRanking(s.scores, s.labels, s.set.Group, m.K)
+		}
 	case data.Regression:
 		m.RMSE = math.Sqrt(s.sq / float64(s.n))
 	}
@@ -203,4 +214,53 @@ func AUC(scores []float64, positive []bool) float64 {
 		return math.NaN()
 	}
 	return (rankSum - float64(pos)*float64(pos+1)/2) / (float64(pos) * float64(neg))
+}
+
+// groupRanking ranks each group's examples by score, highest first (ties
+// towards the earlier example, as a stable sort of a served list would),
+// and returns over the groups with a positive the share with a positive in
+// their top k (HR@k) and the mean NDCG@k (binary relevance: DCG of the
+// top k over the DCG of the positives ranked first).
+func groupRanking(scores []float64, positive []bool, group []int32, k int) (hr, ndcg float64) {
+	byGroup := map[int32][]int{}
+	var order []int32
+	for i, g := range group {
+		if _, ok := byGroup[g]; !ok {
+			order = append(order, g)
+		}
+		byGroup[g] = append(byGroup[g], i)
+	}
+	n := 0
+	for _, g := range order {
+		idx := byGroup[g]
+		pos := 0
+		for _, i := range idx {
+			if positive[i] {
+				pos++
+			}
+		}
+		if pos == 0 {
+			continue
+		}
+		n++
+		sort.SliceStable(idx, func(a, b int) bool { return scores[idx[a]] > scores[idx[b]] })
+		dcg, ideal, hit := 0.0, 0.0, false
+		for r := 0; r < min(k, len(idx)); r++ {
+			if positive[idx[r]] {
+				dcg += 1 / math.Log2(float64(r)+2)
+				hit = true
+			}
+			if r < pos {
+				ideal += 1 / math.Log2(float64(r)+2)
+			}
+		}
+		if hit {
+			hr++
+		}
+		ndcg += dcg / ideal
+	}
+	if n == 0 {
+		return math.NaN(), math.NaN()
+	}
+	return hr / float64(n), ndcg / float64(n)
 }

@@ -231,3 +231,31 @@ func TestSampledDenseMatchesFullLogits(t *testing.T) {
 		}
 	}
 }
+
+// HR@K and NDCG@K of a binary set ranked by group.
+func TestGroupRanking(t *testing.T) {
+	scores := []float64{0.9, 0.1, 0.5, 0.5, 0.2, 0.8, 0.3, 0.7}
+	positive := []bool{false, true, true, false, false, false, false, true}
+	group := []int32{1, 1, 1, 2, 2, 3, 3, 3}
+	// Group 1: 0.9 (no), 0.5 (yes), 0.1 (yes): a hit at rank 1.
+	// Group 2 has no positive: left out.
+	// Group 3: 0.8 (no), 0.7 (yes), 0.3: a hit at rank 1.
+	hr, ndcg := groupRanking(scores, positive, group, 2)
+	want1 := (1 / math.Log2(3)) / (1 + 1/math.Log2(3))
+	want3 := (1 / math.Log2(3)) / 1
+	if hr != 1 || math.Abs(ndcg-(want1+want3)/2) > 1e-12 {
+		t.Errorf("HR@2 %v, NDCG@2 %v; want 1, %v", hr, ndcg, (want1+want3)/2)
+	}
+	// At K=1 no group has a positive first.
+	if hr, ndcg := groupRanking(scores, positive, group, 1); hr != 0 || ndcg != 0 {
+		t.Errorf("HR@1 %v, NDCG@1 %v; want 0, 0", hr, ndcg)
+	}
+	// Ties go to the earlier example: group 2's second example made a
+	// positive that ties with its first, a negative, which ranks first.
+	positive[4] = true
+	scores[4] = 0.5
+	scores[3] = 0.5
+	if hr, _ := groupRanking(scores, positive, group, 1); hr != 0 {
+		t.Errorf("HR@1 %v with a tie won by the earlier, negative example; want 0", hr)
+	}
+}

@@ -664,7 +664,7 @@ func EvaluateWith(g *ir.Graph, set *data.Dataset, batch int, forward func(inputs
 			return Metrics{}, err
 		}
 		sc.add(outs[0].F32, target.F32, target.I32, tk.classes)
-		if sc.set != nil {
+		if sc.set != nil && tk.kind == data.Classification {
 			sc.addRanked(outs[0].F32, target.I32, idx, tk.classes)
 		}
 	}
