@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/kiln-nn/kiln/tensor"
@@ -21,7 +22,19 @@ const (
 	// noGenre is the genre of a movie whose genres field is empty; it is
 	// what MovieLens itself writes for such movies.
 	noGenre = "(no genres listed)"
+	// YearBuckets is the size of the year input's id space: 0 for a movie
+	// of unknown year, 1 for one before 1930, then one id per five years
+	// (2 for 1930-1934, ...), 19 for 2015 and later.
+	YearBuckets = 20
 )
+
+// YearBucket is a release year's id in the year input (see YearBuckets).
+func YearBucket(year int64, known bool) int32 {
+	if !known {
+		return 0
+	}
+	return 1 + int32(min(max((year-1925)/5, 0), YearBuckets-2))
+}
 
 // ratings is a MovieLens ratings file with its ids mapped to dense indices
 // and its per-user time split decided.
@@ -29,6 +42,13 @@ type ratings struct {
 	users  []int64  // raw user ids, sorted; user i is users[i]
 	movies []int64  // raw movie ids, sorted
 	genres []string // primary genres, sorted
+
+	// Every genre and every movie's genres and year, for the inputs
+	// beside the ids.
+	genreNames  []string  // all the genres any movie has, sorted; genre k has id k+1
+	movieGenres [][]int32 // by dense movie index: its genres' ids, in the file's order
+	movieYear   []int32   // by dense movie index: its year's bucket (YearBucket)
+	hasYear     bool      // the file has a year column
 
 	// One entry per rating, in file order.
 	user, movie []int32 // dense indices
@@ -53,10 +73,13 @@ func readRatings(s, path string) (*ratings, error) {
 		return nil, err
 	}
 	cMovie, cGenres, cUser, cRating, cTime := col[0], col[1], col[2], col[3], col[4]
+	cYear := slices.Index(t.header, "year") // optional
 
-	r := &ratings{}
+	r := &ratings{hasYear: cYear >= 0}
 	var rawUser, rawMovie []int64
-	genreOf := map[int64]string{} // raw movie id -> primary genre
+	genreOf := map[int64]string{}       // raw movie id -> primary genre
+	allGenresOf := map[int64][]string{} // raw movie id -> its genres
+	yearOf := map[int64]int32{}         // raw movie id -> its year's bucket
 	for {
 		ok, err := t.next()
 		if err != nil {
@@ -87,6 +110,19 @@ func readRatings(s, path string) (*ratings, error) {
 				g = noGenre
 			}
 			genreOf[m] = g
+			for _, g := range strings.Split(t.field(cGenres), "|") {
+				if g = strings.TrimSpace(g); g == "" {
+					g = noGenre
+				}
+				if !slices.Contains(allGenresOf[m], g) {
+					allGenresOf[m] = append(allGenresOf[m], g)
+				}
+			}
+			if cYear >= 0 {
+				// A year that is not an integer (NA, empty) is unknown.
+				y, err := strconv.ParseInt(t.field(cYear), 10, 64)
+				yearOf[m] = YearBucket(y, err == nil)
+			}
 		}
 		rawUser = append(rawUser, u)
 		rawMovie = append(rawMovie, m)
@@ -117,6 +153,27 @@ func readRatings(s, path string) (*ratings, error) {
 	r.movieGenre = make([]int32, len(r.movies))
 	for i, m := range r.movies {
 		r.movieGenre[i] = genreIdx[genreOf[m]]
+	}
+	nameIdx := map[string]int32{}
+	for _, gs := range allGenresOf {
+		for _, g := range gs {
+			if _, ok := nameIdx[g]; !ok {
+				nameIdx[g] = 0
+				r.genreNames = append(r.genreNames, g)
+			}
+		}
+	}
+	slices.Sort(r.genreNames)
+	for i, g := range r.genreNames {
+		nameIdx[g] = int32(i + 1)
+	}
+	r.movieGenres = make([][]int32, len(r.movies))
+	r.movieYear = make([]int32, len(r.movies))
+	for i, m := range r.movies {
+		for _, g := range allGenresOf[m] {
+			r.movieGenres[i] = append(r.movieGenres[i], nameIdx[g])
+		}
+		r.movieYear[i] = yearOf[m]
 	}
 	r.user = make([]int32, len(rawUser))
 	r.movie = make([]int32, len(rawMovie))
@@ -183,8 +240,11 @@ func (r *ratings) splitByTime() {
 }
 
 // openMovieLens builds the click-prediction sets: every rating is an
-// example with one i32 input of three ids, [user, U+movie, U+M+genre], and
-// an f32 [N,1] target, 1 for a rating >= 4.
+// example with an f32 [N,1] target, 1 for a rating >= 4, and the i32
+// inputs fields, three ids [user, U+movie, U+M+genre]; genres, the ids
+// 1..NG of all the movie's genres, padded with 0 to the most any movie
+// has; and year, the bucket of its release year (YearBucket), when the
+// file has a year column. A model takes those of them it declares.
 func openMovieLens(s, path string) (*Split, error) {
 	r, err := readRatings(s, path)
 	if err != nil {
@@ -192,8 +252,18 @@ func openMovieLens(s, path string) (*Split, error) {
 	}
 	nu, nm := int32(len(r.users)), int32(len(r.movies))
 	vocab := len(r.users) + len(r.movies) + len(r.genres)
+	ng := 0 // the most genres of a movie
+	for _, gs := range r.movieGenres {
+		ng = max(ng, len(gs))
+	}
+	// Every id of every input lies in [0, vocab): the genres' and the
+	// years' id spaces are far smaller than the fields' but in a tiny file.
+	vocab = max(vocab, len(r.genreNames)+1)
+	if r.hasYear {
+		vocab = max(vocab, YearBuckets)
+	}
 	build := func(test bool, part string) *Dataset {
-		var ids, group, seq []int32
+		var ids, group, seq, genres, years []int32
 		var y []float32
 		for i := range r.user {
 			if r.test[i] != test {
@@ -202,15 +272,23 @@ func openMovieLens(s, path string) (*Split, error) {
 			m := r.movie[i]
 			ids = append(ids, r.user[i], nu+m, nu+nm+r.movieGenre[m])
 			group, seq = append(group, r.user[i]), append(seq, r.seq[i])
+			k := len(genres)
+			genres = append(genres, make([]int32, ng)...)
+			copy(genres[k:], r.movieGenres[m])
+			years = append(years, r.movieYear[m])
 			click := float32(0)
 			if r.rating[i] >= ClickThreshold {
 				click = 1
 			}
 			y = append(y, click)
 		}
+		inputs := []Named{{Name: "fields", T: tensor.FromI32(ids, len(y), 3)}, {Name: "genres", T: tensor.FromI32(genres, len(y), ng)}}
+		if r.hasYear {
+			inputs = append(inputs, Named{Name: "year", T: tensor.FromI32(years, len(y), 1)})
+		}
 		return &Dataset{
 			Name:   s + " (" + part + ")",
-			Inputs: []Named{{Name: "", T: tensor.FromI32(ids, len(y), 3)}},
+			Inputs: inputs,
 			Target: tensor.FromF32(y, len(y), 1),
 			Task:   Binary,
 			Vocab:  vocab,

@@ -58,7 +58,7 @@ func TestOpenMovieLens(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr, te := s.Train, s.Test
-	if tr.Name != "movielens:r.csv.gz (train)" || te.Name != "movielens:r.csv.gz (test)" || tr.Task != Binary || tr.Vocab != 13 || te.Vocab != 13 {
+	if tr.Name != "movielens:r.csv.gz (train)" || te.Name != "movielens:r.csv.gz (test)" || tr.Task != Binary || tr.Vocab != YearBuckets || te.Vocab != YearBuckets {
 		t.Errorf("got %q %q %v vocab %d", tr.Name, te.Name, tr.Task, tr.Vocab)
 	}
 	// Training ratings in file order: lines 3, 4, 5, 6, 8.
@@ -82,6 +82,47 @@ func TestOpenMovieLens(t *testing.T) {
 		0, 5, 8, // user 3, movie 50, no genre
 	}, 3, 3))
 	wantTensor(t, "test clicks", te.Target, tensor.FromF32([]float32{0, 0, 0}, 3, 1))
+
+	// The inputs beside the ids: all of a movie's genres as ids 1..8 in
+	// sorted order of the names ((no genres listed), Action, Animation,
+	// Comedy, Crime, Drama, Romance, Thriller), padded with 0 to the 3 of
+	// Heat; the year's bucket, 0 for NA.
+	names := func(d *Dataset) []string {
+		var n []string
+		for _, in := range d.Inputs {
+			n = append(n, in.Name)
+		}
+		return n
+	}
+	if !slices.Equal(names(tr), []string{"fields", "genres", "year"}) || !slices.Equal(names(te), names(tr)) {
+		t.Fatalf("inputs %q and %q, want fields, genres, year", names(tr), names(te))
+	}
+	wantTensor(t, "train genres", tr.Inputs[1].T, tensor.FromI32([]int32{6, 4, 0, 1, 0, 0, 4, 7, 0, 4, 7, 0, 6, 4, 0}, 5, 3))
+	wantTensor(t, "train years", tr.Inputs[2].T, tensor.FromI32([]int32{14, 16, 0, 0, 14}, 5, 1))
+	wantTensor(t, "test genres", te.Inputs[1].T, tensor.FromI32([]int32{2, 5, 8, 3, 0, 0, 1, 0, 0}, 3, 3))
+	wantTensor(t, "test years", te.Inputs[2].T, tensor.FromI32([]int32{15, 11, 16}, 3, 1))
+
+	// Without a year column there is no year input.
+	writeFile(t, filepath.Join(dir, "noyear.csv"), []byte("movieId,genres,userId,rating,timestamp\n1,Drama,1,4,1\n2,Comedy,1,3,2\n"))
+	s, err = Open("movielens:noyear.csv", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(names(s.Train), []string{"fields", "genres"}) {
+		t.Errorf("without a year column: inputs %q", names(s.Train))
+	}
+}
+
+func TestYearBucket(t *testing.T) {
+	for _, c := range []struct {
+		year  int64
+		known bool
+		want  int32
+	}{{1995, false, 0}, {1800, true, 1}, {1929, true, 1}, {1930, true, 2}, {1934, true, 2}, {1990, true, 14}, {2014, true, 18}, {2015, true, 19}, {2030, true, 19}} {
+		if got := YearBucket(c.year, c.known); got != c.want {
+			t.Errorf("YearBucket(%d, %v) = %d, want %d", c.year, c.known, got, c.want)
+		}
+	}
 }
 
 func TestHeldOut(t *testing.T) {

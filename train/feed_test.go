@@ -53,6 +53,19 @@ func TestFeed(t *testing.T) {
 	if err != nil || !slices.Equal(got, idx) || !slices.Equal(sizes, []int{2, 2, 1}) {
 		t.Errorf("examples %v in batches %v (error %v), want %v in batches of 2, 2, 1", got, sizes, err, idx)
 	}
+	// A model that takes fewer inputs than the set holds takes its own.
+	one := compile(t, "model one {\n  input b: f32[1]\n  output y = dense(b, 1)\n}\n")
+	fb, err := NewFeed(one, set, []int{4}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fb.Each(func(in []*tensor.Tensor) error {
+		if len(in) != 1 || in[0].F32[0] != -4 {
+			t.Errorf("a one-input model of a two-input set is fed %v", in)
+		}
+		return nil
+	})
+
 	stop := errors.New("stop")
 	calls := 0
 	if err := f.Each(func([]*tensor.Tensor) error { calls++; return stop }); err != stop || calls != 1 {
@@ -69,6 +82,7 @@ func TestFeed(t *testing.T) {
 		{set, []int{1, 7}, 4, "pairs has 7 examples, there is no example 7"},
 		{set, []int{-1}, 4, "there is no example -1"},
 		{&data.Dataset{Name: "one", Inputs: []data.Named{{Name: "a", T: a}}}, idx, 4, "one holds 1 input, model two takes 2"},
+		{&data.Dataset{Name: "three", Inputs: []data.Named{{Name: "a", T: a}, {Name: "c", T: a}, {Name: "d", T: a}}}, idx, 4, "three has no data for input b (it holds a, c, d)"},
 	} {
 		if _, err := NewFeed(g, c.set, c.idx, c.batch); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("got %v, want an error containing %q", err, c.want)

@@ -193,10 +193,12 @@ func bind(g *ir.Graph, set *data.Dataset, loss string) (*task, error) {
 
 // bindInputs matches a data set's inputs to a model's (by name, or the
 // only one to the only one) and checks their types; it returns, for each
-// model input, the index of its data.
+// model input, the index of its data. A set may hold inputs that the
+// model does not take (the MovieLens genres and year beside the ids):
+// they are left out.
 func bindInputs(g *ir.Graph, set *data.Dataset) ([]int, error) {
 	inputs := g.Inputs()
-	if len(set.Inputs) != len(inputs) {
+	if len(set.Inputs) < len(inputs) {
 		return nil, fmt.Errorf("%s holds %d %s, model %s takes %d", set.Name, len(set.Inputs), plural(len(set.Inputs), "input"), g.Name, len(inputs))
 	}
 	var idx []int

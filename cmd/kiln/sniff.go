@@ -211,6 +211,7 @@ var takes = map[string]struct {
 	"sensitivity": {[]fileKind{kindKiln}, "a .kiln model (with -w)"},
 	"shrink":      {[]fileKind{kindKiln}, "a .kiln model (with -w)"},
 	"distill":     {[]fileKind{kindKiln}, "a .kiln teacher (with -w)"},
+	"demo":        {[]fileKind{kindKiln}, "a .kiln model"},
 }
 
 // modelKind sniffs a command's model argument and checks that the command
