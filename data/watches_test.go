@@ -37,6 +37,10 @@ func TestOpenWatches(t *testing.T) {
 	// whole training history.
 	wantTensor(t, "test history", te.Inputs[0].T, tensor.FromI32(slices.Concat(hist(2), hist(1), hist(3, 2, 1)), 3, WatchHistory))
 	wantTensor(t, "test targets", te.Target, tensor.FromI32([]int32{2, 4, 3}, 3))
+	// The year of the history's last watch: every time in the file is in
+	// 1970, before 1996.
+	wantTensor(t, "train when", tr.Inputs[1].T, tensor.FromI32([]int32{0, 0}, 2, 1))
+	wantTensor(t, "test when", te.Inputs[1].T, tensor.FromI32([]int32{0, 0, 0}, 3, 1))
 	wantExclude := [][]int32{{1}, {0}, {0, 1, 2}}
 	for i, l := range te.Exclude {
 		if !slices.Equal(l, wantExclude[i]) {
@@ -98,6 +102,46 @@ func TestCheckRanking(t *testing.T) {
 		err := d.Check()
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got %v, want an error with %q", c.name, err, c.want)
+		}
+	}
+}
+
+// A training example's history ends within a quarter of the label's
+// place before it, at more than one place for a long history, and keeps
+// at least one watch.
+func TestHorizonCut(t *testing.T) {
+	for _, n := range []int{1, 2, 3, 4, 7, 8, 40, 200} {
+		cuts := map[int]bool{}
+		for u := range int32(50) {
+			c := horizonCut(u, n)
+			if c < max(1, n-n/4) || c > n {
+				t.Fatalf("user %d, watch %d: cut at %d, outside [%d, %d]", u, n, c, max(1, n-n/4), n)
+			}
+			cuts[c] = true
+		}
+		if n >= 8 && len(cuts) < 2 {
+			t.Errorf("watch %d: every user's history cut at the same place", n)
+		}
+		if n < 4 && (len(cuts) != 1 || !cuts[n]) {
+			t.Errorf("watch %d: cuts %v, want the watch itself", n, cuts)
+		}
+	}
+}
+
+func TestWatchYear(t *testing.T) {
+	for _, c := range []struct {
+		unix int64
+		want int32
+	}{
+		{0, 0},                       // 1970
+		{820454399, 0},               // 1995-12-31 23:59:59 UTC
+		{820454400, 1},               // 1996-01-01
+		{1451606400, 21},             // 2016-01-01
+		{1577836800, WatchYears - 1}, // 2020
+		{4102444800, WatchYears - 1}, // 2100
+	} {
+		if got := WatchYear(c.unix); got != c.want {
+			t.Errorf("WatchYear(%d) = %d, want %d", c.unix, got, c.want)
 		}
 	}
 }
