@@ -20,7 +20,7 @@ import (
 )
 
 // specForms lists the accepted spec forms, for error messages.
-const specForms = "mnist, fashion-mnist, DIR (IDX files), X.npy,Y.npy, FILE.npz, FILE.csv, movielens:FILE, ratings:FILE, autorec:FILE or gestures:FILE"
+const specForms = "mnist, fashion-mnist, DIR (IDX files), X.npy,Y.npy, FILE.npz, FILE.csv, movielens:FILE, ratings:FILE, autorec:FILE, watches:FILE or gestures:FILE"
 
 // Open opens the data set a spec names. Relative paths in the spec are
 // resolved against baseDir (the directory of the .kiln file that names the
@@ -49,6 +49,9 @@ const specForms = "mnist, fashion-mnist, DIR (IDX files), X.npy,Y.npy, FILE.npz,
 //	                 inputs user and movie, f32 [N,1] targets (the rating).
 //	autorec:FILE     the same ratings for I-AutoRec: one example per movie,
 //	                 f32 [U] ratings in, f32 [U] ratings out (NaN: none).
+//	watches:FILE     the same ratings as watch histories for candidate
+//	                 generation: i32 [N,50] past movies, the next movie as
+//	                 the class; test examples ranked (recall@10).
 //	gestures:FILE    accelerometer gestures: f32 [N,3,128] windows, stride
 //	                 32, 7 classes; users 1-6 train, 7 and up test.
 //
@@ -74,7 +77,7 @@ func Open(spec, baseDir string) (*Split, error) {
 		split, err = openMNIST()
 	case s == "fashion-mnist":
 		split, err = openFashionMNIST()
-	case ok && (kind == "movielens" || kind == "ratings" || kind == "autorec" || kind == "gestures"):
+	case ok && (kind == "movielens" || kind == "ratings" || kind == "autorec" || kind == "watches" || kind == "gestures"):
 		rest = strings.TrimSpace(rest)
 		if rest == "" {
 			return nil, fmt.Errorf("data set %q: no file after %q; write %s:FILE", spec, kind+":", kind)
@@ -87,6 +90,8 @@ func Open(spec, baseDir string) (*Split, error) {
 			split, err = openRatings(s, path)
 		case "autorec":
 			split, err = openAutoRec(s, path)
+		case "watches":
+			split, err = openWatches(s, path)
 		default:
 			split, err = openGestures(s, path)
 		}
@@ -155,7 +160,7 @@ func openPath(spec, s, baseDir string) (*Split, error) {
 // with, for a "did you mean".
 var (
 	setNames    = []string{"mnist", "fashion-mnist"}
-	setPrefixes = []string{"movielens", "ratings", "autorec", "gestures"}
+	setPrefixes = []string{"movielens", "ratings", "autorec", "watches", "gestures"}
 )
 
 // nameHint suggests the data set name, or the prefix, closest to a spec

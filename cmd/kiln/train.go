@@ -114,6 +114,12 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 			cfg.Validation.Metric = v.Text
 		case "loss":
 			cfg.Loss = v.Text
+			if k := v.Kwarg("negatives"); k != nil {
+				if k.Num < 1 {
+					return cfg, "", "", fmt.Errorf("%s: sampled_softmax: negatives must be a positive integer, got %s", k.Pos, k)
+				}
+				cfg.Negatives = int(k.Num)
+			}
 			if v.Text == "distill" {
 				if t := v.Kwarg("teacher"); t != nil {
 					teacher.model = filepath.Join(prog.Dir, t.Text)
