@@ -183,6 +183,9 @@ var blockSchemas = map[string]map[string]settingSpec{
 		"weight_decay": numberSpec,
 		"l1":           numberSpec,
 		"shift":        intSpec,
+		"jitter":       numberSpec,
+		"amplitude":    numberSpec,
+		"rotate":       numberSpec,
 		"schedule": {kinds: nameOrCall, choices: []choice{
 			{name: "constant"},
 			{name: "step", params: []param{
