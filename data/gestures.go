@@ -34,6 +34,7 @@ const (
 	GestureNormCenter  = "center"  // each axis minus its mean over the window
 	GestureNormRMS     = "rms"     // centred, then divided by the window's RMS over all three axes
 	GestureNormUpright = "upright" // turned so that the mean points along +z, then as rms
+	GestureNormBody    = "body"    // turned into up, forward, right, then as rms
 )
 
 // GestureOptions are the options of a gestures:FILE?OPTIONS spec.
@@ -84,7 +85,7 @@ func parseGestureOptions(spec, opts string) (GestureOptions, error) {
 				o.Stride = n
 			}
 		case "norm":
-			norms := []string{GestureNormNone, GestureNormCenter, GestureNormRMS, GestureNormUpright}
+			norms := []string{GestureNormNone, GestureNormCenter, GestureNormRMS, GestureNormUpright, GestureNormBody}
 			if !slices.Contains(norms, v) {
 				return o, fmt.Errorf("data set %q: norm must be %s, got %q%s", spec, strings.Join(norms, ", "), v, suggest.DidYouMean(v, norms))
 			}
@@ -279,6 +280,9 @@ func normalizeWindow(w []float32, n int, norm string) {
 	if norm == GestureNormUpright {
 		upright(w, n)
 	}
+	if norm == GestureNormBody {
+		bodyFrame(w, n)
+	}
 	var ss float64
 	for k := range 3 {
 		axis := w[k*n : (k+1)*n]
@@ -335,6 +339,57 @@ func upright(w []float32, n int) {
 			{-uy * s, ux * s, c},
 		}
 	}
+	cx, cy, cz := w[:n], w[n:2*n], w[2*n:3*n]
+	for i := range n {
+		v0, v1, v2 := float64(cx[i]), float64(cy[i]), float64(cz[i])
+		cx[i] = float32(r[0][0]*v0 + r[0][1]*v1 + r[0][2]*v2)
+		cy[i] = float32(r[1][0]*v0 + r[1][1]*v1 + r[1][2]*v2)
+		cz[i] = float32(r[2][0]*v0 + r[2][1]*v1 + r[2][2]*v2)
+	}
+}
+
+// bodyFrame turns a window into the frame of the user holding the phone:
+// z up (the window's mean, gravity), y forward, x to the right. Forward is
+// where the phone's back faces (away from its screen, which faces the
+// user) when the phone stands, and where its top points when it lies
+// flat; in between, the two horizontal directions are blended by how far
+// the phone stands.
+func bodyFrame(w []float32, n int) {
+	var m [3]float64
+	for k := range 3 {
+		for _, v := range w[k*n : (k+1)*n] {
+			m[k] += float64(v)
+		}
+	}
+	norm := math.Sqrt(m[0]*m[0] + m[1]*m[1] + m[2]*m[2])
+	if norm == 0 {
+		return
+	}
+	up := [3]float64{m[0] / norm, m[1] / norm, m[2] / norm}
+	// horiz is v's part across up, made unit length (zero if none).
+	horiz := func(v [3]float64) [3]float64 {
+		d := v[0]*up[0] + v[1]*up[1] + v[2]*up[2]
+		h := [3]float64{v[0] - d*up[0], v[1] - d*up[1], v[2] - d*up[2]}
+		l := math.Sqrt(h[0]*h[0] + h[1]*h[1] + h[2]*h[2])
+		if l < 1e-9 {
+			return [3]float64{}
+		}
+		return [3]float64{h[0] / l, h[1] / l, h[2] / l}
+	}
+	back, top := horiz([3]float64{0, 0, -1}), horiz([3]float64{0, 1, 0})
+	stand := 1 - up[2]*up[2] // 0 lying flat, 1 standing
+	var fwd [3]float64
+	for k := range 3 {
+		fwd[k] = stand*back[k] + (1-stand)*top[k]
+	}
+	l := math.Sqrt(fwd[0]*fwd[0] + fwd[1]*fwd[1] + fwd[2]*fwd[2])
+	if l < 1e-6 {
+		fwd = horiz([3]float64{1, 0, 0})
+		l = 1
+	}
+	fwd = [3]float64{fwd[0] / l, fwd[1] / l, fwd[2] / l}
+	right := [3]float64{fwd[1]*up[2] - fwd[2]*up[1], fwd[2]*up[0] - fwd[0]*up[2], fwd[0]*up[1] - fwd[1]*up[0]}
+	r := [3][3]float64{right, fwd, up}
 	cx, cy, cz := w[:n], w[n:2*n], w[2*n:3*n]
 	for i := range n {
 		v0, v1, v2 := float64(cx[i]), float64(cy[i]), float64(cz[i])

@@ -168,7 +168,7 @@ func TestGestureOptions(t *testing.T) {
 	for _, c := range []struct{ opts, want string }{
 		{"?window=0", `window must be a positive number of samples, got "0"`},
 		{"?stride=x", `stride must be a positive number of samples, got "x"`},
-		{"?norm=rsm", `norm must be none, center, rms, upright, got "rsm" (did you mean rms?)`},
+		{"?norm=rsm", `norm must be none, center, rms, upright, body, got "rsm" (did you mean rms?)`},
 		{"?windw=3", "unknown option windw (did you mean window?) (keys: window, stride, norm, test, users)"},
 		{"?window", `option "window" is not KEY=VALUE`},
 		{"?test=3&test=2", "option test is given twice"},
@@ -276,6 +276,47 @@ func TestNormalizeUpright(t *testing.T) {
 			}
 			if w[2*n+n/4] <= 0 {
 				t.Errorf("gravity on axis %d, sign %g: the upward swing points down: %g", axis, sign, w[2*n+n/4])
+			}
+		}
+	}
+}
+
+// TestBodyFrame: gravity becomes +z, a swing along the direction the
+// phone faces becomes y and a sideways swing x, for a phone standing
+// (portrait or landscape, screen to the user) or lying flat (top forward).
+func TestBodyFrame(t *testing.T) {
+	const n = 16
+	for _, c := range []struct {
+		name               string
+		up, forward, right [3]float32 // in the phone's axes
+	}{
+		{"portrait", [3]float32{0, 1, 0}, [3]float32{0, 0, -1}, [3]float32{1, 0, 0}},
+		{"landscape", [3]float32{-1, 0, 0}, [3]float32{0, 0, -1}, [3]float32{0, 1, 0}},
+		{"flat", [3]float32{0, 0, 1}, [3]float32{0, 1, 0}, [3]float32{1, 0, 0}},
+		{"flat, face down", [3]float32{0, 0, -1}, [3]float32{0, 1, 0}, [3]float32{-1, 0, 0}},
+	} {
+		for axis, dir := range [][3]float32{c.right, c.forward, c.up} {
+			w := make([]float32, 3*n)
+			for i := range n {
+				s := 3 * float32(math.Sin(2*math.Pi*float64(i)/n))
+				for k := range 3 {
+					w[k*n+i] = 9.8*c.up[k] + s*dir[k]
+				}
+			}
+			bodyFrame(w, n)
+			for k := range 3 {
+				for i := range n {
+					want := float32(0)
+					if k == 2 {
+						want = 9.8
+					}
+					if k == axis {
+						want += 3 * float32(math.Sin(2*math.Pi*float64(i)/n))
+					}
+					if math.Abs(float64(w[k*n+i]-want)) > 1e-4 {
+						t.Fatalf("%s, swing along body axis %d: axis %d, sample %d is %g, want %g", c.name, axis, k, i, w[k*n+i], want)
+					}
+				}
 			}
 		}
 	}

@@ -50,7 +50,7 @@ const specForms = "mnist, fashion-mnist, DIR (IDX files), X.npy,Y.npy, FILE.npz,
 //	gestures:FILE    accelerometer gestures: f32 [N,3,128] windows, stride
 //	                 32, each normalised, 7 classes; users 1-6 train, 7 and
 //	                 up test. Options after a "?", joined by "&": window=N,
-//	                 stride=N, norm=none|center|rms|upright, test=USERS,
+//	                 stride=N, norm=none|center|rms|upright|body, test=USERS,
 //	                 users=USERS (USERS as 1-3,5).
 //
 // Targets from NPY, NPZ and IDX files: integer arrays of rank 1 are class
