@@ -47,7 +47,7 @@ type GestureOptions struct {
 
 // DefaultGestureOptions are the options a bare gestures:FILE spec has.
 func DefaultGestureOptions() GestureOptions {
-	return GestureOptions{Window: GestureWindow, Stride: GestureStride, Norm: GestureNormRMS}
+	return GestureOptions{Window: GestureWindow, Stride: GestureStride, Norm: GestureNormBody}
 }
 
 // parseGestureOptions reads the options after a gestures spec's "?":
@@ -353,13 +353,23 @@ func upright(w []float32, n int) {
 // where the phone's back faces (away from its screen, which faces the
 // user) when the phone stands, and where its top points when it lies
 // flat; in between, the two horizontal directions are blended by how far
-// the phone stands.
+// the phone stands. Phones report acceleration with one of two signs
+// (Android's reads +9.8 m/s² along z lying face up, iOS's -1 g): a window
+// whose mean points out of the phone's back and bottom (y + z < 0), as a
+// phone held screen up or to the user would give with the second
+// convention, is negated first.
 func bodyFrame(w []float32, n int) {
 	var m [3]float64
 	for k := range 3 {
 		for _, v := range w[k*n : (k+1)*n] {
 			m[k] += float64(v)
 		}
+	}
+	if m[1]+m[2] < 0 {
+		for i := range w {
+			w[i] = -w[i]
+		}
+		m = [3]float64{-m[0], -m[1], -m[2]}
 	}
 	norm := math.Sqrt(m[0]*m[0] + m[1]*m[1] + m[2]*m[2])
 	if norm == 0 {

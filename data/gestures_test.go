@@ -110,7 +110,7 @@ func TestGesturesErrors(t *testing.T) {
 }
 
 // TestGestureOptions: window, stride, test and users choose the windows
-// and the split; the default norm is rms.
+// and the split; the default norm is body.
 func TestGestureOptions(t *testing.T) {
 	recs := []struct {
 		name, gesture string
@@ -145,7 +145,7 @@ func TestGestureOptions(t *testing.T) {
 		if got := s.Train.Inputs[0].T.Shape; !slices.Equal(got, []int{len(c.train), 3, c.window}) {
 			t.Errorf("%s: train input %v", c.opts, got)
 		}
-		// The default normalisation: every axis centred, RMS 1 over the three.
+		// The default normalisation (body): every axis centred, RMS 1 over the three.
 		x := s.Train.Inputs[0].T.F32
 		w := 3 * c.window
 		for e := range len(c.train) {
@@ -293,7 +293,10 @@ func TestBodyFrame(t *testing.T) {
 		{"portrait", [3]float32{0, 1, 0}, [3]float32{0, 0, -1}, [3]float32{1, 0, 0}},
 		{"landscape", [3]float32{-1, 0, 0}, [3]float32{0, 0, -1}, [3]float32{0, 1, 0}},
 		{"flat", [3]float32{0, 0, 1}, [3]float32{0, 1, 0}, [3]float32{1, 0, 0}},
-		{"flat, face down", [3]float32{0, 0, -1}, [3]float32{0, 1, 0}, [3]float32{-1, 0, 0}},
+		// The same phones reporting with the other sign: every reading
+		// negated, and the same frame found.
+		{"flat, negated", [3]float32{0, 0, -1}, [3]float32{0, -1, 0}, [3]float32{-1, 0, 0}},
+		{"portrait, negated", [3]float32{0, -1, 0}, [3]float32{0, 0, 1}, [3]float32{-1, 0, 0}},
 	} {
 		for axis, dir := range [][3]float32{c.right, c.forward, c.up} {
 			w := make([]float32, 3*n)
