@@ -353,8 +353,8 @@ func upright(w []float32, n int) {
 // where the phone's back faces (away from its screen, which faces the
 // user) when the phone stands, and where its top points when it lies
 // flat; in between, the two horizontal directions are blended by how far
-// the phone stands. Phones report acceleration with one of two signs
-// (Android's reads +9.8 m/s² along z lying face up, iOS's -1 g): a window
+// the phone stands. Phones (or their browsers) report acceleration with
+// one of two signs (lying face up, +9.8 m/s² along z or -9.8): a window
 // whose mean points out of the phone's back and bottom (y + z < 0), as a
 // phone held screen up or to the user would give with the second
 // convention, is negated first.
