@@ -23,8 +23,9 @@ const (
 	// 1 to 6 train, users 7 and above (7 to 9 in the shipped file) test,
 	// unless the spec's test= option names the held-out users.
 	GestureLastTrainUser = 6
-	// GestureRMSFloor (m/s²) bounds the divisor of norm=rms from below,
-	// so that a phone held still is not blown up to full scale noise.
+	// GestureRMSFloor (m/s²) bounds the RMS divisor of norm=rms, upright
+	// and body from below, so that a phone held still is not blown up to
+	// full-scale noise.
 	GestureRMSFloor = 0.5
 )
 
