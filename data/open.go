@@ -53,7 +53,10 @@ const specForms = "mnist, fashion-mnist, DIR (IDX files), X.npy,Y.npy, FILE.npz,
 //	                 generation: i32 [N,50] past movies, the next movie as
 //	                 the class; test examples ranked (recall@10).
 //	gestures:FILE    accelerometer gestures: f32 [N,3,128] windows, stride
-//	                 32, 7 classes; users 1-6 train, 7 and up test.
+//	                 32, each normalised, 7 classes; users 1-6 train, 7 and
+//	                 up test. Options after a "?", joined by "&": window=N,
+//	                 stride=N, norm=none|center|rms|upright|body, test=USERS,
+//	                 users=USERS (USERS as 1-3,5).
 //
 // Targets from NPY, NPZ and IDX files: integer arrays of rank 1 are class
 // ids (Classification, Classes = largest id + 1 over both parts); float
@@ -79,6 +82,11 @@ func Open(spec, baseDir string) (*Split, error) {
 		split, err = openFashionMNIST()
 	case ok && (kind == "movielens" || kind == "ratings" || kind == "autorec" || kind == "watches" || kind == "gestures"):
 		rest = strings.TrimSpace(rest)
+		var opts string
+		if kind == "gestures" {
+			rest, opts, _ = strings.Cut(rest, "?")
+			rest = strings.TrimSpace(rest)
+		}
 		if rest == "" {
 			return nil, fmt.Errorf("data set %q: no file after %q; write %s:FILE", spec, kind+":", kind)
 		}
@@ -93,7 +101,10 @@ func Open(spec, baseDir string) (*Split, error) {
 		case "watches":
 			split, err = openWatches(s, path)
 		default:
-			split, err = openGestures(s, path)
+			var o GestureOptions
+			if o, err = parseGestureOptions(s, opts); err == nil {
+				split, err = openGestures(s, path, o)
+			}
 		}
 	case ok && len(suggest.Closest(kind, setPrefixes)) > 0 && !exists(resolve(s, baseDir)):
 		return nil, fmt.Errorf("data set %q: %s is not a form kiln knows%s; accepted forms: %s", spec, kind+":", nameHint(s), specForms)

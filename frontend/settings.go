@@ -192,6 +192,9 @@ var blockSchemas = map[string]map[string]settingSpec{
 		"validation_by": {kinds: []ConstKind{ConstName}, choices: choices("random", "time")},
 		"patience":      intSpec,
 		"metric":        {kinds: []ConstKind{ConstName}, choices: choices("auc", "logloss", "accuracy", "recall", "rmse")},
+		"jitter":        numberSpec,
+		"amplitude":     numberSpec,
+		"rotate":        numberSpec,
 		"schedule": {kinds: nameOrCall, choices: []choice{
 			{name: "constant"},
 			{name: "step", params: []param{

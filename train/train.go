@@ -44,6 +44,11 @@ type Config struct {
 	// the best epoch and may stop early (see Validation).
 	Validation Validation
 
+	// Augment, if on, rotates, scales and adds noise to each training
+	// example at random (augmentBatch); evaluation sees the examples as
+	// they are.
+	Augment Augment
+
 	// Teacher, for the distillation loss: a trained model of the same
 	// inputs whose logits are the soft targets (taken, like the student's,
 	// before a softmax output).
@@ -512,8 +517,12 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 				if err := checkShift(cfg.Shift, raw); err != nil {
 					return nil, err
 				}
+				if err := checkAugment(cfg.Augment, raw); err != nil {
+					return nil, err
+				}
 			}
 			shiftBatch(raw, cfg.Shift, cfg.Seed, epoch*steps+s)
+			augmentBatch(raw, cfg.Augment, cfg.Seed, epoch*steps+s)
 			if _, err := net.Forward(inputs(raw, tk.inputIdx)); err != nil {
 				return nil, err
 			}
