@@ -333,8 +333,8 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 		if metric, err = cfg.Validation.check(set.Task); err != nil {
 			return nil, err
 		}
-		if len(cfg.Shared) > 0 {
-			return nil, errors.New("training with shared weights keeps no best epoch: train it without validation")
+		if len(cfg.Shared) > 0 || cfg.Masks != nil || cfg.AfterStep != nil {
+			return nil, errors.New("training that prunes or shares weights keeps no best epoch (an earlier epoch's weights would not hold the final masks or centroids): train it without validation")
 		}
 		if set, val, err = Carve(set, cfg.Validation, cfg.Seed); err != nil {
 			return nil, err
