@@ -137,7 +137,7 @@ func TestExamplesRun(t *testing.T) {
 			}
 			vocab := 1000 // ids inside every embedding table that reads them
 			for _, v := range g.Values {
-				if v.Op == ir.OpEmbedding && v.Args[0] == in {
+				if (v.Op == ir.OpEmbedding || v.Op == ir.OpEmbeddingBag) && v.Args[0] == in {
 					vocab = min(vocab, v.Args[1].Type.Dims[0])
 				}
 			}
