@@ -336,7 +336,7 @@ func TestDifferential(t *testing.T) {
 			g, kbc := mc.load(t)
 			want := map[string][]*ir.Op{"mixed": {ir.OpRequantize}, "lenet5": {ir.OpQConv2D}, "lenet5_bn": {ir.OpQBatchNorm},
 				"gesture_cnn": {ir.OpQGlobalAvgPool}, "mobilenet_tiny": {ir.OpQHardSwish}, "autorec": {ir.OpQLogistic},
-				"deepfm": {ir.OpQFM, ir.OpQEmbedding}, "nfm": {ir.OpQBiInteraction},
+				"deepfm": {ir.OpQBiInteraction, ir.OpQEmbedding, ir.OpQEmbeddingBag}, "nfm": {ir.OpQBiInteraction},
 				"interact":    {ir.OpQFM, ir.OpQBiInteraction},
 				"activations": {ir.OpQLogistic, ir.OpQTanh, ir.OpQHardSigmoid, ir.OpQHardSwish},
 				"arith":       {ir.OpQAdd, ir.OpQSub, ir.OpQMul},
