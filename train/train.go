@@ -344,8 +344,8 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 		if metric == "recall" && set.Rank == 0 {
 			return nil, fmt.Errorf("metric recall needs a set scored as a ranking, and %s is not", set.Name)
 		}
-		if len(cfg.Shared) > 0 {
-			return nil, errors.New("training with shared weights keeps no best epoch: train it without validation")
+		if len(cfg.Shared) > 0 || cfg.Masks != nil || cfg.AfterStep != nil {
+			return nil, errors.New("training that prunes or shares weights keeps no best epoch (an earlier epoch's weights would not hold the final masks or centroids): train it without validation")
 		}
 		if set, val, err = Carve(set, cfg.Validation, cfg.Seed); err != nil {
 			return nil, err

@@ -86,6 +86,10 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 	lrSet := false
 	var dataSpec, dataDir string
 	var teacher struct{ model, weights string }
+	// Validation is kiln train's: the retraining of the other commands
+	// that read the train block (prune, compress, shrink, distill, demo)
+	// prunes, shares or distils, and keeps the last epoch.
+	validates := fs.Lookup("validation") != nil
 	for _, s := range settings(prog.Train) {
 		v := s.Value
 		switch s.Name {
@@ -107,14 +111,20 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 			cfg.Reg.L1 = v.Num
 		case "shift":
 			cfg.Shift = int(v.Num)
-		case "validation":
-			cfg.Validation.Fraction = v.Num
-		case "validation_by":
-			cfg.Validation.ByTime = v.Text == "time"
-		case "patience":
-			cfg.Validation.Patience = int(v.Num)
-		case "metric":
-			cfg.Validation.Metric = v.Text
+		case "validation", "validation_by", "patience", "metric":
+			if !validates {
+				continue
+			}
+			switch s.Name {
+			case "validation":
+				cfg.Validation.Fraction = v.Num
+			case "validation_by":
+				cfg.Validation.ByTime = v.Text == "time"
+			case "patience":
+				cfg.Validation.Patience = int(v.Num)
+			case "metric":
+				cfg.Validation.Metric = v.Text
+			}
 		case "jitter":
 			if !(v.Num >= 0) {
 				return cfg, "", "", fmt.Errorf("%s: jitter must be 0 or more, got %s", v.Pos, v)
