@@ -34,10 +34,14 @@ demo: build
 # trained as its file says, scored in float, built to int8 bytecode and
 # scored on the VM.
 DEMO_ALL_MODELS := \
+	examples/logreg_clicks.kiln \
 	examples/deepfm.kiln \
 	examples/wide_deep.kiln \
 	examples/nfm.kiln \
+	examples/biases.kiln \
+	examples/mf.kiln \
 	examples/autorec.kiln \
+	examples/youtube_dnn.kiln \
 	examples/gesture_cnn.kiln
 
 # make demo, then the recommender and gesture models' table when the
