@@ -4,7 +4,7 @@ GO       ?= go
 BIN      := bin/kiln
 FUZZTIME ?= 60s
 
-.PHONY: all build test demo demo-all fashion-mnist arm64-tools test-arm64 mobilenet qat-table distill serve-load bench bench-go fuzz lint clean
+.PHONY: all build test demo demo-all fashion-mnist arm64-tools test-arm64 mobilenet qat-table distill serve-load gestures-louo bench bench-go fuzz lint clean
 
 all: build
 
@@ -34,10 +34,14 @@ demo: build
 # trained as its file says, scored in float, built to int8 bytecode and
 # scored on the VM.
 DEMO_ALL_MODELS := \
+	examples/logreg_clicks.kiln \
 	examples/deepfm.kiln \
 	examples/wide_deep.kiln \
 	examples/nfm.kiln \
+	examples/biases.kiln \
+	examples/mf.kiln \
 	examples/autorec.kiln \
+	examples/youtube_dnn.kiln \
 	examples/gesture_cnn.kiln
 
 # make demo, then the recommender and gesture models' table when the
@@ -140,6 +144,24 @@ bin/deepfm.kbc: bin/deepfm.safetensors
 bin/deepfm.vocab.json:
 	mkdir -p bin
 	$(GO) run ./examples/serve/vocab -o $@ movielens:$(SERVE_DATA)
+
+# Leave-one-user-out cross-validation of the gesture example: nine runs of
+# its train block, each holding out one user of the shared recordings
+# (its data spec with test=U appended) and training on the other eight;
+# prints each fold's test accuracy, then the mean and the sample standard
+# deviation over the folds. Not part of `make test`.
+gestures-louo: build
+	@spec=$$(sed -n 's/^ *data = "\(.*\)"$$/\1/p' examples/gesture_cnn.kiln); \
+	case "$$spec" in *\?*) sep='&' ;; *) sep='?' ;; esac; \
+	start=$$(date +%s); \
+	for u in 1 2 3 4 5 6 7 8 9; do \
+	  acc=$$(cd examples && ../$(BIN) train gesture_cnn.kiln --data "$$spec$${sep}test=$$u" \
+	    -o ../bin/gesture_louo_$$u.safetensors --force 2>../bin/gesture_louo_$$u.log | sed -n 's/^test accuracy \([0-9.]*\)%.*/\1/p'); \
+	  [ -n "$$acc" ] || { echo "fold $$u failed: see bin/gesture_louo_$$u.log"; exit; }; \
+	  echo "held-out user $$u: test accuracy $$acc%"; \
+	done | awk '{print} /^fold/ {bad=1} /^held-out/ {v=$$6; sub("%","",v); s+=v; ss+=v*v; n++} \
+	  END {if (bad || n < 2) exit 1; m=s/n; printf "%d folds: mean %.2f%%, standard deviation %.2f points\n", n, m, sqrt((ss-n*m*m)/(n-1))}'; \
+	echo "$$(( $$(date +%s) - start )) s"
 
 # kiln's VM against ONNX Runtime (one thread) on the same int8 workloads;
 # installs the harness's npm packages first. Not part of `make test`.

@@ -63,6 +63,22 @@ type Dataset struct {
 	// validation part can then take each group's latest examples, as a
 	// test part split by time was taken (train.Validation's ByTime).
 	Group, Seq []int32
+
+	// Rank > 0 scores a set as a ranking too. A Classification set is a
+	// retrieval task: each example's label is ranked among the classes by
+	// the model's scores, and recall@Rank and NDCG@Rank are reported
+	// beside accuracy. A Binary set with groups (Group: a user's examples)
+	// ranks each group's examples by score, and HR@Rank (the share of
+	// groups with a positive in their top Rank) and NDCG@Rank are
+	// reported beside AUC.
+	Rank int
+	// Exclude optionally lists, per example, classes left out of that
+	// example's ranking (a user's movies seen in training), in increasing
+	// order. Examples may share a list.
+	Exclude [][]int32
+	// Prior optionally holds one score per class, a baseline ranking (such
+	// as popularity in the training part) scored beside the model's.
+	Prior []float32
 }
 
 // Split is a data set's training part and its held-out part. Test is nil
@@ -163,7 +179,47 @@ func (d *Dataset) Check() error {
 			}
 		}
 	}
-	return d.checkTargets(name)
+	if err := d.checkTargets(name); err != nil {
+		return err
+	}
+	return d.checkRanking(name)
+}
+
+// checkRanking checks the retrieval fields: a rank, exclusions and a prior
+// only on a classification set, lists in range and increasing, one per
+// example, a prior score per class.
+func (d *Dataset) checkRanking(name string) error {
+	if d.Rank == 0 && d.Exclude == nil && d.Prior == nil {
+		return nil
+	}
+	if d.Rank <= 0 {
+		return fmt.Errorf("%s: exclusions or a prior need a rank above 0, got %d", name, d.Rank)
+	}
+	switch {
+	case d.Task == Binary && d.Exclude == nil && d.Prior == nil:
+		if len(d.Group) != d.Len() {
+			return fmt.Errorf("%s: a binary set ranked by group needs a group per example (%d for %d examples)", name, len(d.Group), d.Len())
+		}
+		return nil
+	case d.Task != Classification:
+		return fmt.Errorf("%s: a ranking (rank %d, exclusions, a prior) needs a classification set, or a binary set with groups", name, d.Rank)
+	}
+	if d.Exclude != nil {
+		if len(d.Exclude) != d.Len() {
+			return fmt.Errorf("%s: %d exclusion lists for %d examples", name, len(d.Exclude), d.Len())
+		}
+		for i, l := range d.Exclude {
+			for j, c := range l {
+				if c < 0 || int(c) >= d.Classes || (j > 0 && c <= l[j-1]) {
+					return fmt.Errorf("%s: example %d: excluded class %d is out of [0, %d) or out of order", name, i, c, d.Classes)
+				}
+			}
+		}
+	}
+	if d.Prior != nil && len(d.Prior) != d.Classes {
+		return fmt.Errorf("%s: a prior of %d scores for %d classes", name, len(d.Prior), d.Classes)
+	}
+	return nil
 }
 
 func (d *Dataset) checkTargets(name string) error {

@@ -4,20 +4,128 @@ package data
 
 import (
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
+	"strings"
 
+	"github.com/kiln-nn/kiln/internal/suggest"
 	"github.com/kiln-nn/kiln/tensor"
 )
 
-// The gesture windows: GestureWindow consecutive samples, a new window
-// every GestureStride samples, within one recording.
+// The gesture windows' defaults: GestureWindow consecutive samples, a new
+// window every GestureStride samples, within one recording; the spec's
+// window= and stride= options change them.
 const (
 	GestureWindow = 128
 	GestureStride = 32
 	// GestureLastTrainUser is the last user of the training part: users
-	// 1 to 6 train, users 7 and above (7 to 9 in the shipped file) test.
+	// 1 to 6 train, users 7 and above (7 to 9 in the shipped file) test,
+	// unless the spec's test= option names the held-out users.
 	GestureLastTrainUser = 6
+	// GestureRMSFloor (m/s²) bounds the RMS divisor of norm=rms, upright
+	// and body from below, so that a phone held still is not blown up to
+	// full-scale noise.
+	GestureRMSFloor = 0.5
 )
+
+// Gesture window normalisations (the norm= option).
+const (
+	GestureNormNone    = "none"    // raw m/s²
+	GestureNormCenter  = "center"  // each axis minus its mean over the window
+	GestureNormRMS     = "rms"     // centred, then divided by the window's RMS over all three axes
+	GestureNormUpright = "upright" // turned so that the mean points along +z, then as rms
+	GestureNormBody    = "body"    // turned into up, forward, right, then as rms
+)
+
+// GestureOptions are the options of a gestures:FILE?OPTIONS spec.
+type GestureOptions struct {
+	Window, Stride int
+	Norm           string
+	Test           []int64 // held-out users; nil: those above GestureLastTrainUser
+	Users          []int64 // users read at all; nil: every user
+}
+
+// DefaultGestureOptions are the options a bare gestures:FILE spec has.
+func DefaultGestureOptions() GestureOptions {
+	return GestureOptions{Window: GestureWindow, Stride: GestureStride, Norm: GestureNormBody}
+}
+
+// parseGestureOptions reads the options after a gestures spec's "?":
+// KEY=VALUE pairs separated by "&".
+func parseGestureOptions(spec, opts string) (GestureOptions, error) {
+	o := DefaultGestureOptions()
+	if opts == "" {
+		return o, nil
+	}
+	seen := map[string]bool{}
+	keys := []string{"window", "stride", "norm", "test", "users"}
+	for _, kv := range strings.Split(opts, "&") {
+		k, v, ok := strings.Cut(kv, "=")
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		if !ok || v == "" {
+			return o, fmt.Errorf("data set %q: option %q is not KEY=VALUE (keys: %s)", spec, kv, strings.Join(keys, ", "))
+		}
+		if !slices.Contains(keys, k) {
+			return o, fmt.Errorf("data set %q: unknown option %s%s (keys: %s)", spec, k, suggest.DidYouMean(k, keys), strings.Join(keys, ", "))
+		}
+		if seen[k] {
+			return o, fmt.Errorf("data set %q: option %s is given twice", spec, k)
+		}
+		seen[k] = true
+		var err error
+		switch k {
+		case "window", "stride":
+			n, perr := strconv.Atoi(v)
+			if perr != nil || n < 1 {
+				return o, fmt.Errorf("data set %q: %s must be a positive number of samples, got %q", spec, k, v)
+			}
+			if k == "window" {
+				o.Window = n
+			} else {
+				o.Stride = n
+			}
+		case "norm":
+			norms := []string{GestureNormNone, GestureNormCenter, GestureNormRMS, GestureNormUpright, GestureNormBody}
+			if !slices.Contains(norms, v) {
+				return o, fmt.Errorf("data set %q: norm must be %s, got %q%s", spec, strings.Join(norms, ", "), v, suggest.DidYouMean(v, norms))
+			}
+			o.Norm = v
+		case "test":
+			o.Test, err = parseUsers(v)
+		case "users":
+			o.Users, err = parseUsers(v)
+		}
+		if err != nil {
+			return o, fmt.Errorf("data set %q: %s: %w", spec, k, err)
+		}
+	}
+	return o, nil
+}
+
+// parseUsers reads a list of users: numbers and ranges separated by
+// commas, "1-3,5".
+func parseUsers(v string) ([]int64, error) {
+	var users []int64
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		lo, hi, isRange := strings.Cut(part, "-")
+		a, err1 := strconv.ParseInt(strings.TrimSpace(lo), 10, 64)
+		b, err2 := a, error(nil)
+		if isRange {
+			b, err2 = strconv.ParseInt(strings.TrimSpace(hi), 10, 64)
+		}
+		if err1 != nil || err2 != nil || b < a || b-a > 1<<16 {
+			return nil, fmt.Errorf("%q is not a user or a range of users such as 1-3", part)
+		}
+		for u := a; u <= b; u++ {
+			if !slices.Contains(users, u) {
+				users = append(users, u)
+			}
+		}
+	}
+	return users, nil
+}
 
 type recording struct {
 	name    string
@@ -30,10 +138,13 @@ type recording struct {
 
 // openGestures reads a CSV with the columns recording, user, gesture, t, ax,
 // ay and az (others, such as take, are ignored), gzipped or not, and cuts
-// each recording into windows: input f32 [N,3,128] (channels ax, ay, az,
+// each recording into windows of o.Window samples every o.Stride samples,
+// normalised as o.Norm says: input f32 [N,3,Window] (channels ax, ay, az,
 // channels first), label the gesture's index among the sorted gesture
-// names. Users 1-6 form the training part, users 7 and above the test part.
-func openGestures(s, path string) (*Split, error) {
+// names. The users o.Test name (by default those above
+// GestureLastTrainUser) form the test part, the others the training part;
+// users outside o.Users, when given, are left out.
+func openGestures(s, path string, o GestureOptions) (*Split, error) {
 	t, err := openCSVTable(path, "data set "+s)
 	if err != nil {
 		return nil, err
@@ -104,25 +215,50 @@ func openGestures(s, path string) (*Split, error) {
 	}
 	slices.Sort(names)
 
+	inFile := map[int64]bool{}
+	for _, r := range recs {
+		inFile[r.user] = true
+	}
+	for _, list := range [][]int64{o.Users, o.Test} {
+		for _, u := range list {
+			if !inFile[u] {
+				return nil, fmt.Errorf("data set %q: %s has no recording by user %d", s, path, u)
+			}
+		}
+	}
+	for _, u := range o.Test {
+		if o.Users != nil && !slices.Contains(o.Users, u) {
+			return nil, fmt.Errorf("data set %q: test user %d is not among the users read", s, u)
+		}
+	}
+	isTest := func(u int64) bool {
+		if o.Test == nil {
+			return u > GestureLastTrainUser
+		}
+		return slices.Contains(o.Test, u)
+	}
+
 	build := func(test bool, part string) *Dataset {
 		var x []float32
 		var y []int32
 		for _, r := range recs {
-			if (r.user > GestureLastTrainUser) != test {
+			if o.Users != nil && !slices.Contains(o.Users, r.user) || isTest(r.user) != test {
 				continue
 			}
 			label := int32(slices.Index(names, r.gesture))
 			n := len(r.xyz[0])
-			for start := 0; start+GestureWindow <= n; start += GestureStride {
+			for start := 0; start+o.Window <= n; start += o.Stride {
+				w := len(x)
 				for k := range 3 {
-					x = append(x, r.xyz[k][start:start+GestureWindow]...)
+					x = append(x, r.xyz[k][start:start+o.Window]...)
 				}
+				normalizeWindow(x[w:], o.Window, o.Norm)
 				y = append(y, label)
 			}
 		}
 		return &Dataset{
 			Name:    s + " (" + part + ")",
-			Inputs:  []Named{{Name: "", T: tensor.FromF32(x, len(y), 3, GestureWindow)}},
+			Inputs:  []Named{{Name: "", T: tensor.FromF32(x, len(y), 3, o.Window)}},
 			Target:  tensor.FromI32(y, len(y)),
 			Task:    Classification,
 			Classes: len(names),
@@ -130,4 +266,146 @@ func openGestures(s, path string) (*Split, error) {
 		}
 	}
 	return &Split{Train: build(false, "train"), Test: build(true, "test")}, nil
+}
+
+// normalizeWindow normalises one window, three axes of n samples each, in
+// place. center removes each axis' mean: the gravity vector, which says
+// how the phone is held rather than how it moves. rms then divides all
+// three axes by one number, the centred window's root mean square over
+// the axes (at least GestureRMSFloor), so that a user's vigour does not
+// matter and a rotation of the phone stays a rotation of the input.
+func normalizeWindow(w []float32, n int, norm string) {
+	if norm == GestureNormNone {
+		return
+	}
+	if norm == GestureNormUpright {
+		upright(w, n)
+	}
+	if norm == GestureNormBody {
+		bodyFrame(w, n)
+	}
+	var ss float64
+	for k := range 3 {
+		axis := w[k*n : (k+1)*n]
+		var sum float64
+		for _, v := range axis {
+			sum += float64(v)
+		}
+		mean := sum / float64(n)
+		for i, v := range axis {
+			d := float64(v) - mean
+			axis[i] = float32(d)
+			ss += d * d
+		}
+	}
+	if norm == GestureNormCenter {
+		return
+	}
+	scale := 1 / max(math.Sqrt(ss/float64(3*n)), GestureRMSFloor)
+	for i, v := range w {
+		w[i] = float32(float64(v) * scale)
+	}
+}
+
+// upright turns a window so that its mean vector points along +z, by the
+// smallest rotation that does.
+func upright(w []float32, n int) {
+	var m [3]float64
+	for k := range 3 {
+		for _, v := range w[k*n : (k+1)*n] {
+			m[k] += float64(v)
+		}
+	}
+	norm := math.Sqrt(m[0]*m[0] + m[1]*m[1] + m[2]*m[2])
+	if norm == 0 {
+		return
+	}
+	g := [3]float64{m[0] / norm, m[1] / norm, m[2] / norm}
+	// axis g x z = (g1, -g0, 0), sin = |axis|, cos = g2.
+	ax, ay := g[1], -g[0]
+	s := math.Hypot(ax, ay)
+	c := g[2]
+	var r [3][3]float64
+	if s < 1e-9 {
+		if c > 0 {
+			return
+		}
+		r = [3][3]float64{{1, 0, 0}, {0, -1, 0}, {0, 0, -1}}
+	} else {
+		ux, uy := ax/s, ay/s
+		// Rodrigues with u = (ux, uy, 0).
+		r = [3][3]float64{
+			{c + ux*ux*(1-c), ux * uy * (1 - c), uy * s},
+			{uy * ux * (1 - c), c + uy*uy*(1-c), -ux * s},
+			{-uy * s, ux * s, c},
+		}
+	}
+	cx, cy, cz := w[:n], w[n:2*n], w[2*n:3*n]
+	for i := range n {
+		v0, v1, v2 := float64(cx[i]), float64(cy[i]), float64(cz[i])
+		cx[i] = float32(r[0][0]*v0 + r[0][1]*v1 + r[0][2]*v2)
+		cy[i] = float32(r[1][0]*v0 + r[1][1]*v1 + r[1][2]*v2)
+		cz[i] = float32(r[2][0]*v0 + r[2][1]*v1 + r[2][2]*v2)
+	}
+}
+
+// bodyFrame turns a window into the frame of the user holding the phone:
+// z up (the window's mean, gravity), y forward, x to the right. Forward is
+// where the phone's back faces (away from its screen, which faces the
+// user) when the phone stands, and where its top points when it lies
+// flat; in between, the two horizontal directions are blended by how far
+// the phone stands. Phones (or their browsers) report acceleration with
+// one of two signs (lying face up, +9.8 m/s² along z or -9.8): a window
+// whose mean points out of the phone's back and bottom (y + z < 0), as a
+// phone held screen up or to the user would give with the second
+// convention, is negated first.
+func bodyFrame(w []float32, n int) {
+	var m [3]float64
+	for k := range 3 {
+		for _, v := range w[k*n : (k+1)*n] {
+			m[k] += float64(v)
+		}
+	}
+	if m[1]+m[2] < 0 {
+		for i := range w {
+			w[i] = -w[i]
+		}
+		m = [3]float64{-m[0], -m[1], -m[2]}
+	}
+	norm := math.Sqrt(m[0]*m[0] + m[1]*m[1] + m[2]*m[2])
+	if norm == 0 {
+		return
+	}
+	up := [3]float64{m[0] / norm, m[1] / norm, m[2] / norm}
+	// horiz is v's part across up, made unit length (zero if none).
+	horiz := func(v [3]float64) [3]float64 {
+		d := v[0]*up[0] + v[1]*up[1] + v[2]*up[2]
+		h := [3]float64{v[0] - d*up[0], v[1] - d*up[1], v[2] - d*up[2]}
+		l := math.Sqrt(h[0]*h[0] + h[1]*h[1] + h[2]*h[2])
+		if l < 1e-9 {
+			return [3]float64{}
+		}
+		return [3]float64{h[0] / l, h[1] / l, h[2] / l}
+	}
+	back, top := horiz([3]float64{0, 0, -1}), horiz([3]float64{0, 1, 0})
+	stand := 1 - up[2]*up[2] // 0 lying flat, 1 standing
+	var fwd [3]float64
+	for k := range 3 {
+		fwd[k] = stand*back[k] + (1-stand)*top[k]
+	}
+	l := math.Sqrt(fwd[0]*fwd[0] + fwd[1]*fwd[1] + fwd[2]*fwd[2])
+	if l < 1e-6 {
+		fwd = horiz([3]float64{1, 0, 0})
+		l = 1
+	}
+	fwd = [3]float64{fwd[0] / l, fwd[1] / l, fwd[2] / l}
+	right := [3]float64{fwd[1]*up[2] - fwd[2]*up[1], fwd[2]*up[0] - fwd[0]*up[2], fwd[0]*up[1] - fwd[1]*up[0]}
+	r := [3][3]float64{right, fwd, up}
+	cx, cy, cz := w[:n], w[n:2*n], w[2*n:3*n]
+	for i := range n {
+		v0, v1, v2 := float64(cx[i]), float64(cy[i]), float64(cz[i])
+		cx[i] = float32(r[0][0]*v0 + r[0][1]*v1 + r[0][2]*v2)
+		cy[i] = float32(r[1][0]*v0 + r[1][1]*v1 + r[1][2]*v2)
+		cz[i] = float32(r[2][0]*v0 + r[2][1]*v1 + r[2][2]*v2)
+	}
 }

@@ -304,6 +304,7 @@ func openMovieLens(s, path string) (*Split, error) {
 			Vocab:  vocab,
 			Group:  group,
 			Seq:    seq,
+			Rank:   10, // each user's examples ranked: HR@10, NDCG@10
 		}
 	}
 	return &Split{Train: build(false, "train"), Test: build(true, "test")}, nil

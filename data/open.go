@@ -20,7 +20,7 @@ import (
 )
 
 // specForms lists the accepted spec forms, for error messages.
-const specForms = "mnist, fashion-mnist, DIR (IDX files), X.npy,Y.npy, FILE.npz, FILE.csv, movielens:FILE, ratings:FILE, content:FILE, autorec:FILE or gestures:FILE"
+const specForms = "mnist, fashion-mnist, DIR (IDX files), X.npy,Y.npy, FILE.npz, FILE.csv, movielens:FILE, ratings:FILE, content:FILE, autorec:FILE, watches:FILE or gestures:FILE"
 
 // Open opens the data set a spec names. Relative paths in the spec are
 // resolved against baseDir (the directory of the .kiln file that names the
@@ -52,8 +52,14 @@ const specForms = "mnist, fashion-mnist, DIR (IDX files), X.npy,Y.npy, FILE.npz,
 //	                 user_words (those of the user's earlier movies).
 //	autorec:FILE     the same ratings for I-AutoRec: one example per movie,
 //	                 f32 [U] ratings in, f32 [U] ratings out (NaN: none).
+//	watches:FILE     the same ratings as watch histories for candidate
+//	                 generation: i32 [N,50] past movies, the next movie as
+//	                 the class; test examples ranked (recall@10).
 //	gestures:FILE    accelerometer gestures: f32 [N,3,128] windows, stride
-//	                 32, 7 classes; users 1-6 train, 7 and up test.
+//	                 32, each normalised, 7 classes; users 1-6 train, 7 and
+//	                 up test. Options after a "?", joined by "&": window=N,
+//	                 stride=N, norm=none|center|rms|upright|body, test=USERS,
+//	                 users=USERS (USERS as 1-3,5).
 //
 // Targets from NPY, NPZ and IDX files: integer arrays of rank 1 are class
 // ids (Classification, Classes = largest id + 1 over both parts); float
@@ -77,8 +83,13 @@ func Open(spec, baseDir string) (*Split, error) {
 		split, err = openMNIST()
 	case s == "fashion-mnist":
 		split, err = openFashionMNIST()
-	case ok && (kind == "movielens" || kind == "ratings" || kind == "content" || kind == "autorec" || kind == "gestures"):
+	case ok && (kind == "movielens" || kind == "ratings" || kind == "content" || kind == "autorec" || kind == "watches" || kind == "gestures"):
 		rest = strings.TrimSpace(rest)
+		var opts string
+		if kind == "gestures" {
+			rest, opts, _ = strings.Cut(rest, "?")
+			rest = strings.TrimSpace(rest)
+		}
 		if rest == "" {
 			return nil, fmt.Errorf("data set %q: no file after %q; write %s:FILE", spec, kind+":", kind)
 		}
@@ -92,8 +103,13 @@ func Open(spec, baseDir string) (*Split, error) {
 			split, err = openContent(s, path)
 		case "autorec":
 			split, err = openAutoRec(s, path)
+		case "watches":
+			split, err = openWatches(s, path)
 		default:
-			split, err = openGestures(s, path)
+			var o GestureOptions
+			if o, err = parseGestureOptions(s, opts); err == nil {
+				split, err = openGestures(s, path, o)
+			}
 		}
 	case ok && len(suggest.Closest(kind, setPrefixes)) > 0 && !exists(resolve(s, baseDir)):
 		return nil, fmt.Errorf("data set %q: %s is not a form kiln knows%s; accepted forms: %s", spec, kind+":", nameHint(s), specForms)
@@ -160,7 +176,7 @@ func openPath(spec, s, baseDir string) (*Split, error) {
 // with, for a "did you mean".
 var (
 	setNames    = []string{"mnist", "fashion-mnist"}
-	setPrefixes = []string{"movielens", "ratings", "content", "autorec", "gestures"}
+	setPrefixes = []string{"movielens", "ratings", "content", "autorec", "watches", "gestures"}
 )
 
 // nameHint suggests the data set name, or the prefix, closest to a spec

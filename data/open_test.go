@@ -339,7 +339,7 @@ func TestOpenSpecErrors(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "notes.txt"), []byte("hi"))
 	for spec, want := range map[string]string{
-		"":                 "no data set given; accepted forms: mnist, fashion-mnist, DIR (IDX files), X.npy,Y.npy, FILE.npz, FILE.csv, movielens:FILE, ratings:FILE, content:FILE, autorec:FILE or gestures:FILE",
+		"":                 "no data set given; accepted forms: mnist, fashion-mnist, DIR (IDX files), X.npy,Y.npy, FILE.npz, FILE.csv, movielens:FILE, ratings:FILE, content:FILE, autorec:FILE, watches:FILE or gestures:FILE",
 		"  ":               "no data set given",
 		"cifar10":          `data set "cifar10": not a known data set name, and ` + filepath.Join(dir, "cifar10") + " does not exist; accepted forms: mnist,",
 		"notes.txt":        "is not a directory of IDX files and its name does not say its format",

@@ -13,6 +13,10 @@ import (
 type Runner struct {
 	G   *ir.Graph
 	Ctx *Ctx
+	// Skip, if set, is a value Forward leaves uncomputed, its activation
+	// stale: a training step that needs only part of a layer (a sampled
+	// softmax's logits) computes that part itself.
+	Skip *ir.Value
 
 	index map[*ir.Value]int
 	acts  []*tensor.Tensor // per value, the last run's results
@@ -65,6 +69,9 @@ func (r *Runner) Forward(inputs []*tensor.Tensor) ([]*tensor.Tensor, error) {
 		case ir.OpParam, ir.OpConst:
 			r.acts[i] = v.Data
 		default:
+			if v == r.Skip {
+				continue
+			}
 			args := make([]*tensor.Tensor, len(v.Args))
 			for j, a := range v.Args {
 				args[j] = r.acts[r.index[a]]

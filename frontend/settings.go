@@ -157,6 +157,7 @@ var blockSchemas = map[string]map[string]settingSpec{
 		"data": stringSpec,
 		"loss": {kinds: nameOrCall, choices: []choice{
 			{name: "cross_entropy"}, {name: "bce"}, {name: "mse"},
+			{name: "sampled_softmax", params: []param{{name: "negatives", spec: intSpec}}},
 			{name: "distill", params: []param{
 				{name: "teacher", spec: stringSpec},
 				{name: "weights", spec: stringSpec},
@@ -190,7 +191,10 @@ var blockSchemas = map[string]map[string]settingSpec{
 		"validation":    numberSpec,
 		"validation_by": {kinds: []ConstKind{ConstName}, choices: choices("random", "time")},
 		"patience":      intSpec,
-		"metric":        {kinds: []ConstKind{ConstName}, choices: choices("auc", "logloss", "accuracy", "rmse")},
+		"metric":        {kinds: []ConstKind{ConstName}, choices: choices("auc", "logloss", "accuracy", "recall", "rmse")},
+		"jitter":        numberSpec,
+		"amplitude":     numberSpec,
+		"rotate":        numberSpec,
 		"schedule": {kinds: nameOrCall, choices: []choice{
 			{name: "constant"},
 			{name: "step", params: []param{

@@ -1150,7 +1150,14 @@ func init() {
 		float.Lower = &Lowering{To: to, Operands: []LowerOperand{LowerActivation, LowerActivation}, Clamp: ClampAct}
 	}
 	OpConcat.Lower = &Lowering{To: OpQConcat, Operands: activation, KeepAll: true}
-	OpTranspose.Lower = &Lowering{To: OpQTranspose, Operands: activation, Result: ResultOperand, KeepAll: true}
+	OpTranspose.Lower = &Lowering{To: OpQTranspose, Operands: activation, Result: ResultOperand, KeepAll: true,
+		Check: func(v *Value) string {
+			if x := v.Args[0]; !x.Type.Batched {
+				return fmt.Sprintf("the int8 transpose permutes each example's data, and %s is not per example: "+
+					"transpose the parameter or constant itself before training", x.Name)
+			}
+			return ""
+		}}
 	for _, op := range []*Op{OpRelu, OpRelu6} {
 		op.Lower = &Lowering{To: OpRequantize, Operands: activation, Clamp: ClampOp}
 	}

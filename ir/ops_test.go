@@ -381,3 +381,25 @@ func TestTranspose(t *testing.T) {
 		t.Error("qtranspose with another scale than its operand's passes its rule")
 	}
 }
+
+// TestTransposeOfAParameterHasNoIntegerForm: the int8 transpose runs on
+// examples' data; a transposed parameter stays float, saying why.
+func TestTransposeOfAParameterHasNoIntegerForm(t *testing.T) {
+	g := NewGraph("t")
+	p := g.AddParam("w", Unbatched(tensor.F32, 2, 3), source.Pos{})
+	in := g.AddInput("x", Batched(tensor.F32, 2, 3), source.Pos{})
+	tp, err := g.AddOp("tp", OpTranspose, []*Value{p}, nil, source.Pos{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := g.AddOp("tx", OpTranspose, []*Value{in}, nil, source.Pos{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if why := NoIntegerForm(tp); !strings.Contains(why, "w is not per example") {
+		t.Errorf("transpose of a parameter: %q", why)
+	}
+	if why := NoIntegerForm(tx); why != "" {
+		t.Errorf("transpose of an input: %q", why)
+	}
+}

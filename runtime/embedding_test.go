@@ -74,8 +74,9 @@ func TestEmbeddingCopy(t *testing.T) {
 		t.Errorf("id 50 of 50: errors %v and %v, want the same error", errFast, errSlow)
 	}
 
-	// runtime/testdata/ops.kbc is a version 1 file: one rescale per row.
-	b1, err := os.ReadFile("testdata/ops.kbc")
+	// runtime/testdata/ops_v1.kbc is a version 1 file (ops.kbc as the
+	// version 1 encoder wrote it): one rescale per row.
+	b1, err := os.ReadFile("testdata/ops_v1.kbc")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,6 +85,6 @@ func TestEmbeddingCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c, n := runtime.CopiedEmbeddings(m); c != 0 || n == 0 {
-		t.Errorf("ops.kbc: %d of %d embeddings copy their rows, want 0 of at least 1", c, n)
+		t.Errorf("ops_v1.kbc: %d of %d embeddings copy their rows, want 0 of at least 1", c, n)
 	}
 }

@@ -173,6 +173,11 @@ func settings(cfg Config, loss string, examples, steps int) map[string]string {
 	if cfg.Shift > 0 {
 		s["train.shift"] = strconv.Itoa(cfg.Shift)
 	}
+	for name, v := range map[string]float64{"jitter": cfg.Augment.Jitter, "amplitude": cfg.Augment.Amplitude, "rotate": cfg.Augment.Rotate} {
+		if v != 0 {
+			s["train."+name] = f(v)
+		}
+	}
 	if len(cfg.Masks) > 0 {
 		s["train.masks"] = maskDigest(cfg.Masks)
 	}

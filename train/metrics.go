@@ -16,14 +16,39 @@ type Metrics struct {
 	AUC      float64 // binary: area under the ROC curve
 	LogLoss  float64 // binary: mean negative log-likelihood
 	RMSE     float64 // regression: root mean squared error over the targets that are not NaN
+
+	// A set with a rank K (data.Dataset.Rank) is scored as retrieval too:
+	// each label is ranked among the classes not excluded for its example,
+	// ties broken towards the lower class id (as a served top-K would).
+	K      int
+	Recall float64 // fraction of examples whose label ranks in the top K
+	NDCG   float64 // mean of 1/log2(rank+2) over labels in the top K (rank from 0); binary: per group, DCG@K over the ideal DCG@K
+	// HR is, for a binary set ranked by group, the share of groups (with a
+	// positive) that have a positive among their K best-scored examples.
+	HR float64
+	// PriorRecall and PriorNDCG score the set's baseline ranking
+	// (data.Dataset.Prior) in the same way.
+	PriorRecall, PriorNDCG float64
+	Prior                  bool // the set has a prior
 }
 
 func (m Metrics) String() string {
 	switch m.Task {
 	case data.Classification:
-		return fmt.Sprintf("accuracy %.2f%% (%d examples)", 100*m.Accuracy, m.N)
+		s := fmt.Sprintf("accuracy %.2f%% (%d examples)", 100*m.Accuracy, m.N)
+		if m.K > 0 {
+			s += fmt.Sprintf(", recall@%d %.4f, NDCG@%d %.4f", m.K, m.Recall, m.K, m.NDCG)
+			if m.Prior {
+				s += fmt.Sprintf("; prior's recall@%d %.4f, NDCG@%d %.4f", m.K, m.PriorRecall, m.K, m.PriorNDCG)
+			}
+		}
+		return s
 	case data.Binary:
-		return fmt.Sprintf("AUC %.4f, logloss %.4f (%d examples)", m.AUC, m.LogLoss, m.N)
+		s := fmt.Sprintf("AUC %.4f, logloss %.4f (%d examples)", m.AUC, m.LogLoss, m.N)
+		if m.K > 0 {
+			s += fmt.Sprintf(", HR@%d %.4f, NDCG@%d %.4f", m.K, m.HR, m.K, m.NDCG)
+		}
+		return s
 	case data.Regression:
 		return fmt.Sprintf("RMSE %.4f (%d targets)", m.RMSE, m.N)
 	}
@@ -39,6 +64,52 @@ type scorer struct {
 	scores      []float64
 	labels      []bool
 	probability bool // binary outputs are probabilities (a sigmoid), not logits
+
+	set                    *data.Dataset // a set scored as retrieval (Rank > 0), else nil
+	recall, ndcg           float64
+	priorRecall, priorNDCG float64
+}
+
+// addRanked scores the examples idx of a retrieval set: out holds their
+// scores, one row of classes per example.
+func (s *scorer) addRanked(out []float32, labels []int32, idx []int, classes int) {
+	d := s.set
+	for b, l := range labels {
+		var excl []int32
+		if d.Exclude != nil {
+			excl = d.Exclude[idx[b]]
+		}
+		if r := rankOf(out[b*classes:(b+1)*classes], l, excl); r < d.Rank {
+			s.recall++
+			s.ndcg += 1 / math.Log2(float64(r)+2)
+		}
+		if d.Prior != nil {
+			if r := rankOf(d.Prior, l, excl); r < d.Rank {
+				s.priorRecall++
+				s.priorNDCG += 1 / math.Log2(float64(r)+2)
+			}
+		}
+	}
+}
+
+// rankOf is label's rank (0 for the first) among the classes not in
+// exclude (increasing) when ranked by score, highest first, ties broken
+// towards the lower class id. An excluded label is ranked as if it were
+// not excluded.
+func rankOf(score []float32, label int32, exclude []int32) int {
+	sl := score[label]
+	r := 0
+	for j, x := range score {
+		if x > sl || (x == sl && int32(j) < label) {
+			r++
+		}
+	}
+	for _, j := range exclude {
+		if x := score[j]; j != label && (x > sl || (x == sl && j < label)) {
+			r--
+		}
+	}
+	return r
 }
 
 func (s *scorer) add(out []float32, target []float32, labels []int32, classes int) {
@@ -92,9 +163,20 @@ func (s *scorer) metrics() Metrics {
 	switch s.task {
 	case data.Classification:
 		m.Accuracy = float64(s.correct) / float64(s.n)
+		if s.set != nil {
+			n := float64(s.n)
+			m.K, m.Recall, m.NDCG = s.set.Rank, s.recall/n, s.ndcg/n
+			if s.set.Prior != nil {
+				m.Prior, m.PriorRecall, m.PriorNDCG = true, s.priorRecall/n, s.priorNDCG/n
+			}
+		}
 	case data.Binary:
 		m.LogLoss = s.logloss / float64(s.n)
 		m.AUC = AUC(s.scores, s.labels)
+		if s.set != nil && len(s.scores) == len(s.set.Group) {
+			m.K = s.set.Rank
+			m.HR, m.NDCG = groupRanking(s.scores, s.labels, s.set.Group, m.K)
+		}
 	case data.Regression:
 		m.RMSE = math.Sqrt(s.sq / float64(s.n))
 	}
@@ -132,4 +214,53 @@ func AUC(scores []float64, positive []bool) float64 {
 		return math.NaN()
 	}
 	return (rankSum - float64(pos)*float64(pos+1)/2) / (float64(pos) * float64(neg))
+}
+
+// groupRanking ranks each group's examples by score, highest first (ties
+// towards the earlier example, as a stable sort of a served list would),
+// and returns over the groups with a positive the share with a positive in
+// their top k (HR@k) and the mean NDCG@k (binary relevance: DCG of the
+// top k over the DCG of the positives ranked first).
+func groupRanking(scores []float64, positive []bool, group []int32, k int) (hr, ndcg float64) {
+	byGroup := map[int32][]int{}
+	var order []int32
+	for i, g := range group {
+		if _, ok := byGroup[g]; !ok {
+			order = append(order, g)
+		}
+		byGroup[g] = append(byGroup[g], i)
+	}
+	n := 0
+	for _, g := range order {
+		idx := byGroup[g]
+		pos := 0
+		for _, i := range idx {
+			if positive[i] {
+				pos++
+			}
+		}
+		if pos == 0 {
+			continue
+		}
+		n++
+		sort.SliceStable(idx, func(a, b int) bool { return scores[idx[a]] > scores[idx[b]] })
+		dcg, ideal, hit := 0.0, 0.0, false
+		for r := 0; r < min(k, len(idx)); r++ {
+			if positive[idx[r]] {
+				dcg += 1 / math.Log2(float64(r)+2)
+				hit = true
+			}
+			if r < pos {
+				ideal += 1 / math.Log2(float64(r)+2)
+			}
+		}
+		if hit {
+			hr++
+		}
+		ndcg += dcg / ideal
+	}
+	if n == 0 {
+		return math.NaN(), math.NaN()
+	}
+	return hr / float64(n), ndcg / float64(n)
 }

@@ -27,7 +27,10 @@ type Config struct {
 	Momentum  float64
 	Reg       Regularization
 	Schedule  Schedule
-	Loss      string // "cross_entropy", "bce", "mse" or "distill"; "" chooses by task
+	Loss      string // "cross_entropy", "bce", "mse", "distill" or "sampled_softmax"; "" chooses by task
+	// Negatives is the number of classes the sampled softmax loss draws a
+	// step (the batch shares them); 0 means 500.
+	Negatives int
 	Seed      uint64
 	Workers   int // goroutines a kernel may use; 0 means all cores
 
@@ -40,6 +43,11 @@ type Config struct {
 	// the training part, scores it after every epoch, keeps the weights of
 	// the best epoch and may stop early (see Validation).
 	Validation Validation
+
+	// Augment, if on, rotates, scales and adds noise to each training
+	// example at random (augmentBatch); evaluation sees the examples as
+	// they are.
+	Augment Augment
 
 	// Teacher, for the distillation loss: a trained model of the same
 	// inputs whose logits are the soft targets (taken, like the student's,
@@ -180,7 +188,7 @@ func bind(g *ir.Graph, set *data.Dataset, loss string) (*task, error) {
 		}
 		tk.lossAt = tk.out
 	}
-	want := map[string]data.Task{"cross_entropy": data.Classification, "distill": data.Classification, "bce": data.Binary, "mse": data.Regression}
+	want := map[string]data.Task{"cross_entropy": data.Classification, "distill": data.Classification, "sampled_softmax": data.Classification, "bce": data.Binary, "mse": data.Regression}
 	if t, ok := want[loss]; !ok || t != set.Task {
 		return nil, fmt.Errorf("loss %s does not fit %s's targets (%s)", loss, set.Name, taskName(set.Task))
 	}
@@ -333,8 +341,11 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 		if metric, err = cfg.Validation.check(set.Task); err != nil {
 			return nil, err
 		}
-		if len(cfg.Shared) > 0 {
-			return nil, errors.New("training with shared weights keeps no best epoch: train it without validation")
+		if metric == "recall" && set.Rank == 0 {
+			return nil, fmt.Errorf("metric recall needs a set scored as a ranking, and %s is not", set.Name)
+		}
+		if len(cfg.Shared) > 0 || cfg.Masks != nil || cfg.AfterStep != nil {
+			return nil, errors.New("training that prunes or shares weights keeps no best epoch (an earlier epoch's weights would not hold the final masks or centroids): train it without validation")
 		}
 		if set, val, err = Carve(set, cfg.Validation, cfg.Seed); err != nil {
 			return nil, err
@@ -465,6 +476,22 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 
 	rng := rand.New(rs.shuffle)
 	perm := rs.perm
+	var sampler *classSampler // the sampled softmax's negatives
+	var sampled []int32
+	var sparse *sampledDense // the sampled softmax on a dense layer's rows
+	if tk.loss == "sampled_softmax" {
+		count := make([]float64, tk.classes)
+		for _, l := range set.Target.I32 {
+			count[l]++
+		}
+		sampler = newClassSampler(count)
+		negatives := cfg.Negatives
+		if negatives <= 0 {
+			negatives = 500
+		}
+		sampled = make([]int32, negatives)
+		sparse = newSampledDense(net, tk.lossAt)
+	}
 	bt := newBatcher(set)
 	grad := map[int]*tensor.Tensor{}
 	res := &Result{}
@@ -490,13 +517,20 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 				if err := checkShift(cfg.Shift, raw); err != nil {
 					return nil, err
 				}
+				if err := checkAugment(cfg.Augment, raw); err != nil {
+					return nil, err
+				}
 			}
 			shiftBatch(raw, cfg.Shift, cfg.Seed, epoch*steps+s)
+			augmentBatch(raw, cfg.Augment, cfg.Seed, epoch*steps+s)
 			if _, err := net.Forward(inputs(raw, tk.inputIdx)); err != nil {
 				return nil, err
 			}
 			lossAct := net.Act(tk.lossAt)
 			g, ok := grad[len(idx)]
+			if sparse != nil {
+				g, ok = nil, true // the logits are not computed
+			}
 			if !ok {
 				g = tensor.New(tensor.F32, lossAct.Shape...)
 				grad[len(idx)] = g
@@ -505,6 +539,14 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 			switch tk.loss {
 			case "cross_entropy":
 				l = SoftmaxCrossEntropy(lossAct, target.I32, g)
+			case "sampled_softmax":
+				// Drawn from the seed and the step, so a resumed run draws the same.
+				sampler.draw(rand.New(rand.NewPCG(cfg.Seed, uint64(epoch*steps+s))), sampled)
+				if sparse != nil {
+					l = sparse.loss(net, target.I32, sampled, sampler.q)
+				} else {
+					l = SampledSoftmax(lossAct, target.I32, sampled, sampler.q, g)
+				}
 			case "bce":
 				l = BCEWithLogits(lossAct, target, g)
 			case "mse":
@@ -520,7 +562,11 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 			}
 			sum += l * float64(len(idx))
 			net.ZeroGrads()
-			net.Backward(tk.lossAt, g)
+			if sparse != nil {
+				sparse.backward(net, target.I32, sampled)
+			} else {
+				net.Backward(tk.lossAt, g)
+			}
 			if cons.empty() {
 				opt.Step(params, net.Grads, cfg.Schedule.LR(cfg.LR, epoch*steps+s, total, epoch))
 			} else {
@@ -612,6 +658,9 @@ func EvaluateWith(g *ir.Graph, set *data.Dataset, batch int, forward func(inputs
 	}
 	batch = max(batch, 256) // inference batches can be large
 	sc := &scorer{task: tk.kind, probability: tk.probOut}
+	if set.Rank > 0 {
+		sc.set = set
+	}
 	bt := newBatcher(set)
 	n := set.Len()
 	idx := make([]int, 0, batch)
@@ -626,6 +675,9 @@ func EvaluateWith(g *ir.Graph, set *data.Dataset, batch int, forward func(inputs
 			return Metrics{}, err
 		}
 		sc.add(outs[0].F32, target.F32, target.I32, tk.classes)
+		if sc.set != nil && tk.kind == data.Classification {
+			sc.addRanked(outs[0].F32, target.I32, idx, tk.classes)
+		}
 	}
 	return sc.metrics(), nil
 }

@@ -34,7 +34,8 @@ type Validation struct {
 	// without a better validation score.
 	Patience int
 	// Metric is what "better" means: "auc" (higher) or "logloss" (lower)
-	// for binary targets, "accuracy" for classes, "rmse" for real values;
+	// for binary targets, "accuracy" or "recall" (recall@K, for a set
+	// scored as a ranking) for classes, "rmse" for real values;
 	// "" is the task's first.
 	Metric string
 }
@@ -43,7 +44,7 @@ type Validation struct {
 // first.
 var metricsByTask = map[data.Task][]string{
 	data.Binary:         {"auc", "logloss"},
-	data.Classification: {"accuracy"},
+	data.Classification: {"accuracy", "recall"}, // recall@K: a set ranked (data.Dataset.Rank)
 	data.Regression:     {"rmse"},
 }
 
@@ -92,6 +93,8 @@ func score(m Metrics, metric string) float64 {
 		return -m.LogLoss
 	case "accuracy":
 		return m.Accuracy
+	case "recall":
+		return m.Recall
 	case "rmse":
 		return -m.RMSE
 	}
@@ -174,6 +177,12 @@ func subset(set *data.Dataset, idx []int, name string) *data.Dataset {
 		for _, i := range idx {
 			sub.Group = append(sub.Group, set.Group[i])
 			sub.Seq = append(sub.Seq, set.Seq[i])
+		}
+	}
+	sub.Rank, sub.Prior = set.Rank, set.Prior
+	if set.Exclude != nil {
+		for _, i := range idx {
+			sub.Exclude = append(sub.Exclude, set.Exclude[i])
 		}
 	}
 	return sub

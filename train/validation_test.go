@@ -232,6 +232,18 @@ func TestValidationErrors(t *testing.T) {
 			t.Errorf("%+v: err = %v, want %q", c.v, err, c.want)
 		}
 	}
+	// Pruning holds weights at zero from some step on: an earlier epoch's
+	// weights would not.
+	for _, cfg := range []Config{
+		{Masks: map[string][]bool{}},
+		{AfterStep: func(int) {}},
+	} {
+		cfg.Epochs, cfg.Batch, cfg.LR, cfg.Validation = 1, 8, 0.01, Validation{Fraction: 0.2}
+		_, err := Train(compile(t, clickModel), &data.Split{Train: noisyClicks(100, 1)}, cfg)
+		if err == nil || !strings.Contains(err.Error(), "keeps no best epoch") {
+			t.Errorf("validation while pruning: err = %v", err)
+		}
+	}
 }
 
 // TestResumeWithValidation: a run with validation stopped and resumed

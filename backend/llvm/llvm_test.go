@@ -339,7 +339,7 @@ func TestDifferential(t *testing.T) {
 			g, kbc := mc.load(t)
 			want := map[string][]*ir.Op{"mixed": {ir.OpRequantize}, "lenet5": {ir.OpQConv2D}, "lenet5_bn": {ir.OpQBatchNorm},
 				"gesture_cnn": {ir.OpQGlobalAvgPool}, "mobilenet_tiny": {ir.OpQHardSwish}, "autorec": {ir.OpQLogistic},
-				"deepfm": {ir.OpQFM, ir.OpQEmbedding}, "nfm": {ir.OpQBiInteraction},
+				"deepfm": {ir.OpQBiInteraction, ir.OpQEmbedding, ir.OpQEmbeddingBag}, "nfm": {ir.OpQBiInteraction},
 				"biases": {ir.OpQEmbedding, ir.OpQAdd}, "mf": {ir.OpQEmbedding, ir.OpQMul, ir.OpQSum},
 				"interact":    {ir.OpQFM, ir.OpQBiInteraction},
 				"activations": {ir.OpQLogistic, ir.OpQTanh, ir.OpQHardSigmoid, ir.OpQHardSwish},

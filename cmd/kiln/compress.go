@@ -157,6 +157,9 @@ func writeStages(w io.Writer, run *pruneRun, plainBytes, codedBytes int, vm [2]t
 func metricCell(m train.Metrics) string {
 	switch m.Task {
 	case data.Classification:
+		if m.K > 0 { // a retrieval set: recall is what it is judged by
+			return fmt.Sprintf("recall@%d %.4f", m.K, m.Recall)
+		}
 		return fmt.Sprintf("%.2f%%", 100*m.Accuracy)
 	case data.Binary:
 		return fmt.Sprintf("AUC %.4f", m.AUC)

@@ -94,6 +94,17 @@ func TestTrainBlockAndFlagsAgree(t *testing.T) {
 	if v, _ := configFor(t, "    validation = 0.25\n    validation_by = time\n    patience = 2\n    metric = auc"); v.Validation != (train.Validation{Fraction: 0.25, ByTime: true, Patience: 2, Metric: "auc"}) {
 		t.Errorf("validation settings: %+v", v.Validation)
 	}
+	// The commands that retrain to prune, share or distil keep the last
+	// epoch: they read no validation from the block.
+	prog, err := frontend.Compile("m.kiln", []byte("model m {\n  input x: f32[4]\n  output y = dense(x, 3)\n\n  train {\n    data = \"x.npy,y.npy\"\n    validation = 0.2\n    patience = 2\n  }\n}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pfs := pflag.NewFlagSet("prune", pflag.ContinueOnError)
+	commands["prune"].flags(pfs)
+	if cfg, _, _, err := trainConfig(prog, pfs); err != nil || cfg.Validation != (train.Validation{}) {
+		t.Errorf("kiln prune's retraining: validation %+v, err %v; want none", cfg.Validation, err)
+	}
 	for _, c := range []struct {
 		block string
 		flags []string

@@ -612,7 +612,10 @@ func demoModel(e *env, fs *pflag.FlagSet, path string, samples int, d time.Durat
 	g := prog.Graph
 	r.name = g.Name
 	epochs, _ := fs.GetInt("epochs")
-	cfg, spec, dataDir, err := trainConfig(prog, epochFlags(fs, epochs))
+	// Trained as kiln train would, the train block's validation included.
+	tf := epochFlags(fs, epochs)
+	tf.Float64("validation", 0, "")
+	cfg, spec, dataDir, err := trainConfig(prog, tf)
 	if err != nil {
 		return fail(err)
 	}

@@ -48,6 +48,9 @@ func init() {
 			fs.String("validation-by", "random", "how to carve the validation part: random (seeded) or time (each user's latest training examples, for data split by time)")
 			fs.Int("patience", 0, "with --validation: stop after this many epochs without a better validation score (0: run every epoch)")
 			fs.String("metric", "", "with --validation: what is better: auc or logloss (binary), accuracy (classes), rmse (real values); default the first")
+			fs.Float64("jitter", 0, "add Gaussian noise of this standard deviation to every float input of each training example (0: none)")
+			fs.Float64("amplitude", 0, "scale each training example by a random factor in [1-a, 1+a] (0: none)")
+			fs.Float64("rotate", 0, "turn each training example of a three-axis input ([N,3,...], such as x, y, z acceleration) by a random rotation of up to this many degrees about a random axis (0: none)")
 			fs.String("schedule", d.Schedule.Kind, fmt.Sprintf("learning-rate schedule: constant, step (by %g, %d times over the run) or cosine", train.StepGamma, train.StepDecays))
 			fs.Uint64("seed", d.Seed, "seed for initialisation, shuffling and dropout")
 			fs.Int("workers", 0, "goroutines per kernel (0: all cores); results do not depend on it")
@@ -83,6 +86,10 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 	lrSet := false
 	var dataSpec, dataDir string
 	var teacher struct{ model, weights string }
+	// Validation is kiln train's: the retraining of the other commands
+	// that read the train block (prune, compress, shrink, distill, demo)
+	// prunes, shares or distils, and keeps the last epoch.
+	validates := fs.Lookup("validation") != nil
 	for _, s := range settings(prog.Train) {
 		v := s.Value
 		switch s.Name {
@@ -104,16 +111,43 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 			cfg.Reg.L1 = v.Num
 		case "shift":
 			cfg.Shift = int(v.Num)
-		case "validation":
-			cfg.Validation.Fraction = v.Num
-		case "validation_by":
-			cfg.Validation.ByTime = v.Text == "time"
-		case "patience":
-			cfg.Validation.Patience = int(v.Num)
-		case "metric":
-			cfg.Validation.Metric = v.Text
+		case "validation", "validation_by", "patience", "metric":
+			if !validates {
+				continue
+			}
+			switch s.Name {
+			case "validation":
+				cfg.Validation.Fraction = v.Num
+			case "validation_by":
+				cfg.Validation.ByTime = v.Text == "time"
+			case "patience":
+				cfg.Validation.Patience = int(v.Num)
+			case "metric":
+				cfg.Validation.Metric = v.Text
+			}
+		case "jitter":
+			if !(v.Num >= 0) {
+				return cfg, "", "", fmt.Errorf("%s: jitter must be 0 or more, got %s", v.Pos, v)
+			}
+			cfg.Augment.Jitter = v.Num
+		case "amplitude":
+			if !(v.Num >= 0 && v.Num < 1) {
+				return cfg, "", "", fmt.Errorf("%s: amplitude must be at least 0 and below 1, got %s", v.Pos, v)
+			}
+			cfg.Augment.Amplitude = v.Num
+		case "rotate":
+			if !(v.Num >= 0 && v.Num <= 180) {
+				return cfg, "", "", fmt.Errorf("%s: rotate must be 0 to 180 degrees, got %s", v.Pos, v)
+			}
+			cfg.Augment.Rotate = v.Num
 		case "loss":
 			cfg.Loss = v.Text
+			if k := v.Kwarg("negatives"); k != nil {
+				if k.Num < 1 {
+					return cfg, "", "", fmt.Errorf("%s: sampled_softmax: negatives must be a positive integer, got %s", k.Pos, k)
+				}
+				cfg.Negatives = int(k.Num)
+			}
 			if v.Text == "distill" {
 				if t := v.Kwarg("teacher"); t != nil {
 					teacher.model = filepath.Join(prog.Dir, t.Text)
@@ -167,7 +201,8 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 		}
 	}
 	floats := map[string]*float64{"lr": &cfg.LR, "momentum": &cfg.Momentum, "weight-decay": &cfg.Reg.WeightDecay, "l1": &cfg.Reg.L1,
-		"temperature": &cfg.Teacher.Temperature, "hard": &cfg.Teacher.Hard, "validation": &cfg.Validation.Fraction}
+		"temperature": &cfg.Teacher.Temperature, "hard": &cfg.Teacher.Hard, "validation": &cfg.Validation.Fraction,
+		"jitter": &cfg.Augment.Jitter, "amplitude": &cfg.Augment.Amplitude, "rotate": &cfg.Augment.Rotate}
 	for name, p := range floats {
 		if fs.Changed(name) {
 			*p = f.Float64(name)
@@ -382,8 +417,12 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 		fmt.Fprintf(e.stderr, "resuming from %s, after %s\n", resume, where)
 		trained += " (resumed after " + where + ")"
 	}
-	fmt.Fprintf(e.stderr, "training %s on %s: %d examples, %d epochs of batch %d, %s lr %g, schedule %v, seed %d\n",
-		g.Name, spec, split.Train.Len(), cfg.Epochs, cfg.Batch, cfg.Optimizer, cfg.LR, cfg.Schedule, cfg.Seed)
+	augment := ""
+	if a := cfg.Augment; a.On() {
+		augment = fmt.Sprintf(", augmented (jitter %g, amplitude %g, rotate %g°)", a.Jitter, a.Amplitude, a.Rotate)
+	}
+	fmt.Fprintf(e.stderr, "training %s on %s: %d examples, %d epochs of batch %d, %s lr %g, schedule %v, seed %d%s\n",
+		g.Name, spec, split.Train.Len(), cfg.Epochs, cfg.Batch, cfg.Optimizer, cfg.LR, cfg.Schedule, cfg.Seed, augment)
 	if v := cfg.Validation; v.Fraction > 0 {
 		by := "at random"
 		if v.ByTime {

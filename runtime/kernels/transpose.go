@@ -10,10 +10,10 @@ const maxAxes = 8
 // TransposePlan is a permutation of each example's axes, prepared once so
 // that running it allocates nothing: axes of one element are dropped, and
 // result axes that follow each other in the operand in the same order are
-// merged. What is left runs as a copy (the identity), a blocked 2-D
-// transpose, a 3-D loop (rows copied whole when the last axis stays last,
-// 2-D transposes when the first stays first), or an odometer over any
-// rank. Every form computes ref.Transpose's bytes.
+// merged. What is left runs as a copy (the identity), a 2-D transpose
+// (eight rows at a time), a 3-D loop (rows copied whole when the last
+// axis stays last, 2-D transposes when the first stays first), or an
+// odometer over any rank. Every form computes ref.Transpose's bytes.
 type TransposePlan struct {
 	rank   int          // after merging
 	dims   [maxAxes]int // the result's merged dimensions
@@ -158,22 +158,29 @@ func (p *TransposePlan) transposeN(src, dst []int8) {
 	}
 }
 
-// transpose2D writes src, rows x cols, as dst, cols x rows, in blocks of
-// 16 x 16 so that both sides stay in cache.
+// transpose2D writes src, rows x cols, as dst, cols x rows: eight rows at
+// a time, read as eight streams, each column's eight bytes written
+// together.
 func transpose2D(src, dst []int8, rows, cols int) {
-	const t = 16
-	for r0 := 0; r0 < rows; r0 += t {
-		r1 := min(r0+t, rows)
-		for c0 := 0; c0 < cols; c0 += t {
-			c1 := min(c0+t, cols)
-			for c := c0; c < c1; c++ {
-				d := dst[c*rows+r0 : c*rows+r1]
-				at := r0*cols + c
-				for k := range d {
-					d[k] = src[at]
-					at += cols
-				}
-			}
+	r := 0
+	for ; r+8 <= rows; r += 8 {
+		s0 := src[r*cols : (r+1)*cols]
+		s1 := src[(r+1)*cols : (r+2)*cols]
+		s2 := src[(r+2)*cols : (r+3)*cols]
+		s3 := src[(r+3)*cols : (r+4)*cols]
+		s4 := src[(r+4)*cols : (r+5)*cols]
+		s5 := src[(r+5)*cols : (r+6)*cols]
+		s6 := src[(r+6)*cols : (r+7)*cols]
+		s7 := src[(r+7)*cols : (r+8)*cols]
+		for c := range s0 {
+			d := dst[c*rows+r : c*rows+r+8]
+			d[0], d[1], d[2], d[3] = s0[c], s1[c], s2[c], s3[c]
+			d[4], d[5], d[6], d[7] = s4[c], s5[c], s6[c], s7[c]
+		}
+	}
+	for ; r < rows; r++ {
+		for c, v := range src[r*cols : (r+1)*cols] {
+			dst[c*rows+r] = v
 		}
 	}
 }

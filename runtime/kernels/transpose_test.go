@@ -47,7 +47,7 @@ func checkTranspose(t *testing.T, r *rand.Rand, n int, dims, perm []int) {
 
 // TestTransposeMatchesRef runs every permutation of ranks 1 to 4 on
 // random shapes (sizes of one among them, so that axes drop and merge,
-// and sides past the 16 x 16 blocks), and random permutations of ranks 5
+// and sides past eight rows), and random permutations of ranks 5
 // to 8, against the reference kernel, byte for byte.
 func TestTransposeMatchesRef(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
