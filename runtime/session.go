@@ -681,11 +681,13 @@ func (s *Session) exec(k, n int) error {
 		}
 	case kbc.OpEmbeddingBag:
 		p := in.prep.(embeddingBagOp)
-		run := ref.EmbeddingBag
-		if p.prescaled {
-			run = embeddingBagRows
+		var err error
+		if p.prescaled { // direct calls: through a func value, p would escape and allocate per Run
+			err = embeddingBagRows(&p.p, x.i32, p.table, out.i8)
+		} else {
+			err = ref.EmbeddingBag(&p.p, x.i32, p.table, out.i8)
 		}
-		if err := run(&p.p, x.i32, p.table, out.i8); err != nil {
+		if err != nil {
 			return fmt.Errorf("%s (%v): %w", s.m.tensors[in.t[0]].name, in.pos, err)
 		}
 	case kbc.OpFM, kbc.OpBiInteraction:
