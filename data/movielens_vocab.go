@@ -14,15 +14,17 @@ import (
 // "version" fields of a vocabulary's JSON form.
 const (
 	MovieLensVocabFormat  = "kiln movielens vocabulary"
-	MovieLensVocabVersion = 1
+	MovieLensVocabVersion = 2
 )
 
 // MovieLensVocab is the mapping from raw MovieLens ids to the ids the
 // movielens: form gives a model: user Users[i] is model id i, movie
 // Movies[j] is U+j and genre Genres[g] is U+M+g, for U users and M movies.
 // A rating of movie Movies[j] by user Users[i] is the example
-// [i, U+j, U+M+MovieGenre[j]]. Its JSON form (WriteJSON) is the sidecar
-// file a serving program reads beside the .kbc.
+// fields [i, U+j, U+M+MovieGenre[j]], genres MovieGenres[j] padded with 0
+// (to the most genres of a movie), and year MovieYears[j] when the file
+// has a year column. Its JSON form (WriteJSON) is the sidecar file a
+// serving program reads beside the .kbc.
 type MovieLensVocab struct {
 	Format  string `json:"format"`  // MovieLensVocabFormat
 	Version int    `json:"version"` // MovieLensVocabVersion
@@ -34,6 +36,16 @@ type MovieLensVocab struct {
 	Genres []string `json:"genres"`
 	// MovieGenre is each movie's primary genre, an index into Genres.
 	MovieGenre []int32 `json:"movie_genres"`
+	// GenreNames is every genre any movie has, in increasing byte order:
+	// GenreNames[k] is id k+1 of the genres input (0 pads it).
+	GenreNames []string `json:"genre_names"`
+	// MovieGenres is each movie's genres as ids of the genres input (1 to
+	// len(GenreNames)), in the order the file lists them, each once.
+	MovieGenres [][]int32 `json:"movie_genre_ids"`
+	// MovieYears is each movie's year input, its release year's bucket
+	// (YearBucket); nil, and absent from the JSON, when the file has no
+	// year column (the form then gives no year input).
+	MovieYears []int32 `json:"movie_years,omitempty"`
 }
 
 // OpenMovieLensVocab reads the ratings file of a movielens:FILE spec (FILE
@@ -54,10 +66,15 @@ func OpenMovieLensVocab(spec, baseDir string) (*MovieLensVocab, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &MovieLensVocab{
+	v := &MovieLensVocab{
 		Format: MovieLensVocabFormat, Version: MovieLensVocabVersion, Source: s,
 		Users: r.users, Movies: r.movies, Genres: r.genres, MovieGenre: r.movieGenre,
-	}, nil
+	}
+	v.GenreNames, v.MovieGenres = r.genreNames, r.movieGenres
+	if r.hasYear {
+		v.MovieYears = r.movieYear
+	}
+	return v, nil
 }
 
 // Size is the number of ids the vocabulary assigns: users, movies and

@@ -14,14 +14,19 @@ import (
 	"github.com/kiln-nn/kiln/runtime"
 )
 
-// ranker scores candidate movies for a user with a click model whose one
-// input is fields: i32[3] (user, movie, genre ids).
+// ranker scores candidate movies for a user with a click model whose
+// inputs are those of the movielens: form: fields: i32[3] (user, movie and
+// genre ids), and optionally genres: i32[W] (the movie's genre ids, padded
+// with 0) and year: i32[1] (its year bucket).
 type ranker struct {
 	model    *runtime.Model
 	ids      *ids
-	score    int   // the output ranked by (the logit)
-	prob     int   // the output reported as click probability, -1 for none
-	fallback int32 // the user index an unknown user is scored as, -1 for none
+	inputs   []inputKind // by model input: what fills it
+	width    int         // the genres input's width, 0 without it
+	year     bool        // the model has the year input
+	score    int         // the output ranked by (the logit)
+	prob     int         // the output reported as click probability, -1 for none
+	fallback int32       // the user index an unknown user is scored as, -1 for none
 	// fallbackRaw is that user's raw id.
 	fallbackRaw int64
 	// sessions holds the sessions; a request takes one for its Run.
@@ -39,12 +44,69 @@ type rankerOptions struct {
 	Sessions int    // how many requests run the model at once
 }
 
+// inputKind is one of the inputs the service fills.
+type inputKind int
+
+const (
+	inFields inputKind = iota
+	inGenres
+	inYear
+)
+
+// modelInputs matches the model's inputs, by name, with those the service
+// fills from the vocabulary: fields always, genres and year when the model
+// declares them. It returns what fills each input and the genres input's
+// width (0 without it).
+func modelInputs(m *runtime.Model, v *ids) ([]inputKind, int, error) {
+	const fills = "the service fills fields: i32[3], genres: i32[N] and year: i32[1], the movielens: form's inputs"
+	var kinds []inputKind
+	width, hasFields := 0, false
+	for _, in := range m.Inputs() {
+		is := func(shape ...int) bool {
+			return in.DType == runtime.I32 && (slices.Equal(in.Shape, shape) || shape == nil && len(in.Shape) == 1 && in.Shape[0] >= 1)
+		}
+		want := ""
+		switch in.Name {
+		case "fields":
+			if want = "i32[3], the user, movie and genre ids"; is(3) {
+				kinds, hasFields = append(kinds, inFields), true
+				want = ""
+			}
+		case "genres":
+			if want = "i32[N], the movie's genre ids"; is() {
+				kinds, width = append(kinds, inGenres), in.Shape[0]
+				want = ""
+				if width < v.maxGenres {
+					return nil, 0, fmt.Errorf("model %s: input genres is i32[%d], but a movie of the vocabulary has %d genres", m.Name(), width, v.maxGenres)
+				}
+			}
+		case "year":
+			if want = "i32[1], the movie's year bucket"; is(1) {
+				kinds = append(kinds, inYear)
+				want = ""
+				if v.year == nil {
+					return nil, 0, fmt.Errorf("model %s has an input year, but the vocabulary has no movie_years (its data had no year column)", m.Name())
+				}
+			}
+		default:
+			return nil, 0, fmt.Errorf("model %s has an input %s %v%v that the service cannot fill (its inputs: %s); %s", m.Name(), in.Name, in.DType, in.Shape, describe(m.Inputs()), fills)
+		}
+		if want != "" {
+			return nil, 0, fmt.Errorf("model %s: input %s is %v%v; want %s", m.Name(), in.Name, in.DType, in.Shape, want)
+		}
+	}
+	if !hasFields {
+		return nil, 0, fmt.Errorf("model %s has no input fields: i32[3] (its inputs: %s); %s", m.Name(), describe(m.Inputs()), fills)
+	}
+	return kinds, width, nil
+}
+
 // newRanker checks that the model and the vocabulary fit each other and
 // makes the sessions, each for a batch of every movie in the vocabulary.
 func newRanker(m *runtime.Model, v *ids, opt rankerOptions) (*ranker, error) {
-	in := m.Inputs()
-	if len(in) != 1 || in[0].DType != runtime.I32 || !slices.Equal(in[0].Shape, []int{3}) {
-		return nil, fmt.Errorf("model %s: inputs %s; want one input i32[3] of user, movie and genre ids (the movielens: form's fields)", m.Name(), describe(in))
+	kinds, width, err := modelInputs(m, v)
+	if err != nil {
+		return nil, err
 	}
 	outs := m.Outputs()
 	find := func(name string) int {
@@ -55,7 +117,7 @@ func newRanker(m *runtime.Model, v *ids, opt rankerOptions) (*ranker, error) {
 		}
 		return -1
 	}
-	r := &ranker{model: m, ids: v, score: find(opt.Score), prob: -1, fallback: -1}
+	r := &ranker{model: m, ids: v, inputs: kinds, width: width, year: slices.Contains(kinds, inYear), score: find(opt.Score), prob: -1, fallback: -1}
 	if r.score < 0 {
 		return nil, fmt.Errorf("model %s has no output %q to rank by (its outputs: %s); examples/deepfm.kiln declares output logit, or choose one with -score", m.Name(), opt.Score, describe(outs))
 	}
@@ -95,15 +157,19 @@ func newRanker(m *runtime.Model, v *ids, opt rankerOptions) (*ranker, error) {
 		r.sessions <- s
 	}
 	// One example with the vocabulary's largest id of each kind: the
-	// model's embedding table must hold them.
+	// model's embedding tables must hold them.
 	st := r.get()
 	defer r.put(st)
-	st.reserve(1)
-	last := int32(len(v.movie) - 1)
-	v.fields(st.fields, v.nu-1, last)
+	r.reserve(st, 1)
+	st.fields[0], st.fields[1], st.fields[2] = v.nu-1, v.nu+int32(len(v.movie))-1, v.size()-1
+	if width > 0 {
+		clear(st.genres[:width])
+		st.genres[0] = v.genreNames
+	}
+	st.year[0] = max(v.maxYear(), 0)
 	if err := r.run(context.Background(), st, 1); err != nil {
 		r.close()
-		return nil, fmt.Errorf("the vocabulary's ids (0 to %d) do not fit model %s: %v; were the model and the vocabulary made from the same data?", v.size()-1, m.Name(), err)
+		return nil, fmt.Errorf("the vocabulary's ids (fields 0 to %d, genres 1 to %d, years 0 to %d) do not fit model %s: %v; were the model and the vocabulary made from the same data?", v.size()-1, v.genreNames, v.maxYear(), m.Name(), err)
 	}
 	return r, nil
 }
@@ -136,6 +202,8 @@ type scratch struct {
 	body    []byte  // the request body
 	cand    []int64 // the candidate raw movie ids, as the request lists them
 	fields  []int32 // the batch: 3 ids per row
+	genres  []int32 // the batch's genres input: width ids per row
+	year    []int32 // the batch's year input: one id per row
 	row     []int32 // each row's movie index
 	out     [][]float32
 	in      []runtime.Value
@@ -149,7 +217,7 @@ type scratch struct {
 
 // maxFree is the most request buffers the pool keeps: more requests than
 // that in flight at once make buffers that are dropped after them. A
-// buffer grows to the largest request it served (about 40 bytes a movie).
+// buffer grows to the largest request it served (about 90 bytes a movie with a genres input of 10).
 const maxFree = 256
 
 // get takes a request buffer from the pool, or makes one.
@@ -160,18 +228,32 @@ func (r *ranker) get() *scratch {
 	default:
 	}
 	n := len(r.model.Outputs())
-	return &scratch{out: make([][]float32, n), in: make([]runtime.Value, 1), outs: make([]runtime.Value, n)}
+	return &scratch{out: make([][]float32, n), in: make([]runtime.Value, len(r.inputs)), outs: make([]runtime.Value, n)}
 }
 
-// reserve makes room for a batch of n rows.
-func (st *scratch) reserve(n int) {
+// reserve makes room in st for a batch of n rows.
+func (r *ranker) reserve(st *scratch, n int) {
 	if cap(st.row) >= n {
 		return
 	}
 	st.fields, st.row = make([]int32, 3*n), make([]int32, n)
+	st.genres, st.year = make([]int32, r.width*n), make([]int32, n)
 	for i := range st.out {
 		st.out[i] = make([]float32, n)
 	}
+}
+
+// fill writes row n of the batch: the inputs for user index u and movie
+// index j.
+func (r *ranker) fill(st *scratch, n int, u, j int32) {
+	r.ids.fields(st.fields[3*n:3*n+3], u, j)
+	if r.width > 0 {
+		r.ids.genres(st.genres[r.width*n:r.width*(n+1)], j)
+	}
+	if r.year {
+		st.year[n] = r.ids.year[j]
+	}
+	st.row[n] = j
 }
 
 // put returns a request buffer to the pool (or drops it when the pool is
@@ -183,7 +265,7 @@ func (r *ranker) put(st *scratch) {
 	}
 }
 
-// run scores the first n rows of st.fields in one batched Run, on a
+// run scores the first n rows of the batch in one batched Run, on a
 // session taken from the pool for it.
 func (r *ranker) run(ctx context.Context, st *scratch, n int) error {
 	var s *runtime.Session
@@ -192,7 +274,16 @@ func (r *ranker) run(ctx context.Context, st *scratch, n int) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	st.in[0] = runtime.Value{I32: st.fields[:3*n]}
+	for i, k := range r.inputs {
+		switch k {
+		case inFields:
+			st.in[i] = runtime.Value{I32: st.fields[:3*n]}
+		case inGenres:
+			st.in[i] = runtime.Value{I32: st.genres[:r.width*n]}
+		case inYear:
+			st.in[i] = runtime.Value{I32: st.year[:n]}
+		}
+	}
 	for i := range st.outs {
 		st.outs[i] = runtime.Value{F32: st.out[i][:n]}
 	}
@@ -233,14 +324,13 @@ func (r *ranker) rank(ctx context.Context, st *scratch, q query) error {
 	n, candidates := 0, len(st.cand)
 	if q.all {
 		candidates = len(r.ids.movie)
-		st.reserve(candidates)
+		r.reserve(st, candidates)
 		for j := range r.ids.movie {
-			r.ids.fields(st.fields[3*j:], u, int32(j))
-			st.row[j] = int32(j)
+			r.fill(st, j, u, int32(j))
 		}
 		n = candidates
 	} else {
-		st.reserve(min(len(st.cand), len(r.ids.movie)))
+		r.reserve(st, min(len(st.cand), len(r.ids.movie)))
 		if len(st.seen) < len(r.ids.movie) {
 			st.seen = make([]uint32, len(r.ids.movie))
 		}
@@ -251,8 +341,7 @@ func (r *ranker) rank(ctx context.Context, st *scratch, q query) error {
 				st.unknown = append(st.unknown, m)
 			case st.seen[j] != st.stamp:
 				st.seen[j] = st.stamp
-				r.ids.fields(st.fields[3*n:], u, j)
-				st.row[n] = j
+				r.fill(st, n, u, j)
 				n++
 			}
 		}

@@ -23,8 +23,8 @@ import (
 	"github.com/kiln-nn/kiln/runtime"
 )
 
-// fixture is examples/deepfm.kiln with random weights, built to bytecode,
-// and a generated vocabulary of sparse raw ids, both written to files.
+// fixture is a model with random weights, built to bytecode, and a
+// generated vocabulary of sparse raw ids, both written to files.
 type fixture struct {
 	model, vocab string // the files
 	m            *runtime.Model
@@ -33,51 +33,97 @@ type fixture struct {
 	unknownMovie []int64
 }
 
+// fieldsOnlyKiln is a click model of the fields input alone, the form of
+// deepfm.kiln before it took the movie's genres and year.
+const fieldsOnlyKiln = `model fieldsonly {
+  input fields: i32[3]
+  emb = embedding(fields, vocab=10000, dim=8)
+  wf = sum(embedding(fields, vocab=10000, dim=1))
+  d1 = relu(dense(flatten(emb), 16))
+  logit = wf + dense(d1, 1)
+  output click = sigmoid(logit)
+  output logit
+}
+`
+
 var (
 	fixtureOnce sync.Once
-	fix         *fixture
+	fix, fix1   *fixture
 	fixErr      error
 )
 
+// getFixture returns examples/deepfm.kiln (inputs fields, genres and
+// year) with the generated vocabulary.
 func getFixture(t testing.TB) *fixture {
-	fixtureOnce.Do(func() { fix, fixErr = makeFixture() })
+	fixtureOnce.Do(func() {
+		src, err := os.ReadFile("../deepfm.kiln")
+		if err != nil {
+			fixErr = err
+			return
+		}
+		if fix, fixErr = makeFixture("deepfm.kiln", src); fixErr == nil {
+			fix1, fixErr = makeFixture("fieldsonly.kiln", []byte(fieldsOnlyKiln))
+		}
+	})
 	if fixErr != nil {
 		t.Fatal(fixErr)
 	}
 	return fix
 }
 
-func makeFixture() (*fixture, error) {
-	src, err := os.ReadFile("../deepfm.kiln")
+// getFixtures returns both models: deepfm.kiln's and the fields-only one.
+func getFixtures(t testing.TB) []*fixture {
+	getFixture(t)
+	return []*fixture{fix, fix1}
+}
+
+// buildModel compiles a .kiln source with random weights and writes its
+// bytecode to dir.
+func buildModel(dir, name string, src []byte) (string, *runtime.Model, error) {
+	r, err := testbuild.Compile(name, src, nil)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
-	r, err := testbuild.Compile("deepfm.kiln", src, nil)
-	if err != nil {
-		return nil, err
+	path := filepath.Join(dir, strings.TrimSuffix(name, ".kiln")+".kbc")
+	if err := os.WriteFile(path, r.Bytecode, 0o644); err != nil {
+		return "", nil, err
 	}
+	m, err := runtime.Load(r.Bytecode, nil)
+	return path, m, err
+}
+
+func makeFixture(name string, src []byte) (*fixture, error) {
 	dir, err := os.MkdirTemp("", "serve-test")
 	if err != nil {
 		return nil, err
 	}
-	f := &fixture{model: filepath.Join(dir, "deepfm.kbc"), vocab: filepath.Join(dir, "vocab.json")}
-	if err := os.WriteFile(f.model, r.Bytecode, 0o644); err != nil {
+	f := &fixture{vocab: filepath.Join(dir, "vocab.json")}
+	if f.model, f.m, err = buildModel(dir, name, src); err != nil {
 		return nil, err
 	}
-	if f.m, err = runtime.Load(r.Bytecode, nil); err != nil {
-		return nil, err
-	}
-	// 40 users and 300 movies with gaps between their raw ids; 7 genres.
+	// 40 users and 300 movies with gaps between their raw ids; 7 primary
+	// genres of 9, each movie with 1 to 4 of them; years in all 20
+	// buckets.
 	rng := rand.New(rand.NewPCG(3, 4))
 	v := &data.MovieLensVocab{Format: data.MovieLensVocabFormat, Version: data.MovieLensVocabVersion, Source: "movielens:generated.csv",
-		Genres: []string{"(no genres listed)", "Action", "Comedy", "Drama", "Horror", "Romance", "Western"}}
+		Genres:     []string{"(no genres listed)", "Action", "Comedy", "Drama", "Horror", "Romance", "Western"},
+		GenreNames: []string{"(no genres listed)", "Action", "Adventure", "Comedy", "Drama", "Horror", "Romance", "Sci-Fi", "Western"}}
 	for i := range 40 {
 		v.Users = append(v.Users, int64(3*i+1))
 		f.unknownUsers = append(f.unknownUsers, int64(3*i+2))
 	}
 	for j := range 300 {
 		v.Movies = append(v.Movies, int64(10*j+5))
-		v.MovieGenre = append(v.MovieGenre, int32(rng.IntN(len(v.Genres))))
+		g := int32(rng.IntN(len(v.Genres)))
+		v.MovieGenre = append(v.MovieGenre, g)
+		gs := []int32{int32(slices.Index(v.GenreNames, v.Genres[g]) + 1)}
+		for range rng.IntN(4) {
+			if id := int32(1 + rng.IntN(len(v.GenreNames))); !slices.Contains(gs, id) {
+				gs = append(gs, id)
+			}
+		}
+		v.MovieGenres = append(v.MovieGenres, gs)
+		v.MovieYears = append(v.MovieYears, int32(rng.IntN(data.YearBuckets)))
 		f.unknownMovie = append(f.unknownMovie, int64(10*j+6))
 	}
 	f.v = v
@@ -96,8 +142,9 @@ type scored struct {
 }
 
 // oracle scores each known movie of movies for user on its own (batch 1,
-// a session of its own), with ids computed from the vocabulary here, and
-// returns the k best by logit, ties by smaller raw movie id; each known
+// a session of its own), with each input the model declares computed from
+// the vocabulary here (the genres padded with 0 to the input's width),
+// and returns the k best by logit, ties by smaller raw movie id; each known
 // movie once.
 func (f *fixture) oracle(t *testing.T, user int64, movies []int64, k int) []scored {
 	t.Helper()
@@ -120,9 +167,23 @@ func (f *fixture) oracle(t *testing.T, user int64, movies []int64, k int) []scor
 		}
 		seen[m] = true
 		click, logit := make([]float32, 1), make([]float32, 1)
-		in := []int32{int32(u), int32(nu + j), int32(nu + nm + int(f.v.MovieGenre[j]))}
+		var in []runtime.Value
+		for _, info := range f.m.Inputs() {
+			switch info.Name {
+			case "fields":
+				in = append(in, runtime.Value{I32: []int32{int32(u), int32(nu + j), int32(nu + nm + int(f.v.MovieGenre[j]))}})
+			case "genres":
+				gs := make([]int32, info.Shape[0])
+				copy(gs, f.v.MovieGenres[j])
+				in = append(in, runtime.Value{I32: gs})
+			case "year":
+				in = append(in, runtime.Value{I32: []int32{f.v.MovieYears[j]}})
+			default:
+				t.Fatalf("oracle: input %s", info.Name)
+			}
+		}
 		// The model's outputs: click, then logit.
-		if err := s.Run([]runtime.Value{{I32: in}}, []runtime.Value{{F32: click}, {F32: logit}}); err != nil {
+		if err := s.Run(in, []runtime.Value{{F32: click}, {F32: logit}}); err != nil {
 			t.Fatal(err)
 		}
 		all = append(all, scored{m, logit[0], click[0]})
@@ -216,7 +277,12 @@ func join(ids []int64) string {
 // unknown and repeated movies, by GET and by POST, every movie, the
 // default k, and a k past the candidates.
 func TestRank(t *testing.T) {
-	f := getFixture(t)
+	for _, f := range getFixtures(t) {
+		t.Run(f.m.Name(), func(t *testing.T) { testRank(t, f) })
+	}
+}
+
+func testRank(t *testing.T, f *fixture) {
 	srv := f.server(t, rankerOptions{}, 1<<20)
 	rng := rand.New(rand.NewPCG(5, 6))
 	for trial := range 5 {
@@ -390,6 +456,7 @@ func TestStartErrors(t *testing.T) {
 	vocab := func(name string, edit func(v *data.MovieLensVocab)) string {
 		v := *f.v
 		v.Users, v.Movies, v.MovieGenre = slices.Clone(v.Users), slices.Clone(v.Movies), slices.Clone(v.MovieGenre)
+		v.GenreNames, v.MovieGenres, v.MovieYears = slices.Clone(v.GenreNames), slices.Clone(v.MovieGenres), slices.Clone(v.MovieYears)
 		edit(&v)
 		var b bytes.Buffer
 		if err := v.WriteJSON(&b); err != nil {
@@ -409,7 +476,32 @@ func TestStartErrors(t *testing.T) {
 	unsorted := vocab("unsorted.json", func(v *data.MovieLensVocab) { v.Movies[4], v.Movies[5] = v.Movies[5], v.Movies[4] })
 	genre := vocab("genre.json", func(v *data.MovieLensVocab) { v.MovieGenre[9] = 7 })
 	short := vocab("short.json", func(v *data.MovieLensVocab) { v.MovieGenre = v.MovieGenre[1:] })
-	format := vocab("format.json", func(v *data.MovieLensVocab) { v.Version = 2 })
+	format := vocab("format.json", func(v *data.MovieLensVocab) { v.Version = 1 })
+	genreID := vocab("genreid.json", func(v *data.MovieLensVocab) { v.MovieGenres[9] = []int32{3, 10} })
+	noGenres := vocab("nogenres.json", func(v *data.MovieLensVocab) { v.MovieGenres[9] = nil })
+	shortIDs := vocab("shortids.json", func(v *data.MovieLensVocab) { v.MovieGenres = v.MovieGenres[1:] })
+	shortYears := vocab("shortyears.json", func(v *data.MovieLensVocab) { v.MovieYears = v.MovieYears[1:] })
+	wide := vocab("wide.json", func(v *data.MovieLensVocab) { v.MovieGenres[4] = slices.Repeat([]int32{1}, 11) })
+	noYears := vocab("noyears.json", func(v *data.MovieLensVocab) { v.MovieYears = nil })
+	manyGenres := vocab("manygenres.json", func(v *data.MovieLensVocab) { // the model's genres embedding holds 21 ids
+		for i := range 16 {
+			v.GenreNames = append(v.GenreNames, fmt.Sprint("Genre", i))
+		}
+		v.MovieGenres[0] = []int32{25}
+	})
+	lateYear := vocab("lateyear.json", func(v *data.MovieLensVocab) { v.MovieYears[0] = data.YearBuckets }) // past the year embedding
+	dir2 := t.TempDir()
+	models := map[string]string{}
+	for name, src := range map[string]string{
+		"age":     strings.Replace(strings.Replace(fieldsOnlyKiln, "logit = wf +", "logit = wf + wa +", 1), "input fields: i32[3]", "input fields: i32[3]\n  input age: i32[1]\n  wa = sum(embedding(age, vocab=10, dim=1))", 1),
+		"fields4": strings.Replace(fieldsOnlyKiln, "input fields: i32[3]", "input fields: i32[4]", 1),
+	} {
+		p, _, err := buildModel(dir2, name+".kiln", []byte(src))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		models[name] = p
+	}
 	notJSON := filepath.Join(dir, "x.json")
 	if err := os.WriteFile(notJSON, []byte(`{"users": [1], "extra": 2}`), 0o644); err != nil {
 		t.Fatal(err)
@@ -418,18 +510,29 @@ func TestStartErrors(t *testing.T) {
 		vocab string
 		opt   rankerOptions
 		want  string
+		model string // f.model if empty
 	}{
-		{big, rankerOptions{}, "the vocabulary's ids (0 to 10346) do not fit model deepfm"},
-		{unsorted, rankerOptions{}, "movies[5] = 45 after 55: raw movie ids must be strictly increasing"},
-		{genre, rankerOptions{}, "movie_genres[9] (movie 95) = 7, outside the 7 genres"},
-		{short, rankerOptions{}, "299 movie_genres for 300 movies"},
-		{format, rankerOptions{}, `version 2, want "kiln movielens vocabulary" version 1`},
-		{notJSON, rankerOptions{}, `not a vocabulary file: json: unknown field "extra"`},
-		{f.vocab, rankerOptions{Score: "score"}, `no output "score" to rank by (its outputs: click f32[1], logit f32[1])`},
-		{f.vocab, rankerOptions{Score: "logit", Prob: "p", ProbSet: true}, `no output "p"`},
-		{f.vocab, rankerOptions{Fallback: "2"}, "fallback user 2 is not in the vocabulary"},
-		{f.vocab, rankerOptions{Fallback: "me"}, `fallback user "me" is not an integer id`},
-		{f.vocab, rankerOptions{Sessions: -1}, "-1 sessions"},
+		{big, rankerOptions{}, "the vocabulary's ids (fields 0 to 10346, genres 1 to 9, years 0 to 19) do not fit model deepfm", ""},
+		{manyGenres, rankerOptions{}, "(fields 0 to 346, genres 1 to 25, years 0 to 19) do not fit model deepfm: gbag.embedding_bag.q", ""},
+		{lateYear, rankerOptions{}, "years 0 to 20) do not fit model deepfm", ""},
+		{genreID, rankerOptions{}, "movie_genre_ids[9] (movie 95) holds 10, outside the ids 1 to 9 of the 9 genre_names", ""},
+		{noGenres, rankerOptions{}, "movie_genre_ids[9] (movie 95) is empty", ""},
+		{shortIDs, rankerOptions{}, "299 movie_genre_ids for 300 movies", ""},
+		{shortYears, rankerOptions{}, "299 movie_years for 300 movies", ""},
+		{wide, rankerOptions{}, "model deepfm: input genres is i32[10], but a movie of the vocabulary has 11 genres", ""},
+		{noYears, rankerOptions{}, "model deepfm has an input year, but the vocabulary has no movie_years", ""},
+		{f.vocab, rankerOptions{}, "model fieldsonly has an input age i32[1] that the service cannot fill (its inputs: fields i32[3], age i32[1])", models["age"]},
+		{f.vocab, rankerOptions{}, "model fieldsonly: input fields is i32[4]; want i32[3]", models["fields4"]},
+		{unsorted, rankerOptions{}, "movies[5] = 45 after 55: raw movie ids must be strictly increasing", ""},
+		{genre, rankerOptions{}, "movie_genres[9] (movie 95) = 7, outside the 7 genres", ""},
+		{short, rankerOptions{}, "299 movie_genres for 300 movies", ""},
+		{format, rankerOptions{}, `version 1, want "kiln movielens vocabulary" version 2`, ""},
+		{notJSON, rankerOptions{}, `not a vocabulary file: json: unknown field "extra"`, ""},
+		{f.vocab, rankerOptions{Score: "score"}, `no output "score" to rank by (its outputs: click f32[1], logit f32[1])`, ""},
+		{f.vocab, rankerOptions{Score: "logit", Prob: "p", ProbSet: true}, `no output "p"`, ""},
+		{f.vocab, rankerOptions{Fallback: "2"}, "fallback user 2 is not in the vocabulary", ""},
+		{f.vocab, rankerOptions{Fallback: "me"}, `fallback user "me" is not an integer id`, ""},
+		{f.vocab, rankerOptions{Sessions: -1}, "-1 sessions", ""},
 	} {
 		opt := c.opt
 		if opt.Score == "" {
@@ -438,7 +541,11 @@ func TestStartErrors(t *testing.T) {
 		if opt.Sessions == 0 {
 			opt.Sessions = 1
 		}
-		_, err := open(f.model, c.vocab, opt)
+		model := f.model
+		if c.model != "" {
+			model = c.model
+		}
+		_, err := open(model, c.vocab, opt)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s %+v: error %v, want one saying %q", filepath.Base(c.vocab), c.opt, err, c.want)
 		}

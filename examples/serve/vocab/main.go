@@ -47,6 +47,10 @@ func write(spec, path string) error {
 	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "wrote %s: %d users, %d movies, %d genres (model ids 0 to %d)\n", path, len(v.Users), len(v.Movies), len(v.Genres), v.Size()-1)
+	years := "years"
+	if v.MovieYears == nil {
+		years = "no years (no year column)"
+	}
+	fmt.Fprintf(os.Stderr, "wrote %s: %d users, %d movies, %d primary genres (model ids 0 to %d), %d genre ids, %s\n", path, len(v.Users), len(v.Movies), len(v.Genres), v.Size()-1, len(v.GenreNames), years)
 	return nil
 }

@@ -39,7 +39,8 @@ func TestWrite(t *testing.T) {
 	if !reflect.DeepEqual(&got, want) {
 		t.Errorf("wrote %+v, want %+v", got, want)
 	}
-	if got.Users[0] != 3 || got.Movies[0] != 12 || got.Genres[0] != "(no genres listed)" || got.MovieGenre[1] != 1 {
+	if got.Users[0] != 3 || got.Movies[0] != 12 || got.Genres[0] != "(no genres listed)" || got.MovieGenre[1] != 1 ||
+		!reflect.DeepEqual(got.GenreNames, []string{"(no genres listed)", "Drama", "War"}) || !reflect.DeepEqual(got.MovieGenres, [][]int32{{1}, {2, 3}}) || got.MovieYears != nil {
 		t.Errorf("vocabulary %+v", got)
 	}
 	if err := write("autorec:"+filepath.Join(dir, "r.csv"), out); err == nil || !strings.Contains(err.Error(), "movielens:FILE") {
