@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/kiln-nn/kiln/runtime/fixedpoint"
@@ -26,10 +25,8 @@ const bagBlock = 64
 // (tests/bag_test.go compares it with the reference executor). It checks
 // every id first and writes nothing when one is out of range.
 func embeddingBagRows(p *ref.EmbeddingBagParams, ids []int32, table []int8, out []int8) error {
-	for i, id := range ids {
-		if id != p.Pad && (id < 0 || int64(id) >= int64(p.Vocab)) {
-			return fmt.Errorf("embedding_bag: id %d at position %d is outside [0, %d) and is not the pad id %d", id, i, p.Vocab, p.Pad)
-		}
+	if err := ref.CheckBagIDs(p, ids); err != nil {
+		return err
 	}
 	var acc [bagBlock]int32
 	for b := range len(ids) / p.Len {

@@ -121,10 +121,8 @@ func EmbeddingBag(p *EmbeddingBagParams, ids []int32, table []int8, out []int8) 
 	}
 	n := len(ids) / p.Len
 	checkLen(k, "out", len(out), n*p.Dim)
-	for i, id := range ids {
-		if id != p.Pad && (id < 0 || int64(id) >= int64(p.Vocab)) {
-			return fmt.Errorf("embedding_bag: id %d at position %d is outside [0, %d) and is not the pad id %d", id, i, p.Vocab, p.Pad)
-		}
+	if err := CheckBagIDs(p, ids); err != nil {
+		return err
 	}
 	for b := range n {
 		list := ids[b*p.Len : (b+1)*p.Len]
@@ -153,6 +151,17 @@ func EmbeddingBag(p *EmbeddingBagParams, ids []int32, table []int8, out []int8) 
 			}
 			v := fixedpoint.MultiplyByQuantizedMultiplier(acc, rc.Mult, rc.Shift) + p.OutputOffset
 			dst[d] = activate(v, math.MinInt8, math.MaxInt8)
+		}
+	}
+	return nil
+}
+
+// CheckBagIDs reports the first id that is neither the pad id nor inside
+// the table: a bag writes nothing when one is.
+func CheckBagIDs(p *EmbeddingBagParams, ids []int32) error {
+	for i, id := range ids {
+		if id != p.Pad && (id < 0 || int64(id) >= int64(p.Vocab)) {
+			return fmt.Errorf("embedding_bag: id %d at position %d is outside [0, %d) and is not the pad id %d", id, i, p.Vocab, p.Pad)
 		}
 	}
 	return nil
