@@ -187,8 +187,10 @@ var blockSchemas = map[string]map[string]settingSpec{
 		// validation carves a validation part from the training part
 		// (a fraction), scored after every epoch by metric; the run keeps
 		// its best epoch's weights and stops after patience epochs
-		// without improvement.
+		// without improvement; refit = true then trains again on the
+		// whole training part for the best epoch's count of epochs.
 		"validation":    numberSpec,
+		"refit":         {kinds: []ConstKind{ConstName}, choices: choices("true", "false")},
 		"validation_by": {kinds: []ConstKind{ConstName}, choices: choices("random", "time")},
 		"patience":      intSpec,
 		"metric":        {kinds: []ConstKind{ConstName}, choices: choices("auc", "logloss", "accuracy", "recall", "rmse")},

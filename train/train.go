@@ -115,6 +115,10 @@ type Result struct {
 	Validation Metrics
 	Metric     string
 	Early      bool
+
+	// With Validation.Refit: the second run's epochs, on the whole
+	// training part; the graph holds its weights.
+	Refit []Epoch
 }
 
 // Epoch is one epoch's record.
@@ -327,6 +331,15 @@ func inputs(batch []*tensor.Tensor, inputIdx []int) []*tensor.Tensor {
 // after every epoch. Parameters without data are initialised first, as
 // PyTorch would (Init); parameters with data are trained from there.
 func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
+	if cfg.Validation.Refit {
+		return trainRefit(g, split, cfg)
+	}
+	return trainRun(g, split, cfg, false)
+}
+
+// trainRun is one training run (Train without Refit); refitting says it
+// is the second run of a Validation.Refit run.
+func trainRun(g *ir.Graph, split *data.Split, cfg Config, refitting bool) (*Result, error) {
 	if cfg.Epochs < 1 || cfg.Batch < 1 || !(cfg.LR > 0) {
 		return nil, fmt.Errorf("epochs, batch and lr must be positive (got %d, %d, %g)", cfg.Epochs, cfg.Batch, cfg.LR)
 	}
@@ -396,6 +409,12 @@ func Train(g *ir.Graph, split *data.Split, cfg Config) (*Result, error) {
 		}
 		rs.settings["train.patience"] = strconv.Itoa(cfg.Validation.Patience)
 		rs.settings["train.metric"] = metric
+		if cfg.Validation.Refit {
+			rs.settings["train.refit"] = refitChoosing
+		}
+	}
+	if refitting {
+		rs.settings["train.refit"] = refitWhole
 	}
 	for i := range rs.perm {
 		rs.perm[i] = i

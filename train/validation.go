@@ -38,6 +38,13 @@ type Validation struct {
 	// scored as a ranking) for classes, "rmse" for real values;
 	// "" is the task's first.
 	Metric string
+	// Refit trains again, once the best epoch is known: from the same
+	// starting weights, on the whole training part (the validation part
+	// included), for the best epoch's count of epochs. The validation
+	// part then only chooses how long to train, and the model also learns
+	// from the examples it held, which on data split by time are the
+	// latest and the most like the test part.
+	Refit bool
 }
 
 // metricsByTask are the metrics each task may be judged by, its default

@@ -52,6 +52,8 @@ func TestTrainBlockAndFlagsAgree(t *testing.T) {
 		{"l1 = 0.001", []string{"--l1", "0.001"}},
 		{"validation = 0.2", []string{"--validation", "0.2"}},
 		{"validation = 0.2\n    validation_by = time\n    patience = 3\n    metric = logloss", []string{"--validation", "0.2", "--validation-by", "time", "--patience", "3", "--metric", "logloss"}},
+		{"validation = 0.2\n    refit = true", []string{"--validation", "0.2", "--refit"}},
+		{"validation = 0.2\n    refit = false", []string{"--validation", "0.2"}},
 	}
 	for _, c := range cases {
 		block, err := configFor(t, "    "+c.block)
@@ -83,7 +85,7 @@ func TestTrainBlockAndFlagsAgree(t *testing.T) {
 		if f.DefValue == "" || f.Name == "workers" {
 			return
 		}
-		cfg, err := configFor(t, "", "--"+f.Name, f.DefValue)
+		cfg, err := configFor(t, "", "--"+f.Name+"="+f.DefValue)
 		if err != nil {
 			t.Errorf("--%s %s: %v", f.Name, f.DefValue, err)
 		} else if d := cmp.Diff(none, cfg); d != "" {
@@ -112,10 +114,12 @@ func TestTrainBlockAndFlagsAgree(t *testing.T) {
 	}{
 		{"validation = 1.5", nil, "validation must be a fraction between 0 and 1"},
 		{"", []string{"--validation", "-0.1"}, "validation must be a fraction between 0 and 1"},
-		{"patience = 3", nil, "patience, metric and validation_by go with a validation fraction"},
-		{"", []string{"--metric", "auc"}, "patience, metric and validation_by go with a validation fraction"},
+		{"patience = 3", nil, "patience, metric, validation_by and refit go with a validation fraction"},
+		{"", []string{"--metric", "auc"}, "patience, metric, validation_by and refit go with a validation fraction"},
 		{"validation = 0.1", []string{"--validation-by", "users"}, "--validation-by must be random or time"},
 		{"validation = 0.1\n    patience = -1", nil, "patience must not be negative"},
+		{"refit = true", nil, "patience, metric, validation_by and refit go with a validation fraction"},
+		{"", []string{"--refit"}, "patience, metric, validation_by and refit go with a validation fraction"},
 	} {
 		if _, err := configFor(t, "    "+c.block, c.flags...); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("block %q, flags %q: err = %v, want %q", c.block, c.flags, err, c.want)

@@ -88,6 +88,30 @@ func heldOut(spec string) (*data.Dataset, string, error) {
 	return set, part, nil
 }
 
+// tuningSplit is kiln train's and kiln eval's --tuning F: a split whose
+// test part is the fraction F of split's training part, carved as a
+// validation part would be (each group's latest F where the set says how
+// its examples fall in time, else drawn with seed 1), and whose training
+// part is the rest. The real test part is set aside, so settings can be
+// chosen, one level down, by the procedure the final model follows.
+func tuningSplit(split *data.Split, f float64) (*data.Split, error) {
+	if !(f > 0 && f < 1) {
+		return nil, usagef("--tuning must be a fraction between 0 and 1, got %g", f)
+	}
+	set := split.Train
+	byTime := len(set.Group) == set.Len() && len(set.Seq) == set.Len()
+	rest, part, err := train.Carve(set, train.Validation{Fraction: f, ByTime: byTime}, 1)
+	if err != nil {
+		return nil, err
+	}
+	how := fmt.Sprintf("a random %g", f)
+	if byTime {
+		how = fmt.Sprintf("each group's latest %g", f)
+	}
+	part.Name = "tuning part: " + how + " of the training part"
+	return &data.Split{Train: rest, Test: part}, nil
+}
+
 // scoredPart is the part of a data set a model is scored on: its
 // held-out part, or the whole set when it has none; and its name.
 func scoredPart(split *data.Split) (*data.Dataset, string) {

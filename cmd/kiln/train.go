@@ -47,6 +47,8 @@ func init() {
 			fs.Float64("validation", 0, "hold out this fraction of the training part for validation, scored after every epoch: the output holds the best epoch's weights, and the test part is left for kiln eval (0: none)")
 			fs.String("validation-by", "random", "how to carve the validation part: random (seeded) or time (each user's latest training examples, for data split by time)")
 			fs.Int("patience", 0, "with --validation: stop after this many epochs without a better validation score (0: run every epoch)")
+			fs.Float64("tuning", 0, "set the test part aside and score, in its place, this fraction of the training part (each user's latest, for data split by time; else drawn with seed 1), training on the rest: for choosing settings without looking at the test part (give kiln eval the same)")
+			fs.Bool("refit", false, "with --validation: once the best epoch is known, train again from the start on the whole training part (validation part included) for that many epochs; the output holds that run's weights")
 			fs.String("metric", "", "with --validation: what is better: auc or logloss (binary), accuracy (classes), rmse (real values); default the first")
 			fs.Float64("jitter", 0, "add Gaussian noise of this standard deviation to every float input of each training example (0: none)")
 			fs.Float64("amplitude", 0, "scale each training example by a random factor in [1-a, 1+a] (0: none)")
@@ -74,6 +76,7 @@ func init() {
 		flags: func(fs *pflag.FlagSet) {
 			fs.StringP("weights", "w", "", "the weights of a .kiln model (safetensors)")
 			fs.String("data", "", "data set (default: a .kiln model's train block's data)")
+			fs.Float64("tuning", 0, "set the test part aside and score, in its place, this fraction of the training part (each user's latest, for data split by time; else drawn with seed 1): for choosing settings without looking at the test part (as kiln train --tuning)")
 		},
 		run: runEval,
 	})
@@ -111,7 +114,7 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 			cfg.Reg.L1 = v.Num
 		case "shift":
 			cfg.Shift = int(v.Num)
-		case "validation", "validation_by", "patience", "metric":
+		case "validation", "validation_by", "patience", "metric", "refit":
 			if !validates {
 				continue
 			}
@@ -124,6 +127,8 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 				cfg.Validation.Patience = int(v.Num)
 			case "metric":
 				cfg.Validation.Metric = v.Text
+			case "refit":
+				cfg.Validation.Refit = v.Text == "true"
 			}
 		case "jitter":
 			if !(v.Num >= 0) {
@@ -225,6 +230,9 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 	if fs.Changed("metric") {
 		cfg.Validation.Metric = f.String("metric")
 	}
+	if fs.Changed("refit") {
+		cfg.Validation.Refit = f.Bool("refit")
+	}
 	if fs.Changed("schedule") {
 		cfg.Schedule = train.Schedule{Kind: f.String("schedule")}
 	}
@@ -254,8 +262,8 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 		return cfg, "", "", usagef("epochs, batch and lr must be positive")
 	case cfg.Validation.Fraction != 0 && !(cfg.Validation.Fraction > 0 && cfg.Validation.Fraction < 1):
 		return cfg, "", "", usagef("validation must be a fraction between 0 and 1 (0: none), got %g", cfg.Validation.Fraction)
-	case cfg.Validation.Fraction == 0 && (cfg.Validation.Patience != 0 || cfg.Validation.Metric != "" || cfg.Validation.ByTime):
-		return cfg, "", "", usagef("patience, metric and validation_by go with a validation fraction (--validation or the train block's validation)")
+	case cfg.Validation.Fraction == 0 && (cfg.Validation.Patience != 0 || cfg.Validation.Metric != "" || cfg.Validation.ByTime || cfg.Validation.Refit):
+		return cfg, "", "", usagef("patience, metric, validation_by and refit go with a validation fraction (--validation or the train block's validation)")
 	case cfg.Validation.Patience < 0:
 		return cfg, "", "", usagef("patience must not be negative, got %d", cfg.Validation.Patience)
 	case dataSpec == "":
@@ -348,9 +356,18 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
+	if cfg.Validation.Refit && (init != "" || qat) {
+		// A resumed first run could not go back to those weights.
+		return usagef("refit trains again from a fresh start, and a run from --init weights has none: train it without refit (--refit=false)")
+	}
 	split, err := data.Open(spec, dir)
 	if err != nil {
 		return err
+	}
+	if fs.Changed("tuning") {
+		if split, err = tuningSplit(split, f.Float64("tuning")); err != nil {
+			return err
+		}
 	}
 	g := prog.Graph
 	switch {
@@ -461,6 +478,12 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 			trained += fmt.Sprintf(", stopped early (%d without improvement)", cfg.Validation.Patience)
 		}
 		trained += fmt.Sprintf(", kept epoch %d (best validation %s)", res.Best, res.Metric)
+		if res.Refit != nil {
+			trained += fmt.Sprintf(", then trained %d epochs on the whole training part", len(res.Refit))
+		}
+		if res.Refit != nil && res.Epochs == nil { // resumed in the second run
+			trained = fmt.Sprintf("trained %d epochs of the refit on the whole training part (resumed)", len(res.Refit))
+		}
 	}
 	if qat {
 		meta["qat_bits"] = strconv.Itoa(qatBits)
@@ -482,7 +505,10 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 	if res.Test.N > 0 {
 		fmt.Fprintf(e.stdout, "test %s\n", res.Test)
 	}
-	if res.Best > 0 {
+	switch {
+	case res.Refit != nil && res.Validation.N > 0:
+		fmt.Fprintf(e.stdout, "validation %s at epoch %d, before the refit on the whole training part; the test part is left for kiln eval\n", res.Validation, res.Best)
+	case res.Best > 0 && res.Refit == nil:
 		fmt.Fprintf(e.stdout, "validation %s at epoch %d; the test part is left for kiln eval\n", res.Validation, res.Best)
 	}
 	fmt.Fprintf(e.stdout, "%s in %.1f s; weights in %s\n", trained, res.Elapsed.Seconds(), out)
@@ -771,7 +797,15 @@ func runEval(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
+	if fs.Changed("tuning") {
+		if split, err = tuningSplit(split, f.Float64("tuning")); err != nil {
+			return err
+		}
+	}
 	set, part := scoredPart(split)
+	if fs.Changed("tuning") {
+		part = set.Name
+	}
 	m, err := train.Evaluate(prog.Graph, set, 256, 0)
 	if err != nil {
 		return err

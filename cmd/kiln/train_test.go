@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -110,6 +111,47 @@ func TestTrainValidation(t *testing.T) {
 	}
 	if cs := checkpointsOf(w); len(cs) != 0 {
 		t.Errorf("checkpoints left behind: %v", cs)
+	}
+}
+
+// TestTrainRefitTuning: --tuning sets the test part aside and scores a
+// part of the training part in its place, in kiln train and kiln eval
+// alike; --refit trains again on the whole (tuning-less) training part
+// for the chosen epochs, and refuses --init weights, which a resumed run
+// could not go back to.
+func TestTrainRefitTuning(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "clicks.kiln")
+	os.WriteFile(model, []byte(strings.Replace(clicksModel, "OUTPUT", "output click = sigmoid(dense(h, 1))", 1)), 0o644)
+	clicksData(t, dir)
+	w := filepath.Join(dir, "w.safetensors")
+	code, stdout, stderr := kiln("train", model, "-o", w, "--epochs", "8", "--lr", "0.05", "--validation", "0.25", "--validation-by", "time", "--refit", "--tuning", "0.2")
+	if code != 0 {
+		t.Fatalf("train: exit %d\n%s", code, stderr)
+	}
+	m := regexp.MustCompile(`kept epoch (\d+) \(best validation auc\), then trained (\d+) epochs on the whole training part`).FindStringSubmatch(stdout)
+	if m == nil || m[1] != m[2] || !strings.Contains(stderr, "refit: training again from the start on all ") || strings.Contains(stdout+stderr, "test AUC") {
+		t.Errorf("train:\n%s%s", stdout, stderr)
+	}
+	code, stdout, stderr = kiln("eval", model, "-w", w, "--tuning", "0.2")
+	if code != 0 || !strings.Contains(stdout, "tuning part: each group's latest 0.2 of the training part: AUC ") {
+		t.Errorf("eval --tuning: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, _ = kiln("eval", model, "-w", w)
+	if code != 0 || !strings.Contains(stdout, "held-out part: AUC ") {
+		t.Errorf("eval: exit %d\n%s", code, stdout)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--validation", "0.25", "--refit", "--init", w}, "refit trains again from a fresh start"},
+		{[]string{"--tuning", "1.5"}, "--tuning must be a fraction between 0 and 1"},
+	} {
+		code, _, stderr := kiln(append([]string{"train", model, "-o", filepath.Join(dir, "x.safetensors")}, c.args...)...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%q: exit %d\n%s", c.args, code, stderr)
+		}
 	}
 }
 
