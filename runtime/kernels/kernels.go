@@ -197,9 +197,10 @@ func ScratchSize(p *PackedWeights, m int) int {
 		return 0
 	}
 	c := chunkRows(p, m)
-	// x widened (int16 quads), or copied in rows of whole 64-byte chunks
-	// (AMX): 16 int32 a chunk.
-	return scratchHead + c*p.np*8 + max(c*p.kq*2+2, c*((p.kq+15)/16*16))
+	// The sums, in rows of 8-output panels (16 for the zmm tiles); a
+	// correction a row (zmm); x widened (int16 quads), copied in rows of
+	// whole 64-byte chunks (AMX) or of whole quads (zmm).
+	return scratchHead + c*(p.np*8+8) + c + max(c*p.kq*2+2, c*((p.kq+15)/16*16))
 }
 
 // MatMulRequant computes, for r < m and j < n = p.N():

@@ -29,6 +29,11 @@ type PackedWeights struct {
 	// does not pay its memory (72 bytes per 21 weights).
 	lanesOnce sync.Once
 	lanes     []laneStep
+
+	// The avx512vnni set's layout (zmm_amd64.go), built by its first
+	// product: 16 outputs a panel, the weights plus 128 as u8.
+	zmmOnce sync.Once
+	zmm     []uint8
 }
 
 // packSlack is room left past the panels (in the slice's capacity) for

@@ -7,7 +7,7 @@ import (
 
 // TestTileShapes covers the edges of the tiles: batches of 1 to 13 rows
 // (whole and partial tiles of 4 and 6 rows), outputs on either side of
-// the 8 of a panel and of the 4 panels a one-row product takes at once, k
+// the 8 or 16 of a panel and of the 4 or 8 panels a tile takes at once, k
 // on either side of multiples of 4 and 16, row strides past the row ends,
 // and the extreme products: every activation and weight -128 (the pair of
 // -128*-128 products a 16-bit sum could not hold), -128 against 127, or
@@ -18,7 +18,7 @@ func TestTileShapes(t *testing.T) {
 	var cases []*denseCase
 	i := 0
 	for m := 1; m <= 13; m++ {
-		for _, n := range []int{1, 3, 7, 8, 9, 16, 17, 25, 32, 41} {
+		for _, n := range []int{1, 3, 7, 8, 9, 16, 17, 25, 32, 41, 100, 128, 150} {
 			for _, k := range []int{1, 2, 3, 4, 5, 7, 15, 16, 17, 33, 64, 101} {
 				c := newCase(rng, m, n, k, i%2 == 0)
 				switch i % 3 {

@@ -17,9 +17,12 @@ type vnniTile = func(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ld
 // rows (one accumulator a row and panel, at most 12).
 var vnniTilePanels = [7]int{0, 4, 3, 2, 2, 2, 2}
 
-// peakVNNIEVEX and peakVNNIVEX run the sets' bare loops; see
-// peak_amd64.s.
+// peakVNNIZMM and peakVNNIVEX run the sets' bare loops, peakVNNIEVEX
+// the EVEX ymm form's; see peak_amd64.s.
 //
+//go:noescape
+func peakVNNIZMM(iters int)
+
 //go:noescape
 func peakVNNIEVEX(iters int)
 
@@ -29,16 +32,16 @@ func peakVNNIVEX(iters int)
 var avx512vnniSet = &kernelSet{
 	name: "avx512vnni",
 	lacks: func() string {
-		if !haveAsm || !cpu.X86.HasAVX512VNNI || !cpu.X86.HasAVX512VL {
-			return "AVX-512 VNNI with AVX512VL (and AVX2)"
+		if !haveAsm || !cpu.X86.HasAVX512F || !cpu.X86.HasAVX512VNNI {
+			return "AVX-512 VNNI (and AVX2)"
 		}
 		return ""
 	},
 	matMulRequant: func(m int, x []int8, lda int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32) {
-		matMulRequantVNNI(&vnniTilesEVEX, m, x, lda, p, &q, out, ldo, scratch)
+		matMulRequantZMM(m, x, lda, p, &q, out, ldo, scratch)
 	},
 	matMulRequantRHS: rhsAVX2,
-	peak:             peakVNNIEVEX, peakMACs: 12 * 32,
+	peak:             peakVNNIZMM, peakMACs: 24 * 64,
 }
 
 var avxvnniSet = &kernelSet{

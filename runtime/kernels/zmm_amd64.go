@@ -1,0 +1,120 @@
+// The avx512vnni set's dense product: VPDPBUSD on zmm registers
+// (dot_zmm_amd64.s), 16 columns a register. Its weights are laid out for
+// it at first use; its other products are the AVX2 set's.
+
+package kernels
+
+import "unsafe"
+
+// zmmPanel is the number of outputs in one of the zmm layout's panels.
+const zmmPanel = 16
+
+// zmmPanels returns the number of zmm panels for n outputs.
+func zmmPanels(n int) int { return (n + zmmPanel - 1) / zmmPanel }
+
+// zmmTilePanels[r] is the number of panels of the tile for blocks of r
+// rows: 24 accumulators from two rows up, eight for one row.
+var zmmTilePanels = [7]int{0, 8, 4, 4, 4, 4, 4}
+
+// packZMM lays out p's weights for the zmm tiles: zmmPanels(n) panels
+// of kq quads of 64 bytes, in quad q byte 4*c + t holding
+// w[16p+c][4q+t] + 128 as a u8, and 0 past the matrix (outputs beyond n,
+// k beyond the row's end), so that a padded tail adds nothing whatever
+// the activations there. VPDPBUSD takes its unsigned operand from the
+// weights, so the activations are read in place, as signed bytes, and
+// each row's sum comes out 128 times the row's activation sum too large.
+func packZMM(p *PackedWeights) []uint8 {
+	kq := p.kq
+	z := make([]uint8, zmmPanels(p.n)*kq*64)
+	for j := range p.n {
+		panel := z[(j/zmmPanel)*kq*64:]
+		src := p.w[(j/8)*kq*32:]
+		for i := range p.k {
+			v := src[(i/4)*32+(j%8)*4+i%4]
+			panel[(i/4)*64+(j%zmmPanel)*4+i%4] = uint8(int16(v) + 128)
+		}
+	}
+	return z
+}
+
+// zmmWeights returns p's weights in the zmm layout, building it on
+// first use; any number of goroutines may call it at once.
+func (p *PackedWeights) zmmWeights() []uint8 {
+	p.zmmOnce.Do(func() { p.zmm = packZMM(p) })
+	return p.zmm
+}
+
+// byteSumsAVX2 returns the sum of n int8 at x, n a multiple of 32; see
+// zmm_amd64.s.
+//
+//go:noescape
+func byteSumsAVX2(x *int8, n int) int32
+
+// byteSum returns the sum of the k int8 of x.
+func byteSum(x []int8) int32 {
+	n := len(x) &^ 31
+	var s int32
+	if n > 0 {
+		s = byteSumsAVX2(&x[0], n)
+	}
+	for _, v := range x[n:] {
+		s += int32(v)
+	}
+	return s
+}
+
+// matMulRequantZMM is MatMulRequant on the zmm tiles: the activations
+// read in place (copied, zero-padded to whole quads, when k is not a
+// multiple of 4, so that no read runs past x), each row's correction
+// 128*sum(x) taken back in the tiles, then the AVX2 set's vectorized
+// requantization.
+func matMulRequantZMM(m int, x []int8, lda int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
+	n, k, kq := p.n, p.k, p.kq
+	w := p.zmmWeights()
+	np := zmmPanels(n)
+	ldacc := np * zmmPanel
+	mc := chunkRows(p, m)
+	head := scratch[:scratchHead]
+	acc := scratch[scratchHead : scratchHead+mc*ldacc]
+	corr := scratch[scratchHead+mc*ldacc : scratchHead+mc*ldacc+mc]
+	var xc []int8
+	if k%4 != 0 {
+		xc = int32Bytes(scratch[scratchHead+mc*ldacc+mc : scratchHead+mc*ldacc+mc+mc*kq])
+	}
+	bias, bstep, mult, mstep, shift, sstep := requantArgs(q, n, head)
+	for r0 := 0; r0 < m; r0 += mc {
+		rows := min(mc, m-r0)
+		xs, ldx := x[r0*lda:], lda
+		if xc != nil {
+			for r := range rows {
+				d := xc[r*kq*4 : (r+1)*kq*4]
+				copy(d, xs[r*lda:r*lda+k])
+				clear(d[k:])
+			}
+			xs, ldx = xc, kq*4
+		}
+		for r := range rows {
+			corr[r] = 128 * byteSum(xs[r*ldx:r*ldx+k])
+		}
+		R := min(6, rows)
+		P := zmmTilePanels[R]
+		for p0 := 0; p0 < np; p0 += P {
+			pp := min(P, np-p0)
+			for t0 := 0; t0 < rows; t0 += R {
+				rr := min(R, rows-t0)
+				zmmTiles[rr-1][pp-1](kq, &xs[t0*ldx], ldx, &w[p0*kq*64], kq*64, &acc[t0*ldacc+p0*zmmPanel], ldacc*4, &corr[t0])
+			}
+		}
+		_ = out[(r0+rows-1)*ldo+n-1]
+		requantRows(rows, n, &acc[0], ldacc*4, &bias[0], bstep, &mult[0], mstep, &shift[0], sstep, &head[24],
+			int(q.off), int(q.lo), int(q.hi), &out[r0*ldo], ldo)
+	}
+}
+
+// int32Bytes views s as its bytes.
+func int32Bytes(s []int32) []int8 {
+	if len(s) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*int8)(unsafe.Pointer(&s[0])), len(s)*4)
+}
