@@ -208,12 +208,13 @@ func TestNonFiniteAllowed(t *testing.T) {
 }
 
 // TestNonFinite checks the scan for NaN and infinities at every position
-// of the head before a uint64 boundary, the sixteen-value blocks and the
-// tail, on slices starting at either alignment.
+// of the AVX2 scan's 32-value blocks, the head before a uint64 boundary,
+// the sixteen-value blocks and the tail, on slices starting at either
+// alignment.
 func TestNonFinite(t *testing.T) {
 	odd := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), math.Float32frombits(0x7fc00001), math.Float32frombits(0xff800001)}
 	fine := []float32{0, -0, 1, -1, math.MaxFloat32, -math.MaxFloat32, math.SmallestNonzeroFloat32, 1e-40}
-	for n := 0; n < 41; n++ {
+	for n := 0; n < 100; n++ {
 		for off := range 2 {
 			testNonFinite(t, f32s(n + off)[off:], odd, fine)
 		}

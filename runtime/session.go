@@ -485,43 +485,7 @@ func (m *Model) countNames(what string, ts []int) string {
 }
 
 // nonFinite returns the index of x's first NaN or infinity, or -1.
-//
-// A float32 is not finite when its exponent bits are all ones; masked to
-// them and plus its lowest bit, it carries into the sign bit. Done on
-// pairs of values as uint64 (a pair's low half cannot carry into the high
-// one) and sixteen values a block, with no branch per value, the scan
-// reads about 6 values a nanosecond (BenchmarkNonFinite; its share of Run
-// shows in the tests' BenchmarkRunLeNet300100). A block that holds one is
-// searched again value by value.
-func nonFinite(x []float32) int {
-	const exp, carry = 0x7f800000, 0x00800000
-	const mask, carries, signs = exp<<32 | exp, carry<<32 | carry, 1<<63 | 1<<31
-	i := 0
-	for ; i < len(x) && uintptr(unsafe.Pointer(&x[i]))%8 != 0; i++ { // to a uint64 boundary
-		if math.Float32bits(x[i])&exp == exp {
-			return i
-		}
-	}
-	if len(x)-i >= 16 {
-		words := unsafe.Slice((*uint64)(unsafe.Pointer(&x[i])), (len(x)-i)/2)
-		j := 0
-		for ; j+8 <= len(words); j += 8 {
-			w := words[j : j+8 : j+8]
-			a := (w[0]&mask + carries) | (w[1]&mask + carries) | (w[2]&mask + carries) | (w[3]&mask + carries)
-			b := (w[4]&mask + carries) | (w[5]&mask + carries) | (w[6]&mask + carries) | (w[7]&mask + carries)
-			if (a|b)&signs != 0 {
-				break
-			}
-		}
-		i += 2 * j
-	}
-	for ; i < len(x); i++ {
-		if math.Float32bits(x[i])&exp == exp {
-			return i
-		}
-	}
-	return -1
-}
+func nonFinite(x []float32) int { return kernels.NonFinite(x) }
 
 // InternalError is a panic inside the VM, recovered by Session.Run (or by
 // Load, which runs the model once): a bug in the runtime, since loading
