@@ -44,6 +44,33 @@ func (p *PackedWeights) zmmWeights() []uint8 {
 	return p.zmm
 }
 
+// requantRows16 requantizes rows of 16*groups outputs and then the
+// tail's; see zmm_amd64.s.
+//
+//go:noescape
+func requantRows16(rows int, groups int, tail int, acc *int32, ldacc int, bias *int32, bstep int, mult *int32, mstep int, shift *int32, sstep int, off int, lo int, hi int, out *int8, ldo int)
+
+// requantArgs16 returns the bias, multiplier and shift arguments of
+// requantRows16: per-tensor values and a missing bias become 16-lane
+// copies in head (48 values), read with a step of 0.
+func requantArgs16(q *requant, head []int32) (bias []int32, bstep int, mult []int32, mstep int, shift []int32, sstep int) {
+	bias, bstep = head[0:16], 0
+	if q.bias != nil {
+		bias, bstep = q.bias, 64
+	} else {
+		clear(bias)
+	}
+	mult, mstep = q.mult, 64
+	if len(mult) == 1 {
+		mult, mstep = fill(head[16:32], mult[0]), 0
+	}
+	shift, sstep = q.shift, 64
+	if len(shift) == 1 {
+		shift, sstep = fill(head[32:48], shift[0]), 0
+	}
+	return
+}
+
 // byteSumsAVX2 returns the sum of n int8 at x, n a multiple of 32; see
 // zmm_amd64.s.
 //
@@ -66,8 +93,8 @@ func byteSum(x []int8) int32 {
 // matMulRequantZMM is MatMulRequant on the zmm tiles: the activations
 // read in place (copied, zero-padded to whole quads, when k is not a
 // multiple of 4, so that no read runs past x), each row's correction
-// 128*sum(x) taken back in the tiles, then the AVX2 set's vectorized
-// requantization.
+// 128*sum(x) taken back in the tiles, then the requantization, 16
+// outputs at a time.
 func matMulRequantZMM(m int, x []int8, lda int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
 	n, k, kq := p.n, p.k, p.kq
 	w := p.zmmWeights()
@@ -81,7 +108,8 @@ func matMulRequantZMM(m int, x []int8, lda int, p *PackedWeights, q *requant, ou
 	if k%4 != 0 {
 		xc = int32Bytes(scratch[scratchHead+mc*ldacc+mc : scratchHead+mc*ldacc+mc+mc*kq])
 	}
-	bias, bstep, mult, mstep, shift, sstep := requantArgs(q, n, head)
+	bias, bstep, mult, mstep, shift, sstep := requantArgs16(q, head)
+	groups, tail := n/16, 1<<(n%16)-1
 	for r0 := 0; r0 < m; r0 += mc {
 		rows := min(mc, m-r0)
 		xs, ldx := x[r0*lda:], lda
@@ -106,7 +134,7 @@ func matMulRequantZMM(m int, x []int8, lda int, p *PackedWeights, q *requant, ou
 			}
 		}
 		_ = out[(r0+rows-1)*ldo+n-1]
-		requantRows(rows, n, &acc[0], ldacc*4, &bias[0], bstep, &mult[0], mstep, &shift[0], sstep, &head[24],
+		requantRows16(rows, groups, tail, &acc[0], ldacc*4, &bias[0], bstep, &mult[0], mstep, &shift[0], sstep,
 			int(q.off), int(q.lo), int(q.hi), &out[r0*ldo], ldo)
 	}
 }
