@@ -66,7 +66,7 @@ var amxSet = &kernelSet{
 // AVX2's.
 func amxFewRows(m int, x []int8, lda int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32) {
 	if avx512vnniSet.lacks() == "" {
-		matMulRequantVNNI(&vnniTilesEVEX, m, x, lda, p, &q, out, ldo, scratch)
+		matMulRequantZMM(m, x, lda, p, &q, out, ldo, scratch)
 		return
 	}
 	matMulRequantAsm(m, x, lda, p, &q, out, ldo, scratch)

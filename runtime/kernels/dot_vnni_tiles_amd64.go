@@ -3,61 +3,6 @@
 package kernels
 
 //go:noescape
-func vnni1x1EVEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
-
-//go:noescape
-func vnni1x2EVEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
-
-//go:noescape
-func vnni1x3EVEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
-
-//go:noescape
-func vnni1x4EVEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
-
-//go:noescape
-func vnni2x1EVEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
-
-//go:noescape
-func vnni2x2EVEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
-
-//go:noescape
-func vnni2x3EVEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
-
-//go:noescape
-func vnni3x1EVEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
-
-//go:noescape
-func vnni3x2EVEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
-
-//go:noescape
-func vnni4x1EVEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
-
-//go:noescape
-func vnni4x2EVEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
-
-//go:noescape
-func vnni5x1EVEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
-
-//go:noescape
-func vnni5x2EVEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
-
-//go:noescape
-func vnni6x1EVEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
-
-//go:noescape
-func vnni6x2EVEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
-
-// vnniTilesEVEX[r-1][p-1] is the avx512vnni set's r-row, p-panel tile kernel, or nil.
-var vnniTilesEVEX = [6][4]func(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32){
-	{vnni1x1EVEX, vnni1x2EVEX, vnni1x3EVEX, vnni1x4EVEX},
-	{vnni2x1EVEX, vnni2x2EVEX, vnni2x3EVEX, nil},
-	{vnni3x1EVEX, vnni3x2EVEX, nil, nil},
-	{vnni4x1EVEX, vnni4x2EVEX, nil, nil},
-	{vnni5x1EVEX, vnni5x2EVEX, nil, nil},
-	{vnni6x1EVEX, vnni6x2EVEX, nil, nil},
-}
-
-//go:noescape
 func vnni1x1VEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
 
 //go:noescape

@@ -83,21 +83,40 @@
 //
 // # The VPDPBUSD sets
 //
-// avx512vnni (EVEX VPDPBUSD on YMM, with AVX512VL) and avxvnni (the VEX
-// form, which Go's assembler does not know: written as bytes, each with
-// its instruction in a comment, checked with objdump) read the same
-// packed layout: a quad of a panel is exactly VPDPBUSD's signed operand,
-// four k of a column per 32-bit lane. Activations become u8 (x XOR
-// 0x80, i.e. x+128) once per call, each row's quad is broadcast, and one
-// VPDPBUSD adds 32 products into a panel's accumulator, without
-// saturation; the tile ends by taking 128 times each column's weight
-// sum back (PackedWeights.corr), which is exact, then the AVX2
-// requantization runs. Tiles go up to 12 accumulators (6 rows by 2
-// panels, or one row by 4), which gen_amd64.go generates. Their
-// convolution product is still the AVX2 set's. The Go side (flipping,
-// tiling, the correction) is tested everywhere with the tiles emulated in
-// Go (TestVNNIGoSide); the tiles themselves only on a CPU with VNNI, and
-// the self-test at init keeps a set that miscomputes from running.
+// VPDPBUSD adds, into each 32-bit lane, the four products of u8 bytes of
+// one operand and s8 bytes of the other, without saturation: exact. One
+// int8 operand is shifted to u8 by adding 128 (XOR 0x80) and 128 times
+// the other's sum taken back at the end, which is exact in wrapping
+// int32.
+//
+// avx512vnni runs on zmm (zmm_amd64.go, dot_zmm_amd64.s): 16 outputs a
+// register. Its weights get their own layout, built by the first product
+// that uses them (or by Pack when the set is selected): panels of 16
+// outputs, four k a lane, each weight plus 128 as a u8, zero past the
+// matrix. The activations are then the signed operand and are read in
+// place, a row's quad broadcast from memory (a copy, zero-padded, only
+// when k is not a multiple of 4); each row's 128*sum(x) (VPSADBW, once a
+// call) is taken back when a tile ends. Tiles go up to 6 rows by 4
+// panels (24 accumulators, 4 weight registers and the broadcast of the
+// 32 zmm registers) or one row by 8, and the requantization runs 16
+// outputs at a time, the last group under a lane mask. On a Zen 5 core
+// (AMD EPYC, "Turin-like" virtual CPU) its bare loop of 24 VPDPBUSD zmm
+// reaches 410-465 GMAC/s and a 64x1024x1024 product about 375
+// (BenchmarkMatMulRequant), 80-90% of it.
+//
+// avxvnni (the VEX form, ymm only, which Go's assembler does not know:
+// written as bytes, each with its instruction in a comment, checked with
+// objdump) reads the shared packed layout: a quad of a panel is exactly
+// VPDPBUSD's signed operand. Activations become u8 once per call, each
+// row's quad is broadcast, and the tile ends by taking 128 times each
+// column's weight sum back (PackedWeights.corr); tiles go up to 12
+// accumulators (6 rows by 2 panels, or one row by 4), then the AVX2
+// requantization runs. Its Go side (flipping, tiling, the correction) is
+// tested everywhere with the tiles emulated in Go (TestVNNIGoSide); the
+// tiles themselves only on a CPU with AVX-VNNI. The zmm set's tiles,
+// requantization and Go side are tested on CPUs with AVX-512 VNNI. Both
+// sets' convolution product is the AVX2 set's, and the self-test at init
+// keeps a set that miscomputes from running.
 //
 // # The AMX set
 //

@@ -68,6 +68,7 @@ func Pack(w []int8, n, k int) *PackedWeights {
 		// than in the first product.
 		p.laneWeights()
 	}
+	packForSelected(p)
 	return p
 }
 

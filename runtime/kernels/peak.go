@@ -39,7 +39,7 @@ func Peak(name string, d time.Duration) (float64, error) {
 	for {
 		t0 := time.Now()
 		loop.peak(iters)
-		if el := time.Since(t0); el > d/20 || iters > 1<<40 {
+		if el := time.Since(t0); el > d/20 || iters > 1<<30 {
 			break
 		}
 		iters *= 2

@@ -58,41 +58,10 @@ done:
 	VZEROUPPER
 	RET
 
-// func peakVNNIEVEX(iters int)
-//
-// iters times 12 independent VPDPBUSD ymm (EVEX) on registers: 384
-// multiply-adds.
-TEXT ·peakVNNIEVEX(SB), NOSPLIT, $0-8
-	MOVQ         iters+0(FP), CX
-	VPCMPEQW     Y12, Y12, Y12
-	VPSRLW       $15, Y12, Y13
-	TESTQ        CX, CX
-	JZ           vdone
-
-vloop:
-	VPDPBUSD     Y13, Y12, Y0
-	VPDPBUSD     Y13, Y12, Y1
-	VPDPBUSD     Y13, Y12, Y2
-	VPDPBUSD     Y13, Y12, Y3
-	VPDPBUSD     Y13, Y12, Y4
-	VPDPBUSD     Y13, Y12, Y5
-	VPDPBUSD     Y13, Y12, Y6
-	VPDPBUSD     Y13, Y12, Y7
-	VPDPBUSD     Y13, Y12, Y8
-	VPDPBUSD     Y13, Y12, Y9
-	VPDPBUSD     Y13, Y12, Y10
-	VPDPBUSD     Y13, Y12, Y11
-	DECQ         CX
-	JNZ          vloop
-
-vdone:
-	VZEROUPPER
-	RET
-
 // func peakVNNIVEX(iters int)
 //
-// The same with the VEX encoding (AVX-VNNI): VPDPBUSD Yn, Y12, Y13 as
-// bytes (see dot_vnni_amd64.s).
+// iters times 12 independent VPDPBUSD ymm (VEX: AVX-VNNI) on registers,
+// 384 multiply-adds, as bytes (see dot_vnni_amd64.s).
 TEXT ·peakVNNIVEX(SB), NOSPLIT, $0-8
 	MOVQ         iters+0(FP), CX
 	VPCMPEQW     Y12, Y12, Y12

@@ -1,6 +1,7 @@
-// The VPDPBUSD kernel sets, avx512vnni (EVEX, with AVX512VL) and avxvnni
-// (VEX): the dense product on dot_vnni_amd64.s's tiles. Their other
-// products are the AVX2 set's (every CPU with either has AVX2).
+// The VPDPBUSD kernel sets: avx512vnni, whose dense product runs on zmm
+// (zmm_amd64.go), and avxvnni (VEX, ymm), whose dense product runs on
+// dot_vnni_amd64.s's tiles. Their other products are the AVX2 set's
+// (every CPU with either has AVX2).
 
 package kernels
 
@@ -17,14 +18,11 @@ type vnniTile = func(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ld
 // rows (one accumulator a row and panel, at most 12).
 var vnniTilePanels = [7]int{0, 4, 3, 2, 2, 2, 2}
 
-// peakVNNIZMM and peakVNNIVEX run the sets' bare loops, peakVNNIEVEX
-// the EVEX ymm form's; see peak_amd64.s.
+// peakVNNIZMM and peakVNNIVEX run the sets' bare loops; see
+// peak_amd64.s.
 //
 //go:noescape
 func peakVNNIZMM(iters int)
-
-//go:noescape
-func peakVNNIEVEX(iters int)
 
 //go:noescape
 func peakVNNIVEX(iters int)

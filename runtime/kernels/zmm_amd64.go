@@ -71,6 +71,14 @@ func requantArgs16(q *requant, head []int32) (bias []int32, bstep int, mult []in
 	return
 }
 
+// packForSelected lays out p's weights for the selected kernel set where
+// it has a layout of its own, so that its first product does not.
+func packForSelected(p *PackedWeights) {
+	if useAsm && (selected == avx512vnniSet || selected == amxSet) {
+		p.zmmWeights()
+	}
+}
+
 // byteSumsAVX2 returns the sum of n int8 at x, n a multiple of 32; see
 // zmm_amd64.s.
 //

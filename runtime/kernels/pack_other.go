@@ -1,0 +1,7 @@
+//go:build !amd64
+
+package kernels
+
+// packForSelected: no kernel set here has a layout of its own beyond the
+// portable lanes, which Pack builds itself.
+func packForSelected(p *PackedWeights) {}
