@@ -56,7 +56,7 @@ var amxSet = &kernelSet{
 		}
 		matMulRequantAMX(m, x, lda, p, &q, out, ldo, scratch)
 	},
-	matMulRequantRHS: rhsAVX2,
+	matMulRequantRHS: rhsAMX,
 	peak:             func(iters int) { peakAMX(&peakAMXFull, iters) },
 	peakMACs:         4 * 16 * 16 * 64,
 }
@@ -70,6 +70,16 @@ func amxFewRows(m int, x []int8, lda int, p *PackedWeights, q requant, out []int
 		return
 	}
 	matMulRequantAsm(m, x, lda, p, &q, out, ldo, scratch)
+}
+
+// rhsAMX is the convolution product of the amx set: the zmm sets' where
+// the CPU has AVX-512 VNNI, else AVX2's.
+func rhsAMX(cols int, col []int8, ldc int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32) {
+	if avx512vnniSet.lacks() == "" {
+		rhsZMM(cols, col, ldc, p, q, out, ldo, scratch)
+		return
+	}
+	rhsAVX2(cols, col, ldc, p, q, out, ldo, scratch)
 }
 
 // amxConfig is the tile configuration for rows rows (at most 16):

@@ -22,7 +22,7 @@ var haveAsm = cpu.X86.HasAVX2
 //go:noescape
 func peakAVX2(iters int)
 
-// rhsAVX2 is the AVX2 convolution product, every amd64 set's.
+// rhsAVX2 is the AVX2 convolution product, the avx2 and avxvnni sets'.
 func rhsAVX2(cols int, col []int8, ldc int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32) {
 	matMulRequantRHSAsm(cols, col, ldc, p, &q, out, ldo, scratch)
 }
@@ -195,6 +195,14 @@ func matMulAsm(m int, x []int8, lda int, p *PackedWeights, acc []int32, ldacc in
 // broadcast operand (widened once per call, quad-major) and the
 // activation columns repacked, in blocks, into the packed layout.
 func matMulRequantRHSAsm(cols int, col []int8, ldc int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
+	matMulRequantRHSTiles(cols, col, ldc, p, q, out, ldo, scratch, false)
+}
+
+// matMulRequantRHSTiles is matMulRequantRHSAsm, requantizing 16 outputs
+// at a time on zmm (requantRows16) when wide is set: a convolution has
+// several outputs per multiply-add that a dense layer has, so its
+// requantization weighs more (a quarter of LeNet-5's time on AVX2).
+func matMulRequantRHSTiles(cols int, col []int8, ldc int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32, wide bool) {
 	s := rhsScratch(p, cols, scratch)
 	n, k, kq, np, cc := p.n, p.k, p.kq, p.np, s.cc
 	wq := unsafe.Pointer(&s.wq[0])
@@ -239,6 +247,10 @@ func matMulRequantRHSAsm(cols int, col []int8, ldc int, p *PackedWeights, q *req
 		gp := (cn + 7) / 8
 		tileProduct(n, gp, kq, wq, 8, np*64, panels, kq*32, s.acc, cc)
 
+		if wide {
+			requantFiltersWide(n, cn, s.acc, cc, q, out[c0:], ldo, scratch[:scratchHead])
+			continue
+		}
 		// One output row per filter, its values in 8-lane copies.
 		v := scratch[24:48]
 		for j := range n {

@@ -38,7 +38,7 @@ var avx512vnniSet = &kernelSet{
 	matMulRequant: func(m int, x []int8, lda int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32) {
 		matMulRequantZMM(m, x, lda, p, &q, out, ldo, scratch)
 	},
-	matMulRequantRHS: rhsAVX2,
+	matMulRequantRHS: rhsZMM,
 	peak:             peakVNNIZMM, peakMACs: 24 * 64,
 }
 

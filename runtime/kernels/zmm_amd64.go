@@ -79,6 +79,30 @@ func packForSelected(p *PackedWeights) {
 	}
 }
 
+// rhsZMM is the convolution product of the sets with AVX-512: AVX2's
+// tiles, requantized 16 outputs at a time.
+func rhsZMM(cols int, col []int8, ldc int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32) {
+	matMulRequantRHSTiles(cols, col, ldc, p, &q, out, ldo, scratch, true)
+}
+
+// requantFiltersWide requantizes n rows of cn sums (stride ldacc int32),
+// row j with filter j's bias, multiplier and shift, into out (stride
+// ldo), with head (48 int32) for their 16-lane copies.
+func requantFiltersWide(n, cn int, acc []int32, ldacc int, q *requant, out []int8, ldo int, head []int32) {
+	groups, tail := cn/16, 1<<(cn%16)-1
+	for j := range n {
+		var b int32
+		if q.bias != nil {
+			b = q.bias[j]
+		}
+		fill(head[0:16], b)
+		fill(head[16:32], q.mult[min(j, len(q.mult)-1)])
+		fill(head[32:48], q.shift[min(j, len(q.shift)-1)])
+		requantRows16(1, groups, tail, &acc[j*ldacc], ldacc*4, &head[0], 0, &head[16], 0, &head[32], 0,
+			int(q.off), int(q.lo), int(q.hi), &out[j*ldo], ldo)
+	}
+}
+
 // byteSumsAVX2 returns the sum of n int8 at x, n a multiple of 32; see
 // zmm_amd64.s.
 //
