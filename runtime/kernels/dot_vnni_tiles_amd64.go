@@ -3,56 +3,47 @@
 package kernels
 
 //go:noescape
-func vnni1x1VEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
+func vnni1x1(kq int, x *int8, ldx int, w *uint8, ldw int, acc *int32, ldacc int, corr *int32)
 
 //go:noescape
-func vnni1x2VEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
+func vnni1x2(kq int, x *int8, ldx int, w *uint8, ldw int, acc *int32, ldacc int, corr *int32)
 
 //go:noescape
-func vnni1x3VEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
+func vnni1x3(kq int, x *int8, ldx int, w *uint8, ldw int, acc *int32, ldacc int, corr *int32)
 
 //go:noescape
-func vnni1x4VEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
+func vnni1x4(kq int, x *int8, ldx int, w *uint8, ldw int, acc *int32, ldacc int, corr *int32)
 
 //go:noescape
-func vnni2x1VEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
+func vnni1x5(kq int, x *int8, ldx int, w *uint8, ldw int, acc *int32, ldacc int, corr *int32)
 
 //go:noescape
-func vnni2x2VEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
+func vnni1x6(kq int, x *int8, ldx int, w *uint8, ldw int, acc *int32, ldacc int, corr *int32)
 
 //go:noescape
-func vnni2x3VEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
+func vnni2x1(kq int, x *int8, ldx int, w *uint8, ldw int, acc *int32, ldacc int, corr *int32)
 
 //go:noescape
-func vnni3x1VEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
+func vnni2x2(kq int, x *int8, ldx int, w *uint8, ldw int, acc *int32, ldacc int, corr *int32)
 
 //go:noescape
-func vnni3x2VEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
+func vnni3x1(kq int, x *int8, ldx int, w *uint8, ldw int, acc *int32, ldacc int, corr *int32)
 
 //go:noescape
-func vnni4x1VEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
+func vnni4x1(kq int, x *int8, ldx int, w *uint8, ldw int, acc *int32, ldacc int, corr *int32)
 
 //go:noescape
-func vnni4x2VEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
+func vnni5x1(kq int, x *int8, ldx int, w *uint8, ldw int, acc *int32, ldacc int, corr *int32)
 
 //go:noescape
-func vnni5x1VEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
+func vnni6x1(kq int, x *int8, ldx int, w *uint8, ldw int, acc *int32, ldacc int, corr *int32)
 
-//go:noescape
-func vnni5x2VEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
-
-//go:noescape
-func vnni6x1VEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
-
-//go:noescape
-func vnni6x2VEX(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32)
-
-// vnniTilesVEX[r-1][p-1] is the avxvnni set's r-row, p-panel tile kernel, or nil.
-var vnniTilesVEX = [6][4]func(kq int, x *uint8, ldx int, w *int8, ldw int, acc *int32, ldacc int, corr *int32){
-	{vnni1x1VEX, vnni1x2VEX, vnni1x3VEX, vnni1x4VEX},
-	{vnni2x1VEX, vnni2x2VEX, vnni2x3VEX, nil},
-	{vnni3x1VEX, vnni3x2VEX, nil, nil},
-	{vnni4x1VEX, vnni4x2VEX, nil, nil},
-	{vnni5x1VEX, vnni5x2VEX, nil, nil},
-	{vnni6x1VEX, vnni6x2VEX, nil, nil},
+// vnniTiles[r-1][p-1] is the avxvnni set's r-row, p-panel tile kernel, or nil.
+var vnniTiles = [6][8]func(kq int, x *int8, ldx int, w *uint8, ldw int, acc *int32, ldacc int, corr *int32){
+	{vnni1x1, vnni1x2, vnni1x3, vnni1x4, vnni1x5, vnni1x6, nil, nil},
+	{vnni2x1, vnni2x2, nil, nil, nil, nil, nil, nil},
+	{vnni3x1, nil, nil, nil, nil, nil, nil, nil},
+	{vnni4x1, nil, nil, nil, nil, nil, nil, nil},
+	{vnni5x1, nil, nil, nil, nil, nil, nil, nil},
+	{vnni6x1, nil, nil, nil, nil, nil, nil, nil},
 }

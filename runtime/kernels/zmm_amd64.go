@@ -16,6 +16,10 @@ func zmmPanels(n int) int { return (n + zmmPanel - 1) / zmmPanel }
 // rows: 24 accumulators from two rows up, eight for one row.
 var zmmTilePanels = [7]int{0, 8, 4, 4, 4, 4, 4}
 
+// vnniTilePanels is the same for the avxvnni set's ymm tiles: two
+// accumulators a row and panel, at most 12.
+var vnniTilePanels = [7]int{0, 6, 2, 1, 1, 1, 1}
+
 // packZMM lays out p's weights for the zmm tiles: zmmPanels(n) panels
 // of kq quads of 64 bytes, in quad q byte 4*c + t holding
 // w[16p+c][4q+t] + 128 as a u8, and 0 past the matrix (outputs beyond n,
@@ -122,12 +126,23 @@ func byteSum(x []int8) int32 {
 	return s
 }
 
-// matMulRequantZMM is MatMulRequant on the zmm tiles: the activations
-// read in place (copied, zero-padded to whole quads, when k is not a
-// multiple of 4, so that no read runs past x), each row's correction
-// 128*sum(x) taken back in the tiles, then the requantization, 16
-// outputs at a time.
+// u8Tile is one tile kernel over the zmm layout: dot_zmm_amd64.s's or
+// dot_vnni_amd64.s's.
+type u8Tile = func(kq int, x *int8, ldx int, w *uint8, ldw int, acc *int32, ldacc int, corr *int32)
+
+// matMulRequantZMM is MatMulRequant on the avx512vnni set's zmm tiles.
 func matMulRequantZMM(m int, x []int8, lda int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
+	matMulRequantU8(&zmmTiles, &zmmTilePanels, true, m, x, lda, p, q, out, ldo, scratch)
+}
+
+// matMulRequantU8 is MatMulRequant on tiles over the zmm layout
+// (tiles[R-1][P-1] for blocks of R rows, P = tilePanels[R] panels at a
+// time): the activations read in place (copied, zero-padded to whole
+// quads, when k is not a multiple of 4, so that no read runs past x),
+// each row's correction 128*sum(x) taken back in the tiles, then the
+// requantization, 16 outputs at a time on zmm when wide is set, else 8
+// on ymm.
+func matMulRequantU8(tiles *[6][8]u8Tile, tilePanels *[7]int, wide bool, m int, x []int8, lda int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
 	n, k, kq := p.n, p.k, p.kq
 	w := p.zmmWeights()
 	np := zmmPanels(n)
@@ -140,7 +155,13 @@ func matMulRequantZMM(m int, x []int8, lda int, p *PackedWeights, q *requant, ou
 	if k%4 != 0 {
 		xc = int32Bytes(scratch[scratchHead+mc*ldacc+mc : scratchHead+mc*ldacc+mc+mc*kq])
 	}
-	bias, bstep, mult, mstep, shift, sstep := requantArgs16(q, head)
+	var bias, mult, shift []int32
+	var bstep, mstep, sstep int
+	if wide {
+		bias, bstep, mult, mstep, shift, sstep = requantArgs16(q, head)
+	} else {
+		bias, bstep, mult, mstep, shift, sstep = requantArgs(q, n, head)
+	}
 	groups, tail := n/16, 1<<(n%16)-1
 	for r0 := 0; r0 < m; r0 += mc {
 		rows := min(mc, m-r0)
@@ -157,17 +178,22 @@ func matMulRequantZMM(m int, x []int8, lda int, p *PackedWeights, q *requant, ou
 			corr[r] = 128 * byteSum(xs[r*ldx:r*ldx+k])
 		}
 		R := min(6, rows)
-		P := zmmTilePanels[R]
+		P := tilePanels[R]
 		for p0 := 0; p0 < np; p0 += P {
 			pp := min(P, np-p0)
 			for t0 := 0; t0 < rows; t0 += R {
 				rr := min(R, rows-t0)
-				zmmTiles[rr-1][pp-1](kq, &xs[t0*ldx], ldx, &w[p0*kq*64], kq*64, &acc[t0*ldacc+p0*zmmPanel], ldacc*4, &corr[t0])
+				tiles[rr-1][pp-1](kq, &xs[t0*ldx], ldx, &w[p0*kq*64], kq*64, &acc[t0*ldacc+p0*zmmPanel], ldacc*4, &corr[t0])
 			}
 		}
 		_ = out[(r0+rows-1)*ldo+n-1]
-		requantRows16(rows, groups, tail, &acc[0], ldacc*4, &bias[0], bstep, &mult[0], mstep, &shift[0], sstep,
-			int(q.off), int(q.lo), int(q.hi), &out[r0*ldo], ldo)
+		if wide {
+			requantRows16(rows, groups, tail, &acc[0], ldacc*4, &bias[0], bstep, &mult[0], mstep, &shift[0], sstep,
+				int(q.off), int(q.lo), int(q.hi), &out[r0*ldo], ldo)
+		} else {
+			requantRows(rows, n, &acc[0], ldacc*4, &bias[0], bstep, &mult[0], mstep, &shift[0], sstep, &head[24],
+				int(q.off), int(q.lo), int(q.hi), &out[r0*ldo], ldo)
+		}
 	}
 }
 
