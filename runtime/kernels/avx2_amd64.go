@@ -22,7 +22,7 @@ var haveAsm = cpu.X86.HasAVX2
 //go:noescape
 func peakAVX2(iters int)
 
-// rhsAVX2 is the AVX2 convolution product, the avx2 and avxvnni sets'.
+// rhsAVX2 is the AVX2 set's convolution product.
 func rhsAVX2(cols int, col []int8, ldc int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32) {
 	matMulRequantRHSAsm(cols, col, ldc, p, &q, out, ldo, scratch)
 }
@@ -195,19 +195,28 @@ func matMulAsm(m int, x []int8, lda int, p *PackedWeights, acc []int32, ldacc in
 // broadcast operand (widened once per call, quad-major) and the
 // activation columns repacked, in blocks, into the packed layout.
 func matMulRequantRHSAsm(cols int, col []int8, ldc int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
-	matMulRequantRHSTiles(cols, col, ldc, p, q, out, ldo, scratch, false)
+	matMulRequantRHSTiles(cols, col, ldc, p, q, out, ldo, scratch, nil, 0, false)
 }
 
-// matMulRequantRHSTiles is matMulRequantRHSAsm, requantizing 16 outputs
-// at a time on zmm (requantRows16) when wide is set: a convolution has
-// several outputs per multiply-add that a dense layer has, so its
-// requantization weighs more (a quarter of LeNet-5's time on AVX2).
-func matMulRequantRHSTiles(cols int, col []int8, ldc int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32, wide bool) {
+// rhsTile is one VPDPBUSD convolution tile of dot_rhs_amd64.s.
+type rhsTile = func(kq int, w *int8, x *int8, ldx int, acc *int32, ldacc int, corr *int32)
+
+// matMulRequantRHSTiles is matMulRequantRHSAsm on the VPDPBUSD tiles
+// vnni (vnni[F-1][P-1] for F filters of one weight panel by P column
+// panels, up to panels of them at a time) when vnni is not nil, and
+// requantizing 16 outputs at a time on zmm (requantRows16) when wide is
+// set: a convolution has more outputs per multiply-add than a dense
+// layer, so its requantization weighs more (a quarter of LeNet-5's time
+// on AVX2).
+func matMulRequantRHSTiles(cols int, col []int8, ldc int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32,
+	vnni *[8][3]rhsTile, panels int, wide bool) {
 	s := rhsScratch(p, cols, scratch)
 	n, k, kq, np, cc := p.n, p.k, p.kq, p.np, s.cc
 	wq := unsafe.Pointer(&s.wq[0])
-	widenPanels(np, kq, &p.w[0], (*int16)(wq))
-	panels := unsafe.Slice((*int8)(unsafe.Pointer(&s.panels[0])), len(s.panels)*4)
+	if vnni == nil {
+		widenPanels(np, kq, &p.w[0], (*int16)(wq))
+	}
+	cpanels := unsafe.Slice((*int8)(unsafe.Pointer(&s.panels[0])), len(s.panels)*4)
 	tmp := unsafe.Slice((*int8)(unsafe.Pointer(&s.tmp[0])), len(s.tmp)*4)
 	_ = col[(k-1)*ldc+cols-1]
 	_ = out[(n-1)*ldo+cols-1]
@@ -215,7 +224,7 @@ func matMulRequantRHSTiles(cols int, col []int8, ldc int, p *PackedWeights, q *r
 		cn := min(cc, cols-c0)
 		groups, t := cn/8, cn%8
 		if groups > 0 {
-			repackCols(kq, k, groups, &col[c0], ldc, &panels[0], kq*32)
+			repackCols(kq, k, groups, &col[c0], ldc, &cpanels[0], kq*32)
 		}
 		if t > 0 {
 			// The last, partial group reads 8 bytes per row; rows from i0
@@ -226,7 +235,7 @@ func matMulRequantRHSTiles(cols int, col []int8, ldc int, p *PackedWeights, q *r
 			if rest := len(col) - c1 - 8; rest >= 0 {
 				i0 = min(k, rest/ldc+1)
 			}
-			dst := panels[groups*kq*32:]
+			dst := cpanels[groups*kq*32:]
 			repackCols(i0/4, k, 1, &col[c1], ldc, &dst[0], kq*32)
 			for qd := i0 / 4; qd < kq; qd++ {
 				var r [4]*int8
@@ -245,7 +254,17 @@ func matMulRequantRHSTiles(cols int, col []int8, ldc int, p *PackedWeights, q *r
 			}
 		}
 		gp := (cn + 7) / 8
-		tileProduct(n, gp, kq, wq, 8, np*64, panels, kq*32, s.acc, cc)
+		if vnni != nil {
+			for f0 := 0; f0 < n; f0 += 8 {
+				F := min(8, n-f0)
+				for p0 := 0; p0 < gp; p0 += panels {
+					pp := min(panels, gp-p0)
+					vnni[F-1][pp-1](kq, &p.w[f0/8*kq*32], &cpanels[p0*kq*32], kq*32, &s.acc[f0*cc+p0*8], cc*4, &p.corr[f0])
+				}
+			}
+		} else {
+			tileProduct(n, gp, kq, wq, 8, np*64, cpanels, kq*32, s.acc, cc)
+		}
 
 		if wide {
 			requantFiltersWide(n, cn, s.acc, cc, q, out[c0:], ldo, scratch[:scratchHead])

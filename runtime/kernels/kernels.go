@@ -114,9 +114,15 @@
 // VPDPBUSD ymm. The Go side of both (the layout, the padded copy, the
 // correction, the tiling) is tested everywhere with the tiles emulated
 // in Go (TestVNNIGoSide); the tiles themselves and the zmm
-// requantization only on a CPU with the instructions. Both sets'
-// convolution products are the AVX2 set's tiles, and the self-test at
-// init keeps a set that miscomputes from running.
+// requantization only on a CPU with the instructions. Their convolution
+// products run the AVX2 set's column repacking (8 columns by 4 k per
+// 32-byte quad, the packed layout) with the weights, as they are packed,
+// as the broadcast signed operand and the columns flipped to u8 as they
+// are loaded, 128 times each filter's weight sum taken back (corr):
+// tiles of up to 8 filters (one weight panel) by 3 column panels on
+// EVEX ymm for avx512vnni, by one panel on VEX for avxvnni
+// (dot_rhs_amd64.s). The self-test at init keeps a set that miscomputes
+// from running.
 //
 // # The AMX set
 //

@@ -1,7 +1,8 @@
 // The VPDPBUSD kernel sets: avx512vnni, whose dense product runs on zmm
 // (dot_zmm_amd64.s), and avxvnni (VEX, ymm: dot_vnni_amd64.s), both over
-// the zmm layout (zmm_amd64.go). Their convolution products are the AVX2
-// set's tiles (every CPU with either has AVX2).
+// the zmm layout (zmm_amd64.go); their convolution products run on
+// dot_rhs_amd64.s's tiles (EVEX and VEX). Both need AVX2 beside, which
+// every CPU with either has.
 
 package kernels
 
@@ -42,6 +43,6 @@ var avxvnniSet = &kernelSet{
 	matMulRequant: func(m int, x []int8, lda int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32) {
 		matMulRequantU8(&vnniTiles, &vnniTilePanels, false, m, x, lda, p, &q, out, ldo, scratch)
 	},
-	matMulRequantRHS: rhsAVX2,
+	matMulRequantRHS: rhsVEX,
 	peak:             peakVNNIVEX, peakMACs: 12 * 32,
 }

@@ -83,10 +83,17 @@ func packForSelected(p *PackedWeights) {
 	}
 }
 
-// rhsZMM is the convolution product of the sets with AVX-512: AVX2's
-// tiles, requantized 16 outputs at a time.
+// rhsZMM is the convolution product of the sets with AVX-512 VNNI: the
+// EVEX VPDPBUSD tiles (8 filters by 3 column panels), requantized 16
+// outputs at a time.
 func rhsZMM(cols int, col []int8, ldc int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32) {
-	matMulRequantRHSTiles(cols, col, ldc, p, &q, out, ldo, scratch, true)
+	matMulRequantRHSTiles(cols, col, ldc, p, &q, out, ldo, scratch, &rhsTilesEVEX, 3, true)
+}
+
+// rhsVEX is the avxvnni set's convolution product: the VEX VPDPBUSD tiles
+// (8 filters by one column panel), then the AVX2 requantization.
+func rhsVEX(cols int, col []int8, ldc int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32) {
+	matMulRequantRHSTiles(cols, col, ldc, p, &q, out, ldo, scratch, &rhsTilesVEX, 1, false)
 }
 
 // requantFiltersWide requantizes n rows of cn sums (stride ldacc int32),
