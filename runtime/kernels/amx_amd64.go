@@ -57,8 +57,15 @@ var amxSet = &kernelSet{
 		matMulRequantAMX(m, x, lda, p, &q, out, ldo, scratch)
 	},
 	matMulRequantRHS: rhsAMX,
-	peak:             func(iters int) { peakAMX(&peakAMXFull, iters) },
-	peakMACs:         4 * 16 * 16 * 64,
+	quantize: func(n int, in *float32, scale float32, zero int32, out *int8) {
+		if avx512vnniSet.lacks() == "" {
+			quantizeZMM(n, in, scale, zero, out)
+			return
+		}
+		quantizeAVX2(n, in, scale, zero, out)
+	},
+	peak:     func(iters int) { peakAMX(&peakAMXFull, iters) },
+	peakMACs: 4 * 16 * 16 * 64,
 }
 
 // amxFewRows is the product of fewer than amxMinRows rows: the

@@ -75,8 +75,34 @@ func requantRows(rows int, n int, acc *int32, ldacc int, bias *int32, bstep int,
 //go:noescape
 func quantizeAVX2(n int, in *float32, scale float32, zero int32, out *int8)
 
+// quantizeAVX512 is quantizeAVX2 on zmm, n a multiple of 64; see
+// quantize_amd64.s.
+//
+//go:noescape
+func quantizeAVX512(n int, in *float32, scale float32, zero int32, out *int8)
+
+// quantizeAsm quantizes n floats (a multiple of 32) with the selected
+// set's quantization, AVX2's unless it has its own.
 func quantizeAsm(n int, in *float32, scale float32, zero int32, out *int8) {
+	if q := selected.quantize; q != nil {
+		q(n, in, scale, zero, out)
+		return
+	}
 	quantizeAVX2(n, in, scale, zero, out)
+}
+
+// quantizeZMM is the quantization of the sets with AVX-512: 64 floats a
+// step, the rest (a multiple of 32) on AVX2.
+func quantizeZMM(n int, in *float32, scale float32, zero int32, out *int8) {
+	if wide := n &^ 63; wide > 0 {
+		quantizeAVX512(wide, in, scale, zero, out)
+		n -= wide
+		in = (*float32)(unsafe.Add(unsafe.Pointer(in), 4*wide))
+		out = (*int8)(unsafe.Add(unsafe.Pointer(out), wide))
+	}
+	if n > 0 {
+		quantizeAVX2(n, in, scale, zero, out)
+	}
 }
 
 // maxPool2x2AVX2 pools rows row pairs of w bytes (w even, >= 8); see

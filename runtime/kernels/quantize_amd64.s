@@ -88,3 +88,71 @@ qloop:
 qdone:
 	VZEROUPPER
 	RET
+
+// QUANT16 is QUANT8 on zmm (see above), its masks in K registers:
+// quantizes the 16 floats at off(SI) into 16 int32 in dst. Expects Z15 =
+// scale, Z14 = zero, Z13 = 1024.0, Z12 = -1024.0, Z11 = 0.5, Z10 = -0.5,
+// Z9 = 1.0; uses Z0-Z2 and K1-K3.
+#define QUANT16(off, dst) \
+	VMOVUPS      off(SI), Z0 \
+	VDIVPS       Z15, Z0, Z0 \
+	VCMPPS       $7, Z0, Z0, K1 \
+	VMINPS       Z13, Z0, Z0 \
+	VMAXPS       Z12, Z0, Z0 \
+	VRNDSCALEPS  $3, Z0, Z1 \
+	VSUBPS       Z1, Z0, Z2 \
+	VCMPPS       $0x0d, Z11, Z2, K2 \
+	VCMPPS       $0x02, Z10, Z2, K3 \
+	VADDPS       Z9, Z1, K2, Z1 \
+	VSUBPS       Z9, Z1, K3, Z1 \
+	VCVTTPS2DQ   Z1, Z1 \
+	VMOVDQA32    Z14, dst \
+	VPADDD       Z14, Z1, K1, dst
+
+// func quantizeAVX512(n int, in *float32, scale float32, zero int32, out *int8)
+//
+// quantizeAVX2 on zmm, 64 floats a step (n a multiple of 64, zero in
+// [-256, 256]): the lanes ordered with themselves (not NaN) get q plus
+// zero, NaN lanes zero alone, and VPMOVSDB narrows with signed
+// saturation, the clamp to [-128, 127].
+TEXT ·quantizeAVX512(SB), NOSPLIT, $0-32
+	MOVQ         n+0(FP), CX
+	MOVQ         in+8(FP), SI
+	VBROADCASTSS scale+16(FP), Z15
+	MOVL         zero+20(FP), AX
+	VPBROADCASTD AX, Z14
+	MOVQ         out+24(FP), DI
+	MOVL         $0x44800000, AX // 1024.0
+	VPBROADCASTD AX, Z13
+	MOVL         $0xc4800000, AX // -1024.0
+	VPBROADCASTD AX, Z12
+	MOVL         $0x3f000000, AX // 0.5
+	VPBROADCASTD AX, Z11
+	MOVL         $0xbf000000, AX // -0.5
+	VPBROADCASTD AX, Z10
+	MOVL         $0x3f800000, AX // 1.0
+	VPBROADCASTD AX, Z9
+	TESTQ        CX, CX
+	JZ           zqdone
+
+zqloop:
+	QUANT16(0, Z4)
+	QUANT16(64, Z5)
+	QUANT16(128, Z6)
+	QUANT16(192, Z7)
+	VPMOVSDB     Z4, X4
+	VPMOVSDB     Z5, X5
+	VPMOVSDB     Z6, X6
+	VPMOVSDB     Z7, X7
+	VMOVDQU      X4, (DI)
+	VMOVDQU      X5, 16(DI)
+	VMOVDQU      X6, 32(DI)
+	VMOVDQU      X7, 48(DI)
+	ADDQ         $256, SI
+	ADDQ         $64, DI
+	SUBQ         $64, CX
+	JNZ          zqloop
+
+zqdone:
+	VZEROUPPER
+	RET

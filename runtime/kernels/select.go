@@ -5,6 +5,7 @@ package kernels
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -24,6 +25,10 @@ type kernelSet struct {
 	// then allocates nothing.
 	matMulRequant    func(m int, x []int8, lda int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32)
 	matMulRequantRHS func(cols int, col []int8, ldc int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32)
+	// quantize, when not nil, is the set's own Quantize of n floats (a
+	// multiple of 32, zero points in [-256, 256]); the self-test checks
+	// it too.
+	quantize func(n int, in *float32, scale float32, zero int32, out *int8)
 	// peak runs the set's bare loop (see Peak), peakMACs multiply-adds
 	// an iteration.
 	peak     func(iters int)
@@ -147,6 +152,25 @@ func selfTest(s *kernelSet) error {
 		s.matMulRequantRHS(cols, col, cols, p, q, got, cols, scratch)
 		if i := firstDiff(got, want); i >= 0 {
 			return fmt.Errorf("kernel set %s failed its self-test: MatMulRequantRHS, output %d is %d, the portable kernels give %d", s.name, i, got[i], want[i])
+		}
+	}
+	if s.quantize != nil {
+		// Every rounding case the quantization has: halves either side
+		// of zero, values just off them, NaN, infinities, the clamps.
+		const nq = 160
+		in := make([]float32, nq)
+		special := []float32{0.5, -0.5, 1.5, -2.5, 0.49999997, -0.49999997, 126.5, -128.5, 1e9, -1e9,
+			float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), 0, 3.25, -7.75}
+		for i := range in {
+			in[i] = special[i%len(special)] * float32(1+i/len(special)%3)
+		}
+		want, got := make([]int8, nq), make([]int8, nq)
+		for _, zero := range []int32{0, -128, 37} {
+			QuantizePortable(1, zero, in, want)
+			s.quantize(nq, &in[0], 1, zero, &got[0])
+			if i := firstDiff(got, want); i >= 0 {
+				return fmt.Errorf("kernel set %s failed its self-test: Quantize, input %g, zero point %d: %d, the portable kernels give %d", s.name, in[i], zero, got[i], want[i])
+			}
 		}
 	}
 	return nil

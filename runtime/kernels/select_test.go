@@ -6,18 +6,30 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // broken is a kernel set that computes like s but adds one to an output
-// of MatMulRequant (or of MatMulRequantRHS, when rhs is set).
-func broken(s *kernelSet, rhs bool) *kernelSet {
+// of MatMulRequant, of MatMulRequantRHS or of Quantize (what: "dense",
+// "rhs" or "quantize").
+func broken(s *kernelSet, what string) *kernelSet {
 	b := *s
-	if rhs {
+	switch what {
+	case "rhs":
 		b.matMulRequantRHS = func(cols int, col []int8, ldc int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32) {
 			s.matMulRequantRHS(cols, col, ldc, p, q, out, ldo, scratch)
 			out[len(out)/2]++
 		}
-	} else {
+	case "quantize":
+		b.quantize = func(n int, in *float32, scale float32, zero int32, out *int8) {
+			if s.quantize != nil {
+				s.quantize(n, in, scale, zero, out)
+			} else {
+				QuantizePortable(scale, zero, unsafe.Slice(in, n), unsafe.Slice(out, n))
+			}
+			unsafe.Slice(out, n)[n-1]++
+		}
+	default:
 		b.matMulRequant = func(m int, x []int8, lda int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32) {
 			s.matMulRequant(m, x, lda, p, q, out, ldo, scratch)
 			out[(m*p.n)-1]++
@@ -41,12 +53,12 @@ func fastest() *kernelSet {
 }
 
 // TestSelfTestRefusesBrokenKernels injects a fault into the best kernel
-// set, in either product: the selection refuses it, says why, and the
-// products then run the portable kernels.
+// set, in either product or its quantization: the selection refuses it,
+// says why, and the products then run the portable kernels.
 func TestSelfTestRefusesBrokenKernels(t *testing.T) {
 	defer selectFrom("", asmSets)
-	for _, rhs := range []bool{false, true} {
-		bad := broken(fastest(), rhs)
+	for _, what := range []string{"dense", "rhs", "quantize"} {
+		bad := broken(fastest(), what)
 		selectFrom("", []*kernelSet{bad})
 		if got := KernelName(); got != "portable" {
 			t.Fatalf("a broken %s set was selected (KernelName %q)", bad.name, got)

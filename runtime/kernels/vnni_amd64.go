@@ -29,6 +29,7 @@ var avx512vnniSet = &kernelSet{
 		matMulRequantZMM(m, x, lda, p, &q, out, ldo, scratch)
 	},
 	matMulRequantRHS: rhsZMM,
+	quantize:         quantizeZMM,
 	peak:             peakVNNIZMM, peakMACs: 24 * 64,
 }
 
