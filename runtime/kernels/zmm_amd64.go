@@ -1,6 +1,8 @@
-// The avx512vnni set's dense product: VPDPBUSD on zmm registers
-// (dot_zmm_amd64.s), 16 columns a register. Its weights are laid out for
-// it at first use; its other products are the AVX2 set's.
+// The zmm layout (16 outputs a panel, the weights plus 128 as u8, laid
+// out at first use) and the dense product over it, on the avx512vnni
+// set's VPDPBUSD zmm tiles (dot_zmm_amd64.s) or the avxvnni set's ymm
+// ones (dot_vnni_amd64.s); the VPDPBUSD sets' convolution products; and
+// the AVX-512 requantization and row sums they use.
 
 package kernels
 

@@ -1,3 +1,6 @@
+// Helpers of the VPDPBUSD sets (zmm_amd64.go): activation row sums
+// (AVX2) and the requantization of 16 outputs at a time (AVX-512).
+
 #include "textflag.h"
 
 // func byteSumsAVX2(x *int8, n int) int32
