@@ -629,4 +629,21 @@ func testMaxPool(t *testing.T, rng *rand.Rand) {
 			}
 		}
 	}
+	// 1-D pooling: 1x2 windows with stride 2 along rows (odd widths leave
+	// a column), and 1x2 windows with stride 1, which take the reference.
+	for _, g := range [][4]int{{4, 1, 64, 2}, {3, 1, 7, 2}, {2, 3, 10, 2}, {1, 1, 2, 2}, {5, 1, 33, 2}, {2, 2, 9, 1}} {
+		c, h, w, s := g[0], g[1], g[2], g[3]
+		ow := (w-2)/s + 1
+		for _, clamp := range [][2]int32{{-128, 127}, {-20, 127}, {-128, 30}, {5, 6}} {
+			p := ref.PoolParams{N: 3, C: c, H: h, W: w, KH: 1, KW: 2, StrideH: 1, StrideW: s,
+				OH: h, OW: ow, ActMin: clamp[0], ActMax: clamp[1]}
+			in := activations(rng, p.N*p.C*p.H*p.W)
+			got, want := make([]int8, p.N*p.C*h*ow), make([]int8, p.N*p.C*h*ow)
+			MaxPool(&p, in, got)
+			ref.MaxPool(&p, in, want)
+			if !slices.Equal(got, want) {
+				t.Errorf("%+v: MaxPool differs from the reference", p)
+			}
+		}
+	}
 }

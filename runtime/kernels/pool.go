@@ -11,8 +11,14 @@ import (
 // MaxPool computes ref.MaxPool with the same bits: the maximum of each
 // window's int8 values (padding excluded), clamped to [ActMin, ActMax].
 // The common 2x2 window with stride 2 and no padding runs as a plain loop
-// over row pairs; other geometries run the reference.
+// over row pairs (or in assembly), the 1x2 window with stride 2 of 1-D
+// pooling as a loop over rows; other geometries run the reference.
 func MaxPool(p *ref.PoolParams, in, out []int8) {
+	if p.KH == 1 && p.KW == 2 && p.StrideH == 1 && p.StrideW == 2 && p.PadH == 0 && p.PadW == 0 &&
+		p.W >= 2 && p.OH == p.H && p.OW == p.W/2 && p.ActMin >= -128 && p.ActMax <= 127 {
+		maxPool1x2(p, in, out)
+		return
+	}
 	if p.KH != 2 || p.KW != 2 || p.StrideH != 2 || p.StrideW != 2 || p.PadH != 0 || p.PadW != 0 ||
 		p.H < 2 || p.W < 2 || p.OH != p.H/2 || p.OW != p.W/2 || p.ActMin < -128 || p.ActMax > 127 {
 		ref.MaxPool(p, in, out)
@@ -45,6 +51,24 @@ func MaxPool(p *ref.PoolParams, in, out []int8) {
 				m := maxNoBranch(maxNoBranch(int32(r0[2*ox]), int32(r0[2*ox+1])), maxNoBranch(int32(r1[2*ox]), int32(r1[2*ox+1])))
 				d[ox] = int8(minNoBranch(maxNoBranch(m, lo), hi))
 			}
+		}
+	}
+}
+
+// maxPool1x2 is MaxPool for 1x2 windows with stride 2 and no padding:
+// each output the larger of a pair of neighbours in its row, clamped.
+func maxPool1x2(p *ref.PoolParams, in, out []int8) {
+	rows, w, ow := p.N*p.C*p.H, p.W, p.OW
+	if p.N < 0 || p.C < 0 || len(in) != rows*w || len(out) != rows*ow {
+		panic(fmt.Sprintf("kernels: MaxPool: %d inputs and %d outputs for %d rows of %d", len(in), len(out), rows, w))
+	}
+	lo, hi := p.ActMin, p.ActMax
+	for r := range rows {
+		src := in[r*w : r*w+2*ow]
+		dst := out[r*ow : (r+1)*ow]
+		for ox := range dst {
+			m := maxNoBranch(int32(src[2*ox]), int32(src[2*ox+1]))
+			dst[ox] = int8(minNoBranch(maxNoBranch(m, lo), hi))
 		}
 	}
 }
