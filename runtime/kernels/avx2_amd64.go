@@ -111,6 +111,23 @@ func quantizeZMM(n int, in *float32, scale float32, zero int32, out *int8) {
 //go:noescape
 func maxPool2x2AVX2(rows int, w int, in *int8, out *int8, lo int, hi int)
 
+// maxPool1x2AVX2 pools n pairs (n a multiple of 16); see pool_amd64.s.
+//
+//go:noescape
+func maxPool1x2AVX2(n int, in *int8, out *int8, lo int, hi int)
+
+// maxPool1x2Vec pools the first pairs of in into out in whole blocks of
+// 16 and returns how many outputs it wrote.
+func maxPool1x2Vec(in, out []int8, lo, hi int32) int {
+	n := len(out) &^ 15
+	if !useAsm || n == 0 {
+		return 0
+	}
+	_ = in[2*n-1]
+	maxPool1x2AVX2(n, &in[0], &out[0], int(lo), int(hi))
+	return n
+}
+
 func maxPool2x2Asm(rows int, w int, in *int8, out *int8, lo int, hi int) {
 	maxPool2x2AVX2(rows, w, in, out, lo, hi)
 }

@@ -36,3 +36,6 @@ func sparseBatchAsm(m int, x []int8, lda int, s *SparseWeights, q *requant, out 
 }
 
 const sparseAsm = false
+
+// maxPool1x2Vec: no vector 1-D pooling here; the loop does it all.
+func maxPool1x2Vec(in, out []int8, lo, hi int32) int { return 0 }

@@ -56,17 +56,23 @@ func MaxPool(p *ref.PoolParams, in, out []int8) {
 }
 
 // maxPool1x2 is MaxPool for 1x2 windows with stride 2 and no padding:
-// each output the larger of a pair of neighbours in its row, clamped.
+// each output the larger of a pair of neighbours in its row, clamped; 16
+// at a time in AVX2 where it runs.
 func maxPool1x2(p *ref.PoolParams, in, out []int8) {
 	rows, w, ow := p.N*p.C*p.H, p.W, p.OW
 	if p.N < 0 || p.C < 0 || len(in) != rows*w || len(out) != rows*ow {
 		panic(fmt.Sprintf("kernels: MaxPool: %d inputs and %d outputs for %d rows of %d", len(in), len(out), rows, w))
 	}
 	lo, hi := p.ActMin, p.ActMax
+	if w%2 == 0 {
+		// The rows' pairs follow one another: pool them as one row.
+		rows, w, ow = 1, rows*w, rows*ow
+	}
 	for r := range rows {
 		src := in[r*w : r*w+2*ow]
 		dst := out[r*ow : (r+1)*ow]
-		for ox := range dst {
+		done := maxPool1x2Vec(src, dst, lo, hi)
+		for ox := done; ox < len(dst); ox++ {
 			m := maxNoBranch(int32(src[2*ox]), int32(src[2*ox+1]))
 			dst[ox] = int8(minNoBranch(maxNoBranch(m, lo), hi))
 		}

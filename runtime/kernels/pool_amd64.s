@@ -100,3 +100,45 @@ snext:
 	DECQ         CX
 	JNZ          srow
 	RET
+
+// func maxPool1x2AVX2(n int, in *int8, out *int8, lo int, hi int)
+//
+// 1-D max pooling: n outputs (a multiple of 16), out[i] the larger of
+// in[2i] and in[2i+1], clamped to [lo, hi]. Per 16 outputs: the 32 input
+// bytes as words, each word's high byte shifted onto its low one
+// (VPSRLW), VPMAXSB leaves the pair's maximum in the low byte, the low
+// bytes masked and packed (VPACKUSWB of the two 128-bit halves, in
+// order), then clamped.
+TEXT ·maxPool1x2AVX2(SB), NOSPLIT, $0-40
+	MOVQ         n+0(FP), CX
+	MOVQ         in+8(FP), SI
+	MOVQ         out+16(FP), DI
+	MOVQ         lo+24(FP), AX
+	VMOVD        AX, X13
+	VPBROADCASTB X13, X13
+	MOVQ         hi+32(FP), AX
+	VMOVD        AX, X14
+	VPBROADCASTB X14, X14
+	VPCMPEQW     Y15, Y15, Y15
+	VPSRLW       $8, Y15, Y15             // 0x00ff in every word
+	TESTQ        CX, CX
+	JZ           ldone
+
+lloop:
+	VMOVDQU      (SI), Y0
+	VPSRLW       $8, Y0, Y1
+	VPMAXSB      Y1, Y0, Y0
+	VPAND        Y15, Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPACKUSWB    X1, X0, X0
+	VPMAXSB      X13, X0, X0
+	VPMINSB      X14, X0, X0
+	VMOVDQU      X0, (DI)
+	ADDQ         $32, SI
+	ADDQ         $16, DI
+	SUBQ         $16, CX
+	JNZ          lloop
+
+ldone:
+	VZEROUPPER
+	RET
