@@ -98,22 +98,31 @@ func rhsVEX(cols int, col []int8, ldc int, p *PackedWeights, q requant, out []in
 	matMulRequantRHSTiles(cols, col, ldc, p, &q, out, ldo, scratch, &rhsTilesVEX, 1, false)
 }
 
+// requantFilters16 is requantRows16 with one bias, multiplier and
+// shift a row; see zmm_amd64.s.
+//
+//go:noescape
+func requantFilters16(rows int, groups int, tail int, acc *int32, ldacc int, bias *int32, bstep int, mult *int32, mstep int, shift *int32, sstep int, off int, lo int, hi int, out *int8, ldo int)
+
 // requantFiltersWide requantizes n rows of cn sums (stride ldacc int32),
 // row j with filter j's bias, multiplier and shift, into out (stride
-// ldo), with head (48 int32) for their 16-lane copies.
+// ldo); head (48 int32) holds a zero for a missing bias.
 func requantFiltersWide(n, cn int, acc []int32, ldacc int, q *requant, out []int8, ldo int, head []int32) {
-	groups, tail := cn/16, 1<<(cn%16)-1
-	for j := range n {
-		var b int32
-		if q.bias != nil {
-			b = q.bias[j]
-		}
-		fill(head[0:16], b)
-		fill(head[16:32], q.mult[min(j, len(q.mult)-1)])
-		fill(head[32:48], q.shift[min(j, len(q.shift)-1)])
-		requantRows16(1, groups, tail, &acc[j*ldacc], ldacc*4, &head[0], 0, &head[16], 0, &head[32], 0,
-			int(q.off), int(q.lo), int(q.hi), &out[j*ldo], ldo)
+	bias, bstep := q.bias, 4
+	if bias == nil {
+		bias, bstep = head[:1], 0
+		bias[0] = 0
 	}
+	mstep, sstep := 4, 4
+	if len(q.mult) == 1 {
+		mstep = 0
+	}
+	if len(q.shift) == 1 {
+		sstep = 0
+	}
+	_ = out[(n-1)*ldo+cn-1]
+	requantFilters16(n, cn/16, 1<<(cn%16)-1, &acc[0], ldacc*4, &bias[0], bstep, &q.mult[0], mstep, &q.shift[0], sstep,
+		int(q.off), int(q.lo), int(q.hi), &out[0], ldo)
 }
 
 // byteSumsAVX2 returns the sum of n int8 at x, n a multiple of 32; see

@@ -51,11 +51,16 @@ loop:
 	VMOVDQU32.Z  bias, K5, Z1          \
 	VPADDD       Z1, Z0, Z0            \
 	VMOVDQU32.Z  shift, K5, Z1         \
+	VMOVDQU32.Z  mult, K5, Z5          \
+	REQUANT16CORE
+
+// REQUANT16CORE is REQUANT16 after its loads: Z0 = the sums plus the
+// biases, Z1 = the shifts, Z5 = the multipliers.
+#define REQUANT16CORE \
 	VPMAXSD      Z9, Z1, Z3            \
 	VPSUBD       Z1, Z9, Z4            \
 	VPMAXSD      Z9, Z4, Z4            \
 	VPSLLVD      Z3, Z0, Z0            \
-	VMOVDQU32.Z  mult, K5, Z5          \
 	VPCMPEQD     Z13, Z0, K1           \
 	VPCMPEQD     Z13, Z5, K2           \
 	KANDW        K2, K1, K1            \
@@ -150,5 +155,82 @@ qnext:
 	JNZ          qrow
 
 qdone:
+	VZEROUPPER
+	RET
+
+// func requantFilters16(rows int, groups int, tail int, acc *int32, ldacc int, bias *int32, bstep int, mult *int32, mstep int, shift *int32, sstep int, off int, lo int, hi int, out *int8, ldo int)
+//
+// requantRows16 with one bias, multiplier and shift a row (a
+// convolution's filter), broadcast when the row starts: they advance by
+// bstep, mstep and sstep bytes a row (4, or 0 to reuse one value; bias
+// points at a zero when there is none).
+TEXT ·requantFilters16(SB), NOSPLIT, $0-128
+	MOVQ         rows+0(FP), CX
+	TESTQ        CX, CX
+	JZ           fdone
+	VPBROADCASTD off+88(FP), Z12
+	VPBROADCASTD lo+96(FP), Z11
+	VPBROADCASTD hi+104(FP), Z10
+	MOVQ         $0x40000000, AX
+	VPBROADCASTQ AX, Z15                // 2^30 per 64-bit lane
+	MOVL         $1, AX
+	VPBROADCASTD AX, Z14                // 1 per lane
+	VPSLLD       $31, Z14, Z13          // MinInt32 per lane
+	VPXORD       Z9, Z9, Z9
+	VPTERNLOGD   $0xFF, Z16, Z16, Z16   // all ones
+	MOVL         $0xAAAA, AX
+	KMOVW        AX, K3
+	MOVL         $0xFFFF, R15
+	MOVQ         acc+24(FP), SI
+	MOVQ         out+112(FP), DI
+	MOVQ         bias+40(FP), R8
+	MOVQ         mult+56(FP), R10
+	MOVQ         shift+72(FP), R12
+
+frow:
+	VPBROADCASTD (R8), Z20
+	VPBROADCASTD (R10), Z21
+	VPBROADCASTD (R12), Z22
+	MOVQ         SI, BX                 // this row's sums
+	MOVQ         DI, AX                 // this row's outputs
+	KMOVW        R15, K5
+	MOVQ         groups+8(FP), DX
+	TESTQ        DX, DX
+	JZ           ftail
+
+fgroup:
+	VMOVDQU32    (BX), Z0
+	VPADDD       Z20, Z0, Z0
+	VMOVDQA32    Z22, Z1
+	VMOVDQA32    Z21, Z5
+	REQUANT16CORE
+	VMOVDQU      X0, (AX)
+	ADDQ         $64, BX
+	ADDQ         $16, AX
+	DECQ         DX
+	JNZ          fgroup
+
+ftail:
+	MOVQ         tail+16(FP), DX
+	TESTQ        DX, DX
+	JZ           fnext
+	KMOVW        DX, K5
+	VMOVDQU32.Z  (BX), K5, Z0
+	VPADDD       Z20, Z0, Z0
+	VMOVDQA32    Z22, Z1
+	VMOVDQA32    Z21, Z5
+	REQUANT16CORE
+	VMOVDQU8     X0, K5, (AX)
+
+fnext:
+	ADDQ         ldacc+32(FP), SI
+	ADDQ         ldo+120(FP), DI
+	ADDQ         bstep+48(FP), R8
+	ADDQ         mstep+64(FP), R10
+	ADDQ         sstep+80(FP), R12
+	DECQ         CX
+	JNZ          frow
+
+fdone:
 	VZEROUPPER
 	RET
