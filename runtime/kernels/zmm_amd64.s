@@ -3,6 +3,24 @@
 
 #include "textflag.h"
 
+// REQUANT16CONSTS loads what REQUANT16 expects (Z9-Z16, K3) from the
+// arguments off, lo and hi of requantRows16 and requantFilters16, which
+// share their frame layout, and 0xFFFF (every lane) into R15.
+#define REQUANT16CONSTS \
+	VPBROADCASTD off+88(FP), Z12 \
+	VPBROADCASTD lo+96(FP), Z11 \
+	VPBROADCASTD hi+104(FP), Z10 \
+	MOVQ         $0x40000000, AX \
+	VPBROADCASTQ AX, Z15 \
+	MOVL         $1, AX \
+	VPBROADCASTD AX, Z14 \
+	VPSLLD       $31, Z14, Z13 \
+	VPXORD       Z9, Z9, Z9 \
+	VPTERNLOGD   $0xFF, Z16, Z16, Z16 \
+	MOVL         $0xAAAA, AX \
+	KMOVW        AX, K3 \
+	MOVL         $0xFFFF, R15
+
 // func byteSumsAVX2(x *int8, n int) int32
 //
 // The sum of n int8 (n a multiple of 32): each byte flipped to u8
@@ -99,19 +117,7 @@ TEXT ·requantRows16(SB), NOSPLIT, $0-128
 	MOVQ         rows+0(FP), CX
 	TESTQ        CX, CX
 	JZ           qdone
-	VPBROADCASTD off+88(FP), Z12
-	VPBROADCASTD lo+96(FP), Z11
-	VPBROADCASTD hi+104(FP), Z10
-	MOVQ         $0x40000000, AX
-	VPBROADCASTQ AX, Z15                // 2^30 per 64-bit lane
-	MOVL         $1, AX
-	VPBROADCASTD AX, Z14                // 1 per lane
-	VPSLLD       $31, Z14, Z13          // MinInt32 per lane
-	VPXORD       Z9, Z9, Z9
-	VPTERNLOGD   $0xFF, Z16, Z16, Z16   // all ones
-	MOVL         $0xAAAA, AX
-	KMOVW        AX, K3
-	MOVL         $0xFFFF, R15
+	REQUANT16CONSTS
 	MOVQ         bstep+48(FP), R9
 	MOVQ         mstep+64(FP), R11
 	MOVQ         sstep+80(FP), R13
@@ -168,19 +174,7 @@ TEXT ·requantFilters16(SB), NOSPLIT, $0-128
 	MOVQ         rows+0(FP), CX
 	TESTQ        CX, CX
 	JZ           fdone
-	VPBROADCASTD off+88(FP), Z12
-	VPBROADCASTD lo+96(FP), Z11
-	VPBROADCASTD hi+104(FP), Z10
-	MOVQ         $0x40000000, AX
-	VPBROADCASTQ AX, Z15                // 2^30 per 64-bit lane
-	MOVL         $1, AX
-	VPBROADCASTD AX, Z14                // 1 per lane
-	VPSLLD       $31, Z14, Z13          // MinInt32 per lane
-	VPXORD       Z9, Z9, Z9
-	VPTERNLOGD   $0xFF, Z16, Z16, Z16   // all ones
-	MOVL         $0xAAAA, AX
-	KMOVW        AX, K3
-	MOVL         $0xFFFF, R15
+	REQUANT16CONSTS
 	MOVQ         acc+24(FP), SI
 	MOVQ         out+112(FP), DI
 	MOVQ         bias+40(FP), R8
