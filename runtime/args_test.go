@@ -226,7 +226,7 @@ func testNonFinite(t *testing.T, x, odd, fine []float32) {
 	for i := range x {
 		x[i] = fine[i%len(fine)]
 	}
-	if got := nonFinite(x); got != -1 {
+	if got := kernels.NonFinite(x); got != -1 {
 		t.Errorf("n=%d, all finite: got %d", n, got)
 	}
 	for i := 0; i < n; i++ {
@@ -236,7 +236,7 @@ func testNonFinite(t *testing.T, x, odd, fine []float32) {
 			if i+1 < n {
 				x[n-1] = v // a later one too: the first is reported
 			}
-			if got := nonFinite(x); got != i {
+			if got := kernels.NonFinite(x); got != i {
 				t.Errorf("n=%d at %p, %v at %d: got %d", n, x, v, i, got)
 			}
 			x[i], x[n-1] = was, last
@@ -255,7 +255,7 @@ func BenchmarkNonFinite(b *testing.B) {
 		b.Run(fmt.Sprintf("values=%d", n), func(b *testing.B) {
 			b.SetBytes(int64(4 * n))
 			for b.Loop() {
-				if nonFinite(x) >= 0 {
+				if kernels.NonFinite(x) >= 0 {
 					b.Fatal("found one")
 				}
 			}

@@ -373,7 +373,7 @@ func (s *Session) checkArgs(inputs, outputs []Value, quantized bool) (int, error
 		}
 	} else if !m.allowNonFinite {
 		for i, ti := range m.inputs {
-			if j := nonFinite(inputs[i].F32); j >= 0 {
+			if j := kernels.NonFinite(inputs[i].F32); j >= 0 {
 				t := &m.tensors[ti]
 				return 0, fmt.Errorf("input %s: value %d (example %d, element %d) is %v; float inputs must be finite unless the model is loaded with Options.AllowNonFinite",
 					t.name, j, j/t.elems, j%t.elems, inputs[i].F32[j])
@@ -483,9 +483,6 @@ func (m *Model) countNames(what string, ts []int) string {
 	}
 	return fmt.Sprintf("%d %s (%s)", len(ts), what, names)
 }
-
-// nonFinite returns the index of x's first NaN or infinity, or -1.
-func nonFinite(x []float32) int { return kernels.NonFinite(x) }
 
 // InternalError is a panic inside the VM, recovered by Session.Run (or by
 // Load, which runs the model once): a bug in the runtime, since loading
