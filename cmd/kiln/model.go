@@ -14,6 +14,7 @@ import (
 	"github.com/kiln-nn/kiln/compiler"
 	"github.com/kiln-nn/kiln/data"
 	"github.com/kiln-nn/kiln/frontend"
+	"github.com/kiln-nn/kiln/frontend/onnx"
 	"github.com/kiln-nn/kiln/internal/fsutil"
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/lang"
@@ -90,10 +91,19 @@ func init() {
 }
 
 // loadProgram reads and checks a .kiln file, printing its errors with
-// their source lines. A file of another kind (sniff) is an error that says
-// what it is.
+// their source lines, or imports an .onnx (its weights bound). A file of
+// another kind (sniff) is an error that says what it is.
 func loadProgram(e *env, path string) (*frontend.Program, error) {
-	if k, err := sniff(path); err == nil && k != kindKiln {
+	k, err := sniff(path)
+	if err == nil && k == kindONNX {
+		prog, err := onnx.Load(path)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "kiln: %v\n", err)
+			return nil, errReported
+		}
+		return prog, nil
+	}
+	if err == nil && k != kindKiln {
 		return nil, notTaken(e.cmd, path, k)
 	}
 	prog, src, err := frontend.Load(path)
@@ -287,6 +297,15 @@ func loadWeightsRanges(path string) (map[string]*tensor.Tensor, map[string][2]fl
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return w, ranges, nil
+}
+
+// weightsGiven checks -w against the model: a .kiln model needs it, an
+// .onnx holds its weights (-w, if given, replaces them by name).
+func weightsGiven(path, weights string) error {
+	if k, err := sniff(path); err == nil && k == kindONNX || weights != "" {
+		return nil
+	}
+	return usagef("missing -w W.safetensors")
 }
 
 func loadAllWeights(path string) (map[string]*tensor.Tensor, error) {

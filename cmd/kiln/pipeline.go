@@ -11,6 +11,7 @@ import (
 	"github.com/kiln-nn/kiln/data"
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/passes"
+	"github.com/kiln-nn/kiln/tensor"
 	"github.com/kiln-nn/kiln/train"
 )
 
@@ -59,8 +60,8 @@ func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.St
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	if weights == "" {
-		return nil, usagef("missing -w W.safetensors")
+	if err := weightsGiven(path, weights); err != nil {
+		return nil, err
 	}
 	if method != "minmax" && method != "percentile" && method != "mse" && method != "entropy" {
 		return nil, usagef("--method must be minmax, percentile, mse or entropy, got %q", method)
@@ -75,9 +76,12 @@ func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.St
 	if err := checkOutputs(fs, outputs...); err != nil {
 		return nil, err
 	}
-	w, learned, err := loadWeightsRanges(weights)
-	if err != nil {
-		return nil, err
+	var w map[string]*tensor.Tensor
+	var learned map[string][2]float64
+	if weights != "" {
+		if w, learned, err = loadWeightsRanges(weights); err != nil {
+			return nil, err
+		}
 	}
 	prog, err := loadProgram(e, path)
 	if err != nil {

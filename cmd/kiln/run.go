@@ -76,8 +76,8 @@ func runRun(e *env, fs *pflag.FlagSet) error {
 			return err
 		}
 	default:
-		if weights == "" {
-			return usagef("missing -w W.safetensors")
+		if err := weightsGiven(path, weights); err != nil {
+			return err
 		}
 		if len(inputs) == 0 {
 			return usagef("missing --input X.npy")
@@ -90,8 +90,10 @@ func runRun(e *env, fs *pflag.FlagSet) error {
 			return err
 		}
 		g = prog.Graph
-		if err := bindWeights(g, weights); err != nil {
-			return err
+		if weights != "" {
+			if err := bindWeights(g, weights); err != nil {
+				return err
+			}
 		}
 		if top.spec == "" && prog.Train != nil {
 			if s := prog.Train.Get("data"); s != nil {

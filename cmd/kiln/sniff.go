@@ -27,6 +27,7 @@ const (
 	kindKiln                        // a model description (.kiln)
 	kindKIR                         // the IR's text form with the weights whole (.kir)
 	kindKBC                         // bytecode (.kbc)
+	kindONNX                        // an ONNX model (.onnx)
 	kindListing                     // what kiln ir prints of a .kbc
 	kindSafetensors                 // weights
 	kindNPY                         // one array
@@ -46,6 +47,7 @@ func (k fileKind) String() string {
 		kindKiln:        "a .kiln model",
 		kindKIR:         "an IR file (.kir)",
 		kindKBC:         "a bytecode file (.kbc)",
+		kindONNX:        "an ONNX model (.onnx)",
 		kindListing:     "a listing of a .kbc's program (kiln ir MODEL.kbc prints it; nothing reads it back)",
 		kindSafetensors: "a safetensors weights file",
 		kindNPY:         "an NPY array file",
@@ -66,6 +68,9 @@ const sniffBytes = 4096
 // sniff reads the start of a file and says what it holds:
 //
 //   - a .kbc by its magic (kbc.Magic);
+//   - an ONNX model by its name, .onnx, unless its bytes say it is one of
+//     the kinds with a magic number (protobuf has none: the importer's
+//     errors say what is wrong with a file that only bears the name);
 //   - a .kir by its first line, model NAME, as ir's printer writes it (a
 //     .kiln model's first line is model NAME {);
 //   - a .kiln model by its first line, model NAME {, or, for text that
@@ -96,7 +101,11 @@ func sniff(path string) (fileKind, error) {
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 		return 0, fmt.Errorf("%s: %w", path, err)
 	}
-	return sniffHead(head[:n], fi.Size(), filepath.Ext(path) == ".kiln"), nil
+	k := sniffHead(head[:n], fi.Size(), filepath.Ext(path) == ".kiln")
+	if filepath.Ext(path) == ".onnx" && (k == kindUnknown || k == kindText || k == kindCSV) {
+		k = kindONNX
+	}
+	return k, nil
 }
 
 // sniffHead is sniff on a file's first bytes and its size; kilnName says
@@ -194,17 +203,17 @@ var takes = map[string]struct {
 	kinds []fileKind
 	words string
 }{
-	"check":    {[]fileKind{kindKiln}, "a .kiln model"},
+	"check":    {[]fileKind{kindKiln, kindONNX}, "a .kiln model or an .onnx"},
 	"fmt":      {[]fileKind{kindKiln}, "a .kiln model"},
-	"ir":       {[]fileKind{kindKiln, kindKIR, kindKBC}, "a .kiln model, a .kir or a .kbc"},
-	"stats":    {[]fileKind{kindKiln, kindKIR, kindKBC}, "a .kiln model, a .kir or a .kbc"},
-	"run":      {[]fileKind{kindKiln, kindKIR, kindKBC}, "a .kiln model (with -w), a .kir or a .kbc"},
-	"eval":     {[]fileKind{kindKiln, kindKIR, kindKBC}, "a .kiln model (with -w), a .kir or a .kbc"},
+	"ir":       {[]fileKind{kindKiln, kindONNX, kindKIR, kindKBC}, "a .kiln model, an .onnx, a .kir or a .kbc"},
+	"stats":    {[]fileKind{kindKiln, kindONNX, kindKIR, kindKBC}, "a .kiln model, an .onnx, a .kir or a .kbc"},
+	"run":      {[]fileKind{kindKiln, kindONNX, kindKIR, kindKBC}, "a .kiln model (with -w), an .onnx, a .kir or a .kbc"},
+	"eval":     {[]fileKind{kindKiln, kindONNX, kindKIR, kindKBC}, "a .kiln model (with -w), an .onnx, a .kir or a .kbc"},
 	"train":    {[]fileKind{kindKiln}, "a .kiln model"},
-	"quantize": {[]fileKind{kindKiln}, "a .kiln model (with -w)"},
+	"quantize": {[]fileKind{kindKiln, kindONNX}, "a .kiln model (with -w) or an .onnx"},
 	"prune":    {[]fileKind{kindKiln}, "a .kiln model (with -w)"},
 	"compress": {[]fileKind{kindKiln}, "a .kiln model (with -w)"},
-	"build":    {[]fileKind{kindKiln, kindKIR}, "a .kiln model (with -w) or a .kir"},
+	"build":    {[]fileKind{kindKiln, kindONNX, kindKIR}, "a .kiln model (with -w), an .onnx or a .kir"},
 	"inspect":  {[]fileKind{kindKBC}, "a .kbc"},
 	"bench":    {[]fileKind{kindKBC}, "a .kbc"},
 	// compression

@@ -772,8 +772,8 @@ func runEval(e *env, fs *pflag.FlagSet) error {
 		}
 		return evalKBC(e, path, dataFlag)
 	}
-	if weights == "" {
-		return usagef("missing -w W.safetensors")
+	if err := weightsGiven(path, weights); err != nil {
+		return err
 	}
 	prog, err := loadProgram(e, path)
 	if err != nil {
@@ -790,8 +790,10 @@ func runEval(e *env, fs *pflag.FlagSet) error {
 	if spec == "" {
 		return usagef("no data: give --data or a train block's data setting")
 	}
-	if err := bindWeights(prog.Graph, weights); err != nil {
-		return err
+	if weights != "" {
+		if err := bindWeights(prog.Graph, weights); err != nil {
+			return err
+		}
 	}
 	split, err := data.Open(spec, dir)
 	if err != nil {
