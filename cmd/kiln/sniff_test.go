@@ -81,7 +81,7 @@ func TestNotTaken(t *testing.T) {
 		}
 	}
 	err := notTaken("run", "x.safetensors", kindSafetensors)
-	if want := "x.safetensors: a safetensors weights file; kiln run takes a .kiln model (with -w), a .kir or a .kbc; weights go with -w, beside their .kiln model"; err.Error() != want {
+	if want := "x.safetensors: a safetensors weights file; kiln run takes a .kiln model (with -w), an .onnx, a .kir or a .kbc; weights go with -w, beside their .kiln model"; err.Error() != want {
 		t.Errorf("notTaken = %q, want %q", err, want)
 	}
 }
