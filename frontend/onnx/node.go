@@ -135,14 +135,10 @@ func (nd *node) extraOutputsUnused() error {
 	return nil
 }
 
-// layer is the name of the layer this node makes: the graph output's name
-// when its result is one, else its ONNX name without the exporter's path
-// and op suffix ("/fc1/Gemm" is "fc1"), or its first output's. Its value
-// takes this name, its parameters <layer>.weight and so on.
+// layer is the name of the layer this node makes: its ONNX name without
+// the exporter's path and op suffix ("/fc1/Gemm" is "fc1"), or its first
+// output's. Its parameters are named <layer>.weight and so on.
 func (nd *node) layer() string {
-	if o := nd.n.GetOutput(); len(o) > 0 && nd.im.isOutput[o[0]] {
-		return nd.im.fresh(sanitize(o[0]))
-	}
 	name := strings.TrimLeft(nd.n.GetName(), "/")
 	if i := strings.LastIndexByte(name, '/'); i > 0 && name[i+1:] == nd.n.GetOpType() {
 		name = name[:i]
@@ -153,8 +149,14 @@ func (nd *node) layer() string {
 	return nd.im.fresh(sanitize(name))
 }
 
-// resultName names the value of output 0: the layer's name.
-func (nd *node) resultName(layer string) string { return layer }
+// resultName names the value of output 0: the graph output's own name
+// when it is one (a model's outputs keep their names), else the layer's.
+func (nd *node) resultName(layer string) string {
+	if o := nd.n.GetOutput()[0]; nd.im.isOutput[o] && sanitize(o) != layer {
+		return nd.im.fresh(sanitize(o))
+	}
+	return layer
+}
 
 // set records v as output k.
 func (nd *node) set(k int, v *ir.Value) { nd.im.vals[nd.n.GetOutput()[k]] = v }
@@ -183,6 +185,22 @@ func (nd *node) param(layer, suffix string, t *tensor.Tensor) *ir.Value {
 	v := nd.im.g.AddParam(name, ir.Unbatched(t.DType, t.Shape...), nd.im.pos)
 	v.Data = t
 	return v
+}
+
+// paramBefore makes a parameter <layer>.<suffix> holding t, placed just
+// before v in the graph (a bias found after its layer was added).
+func (nd *node) paramBefore(v *ir.Value, layer, suffix string, t *tensor.Tensor) *ir.Value {
+	p := nd.param(layer, suffix, t)
+	vs := nd.im.g.Values
+	vs = vs[:len(vs)-1] // p, just appended
+	for k, w := range vs {
+		if w == v {
+			vs = append(vs[:k], append([]*ir.Value{p}, vs[k:]...)...)
+			break
+		}
+	}
+	nd.im.g.Values = vs
+	return p
 }
 
 // constOperand makes c a constant operand of an elementwise op whose other

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/tensor"
@@ -396,7 +397,11 @@ func importHardSigmoid(nd *node) error {
 // importClip takes the clips that are kiln activations: [0, inf) is relu,
 // [0, 6] relu6.
 func importClip(nd *node) error {
-	if err := nd.allow("min", "max"); err != nil {
+	attrs := []string{"min", "max"}
+	if nd.opset() >= 11 {
+		attrs = nil // operands from opset 11
+	}
+	if err := nd.allow(attrs...); err != nil {
 		return err
 	}
 	lo, hi := nd.float("min", math.Inf(-1)), nd.float("max", math.Inf(1))
@@ -497,7 +502,7 @@ func elementwise(op *ir.Op) rule {
 			units := x.Args[1].Type.Dims[0]
 			if bias, err := broadcastBias(cy, units); err == nil && (len(cy.shape) > 0 && cy.shape[len(cy.shape)-1] == units) {
 				delete(nd.im.bias, x)
-				x.Args = append(x.Args, nd.param(x.Name, "bias", tensor.FromF32(bias, units)))
+				x.Args = append(x.Args, nd.paramBefore(x, strings.TrimSuffix(x.Args[1].Name, ".weight"), "bias", tensor.FromF32(bias, units)))
 				nd.set(0, x)
 				return nil
 			}

@@ -1,0 +1,166 @@
+// Package onnxtest writes ONNX models for tests, from known weights, the
+// way PyTorch's exporter writes them: initializers for the weights, node
+// names such as /conv1/Conv, and the Shape-Gather-Unsqueeze-Concat chain
+// that x.view(x.size(0), -1) exports to.
+package onnxtest
+
+import (
+	"encoding/binary"
+	"math"
+	"math/rand/v2"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/kiln-nn/kiln/frontend/onnx/onnxpb"
+)
+
+// Graph builds one ONNX graph.
+type Graph struct {
+	g     *onnxpb.GraphProto
+	opset int64
+}
+
+// New starts a graph for the given default-domain opset.
+func New(name string, opset int) *Graph {
+	return &Graph{g: &onnxpb.GraphProto{Name: name}, opset: int64(opset)}
+}
+
+// Input declares a float input [batch, dims...] with a symbolic batch.
+func (b *Graph) Input(name string, dims ...int) {
+	b.g.Input = append(b.g.Input, valueInfo(name, onnxpb.TensorProto_FLOAT, dims))
+}
+
+// IntInput declares an int64 input (ids) [batch, dims...].
+func (b *Graph) IntInput(name string, dims ...int) {
+	b.g.Input = append(b.g.Input, valueInfo(name, onnxpb.TensorProto_INT64, dims))
+}
+
+// Output declares a float output [batch, dims...].
+func (b *Graph) Output(name string, dims ...int) {
+	b.g.Output = append(b.g.Output, valueInfo(name, onnxpb.TensorProto_FLOAT, dims))
+}
+
+func valueInfo(name string, dt onnxpb.TensorProto_DataType, dims []int) *onnxpb.ValueInfoProto {
+	shape := &onnxpb.TensorShapeProto{Dim: []*onnxpb.TensorShapeProto_Dimension{{Value: &onnxpb.TensorShapeProto_Dimension_DimParam{DimParam: "batch"}}}}
+	for _, d := range dims {
+		shape.Dim = append(shape.Dim, &onnxpb.TensorShapeProto_Dimension{Value: &onnxpb.TensorShapeProto_Dimension_DimValue{DimValue: int64(d)}})
+	}
+	return &onnxpb.ValueInfoProto{Name: name, Type: &onnxpb.TypeProto{Value: &onnxpb.TypeProto_TensorType{TensorType: &onnxpb.TypeProto_Tensor{ElemType: int32(dt), Shape: shape}}}}
+}
+
+// Floats adds a float initializer stored as raw little-endian data.
+func (b *Graph) Floats(name string, data []float32, dims ...int) {
+	raw := make([]byte, 4*len(data))
+	for k, v := range data {
+		binary.LittleEndian.PutUint32(raw[4*k:], math.Float32bits(v))
+	}
+	b.g.Initializer = append(b.g.Initializer, &onnxpb.TensorProto{Name: name, DataType: int32(onnxpb.TensorProto_FLOAT), Dims: int64s(dims), RawData: raw})
+}
+
+// Ints adds an int64 initializer in the typed field.
+func (b *Graph) Ints(name string, data []int64, dims ...int) {
+	b.g.Initializer = append(b.g.Initializer, &onnxpb.TensorProto{Name: name, DataType: int32(onnxpb.TensorProto_INT64), Dims: int64s(dims), Int64Data: data})
+}
+
+// Random adds a float initializer drawn uniformly from [-scale, scale].
+func (b *Graph) Random(rng *rand.Rand, name string, scale float32, dims ...int) {
+	n := 1
+	for _, d := range dims {
+		n *= d
+	}
+	data := make([]float32, n)
+	for k := range data {
+		data[k] = (2*rng.Float32() - 1) * scale
+	}
+	b.Floats(name, data, dims...)
+}
+
+// Attr is a node attribute.
+type Attr = *onnxpb.AttributeProto
+
+// Int is an integer attribute.
+func Int(name string, v int) Attr {
+	return &onnxpb.AttributeProto{Name: name, Type: onnxpb.AttributeProto_INT, I: int64(v)}
+}
+
+// IntList is a list-of-integers attribute.
+func IntList(name string, v ...int) Attr {
+	return &onnxpb.AttributeProto{Name: name, Type: onnxpb.AttributeProto_INTS, Ints: int64s(v)}
+}
+
+// Float is a float attribute.
+func Float(name string, v float32) Attr {
+	return &onnxpb.AttributeProto{Name: name, Type: onnxpb.AttributeProto_FLOAT, F: v}
+}
+
+// Node adds a node with one output.
+func (b *Graph) Node(op, name string, inputs []string, output string, attrs ...Attr) {
+	b.g.Node = append(b.g.Node, &onnxpb.NodeProto{OpType: op, Name: name, Input: inputs, Output: []string{output}, Attribute: attrs})
+}
+
+// Model returns the serialised ModelProto.
+func (b *Graph) Model() []byte {
+	m := &onnxpb.ModelProto{
+		IrVersion:    8,
+		ProducerName: "kiln-onnxtest",
+		OpsetImport:  []*onnxpb.OperatorSetIdProto{{Version: b.opset}},
+		Graph:        b.g,
+	}
+	data, err := proto.Marshal(m)
+	if err != nil {
+		panic(err) // a message built here always marshals
+	}
+	return data
+}
+
+func int64s(v []int) []int64 {
+	out := make([]int64, len(v))
+	for k, x := range v {
+		out[k] = int64(x)
+	}
+	return out
+}
+
+// LeNet is a LeNet-5-style digit classifier for 28x28 grey images as
+// PyTorch 2 exports it at opset 17 (x.view(x.size(0), -1) included), with
+// weights drawn from seed: conv 6@5x5 pad 2, relu, 2x2 max pool, conv
+// 16@5x5, relu, pool, flatten, 120, relu, 84, relu, 10 logits.
+func LeNet(seed uint64) []byte {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	b := New("main_graph", 17)
+	b.Input("input", 1, 28, 28)
+	b.Random(rng, "conv1.weight", 0.4, 6, 1, 5, 5)
+	b.Random(rng, "conv1.bias", 0.1, 6)
+	b.Random(rng, "conv2.weight", 0.1, 16, 6, 5, 5)
+	b.Random(rng, "conv2.bias", 0.1, 16)
+	b.Random(rng, "fc1.weight", 0.05, 120, 400)
+	b.Random(rng, "fc1.bias", 0.05, 120)
+	b.Random(rng, "fc2.weight", 0.1, 84, 120)
+	b.Random(rng, "fc2.bias", 0.1, 84)
+	b.Random(rng, "fc3.weight", 0.1, 10, 84)
+	b.Random(rng, "fc3.bias", 0.1, 10)
+	b.Ints("/Constant_output_0", []int64{0})
+	b.Ints("/Constant_1_output_0", []int64{-1}, 1)
+	b.Node("Conv", "/conv1/Conv", []string{"input", "conv1.weight", "conv1.bias"}, "/conv1/Conv_output_0",
+		IntList("dilations", 1, 1), Int("group", 1), IntList("kernel_shape", 5, 5), IntList("pads", 2, 2, 2, 2), IntList("strides", 1, 1))
+	b.Node("Relu", "/Relu", []string{"/conv1/Conv_output_0"}, "/Relu_output_0")
+	b.Node("MaxPool", "/pool/MaxPool", []string{"/Relu_output_0"}, "/pool/MaxPool_output_0",
+		Int("ceil_mode", 0), IntList("kernel_shape", 2, 2), IntList("pads", 0, 0, 0, 0), IntList("strides", 2, 2))
+	b.Node("Conv", "/conv2/Conv", []string{"/pool/MaxPool_output_0", "conv2.weight", "conv2.bias"}, "/conv2/Conv_output_0",
+		IntList("dilations", 1, 1), Int("group", 1), IntList("kernel_shape", 5, 5), IntList("pads", 0, 0, 0, 0), IntList("strides", 1, 1))
+	b.Node("Relu", "/Relu_1", []string{"/conv2/Conv_output_0"}, "/Relu_1_output_0")
+	b.Node("MaxPool", "/pool_1/MaxPool", []string{"/Relu_1_output_0"}, "/pool_1/MaxPool_output_0",
+		Int("ceil_mode", 0), IntList("kernel_shape", 2, 2), IntList("pads", 0, 0, 0, 0), IntList("strides", 2, 2))
+	b.Node("Shape", "/Shape", []string{"/pool_1/MaxPool_output_0"}, "/Shape_output_0")
+	b.Node("Gather", "/Gather", []string{"/Shape_output_0", "/Constant_output_0"}, "/Gather_output_0", Int("axis", 0))
+	b.Node("Unsqueeze", "/Unsqueeze", []string{"/Gather_output_0", "/Constant_output_0"}, "/Unsqueeze_output_0")
+	b.Node("Concat", "/Concat", []string{"/Unsqueeze_output_0", "/Constant_1_output_0"}, "/Concat_output_0", Int("axis", 0))
+	b.Node("Reshape", "/Reshape", []string{"/pool_1/MaxPool_output_0", "/Concat_output_0"}, "/Reshape_output_0")
+	b.Node("Gemm", "/fc1/Gemm", []string{"/Reshape_output_0", "fc1.weight", "fc1.bias"}, "/fc1/Gemm_output_0", Float("alpha", 1), Float("beta", 1), Int("transB", 1))
+	b.Node("Relu", "/Relu_2", []string{"/fc1/Gemm_output_0"}, "/Relu_2_output_0")
+	b.Node("Gemm", "/fc2/Gemm", []string{"/Relu_2_output_0", "fc2.weight", "fc2.bias"}, "/fc2/Gemm_output_0", Float("alpha", 1), Float("beta", 1), Int("transB", 1))
+	b.Node("Relu", "/Relu_3", []string{"/fc2/Gemm_output_0"}, "/Relu_3_output_0")
+	b.Node("Gemm", "/fc3/Gemm", []string{"/Relu_3_output_0", "fc3.weight", "fc3.bias"}, "logits", Float("alpha", 1), Float("beta", 1), Int("transB", 1))
+	b.Output("logits", 10)
+	return b.Model()
+}
