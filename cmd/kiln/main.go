@@ -40,6 +40,9 @@ func register(c *command) { commands[c.name] = c }
 type env struct {
 	stdout, stderr io.Writer
 	cmd            string // the command running, for messages
+	// inputShapes fixes the per-sample shapes of an .onnx model's inputs
+	// whose dimensions the file leaves symbolic (--input-shape).
+	inputShapes map[string][]int
 }
 
 // usageError is a mistake in how kiln was called (exit status 2).
@@ -93,7 +96,10 @@ func run(args []string, e *env) int {
 		return 2
 	}
 	e.cmd = c.name
-	err := c.run(e, fs)
+	err := readInputShapes(e, fs)
+	if err == nil {
+		err = c.run(e, fs)
+	}
 	var ue usageError
 	switch {
 	case err == nil:
@@ -116,6 +122,9 @@ func newFlagSet(c *command, e *env) *pflag.FlagSet {
 	fs.SortFlags = false
 	if c.flags != nil {
 		c.flags(fs)
+	}
+	if slices.Contains(takes[c.name].kinds, kindONNX) {
+		fs.StringArray("input-shape", nil, "for an .onnx model: NAME=D1,D2,... fixes an input's per-sample shape where the file leaves dimensions symbolic (repeatable)")
 	}
 	return fs
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -96,7 +97,7 @@ func init() {
 func loadProgram(e *env, path string) (*frontend.Program, error) {
 	k, err := sniff(path)
 	if err == nil && k == kindONNX {
-		prog, err := onnx.Load(path)
+		prog, err := onnx.LoadWith(path, onnx.Options{InputShapes: e.inputShapes})
 		if err != nil {
 			fmt.Fprintf(e.stderr, "kiln: %v\n", err)
 			return nil, errReported
@@ -297,6 +298,36 @@ func loadWeightsRanges(path string) (map[string]*tensor.Tensor, map[string][2]fl
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return w, ranges, nil
+}
+
+// readInputShapes reads --input-shape NAME=D1,D2,... into e.
+func readInputShapes(e *env, fs *pflag.FlagSet) error {
+	if fs.Lookup("input-shape") == nil {
+		return nil
+	}
+	specs, err := fs.GetStringArray("input-shape")
+	if err != nil {
+		return err
+	}
+	for _, s := range specs {
+		name, dims, ok := strings.Cut(s, "=")
+		if !ok || name == "" {
+			return usagef("--input-shape %q: want NAME=D1,D2,...", s)
+		}
+		var shape []int
+		for _, d := range strings.Split(dims, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(d))
+			if err != nil || n < 1 {
+				return usagef("--input-shape %q: dimension %q is not a positive integer", s, d)
+			}
+			shape = append(shape, n)
+		}
+		if e.inputShapes == nil {
+			e.inputShapes = map[string][]int{}
+		}
+		e.inputShapes[name] = shape
+	}
+	return nil
 }
 
 // weightsGiven checks -w against the model: a .kiln model needs it, an

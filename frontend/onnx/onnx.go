@@ -42,8 +42,19 @@ const (
 	MaxOpset = 21
 )
 
+// Options adjust an import.
+type Options struct {
+	// InputShapes fixes inputs' per-sample shapes (after the batch), by
+	// ONNX input name, where the file leaves dimensions symbolic; a
+	// dimension the file gives must agree.
+	InputShapes map[string][]int
+}
+
 // Load reads and imports an .onnx file.
-func Load(path string) (*frontend.Program, error) {
+func Load(path string) (*frontend.Program, error) { return LoadWith(path, Options{}) }
+
+// LoadWith reads and imports an .onnx file with options.
+func LoadWith(path string, opts Options) (*frontend.Program, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -56,7 +67,7 @@ func Load(path string) (*frontend.Program, error) {
 	if len(data) > MaxFileSize {
 		return nil, fmt.Errorf("%s: larger than %d bytes, the most an ONNX file can hold", path, MaxFileSize)
 	}
-	prog, err := Import(path, data)
+	prog, err := ImportWith(path, data, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -67,6 +78,11 @@ func Load(path string) (*frontend.Program, error) {
 // Import decodes an ONNX ModelProto and lowers it to a float graph with
 // its weights bound. name is the file name errors are reported against.
 func Import(name string, data []byte) (*frontend.Program, error) {
+	return ImportWith(name, data, Options{})
+}
+
+// ImportWith is Import with options.
+func ImportWith(name string, data []byte, opts Options) (*frontend.Program, error) {
 	var m onnxpb.ModelProto
 	if err := proto.Unmarshal(data, &m); err != nil {
 		return nil, fmt.Errorf("%s: not an ONNX model (protobuf: %v)", name, err)
@@ -78,20 +94,27 @@ func Import(name string, data []byte) (*frontend.Program, error) {
 		return nil, fmt.Errorf("%s: an ONNX model must have a graph; this file has none (is it an ONNX file?)", name)
 	}
 	im := &importer{
-		file:     name,
-		pos:      source.Pos{File: name},
-		vals:     map[string]*ir.Value{},
-		consts:   map[string]*constant{},
-		names:    map[string]bool{},
-		uses:     map[string]int{},
-		isOutput: map[string]bool{},
-		bias:     map[*ir.Value]bool{},
-		index:    map[*onnxpb.NodeProto]int{},
+		file:           name,
+		pos:            source.Pos{File: name},
+		vals:           map[string]*ir.Value{},
+		consts:         map[string]*constant{},
+		names:          map[string]bool{},
+		uses:           map[string]int{},
+		isOutput:       map[string]bool{},
+		opts:           opts,
+		declaredInputs: map[string]*onnxpb.ValueInfoProto{},
+		bias:           map[*ir.Value]bool{},
+		index:          map[*onnxpb.NodeProto]int{},
 	}
 	if err := im.opsets(&m); err != nil {
 		return nil, err
 	}
 	im.graph(m.GetGraph())
+	for name := range opts.InputShapes {
+		if im.declaredInputs[name] == nil {
+			im.problem("--input-shape names %q, which is not an input of the model", name)
+		}
+	}
 	if err := im.err(); err != nil {
 		return nil, err
 	}
@@ -176,8 +199,10 @@ type importer struct {
 	bias     map[*ir.Value]bool        // dense values made from a MatMul, whose bias an Add may fill
 	index    map[*onnxpb.NodeProto]int // each node\'s place in the graph
 
-	problems    []string
-	unsupported []UnsupportedNode
+	opts           Options
+	declaredInputs map[string]*onnxpb.ValueInfoProto
+	problems       []string
+	unsupported    []UnsupportedNode
 }
 
 func (im *importer) err() error {
@@ -295,18 +320,32 @@ func (im *importer) input(in *onnxpb.ValueInfoProto) {
 		im.problem("input %q has element type %s; kiln's inputs are float (values) or int32/int64 (ids)", in.GetName(), onnxpb.TensorProto_DataType(tt.GetElemType()))
 		return
 	}
+	im.declaredInputs[in.GetName()] = in
 	dims := tt.GetShape().GetDim()
 	if tt.GetShape() == nil || len(dims) == 0 {
 		im.problem("input %q has no shape, or is a scalar; kiln needs [batch, ...] with the per-sample dimensions known", in.GetName())
 		return
 	}
+	fixed, hasFixed := im.opts.InputShapes[in.GetName()]
+	if hasFixed && len(fixed) != len(dims)-1 {
+		im.problem("--input-shape gives input %q %d dimensions after the batch; the file declares %d", in.GetName(), len(fixed), len(dims)-1)
+		return
+	}
 	per := make([]int, len(dims)-1)
 	for k, d := range dims[1:] {
-		if d.GetDimParam() != "" || d.GetDimValue() <= 0 {
-			im.problem("input %q: dimension %d is %s; kiln needs every dimension after the batch known (fix it when exporting)", in.GetName(), k+1, dimString(d))
+		known := d.GetDimParam() == "" && d.GetDimValue() > 0
+		switch {
+		case hasFixed && known && int(d.GetDimValue()) != fixed[k]:
+			im.problem("--input-shape gives input %q dimension %d as %d; the file fixes it at %d", in.GetName(), k+1, fixed[k], d.GetDimValue())
 			return
+		case hasFixed:
+			per[k] = fixed[k]
+		case !known:
+			im.problem("input %q: dimension %d is %s; kiln needs every dimension after the batch known (give --input-shape %s=D1,D2,..., or fix it when exporting)", in.GetName(), k+1, dimString(d), in.GetName())
+			return
+		default:
+			per[k] = int(d.GetDimValue())
 		}
-		per[k] = int(d.GetDimValue())
 	}
 	v := im.g.AddInput(im.fresh(sanitize(in.GetName())), ir.Batched(dt, per...), im.pos)
 	im.vals[in.GetName()] = v

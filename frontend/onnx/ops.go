@@ -52,6 +52,7 @@ func init() {
 		"Unsqueeze":          importUnsqueeze,
 		"Squeeze":            importSqueeze,
 		"Cast":               importCast,
+		"Slice":              importSlice,
 	}
 }
 
@@ -376,21 +377,41 @@ func unary(op *ir.Op) rule {
 	}
 }
 
-// importHardSigmoid takes PyTorch's hard sigmoid, max(0, min(1, x/6 +
-// 1/2)), the one kiln has; ONNX's default slope 0.2 is another function.
+// importHardSigmoid: ONNX's max(0, min(1, alpha*x + beta)) is kiln's
+// hard_sigmoid, relu6(y + 3) / 6, of y = 6*alpha*x + 6*beta - 3: with
+// PyTorch's alpha 1/6 and beta 1/2, y is x; otherwise (ONNX's default
+// alpha 0.2, Paddle's) a scale and a shift come first.
 func importHardSigmoid(nd *node) error {
 	if err := nd.allow("alpha", "beta"); err != nil {
 		return err
-	}
-	alpha, beta := nd.float("alpha", 0.2), nd.float("beta", 0.5)
-	if !near(alpha, 1.0/6) || !near(beta, 0.5) {
-		return fmt.Errorf("alpha %g and beta %g: kiln's hard_sigmoid is relu6(x + 3) / 6 (alpha 1/6, beta 0.5)", alpha, beta)
 	}
 	x, err := nd.value(0)
 	if err != nil {
 		return err
 	}
-	_, err = nd.add(nd.resultName(nd.layer()), ir.OpHardSigmoid, []*ir.Value{x}, nil)
+	alpha, beta := nd.float("alpha", 0.2), nd.float("beta", 0.5)
+	layer := nd.layer()
+	if scale := 6 * alpha; !near(scale, 1) {
+		c := &constant{shape: []int{}, float: true, f: []float32{float32(scale)}}
+		k, err := nd.constOperand(c, x, layer+"_scale")
+		if err != nil {
+			return err
+		}
+		if x, err = nd.step(layer+"_scaled", ir.OpMul, []*ir.Value{x, k}, nil); err != nil {
+			return err
+		}
+	}
+	if shift := 6*beta - 3; !near(shift, 0) {
+		c := &constant{shape: []int{}, float: true, f: []float32{float32(shift)}}
+		k, err := nd.constOperand(c, x, layer+"_shift")
+		if err != nil {
+			return err
+		}
+		if x, err = nd.step(layer+"_shifted", ir.OpAdd, []*ir.Value{x, k}, nil); err != nil {
+			return err
+		}
+	}
+	_, err = nd.add(nd.resultName(layer), ir.OpHardSigmoid, []*ir.Value{x}, nil)
 	return err
 }
 
@@ -1216,4 +1237,69 @@ func prodInts(v []int) int {
 		p *= x
 	}
 	return p
+}
+
+// importSlice folds slices of 1-D constants (the shape arithmetic of
+// exporters: the batch of a Shape, say); slices of computed values are
+// not imported.
+func importSlice(nd *node) error {
+	attrs := []string{"starts", "ends", "axes"}
+	if nd.opset() >= 10 {
+		attrs = nil // operands from opset 10
+	}
+	if err := nd.allow(attrs...); err != nil {
+		return err
+	}
+	c := nd.konst(0)
+	if c == nil {
+		return fmt.Errorf("slices a computed value; kiln folds slices of constants only")
+	}
+	if len(c.shape) != 1 {
+		return fmt.Errorf("slices a constant of shape %v; kiln folds slices of 1-D constants", c.shape)
+	}
+	starts, ends, axes, steps := nd.ints("starts"), nd.ints("ends"), nd.ints("axes"), []int(nil)
+	if nd.opset() >= 10 {
+		lists := make([][]int, 4)
+		for k := 1; k <= 4; k++ {
+			if !nd.has(k) {
+				continue
+			}
+			arg, err := nd.needConst(k, []string{"starts", "ends", "axes", "steps"}[k-1])
+			if err != nil {
+				return err
+			}
+			if lists[k-1], err = arg.ints(); err != nil {
+				return err
+			}
+		}
+		starts, ends, axes, steps = lists[0], lists[1], lists[2], lists[3]
+	}
+	if len(starts) != 1 || len(ends) != 1 || (axes != nil && (len(axes) != 1 || (axes[0] != 0 && axes[0] != -1))) {
+		return fmt.Errorf("starts %v, ends %v, axes %v: a 1-D constant has one axis", starts, ends, axes)
+	}
+	step := 1
+	if steps != nil {
+		if len(steps) != 1 || steps[0] != 1 {
+			return fmt.Errorf("steps %v: kiln folds slices with step 1", steps)
+		}
+	}
+	n := c.len()
+	clampIndex := func(i int) int {
+		if i < 0 {
+			i += n
+		}
+		return min(max(i, 0), n)
+	}
+	lo, hi := clampIndex(starts[0]), clampIndex(ends[0])
+	if hi < lo {
+		hi = lo
+	}
+	out := &constant{shape: []int{(hi - lo) / step}, float: c.float}
+	if c.float {
+		out.f = append([]float32(nil), c.f[lo:hi]...)
+	} else {
+		out.i = append([]int64(nil), c.i[lo:hi]...)
+	}
+	nd.setConst(0, out)
+	return nil
 }
