@@ -282,3 +282,69 @@ func FuzzImport(f *testing.F) {
 		}
 	})
 }
+
+// TestHardSigmoidAnySlope: ONNX's hard sigmoid for any alpha and beta is
+// imported exactly (to float rounding) through kiln's.
+func TestHardSigmoidAnySlope(t *testing.T) {
+	for _, ab := range [][2]float32{{1.0 / 6, 0.5}, {0.2, 0.5}, {0.5, 0.6}, {0.1, 0.3}} {
+		b := onnxtest.New("g", 13)
+		b.Input("x", 8)
+		b.Node("HardSigmoid", "hs", []string{"x"}, "y", onnxtest.Float("alpha", ab[0]), onnxtest.Float("beta", ab[1]))
+		b.Output("y", 8)
+		prog, err := Import("hs.onnx", b.Model())
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := tensor.FromF32([]float32{-9, -3, -2.5, -1, 0, 0.7, 2.5, 8}, 1, 8)
+		out, err := ir.Run(prog.Graph, map[string]*tensor.Tensor{"x": x})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range x.F32 {
+			want := min(1, max(0, float64(ab[0])*float64(v)+float64(ab[1])))
+			if d := float64(out[0].F32[k]) - want; d > 1e-6 || d < -1e-6 {
+				t.Errorf("alpha %g beta %g x %g: %g, want %g", ab[0], ab[1], v, out[0].F32[k], want)
+			}
+		}
+	}
+}
+
+// TestInputShapes: --input-shape fixes symbolic dimensions and must agree
+// with the fixed ones; a Slice of the Shape folds.
+func TestInputShapes(t *testing.T) {
+	build := func() []byte {
+		b := onnxtest.New("g", 13)
+		b.Input("x", 2, 4)
+		m := &onnxpb.ModelProto{}
+		proto.Unmarshal(b.Model(), m)
+		m.Graph.Input[0].Type.GetTensorType().Shape.Dim[2].Value = &onnxpb.TensorShapeProto_Dimension_DimParam{DimParam: "width"}
+		g := onnxtest.New("g", 13)
+		g.Ints("starts", []int64{0}, 1)
+		g.Ints("ends", []int64{1}, 1)
+		g.Ints("minus1", []int64{-1}, 1)
+		g.Node("Shape", "shape", []string{"x"}, "s")
+		g.Node("Slice", "slice", []string{"s", "starts", "ends"}, "n")
+		g.Node("Concat", "cat", []string{"n", "minus1"}, "target", onnxtest.Int("axis", 0))
+		g.Node("Reshape", "rs", []string{"x", "target"}, "y")
+		g.Output("y")
+		gm := &onnxpb.ModelProto{}
+		proto.Unmarshal(g.Model(), gm)
+		m.Graph.Node, m.Graph.Initializer, m.Graph.Output = gm.Graph.Node, gm.Graph.Initializer, gm.Graph.Output
+		data, _ := proto.Marshal(m)
+		return data
+	}
+	if _, err := Import("s.onnx", build()); err == nil || !strings.Contains(err.Error(), `input "x": dimension 2 is symbolic (width)`) {
+		t.Errorf("error %v, want the symbolic dimension named", err)
+	}
+	prog, err := ImportWith("s.onnx", build(), Options{InputShapes: map[string][]int{"x": {2, 5}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := prog.Graph.Outputs[0].Type.String(); got != "f32[N,10]" {
+		t.Errorf("output %s, want f32[N,10]", got)
+	}
+	_, err = ImportWith("s.onnx", build(), Options{InputShapes: map[string][]int{"x": {3, 5}}})
+	if err == nil || !strings.Contains(err.Error(), "dimension 1 as 3; the file fixes it at 2") {
+		t.Errorf("error %v, want the disagreement named", err)
+	}
+}

@@ -35,9 +35,14 @@ func (b *Graph) IntInput(name string, dims ...int) {
 	b.g.Input = append(b.g.Input, valueInfo(name, onnxpb.TensorProto_INT64, dims))
 }
 
-// Output declares a float output [batch, dims...].
+// Output declares a float output [batch, dims...]; with no dims, a float
+// output of undeclared shape.
 func (b *Graph) Output(name string, dims ...int) {
-	b.g.Output = append(b.g.Output, valueInfo(name, onnxpb.TensorProto_FLOAT, dims))
+	vi := valueInfo(name, onnxpb.TensorProto_FLOAT, dims)
+	if len(dims) == 0 {
+		vi.Type.GetTensorType().Shape = nil
+	}
+	b.g.Output = append(b.g.Output, vi)
 }
 
 func valueInfo(name string, dt onnxpb.TensorProto_DataType, dims []int) *onnxpb.ValueInfoProto {
