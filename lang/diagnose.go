@@ -3,6 +3,7 @@ package lang
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -649,3 +650,7 @@ func (d *diag) code(sig []lexer.Token) string {
 
 func lineCol(p source.Pos) string       { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
 func lineColOf(p lexer.Position) string { return fmt.Sprintf("%d:%d", p.Line, p.Column) }
+
+// IsReserved reports whether s is a reserved word of the language, which
+// cannot name a model, an input or a binding.
+func IsReserved(s string) bool { return slices.Contains(grammar.Keywords, s) }

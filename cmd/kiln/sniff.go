@@ -214,6 +214,7 @@ var takes = map[string]struct {
 	"prune":    {[]fileKind{kindKiln}, "a .kiln model (with -w)"},
 	"compress": {[]fileKind{kindKiln}, "a .kiln model (with -w)"},
 	"build":    {[]fileKind{kindKiln, kindONNX, kindKIR}, "a .kiln model (with -w), an .onnx or a .kir"},
+	"import":   {[]fileKind{kindONNX}, "an .onnx"},
 	"inspect":  {[]fileKind{kindKBC}, "a .kbc"},
 	"bench":    {[]fileKind{kindKBC}, "a .kbc"},
 	// compression

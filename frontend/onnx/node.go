@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/kiln-nn/kiln/frontend/onnx/onnxpb"
@@ -97,11 +98,21 @@ func (nd *node) int(name string, def int) int {
 	return def
 }
 
+// float returns a float attribute as the float64 nearest the shortest
+// decimal that names its float32 (1e-05, not 9.999999747378752e-06), so
+// that descriptions and arithmetic on it stay readable.
 func (nd *node) float(name string, def float64) float64 {
 	if a := nd.attr(name); a != nil {
-		return float64(a.GetF())
+		return decimal32(float64(a.GetF()))
 	}
 	return def
+}
+
+// decimal32 rounds x to float32 and returns the shortest decimal of that
+// float32, as a float64.
+func decimal32(x float64) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', -1, 32), 64)
+	return v
 }
 
 func (nd *node) str(name, def string) string {

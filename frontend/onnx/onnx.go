@@ -26,6 +26,7 @@ import (
 	"github.com/kiln-nn/kiln/frontend"
 	"github.com/kiln-nn/kiln/frontend/onnx/onnxpb"
 	"github.com/kiln-nn/kiln/ir"
+	"github.com/kiln-nn/kiln/lang"
 	"github.com/kiln-nn/kiln/source"
 	"github.com/kiln-nn/kiln/tensor"
 )
@@ -408,6 +409,10 @@ func (im *importer) node(n *onnxpb.NodeProto) {
 		im.unsupported = append(im.unsupported, UnsupportedNode{Index: im.index[n], Name: n.GetName(), Domain: domain, Op: n.GetOpType(), Opset: im.opset})
 		return
 	}
+	if len(n.GetOutput()) == 0 || n.GetOutput()[0] == "" {
+		im.problem("%s: the node has no output", im.where(n))
+		return
+	}
 	nd := &node{im: im, n: n}
 	for _, in := range n.GetInput() {
 		if in == "" {
@@ -444,6 +449,14 @@ func (im *importer) fresh(base string) string {
 // underscores, not starting with a digit; exporters' path-like names lose
 // their leading slash ("/fc1/Gemm" becomes "fc1_Gemm").
 func sanitize(s string) string {
+	out := sanitizeChars(s)
+	if lang.IsReserved(out) {
+		out = "v" + out // "input" is a reserved word of .kiln files
+	}
+	return out
+}
+
+func sanitizeChars(s string) string {
 	s = strings.TrimLeft(s, "/")
 	var b strings.Builder
 	for _, r := range s {

@@ -247,7 +247,7 @@ func importBatchNorm(nd *node) error {
 	}
 	// ONNX's momentum weighs the running statistics, kiln's (PyTorch's)
 	// the batch's.
-	attrs := ir.Attrs{"eps": nd.float("epsilon", 1e-5), "momentum": 1 - nd.float("momentum", 0.9)}
+	attrs := ir.Attrs{"eps": nd.float("epsilon", 1e-5), "momentum": decimal32(1 - nd.float("momentum", 0.9))}
 	_, err = nd.add(nd.resultName(layer), ir.OpBatchNorm, args, attrs)
 	return err
 }
