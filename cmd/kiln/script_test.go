@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"github.com/kiln-nn/kiln/internal/onnxtest"
 	"math"
 	"os"
 	"path/filepath"
@@ -39,6 +40,8 @@ import (
 //	                      write an NPY file: DTYPE a NumPy descriptor such as
 //	                      <f4, <f8, <i4, <i8; DIMS comma-separated (or - for a
 //	                      scalar); the values, as many as the shape holds
+//	onnx FILE MODEL       write an ONNX test model (internal/onnxtest): mlp
+//	                      or lenet
 func TestScripts(t *testing.T) {
 	files, err := filepath.Glob("testdata/script/*.txtar")
 	if err != nil {
@@ -210,6 +213,8 @@ func (s *scriptState) do(neg bool, cmd string, args []string) error {
 		return os.WriteFile(args[1], b, 0o644)
 	case "npy":
 		return writeNPY(args)
+	case "onnx":
+		return writeONNX(args)
 	default:
 		return fmt.Errorf("unknown script command %q", cmd)
 	}
@@ -308,4 +313,17 @@ func writeNPY(args []string) error {
 		}
 	}
 	return os.WriteFile(file, b.Bytes(), 0o644)
+}
+
+// writeONNX writes one of internal/onnxtest's models.
+func writeONNX(args []string) error {
+	if len(args) != 2 {
+		return fmt.Errorf("usage: onnx FILE MODEL")
+	}
+	models := map[string]func(uint64) []byte{"mlp": onnxtest.MLP, "lenet": onnxtest.LeNet}
+	build, ok := models[args[1]]
+	if !ok {
+		return fmt.Errorf("onnx: no test model %q (mlp, lenet)", args[1])
+	}
+	return os.WriteFile(args[0], build(1), 0o644)
 }

@@ -169,3 +169,24 @@ func LeNet(seed uint64) []byte {
 	b.Output("logits", 10)
 	return b.Model()
 }
+
+// MLP is a small classifier as PyTorch exports it at opset 13, with
+// weights drawn from seed: 4 features, a Gemm to 8, relu, a MatMul and an
+// Add to 3 (how nn.Linear exports when its input has more than two
+// dimensions), softmax.
+func MLP(seed uint64) []byte {
+	rng := rand.New(rand.NewPCG(seed, 2))
+	b := New("mlp", 13)
+	b.Input("x", 4)
+	b.Random(rng, "fc1.weight", 0.5, 8, 4)
+	b.Random(rng, "fc1.bias", 0.1, 8)
+	b.Random(rng, "onnx::MatMul_9", 0.5, 8, 3)
+	b.Random(rng, "fc2.bias", 0.1, 3)
+	b.Node("Gemm", "/fc1/Gemm", []string{"x", "fc1.weight", "fc1.bias"}, "/fc1/Gemm_output_0", Int("transB", 1))
+	b.Node("Relu", "/act/Relu", []string{"/fc1/Gemm_output_0"}, "/act/Relu_output_0")
+	b.Node("MatMul", "/fc2/MatMul", []string{"/act/Relu_output_0", "onnx::MatMul_9"}, "/fc2/MatMul_output_0")
+	b.Node("Add", "/fc2/Add", []string{"fc2.bias", "/fc2/MatMul_output_0"}, "/fc2/Add_output_0")
+	b.Node("Softmax", "/Softmax", []string{"/fc2/Add_output_0"}, "probs", Int("axis", 1))
+	b.Output("probs", 3)
+	return b.Model()
+}
