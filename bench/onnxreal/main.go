@@ -38,8 +38,8 @@ import (
 type realModel struct {
 	npm, version string // the package, as npm names it
 	file         string // the model's path in the package
-	what      string
-	shapes    map[string][]int // --input-shape, where the file leaves dimensions symbolic
+	what         string
+	shapes       map[string][]int // --input-shape, where the file leaves dimensions symbolic
 	// draw returns one input value: the inputs' distribution.
 	draw func(r *rand.Rand) float32
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/kiln-nn/kiln/backend/llvm"
+	onnxout "github.com/kiln-nn/kiln/backend/onnx"
 	"github.com/kiln-nn/kiln/ir"
 )
 
@@ -17,7 +18,7 @@ import (
 // VM's bytecode; llvm, header and obj are the native backend's module, its
 // C header, and the module compiled by LLVM's opt and llc from PATH.
 
-var emitKinds = []string{"kbc", "llvm", "header", "obj"}
+var emitKinds = []string{"kbc", "llvm", "header", "obj", "onnx"}
 
 // checkEmit checks --emit and what it needs before any work: a known
 // kind, no bytecode-only flag with another, a well-formed target for llvm
@@ -39,7 +40,7 @@ func checkEmitKind(kind string, code bool, target llvm.Options) (string, error) 
 		known = known || k == kind
 	}
 	if !known {
-		return "", usagef("--emit must be kbc, llvm, header or obj, got %q", kind)
+		return "", usagef("--emit must be kbc, llvm, header, obj or onnx, got %q", kind)
 	}
 	if code && kind != "kbc" {
 		return "", usagef("--code codes the constants of a .kbc; it has no effect with --emit %s", kind)
@@ -66,6 +67,9 @@ func checkEmitKind(kind string, code bool, target llvm.Options) (string, error) 
 // emitNative returns the native backend's artifact of the given kind for
 // the int8 graph g, its code for the target.
 func emitNative(kind string, target llvm.Options, g *ir.Graph) ([]byte, error) {
+	if kind == "onnx" {
+		return onnxout.Emit(g)
+	}
 	if kind == "header" {
 		return llvm.Header(g)
 	}
