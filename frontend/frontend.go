@@ -26,6 +26,10 @@ type Program struct {
 	Train   *Settings // the train block, or nil
 	Compile *Settings // the compile block, or nil
 	Dir     string    // the file's directory: paths in settings are relative to it
+	// Quant holds int8 parameters the source fixed, by value name (an
+	// ONNX QDQ model's scales and zero points), for the quantize pass
+	// (passes.Quantization.Given); nil for a .kiln file.
+	Quant map[string]*ir.QuantParams
 }
 
 // Load reads, parses and checks a .kiln file. On failure it returns the

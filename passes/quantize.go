@@ -73,6 +73,13 @@ type Quantization struct {
 	// what a comparison of post-training and quantization-aware int8
 	// measures against.
 	PerTensorWeights bool
+	// Given fixes the int8 parameters of values by name, as an imported
+	// quantized model (ONNX QDQ) carries them: a weight or embedding table
+	// is quantized on its given grid (symmetric, along dimension 0, its
+	// values on the grid within float rounding), an activation takes its
+	// given parameters instead of its calibrated range's. Ops whose int8
+	// form fixes its result's parameters (softmax, pooling) keep theirs.
+	Given map[string]*ir.QuantParams
 }
 
 type quantizer struct {
@@ -120,6 +127,9 @@ func (q *quantizer) run() error {
 
 // params returns the int8 parameters for a source value's calibrated range.
 func (q *quantizer) params(v *ir.Value) (*ir.QuantParams, bool) {
+	if p := q.opt.Given[v.Name]; p != nil {
+		return p, true
+	}
 	r, ok := q.c.Ranges[v.Name]
 	if !ok {
 		return nil, false
@@ -326,11 +336,45 @@ func (q *quantizer) rows(f *ir.Value, what string) (*ir.Value, string) {
 	if f.Data == nil {
 		return nil, fmt.Sprintf("%s %s has no data", what, f.Name)
 	}
+	if p := q.opt.Given[f.Name]; p != nil {
+		return q.givenRows(f, p)
+	}
 	rows := f.Type.Dims[0]
 	if what == "weight" && (q.opt.PerTensorWeights || onInt8Grid(f.Data.F32)) {
 		rows = 1 // asked for, or shared weights: one scale keeps them exact
 	}
 	scales, t := symmetric(f.Data, rows)
+	w := &ir.Value{Name: f.Name + ".q", Op: ir.OpParam, Type: f.Type.WithDType(tensor.I8), Data: t,
+		Quant: &ir.QuantParams{Scale: scales, Zero: []int32{0}, Axis: 0}, Pos: f.Pos}
+	q.dst.Append(w)
+	return w, ""
+}
+
+// givenRows quantizes a weight or table on the grid its given parameters
+// name: symmetric (zero point 0), one scale or one per row of dimension 0,
+// every value within float rounding of a grid point in [-127, 127].
+func (q *quantizer) givenRows(f *ir.Value, p *ir.QuantParams) (*ir.Value, string) {
+	rows := f.Type.Dims[0]
+	if p.PerChannel() && (p.Axis != 0 || len(p.Scale) != rows) {
+		return nil, fmt.Sprintf("the given parameters of %s have %d scales along axis %d; kiln's are one per row of dimension 0 (%d)", f.Name, len(p.Scale), p.Axis, rows)
+	}
+	for _, z := range p.Zero {
+		if z != 0 {
+			return nil, fmt.Sprintf("the given zero point of %s is %d; kiln's int8 weights are symmetric (zero point 0)", f.Name, z)
+		}
+	}
+	per := f.Data.Len() / rows
+	t := tensor.New(tensor.I8, f.Data.Shape...)
+	for i, x := range f.Data.F32 {
+		s := float64(p.Scale[min(i/per, len(p.Scale)-1)])
+		k := float64(x) / s
+		r := math.Round(k)
+		if math.Abs(k-r) > 1e-3 || r < -127 || r > 127 {
+			return nil, fmt.Sprintf("%s[%d] = %g is not on its given int8 grid (scale %g, [-127, 127])", f.Name, i, x, s)
+		}
+		t.I8[i] = int8(r)
+	}
+	scales := append([]float32(nil), p.Scale...)
 	w := &ir.Value{Name: f.Name + ".q", Op: ir.OpParam, Type: f.Type.WithDType(tensor.I8), Data: t,
 		Quant: &ir.QuantParams{Scale: scales, Zero: []int32{0}, Axis: 0}, Pos: f.Pos}
 	q.dst.Append(w)

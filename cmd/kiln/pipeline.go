@@ -91,6 +91,19 @@ func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.St
 	if fs.Changed("calibrate") {
 		spec, dir = calibrate, "."
 	}
+	// A quantized ONNX model's scales and zero points are its activations'
+	// ranges (and fix its int8 parameters exactly: Quantization.Given).
+	fromFile := false
+	for name, p := range prog.Quant {
+		if v := prog.Graph.Lookup(name); v != nil && v.Op != ir.OpParam && len(p.Scale) == 1 {
+			if learned == nil {
+				learned = map[string][2]float64{}
+			}
+			s, z := float64(p.Scale[0]), float64(p.Zero[0])
+			learned[name] = [2]float64{s * (-128 - z), s * (127 - z)}
+			fromFile = true
+		}
+	}
 	if spec == "" && len(learned) == 0 {
 		return nil, usagef("no calibration data: give --calibrate SET or a compile block's calibrate setting")
 	}
@@ -128,8 +141,8 @@ func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.St
 		code = s.Value.Text == "huffman"
 	}
 	copt := compiler.Options{Until: until, Weights: w, Switches: switches, Calibration: calib, Dump: e.stdout, Code: code}
-	if perTensor {
-		copt.Quantization = &passes.Quantization{PerTensorWeights: true}
+	if perTensor || prog.Quant != nil {
+		copt.Quantization = &passes.Quantization{PerTensorWeights: perTensor, Given: prog.Quant}
 	}
 	r, err := compiler.Compile(prog.Graph, copt)
 	if err != nil {
@@ -139,9 +152,14 @@ func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.St
 		}
 		return nil, reportUnbuildable(e, path, err)
 	}
-	if len(learned) > 0 {
+	switch {
+	case fromFile && spec == "":
+		fmt.Fprintf(e.stderr, "quantized %s: the scales and zero points %s gives, %.1f s\n", r.Graph.Name, path, time.Since(start).Seconds())
+	case fromFile:
+		fmt.Fprintf(e.stderr, "quantized %s: the scales and zero points %s gives, the other ranges from %d calibration samples of %s, %.1f s\n", r.Graph.Name, path, min(samples, split.Train.Len()), spec, time.Since(start).Seconds())
+	case len(learned) > 0:
 		fmt.Fprintf(e.stderr, "quantized %s: ranges learned in quantization-aware training, from %s, %.1f s\n", r.Graph.Name, weights, time.Since(start).Seconds())
-	} else {
+	default:
 		fmt.Fprintf(e.stderr, "quantized %s: %d calibration samples from %s, %s ranges, %.1f s\n", r.Graph.Name, min(samples, split.Train.Len()), spec, method, time.Since(start).Seconds())
 	}
 	return &quantized{result: r, split: split, calib: calib}, nil

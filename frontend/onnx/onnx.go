@@ -106,6 +106,8 @@ func ImportWith(name string, data []byte, opts Options) (*frontend.Program, erro
 		declaredInputs: map[string]*onnxpb.ValueInfoProto{},
 		bias:           map[*ir.Value]bool{},
 		index:          map[*onnxpb.NodeProto]int{},
+		qvals:          map[string]qview{},
+		given:          map[*ir.Value]*ir.QuantParams{},
 	}
 	if err := im.opsets(&m); err != nil {
 		return nil, err
@@ -122,7 +124,14 @@ func ImportWith(name string, data []byte, opts Options) (*frontend.Program, erro
 	if err := ir.Verify(im.g); err != nil {
 		return nil, fmt.Errorf("%s: internal error: the imported graph does not verify: %w", name, err)
 	}
-	return &frontend.Program{Graph: im.g}, nil
+	prog := &frontend.Program{Graph: im.g}
+	if len(im.given) > 0 {
+		prog.Quant = map[string]*ir.QuantParams{}
+		for v, p := range im.given {
+			prog.Quant[v.Name] = p
+		}
+	}
+	return prog, nil
 }
 
 // Error is every problem of one ONNX file.
@@ -192,13 +201,15 @@ type importer struct {
 	opset int
 	g     *ir.Graph
 
-	vals     map[string]*ir.Value      // ONNX value name -> graph value
-	consts   map[string]*constant      // ONNX value name -> value known at import
-	names    map[string]bool           // graph names taken
-	uses     map[string]int            // ONNX value name -> consumers (outputs count)
-	isOutput map[string]bool           // ONNX names of the graph outputs
-	bias     map[*ir.Value]bool        // dense values made from a MatMul, whose bias an Add may fill
-	index    map[*onnxpb.NodeProto]int // each node\'s place in the graph
+	vals     map[string]*ir.Value          // ONNX value name -> graph value
+	consts   map[string]*constant          // ONNX value name -> value known at import
+	names    map[string]bool               // graph names taken
+	uses     map[string]int                // ONNX value name -> consumers (outputs count)
+	isOutput map[string]bool               // ONNX names of the graph outputs
+	bias     map[*ir.Value]bool            // dense values made from a MatMul, whose bias an Add may fill
+	index    map[*onnxpb.NodeProto]int     // each node\'s place in the graph
+	qvals    map[string]qview              // ONNX name -> a quantized tensor (QuantizeLinear\'s result)
+	given    map[*ir.Value]*ir.QuantParams // int8 parameters a QDQ model fixes
 
 	opts           Options
 	declaredInputs map[string]*onnxpb.ValueInfoProto
@@ -418,7 +429,7 @@ func (im *importer) node(n *onnxpb.NodeProto) {
 		if in == "" {
 			continue // an omitted optional input
 		}
-		if im.vals[in] == nil && im.consts[in] == nil {
+		if _, quantized := im.qvals[in]; im.vals[in] == nil && im.consts[in] == nil && !quantized {
 			// An input made by a node that failed or is unsupported:
 			// that node has been reported already.
 			if len(im.problems) == 0 && len(im.unsupported) == 0 {
@@ -427,7 +438,13 @@ func (im *importer) node(n *onnxpb.NodeProto) {
 			return
 		}
 	}
-	if err := rule(nd); err != nil {
+	var err error
+	if q, ok := im.qvals[nd.inputName(0)]; ok && n.GetOpType() != "DequantizeLinear" {
+		err = im.onQuantized(nd, rule, q)
+	} else {
+		err = rule(nd)
+	}
+	if err != nil {
 		im.problem("%s: %v", im.where(n), err)
 	}
 }

@@ -53,6 +53,8 @@ func init() {
 		"Squeeze":            importSqueeze,
 		"Cast":               importCast,
 		"Slice":              importSlice,
+		"QuantizeLinear":     importQuantize,
+		"DequantizeLinear":   importDequantize,
 	}
 }
 
@@ -97,7 +99,11 @@ func importConv(nd *node) error {
 		return err
 	}
 	layer := nd.layer()
-	args := []*ir.Value{x, nd.param(layer, "weight", floatTensor(w))}
+	weight := nd.param(layer, "weight", floatTensor(w))
+	if err := nd.giveWeight(weight, w, false); err != nil {
+		return err
+	}
+	args := []*ir.Value{x, weight}
 	if nd.has(2) {
 		b, err := nd.needConst(2, "the bias")
 		if err != nil {
@@ -289,7 +295,11 @@ func importGemm(nd *node) error {
 		}
 	}
 	layer := nd.layer()
-	args := []*ir.Value{a, nd.param(layer, "weight", tensor.FromF32(w, units, in))}
+	weight := nd.param(layer, "weight", tensor.FromF32(w, units, in))
+	if err := nd.giveWeight(weight, b, nd.int("transB", 0) == 0); err != nil {
+		return err
+	}
+	args := []*ir.Value{a, weight}
 	if nd.has(2) {
 		c, err := nd.needConst(2, "C")
 		if err != nil {
@@ -353,7 +363,11 @@ func importMatMul(nd *node) error {
 	}
 	w := transpose2(b.floats(), b.shape[0], b.shape[1])
 	layer := nd.layer()
-	v, err := nd.add(nd.resultName(layer), ir.OpDense, []*ir.Value{a, nd.param(layer, "weight", tensor.FromF32(w, b.shape[1], b.shape[0]))}, nil)
+	weight := nd.param(layer, "weight", tensor.FromF32(w, b.shape[1], b.shape[0]))
+	if err := nd.giveWeight(weight, b, true); err != nil {
+		return err
+	}
+	v, err := nd.add(nd.resultName(layer), ir.OpDense, []*ir.Value{a, weight}, nil)
 	if err != nil {
 		return err
 	}
@@ -869,7 +883,11 @@ func importGather(nd *node) error {
 		return fmt.Errorf("indices %v are not integers", ids.Type)
 	}
 	layer := nd.layer()
-	_, err = nd.add(nd.resultName(layer), ir.OpEmbedding, []*ir.Value{ids, nd.param(layer, "weight", floatTensor(data))}, nil)
+	table := nd.param(layer, "weight", floatTensor(data))
+	if err := nd.giveWeight(table, data, false); err != nil {
+		return err
+	}
+	_, err = nd.add(nd.resultName(layer), ir.OpEmbedding, []*ir.Value{ids, table}, nil)
 	return err
 }
 

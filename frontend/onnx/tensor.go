@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/kiln-nn/kiln/frontend/onnx/onnxpb"
+	"github.com/kiln-nn/kiln/ir"
 )
 
 // constant is a tensor known when the model is imported: an initializer, a
@@ -17,6 +18,10 @@ type constant struct {
 	float bool // f holds the data; otherwise i does
 	f     []float32
 	i     []int64
+	elem  onnxpb.TensorProto_DataType // the element type in the file (UNDEFINED for folded values)
+	// quant is the grid a DequantizeLinear of int8 data put the values on:
+	// kept for the weights made from them (kiln quantizes them on it).
+	quant *ir.QuantParams
 }
 
 func (c *constant) len() int {
@@ -103,8 +108,8 @@ func decodeTensor(t *onnxpb.TensorProto) (*constant, error) {
 	for k, d := range t.GetDims() {
 		shape[k] = int(d)
 	}
-	c := &constant{shape: shape}
 	dt := onnxpb.TensorProto_DataType(t.GetDataType())
+	c := &constant{shape: shape, elem: dt}
 	size, ok := elemSize[dt]
 	if !ok {
 		return nil, fmt.Errorf("element type %s is not one kiln reads", dt)

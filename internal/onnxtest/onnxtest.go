@@ -62,6 +62,11 @@ func (b *Graph) Floats(name string, data []float32, dims ...int) {
 	b.g.Initializer = append(b.g.Initializer, &onnxpb.TensorProto{Name: name, DataType: int32(onnxpb.TensorProto_FLOAT), Dims: int64s(dims), RawData: raw})
 }
 
+// Raw adds an initializer of any element type from its little-endian bytes.
+func (b *Graph) Raw(name string, dt onnxpb.TensorProto_DataType, raw []byte, dims ...int) {
+	b.g.Initializer = append(b.g.Initializer, &onnxpb.TensorProto{Name: name, DataType: int32(dt), Dims: int64s(dims), RawData: raw})
+}
+
 // Ints adds an int64 initializer in the typed field.
 func (b *Graph) Ints(name string, data []int64, dims ...int) {
 	b.g.Initializer = append(b.g.Initializer, &onnxpb.TensorProto{Name: name, DataType: int32(onnxpb.TensorProto_INT64), Dims: int64s(dims), Int64Data: data})
