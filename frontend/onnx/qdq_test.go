@@ -8,7 +8,6 @@ import (
 	onnxout "github.com/kiln-nn/kiln/backend/onnx"
 	"github.com/kiln-nn/kiln/compiler"
 	"github.com/kiln-nn/kiln/data"
-	"github.com/kiln-nn/kiln/frontend/onnx/onnxpb"
 	"github.com/kiln-nn/kiln/internal/onnxtest"
 	"github.com/kiln-nn/kiln/internal/testbuild"
 	"github.com/kiln-nn/kiln/internal/testmodels"
@@ -118,39 +117,10 @@ func runVM(t *testing.T, kbc []byte, inputs []data.Named) [][]float32 {
 	return outs
 }
 
-// qdqMLP is a QDQ model built with known parameters that kiln's own
-// calibration and weight quantization would not choose: a uint8 input
-// grid (zero point 100), int8 weights on a grid of 100 steps with one
-// scale per output column, an int8 result grid with zero point 5.
-func qdqMLP() []byte {
-	b := onnxtest.New("qdq", 13)
-	b.Input("x", 4)
-	w := []int8{100, -100, 7, 3, 50, -1, -60, 0, 99, 20, -20, 10} // [4, 3]: MatMul's [in, out]
-	raw := make([]byte, len(w))
-	for i, v := range w {
-		raw[i] = byte(v)
-	}
-	b.Raw("W_q", onnxpb.TensorProto_INT8, raw, 4, 3)
-	b.Floats("W_scale", []float32{0.01, 0.02, 0.03}, 3)
-	b.Raw("W_zero", onnxpb.TensorProto_INT8, []byte{0, 0, 0}, 3)
-	b.Floats("x_scale", []float32{0.05})
-	b.Raw("x_zero", onnxpb.TensorProto_UINT8, []byte{100})
-	b.Floats("y_scale", []float32{0.1})
-	b.Raw("y_zero", onnxpb.TensorProto_INT8, []byte{5})
-	b.Node("QuantizeLinear", "xq", []string{"x", "x_scale", "x_zero"}, "x_q")
-	b.Node("DequantizeLinear", "xdq", []string{"x_q", "x_scale", "x_zero"}, "x_dq")
-	b.Node("DequantizeLinear", "wdq", []string{"W_q", "W_scale", "W_zero"}, "W", onnxtest.Int("axis", 1))
-	b.Node("MatMul", "/fc/MatMul", []string{"x_dq", "W"}, "y")
-	b.Node("QuantizeLinear", "yq", []string{"y", "y_scale", "y_zero"}, "y_q")
-	b.Node("DequantizeLinear", "ydq", []string{"y_q", "y_scale", "y_zero"}, "out")
-	b.Output("out", 3)
-	return b.Model()
-}
-
 // TestQDQGivenParameters: the int8 graph built from a QDQ model has the
 // file's parameters, not kiln's calibration's or weight quantizer's.
 func TestQDQGivenParameters(t *testing.T) {
-	prog, err := Import("qdq.onnx", qdqMLP())
+	prog, err := Import("qdq.onnx", onnxtest.QDQMLP())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,8 +141,8 @@ func TestQDQGivenParameters(t *testing.T) {
 	}
 	g := res.Graph
 	want := map[string]string{
-		"x.q":         "q(0.05, -28)",          // uint8 zero point 100, 128 lower
-		"out.q":       "q(0.1, 5)",             // as the file says
+		"x.q":         "q(0.05, -28)", // uint8 zero point 100, 128 lower
+		"out.q":       "q(0.1, 5)",    // as the file says
 		"fc.weight.q": "q([0.01, 0.02, 0.03], 0, axis=0)",
 	}
 	for name, q := range want {

@@ -6,6 +6,7 @@ package onnxtest
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -193,5 +194,69 @@ func MLP(seed uint64) []byte {
 	b.Node("Add", "/fc2/Add", []string{"fc2.bias", "/fc2/MatMul_output_0"}, "/fc2/Add_output_0")
 	b.Node("Softmax", "/Softmax", []string{"/fc2/Add_output_0"}, "probs", Int("axis", 1))
 	b.Output("probs", 3)
+	return b.Model()
+}
+
+// Linear is one nn.Linear layer's weights: weight [out, in], bias [out].
+type Linear struct {
+	Weight, Bias []float32
+	Out, In      int
+}
+
+// TorchMLP is what torch.onnx.export writes (opset 17) for a PyTorch
+// module that flattens an input of the given per-sample shape and applies
+// the layers, a ReLU between each two: initializers fc1.weight, fc1.bias,
+// ..., nodes /flatten/Flatten, /fc1/Gemm, /relu/Relu, ..., output logits.
+func TorchMLP(input []int, layers []Linear) []byte {
+	b := New("main_graph", 17)
+	b.Input("input", input...)
+	b.Node("Flatten", "/flatten/Flatten", []string{"input"}, "/flatten/Flatten_output_0", Int("axis", 1))
+	x := "/flatten/Flatten_output_0"
+	for k, l := range layers {
+		fc := fmt.Sprintf("fc%d", k+1)
+		b.Floats(fc+".weight", l.Weight, l.Out, l.In)
+		b.Floats(fc+".bias", l.Bias, l.Out)
+		out := "/" + fc + "/Gemm_output_0"
+		if k == len(layers)-1 {
+			out = "logits"
+		}
+		b.Node("Gemm", "/"+fc+"/Gemm", []string{x, fc + ".weight", fc + ".bias"}, out, Float("alpha", 1), Float("beta", 1), Int("transB", 1))
+		x = out
+		if k < len(layers)-1 {
+			relu := fmt.Sprintf("/relu_%d/Relu", k+1)
+			b.Node("Relu", relu, []string{x}, relu+"_output_0")
+			x = relu + "_output_0"
+		}
+	}
+	b.Output("logits", layers[len(layers)-1].Out)
+	return b.Model()
+}
+
+// QDQMLP is a QDQ model built with known parameters that kiln's own
+// calibration and weight quantization would not choose: a uint8 input
+// grid (zero point 100), int8 weights on a grid of 100 steps with one
+// scale per output column, an int8 result grid with zero point 5.
+func QDQMLP() []byte {
+	b := New("qdq", 13)
+	b.Input("x", 4)
+	w := []int8{100, -100, 7, 3, 50, -1, -60, 0, 99, 20, -20, 10} // [4, 3]: MatMul's [in, out]
+	raw := make([]byte, len(w))
+	for i, v := range w {
+		raw[i] = byte(v)
+	}
+	b.Raw("W_q", onnxpb.TensorProto_INT8, raw, 4, 3)
+	b.Floats("W_scale", []float32{0.01, 0.02, 0.03}, 3)
+	b.Raw("W_zero", onnxpb.TensorProto_INT8, []byte{0, 0, 0}, 3)
+	b.Floats("x_scale", []float32{0.05})
+	b.Raw("x_zero", onnxpb.TensorProto_UINT8, []byte{100})
+	b.Floats("y_scale", []float32{0.1})
+	b.Raw("y_zero", onnxpb.TensorProto_INT8, []byte{5})
+	b.Node("QuantizeLinear", "xq", []string{"x", "x_scale", "x_zero"}, "x_q")
+	b.Node("DequantizeLinear", "xdq", []string{"x_q", "x_scale", "x_zero"}, "x_dq")
+	b.Node("DequantizeLinear", "wdq", []string{"W_q", "W_scale", "W_zero"}, "W", Int("axis", 1))
+	b.Node("MatMul", "/fc/MatMul", []string{"x_dq", "W"}, "y")
+	b.Node("QuantizeLinear", "yq", []string{"y", "y_scale", "y_zero"}, "y_q")
+	b.Node("DequantizeLinear", "ydq", []string{"y_q", "y_scale", "y_zero"}, "out")
+	b.Output("out", 3)
 	return b.Model()
 }
