@@ -1,7 +1,6 @@
 package onnx
 
 import (
-	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -39,17 +38,13 @@ func testdataDir(t *testing.T) string {
 var conformanceModels = []string{
 	"pytorch-converted/test_AvgPool1d",
 	"pytorch-converted/test_AvgPool1d_stride",
-	"pytorch-converted/test_BatchNorm3d_eval",
-	"pytorch-converted/test_BatchNorm3d_momentum_eval",
-	"pytorch-converted/test_PixelShuffle",
-	"pytorch-converted/test_softmax_functional_dim3",
-	"pytorch-converted/test_softmax_lastdim",
-	"pytorch-operator/test_operator_permute2",
 	"pytorch-converted/test_AvgPool2d",
 	"pytorch-converted/test_AvgPool2d_stride",
 	"pytorch-converted/test_BatchNorm1d_3d_input_eval",
 	"pytorch-converted/test_BatchNorm2d_eval",
 	"pytorch-converted/test_BatchNorm2d_momentum_eval",
+	"pytorch-converted/test_BatchNorm3d_eval",
+	"pytorch-converted/test_BatchNorm3d_momentum_eval",
 	"pytorch-converted/test_Conv1d",
 	"pytorch-converted/test_Conv1d_dilated",
 	"pytorch-converted/test_Conv1d_groups",
@@ -69,21 +64,25 @@ var conformanceModels = []string{
 	"pytorch-converted/test_Conv2d_no_bias",
 	"pytorch-converted/test_Conv2d_padding",
 	"pytorch-converted/test_Conv2d_strided",
+	"pytorch-converted/test_Embedding",
+	"pytorch-converted/test_Embedding_sparse",
 	"pytorch-converted/test_Linear",
 	"pytorch-converted/test_Linear_no_bias",
 	"pytorch-converted/test_MaxPool1d",
 	"pytorch-converted/test_MaxPool1d_stride",
 	"pytorch-converted/test_MaxPool2d",
+	"pytorch-converted/test_PixelShuffle",
 	"pytorch-converted/test_ReLU",
 	"pytorch-converted/test_Sigmoid",
 	"pytorch-converted/test_Softmax",
 	"pytorch-converted/test_Tanh",
-	"pytorch-converted/test_Embedding",
-	"pytorch-converted/test_Embedding_sparse",
+	"pytorch-converted/test_softmax_functional_dim3",
+	"pytorch-converted/test_softmax_lastdim",
 	"pytorch-operator/test_operator_concat2",
 	"pytorch-operator/test_operator_conv",
 	"pytorch-operator/test_operator_flatten",
 	"pytorch-operator/test_operator_maxpool",
+	"pytorch-operator/test_operator_permute2",
 	"pytorch-operator/test_operator_reduced_mean",
 	"pytorch-operator/test_operator_reduced_mean_keepdim",
 	"pytorch-operator/test_operator_reduced_sum",
@@ -157,14 +156,14 @@ func runConformance(t *testing.T, dir string) {
 	for _, set := range sets {
 		feeds := map[string]*tensor.Tensor{}
 		for k, in := range g.Inputs() {
-			feeds[in.Name] = readPB(t, filepath.Join(set, "input_"+itoa(k)+".pb"), in.Type.DType)
+			feeds[in.Name] = readPB(t, filepath.Join(set, "input_"+itoa10(k)+".pb"), in.Type.DType)
 		}
 		outs, err := ir.Run(g, feeds)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for k, got := range outs {
-			want := readPB(t, filepath.Join(set, "output_"+itoa(k)+".pb"), tensor.F32)
+			want := readPB(t, filepath.Join(set, "output_"+itoa10(k)+".pb"), tensor.F32)
 			compareOutputs(t, g.Outputs[k].Name, got, want)
 		}
 	}
@@ -215,10 +214,6 @@ func readPB(t *testing.T, path string, dt tensor.DType) *tensor.Tensor {
 	}
 	return tensor.FromF32(c.floats(), c.shape...)
 }
-
-func itoa(k int) string { return string(rune('0' + k)) }
-
-var _ = errors.New
 
 // TestNodeConformance runs ONNX's own operator tests (the test data's
 // node/ directory: one node each, inputs and outputs computed by ONNX's
