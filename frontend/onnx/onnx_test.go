@@ -267,6 +267,8 @@ func TestExternalDataRefused(t *testing.T) {
 
 func FuzzImport(f *testing.F) {
 	f.Add(onnxtest.LeNet(1))
+	f.Add(onnxtest.MLP(1))
+	f.Add(onnxtest.QDQMLP())
 	b := onnxtest.New("g", 13)
 	b.Input("x", 3, 4, 4)
 	b.Node("GlobalAveragePool", "gap", []string{"x"}, "p")
