@@ -39,8 +39,12 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"google.golang.org/protobuf/proto"
+
+	onnxout "github.com/kiln-nn/kiln/backend/onnx"
 	"github.com/kiln-nn/kiln/compiler"
 	"github.com/kiln-nn/kiln/frontend"
+	"github.com/kiln-nn/kiln/frontend/onnx/onnxpb"
 	"github.com/kiln-nn/kiln/internal/testmodels"
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/passes"
@@ -51,10 +55,12 @@ import (
 
 // workload is one model, quantized, in both forms.
 type workload struct {
-	Name    string     `json:"name"`
-	Graph   *graphSpec `json:"graph"`
-	Batches []int      `json:"batches"`
-	Sample  []string   `json:"sample"` // one sample's inputs, raw little-endian, base64
+	Name    string      `json:"name"`
+	Model   string      `json:"model"` // the ONNX model (kiln build --emit onnx), base64
+	Inputs  []valueSpec `json:"inputs"`
+	Outputs []valueSpec `json:"outputs"`
+	Batches []int       `json:"batches"`
+	Sample  []string    `json:"sample"` // one sample's inputs, raw little-endian, base64
 
 	rawIO bool
 	macs  int64 // multiply-adds per sample
@@ -232,7 +238,16 @@ func prepare(name, file string, src []byte, rawIO bool) (*workload, error) {
 		return nil, err
 	}
 	w := &workload{Name: name, Batches: []int{1, 64}, rawIO: rawIO, macs: r.Float.Stats().Total.MACC, kbc: r.Bytecode}
-	if w.Graph, err = exportONNX(g, rawIO); err != nil {
+	// ONNX Runtime's fast int8 kernels take uint8 activations and int8
+	// weights: the export writes kiln's int8 activations as uint8 (the
+	// same numbers, 128 up). With raw I/O the model starts after the
+	// inputs' quantization and ends before the outputs' dequantization.
+	model, err := onnxout.EmitWith(g, onnxout.Options{Unsigned: true, RawIO: rawIO})
+	if err != nil {
+		return nil, err
+	}
+	w.Model = base64.StdEncoding.EncodeToString(model)
+	if w.Inputs, w.Outputs, err = interfaceOf(model); err != nil {
 		return nil, err
 	}
 	// One sample: the first calibration example (quantized for raw I/O).
@@ -454,4 +469,36 @@ func moduleRoot() (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// valueSpec is an ONNX model's input or output as ort.js feeds and reads
+// it: its first dimension is the batch ("N").
+type valueSpec struct {
+	Name     string `json:"name"`
+	ElemType string `json:"elemType"` // float, uint8, int8, int32
+	Dims     []int  `json:"dims"`     // per sample
+}
+
+// interfaceOf reads an ONNX model's inputs and outputs.
+func interfaceOf(model []byte) (in, out []valueSpec, err error) {
+	var m onnxpb.ModelProto
+	if err := proto.Unmarshal(model, &m); err != nil {
+		return nil, nil, err
+	}
+	types := map[onnxpb.TensorProto_DataType]string{onnxpb.TensorProto_FLOAT: "float", onnxpb.TensorProto_UINT8: "uint8", onnxpb.TensorProto_INT8: "int8", onnxpb.TensorProto_INT32: "int32"}
+	spec := func(vi *onnxpb.ValueInfoProto) valueSpec {
+		t := vi.GetType().GetTensorType()
+		v := valueSpec{Name: vi.GetName(), ElemType: types[onnxpb.TensorProto_DataType(t.GetElemType())]}
+		for _, d := range t.GetShape().GetDim()[1:] {
+			v.Dims = append(v.Dims, int(d.GetDimValue()))
+		}
+		return v
+	}
+	for _, vi := range m.GetGraph().GetInput() {
+		in = append(in, spec(vi))
+	}
+	for _, vi := range m.GetGraph().GetOutput() {
+		out = append(out, spec(vi))
+	}
+	return in, out, nil
 }

@@ -2,74 +2,26 @@
 //
 //   node ort.js SPEC.json
 //
-// SPEC.json (written by `go run ./bench`) holds, per workload, an ONNX
-// graph in JSON form (see onnx.go), the batch sizes to time, one sample's
-// inputs and how long to time each measurement. This script builds each
-// graph as a ModelProto with onnx-proto, opens it in an ONNX Runtime
-// session (one intra-op and one inter-op thread, all graph optimizations)
+// SPEC.json (written by `go run ./bench`) holds, per workload, the ONNX
+// model kiln's export wrote (kiln build --emit onnx, uint8 activations),
+// its inputs and outputs, the batch sizes to time, one sample's inputs
+// and how long to time each measurement. This script opens each model in
+// an ONNX Runtime session (one intra-op and one inter-op thread, all
+// graph optimizations)
 // and prints, as JSON on stdout, per workload and batch: the median and
 // 99th-percentile latency of session.run and the throughput in samples per
 // second, plus the outputs for the first sample, for comparison.
 'use strict';
 
 const fs = require('fs');
-const { onnx } = require('onnx-proto');
 const ort = require('onnxruntime-node');
 
-const elemTypes = {
-  float: onnx.TensorProto.DataType.FLOAT,
-  uint8: onnx.TensorProto.DataType.UINT8,
-  int8: onnx.TensorProto.DataType.INT8,
-  int32: onnx.TensorProto.DataType.INT32,
-};
 const arrays = { float: Float32Array, uint8: Uint8Array, int8: Int8Array, int32: Int32Array };
-
-function valueInfo(v) {
-  const dim = [{ dimParam: 'N' }, ...v.dims.map((d) => ({ dimValue: d }))];
-  return onnx.ValueInfoProto.create({
-    name: v.name,
-    type: { tensorType: { elemType: elemTypes[v.elemType], shape: { dim } } },
-  });
-}
-
-function buildModel(g) {
-  const node = g.nodes.map((n) => {
-    const attribute = [];
-    for (const [name, i] of Object.entries(n.ints || {})) {
-      attribute.push({ name, type: onnx.AttributeProto.AttributeType.INT, i });
-    }
-    for (const [name, ints] of Object.entries(n.intList || {})) {
-      attribute.push({ name, type: onnx.AttributeProto.AttributeType.INTS, ints });
-    }
-    return onnx.NodeProto.create({ opType: n.op, domain: n.domain || '', input: n.inputs, output: n.outputs, attribute });
-  });
-  const initializer = g.initializers.map((t) =>
-    onnx.TensorProto.create({
-      name: t.name,
-      dataType: elemTypes[t.elemType],
-      dims: t.dims || [],
-      rawData: Buffer.from(t.data, 'base64'),
-    }),
-  );
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
-    producerName: 'kiln-bench',
-    opsetImport: [{ domain: '', version: 13 }, { domain: 'com.microsoft', version: 1 }],
-    graph: {
-      name: 'kiln',
-      node,
-      initializer,
-      input: g.inputs.map(valueInfo),
-      output: g.outputs.map(valueInfo),
-    },
-  });
-  return onnx.ModelProto.encode(model).finish();
-}
 
 // feeds repeats one sample's inputs batch times.
 function feeds(w, batch) {
   const f = {};
-  w.graph.inputs.forEach((v, i) => {
+  w.inputs.forEach((v, i) => {
     const one = Buffer.from(w.sample[i], 'base64');
     const A = arrays[v.elemType];
     const per = v.dims.reduce((a, b) => a * b, 1);
@@ -104,14 +56,14 @@ async function main() {
   const spec = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
   const results = [];
   for (const w of spec.workloads) {
-    const session = await ort.InferenceSession.create(buildModel(w.graph), {
+    const session = await ort.InferenceSession.create(Buffer.from(w.model, 'base64'), {
       intraOpNumThreads: spec.threads || 1,
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
     });
     const out = await session.run(feeds(w, 1));
-    const outputs = w.graph.outputs.map((v) => Array.from(out[v.name].data));
+    const outputs = w.outputs.map((v) => Array.from(out[v.name].data));
     for (const batch of w.batches) {
       const t = await time(session, feeds(w, batch), spec.seconds);
       results.push({ name: w.name, batch, p50_us: t.p50, p99_us: t.p99, runs: t.runs, per_second: (batch * 1e6) / t.p50 });

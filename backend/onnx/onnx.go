@@ -36,10 +36,28 @@ import (
 // QuantizeLinear and DequantizeLinear are opset 13's, HardSwish 14's).
 const Opset = 14
 
+// Options adjust the export.
+type Options struct {
+	// Unsigned writes the activations as uint8: kiln's int8 values and
+	// zero points plus 128, the same numbers (ONNX Runtime's fast int8
+	// kernels take uint8 activations and int8 weights). Weights stay int8.
+	Unsigned bool
+	// RawIO makes the model's inputs and outputs its quantized tensors: no
+	// QuantizeLinear of the float inputs, no DequantizeLinear of the
+	// outputs, the integer arithmetic alone (for timing it).
+	RawIO bool
+}
+
 // Emit writes an int8 graph (after the quantize pass) as a serialised
 // ONNX ModelProto. Every op without an ONNX form is named in one error.
-func Emit(g *ir.Graph) ([]byte, error) {
-	e := &emitter{g: g, names: map[*ir.Value]string{}, taken: map[string]bool{}}
+func Emit(g *ir.Graph) ([]byte, error) { return EmitWith(g, Options{}) }
+
+// EmitWith is Emit with options.
+func EmitWith(g *ir.Graph, opt Options) ([]byte, error) {
+	e := &emitter{g: g, opt: opt, names: map[*ir.Value]string{}, taken: map[string]bool{}, uses: g.Uses(), outputs: map[*ir.Value]bool{}}
+	for _, o := range g.Outputs {
+		e.outputs[o] = true
+	}
 	e.graph = &onnxpb.GraphProto{Name: g.Name}
 	var problems []string
 	failed := map[*ir.Value]bool{}
@@ -61,6 +79,11 @@ func Emit(g *ir.Graph) ([]byte, error) {
 			problems = append(problems, fmt.Sprintf("output %s is %v; the ONNX model gives float outputs, as the .kbc does", o.Name, o.Type))
 			continue
 		}
+		if e.rawOutput(o) {
+			x := o.Args[0]
+			e.graph.Output = append(e.graph.Output, valueInfo(e.names[x], e.activationType(), x.Type.Dims))
+			continue
+		}
 		e.graph.Output = append(e.graph.Output, valueInfo(e.names[o], onnxpb.TensorProto_FLOAT, o.Type.Dims))
 	}
 	if len(problems) > 0 {
@@ -76,11 +99,14 @@ func Emit(g *ir.Graph) ([]byte, error) {
 }
 
 type emitter struct {
-	g     *ir.Graph
-	graph *onnxpb.GraphProto
-	names map[*ir.Value]string // graph value -> ONNX tensor name
-	taken map[string]bool
-	n     int // initializers made
+	g       *ir.Graph
+	opt     Options
+	uses    map[*ir.Value][]*ir.Value
+	outputs map[*ir.Value]bool
+	graph   *onnxpb.GraphProto
+	names   map[*ir.Value]string // graph value -> ONNX tensor name
+	taken   map[string]bool
+	n       int // initializers made
 }
 
 // name gives a value its ONNX name: its kiln name, made unique.
@@ -111,7 +137,11 @@ func (e *emitter) value(v *ir.Value) error {
 		if dt == 0 {
 			return fmt.Errorf("input of type %v: the export takes f32 values and i32 ids", v.Type)
 		}
-		e.graph.Input = append(e.graph.Input, valueInfo(e.name(v), dt, v.Type.Dims))
+		e.name(v)
+		if e.rawInput(v) {
+			return nil // its quantize declares the quantized input
+		}
+		e.graph.Input = append(e.graph.Input, valueInfo(e.names[v], dt, v.Type.Dims))
 		return nil
 	case ir.OpParam, ir.OpConst:
 		return nil // written where an op uses them, in the form it wants
@@ -155,7 +185,7 @@ func (e *emitter) dq(v, a *ir.Value) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	s, z, axis := e.quant(a.Quant)
+	s, z, axis := e.quant(a.Quant, !a.IsSource())
 	out := e.temp(v, "dq_"+a.Name)
 	var attrs []*onnxpb.AttributeProto
 	if a.Quant.PerChannel() {
@@ -168,7 +198,7 @@ func (e *emitter) dq(v, a *ir.Value) (string, error) {
 // q quantizes a float tensor to v's parameters as v's tensor, then
 // clamps it where v's clamp attribute is narrower than int8.
 func (e *emitter) q(v *ir.Value, in string) {
-	s, z, _ := e.quant(v.Quant)
+	s, z, _ := e.quant(v.Quant, true)
 	lo, hi := clampOf(v)
 	if lo == math.MinInt8 && hi == math.MaxInt8 {
 		e.node("QuantizeLinear", []string{in, s, z}, e.names[v])
@@ -176,7 +206,43 @@ func (e *emitter) q(v *ir.Value, in string) {
 	}
 	raw := e.temp(v, "unclamped")
 	e.node("QuantizeLinear", []string{in, s, z}, raw)
-	e.node("Clip", []string{raw, e.int8s([]int8{int8(lo)}, nil), e.int8s([]int8{int8(hi)}, nil)}, e.names[v])
+	e.node("Clip", []string{raw, e.activationScalar(lo), e.activationScalar(hi)}, e.names[v])
+}
+
+// activationType is the ONNX type of quantized activations.
+func (e *emitter) activationType() onnxpb.TensorProto_DataType {
+	if e.opt.Unsigned {
+		return onnxpb.TensorProto_UINT8
+	}
+	return onnxpb.TensorProto_INT8
+}
+
+// activationScalar is an initializer holding kiln's int8 value x in the
+// activations' type.
+func (e *emitter) activationScalar(x int) string {
+	if e.opt.Unsigned {
+		return e.init(&onnxpb.TensorProto{DataType: int32(onnxpb.TensorProto_UINT8), RawData: []byte{byte(x + 128)}})
+	}
+	return e.int8s([]int8{int8(x)}, nil)
+}
+
+// rawInput says whether input v is read quantized (RawIO): every use is
+// a quantize.
+func (e *emitter) rawInput(v *ir.Value) bool {
+	if !e.opt.RawIO || v.Type.DType != tensor.F32 || len(e.uses[v]) == 0 {
+		return false
+	}
+	for _, u := range e.uses[v] {
+		if u.Op != ir.OpQuantize {
+			return false
+		}
+	}
+	return true
+}
+
+// rawOutput says whether output o, a dequantize, is given quantized.
+func (e *emitter) rawOutput(o *ir.Value) bool {
+	return e.opt.RawIO && o.Op == ir.OpDequantize && !o.Args[0].IsSource()
 }
 
 func clampOf(v *ir.Value) (int, int) {
@@ -187,8 +253,9 @@ func clampOf(v *ir.Value) (int, int) {
 }
 
 // quant returns initializers for quantization parameters: the scales
-// (float, one or one per channel), int8 zero points, and the channel axis.
-func (e *emitter) quant(q *ir.QuantParams) (scale, zero string, axis int) {
+// (float, one or one per channel), the zero points (int8, or uint8 for an
+// activation with Options.Unsigned), and the channel axis.
+func (e *emitter) quant(q *ir.QuantParams, activation bool) (scale, zero string, axis int) {
 	var dims []int
 	if q.PerChannel() {
 		dims = []int{len(q.Scale)}
@@ -196,6 +263,13 @@ func (e *emitter) quant(q *ir.QuantParams) (scale, zero string, axis int) {
 	zeros := make([]int8, len(q.Scale))
 	for i := range zeros {
 		zeros[i] = int8(q.Zero[min(i, len(q.Zero)-1)])
+	}
+	if activation && e.opt.Unsigned {
+		raw := make([]byte, len(zeros))
+		for i, z := range zeros {
+			raw[i] = byte(int(z) + 128)
+		}
+		return e.floats(q.Scale, dims), e.init(&onnxpb.TensorProto{DataType: int32(onnxpb.TensorProto_UINT8), Dims: int64s(dims), RawData: raw}), q.Axis
 	}
 	return e.floats(q.Scale, dims), e.int8s(zeros, dims), q.Axis
 }

@@ -48,17 +48,24 @@ func init() {
 }
 
 func emitQuantize(e *emitter, v *ir.Value, out string) error {
+	if e.rawInput(v.Args[0]) {
+		e.graph.Input = append(e.graph.Input, valueInfo(out, e.activationType(), v.Type.Dims))
+		return nil
+	}
 	e.q(v, e.names[v.Args[0]])
 	return nil
 }
 
 func emitDequantize(e *emitter, v *ir.Value, out string) error {
 	x := v.Args[0]
+	if e.outputs[v] && e.rawOutput(v) {
+		return nil // the quantized tensor is the output
+	}
 	in, err := e.operand(x)
 	if err != nil {
 		return err
 	}
-	s, z, _ := e.quant(x.Quant)
+	s, z, _ := e.quant(x.Quant, !x.IsSource())
 	e.node("DequantizeLinear", []string{in, s, z}, out)
 	return nil
 }
@@ -356,7 +363,7 @@ func emitBatchNorm(e *emitter, v *ir.Value, out string) error {
 		dims[k] = 1
 	}
 	dims[0] = xv.Type.Dims[0]
-	s, z, _ := e.quant(wv.Quant)
+	s, z, _ := e.quant(wv.Quant, false)
 	w := e.temp(v, "scale")
 	var axis []*onnxpb.AttributeProto
 	if wv.Quant.PerChannel() {

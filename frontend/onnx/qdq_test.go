@@ -52,40 +52,50 @@ func TestQDQRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			model, err := onnxout.Emit(orig.Graph)
-			if err != nil {
-				t.Fatal(err)
-			}
 			if why, skip := notRoundTripped[name]; skip {
 				t.Skipf("the export writes %s as several float ONNX ops", why)
 			}
-			prog, err := Import(name+".onnx", model)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ranges := map[string]passes.Range{}
-			for v, p := range prog.Quant {
-				if g := prog.Graph.Lookup(v); g != nil && g.Op != ir.OpParam {
-					s, z := float64(p.Scale[0]), float64(p.Zero[0])
-					ranges[v] = passes.Range{Lo: s * (-128 - z), Hi: s * (127 - z)}
+			// int8 activations, and uint8 ones (the same numbers 128 up).
+			for _, unsigned := range []bool{false, true} {
+				model, err := onnxout.EmitWith(orig.Graph, onnxout.Options{Unsigned: unsigned})
+				if err != nil {
+					t.Fatal(err)
 				}
-			}
-			back, err := compiler.Compile(prog.Graph, compiler.Options{Until: compiler.Bytecode,
-				Quantization: &passes.Quantization{Given: prog.Quant},
-				Calibration:  &passes.Calibration{Ranges: ranges}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			set := testmodels.Synthetic(orig.Float, 64, 5)
-			a, b := runVM(t, orig.Bytecode, set.Inputs), runVM(t, back.Bytecode, set.Inputs)
-			for k := range a {
-				for i := range a[k] {
-					if a[k][i] != b[k][i] {
-						t.Fatalf("output %d [%d]: original %g, after the round trip %g", k, i, a[k][i], b[k][i])
-					}
-				}
+				roundTrip(t, name, orig, model)
 			}
 		})
+	}
+}
+
+// roundTrip imports an exported model, builds it with the parameters it
+// carries and checks that the VM gives the original's bits.
+func roundTrip(t *testing.T, name string, orig *compiler.Result, model []byte) {
+	t.Helper()
+	prog, err := Import(name+".onnx", model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ranges := map[string]passes.Range{}
+	for v, p := range prog.Quant {
+		if g := prog.Graph.Lookup(v); g != nil && g.Op != ir.OpParam {
+			s, z := float64(p.Scale[0]), float64(p.Zero[0])
+			ranges[v] = passes.Range{Lo: s * (-128 - z), Hi: s * (127 - z)}
+		}
+	}
+	back, err := compiler.Compile(prog.Graph, compiler.Options{Until: compiler.Bytecode,
+		Quantization: &passes.Quantization{Given: prog.Quant},
+		Calibration:  &passes.Calibration{Ranges: ranges}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := testmodels.Synthetic(orig.Float, 64, 5)
+	a, b := runVM(t, orig.Bytecode, set.Inputs), runVM(t, back.Bytecode, set.Inputs)
+	for k := range a {
+		for i := range a[k] {
+			if a[k][i] != b[k][i] {
+				t.Fatalf("output %d [%d]: original %g, after the round trip %g", k, i, a[k][i], b[k][i])
+			}
+		}
 	}
 }
 
