@@ -88,11 +88,12 @@ func main() {
 	}
 }
 
-// qdqModels are the QDQ files of the second table: ones kiln's export
-// wrote for examples the import reads back whole, and one built by hand
-// with parameters kiln would not choose (uint8 activations, zero point
-// 100; weights on a grid of 100 steps).
-var qdqModels = []string{"lenet5.kiln", "lenet_300_100.kiln", "gesture_cnn.kiln", "mobilenet_tiny.kiln", "mf.kiln", "onnxtest.QDQMLP"}
+// qdqModels are the quantized files of the second table: QDQ models
+// kiln's export wrote for examples the import reads back whole, and one
+// built by hand with parameters kiln would not choose (uint8 activations,
+// zero point 100; weights on a grid of 100 steps), in QDQ and in
+// QOperator form (QLinearMatMul).
+var qdqModels = []string{"lenet5.kiln", "lenet_300_100.kiln", "gesture_cnn.kiln", "mobilenet_tiny.kiln", "mf.kiln", "onnxtest.QDQMLP", "onnxtest.QOpMLP"}
 
 // qdqTable imports QDQ models into kiln (their scales and zero points,
 // no calibration), builds them to bytecode and compares the VM with ONNX
@@ -104,9 +105,12 @@ func qdqTable(n int) error {
 	for _, name := range qdqModels {
 		var model []byte
 		var float *ir.Graph
-		if name == "onnxtest.QDQMLP" {
+		switch name {
+		case "onnxtest.QDQMLP":
 			model = onnxtest.QDQMLP()
-		} else {
+		case "onnxtest.QOpMLP":
+			model = onnxtest.QOpMLP()
+		default:
 			path := filepath.Join("examples", name)
 			src, err := os.ReadFile(path)
 			if err != nil {

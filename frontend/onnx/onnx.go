@@ -415,8 +415,12 @@ func (im *importer) where(n *onnxpb.NodeProto) string {
 // node imports one node through its op's rule.
 func (im *importer) node(n *onnxpb.NodeProto) {
 	domain := n.GetDomain()
-	rule, ok := rules[n.GetOpType()]
-	if !ok || (domain != "" && domain != "ai.onnx") {
+	key := n.GetOpType()
+	if domain != "" && domain != "ai.onnx" {
+		key = domain + "." + key // a row of another domain names it
+	}
+	rule, ok := rules[key]
+	if !ok {
 		im.unsupported = append(im.unsupported, UnsupportedNode{Index: im.index[n], Name: n.GetName(), Domain: domain, Op: n.GetOpType(), Opset: im.opset})
 		return
 	}
@@ -439,7 +443,7 @@ func (im *importer) node(n *onnxpb.NodeProto) {
 		}
 	}
 	var err error
-	if q, ok := im.qvals[nd.inputName(0)]; ok && n.GetOpType() != "DequantizeLinear" {
+	if q, ok := im.qvals[nd.inputName(0)]; ok && !takesQuantized[n.GetOpType()] {
 		err = im.onQuantized(nd, rule, q)
 	} else {
 		err = rule(nd)

@@ -20,41 +20,44 @@ var rules map[string]rule
 
 func init() {
 	rules = map[string]rule{
-		"Conv":               importConv,
-		"Gemm":               importGemm,
-		"MatMul":             importMatMul,
-		"MaxPool":            importPool(ir.OpMaxPool),
-		"AveragePool":        importPool(ir.OpAvgPool),
-		"GlobalAveragePool":  importGlobalAvgPool,
-		"BatchNormalization": importBatchNorm,
-		"Relu":               unary(ir.OpRelu),
-		"Sigmoid":            unary(ir.OpSigmoid),
-		"Tanh":               unary(ir.OpTanh),
-		"HardSwish":          unary(ir.OpHardSwish),
-		"HardSigmoid":        importHardSigmoid,
-		"Clip":               importClip,
-		"Softmax":            importSoftmax,
-		"Add":                elementwise(ir.OpAdd),
-		"Sub":                elementwise(ir.OpSub),
-		"Mul":                elementwise(ir.OpMul),
-		"Div":                importDiv,
-		"Concat":             importConcat,
-		"Flatten":            importFlatten,
-		"Reshape":            importReshape,
-		"Transpose":          importTranspose,
-		"Gather":             importGather,
-		"ReduceSum":          importReduce(ir.OpSum, 13),
-		"ReduceMean":         importReduce(ir.OpMean, 18),
-		"Dropout":            importDropout,
-		"Identity":           importIdentity,
-		"Constant":           importConstant,
-		"Shape":              importShape,
-		"Unsqueeze":          importUnsqueeze,
-		"Squeeze":            importSqueeze,
-		"Cast":               importCast,
-		"Slice":              importSlice,
-		"QuantizeLinear":     importQuantize,
-		"DequantizeLinear":   importDequantize,
+		"Conv":                importConv,
+		"Gemm":                importGemm,
+		"MatMul":              importMatMul,
+		"MaxPool":             importPool(ir.OpMaxPool),
+		"AveragePool":         importPool(ir.OpAvgPool),
+		"GlobalAveragePool":   importGlobalAvgPool,
+		"BatchNormalization":  importBatchNorm,
+		"Relu":                unary(ir.OpRelu),
+		"Sigmoid":             unary(ir.OpSigmoid),
+		"Tanh":                unary(ir.OpTanh),
+		"HardSwish":           unary(ir.OpHardSwish),
+		"HardSigmoid":         importHardSigmoid,
+		"Clip":                importClip,
+		"Softmax":             importSoftmax,
+		"Add":                 elementwise(ir.OpAdd),
+		"Sub":                 elementwise(ir.OpSub),
+		"Mul":                 elementwise(ir.OpMul),
+		"Div":                 importDiv,
+		"Concat":              importConcat,
+		"Flatten":             importFlatten,
+		"Reshape":             importReshape,
+		"Transpose":           importTranspose,
+		"Gather":              importGather,
+		"ReduceSum":           importReduce(ir.OpSum, 13),
+		"ReduceMean":          importReduce(ir.OpMean, 18),
+		"Dropout":             importDropout,
+		"Identity":            importIdentity,
+		"Constant":            importConstant,
+		"Shape":               importShape,
+		"Unsqueeze":           importUnsqueeze,
+		"Squeeze":             importSqueeze,
+		"Cast":                importCast,
+		"Slice":               importSlice,
+		"QuantizeLinear":      importQuantize,
+		"DequantizeLinear":    importDequantize,
+		"QLinearConv":         importQLinearConv,
+		"QLinearMatMul":       importQLinearMatMul,
+		"com.microsoft.QGemm": importQGemm,
 	}
 }
 
@@ -80,40 +83,48 @@ func importConv(nd *node) error {
 	if err != nil {
 		return err
 	}
+	var b *constant
+	if nd.has(2) {
+		if b, err = nd.needConst(2, "the bias"); err != nil {
+			return err
+		}
+	}
+	_, err = nd.conv(x, w, b)
+	return err
+}
+
+// conv adds a convolution of x by the constant weight w and bias b (nil:
+// none) with the node's attributes, as output 0.
+func (nd *node) conv(x *ir.Value, w, b *constant) (*ir.Value, error) {
 	spatial := len(w.shape) - 2
 	op := map[int]*ir.Op{1: ir.OpConv1D, 2: ir.OpConv2D}[spatial]
 	if op == nil {
-		return fmt.Errorf("weight %v: kiln has 1-D and 2-D convolutions, this one has %d spatial dimensions", w.shape, spatial)
+		return nil, fmt.Errorf("weight %v: kiln has 1-D and 2-D convolutions, this one has %d spatial dimensions", w.shape, spatial)
 	}
 	if x.Type.Rank() != spatial+1 {
-		return fmt.Errorf("input %v does not fit a %d-D convolution (weight %v)", x.Type, spatial, w.shape)
+		return nil, fmt.Errorf("input %v does not fit a %d-D convolution (weight %v)", x.Type, spatial, w.shape)
 	}
 	kernel := w.shape[2:]
 	if ks := nd.ints("kernel_shape"); ks != nil && !equalInts(ks, kernel) {
-		return fmt.Errorf("kernel_shape %v differs from the weight's %v", ks, kernel)
+		return nil, fmt.Errorf("kernel_shape %v differs from the weight's %v", ks, kernel)
 	}
 	strides := orOnes(nd.ints("strides"), spatial)
 	dilations := orOnes(nd.ints("dilations"), spatial)
 	pads, err := nd.pads(x.Type.Dims[1:], kernel, strides, dilations)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	layer := nd.layer()
 	weight := nd.param(layer, "weight", floatTensor(w))
 	if err := nd.giveWeight(weight, w, false); err != nil {
-		return err
+		return nil, err
 	}
 	args := []*ir.Value{x, weight}
-	if nd.has(2) {
-		b, err := nd.needConst(2, "the bias")
-		if err != nil {
-			return err
-		}
+	if b != nil {
 		args = append(args, nd.param(layer, "bias", floatTensor(b)))
 	}
 	attrs := ir.Attrs{"stride": strides, "pad": pads, "dilation": dilations, "groups": nd.int("group", 1)}
-	_, err = nd.add(nd.resultName(layer), op, args, attrs)
-	return err
+	return nd.add(nd.resultName(layer), op, args, attrs)
 }
 
 // pads returns a convolution's or pool's padding per spatial dimension:

@@ -41,7 +41,13 @@ type qview struct {
 // axis attribute places per-axis parameters in a tensor of the given
 // rank.
 func (nd *node) qparams(rank int, elem onnxpb.TensorProto_DataType) (*ir.QuantParams, error) {
-	s, err := nd.needConst(1, "the scale")
+	return nd.qparamsAt(1, 2, rank, elem, nd.int("axis", 1))
+}
+
+// qparamsAt reads a scale and a zero point from operands si and zi (zi
+// may be absent: 0 of type elem); per-axis parameters lie along axis.
+func (nd *node) qparamsAt(si, zi, rank int, elem onnxpb.TensorProto_DataType, axis int) (*ir.QuantParams, error) {
+	s, err := nd.needConst(si, "the scale")
 	if err != nil {
 		return nil, err
 	}
@@ -53,8 +59,8 @@ func (nd *node) qparams(rank int, elem onnxpb.TensorProto_DataType) (*ir.QuantPa
 	}
 	zeros := make([]int32, len(scales))
 	unsigned := elem == onnxpb.TensorProto_UINT8
-	if nd.has(2) {
-		z, err := nd.needConst(2, "the zero point")
+	if nd.has(zi) {
+		z, err := nd.needConst(zi, "the zero point")
 		if err != nil {
 			return nil, err
 		}
@@ -80,14 +86,14 @@ func (nd *node) qparams(rank int, elem onnxpb.TensorProto_DataType) (*ir.QuantPa
 	}
 	p := &ir.QuantParams{Scale: scales, Zero: zeros}
 	if len(scales) > 1 {
-		axis := nd.int("axis", 1)
-		if axis < 0 {
-			axis += rank
+		a := axis
+		if a < 0 {
+			a += rank
 		}
-		if axis < 0 || axis >= rank {
-			return nil, fmt.Errorf("axis %d is out of range for rank %d", nd.int("axis", 1), rank)
+		if a < 0 || a >= rank {
+			return nil, fmt.Errorf("axis %d is out of range for rank %d", axis, rank)
 		}
-		p.Axis = axis
+		p.Axis = a
 	}
 	return p, nil
 }
@@ -134,26 +140,9 @@ func importDequantize(nd *node) error {
 		if !p.Equal(q.quant) {
 			return fmt.Errorf("dequantizes with %s what was quantized with %s", p, q.quant)
 		}
-		v := q.v
-		if p.Zero[0] == math.MinInt8 && !nonNegative(v) && v.Op != ir.OpInput {
-			// The grid starts at 0: the round trip through int8 is a relu
-			// (how a quantizer writes a convolution's fused relu). An
-			// input's quantization saturates the same way in kiln's int8
-			// build, so it gets none.
-			var err error
-			if v, err = nd.step(v.Name+"_relu", ir.OpRelu, []*ir.Value{v}, nil); err != nil {
-				return err
-			}
-		}
-		if old := nd.im.given[v]; old != nil && !old.Equal(p) {
-			return fmt.Errorf("value %s is quantized twice, with %s and %s", v.Name, old, p)
-		}
-		nd.im.given[v] = p
-		// A layout op's operand has its result's parameters (kiln's int8
-		// layout ops only reinterpret bytes): the steps a node was lowered
-		// to (a global average pool's pooling before its reshape) get them.
-		for a := v; (a.Op == ir.OpReshape || a.Op == ir.OpFlatten) && nd.im.given[a.Args[0]] == nil; a = a.Args[0] {
-			nd.im.given[a.Args[0]] = p
+		v, err := nd.give(q.v, p)
+		if err != nil {
+			return err
 		}
 		if o := nd.n.GetOutput()[0]; nd.im.isOutput[o] && v.Op != ir.OpInput {
 			v.Name = nd.im.fresh(sanitize(o)) // a model's outputs keep their names
@@ -172,10 +161,25 @@ func importDequantize(nd *node) error {
 	if err != nil {
 		return err
 	}
+	out, err := dequantize(c, p)
+	if err != nil {
+		return err
+	}
+	nd.setConst(0, out)
+	return nil
+}
+
+// dequantize folds an integer constant on parameters p into the float
+// constant it stands for; int8 data keeps its grid (quant) for the weight
+// made from it.
+func dequantize(c *constant, p *ir.QuantParams) (*constant, error) {
+	if c.float {
+		return nil, fmt.Errorf("dequantizes a float tensor")
+	}
 	per := 1
 	if p.PerChannel() {
-		if c.shape[p.Axis] != len(p.Scale) {
-			return fmt.Errorf("%d scales along axis %d of shape %v", len(p.Scale), p.Axis, c.shape)
+		if p.Axis >= len(c.shape) || c.shape[p.Axis] != len(p.Scale) {
+			return nil, fmt.Errorf("%d scales along axis %d of shape %v", len(p.Scale), p.Axis, c.shape)
 		}
 		for _, d := range c.shape[p.Axis+1:] {
 			per *= d
@@ -187,7 +191,7 @@ func importDequantize(nd *node) error {
 		if p.PerChannel() {
 			ch = (i / per) % len(p.Scale)
 		}
-		zero := int64(p.Zero[ch])
+		zero := int64(p.Zero[min(ch, len(p.Zero)-1)])
 		if c.elem == onnxpb.TensorProto_UINT8 {
 			zero += 128 // back to the file's uint8 zero point
 		}
@@ -196,8 +200,32 @@ func importDequantize(nd *node) error {
 	if c.elem == onnxpb.TensorProto_INT8 {
 		out.quant = p // a grid kiln can keep (int8 weights)
 	}
-	nd.setConst(0, out)
-	return nil
+	return out, nil
+}
+
+// give records that value v is quantized with p, and returns the value
+// that stands for the quantized tensor: v, or its relu where p's grid
+// starts at 0 (the round trip through int8 is a relu there: how a
+// quantizer writes a convolution's fused relu; an input's quantization
+// saturates the same way in kiln's int8 build, so it gets none).
+func (nd *node) give(v *ir.Value, p *ir.QuantParams) (*ir.Value, error) {
+	if p.Zero[0] == math.MinInt8 && !nonNegative(v) && v.Op != ir.OpInput {
+		var err error
+		if v, err = nd.step(v.Name+"_relu", ir.OpRelu, []*ir.Value{v}, nil); err != nil {
+			return nil, err
+		}
+	}
+	if old := nd.im.given[v]; old != nil && !old.Equal(p) {
+		return nil, fmt.Errorf("value %s is quantized twice, with %s and %s", v.Name, old, p)
+	}
+	nd.im.given[v] = p
+	// A layout op's operand has its result's parameters (kiln's int8
+	// layout ops only reinterpret bytes): the steps a node was lowered to
+	// (a global average pool's pooling before its reshape) get them.
+	for a := v; (a.Op == ir.OpReshape || a.Op == ir.OpFlatten) && nd.im.given[a.Args[0]] == nil; a = a.Args[0] {
+		nd.im.given[a.Args[0]] = p
+	}
+	return v, nil
 }
 
 // giveWeight records that parameter w, made from c (transposed when its

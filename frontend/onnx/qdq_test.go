@@ -172,3 +172,44 @@ func TestQDQGivenParameters(t *testing.T) {
 		}
 	}
 }
+
+// TestQOperatorIsQDQ: a QOperator model and its QDQ twin (the same
+// parameters) build to int8 graphs that compute the same bits.
+func TestQOperatorIsQDQ(t *testing.T) {
+	var outs [][][]float32
+	for _, model := range [][]byte{onnxtest.QDQMLP(), onnxtest.QOpMLP()} {
+		prog, err := Import("m.onnx", model)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ranges := map[string]passes.Range{}
+		for v, p := range prog.Quant {
+			if g := prog.Graph.Lookup(v); g != nil && g.Op != ir.OpParam {
+				s, z := float64(p.Scale[0]), float64(p.Zero[0])
+				ranges[v] = passes.Range{Lo: s * (-128 - z), Hi: s * (127 - z)}
+			}
+		}
+		res, err := compiler.Compile(prog.Graph, compiler.Options{Until: compiler.Bytecode,
+			Quantization: &passes.Quantization{Given: prog.Quant},
+			Calibration:  &passes.Calibration{Ranges: ranges}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var w *ir.Value
+		for _, v := range res.Graph.Params() {
+			if v.Type.DType == tensor.I8 {
+				w = v
+			}
+		}
+		if w == nil || w.Quant.String() != "q([0.01, 0.02, 0.03], 0, axis=0)" {
+			t.Fatalf("weight %v, want the file's grid", w)
+		}
+		set := testmodels.Synthetic(prog.Graph, 200, 9)
+		outs = append(outs, runVM(t, res.Bytecode, set.Inputs))
+	}
+	for i := range outs[0][0] {
+		if outs[0][0][i] != outs[1][0][i] {
+			t.Fatalf("[%d]: QDQ %g, QOperator %g", i, outs[0][0][i], outs[1][0][i])
+		}
+	}
+}

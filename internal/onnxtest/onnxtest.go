@@ -260,3 +260,28 @@ func QDQMLP() []byte {
 	b.Output("out", 3)
 	return b.Model()
 }
+
+// QOpMLP is QDQMLP in QOperator form: the same parameters, the product as
+// one QLinearMatMul of the quantized input by the int8 weight (its result
+// uint8, zero point 133: the same grid as QDQMLP's int8 zero point 5).
+func QOpMLP() []byte {
+	b := New("qop", 13)
+	b.Input("x", 4)
+	w := []int8{100, -100, 7, 3, 50, -1, -60, 0, 99, 20, -20, 10} // [4, 3]
+	raw := make([]byte, len(w))
+	for i, v := range w {
+		raw[i] = byte(v)
+	}
+	b.Raw("W_q", onnxpb.TensorProto_INT8, raw, 4, 3)
+	b.Floats("W_scale", []float32{0.01, 0.02, 0.03}, 3)
+	b.Raw("W_zero", onnxpb.TensorProto_INT8, []byte{0, 0, 0}, 3)
+	b.Floats("x_scale", []float32{0.05})
+	b.Raw("x_zero", onnxpb.TensorProto_UINT8, []byte{100})
+	b.Floats("y_scale", []float32{0.1})
+	b.Raw("y_zero", onnxpb.TensorProto_UINT8, []byte{133}) // QDQMLP's int8 5, as ONNX Runtime's QLinearMatMul wants uint8 out of uint8 in
+	b.Node("QuantizeLinear", "xq", []string{"x", "x_scale", "x_zero"}, "x_q")
+	b.Node("QLinearMatMul", "/fc/MatMul_quant", []string{"x_q", "x_scale", "x_zero", "W_q", "W_scale", "W_zero", "y_scale", "y_zero"}, "y_q")
+	b.Node("DequantizeLinear", "ydq", []string{"y_q", "y_scale", "y_zero"}, "out")
+	b.Output("out", 3)
+	return b.Model()
+}
