@@ -24,15 +24,15 @@ func Describe(g *ir.Graph) ([]byte, map[string]*tensor.Tensor, error) {
 	names := map[*ir.Value]string{}
 	taken := map[string]bool{}
 	name := func(v *ir.Value) string {
-		n := identifier(v.Name)
+		n := Identifier(v.Name)
 		for k := 1; taken[n]; k++ {
-			n = fmt.Sprintf("%s_%d", identifier(v.Name), k)
+			n = fmt.Sprintf("%s_%d", Identifier(v.Name), k)
 		}
 		taken[n] = true
 		names[v] = n
 		return n
 	}
-	fmt.Fprintf(&b, "model %s {\n", identifier(g.Name))
+	fmt.Fprintf(&b, "model %s {\n", Identifier(g.Name))
 	var problems []string
 	for _, v := range g.Values {
 		switch {
@@ -180,8 +180,10 @@ func formatAttr(v any) string {
 	return fmt.Sprint(v)
 }
 
-// identifier makes a name a valid identifier of the language.
-func identifier(s string) string {
+// Identifier makes a name a valid identifier of the language: other
+// characters become underscores, and a name that starts with a digit, is
+// empty or is a reserved word gets a leading v.
+func Identifier(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {

@@ -350,6 +350,22 @@ func (q *quantizer) rows(f *ir.Value, what string) (*ir.Value, string) {
 	return w, ""
 }
 
+// GivenRanges returns the ranges that given int8 parameters stand for, by
+// name, for g's values that are not parameters: [S*(-128-Z), S*(127-Z)].
+// They are what calibration would have to find for the quantize pass to
+// choose those parameters, and, with Quantization.Given, let a model whose
+// file fixes them build with no calibration data.
+func GivenRanges(g *ir.Graph, given map[string]*ir.QuantParams) map[string]Range {
+	out := map[string]Range{}
+	for name, p := range given {
+		if v := g.Lookup(name); v != nil && v.Op != ir.OpParam && len(p.Scale) == 1 {
+			s, z := float64(p.Scale[0]), float64(p.Zero[0])
+			out[name] = Range{Lo: s * (-128 - z), Hi: s * (127 - z)}
+		}
+	}
+	return out
+}
+
 // givenRows quantizes a weight or table on the grid its given parameters
 // name: symmetric (zero point 0), one scale or one per row of dimension 0,
 // every value within float rounding of a grid point in [-127, 127].

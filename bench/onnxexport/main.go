@@ -11,19 +11,15 @@
 package main
 
 import (
-	"bytes"
-	"encoding/base64"
-	"encoding/binary"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
 	onnxout "github.com/kiln-nn/kiln/backend/onnx"
+	"github.com/kiln-nn/kiln/bench/ortrun"
 	"github.com/kiln-nn/kiln/compiler"
 	"github.com/kiln-nn/kiln/data"
 	frontendonnx "github.com/kiln-nn/kiln/frontend/onnx"
@@ -132,13 +128,7 @@ func qdqTable(n int) error {
 		if float == nil {
 			float = prog.Graph
 		}
-		ranges := map[string]passes.Range{}
-		for v, p := range prog.Quant {
-			if g := prog.Graph.Lookup(v); g != nil && g.Op != ir.OpParam {
-				s, z := float64(p.Scale[0]), float64(p.Zero[0])
-				ranges[v] = passes.Range{Lo: s * (-128 - z), Hi: s * (127 - z)}
-			}
-		}
+		ranges := passes.GivenRanges(prog.Graph, prog.Quant)
 		res, err := compiler.Compile(prog.Graph, compiler.Options{Until: compiler.Bytecode,
 			Quantization: &passes.Quantization{Given: prog.Quant},
 			Calibration:  &passes.Calibration{Ranges: ranges}})
@@ -249,83 +239,20 @@ func compare(res *compiler.Result, model []byte, set *data.Dataset, n int) (tota
 	return total, worst, ones, nil
 }
 
-type ortValue struct {
-	Name string `json:"name"`
-	Dims []int  `json:"dims"`
-	Data string `json:"data"`
-	Type string `json:"type,omitempty"` // float32 (the default) or int32
-}
-
 // runORT runs each sample through ONNX Runtime; outputs in graph order.
-func runORT(path string, inputs []*ir.Value, data []data.Named, n int) ([][]float32, error) {
-	var spec struct {
-		Samples [][]ortValue `json:"samples"`
-	}
+func runORT(path string, inputs []*ir.Value, set []data.Named, n int) ([][]float32, error) {
+	samples := make([][]ortrun.Input, n)
 	for s := range n {
-		var sample []ortValue
 		for k, in := range inputs {
 			per := in.Type.Elems()
-			x := ortValue{Name: in.Name, Dims: append([]int{1}, in.Type.Dims...)}
+			x := ortrun.Input{Name: in.Name, Dims: append([]int{1}, in.Type.Dims...)}
 			if in.Type.DType == tensor.I32 {
-				x.Type, x.Data = "int32", i32Base64(data[k].T.I32[s*per:(s+1)*per])
+				x.I32 = set[k].T.I32[s*per : (s+1)*per]
 			} else {
-				x.Data = f32Base64(data[k].T.F32[s*per : (s+1)*per])
+				x.F32 = set[k].T.F32[s*per : (s+1)*per]
 			}
-			sample = append(sample, x)
-		}
-		spec.Samples = append(spec.Samples, sample)
-	}
-	specFile, err := os.CreateTemp("", "kiln-ort-*.json")
-	if err != nil {
-		return nil, err
-	}
-	defer os.Remove(specFile.Name())
-	if err := json.NewEncoder(specFile).Encode(spec); err != nil {
-		return nil, err
-	}
-	specFile.Close()
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command("node", filepath.Join("bench", "ort_run.js"), path, specFile.Name())
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("node bench/ort_run.js: %v: %s", err, stderr.String())
-	}
-	var res struct {
-		Outputs [][]ortValue `json:"outputs"`
-	}
-	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
-		return nil, err
-	}
-	var outs [][]float32
-	for _, sample := range res.Outputs {
-		for k, o := range sample {
-			if k >= len(outs) {
-				outs = append(outs, nil)
-			}
-			raw, err := base64.StdEncoding.DecodeString(o.Data)
-			if err != nil {
-				return nil, err
-			}
-			for i := 0; i+4 <= len(raw); i += 4 {
-				outs[k] = append(outs[k], math.Float32frombits(binary.LittleEndian.Uint32(raw[i:])))
-			}
+			samples[s] = append(samples[s], x)
 		}
 	}
-	return outs, nil
-}
-
-func f32Base64(v []float32) string {
-	raw := make([]byte, 4*len(v))
-	for k, x := range v {
-		binary.LittleEndian.PutUint32(raw[4*k:], math.Float32bits(x))
-	}
-	return base64.StdEncoding.EncodeToString(raw)
-}
-
-func i32Base64(v []int32) string {
-	raw := make([]byte, 4*len(v))
-	for k, x := range v {
-		binary.LittleEndian.PutUint32(raw[4*k:], uint32(x))
-	}
-	return base64.StdEncoding.EncodeToString(raw)
+	return ortrun.Run(".", path, samples)
 }

@@ -10,21 +10,17 @@
 package main
 
 import (
-	"bytes"
-	"encoding/base64"
-	"encoding/binary"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/kiln-nn/kiln/bench/ortrun"
 	"github.com/kiln-nn/kiln/compiler"
 	"github.com/kiln-nn/kiln/frontend/onnx"
 	"github.com/kiln-nn/kiln/frontend/onnx/onnxpb"
@@ -229,71 +225,17 @@ func onnxInputNames(path string) ([]string, error) {
 	return names, nil
 }
 
-type ortValue struct {
-	Name string `json:"name"`
-	Dims []int  `json:"dims"`
-	Data string `json:"data"`
-}
-
 // runORT runs each sample alone through ONNX Runtime and returns each
 // output's values for all samples, in order.
 func runORT(path string, names []string, inputs []*ir.Value, test []*tensor.Tensor, n int) ([][]float32, error) {
-	var spec struct {
-		Samples [][]ortValue `json:"samples"`
-	}
+	samples := make([][]ortrun.Input, n)
 	for s := range n {
-		var sample []ortValue
 		for k, in := range inputs {
 			per := in.Type.Elems()
-			sample = append(sample, ortValue{Name: names[k], Dims: append([]int{1}, in.Type.Dims...), Data: f32Base64(test[k].F32[s*per : (s+1)*per])})
-		}
-		spec.Samples = append(spec.Samples, sample)
-	}
-	tmp, err := os.CreateTemp("", "onnxreal-*.json")
-	if err != nil {
-		return nil, err
-	}
-	defer os.Remove(tmp.Name())
-	if err := json.NewEncoder(tmp).Encode(spec); err != nil {
-		return nil, err
-	}
-	tmp.Close()
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command("node", filepath.Join("bench", "ort_run.js"), path, tmp.Name())
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("node bench/ort_run.js: %v: %s (make onnx-real installs ONNX Runtime's npm package)", err, stderr.String())
-	}
-	var res struct {
-		Outputs [][]ortValue `json:"outputs"`
-	}
-	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
-		return nil, err
-	}
-	var outs [][]float32
-	for _, sample := range res.Outputs {
-		for k, o := range sample {
-			if k >= len(outs) {
-				outs = append(outs, nil)
-			}
-			raw, err := base64.StdEncoding.DecodeString(o.Data)
-			if err != nil {
-				return nil, err
-			}
-			for i := 0; i+4 <= len(raw); i += 4 {
-				outs[k] = append(outs[k], math.Float32frombits(binary.LittleEndian.Uint32(raw[i:])))
-			}
+			samples[s] = append(samples[s], ortrun.Input{Name: names[k], Dims: append([]int{1}, in.Type.Dims...), F32: test[k].F32[s*per : (s+1)*per]})
 		}
 	}
-	return outs, nil
-}
-
-func f32Base64(v []float32) string {
-	raw := make([]byte, 4*len(v))
-	for k, x := range v {
-		binary.LittleEndian.PutUint32(raw[4*k:], math.Float32bits(x))
-	}
-	return base64.StdEncoding.EncodeToString(raw)
+	return ortrun.Run(".", path, samples)
 }
 
 // maxDiff returns the largest |a-b| and b's range.

@@ -94,15 +94,12 @@ func quantizeFromFlags(e *env, path string, fs *pflag.FlagSet, until compiler.St
 	// A quantized ONNX model's scales and zero points are its activations'
 	// ranges (and fix its int8 parameters exactly: Quantization.Given).
 	fromFile := false
-	for name, p := range prog.Quant {
-		if v := prog.Graph.Lookup(name); v != nil && v.Op != ir.OpParam && len(p.Scale) == 1 {
-			if learned == nil {
-				learned = map[string][2]float64{}
-			}
-			s, z := float64(p.Scale[0]), float64(p.Zero[0])
-			learned[name] = [2]float64{s * (-128 - z), s * (127 - z)}
-			fromFile = true
+	for name, r := range passes.GivenRanges(prog.Graph, prog.Quant) {
+		if learned == nil {
+			learned = map[string][2]float64{}
 		}
+		learned[name] = [2]float64{r.Lo, r.Hi}
+		fromFile = true
 	}
 	if spec == "" && len(learned) == 0 {
 		return nil, usagef("no calibration data: give --calibrate SET or a compile block's calibrate setting")

@@ -26,7 +26,6 @@ import (
 	"github.com/kiln-nn/kiln/frontend"
 	"github.com/kiln-nn/kiln/frontend/onnx/onnxpb"
 	"github.com/kiln-nn/kiln/ir"
-	"github.com/kiln-nn/kiln/lang"
 	"github.com/kiln-nn/kiln/source"
 	"github.com/kiln-nn/kiln/tensor"
 )
@@ -466,31 +465,13 @@ func (im *importer) fresh(base string) string {
 	return name
 }
 
-// sanitize turns an ONNX name into a kiln identifier: letters, digits and
-// underscores, not starting with a digit; exporters' path-like names lose
-// their leading slash ("/fc1/Gemm" becomes "fc1_Gemm").
+// sanitize turns an ONNX name into a kiln identifier (frontend.Identifier);
+// exporters' path-like names lose their leading slash ("/fc1/Gemm" becomes
+// "fc1_Gemm"). An empty name stays empty.
 func sanitize(s string) string {
-	out := sanitizeChars(s)
-	if lang.IsReserved(out) {
-		out = "v" + out // "input" is a reserved word of .kiln files
-	}
-	return out
-}
-
-func sanitizeChars(s string) string {
 	s = strings.TrimLeft(s, "/")
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_':
-			b.WriteRune(r)
-		default:
-			b.WriteByte('_')
-		}
+	if s == "" {
+		return ""
 	}
-	out := b.String()
-	if out != "" && out[0] >= '0' && out[0] <= '9' {
-		out = "v" + out
-	}
-	return out
+	return frontend.Identifier(s)
 }

@@ -290,7 +290,7 @@ func importGemm(nd *node) error {
 		return err
 	}
 	if len(b.shape) != 2 {
-		return fmt.Errorf("B has shape %v, not a matrix", b.shape)
+		return fmt.Errorf("operand B has shape %v, not a matrix", b.shape)
 	}
 	w := b.floats()
 	units, in := b.shape[1], b.shape[0]
@@ -318,7 +318,7 @@ func importGemm(nd *node) error {
 		}
 		bias, err := broadcastBias(c, units)
 		if err != nil {
-			return fmt.Errorf("C: %v", err)
+			return fmt.Errorf("operand C: %v", err)
 		}
 		if beta := float32(nd.float("beta", 1)); beta != 1 {
 			for k := range bias {

@@ -75,13 +75,7 @@ func roundTrip(t *testing.T, name string, orig *compiler.Result, model []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ranges := map[string]passes.Range{}
-	for v, p := range prog.Quant {
-		if g := prog.Graph.Lookup(v); g != nil && g.Op != ir.OpParam {
-			s, z := float64(p.Scale[0]), float64(p.Zero[0])
-			ranges[v] = passes.Range{Lo: s * (-128 - z), Hi: s * (127 - z)}
-		}
-	}
+	ranges := passes.GivenRanges(prog.Graph, prog.Quant)
 	back, err := compiler.Compile(prog.Graph, compiler.Options{Until: compiler.Bytecode,
 		Quantization: &passes.Quantization{Given: prog.Quant},
 		Calibration:  &passes.Calibration{Ranges: ranges}})
@@ -136,12 +130,9 @@ func TestQDQGivenParameters(t *testing.T) {
 	}
 	// Calibrated ranges twice as wide as the file's: the file's
 	// parameters must win.
-	ranges := map[string]passes.Range{}
-	for v, p := range prog.Quant {
-		if g := prog.Graph.Lookup(v); g != nil && g.Op != ir.OpParam {
-			s, z := float64(p.Scale[0]), float64(p.Zero[0])
-			ranges[v] = passes.Range{Lo: 2 * s * (-128 - z), Hi: 2 * s * (127 - z)}
-		}
+	ranges := passes.GivenRanges(prog.Graph, prog.Quant)
+	for name, r := range ranges {
+		ranges[name] = passes.Range{Lo: 2 * r.Lo, Hi: 2 * r.Hi}
 	}
 	res, err := compiler.Compile(prog.Graph, compiler.Options{Until: compiler.Quantized,
 		Quantization: &passes.Quantization{Given: prog.Quant},
@@ -182,13 +173,7 @@ func TestQOperatorIsQDQ(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ranges := map[string]passes.Range{}
-		for v, p := range prog.Quant {
-			if g := prog.Graph.Lookup(v); g != nil && g.Op != ir.OpParam {
-				s, z := float64(p.Scale[0]), float64(p.Zero[0])
-				ranges[v] = passes.Range{Lo: s * (-128 - z), Hi: s * (127 - z)}
-			}
-		}
+		ranges := passes.GivenRanges(prog.Graph, prog.Quant)
 		res, err := compiler.Compile(prog.Graph, compiler.Options{Until: compiler.Bytecode,
 			Quantization: &passes.Quantization{Given: prog.Quant},
 			Calibration:  &passes.Calibration{Ranges: ranges}})
