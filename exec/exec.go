@@ -52,7 +52,8 @@ var kernels = map[*ir.Op]Kernel{
 			y[i] = float32(float64(v) * ir.HardSigmoid(float64(v)))
 		}
 	}),
-	ir.OpSoftmax: evalForward,
+	ir.OpSoftmax:    evalForward,
+	ir.OpLogSoftmax: evalForward,
 
 	ir.OpMaxPool:       poolKernel(true),
 	ir.OpAvgPool:       poolKernel(false),

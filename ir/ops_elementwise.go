@@ -151,49 +151,61 @@ var (
 )
 
 // OpSoftmax normalises exp(x) along a per-sample axis.
-var OpSoftmax = Register(&Op{
-	Name:     "softmax",
-	Doc:      "exp(x) / sum(exp(x)) along a per-sample axis",
-	Operands: []Operand{{Name: "x"}},
-	Attrs:    []AttrSpec{{Name: "axis", Kind: AttrInt, Default: -1, Doc: "per-sample axis; negative counts from the end"}},
-	Canon: func(in []Type, a Attrs) error {
-		ax, err := normAxis("softmax", a.Int("axis"), in[0].Rank())
-		a["axis"] = ax
-		return err
-	},
-	Infer: func(in []Type, a Attrs) (Type, error) {
-		if err := needF32("softmax", "input", in[0]); err != nil {
-			return Type{}, err
-		}
-		if _, err := normAxis("softmax", a.Int("axis"), in[0].Rank()); err != nil {
-			return Type{}, err
-		}
-		return in[0], nil
-	},
-	Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
-		t := v.Args[0].Type
-		axis, _ := normAxis("softmax", v.Attrs.Int("axis"), t.Rank())
-		n, inner := t.Dims[axis], prod(t.Dims[axis+1:])
-		x := in[0].F32
-		for base := 0; base < len(x); base += n * inner {
-			for j := 0; j < inner; j++ {
-				m := math.Inf(-1)
-				for k := 0; k < n; k++ {
-					m = math.Max(m, float64(x[base+k*inner+j]))
-				}
-				sum := 0.0
-				for k := 0; k < n; k++ {
-					sum += math.Exp(float64(x[base+k*inner+j]) - m)
-				}
-				for k := 0; k < n; k++ {
-					i := base + k*inner + j
-					out.F32[i] = float32(math.Exp(float64(x[i])-m) / sum)
+var (
+	OpSoftmax    = Register(newSoftmax("softmax", "exp(x) / sum(exp(x)) along a per-sample axis", false))
+	OpLogSoftmax = Register(newSoftmax("log_softmax", "x - log(sum(exp(x))) along a per-sample axis: the log of softmax, computed stably", true))
+)
+
+// newSoftmax makes softmax, or with log its logarithm.
+func newSoftmax(name, doc string, log bool) *Op {
+	return &Op{
+		Name:     name,
+		Doc:      doc,
+		Operands: []Operand{{Name: "x"}},
+		Attrs:    []AttrSpec{{Name: "axis", Kind: AttrInt, Default: -1, Doc: "per-sample axis; negative counts from the end"}},
+		Canon: func(in []Type, a Attrs) error {
+			ax, err := normAxis(name, a.Int("axis"), in[0].Rank())
+			a["axis"] = ax
+			return err
+		},
+		Infer: func(in []Type, a Attrs) (Type, error) {
+			if err := needF32(name, "input", in[0]); err != nil {
+				return Type{}, err
+			}
+			if _, err := normAxis(name, a.Int("axis"), in[0].Rank()); err != nil {
+				return Type{}, err
+			}
+			return in[0], nil
+		},
+		Eval: func(v *Value, in []*tensor.Tensor, out *tensor.Tensor) error {
+			t := v.Args[0].Type
+			axis, _ := normAxis(name, v.Attrs.Int("axis"), t.Rank())
+			n, inner := t.Dims[axis], prod(t.Dims[axis+1:])
+			x := in[0].F32
+			for base := 0; base < len(x); base += n * inner {
+				for j := 0; j < inner; j++ {
+					m := math.Inf(-1)
+					for k := 0; k < n; k++ {
+						m = math.Max(m, float64(x[base+k*inner+j]))
+					}
+					sum := 0.0
+					for k := 0; k < n; k++ {
+						sum += math.Exp(float64(x[base+k*inner+j]) - m)
+					}
+					for k := 0; k < n; k++ {
+						i := base + k*inner + j
+						if log {
+							out.F32[i] = float32(float64(x[i]) - m - math.Log(sum))
+						} else {
+							out.F32[i] = float32(math.Exp(float64(x[i])-m) / sum)
+						}
+					}
 				}
 			}
-		}
-		return nil
-	},
-})
+			return nil
+		},
+	}
+}
 
 // HardSigmoid is relu6(x + 3) / 6; NaN stays NaN.
 func HardSigmoid(x float64) float64 {

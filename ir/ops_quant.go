@@ -1185,4 +1185,5 @@ func init() {
 	OpBatchNorm.Lower = &Lowering{To: OpQBatchNorm, Operands: []LowerOperand{LowerActivation, LowerAffineScale, LowerAffineShift, LowerFolded},
 		Affine: BatchNormAffine}
 	OpDropout.NoInteger = "dropout should have been removed (run remove-dropout)"
+	OpLogSoftmax.NoInteger = "log_softmax has no int8 kernel; its largest class is its operand's: end the int8 model at the logits, or in softmax"
 }

@@ -5,6 +5,7 @@ import (
 	"github.com/kiln-nn/kiln/internal/blas"
 	"github.com/kiln-nn/kiln/ir"
 	"github.com/kiln-nn/kiln/tensor"
+	"math"
 )
 
 // Gradient is an op's gradient rule: given dout, the gradient of the loss
@@ -37,6 +38,7 @@ var gradients = map[*ir.Op]Gradient{
 	ir.OpHardSwish:   unaryBackward(hardSwishGrad),
 	ir.OpTanh:        unaryBackward(tanhGrad),
 	ir.OpSoftmax:     softmaxBackward,
+	ir.OpLogSoftmax:  logSoftmaxBackward,
 
 	ir.OpMaxPool:       poolBackward(true),
 	ir.OpAvgPool:       poolBackward(false),
@@ -366,6 +368,33 @@ func softmaxBackward(c *exec.Ctx, v *ir.Value, in []*tensor.Tensor, out, dout *t
 			for k := 0; k < n; k++ {
 				i := base + k*inner + j
 				dx[i] += y[i] * (dy[i] - dot)
+			}
+		}
+	}
+}
+
+// logSoftmaxBackward: y = x - log(sum(exp(x))), so dx = dy - exp(y) *
+// sum(dy) along the axis.
+func logSoftmaxBackward(c *exec.Ctx, v *ir.Value, in []*tensor.Tensor, out, dout *tensor.Tensor, din []*tensor.Tensor) {
+	if din[0] == nil {
+		return
+	}
+	t := v.Args[0].Type
+	axis := v.Attrs.Int("axis")
+	if axis < 0 {
+		axis += t.Rank()
+	}
+	n, inner := t.Dims[axis], tensor.NumElems(t.Dims[axis+1:])
+	y, dy, dx := out.F32, dout.F32, din[0].F32
+	for base := 0; base < len(y); base += n * inner {
+		for j := 0; j < inner; j++ {
+			sum := float32(0)
+			for k := 0; k < n; k++ {
+				sum += dy[base+k*inner+j]
+			}
+			for k := 0; k < n; k++ {
+				i := base + k*inner + j
+				dx[i] += dy[i] - float32(math.Exp(float64(y[i])))*sum
 			}
 		}
 	}

@@ -68,6 +68,7 @@ var conformanceModels = []string{
 	"pytorch-converted/test_Embedding_sparse",
 	"pytorch-converted/test_Linear",
 	"pytorch-converted/test_Linear_no_bias",
+	"pytorch-converted/test_LogSoftmax",
 	"pytorch-converted/test_MaxPool1d",
 	"pytorch-converted/test_MaxPool1d_stride",
 	"pytorch-converted/test_MaxPool2d",
@@ -76,6 +77,8 @@ var conformanceModels = []string{
 	"pytorch-converted/test_Sigmoid",
 	"pytorch-converted/test_Softmax",
 	"pytorch-converted/test_Tanh",
+	"pytorch-converted/test_log_softmax_dim3",
+	"pytorch-converted/test_log_softmax_lastdim",
 	"pytorch-converted/test_softmax_functional_dim3",
 	"pytorch-converted/test_softmax_lastdim",
 	"pytorch-operator/test_operator_concat2",
@@ -261,7 +264,7 @@ func TestNodeConformance(t *testing.T) {
 
 // minNodeTests is how many of ONNX's node tests kiln imported and passed
 // when this test was written (libonnx-testdata 1.12.0).
-const minNodeTests = 79
+const minNodeTests = 88
 
 func itoa10(n int) string { return strconv.Itoa(n) }
 

@@ -33,7 +33,8 @@ func init() {
 		"HardSwish":           unary(ir.OpHardSwish),
 		"HardSigmoid":         importHardSigmoid,
 		"Clip":                importClip,
-		"Softmax":             importSoftmax,
+		"Softmax":             importSoftmax(ir.OpSoftmax),
+		"LogSoftmax":          importSoftmax(ir.OpLogSoftmax),
 		"Add":                 elementwise(ir.OpAdd),
 		"Sub":                 elementwise(ir.OpSub),
 		"Mul":                 elementwise(ir.OpMul),
@@ -484,42 +485,45 @@ func importClip(nd *node) error {
 	return err
 }
 
-// importSoftmax: before opset 13 softmax normalises over every dimension
-// from axis on (the input flattened to 2-D there); from 13 over one axis.
-func importSoftmax(nd *node) error {
-	if err := nd.allow("axis"); err != nil {
+// importSoftmax takes Softmax and LogSoftmax: before opset 13 they
+// normalise over every dimension from axis on (the input flattened to 2-D
+// there), from 13 over one axis.
+func importSoftmax(op *ir.Op) rule {
+	return func(nd *node) error {
+		if err := nd.allow("axis"); err != nil {
+			return err
+		}
+		x, err := nd.value(0)
+		if err != nil {
+			return err
+		}
+		def := -1
+		if nd.opset() < 13 {
+			def = 1
+		}
+		axis, err := perSampleAxis(nd.int("axis", def), x.Type.Rank())
+		if err != nil {
+			return err
+		}
+		layer := nd.layer()
+		name := nd.resultName(layer)
+		if nd.opset() >= 13 || axis == x.Type.Rank()-1 {
+			_, err = nd.add(name, op, []*ir.Value{x}, ir.Attrs{"axis": axis})
+			return err
+		}
+		dims := x.Type.Dims
+		rows := prodInts(dims[:axis])
+		flat, err := nd.step(layer+"_rows", ir.OpReshape, []*ir.Value{x}, ir.Attrs{"shape": []int{rows, prodInts(dims[axis:])}})
+		if err != nil {
+			return err
+		}
+		sm, err := nd.step(layer+"_"+op.Name, op, []*ir.Value{flat}, ir.Attrs{"axis": -1})
+		if err != nil {
+			return err
+		}
+		_, err = nd.add(name, ir.OpReshape, []*ir.Value{sm}, ir.Attrs{"shape": append([]int(nil), dims...)})
 		return err
 	}
-	x, err := nd.value(0)
-	if err != nil {
-		return err
-	}
-	def := -1
-	if nd.opset() < 13 {
-		def = 1
-	}
-	axis, err := perSampleAxis(nd.int("axis", def), x.Type.Rank())
-	if err != nil {
-		return err
-	}
-	layer := nd.layer()
-	name := nd.resultName(layer)
-	if nd.opset() >= 13 || axis == x.Type.Rank()-1 {
-		_, err = nd.add(name, ir.OpSoftmax, []*ir.Value{x}, ir.Attrs{"axis": axis})
-		return err
-	}
-	dims := x.Type.Dims
-	rows := prodInts(dims[:axis])
-	flat, err := nd.step(layer+"_rows", ir.OpReshape, []*ir.Value{x}, ir.Attrs{"shape": []int{rows, prodInts(dims[axis:])}})
-	if err != nil {
-		return err
-	}
-	sm, err := nd.step(layer+"_softmax", ir.OpSoftmax, []*ir.Value{flat}, ir.Attrs{"axis": -1})
-	if err != nil {
-		return err
-	}
-	_, err = nd.add(name, ir.OpReshape, []*ir.Value{sm}, ir.Attrs{"shape": append([]int(nil), dims...)})
-	return err
 }
 
 // elementwise lowers Add, Sub and Mul; a constant operand becomes a constant

@@ -115,6 +115,8 @@ func All() []Case {
 		{Name: "hard_swish", SmallStep: true, Op: ir.OpHardSwish, Batch: 2, Operands: []Operand{{Type: ir.Batched(tensor.F32, 6), Gen: beyondKinks}}},
 		{Name: "softmax", SmallStep: true, Op: ir.OpSoftmax, Batch: 2, Operands: []Operand{in(5)}},
 		{Name: "softmax axis 0", SmallStep: true, Op: ir.OpSoftmax, Batch: 2, Operands: []Operand{in(3, 2)}, Attrs: ir.Attrs{"axis": 0}},
+		{Name: "log_softmax", SmallStep: true, Op: ir.OpLogSoftmax, Batch: 2, Operands: []Operand{in(5)}},
+		{Name: "log_softmax axis 0", SmallStep: true, Op: ir.OpLogSoftmax, Batch: 2, Operands: []Operand{in(3, 2)}, Attrs: ir.Attrs{"axis": 0}},
 		{Name: "sum", Op: ir.OpSum, Batch: 2, Operands: []Operand{in(2, 3)}},
 		{Name: "sum axis keepdims", Op: ir.OpSum, Batch: 2, Operands: []Operand{in(2, 3, 2)}, Attrs: ir.Attrs{"axis": []int{1}, "keepdims": true}},
 		{Name: "mean", Op: ir.OpMean, Batch: 2, Operands: []Operand{in(2, 3)}, Attrs: ir.Attrs{"axis": []int{0}}},
