@@ -286,50 +286,52 @@ func importGemm(nd *node) error {
 	if a.Type.Rank() != 1 {
 		return fmt.Errorf("input %v: Gemm takes a matrix [batch, features]", a.Type)
 	}
-	b, err := nd.needConst(1, "B")
+	w, err := nd.needConst(1, "B")
 	if err != nil {
 		return err
 	}
-	if len(b.shape) != 2 {
-		return fmt.Errorf("operand B has shape %v, not a matrix", b.shape)
+	if len(w.shape) != 2 {
+		return fmt.Errorf("operand B has shape %v, not a matrix", w.shape)
 	}
-	w := b.floats()
-	units, in := b.shape[1], b.shape[0]
-	if nd.int("transB", 0) != 0 {
-		units, in = b.shape[0], b.shape[1]
-		w = append([]float32(nil), w...)
-	} else {
-		w = transpose2(w, b.shape[0], b.shape[1])
+	transB := nd.int("transB", 0) != 0
+	units := w.shape[1]
+	if transB {
+		units = w.shape[0]
 	}
 	if alpha := float32(nd.float("alpha", 1)); alpha != 1 {
-		for k := range w {
-			w[k] *= alpha
-		}
+		w = scaled(w, alpha)
 	}
-	layer := nd.layer()
-	weight := nd.param(layer, "weight", tensor.FromF32(w, units, in))
-	if err := nd.giveWeight(weight, b, nd.int("transB", 0) == 0); err != nil {
-		return err
-	}
-	args := []*ir.Value{a, weight}
+	var bias *constant
 	if nd.has(2) {
 		c, err := nd.needConst(2, "C")
 		if err != nil {
 			return err
 		}
-		bias, err := broadcastBias(c, units)
+		row, err := broadcastBias(c, units)
 		if err != nil {
 			return fmt.Errorf("operand C: %v", err)
 		}
-		if beta := float32(nd.float("beta", 1)); beta != 1 {
-			for k := range bias {
-				bias[k] *= beta
-			}
-		}
-		args = append(args, nd.param(layer, "bias", tensor.FromF32(bias, units)))
+		bias = scaled(&constant{shape: []int{units}, float: true, f: row}, float32(nd.float("beta", 1)))
 	}
-	_, err = nd.add(nd.resultName(layer), ir.OpDense, args, nil)
+	_, err = nd.dense(a, w, transB, bias)
 	return err
+}
+
+// scaled returns c times k (a float copy), its grid scaled with it.
+func scaled(c *constant, k float32) *constant {
+	out := &constant{shape: c.shape, float: true, f: append([]float32(nil), c.floats()...)}
+	for i := range out.f {
+		out.f[i] *= k
+	}
+	if c.quant != nil {
+		q := *c.quant
+		q.Scale = append([]float32(nil), q.Scale...)
+		for i := range q.Scale {
+			q.Scale[i] *= k
+		}
+		out.quant = &q
+	}
+	return out
 }
 
 // broadcastBias returns a constant that broadcasts over one row of n
@@ -353,6 +355,32 @@ func broadcastBias(c *constant, n int) ([]float32, error) {
 	return nil, fmt.Errorf("shape %v does not broadcast over a row of %d", c.shape, n)
 }
 
+// dense adds a dense layer of x by the constant matrix w, [out, in] when
+// transposed is true and [in, out] otherwise (MatMul's and Gemm's
+// default), with bias b (nil: none), as output 0.
+func (nd *node) dense(x *ir.Value, w *constant, transposed bool, b *constant) (*ir.Value, error) {
+	if len(w.shape) != 2 {
+		return nil, fmt.Errorf("the weight has shape %v, not a matrix", w.shape)
+	}
+	data, units, in := append([]float32(nil), w.floats()...), w.shape[0], w.shape[1]
+	if !transposed {
+		data, units, in = transpose2(w.floats(), w.shape[0], w.shape[1]), w.shape[1], w.shape[0]
+	}
+	layer := nd.layer()
+	weight := nd.param(layer, "weight", tensor.FromF32(data, units, in))
+	if err := nd.giveWeight(weight, w, !transposed); err != nil {
+		return nil, err
+	}
+	args := []*ir.Value{x, weight}
+	if b != nil {
+		if b.len() != units {
+			return nil, fmt.Errorf("the bias has %d values for %d outputs", b.len(), units)
+		}
+		args = append(args, nd.param(layer, "bias", floatTensor(b)))
+	}
+	return nd.add(nd.resultName(layer), ir.OpDense, args, nil)
+}
+
 // importMatMul lowers MatMul by a constant matrix to a dense layer without
 // a bias; an Add of a constant row right after it becomes the bias.
 func importMatMul(nd *node) error {
@@ -373,13 +401,7 @@ func importMatMul(nd *node) error {
 	if a.Type.Rank() < 1 {
 		return fmt.Errorf("input %v is a scalar per sample", a.Type)
 	}
-	w := transpose2(b.floats(), b.shape[0], b.shape[1])
-	layer := nd.layer()
-	weight := nd.param(layer, "weight", tensor.FromF32(w, b.shape[1], b.shape[0]))
-	if err := nd.giveWeight(weight, b, true); err != nil {
-		return err
-	}
-	v, err := nd.add(nd.resultName(layer), ir.OpDense, []*ir.Value{a, weight}, nil)
+	v, err := nd.dense(a, b, false, nil)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 
 	"github.com/kiln-nn/kiln/frontend/onnx/onnxpb"
 	"github.com/kiln-nn/kiln/ir"
-	"github.com/kiln-nn/kiln/tensor"
 )
 
 // QOperator models: ops that take and give quantized tensors
@@ -165,30 +164,4 @@ func importQGemm(nd *node) error {
 		return err
 	}
 	return nd.quantizedResult(v, 7, 8)
-}
-
-// dense adds a dense layer of x by the constant matrix w, [out, in] when
-// transposed is true and [in, out] otherwise (MatMul's and Gemm's
-// default), with bias b (nil: none), as output 0.
-func (nd *node) dense(x *ir.Value, w *constant, transposed bool, b *constant) (*ir.Value, error) {
-	if len(w.shape) != 2 {
-		return nil, fmt.Errorf("the weight has shape %v, not a matrix", w.shape)
-	}
-	data, units, in := append([]float32(nil), w.f...), w.shape[0], w.shape[1]
-	if !transposed {
-		data, units, in = transpose2(w.f, w.shape[0], w.shape[1]), w.shape[1], w.shape[0]
-	}
-	layer := nd.layer()
-	weight := nd.param(layer, "weight", tensor.FromF32(data, units, in))
-	if err := nd.giveWeight(weight, w, !transposed); err != nil {
-		return nil, err
-	}
-	args := []*ir.Value{x, weight}
-	if b != nil {
-		if b.len() != units {
-			return nil, fmt.Errorf("the bias has %d values for %d outputs", b.len(), units)
-		}
-		args = append(args, nd.param(layer, "bias", floatTensor(b)))
-	}
-	return nd.add(nd.resultName(layer), ir.OpDense, args, nil)
 }
