@@ -209,7 +209,7 @@ var takes = map[string]struct {
 	"stats":    {[]fileKind{kindKiln, kindONNX, kindKIR, kindKBC}, "a .kiln model, an .onnx, a .kir or a .kbc"},
 	"run":      {[]fileKind{kindKiln, kindONNX, kindKIR, kindKBC}, "a .kiln model (with -w), an .onnx, a .kir or a .kbc"},
 	"eval":     {[]fileKind{kindKiln, kindONNX, kindKIR, kindKBC}, "a .kiln model (with -w), an .onnx, a .kir or a .kbc"},
-	"train":    {[]fileKind{kindKiln}, "a .kiln model"},
+	"train":    {[]fileKind{kindKiln, kindONNX}, "a .kiln model, or an .onnx (trained on from its weights)"},
 	"quantize": {[]fileKind{kindKiln, kindONNX}, "a .kiln model (with -w) or an .onnx"},
 	"prune":    {[]fileKind{kindKiln}, "a .kiln model (with -w)"},
 	"compress": {[]fileKind{kindKiln}, "a .kiln model (with -w)"},
