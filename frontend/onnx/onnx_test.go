@@ -350,3 +350,51 @@ func TestInputShapes(t *testing.T) {
 		t.Errorf("error %v, want the disagreement named", err)
 	}
 }
+
+// TestValueOps: the rules that no conformance model reaches, checked on
+// values worked out by hand: Div by a constant, Concat of values,
+// GlobalAveragePool, Squeeze and Unsqueeze of values, ReduceMean over a
+// per-sample axis.
+func TestValueOps(t *testing.T) {
+	b := onnxtest.New("g", 13)
+	b.Input("x", 2, 2, 2)
+	b.Floats("four", []float32{4})
+	b.Ints("axes23", []int64{2, 3}, 2)
+	b.Ints("axes1", []int64{1}, 1)
+	b.Node("Div", "div", []string{"x", "four"}, "q")                              // x / 4
+	b.Node("Concat", "cat", []string{"x", "q"}, "c", onnxtest.Int("axis", 1))     // [N, 4, 2, 2]
+	b.Node("GlobalAveragePool", "gap", []string{"c"}, "g")                        // [N, 4, 1, 1]
+	b.Node("Squeeze", "sq", []string{"g", "axes23"}, "s")                         // [N, 4]
+	b.Node("Unsqueeze", "unsq", []string{"s", "axes1"}, "u")                      // [N, 1, 4]
+	b.Node("ReduceMean", "mean", []string{"u"}, "y", onnxtest.IntList("axes", 2)) // [N, 1, 1]
+	b.Output("s", 4)
+	b.Output("y", 1, 1)
+	prog, err := Import("ops.onnx", b.Model())
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := tensor.FromF32([]float32{1, 2, 3, 4, 8, 8, 8, 8}, 1, 2, 2, 2)
+	out, err := ir.Run(prog.Graph, map[string]*tensor.Tensor{"x": x})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// channel means: 2.5, 8, then a quarter of each: 0.625, 2; their mean 3.28125
+	if want := []float32{2.5, 8, 0.625, 2}; !equalF32(out[0].F32, want) {
+		t.Errorf("s = %v, want %v", out[0].F32, want)
+	}
+	if want := []float32{3.28125}; !equalF32(out[1].F32, want) || !tensor.ShapeEqual(out[1].Shape, []int{1, 1, 1}) {
+		t.Errorf("y = %v %v, want %v [1 1 1]", out[1].F32, out[1].Shape, want)
+	}
+}
+
+func equalF32(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
