@@ -114,7 +114,7 @@ func ImportWith(name string, data []byte, opts Options) (*frontend.Program, erro
 	im.graph(m.GetGraph())
 	for name := range opts.InputShapes {
 		if im.declaredInputs[name] == nil {
-			im.problem("--input-shape names %q, which is not an input of the model", name)
+			im.problem("a shape is given for %q, which is not an input of the model", name)
 		}
 	}
 	if err := im.err(); err != nil {
@@ -339,7 +339,7 @@ func (im *importer) input(in *onnxpb.ValueInfoProto) {
 	}
 	fixed, hasFixed := im.opts.InputShapes[in.GetName()]
 	if hasFixed && len(fixed) != len(dims)-1 {
-		im.problem("--input-shape gives input %q %d dimensions after the batch; the file declares %d", in.GetName(), len(fixed), len(dims)-1)
+		im.problem("the shape given for input %q has %d dimensions after the batch; the file declares %d", in.GetName(), len(fixed), len(dims)-1)
 		return
 	}
 	per := make([]int, len(dims)-1)
@@ -347,7 +347,7 @@ func (im *importer) input(in *onnxpb.ValueInfoProto) {
 		known := d.GetDimParam() == "" && d.GetDimValue() > 0
 		switch {
 		case hasFixed && known && int(d.GetDimValue()) != fixed[k]:
-			im.problem("--input-shape gives input %q dimension %d as %d; the file fixes it at %d", in.GetName(), k+1, fixed[k], d.GetDimValue())
+			im.problem("the shape given for input %q sets dimension %d to %d; the file fixes it at %d", in.GetName(), k+1, fixed[k], d.GetDimValue())
 			return
 		case hasFixed:
 			per[k] = fixed[k]

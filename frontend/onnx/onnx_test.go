@@ -346,7 +346,7 @@ func TestInputShapes(t *testing.T) {
 		t.Errorf("output %s, want f32[N,10]", got)
 	}
 	_, err = ImportWith("s.onnx", build(), Options{InputShapes: map[string][]int{"x": {3, 5}}})
-	if err == nil || !strings.Contains(err.Error(), "dimension 1 as 3; the file fixes it at 2") {
+	if err == nil || !strings.Contains(err.Error(), "sets dimension 1 to 3; the file fixes it at 2") {
 		t.Errorf("error %v, want the disagreement named", err)
 	}
 }
