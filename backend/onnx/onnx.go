@@ -1,14 +1,14 @@
 // Package onnx writes kiln's int8 graph as an ONNX model in QDQ form, for
 // other runtimes: every int8 tensor is an int8 ONNX tensor with kiln's
-// scale and zero point; each int8 op becomes DequantizeLinear of its
-// operands, the float op, and QuantizeLinear of its result (weights as
-// int8 initializers with one scale per output channel, biases as int32
-// with scale S_in*S_w[c]), so that a runtime that fuses the pattern (ONNX
-// Runtime does) runs the same integer model, and one that does not
-// computes it in float and rounds once per op. Layout ops (flatten,
-// reshape, transpose) and max pooling work on the int8 tensors as they
-// are. The model takes the float inputs and gives the float outputs that
-// kiln's .kbc does.
+// scale and zero point (uint8, 128 up, with Options.Unsigned); each int8
+// op becomes DequantizeLinear of its operands, the float op, and
+// QuantizeLinear of its result (weights as int8 initializers with one
+// scale per output channel, biases as int32 with scale S_in*S_w[c]), so
+// that a runtime that fuses the pattern (ONNX Runtime does) runs the same
+// integer model, and one that does not computes it in float and rounds
+// once per op. Layout ops (flatten, reshape, transpose) work on the int8
+// tensors as they are. The model takes the float inputs and gives the
+// float outputs that kiln's .kbc does.
 //
 // kiln requantizes in fixed point (TFLite's arithmetic), ONNX in float:
 // each op's result may differ by one step of its scale where the exact
