@@ -341,7 +341,7 @@ func (tb *table) write(w io.Writer, indent string, width int) {
 		pos := 0 // runes written after the indent
 		for c, cell := range cells {
 			n := utf8.RuneCountInString(cell)
-			if c > 0 && pos > start[c] { // an overlong cell before: go on below
+			if c > 0 && pos > start[c]-gap { // an overlong cell before (no gap left): go on below
 				fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
 				b.Reset()
 				b.WriteString(indent)

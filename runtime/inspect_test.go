@@ -115,3 +115,23 @@ func TestDisassembleFileBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestTableOverlongCell: a capped cell that reaches the next column's
+// start (no gap left) sends the rest of its row to the next line, never
+// glues two cells together.
+func TestTableOverlongCell(t *testing.T) {
+	// The column is 4 wide ("name"; longer cells exceed the cap of 4), so
+	// the next starts at 6: a 5-rune cell leaves one space, a 6-rune one
+	// none, a 7-rune one runs past.
+	for _, name := range []string{"abcde", "abcdef", "abcdefg"} {
+		tb := &table{head: []string{"name", "type"}, caps: []int{0: 4}, rows: []row{{cells: []string{"ab", "i8[1]"}}, {cells: []string{name, "i32[16]"}}}}
+		var b strings.Builder
+		tb.write(&b, "", 80)
+		if strings.Contains(b.String(), name+"i32") || strings.Contains(b.String(), name+" i32") {
+			t.Errorf("%s: the cell runs into the next one:\n%s", name, b.String())
+		}
+		if !strings.Contains(b.String(), name+"\n") {
+			t.Errorf("%s: the rest of the row is not on the next line:\n%s", name, b.String())
+		}
+	}
+}
