@@ -42,6 +42,9 @@ func (nd *node) value(k int) (*ir.Value, error) {
 	if name == "" {
 		return nil, fmt.Errorf("operand %d is missing", k)
 	}
+	if _, ok := nd.im.qvals[name]; ok {
+		return nil, fmt.Errorf("operand %q is a quantized tensor; kiln reads QDQ models, whose float ops take DequantizeLinear's results", name)
+	}
 	return nil, fmt.Errorf("operand %q is a constant; kiln takes a value computed from the inputs there", name)
 }
 

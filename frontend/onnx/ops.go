@@ -558,6 +558,12 @@ func elementwise(op *ir.Op) rule {
 		}
 		x, y := nd.im.vals[nd.inputName(0)], nd.im.vals[nd.inputName(1)]
 		cx, cy := nd.konst(0), nd.konst(1)
+		for k, pair := range [][2]bool{{x == nil, cx == nil}, {y == nil, cy == nil}} {
+			if pair[0] && pair[1] { // neither a value nor a constant
+				_, err := nd.value(k)
+				return err
+			}
+		}
 		if nd.int("broadcast", 0) != 0 && x != nil && cy != nil {
 			var err error
 			if cy, err = legacyBroadcast(cy, x, nd.attr("axis") != nil, nd.int("axis", 0)); err != nil {
