@@ -138,7 +138,7 @@ func (nd *node) ints(name string) []int {
 	return out
 }
 
-// outputs returns the node's used outputs past the first: the ones kiln's
+// extraOutputsUnused checks the node's outputs past the first: the ones kiln's
 // ops do not produce (a pool's indices, a dropout's mask) must be unused.
 func (nd *node) extraOutputsUnused() error {
 	for k, o := range nd.n.GetOutput() {
@@ -233,7 +233,7 @@ func (nd *node) constOperand(c *constant, x *ir.Value, base string) (*ir.Value, 
 	return nd.im.g.AddConst(nd.im.fresh(base), t, nd.im.pos), nil
 }
 
-// axis turns an ONNX axis over the whole shape (batch first) of a value
+// perSampleAxis turns an ONNX axis over the whole shape (batch first) of a value
 // of per-sample rank r into kiln's per-sample axis.
 func perSampleAxis(axis, r int) (int, error) {
 	full := r + 1

@@ -1097,7 +1097,7 @@ func importShape(nd *node) error {
 	return nil
 }
 
-// unsqueezeAxes returns the axes operand or attribute of Unsqueeze and
+// squeezeAxes returns the axes operand or attribute of Unsqueeze and
 // Squeeze (an operand from opset 13).
 func (nd *node) squeezeAxes() ([]int, error) {
 	if nd.opset() >= 13 {
