@@ -167,6 +167,17 @@ func (e *emitter) node(op string, inputs []string, output string, attrs ...*onnx
 	e.graph.Node = append(e.graph.Node, &onnxpb.NodeProto{OpType: op, Name: output, Input: inputs, Output: []string{output}, Attribute: attrs})
 }
 
+// layerNode appends the node of a layer's float op (v's weight is its
+// operand 1), named as exporters name them, <layer>/<Op>, the layer being
+// its weight's (c1.weight.q's convolution is c1/Conv): an importer that
+// names parameters after their layer (kiln's does) gives the weights back
+// their names.
+func (e *emitter) layerNode(v *ir.Value, op string, inputs []string, output string, attrs ...*onnxpb.AttributeProto) {
+	e.node(op, inputs, output, attrs...)
+	layer := strings.TrimSuffix(strings.TrimSuffix(v.Args[1].Name, ".q"), ".weight")
+	e.graph.Node[len(e.graph.Node)-1].Name = layer + "/" + op
+}
+
 // operand returns an int8 operand's tensor: a value's name, or a constant
 // int8 initializer.
 func (e *emitter) operand(a *ir.Value) (string, error) {

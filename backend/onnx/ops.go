@@ -124,11 +124,11 @@ func emitDense(e *emitter, v *ir.Value, out string) error {
 		if len(v.Args) == 3 {
 			in = append(in, e.bias(v, xv, wv, v.Args[2]))
 		}
-		e.node("Gemm", in, y, intAttr("transB", 1))
+		e.layerNode(v, "Gemm", in, y, intAttr("transB", 1))
 	} else {
 		wt := e.temp(v, "weight_t")
 		e.node("Transpose", []string{w}, wt, intsAttr("perm", []int{1, 0}))
-		e.node("MatMul", []string{x, wt}, y)
+		e.layerNode(v, "MatMul", []string{x, wt}, y)
 		if len(v.Args) == 3 {
 			sum := e.temp(v, "biased")
 			e.node("Add", []string{y, e.bias(v, xv, wv, v.Args[2])}, sum)
@@ -156,7 +156,7 @@ func emitConv(e *emitter, v *ir.Value, out string) error {
 	kernel := wv.Type.Dims[2:]
 	pad := spatial(v.Attrs.Ints("pad"), len(kernel), 0)
 	y := e.temp(v, "conv")
-	e.node("Conv", in, y,
+	e.layerNode(v, "Conv", in, y,
 		intsAttr("kernel_shape", kernel),
 		intsAttr("strides", spatial(v.Attrs.Ints("stride"), len(kernel), 1)),
 		intsAttr("dilations", spatial(v.Attrs.Ints("dilation"), len(kernel), 1)),
@@ -395,7 +395,7 @@ func emitEmbedding(e *emitter, v *ir.Value, out string) error {
 		return err
 	}
 	rows := e.temp(v, "rows")
-	e.node("Gather", []string{table, e.names[v.Args[0]]}, rows, intAttr("axis", 0))
+	e.layerNode(v, "Gather", []string{table, e.names[v.Args[0]]}, rows, intAttr("axis", 0))
 	e.q(v, rows)
 	return nil
 }

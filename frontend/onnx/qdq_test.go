@@ -3,6 +3,7 @@ package onnx
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	onnxout "github.com/kiln-nn/kiln/backend/onnx"
@@ -74,6 +75,13 @@ func roundTrip(t *testing.T, name string, orig *compiler.Result, model []byte) {
 	prog, err := Import(name+".onnx", model)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The layers' weights keep their names (the export names each
+	// layer's node <layer>/<Op>, the import names parameters after it).
+	for _, p := range orig.Float.Params() {
+		if prog.Graph.Lookup(p.Name) == nil && strings.HasSuffix(p.Name, ".weight") {
+			t.Errorf("weight %s is not in the imported graph", p.Name)
+		}
 	}
 	ranges := passes.GivenRanges(prog.Graph, prog.Quant)
 	back, err := compiler.Compile(prog.Graph, compiler.Options{Until: compiler.Bytecode,
