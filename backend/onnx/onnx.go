@@ -22,7 +22,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 
 	"google.golang.org/protobuf/proto"
@@ -346,14 +345,4 @@ func int64s(v []int) []int64 {
 		out[i] = int64(x)
 	}
 	return out
-}
-
-// Ops returns the int8 ops the export writes, sorted.
-func Ops() []string {
-	var ops []string
-	for op := range rules {
-		ops = append(ops, op)
-	}
-	sort.Strings(ops)
-	return ops
 }

@@ -3,7 +3,6 @@ package onnx
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 
 	"github.com/kiln-nn/kiln/ir"
@@ -60,16 +59,6 @@ func init() {
 		"QLinearMatMul":       importQLinearMatMul,
 		"com.microsoft.QGemm": importQGemm,
 	}
-}
-
-// Ops returns the ONNX ops kiln imports, sorted.
-func Ops() []string {
-	var ops []string
-	for op := range rules {
-		ops = append(ops, op)
-	}
-	sort.Strings(ops)
-	return ops
 }
 
 func importConv(nd *node) error {
