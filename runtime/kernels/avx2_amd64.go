@@ -94,14 +94,14 @@ func quantizeAsm(n int, in *float32, scale float32, zero int32, out *int8) {
 // quantizeZMM is the quantization of the sets with AVX-512: 64 floats a
 // step, the rest (a multiple of 32) on AVX2.
 func quantizeZMM(n int, in *float32, scale float32, zero int32, out *int8) {
-	if wide := n &^ 63; wide > 0 {
+	wide := n &^ 63
+	if wide > 0 {
 		quantizeAVX512(wide, in, scale, zero, out)
-		n -= wide
-		in = (*float32)(unsafe.Add(unsafe.Pointer(in), 4*wide))
-		out = (*int8)(unsafe.Add(unsafe.Pointer(out), wide))
 	}
-	if n > 0 {
-		quantizeAVX2(n, in, scale, zero, out)
+	if n > wide {
+		// (Pointers past the end only where there is an end beyond:
+		// one just past an allocation is not a valid Go pointer.)
+		quantizeAVX2(n-wide, (*float32)(unsafe.Add(unsafe.Pointer(in), 4*wide)), scale, zero, (*int8)(unsafe.Add(unsafe.Pointer(out), wide)))
 	}
 }
 
