@@ -1,20 +1,21 @@
 // The AMX kernel set: dense products of 16 rows or more on TDPBSSD
-// tiles (amx_amd64.s); fewer rows, and convolutions, run the best other
-// set the CPU has.
+// tiles (amx_amd64.s) over a layout of its own (16 outputs a panel, k in
+// whole 64-byte chunks, laid out at first use); fewer rows, and
+// convolutions, run the best other set the CPU has.
 
 package kernels
 
 import (
 	"sync"
-	"unsafe"
 
 	"golang.org/x/sys/cpu"
 )
 
-// amxPanel computes one panel's sums for up to 16 rows; see amx_amd64.s.
+// amxBlock computes a block of 32 rows' sums with every pair of panels
+// of the amx layout; see amx_amd64.s.
 //
 //go:noescape
-func amxPanel(cfg *[64]byte, chunks int, a *int8, lda int, b *int8, c *int32, ldc int)
+func amxBlock(cfg *[64]byte, chunks int, a *int8, lda int, b *int8, bstride int, c *int32, ldc int, pairs int)
 
 // peakAMX runs the set's bare loop; see amx_amd64.s.
 //
@@ -89,57 +90,113 @@ func rhsAMX(cols int, col []int8, ldc int, p *PackedWeights, q requant, out []in
 	rhsAVX2(cols, col, ldc, p, q, out, ldo, scratch)
 }
 
-// amxConfig is the tile configuration for rows rows (at most 16):
-// palette 1; tmm0 (C) rows x 32 bytes, tmm1 (A) rows x 64, tmm2 (B) 16 x
-// 32. Bytes 16+2t hold tile t's bytes per row, 48+t its rows.
-func amxConfig(rows int) [64]byte {
-	var c [64]byte
+// amxFull configures all eight tiles as 16 rows of 64 bytes: amxBlock's
+// configuration. (A package variable, so that passing its address to
+// the assembly allocates nothing.)
+var amxFull = func() (c [64]byte) {
 	c[0] = 1
-	for t, shape := range [3][2]int{{rows, 32}, {rows, 64}, {16, 32}} {
-		c[48+t] = byte(shape[0])
-		c[16+2*t] = byte(shape[1])
+	for t := range 8 {
+		c[16+2*t], c[48+t] = 64, 16
 	}
 	return c
-}
+}()
 
-// amxRowBytes is the length of a row of A for the tiles: k padded with
-// zeros to whole chunks of 64.
-func amxRowBytes(kq int) int { return (kq + 15) / 16 * 64 }
+// The amx layout: amxPanels(n) panels (an even number, zeros past n) of
+// amxQuads(kq) quads of 64 bytes, in quad q byte 4*c + t holding
+// w[16p+c][4q+t] and zeros past k. A panel's 16 quads of a chunk are the
+// B tile of TDPBSSD as it is: signed weights, no correction.
+func amxPanels(n int) int { return (n + 31) / 32 * 2 }
+func amxQuads(kq int) int { return (kq + 15) / 16 * 16 }
 
-// matMulRequantAMX is MatMulRequant on the AMX tiles: rows of x copied
-// into rows of whole chunks (zeros past k), each panel's sums for 16 rows
-// at a time, then the AVX2 set's vectorized requantization. A panel's
-// last chunk reads up to 15 quads past it (the next panel's, or Pack's
-// slack, packSlack), which meet the zeros of A.
-func matMulRequantAMX(m int, x []int8, lda int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
-	matMulRequantTiles(amxPanel, m, x, lda, p, q, out, ldo, scratch)
-}
+// amxBlockRows is the rows of one amxBlock call: two tiles of 16.
+const amxBlockRows = 32
 
-// matMulRequantTiles is matMulRequantAMX with the panel kernel as an
-// argument (the tests run it with the tiles emulated).
-func matMulRequantTiles(panel func(cfg *[64]byte, chunks int, a *int8, lda int, b *int8, c *int32, ldc int),
-	m int, x []int8, lda int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
-	n, np, kq := p.n, p.np, p.kq
-	ld := amxRowBytes(kq)
-	mc := chunkRows(p, m)
-	head := scratch[:scratchHead]
-	acc := scratch[scratchHead : scratchHead+mc*np*8]
-	xa := unsafe.Slice((*int8)(unsafe.Pointer(&scratch[scratchHead+mc*np*8])), mc*ld)
-	bias, bstep, mult, mstep, shift, sstep := requantArgs(q, n, head)
-	for r0 := 0; r0 < m; r0 += mc {
-		rows := min(mc, m-r0)
-		for r := range rows {
-			d := xa[r*ld : (r+1)*ld]
-			clear(d[copy(d, x[(r0+r)*lda:(r0+r)*lda+p.k]):])
+// packAMX lays out p's weights in the amx layout.
+func packAMX(p *PackedWeights) []int8 {
+	kq := amxQuads(p.kq)
+	a := make([]int8, amxPanels(p.n)*kq*64)
+	for j := range p.n {
+		panel := a[(j/16)*kq*64:]
+		src := p.w[(j/8)*p.kq*32:]
+		for i := range p.k {
+			panel[(i/4)*64+(j%16)*4+i%4] = src[(i/4)*32+(j%8)*4+i%4]
 		}
-		for t0 := 0; t0 < rows; t0 += 16 {
-			cfg := amxConfig(min(16, rows-t0))
-			for j := range np {
-				panel(&cfg, ld/64, &xa[t0*ld], ld, &p.w[j*kq*32], &acc[t0*np*8+j*8], np*32)
+	}
+	return a
+}
+
+// amxWeights returns p's weights in the amx layout, building it on first
+// use; any number of goroutines may call it at once.
+func (p *PackedWeights) amxWeights() []int8 {
+	p.amxOnce.Do(func() { p.amx = packAMX(p) })
+	return p.amx
+}
+
+// amxScratchSize is the scratch matMulRequantAMX needs beyond the head:
+// a block's sums (32 rows of amxPanels(n)*16) and its activations (32
+// rows of whole chunks), or 0 where the amx set does not run (amxSizing).
+func amxScratchSize(p *PackedWeights, m int) int {
+	if m < amxMinRows || !amxSizing() {
+		return 0
+	}
+	return scratchHead + amxBlockRows*(amxPanels(p.n)*16+amxQuads(p.kq))
+}
+
+// amxSizing says whether ScratchSize makes room for the amx set: where
+// it runs (the tests also where they emulate it).
+var amxSizing = func() bool { return amxSet.lacks() == "" }
+
+// matMulRequantAMX is MatMulRequant on the AMX tiles: blocks of 32 rows,
+// each copied into rows of whole chunks (zeros past k, and zero rows past
+// m), their sums with every panel (amxBlock), then the AVX-512
+// requantization 16 outputs at a time; a last block of fewer than 16
+// rows goes to amxFewRows.
+func matMulRequantAMX(m int, x []int8, lda int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
+	matMulRequantTiles(amxBlock, m, x, lda, p, q, out, ldo, scratch)
+}
+
+// matMulRequantTiles is matMulRequantAMX with the block kernel as an
+// argument (the tests run it with the tiles emulated).
+func matMulRequantTiles(block func(cfg *[64]byte, chunks int, a *int8, lda int, b *int8, bstride int, c *int32, ldc int, pairs int),
+	m int, x []int8, lda int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
+	n, k := p.n, p.k
+	w := p.amxWeights()
+	kq, np := amxQuads(p.kq), amxPanels(n)
+	ld, ldacc := kq*4, np*16
+	head := scratch[:scratchHead]
+	acc := scratch[scratchHead : scratchHead+amxBlockRows*ldacc]
+	xa := int32Bytes(scratch[scratchHead+amxBlockRows*ldacc : scratchHead+amxBlockRows*(ldacc+kq)])
+	wide := avx512vnniSet.lacks() == ""
+	var bias, mult, shift []int32
+	var bstep, mstep, sstep int
+	if wide {
+		bias, bstep, mult, mstep, shift, sstep = requantArgs16(q, head)
+	} else {
+		bias, bstep, mult, mstep, shift, sstep = requantArgs(q, n, head)
+	}
+	groups, tail := n/16, 1<<(n%16)-1
+	for r0 := 0; r0 < m; r0 += amxBlockRows {
+		rows := min(amxBlockRows, m-r0)
+		if rows < amxMinRows {
+			amxFewRows(rows, x[r0*lda:], lda, p, *q, out[r0*ldo:], ldo, scratch)
+			return
+		}
+		for r := range amxBlockRows {
+			d := xa[r*ld : (r+1)*ld]
+			if r < rows {
+				clear(d[copy(d, x[(r0+r)*lda:(r0+r)*lda+k]):])
+			} else {
+				clear(d)
 			}
 		}
+		block(&amxFull, kq/16, &xa[0], ld, &w[0], kq*64, &acc[0], ldacc*4, np/2)
 		_ = out[(r0+rows-1)*ldo+n-1]
-		requantRows(rows, n, &acc[0], np*32, &bias[0], bstep, &mult[0], mstep, &shift[0], sstep, &head[24],
-			int(q.off), int(q.lo), int(q.hi), &out[r0*ldo], ldo)
+		if wide {
+			requantRows16(rows, groups, tail, &acc[0], ldacc*4, &bias[0], bstep, &mult[0], mstep, &shift[0], sstep,
+				int(q.off), int(q.lo), int(q.hi), &out[r0*ldo], ldo)
+		} else {
+			requantRows(rows, n, &acc[0], ldacc*4, &bias[0], bstep, &mult[0], mstep, &shift[0], sstep, &head[24],
+				int(q.off), int(q.lo), int(q.hi), &out[r0*ldo], ldo)
+		}
 	}
 }

@@ -4,42 +4,78 @@
 
 #include "textflag.h"
 
-// func amxPanel(cfg *[64]byte, chunks int, a *int8, lda int, b *int8, c *int32, ldc int)
+// func amxBlock(cfg *[64]byte, chunks int, a *int8, lda int, b *int8, bstride int, c *int32, ldc int, pairs int)
 //
-// One panel's sums for up to 16 rows: with cfg's tiles (tmm0: C, rows x
-// 8 int32; tmm1: A, rows x 64 int8; tmm2: B, 16 quads x 32 bytes, a
-// panel's 8 columns of 4 k each), C = sum over chunks of A B, where chunk
-// i's A is at a + 64i (rows lda bytes apart) and its B at b + 512i (the
-// panel's quads, 32 bytes apart); then C is stored at c (rows ldc bytes
-// apart). TDPBSSD multiplies signed by signed bytes, four a lane, into
-// int32: exact, no correction. The configuration is loaded and the tiles
-// released in every call, as the goroutine may move to another thread
-// between calls.
-TEXT ·amxPanel(SB), NOSPLIT, $0-56
+// The sums of a block of 32 rows with every panel of the amx layout, two
+// panels at a time. cfg configures all eight tiles as 16 rows of 64
+// bytes. For each pair of panels, tmm0..tmm3 hold C for (rows 0-15,
+// rows 16-31) x (panel 2i, panel 2i+1), 16 int32 columns each; per chunk
+// of 64 k, tmm4 and tmm5 take A's two row groups (at a + 64*chunk and
+// 16 rows further, rows lda bytes apart) and tmm6 and tmm7 the two
+// panels' 16 quads (at b + 2i*bstride + 1024*chunk and bstride further,
+// quads 64 bytes apart), and four independent TDPBSSD add their
+// products. Pair i's C goes to c + 128i (rows ldc bytes apart, the lower
+// row group 16 rows further). TDPBSSD multiplies signed by signed bytes,
+// four a lane, into int32: exact, no correction. The configuration is
+// loaded and the tiles released in every call, as the goroutine may move
+// to another thread between calls.
+TEXT ·amxBlock(SB), NOSPLIT, $0-72
 	MOVQ cfg+0(FP), AX
-	MOVQ chunks+8(FP), BX
-	MOVQ a+16(FP), SI
-	MOVQ lda+24(FP), R8
-	MOVQ b+32(FP), DI
-	MOVQ c+40(FP), DX
-	MOVQ ldc+48(FP), R9
 	BYTE $0xC4; BYTE $0xE2; BYTE $0x78; BYTE $0x49; BYTE $0x00 // LDTILECFG [AX]
+	MOVQ lda+24(FP), R8
+	MOVQ ldc+56(FP), R9
+	MOVQ b+32(FP), DI
+	MOVQ c+48(FP), DX
+	MOVQ pairs+64(FP), R13
+	MOVQ $64, CX
+
+pair:
 	BYTE $0xC4; BYTE $0xE2; BYTE $0x7B; BYTE $0x49; BYTE $0xC0 // TILEZERO tmm0
+	BYTE $0xC4; BYTE $0xE2; BYTE $0x7B; BYTE $0x49; BYTE $0xC8 // TILEZERO tmm1
+	BYTE $0xC4; BYTE $0xE2; BYTE $0x7B; BYTE $0x49; BYTE $0xD0 // TILEZERO tmm2
+	BYTE $0xC4; BYTE $0xE2; BYTE $0x7B; BYTE $0x49; BYTE $0xD8 // TILEZERO tmm3
+	MOVQ a+16(FP), SI
+	MOVQ R8, R10
+	SHLQ $4, R10
+	ADDQ SI, R10                // R10: A's rows 16-31
+	MOVQ DI, R11                // R11: panel 2i
+	MOVQ bstride+40(FP), R12
+	ADDQ DI, R12                // R12: panel 2i+1
+	MOVQ chunks+8(FP), BX
 
-loop:
-	MOVQ R8, CX
-	BYTE $0xC4; BYTE $0xE2; BYTE $0x7B; BYTE $0x4B; BYTE $0x0C; BYTE $0x0E // TILELOADD tmm1, [SI+CX*1]
-	MOVQ $32, CX
-	BYTE $0xC4; BYTE $0xE2; BYTE $0x7B; BYTE $0x4B; BYTE $0x14; BYTE $0x0F // TILELOADD tmm2, [DI+CX*1]
-	BYTE $0xC4; BYTE $0xE2; BYTE $0x6B; BYTE $0x5E; BYTE $0xC1             // TDPBSSD tmm0, tmm1, tmm2
+chunk:
+	BYTE $0xC4; BYTE $0xA2; BYTE $0x7B; BYTE $0x4B; BYTE $0x24; BYTE $0x06 // TILELOADD tmm4, [SI+R8*1]
+	BYTE $0xC4; BYTE $0x82; BYTE $0x7B; BYTE $0x4B; BYTE $0x2C; BYTE $0x02 // TILELOADD tmm5, [R10+R8*1]
+	BYTE $0xC4; BYTE $0xC2; BYTE $0x7B; BYTE $0x4B; BYTE $0x34; BYTE $0x0B // TILELOADD tmm6, [R11+CX*1]
+	BYTE $0xC4; BYTE $0xC2; BYTE $0x7B; BYTE $0x4B; BYTE $0x3C; BYTE $0x0C // TILELOADD tmm7, [R12+CX*1]
+	BYTE $0xC4; BYTE $0xE2; BYTE $0x4B; BYTE $0x5E; BYTE $0xC4             // TDPBSSD tmm0, tmm4, tmm6
+	BYTE $0xC4; BYTE $0xE2; BYTE $0x43; BYTE $0x5E; BYTE $0xCC             // TDPBSSD tmm1, tmm4, tmm7
+	BYTE $0xC4; BYTE $0xE2; BYTE $0x4B; BYTE $0x5E; BYTE $0xD5             // TDPBSSD tmm2, tmm5, tmm6
+	BYTE $0xC4; BYTE $0xE2; BYTE $0x43; BYTE $0x5E; BYTE $0xDD             // TDPBSSD tmm3, tmm5, tmm7
 	ADDQ $64, SI
-	ADDQ $512, DI
+	ADDQ $64, R10
+	ADDQ $1024, R11
+	ADDQ $1024, R12
 	DECQ BX
-	JNZ  loop
+	JNZ  chunk
 
-	MOVQ R9, CX
-	BYTE $0xC4; BYTE $0xE2; BYTE $0x7A; BYTE $0x4B; BYTE $0x04; BYTE $0x0A // TILESTORED [DX+CX*1], tmm0
-	BYTE $0xC4; BYTE $0xE2; BYTE $0x78; BYTE $0x49; BYTE $0xC0             // TILERELEASE
+	BYTE $0xC4; BYTE $0xA2; BYTE $0x7A; BYTE $0x4B; BYTE $0x04; BYTE $0x0A // TILESTORED [DX+R9*1], tmm0
+	LEAQ 64(DX), AX
+	BYTE $0xC4; BYTE $0xA2; BYTE $0x7A; BYTE $0x4B; BYTE $0x0C; BYTE $0x08 // TILESTORED [AX+R9*1], tmm1
+	MOVQ R9, AX
+	SHLQ $4, AX
+	ADDQ DX, AX
+	BYTE $0xC4; BYTE $0xA2; BYTE $0x7A; BYTE $0x4B; BYTE $0x14; BYTE $0x08 // TILESTORED [AX+R9*1], tmm2
+	ADDQ $64, AX
+	BYTE $0xC4; BYTE $0xA2; BYTE $0x7A; BYTE $0x4B; BYTE $0x1C; BYTE $0x08 // TILESTORED [AX+R9*1], tmm3
+	ADDQ $128, DX
+	MOVQ bstride+40(FP), AX
+	SHLQ $1, AX
+	ADDQ AX, DI
+	DECQ R13
+	JNZ  pair
+
+	BYTE $0xC4; BYTE $0xE2; BYTE $0x78; BYTE $0x49; BYTE $0xC0 // TILERELEASE
 	RET
 
 // func peakAMX(cfg *[64]byte, iters int)

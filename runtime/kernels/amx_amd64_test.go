@@ -6,26 +6,25 @@ import (
 	"unsafe"
 )
 
-// emulatedPanel is amxPanel's contract in Go: TDPBSSD's signed sums of
-// the configured rows over every chunk. It stands in for the tiles on
-// CPUs without AMX, so that the Go side of the amx set (padding,
-// configuration, tiling, the slack past the panels) is tested everywhere;
-// the tiles themselves run where the CPU has AMX.
-func emulatedPanel(cfg *[64]byte, chunks int, a *int8, lda int, b *int8, c *int32, ldc int) {
-	rows := int(cfg[48])
-	if cfg[0] != 1 || cfg[49] != cfg[48] || cfg[50] != 16 || cfg[16] != 32 || cfg[18] != 64 || cfg[20] != 32 || rows < 1 || rows > 16 {
+// emulatedBlock is amxBlock's contract in Go: TDPBSSD's signed sums of
+// 32 rows with every pair of panels over every chunk. It stands in for
+// the tiles on CPUs without AMX, so that the Go side of the amx set (the
+// layout, padding, blocking, the last rows) is tested everywhere; the
+// tiles themselves run where the CPU has AMX.
+func emulatedBlock(cfg *[64]byte, chunks int, a *int8, lda int, b *int8, bstride int, c *int32, ldc int, pairs int) {
+	if *cfg != amxFull {
 		panic("amx: bad tile configuration")
 	}
-	as := unsafe.Slice(a, (rows-1)*lda+64*chunks)
-	bs := unsafe.Slice(b, 512*chunks)
-	for r := range rows {
-		out := unsafe.Slice((*int32)(unsafe.Add(unsafe.Pointer(c), r*ldc)), 8)
-		for col := range 8 {
+	as := unsafe.Slice(a, 31*lda+64*chunks)
+	bs := unsafe.Slice(b, (2*pairs-1)*bstride+1024*chunks)
+	cs := unsafe.Slice(c, (31*ldc+128*pairs)/4)
+	for r := range 32 {
+		for col := range 32 * pairs {
 			var sum int32
 			for i := range 64 * chunks {
-				sum += int32(as[r*lda+i]) * int32(bs[32*(i/4)+4*col+i%4])
+				sum += int32(as[r*lda+i]) * int32(bs[(col/16)*bstride+64*(i/4)+4*(col%16)+i%4])
 			}
-			out[col] = sum
+			cs[r*ldc/4+col] = sum
 		}
 	}
 }
@@ -33,13 +32,15 @@ func emulatedPanel(cfg *[64]byte, chunks int, a *int8, lda int, b *int8, c *int3
 // TestAMXGoSide runs dense cases of 16 rows or more through the amx set's
 // product with the tiles emulated.
 func TestAMXGoSide(t *testing.T) {
+	defer func(f func() bool) { amxSizing = f }(amxSizing)
+	amxSizing = func() bool { return true }
 	emulated := &kernelSet{name: "amx", lacks: func() string { return "" },
 		matMulRequant: func(m int, x []int8, lda int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32) {
 			if m < amxMinRows {
 				matMulRequantPortable(m, x, lda, p, &q, out, ldo, scratch)
 				return
 			}
-			matMulRequantTiles(emulatedPanel, m, x, lda, p, &q, out, ldo, scratch)
+			matMulRequantTiles(emulatedBlock, m, x, lda, p, &q, out, ldo, scratch)
 		},
 		matMulRequantRHS: rhsAVX2}
 	if err := selfTest(emulated); err != nil {
@@ -51,8 +52,19 @@ func TestAMXGoSide(t *testing.T) {
 		c := newCase(rng, 16+rng.IntN(40), 1+rng.IntN(40), 1+rng.IntN(150), i%2 == 0)
 		c.run(t, Pack(c.w, c.n, c.k))
 	}
-	for _, m := range []int{16, 17, 64} {
+	for _, m := range []int{16, 17, 31, 32, 33, 47, 48, 64, 100} {
 		c := newCase(rng, m, 100, 300, m%2 == 1)
 		c.run(t, Pack(c.w, c.n, c.k))
+	}
+	// No allocations, the tail of fewer than 16 rows included.
+	m, n, k := 40, 50, 70
+	x, w := activations(rng, m*k), weights(rng, n*k)
+	p := Pack(w, n, k)
+	bias, mult, shift := make([]int32, n), []int32{1 << 30}, []int32{-7}
+	out, scratch := make([]int8, m*n), make([]int32, ScratchSize(p, m))
+	if a := testing.AllocsPerRun(10, func() {
+		MatMulRequant(m, x, k, p, bias, mult, shift, 0, -128, 127, out, n, scratch)
+	}); a != 0 {
+		t.Errorf("%v allocations per product", a)
 	}
 }

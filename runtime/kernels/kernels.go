@@ -223,9 +223,9 @@ func ScratchSize(p *PackedWeights, m int) int {
 	}
 	c := chunkRows(p, m)
 	// The sums, in rows of 8-output panels (16 for the zmm tiles); a
-	// correction a row (zmm); x widened (int16 quads), copied in rows of
-	// whole 64-byte chunks (AMX) or of whole quads (zmm).
-	return scratchHead + c*(p.np*8+8) + c + max(c*p.kq*2+2, c*((p.kq+15)/16*16))
+	// correction a row (zmm); x widened (int16 quads) or copied in rows
+	// of whole quads (zmm); or the amx set's blocks.
+	return max(scratchHead+c*(p.np*8+8)+c+max(c*p.kq*2+2, c*p.kq), amxScratchSize(p, m))
 }
 
 // MatMulRequant computes, for r < m and j < n = p.N():

@@ -34,12 +34,12 @@ type PackedWeights struct {
 	// product: 16 outputs a panel, the weights plus 128 as u8.
 	zmmOnce sync.Once
 	zmm     []uint8
-}
 
-// packSlack is room left past the panels (in the slice's capacity) for
-// kernels that read a panel in whole chunks of 16 quads (AMX): what they
-// read there meets zeros of the activations.
-const packSlack = 15 * 32
+	// The amx set's layout (amx_amd64.go), built by its first product:
+	// 16 outputs a panel, k in whole chunks of 64.
+	amxOnce sync.Once
+	amx     []int8
+}
 
 // Pack lays out w ([n][k], row-major) for the kernels and records each
 // row's sum of weights. It panics unless n, k >= 1 and len(w) == n*k.
@@ -48,7 +48,7 @@ func Pack(w []int8, n, k int) *PackedWeights {
 		panic(fmt.Sprintf("kernels: Pack: %d weights for an %dx%d matrix", len(w), n, k))
 	}
 	kq, np := (k+3)/4, (n+7)/8
-	p := &PackedWeights{n: n, k: k, kq: kq, np: np, w: make([]int8, np*kq*32, np*kq*32+packSlack), sums: make([]int32, n)}
+	p := &PackedWeights{n: n, k: k, kq: kq, np: np, w: make([]int8, np*kq*32), sums: make([]int32, n)}
 	for j := range n {
 		row := w[j*k : (j+1)*k]
 		panel := p.w[(j/8)*kq*32:]

@@ -83,6 +83,9 @@ func packForSelected(p *PackedWeights) {
 	if useAsm && (selected == avx512vnniSet || selected == amxSet) {
 		p.zmmWeights()
 	}
+	if useAsm && selected == amxSet {
+		p.amxWeights()
+	}
 }
 
 // rhsZMM is the convolution product of the sets with AVX-512 VNNI: the
