@@ -2,7 +2,7 @@
 // Runtime in one run and prints the ratios.
 //
 //	make bench                      (installs the npm packages, then runs this)
-//	go run ./bench [-time 2s] [-rounds 3] [-threads 1] [-only NAME] [-json FILE] [-cpuprofile FILE]
+//	go run ./bench [-time 2s] [-rounds 3] [-threads 1] [-only NAME] [-json FILE] [-cpuprofile FILE] [-ort node|python]
 //
 // It also times the bare loop of each kernel set the machine runs (its
 // multiply-add instructions on registers alone, kernels.Peak) and gives
@@ -19,7 +19,9 @@
 // median (and 99th percentile) of single runs; throughput is the batch
 // size over the median run time. The engines take turns for a few rounds
 // and each figure is the median over them. ONNX Runtime's times include
-// the Node binding's cost of a session.run call.
+// the Node binding's cost of a session.run call. With -ort python, ort.py
+// does the same through ONNX Runtime's Python binding (the onnxruntime
+// package), for machines with that package and no Node.js.
 package main
 
 import (
@@ -81,6 +83,7 @@ type result struct {
 
 var (
 	cpuProfile, only string
+	ortRunner        = "node"
 	rounds           = 3
 	threads          = 1
 )
@@ -101,6 +104,7 @@ func main() {
 	flag.StringVar(&only, "only", "", "run only the workload with this name")
 	flag.IntVar(&rounds, "rounds", rounds, "how many times each engine is timed, taking turns; figures are the medians")
 	flag.IntVar(&threads, "threads", threads, "threads per run, for both engines (kiln's Options.Threads, ONNX Runtime's intra-op threads)")
+	flag.StringVar(&ortRunner, "ort", ortRunner, "how to run ONNX Runtime: node (bench/ort.js, onnxruntime-node) or python (bench/ort.py, the onnxruntime package)")
 	flag.Parse()
 	if err := run(*seconds, *jsonOut); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -111,6 +115,11 @@ func main() {
 func run(d time.Duration, jsonOut string) error {
 	if rounds < 1 || d <= 0 || threads < 1 {
 		return fmt.Errorf("-rounds, -threads and -time must be positive")
+	}
+	runners := map[string][]string{"node": {"node", "ort.js"}, "python": {"python3", "ort.py"}}
+	runner, ok := runners[ortRunner]
+	if !ok {
+		return fmt.Errorf("-ort %q: want node or python", ortRunner)
 	}
 	root, err := moduleRoot()
 	if err != nil {
@@ -164,15 +173,18 @@ func run(d time.Duration, jsonOut string) error {
 	var kilnRounds, ortRounds [][]result
 	for r := range rounds {
 		fmt.Fprintf(os.Stderr, "round %d of %d: ONNX Runtime...", r+1, rounds)
-		cmd := exec.Command("node", filepath.Join(root, "bench", "ort.js"), tmp.Name())
+		cmd := exec.Command(runner[0], filepath.Join(root, "bench", runner[1]), tmp.Name())
 		cmd.Stderr = os.Stderr
 		out, err := cmd.Output()
 		if err != nil {
-			return fmt.Errorf("node bench/ort.js: %w (run `make bench`, which installs its npm packages)", err)
+			if ortRunner == "node" {
+				return fmt.Errorf("node bench/ort.js: %w (run `make bench`, which installs its npm packages)", err)
+			}
+			return fmt.Errorf("python3 bench/ort.py: %w (it needs the onnxruntime and numpy packages)", err)
 		}
 		var ortResults []result
 		if err := json.Unmarshal(out, &ortResults); err != nil {
-			return fmt.Errorf("reading ort.js output: %w", err)
+			return fmt.Errorf("reading bench/%s output: %w", runner[1], err)
 		}
 		ortRounds = append(ortRounds, ortResults)
 
