@@ -11,11 +11,11 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
-// amxBlock computes a block of 32 rows' sums with every pair of panels
+// amxBlock computes blocks of 32 rows' sums with every pair of panels
 // of the amx layout; see amx_amd64.s.
 //
 //go:noescape
-func amxBlock(cfg *[64]byte, chunks int, a *int8, lda int, b *int8, bstride int, c *int32, ldc int, pairs int)
+func amxBlock(cfg *[64]byte, chunks int, a *int8, lda int, b *int8, bstride int, c *int32, ldc int, pairs int, blocks int)
 
 // peakAMX runs the set's bare loop; see amx_amd64.s.
 //
@@ -108,8 +108,16 @@ var amxFull = func() (c [64]byte) {
 func amxPanels(n int) int { return (n + 31) / 32 * 2 }
 func amxQuads(kq int) int { return (kq + 15) / 16 * 16 }
 
-// amxBlockRows is the rows of one amxBlock call: two tiles of 16.
+// amxBlockRows is the rows of one block: two tiles of 16.
 const amxBlockRows = 32
+
+// amxCallBlocks is the most blocks of one amxBlock call, which reads each
+// pair of panels for all of them; amxMaxCallBlocks bounds it (the
+// scratch is sized for that). A variable so that BenchmarkAMXBlocks can
+// compare.
+var amxCallBlocks = 2
+
+const amxMaxCallBlocks = 4
 
 // packAMX lays out p's weights in the amx layout.
 func packAMX(p *PackedWeights) []int8 {
@@ -132,23 +140,26 @@ func (p *PackedWeights) amxWeights() []int8 {
 	return p.amx
 }
 
-// amxScratchSize is the scratch matMulRequantAMX needs beyond the head:
-// a block's sums (32 rows of amxPanels(n)*16) and its activations (32
-// rows of whole chunks), or 0 where the amx set does not run (amxSizing).
+// amxScratchSize is the scratch matMulRequantAMX needs: the head, then
+// the sums (rows of amxPanels(n)*16) and the activations (rows of whole
+// chunks) of the rows of one amxBlock call; or 0 where the amx set does
+// not run (amxSizing).
 func amxScratchSize(p *PackedWeights, m int) int {
 	if m < amxMinRows || !amxSizing() {
 		return 0
 	}
-	return scratchHead + amxBlockRows*(amxPanels(p.n)*16+amxQuads(p.kq))
+	rows := min((m+amxBlockRows-1)/amxBlockRows, amxMaxCallBlocks) * amxBlockRows
+	return scratchHead + rows*(amxPanels(p.n)*16+amxQuads(p.kq))
 }
 
 // amxSizing says whether ScratchSize makes room for the amx set: where
 // it runs (the tests also where they emulate it).
 var amxSizing = func() bool { return amxSet.lacks() == "" }
 
-// matMulRequantAMX is MatMulRequant on the AMX tiles: blocks of 32 rows,
-// each copied into rows of whole chunks (zeros past k, and zero rows past
-// m), their sums with every panel (amxBlock), then the AVX-512
+// matMulRequantAMX is MatMulRequant on the AMX tiles: up to
+// amxCallBlocks blocks of 32 rows at a time, copied into rows of whole
+// chunks (zeros past k, and zero rows to fill a last block of 16 rows or
+// more), their sums with every panel (amxBlock), then the AVX-512
 // requantization 16 outputs at a time; a last block of fewer than 16
 // rows goes to amxFewRows.
 func matMulRequantAMX(m int, x []int8, lda int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
@@ -157,15 +168,16 @@ func matMulRequantAMX(m int, x []int8, lda int, p *PackedWeights, q *requant, ou
 
 // matMulRequantTiles is matMulRequantAMX with the block kernel as an
 // argument (the tests run it with the tiles emulated).
-func matMulRequantTiles(block func(cfg *[64]byte, chunks int, a *int8, lda int, b *int8, bstride int, c *int32, ldc int, pairs int),
+func matMulRequantTiles(block func(cfg *[64]byte, chunks int, a *int8, lda int, b *int8, bstride int, c *int32, ldc int, pairs int, blocks int),
 	m int, x []int8, lda int, p *PackedWeights, q *requant, out []int8, ldo int, scratch []int32) {
 	n, k := p.n, p.k
 	w := p.amxWeights()
 	kq, np := amxQuads(p.kq), amxPanels(n)
 	ld, ldacc := kq*4, np*16
+	per := min((m+amxBlockRows-1)/amxBlockRows, amxCallBlocks) * amxBlockRows
 	head := scratch[:scratchHead]
-	acc := scratch[scratchHead : scratchHead+amxBlockRows*ldacc]
-	xa := int32Bytes(scratch[scratchHead+amxBlockRows*ldacc : scratchHead+amxBlockRows*(ldacc+kq)])
+	acc := scratch[scratchHead : scratchHead+per*ldacc]
+	xa := int32Bytes(scratch[scratchHead+per*ldacc : scratchHead+per*(ldacc+kq)])
 	wide := avx512vnniSet.lacks() == ""
 	var bias, mult, shift []int32
 	var bstep, mstep, sstep int
@@ -175,13 +187,20 @@ func matMulRequantTiles(block func(cfg *[64]byte, chunks int, a *int8, lda int, 
 		bias, bstep, mult, mstep, shift, sstep = requantArgs(q, n, head)
 	}
 	groups, tail := n/16, 1<<(n%16)-1
-	for r0 := 0; r0 < m; r0 += amxBlockRows {
-		rows := min(amxBlockRows, m-r0)
-		if rows < amxMinRows {
-			amxFewRows(rows, x[r0*lda:], lda, p, *q, out[r0*ldo:], ldo, scratch)
+	for r0 := 0; r0 < m; {
+		rows := min(per, m-r0)
+		blocks := rows / amxBlockRows
+		if rows%amxBlockRows >= amxMinRows {
+			blocks++
+		} else {
+			rows = blocks * amxBlockRows
+		}
+		if blocks == 0 {
+			// The last rows, fewer than 16.
+			amxFewRows(m-r0, x[r0*lda:], lda, p, *q, out[r0*ldo:], ldo, scratch)
 			return
 		}
-		for r := range amxBlockRows {
+		for r := range blocks * amxBlockRows {
 			d := xa[r*ld : (r+1)*ld]
 			if r < rows {
 				clear(d[copy(d, x[(r0+r)*lda:(r0+r)*lda+k]):])
@@ -189,7 +208,7 @@ func matMulRequantTiles(block func(cfg *[64]byte, chunks int, a *int8, lda int, 
 				clear(d)
 			}
 		}
-		block(&amxFull, kq/16, &xa[0], ld, &w[0], kq*64, &acc[0], ldacc*4, np/2)
+		block(&amxFull, kq/16, &xa[0], ld, &w[0], kq*64, &acc[0], ldacc*4, np/2, blocks)
 		_ = out[(r0+rows-1)*ldo+n-1]
 		if wide {
 			requantRows16(rows, groups, tail, &acc[0], ldacc*4, &bias[0], bstep, &mult[0], mstep, &shift[0], sstep,
@@ -198,5 +217,6 @@ func matMulRequantTiles(block func(cfg *[64]byte, chunks int, a *int8, lda int, 
 			requantRows(rows, n, &acc[0], ldacc*4, &bias[0], bstep, &mult[0], mstep, &shift[0], sstep, &head[24],
 				int(q.off), int(q.lo), int(q.hi), &out[r0*ldo], ldo)
 		}
+		r0 += rows
 	}
 }
