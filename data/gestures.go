@@ -136,15 +136,49 @@ type recording struct {
 	xyz     [3][]float32
 }
 
-// openGestures reads a CSV with the columns recording, user, gesture, t, ax,
-// ay and az (others, such as take, are ignored), gzipped or not, and cuts
-// each recording into windows of o.Window samples every o.Stride samples,
-// normalised as o.Norm says: input f32 [N,3,Window] (channels ax, ay, az,
-// channels first), label the gesture's index among the sorted gesture
-// names. The users o.Test name (by default those above
-// GestureLastTrainUser) form the test part, the others the training part;
-// users outside o.Users, when given, are left out.
-func openGestures(s, path string, o GestureOptions) (*Split, error) {
+// GestureRecording is one recording of a gestures file: its user, its
+// gesture and its samples (m/s², in time order), axis by axis.
+type GestureRecording struct {
+	Name    string
+	User    int64
+	Gesture string
+	XYZ     [3][]float32
+}
+
+// ReadGestureRecordings reads a gestures file (the CSV of openGestures)
+// into its recordings, in the order they first appear; s names the data
+// set in messages.
+func ReadGestureRecordings(s, path string) ([]GestureRecording, error) {
+	recs, err := readRecordings(s, path)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]GestureRecording, len(recs))
+	for i, r := range recs {
+		out[i] = GestureRecording{Name: r.name, User: r.user, Gesture: r.gesture, XYZ: r.xyz}
+	}
+	return out, nil
+}
+
+// NormalizeGestureWindow normalises one window (three axes of n samples,
+// axis after axis) in place as the gestures data form does for norm (one
+// of the GestureNorm constants): what an application must do to a
+// window of live samples before the model sees it.
+func NormalizeGestureWindow(w []float32, n int, norm string) error {
+	switch norm {
+	case GestureNormNone, GestureNormCenter, GestureNormRMS, GestureNormUpright, GestureNormBody:
+	default:
+		return fmt.Errorf("gesture normalisation %q: want none, center, rms, upright or body", norm)
+	}
+	if len(w) != 3*n {
+		return fmt.Errorf("gesture window of %d values: want 3 axes of %d", len(w), n)
+	}
+	normalizeWindow(w, n, norm)
+	return nil
+}
+
+// readRecordings reads the recordings of a gestures file.
+func readRecordings(s, path string) ([]*recording, error) {
 	t, err := openCSVTable(path, "data set "+s)
 	if err != nil {
 		return nil, err
@@ -205,6 +239,22 @@ func openGestures(s, path string, o GestureOptions) (*Split, error) {
 	}
 	if len(recs) == 0 {
 		return nil, fmt.Errorf("%s holds no examples: no samples after the header", path)
+	}
+	return recs, nil
+}
+
+// openGestures reads a CSV with the columns recording, user, gesture, t, ax,
+// ay and az (others, such as take, are ignored), gzipped or not, and cuts
+// each recording into windows of o.Window samples every o.Stride samples,
+// normalised as o.Norm says: input f32 [N,3,Window] (channels ax, ay, az,
+// channels first), label the gesture's index among the sorted gesture
+// names. The users o.Test name (by default those above
+// GestureLastTrainUser) form the test part, the others the training part;
+// users outside o.Users, when given, are left out.
+func openGestures(s, path string, o GestureOptions) (*Split, error) {
+	recs, err := readRecordings(s, path)
+	if err != nil {
+		return nil, err
 	}
 
 	var names []string
