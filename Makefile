@@ -4,7 +4,7 @@ GO       ?= go
 BIN      := bin/kiln
 FUZZTIME ?= 60s
 
-.PHONY: all build test demo demo-all fashion-mnist arm64-tools onnx-testdata test-arm64 mobilenet qat-table distill serve-load gestures-louo bench bench-go onnx-real onnx-roundtrip onnx-proto fuzz lint clean
+.PHONY: all build test demo demo-all chromium web fashion-mnist arm64-tools onnx-testdata test-arm64 mobilenet qat-table distill serve-load gestures-louo bench bench-go onnx-real onnx-roundtrip onnx-proto fuzz lint clean
 
 all: build
 
@@ -13,7 +13,7 @@ build:
 
 # The tests CI runs (.ci/run): vet, every package's tests, then the
 # kernels' and the VM's tests as arm64 code under qemu (test-arm64).
-test: arm64-tools onnx-testdata
+test: arm64-tools onnx-testdata chromium
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 	$(MAKE) test-arm64
@@ -82,6 +82,32 @@ onnx-testdata:
 	  $(SUDO) apt-get install -y -qq --no-install-recommends libonnx-testdata >/dev/null \
 	    || echo "onnx-testdata: libonnx-testdata could not be installed; the ONNX conformance tests will be skipped"; \
 	fi
+
+# Chromium for the gesture page's browser test (examples/web, driven by
+# chromedp): Debian's package, installed when no Chromium is on PATH;
+# without it that test is skipped.
+chromium:
+	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null; then :; \
+	else \
+	  apt-cache show chromium >/dev/null 2>&1 || $(SUDO) apt-get update -qq; \
+	  $(SUDO) apt-get install -y -qq --no-install-recommends chromium >/dev/null \
+	    || echo "chromium: chromium could not be installed; the gesture page's browser test will be skipped"; \
+	fi
+
+# The gesture page (examples/web): kiln's VM compiled to WebAssembly,
+# the gesture example trained on users 1-6 and built to int8 bytecode (once;
+# about a minute), replaying users 7-9 or reading a phone's motion. Serves
+# on 127.0.0.1:8080 until interrupted; WEBFLAGS="-addr 0.0.0.0:8443 -tls"
+# lets a phone on the same network open it (README). Needs ../shared/data.
+GESTURE_DATA := ../shared/data/gestures/handwaving_multiuser.csv.gz
+WEBFLAGS ?=
+web: bin/web_gesture.kbc
+	$(GO) run ./examples/web -model bin/web_gesture.kbc -data gestures:$(GESTURE_DATA) -o bin/web $(WEBFLAGS)
+
+bin/web_gesture.kbc: examples/gesture_cnn.kiln | build
+	@[ -f $(GESTURE_DATA) ] || { echo "web: $(GESTURE_DATA) is absent: the gesture model trains on it"; exit 1; }
+	cd examples && ../$(BIN) train gesture_cnn.kiln -o ../bin/web_gesture.safetensors --force
+	cd examples && ../$(BIN) build gesture_cnn.kiln -w ../bin/web_gesture.safetensors --eval -o ../bin/web_gesture.kbc --force
 
 arm64-tools:
 	@if command -v qemu-aarch64 >/dev/null && command -v aarch64-linux-gnu-gcc >/dev/null; then :; \
@@ -234,6 +260,7 @@ fuzz:
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./examples/web/wasm
 	$(GO) tool staticcheck ./...
 
 clean:

@@ -1,0 +1,358 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/kiln-nn/kiln/data"
+	"github.com/kiln-nn/kiln/internal/testbuild"
+	"github.com/kiln-nn/kiln/runtime"
+)
+
+// gesturesFile is the shared gestures data set, when this machine has it.
+const gesturesFile = "../../../shared/data/gestures/handwaving_multiuser.csv.gz"
+
+// TestBrowserReplay loads the page in headless Chromium in fast replay
+// mode and checks that the VM compiled to WebAssembly gives, for each
+// window, the native VM's output bit for bit. The windows are those of
+// the gestures data set's test users where this machine has it (else
+// synthetic recordings); the model is the gesture example with seeded
+// random weights, or KILN_WEB_MODEL's .kbc. KILN_WEB_WINDOWS sets how
+// many windows (default 200; 0: all, and then the page's accuracy must
+// equal the native one). A screenshot of the page is left in
+// bin/web-replay.png.
+func TestBrowserReplay(t *testing.T) {
+	chrome := findChromium()
+	if chrome == "" {
+		t.Skip("no Chromium here (make chromium installs Debian's)")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command to build the wasm VM")
+	}
+	kbc := testModel(t)
+	recs, labels, source := testRecordings(t)
+	limit := 200
+	if v := os.Getenv("KILN_WEB_WINDOWS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			t.Fatalf("KILN_WEB_WINDOWS=%q: want a count", v)
+		}
+		limit = n
+	}
+
+	// The native VM's outputs for the same windows, cut and normalised as
+	// the data form cuts them.
+	m, err := runtime.Load(kbc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := m.NewSession(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := m.Inputs()[0].Shape[1]
+	type window struct {
+		rec, start, label int
+		logits            []float32
+	}
+	var want []window
+	correct := 0
+	var native []time.Duration
+	for r, rec := range recs {
+		for start := 0; start+n <= len(rec.XYZ[0]) && (limit == 0 || len(want) < limit); start += data.GestureStride {
+			x := make([]float32, 0, 3*n)
+			for k := range 3 {
+				x = append(x, rec.XYZ[k][start:start+n]...)
+			}
+			y := make([]float32, m.Outputs()[0].Shape[0])
+			t0 := time.Now()
+			if err := data.NormalizeGestureWindow(x, n, data.GestureNormBody); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Run([]runtime.Value{{F32: x}}, []runtime.Value{{F32: y}}); err != nil {
+				t.Fatal(err)
+			}
+			native = append(native, time.Since(t0))
+			label := slices.Index(labels, rec.Gesture)
+			if argmax(y) == label {
+				correct++
+			}
+			want = append(want, window{r, start, label, y})
+		}
+	}
+
+	dir := t.TempDir()
+	if err := Assemble(dir, kbc, labels, recs); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(Handler(dir))
+	defer srv.Close()
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.WindowSize(800, 900))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, 3*time.Minute)
+	defer cancel()
+	url := srv.URL + "/?replay=fast&limit=" + strconv.Itoa(len(want))
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatalf("Chromium on %s: %v", url, err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`window.kilnResults !== undefined`, chromedp.WithPollingTimeout(2*time.Minute))); err != nil {
+		t.Fatalf("Chromium on %s: the page gave no results: %v", url, err)
+	}
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify(window.kilnResults)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // the plot's last frame
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Error   string
+		Windows []struct {
+			Recording, Start, Label int
+			Logits                  string
+		}
+		Accuracy, MedianMs, MeanMs float64
+		Violations                 []string
+	}
+	if err := json.Unmarshal([]byte(raw), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Error != "" {
+		t.Fatalf("the page: %s", got.Error)
+	}
+	if len(got.Violations) > 0 {
+		t.Errorf("the page reached beyond its server: %q", got.Violations)
+	}
+	if len(got.Windows) != len(want) {
+		t.Fatalf("the page classified %d windows, the native VM %d", len(got.Windows), len(want))
+	}
+	for i, g := range got.Windows {
+		w := want[i]
+		if g.Recording != w.rec || g.Start != w.start || g.Label != w.label {
+			t.Fatalf("window %d: the page's is recording %d from %d (label %d), the native one recording %d from %d (label %d)",
+				i, g.Recording, g.Start, g.Label, w.rec, w.start, w.label)
+		}
+		if len(g.Logits) != 8*len(w.logits) {
+			t.Fatalf("window %d: logits %q: want %d floats", i, g.Logits, len(w.logits))
+		}
+		for j, v := range w.logits {
+			bits, err := strconv.ParseUint(g.Logits[8*j:8*j+8], 16, 32)
+			if err != nil {
+				t.Fatalf("window %d: logits %q: %v", i, g.Logits, err)
+			}
+			if uint32(bits) != math.Float32bits(v) {
+				t.Fatalf("window %d (recording %d from %d), output %d: the page %v (%08x), the native VM %v (%08x)",
+					i, w.rec, w.start, j, math.Float32frombits(uint32(bits)), bits, v, math.Float32bits(v))
+			}
+		}
+	}
+	nativeAcc := float64(correct) / float64(len(want))
+	if got.Accuracy != nativeAcc {
+		t.Errorf("accuracy: the page %.6f, the native VM %.6f", got.Accuracy, nativeAcc)
+	}
+	t.Logf("%d windows of %s, equal bit for bit; accuracy %.2f%% in both", len(want), source, 100*nativeAcc)
+	t.Logf("a window, normalised and run: %.0f µs in Chromium's wasm (mean; median %.0f at the browser's timer resolution), %.1f µs native (%s kernels), %.1f µs native on the portable kernels (means)",
+		1000*got.MeanMs, 1000*got.MedianMs, meanMicros(native), m.Kernels(), nativeMicros(t, kbc, want[0].rec, recs, n))
+	if path := os.Getenv("KILN_WEB_SCREENSHOT"); path != "" {
+		screenshot(t, ctx, srv.URL, path)
+	}
+	if err := os.MkdirAll("../../bin", 0o755); err == nil {
+		if err := os.WriteFile("../../bin/web-replay.png", shot, 0o644); err == nil {
+			t.Log("screenshot: bin/web-replay.png")
+		}
+	}
+}
+
+func argmax(y []float32) int {
+	best := 0
+	for i, v := range y {
+		if v > y[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// findChromium returns the path of a Chromium or Chrome, or "".
+func findChromium() string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// testModel is KILN_WEB_MODEL's bytecode, or the gesture example built
+// with seeded random weights.
+func testModel(t *testing.T) []byte {
+	if p := os.Getenv("KILN_WEB_MODEL"); p != "" {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	file := filepath.Join("..", "gesture_cnn.kiln")
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := testbuild.Compile(file, src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Bytecode
+}
+
+// testRecordings are the test users' recordings of the gestures data set
+// where this machine has it, else synthetic ones: seven oscillations of
+// a phone held upright, in shapes and rates that differ by gesture, with
+// noise.
+func testRecordings(t *testing.T) ([]data.GestureRecording, []string, string) {
+	if _, err := os.Stat(gesturesFile); err == nil {
+		recs, labels, err := replayRecordings("gestures:"+gesturesFile, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return recs, labels, "users 7-9 of the gestures data set"
+	}
+	var recs []data.GestureRecording
+	labels := []string{"circles", "concave", "convex", "forward_backwards", "left_right", "tilt", "up_down"}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for user := int64(7); user <= 9; user++ {
+		for g, name := range labels {
+			n := 400 + rng.IntN(200)
+			var r data.GestureRecording
+			r.Name, r.User, r.Gesture = name+strconv.Itoa(int(user)), user, name
+			freq := 0.5 + 0.25*float64(g%4) + 0.1*rng.Float64()
+			for i := range n {
+				ph := 2 * math.Pi * freq * float64(i) / 60
+				a := [3]float64{3 * math.Sin(ph+float64(g)), 3 * math.Cos(ph*float64(1+g%2)), 9.8 + 2*math.Sin(ph*float64(g%3))}
+				for k := range 3 {
+					r.XYZ[k] = append(r.XYZ[k], float32(a[k]+0.3*rng.NormFloat64()))
+				}
+			}
+			recs = append(recs, r)
+		}
+	}
+	return recs, labels, "synthetic recordings (the gestures data set is not on this machine)"
+}
+
+func meanMicros(ds []time.Duration) float64 {
+	var sum time.Duration
+	for _, d := range ds {
+		sum += d
+	}
+	return float64(sum.Nanoseconds()) / float64(len(ds)) / 1e3
+}
+
+// nativeMicros times windows of recording r, normalised and run on the
+// portable kernels (what the wasm VM runs), and returns the mean.
+func nativeMicros(t *testing.T, kbc []byte, r int, recs []data.GestureRecording, n int) float64 {
+	m, err := runtime.Load(kbc, &runtime.Options{Portable: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := m.NewSession(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, y := make([]float32, 3*n), make([]float32, m.Outputs()[0].Shape[0])
+	var times []time.Duration
+	for range 20 {
+		for start := 0; start+n <= len(recs[r].XYZ[0]); start += data.GestureStride {
+			for k := range 3 {
+				copy(x[k*n:], recs[r].XYZ[k][start:start+n])
+			}
+			t0 := time.Now()
+			if err := data.NormalizeGestureWindow(x, n, data.GestureNormBody); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Run([]runtime.Value{{F32: x}}, []runtime.Value{{F32: y}}); err != nil {
+				t.Fatal(err)
+			}
+			times = append(times, time.Since(t0))
+		}
+	}
+	return meanMicros(times)
+}
+
+// screenshot replays the recordings in real time and saves a screenshot
+// of the page once it shows a window recognised as its recording's
+// gesture (or after a minute without one).
+func screenshot(t *testing.T, ctx context.Context, url, path string) {
+	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/?replay=1")); err != nil {
+		t.Fatal(err)
+	}
+	const recognised = `(() => { const g = document.getElementById('gesture').textContent; return g !== '…' && document.getElementById('prob').textContent.includes('(recorded: ' + g + ')'); })()`
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](recognised, chromedp.WithPollingTimeout(time.Minute))); err != nil {
+		t.Logf("no window recognised within a minute of replay: %v", err)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot of the real-time replay: %s", path)
+}
+
+// TestRunErrors: the command refuses what it cannot serve, saying what.
+func TestRunErrors(t *testing.T) {
+	dir := t.TempDir()
+	notKBC := filepath.Join(dir, "x.kbc")
+	if err := os.WriteFile(notKBC, []byte("not bytecode"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mlp := filepath.Join(dir, "mlp.kbc")
+	r, err := testbuild.Compile("mlp.kiln", []byte("model mlp {\n  input x: f32[8]\n  output y = dense(x, 2)\n}\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(mlp, r.Bytecode, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ model, spec, want string }{
+		{"", "gestures:x", "-model and -data are required"},
+		{filepath.Join(dir, "none.kbc"), "gestures:x", "no such file"},
+		{notKBC, "gestures:x", "x.kbc: "},
+		{mlp, "gestures:x", "want one f32 input of three axes"},
+		{testModelFile(t), "movielens:x", `want gestures:FILE`},
+		{testModelFile(t), "gestures:" + filepath.Join(dir, "none.csv"), "no such file"},
+	} {
+		err := run(c.model, c.spec, "", "", "127.0.0.1:0", false, true)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("-model %s -data %s: %v, want %q", c.model, c.spec, err, c.want)
+		}
+	}
+}
+
+// testModelFile writes testModel's bytecode to a file.
+func testModelFile(t *testing.T) string {
+	p := filepath.Join(t.TempDir(), "gesture.kbc")
+	if err := os.WriteFile(p, testModel(t), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
