@@ -221,7 +221,7 @@ func Assemble(dir string, kbc []byte, labels []string, recs []data.GestureRecord
 // BuildWasm builds ./wasm (this command's directory's) for GOOS=js
 // GOARCH=wasm into out.
 func BuildWasm(out string) error {
-	cmd := exec.Command("go", "build", "-trimpath", "-o", out, wasmPackage)
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, wasmPackage)
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"math"
@@ -97,6 +99,13 @@ func TestBrowserReplay(t *testing.T) {
 	dir := t.TempDir()
 	if err := Assemble(dir, kbc, labels, recs); err != nil {
 		t.Fatal(err)
+	}
+	if wasm, err := os.ReadFile(filepath.Join(dir, "kiln.wasm")); err == nil {
+		var gz bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+		zw.Write(wasm)
+		zw.Close()
+		t.Logf("kiln.wasm: %d bytes, %d gzipped; model.kbc %d bytes", len(wasm), gz.Len(), len(kbc))
 	}
 	srv := httptest.NewServer(Handler(dir))
 	defer srv.Close()
