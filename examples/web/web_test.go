@@ -109,14 +109,7 @@ func TestBrowserReplay(t *testing.T) {
 	}
 	srv := httptest.NewServer(Handler(dir))
 	defer srv.Close()
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.WindowSize(800, 900))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 3*time.Minute)
-	defer cancel()
+	ctx := browser(t, chrome)
 	url := srv.URL + "/?replay=fast&limit=" + strconv.Itoa(len(want))
 	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
 		t.Fatalf("Chromium on %s: %v", url, err)
@@ -188,6 +181,76 @@ func TestBrowserReplay(t *testing.T) {
 		if err := os.WriteFile("../../bin/web-replay.png", shot, 0o644); err == nil {
 			t.Log("screenshot: bin/web-replay.png")
 		}
+	}
+}
+
+// browser starts headless Chromium for the test and returns its context.
+func browser(t *testing.T, chrome string) context.Context {
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.WindowSize(800, 900))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	ctx, cancel = context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// TestBrowserLive drives the live path: it presses the page's live
+// button and sends it a recording's samples as devicemotion events at
+// 60 Hz, and the page must resample them, cut windows and classify them
+// (the outputs depend on the events' timing, so they are not compared).
+func TestBrowserLive(t *testing.T) {
+	chrome := findChromium()
+	if chrome == "" {
+		t.Skip("no Chromium here (make chromium installs Debian's)")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command to build the wasm VM")
+	}
+	kbc := testModel(t)
+	recs, labels, _ := testRecordings(t)
+	dir := t.TempDir()
+	if err := Assemble(dir, kbc, labels, recs[:1]); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(Handler(dir))
+	defer srv.Close()
+	ctx := browser(t, chrome)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/?live")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!document.getElementById('live').disabled`, chromedp.WithPollingTimeout(time.Minute))); err != nil {
+		t.Fatalf("the live button never came on: %v", err)
+	}
+	n := min(len(recs[0].XYZ[0]), 300)
+	samples, _ := json.Marshal([3][]float32{recs[0].XYZ[0][:n], recs[0].XYZ[1][:n], recs[0].XYZ[2][:n]})
+	feed := `(() => {
+		document.getElementById('live').click();
+		const [x, y, z] = ` + string(samples) + `;
+		let i = 0;
+		const feed = setInterval(() => {
+			if (i >= x.length) { clearInterval(feed); return; }
+			window.dispatchEvent(new DeviceMotionEvent('devicemotion', {accelerationIncludingGravity: {x: x[i], y: y[i], z: z[i]}, interval: 1000 / 60}));
+			i++;
+		}, 1000 / 60);
+		return true;
+	})()`
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](feed)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`(window.kilnLiveWindows || 0) >= 2 || window.kilnResults !== undefined`, chromedp.WithPollingTimeout(time.Minute))); err != nil {
+		t.Fatalf("no windows classified from motion events: %v", err)
+	}
+	state, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[document.getElementById('gesture').textContent, document.getElementById('status').textContent, JSON.stringify(window.kilnResults || null)]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if state[2] != "null" {
+		t.Fatalf("the page: %s", state[2])
+	}
+	if !slices.Contains(labels, state[0]) || !strings.Contains(state[1], "reading this phone's motion") {
+		t.Errorf("after motion events the page shows %q, status %q", state[0], state[1])
 	}
 }
 

@@ -7,7 +7,9 @@
 //
 // ?replay=fast[&limit=N] replays the recordings as fast as they classify
 // and leaves the results in window.kilnResults (the browser test reads
-// them); ?replay=1 replays them in real time.
+// them); ?replay=1 replays them in real time; ?live waits for the live
+// button even where the browser has no touch screen (the test of the
+// live path sends it motion events).
 'use strict';
 
 const RATE = 60; // Hz: the recordings' rate, and the rate live samples are resampled to
@@ -237,7 +239,11 @@ async function live() {
       return liveReplay();
     }
   }
-  const win = new Windower((w) => show(classify(w)));
+  let windows = 0;
+  const win = new Windower((w) => {
+    show(classify(w));
+    window.kilnLiveWindows = ++windows;
+  });
   let last = null; // {t, v}
   let next = 0; // the next output time, ms
   let seen = false;
@@ -245,7 +251,9 @@ async function live() {
     const a = e.accelerationIncludingGravity;
     if (!a || a.x === null) return;
     seen = true;
-    const t = e.timeStamp, v = [a.x, a.y, a.z];
+    // The arrival time: every browser's clock, whatever its events'
+    // timeStamp counts from.
+    const t = performance.now(), v = [a.x, a.y, a.z];
     if (!last) {
       last = { t, v };
       next = t;
@@ -288,7 +296,7 @@ async function main() {
   const mode = params.get('replay');
   if (mode === 'fast') {
     await fastReplay(Number(params.get('limit') || Infinity));
-  } else if (mode !== null || navigator.maxTouchPoints === 0) {
+  } else if (mode !== null || (navigator.maxTouchPoints === 0 && !params.has('live'))) {
     // No phone in hand: show the recordings.
     $('live').disabled = $('replay').disabled = true;
     await liveReplay();
