@@ -559,7 +559,7 @@ func (s *Session) exec(k, n int) error {
 	case kbc.OpDequantize:
 		q := &s.m.tensors[in.t[1]].quant
 		if !s.parallel(in, x, out, q, n) {
-			ref.Dequantize(q.scale[0], q.zero[0], x.i8, out.f32)
+			dequantize(q, x.i8, out.f32, s.m.kernels)
 		}
 	case kbc.OpRequantize:
 		p := in.prep.(requantizeOp)

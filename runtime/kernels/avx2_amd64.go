@@ -81,6 +81,18 @@ func quantizeAVX2(n int, in *float32, scale float32, zero int32, out *int8)
 //go:noescape
 func quantizeAVX512(n int, in *float32, scale float32, zero int32, out *int8)
 
+// dequantizeAVX2 dequantizes n int8, n a multiple of 32, for zero points
+// in [-2^16, 2^16]; see quantize_amd64.s.
+//
+//go:noescape
+func dequantizeAVX2(n int, in *int8, scale float32, zero int32, out *float32)
+
+func init() {
+	if haveAsm {
+		dequantizeSIMD = checkDequantize(dequantizeAVX2)
+	}
+}
+
 // quantizeAsm quantizes n floats (a multiple of 32) with the selected
 // set's quantization, AVX2's unless it has its own.
 func quantizeAsm(n int, in *float32, scale float32, zero int32, out *int8) {

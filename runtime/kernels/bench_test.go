@@ -124,6 +124,28 @@ func BenchmarkQuantize(b *testing.B) {
 	})
 }
 
+// BenchmarkDequantize dequantizes a batch of 64 outputs of 1024, against
+// the reference.
+func BenchmarkDequantize(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	in := make([]int8, 64*1024)
+	for i := range in {
+		in[i] = int8(rng.IntN(256) - 128)
+	}
+	out := make([]float32, len(in))
+	for _, f := range []struct {
+		name string
+		run  func(float32, int32, []int8, []float32)
+	}{{"kernels", Dequantize}, {"portable", DequantizePortable}, {"ref", ref.Dequantize}} {
+		b.Run(f.name, func(b *testing.B) {
+			for b.Loop() {
+				f.run(0.0123, 3, in, out)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(in)), "ns/value")
+		})
+	}
+}
+
 // BenchmarkMaxPool pools LeNet-5's two layers for a batch of 64.
 func BenchmarkMaxPool(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 1))

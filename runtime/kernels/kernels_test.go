@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
+	"unsafe"
 
 	"github.com/kiln-nn/kiln/runtime/fixedpoint"
 	"github.com/kiln-nn/kiln/runtime/kernels/ref"
@@ -596,6 +598,68 @@ func TestQuantizeMatchesReference(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestDequantizeMatchesReference compares Dequantize (on every kernel
+// set, the vector kernel where there is one) and DequantizePortable with
+// ref.Dequantize, bit for bit: every int8, lengths and offsets across the
+// vector body and its tail, zero points in and beyond the kernel's range,
+// scales from subnormal to the largest float.
+func TestDequantizeMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	in := make([]int8, 1000)
+	for i := range in {
+		in[i] = int8(rng.IntN(256) - 128)
+	}
+	for i := range 256 {
+		in[i] = int8(i - 128)
+	}
+	scales := []float32{1, 0.5, 0.0039215689, 3.3e-5, 7.25, 1e-38, float32(math.SmallestNonzeroFloat32), 1e35, math.MaxFloat32}
+	zeros := []int32{0, -128, 127, 5, 1 << 16, -1 << 16, 1<<16 + 1, 1 << 30, math.MinInt32}
+	got, want := make([]float32, len(in)), make([]float32, len(in))
+	check := func(t *testing.T, name string, f func(float32, int32, []int8, []float32)) {
+		for _, s := range scales {
+			for _, z := range zeros {
+				for _, off := range []int{0, 5, 31, 990} {
+					f(s, z, in[off:], got[off:])
+					ref.Dequantize(s, z, in[off:], want[off:])
+					for i := off; i < len(in); i++ {
+						if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+							t.Fatalf("%s(%d, scale %g, zero %d) = %g, reference %g", name, in[i], s, z, got[i], want[i])
+						}
+					}
+				}
+			}
+		}
+	}
+	eachKernel(t, func(t *testing.T) { check(t, "Dequantize", Dequantize) })
+	check(t, "DequantizePortable", DequantizePortable)
+}
+
+// TestDequantizeCheck: a vector kernel that is off by one bit anywhere is
+// refused at init (checkDequantize), and the one this machine runs, if
+// any, passed.
+func TestDequantizeCheck(t *testing.T) {
+	broken := func(n int, in *int8, scale float32, zero int32, out *float32) {
+		xs, ys := unsafe.Slice(in, n), unsafe.Slice(out, n)
+		for i, q := range xs {
+			ys[i] = float32(float64(scale) * float64(int32(q)-zero))
+			if q == 77 && scale > 1e30 {
+				ys[i] = math.Nextafter32(ys[i], 0)
+			}
+		}
+	}
+	if checkDequantize(broken) != nil {
+		t.Error("a kernel off by one bit passed the check")
+	}
+	if checkDequantize(func(n int, in *int8, scale float32, zero int32, out *float32) {
+		DequantizePortable(scale, zero, unsafe.Slice(in, n), unsafe.Slice(out, n))
+	}) == nil {
+		t.Error("the portable computation failed the check")
+	}
+	if haveAsm && runtime.GOARCH == "amd64" && dequantizeSIMD == nil {
+		t.Error("the AVX2 kernel failed its check on this machine")
+	}
 }
 
 // TestMaxPool compares MaxPool with ref.MaxPool on the 2x2 fast path (odd

@@ -46,3 +46,59 @@ func quantize(asm bool, scale float32, zero int32, in []float32, out []int8) {
 		out[i] = int8(min(max(r+int64(zero), -128), 127))
 	}
 }
+
+// Dequantize computes out[i] = scale * (in[i] - zero) in float32, as
+// ref.Dequantize does, bit for bit: on the CPU's vector unit where there
+// is a kernel for it (amd64's AVX2), else in Go.
+func Dequantize(scale float32, zero int32, in []int8, out []float32) {
+	dequantize(useAsm, scale, zero, in, out)
+}
+
+// DequantizePortable is Dequantize in Go whatever the CPU.
+func DequantizePortable(scale float32, zero int32, in []int8, out []float32) {
+	dequantize(false, scale, zero, in, out)
+}
+
+// dequantizeSIMD is the vector kernel of Dequantize for n int8 (a
+// multiple of 32) and zero points in [-2^16, 2^16], or nil: set at init
+// where the architecture has one that passed checkDequantize.
+var dequantizeSIMD func(n int, in *int8, scale float32, zero int32, out *float32)
+
+func dequantize(simd bool, scale float32, zero int32, in []int8, out []float32) {
+	if len(out) != len(in) {
+		panic(fmt.Sprintf("kernels: Dequantize: %d outputs for %d inputs", len(out), len(in)))
+	}
+	if simd && dequantizeSIMD != nil && zero >= -1<<16 && zero <= 1<<16 && len(in) >= 32 {
+		n := len(in) / 32 * 32
+		dequantizeSIMD(n, &in[0], scale, zero, &out[0])
+		in, out = in[n:], out[n:]
+	}
+	for i, q := range in {
+		// The float64 product is exact (24 by at most 33 significant
+		// bits); its one rounding to float32 is the result.
+		out[i] = float32(float64(scale) * float64(int32(q)-zero))
+	}
+}
+
+// checkDequantize returns k if it gives Go's bits on a built-in problem
+// (every int8, zero points from -2^16 to 2^16, scales from subnormal to
+// overflowing), else nil: a wrong kernel on an unseen CPU is never used.
+func checkDequantize(k func(n int, in *int8, scale float32, zero int32, out *float32)) func(n int, in *int8, scale float32, zero int32, out *float32) {
+	in := make([]int8, 256)
+	for i := range in {
+		in[i] = int8(i - 128)
+	}
+	got, want := make([]float32, 256), make([]float32, 256)
+	for _, zero := range []int32{0, -128, 127, 5, -1 << 16, 1 << 16} {
+		for _, scale := range []float32{1, 0.0039215689, 3.1e-3, 1e-40, 7.5e-30, 1e35, 3.4e38, math.MaxFloat32} {
+			k(len(in), &in[0], scale, zero, &got[0])
+			dequantize(false, scale, zero, in, want)
+			for i := range want {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					return nil
+				}
+			}
+		}
+	}
+	return k
+}

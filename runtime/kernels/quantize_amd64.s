@@ -156,3 +156,51 @@ zqloop:
 zqdone:
 	VZEROUPPER
 	RET
+
+// func dequantizeAVX2(n int, in *int8, scale float32, zero int32, out *float32)
+//
+// Dequantizes n int8 (n a multiple of 32): out = scale * float32(q -
+// zero), eight a step: sign-extended to int32 (VPMOVSXBD), the zero point
+// taken off, converted (exact: |q - zero| < 2^24 for the zero points the
+// caller passes) and multiplied once, rounded to nearest even, as the
+// reference's float64 product (exact) rounded to float32 is.
+TEXT ·dequantizeAVX2(SB), NOSPLIT, $0-32
+	MOVQ         n+0(FP), CX
+	MOVQ         in+8(FP), SI
+	VBROADCASTSS scale+16(FP), Y15
+	MOVL         zero+20(FP), AX
+	VMOVD        AX, X14
+	VPBROADCASTD X14, Y14
+	MOVQ         out+24(FP), DI
+	TESTQ        CX, CX
+	JZ           ddone
+
+dloop:
+	VPMOVSXBD    (SI), Y0
+	VPMOVSXBD    8(SI), Y1
+	VPMOVSXBD    16(SI), Y2
+	VPMOVSXBD    24(SI), Y3
+	VPSUBD       Y14, Y0, Y0
+	VPSUBD       Y14, Y1, Y1
+	VPSUBD       Y14, Y2, Y2
+	VPSUBD       Y14, Y3, Y3
+	VCVTDQ2PS    Y0, Y0
+	VCVTDQ2PS    Y1, Y1
+	VCVTDQ2PS    Y2, Y2
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y15, Y0, Y0
+	VMULPS       Y15, Y1, Y1
+	VMULPS       Y15, Y2, Y2
+	VMULPS       Y15, Y3, Y3
+	VMOVUPS      Y0, (DI)
+	VMOVUPS      Y1, 32(DI)
+	VMOVUPS      Y2, 64(DI)
+	VMOVUPS      Y3, 96(DI)
+	ADDQ         $32, SI
+	ADDQ         $128, DI
+	SUBQ         $32, CX
+	JNZ          dloop
+
+ddone:
+	VZEROUPPER
+	RET
