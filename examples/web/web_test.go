@@ -193,6 +193,11 @@ func browser(t *testing.T, chrome string) context.Context {
 	t.Cleanup(cancel)
 	ctx, cancel = context.WithTimeout(ctx, 3*time.Minute)
 	t.Cleanup(cancel)
+	// Start it: a Chromium that cannot run here (a missing library, no
+	// sandbox support) is a Chromium that is not available.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Skipf("Chromium (%s) does not start here: %v", chrome, err)
+	}
 	return ctx
 }
 
