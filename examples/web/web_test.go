@@ -37,13 +37,7 @@ const gesturesFile = "../../../shared/data/gestures/handwaving_multiuser.csv.gz"
 // equal the native one). A screenshot of the page is left in
 // bin/web-replay.png.
 func TestBrowserReplay(t *testing.T) {
-	chrome := findChromium()
-	if chrome == "" {
-		t.Skip("no Chromium here (make chromium installs Debian's)")
-	}
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go command to build the wasm VM")
-	}
+	chrome := needBrowser(t)
 	kbc := testModel(t)
 	recs, labels, source := testRecordings(t)
 	limit := 200
@@ -206,13 +200,7 @@ func browser(t *testing.T, chrome string) context.Context {
 // 60 Hz, and the page must resample them, cut windows and classify them
 // (the outputs depend on the events' timing, so they are not compared).
 func TestBrowserLive(t *testing.T) {
-	chrome := findChromium()
-	if chrome == "" {
-		t.Skip("no Chromium here (make chromium installs Debian's)")
-	}
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go command to build the wasm VM")
-	}
+	chrome := needBrowser(t)
 	kbc := testModel(t)
 	recs, labels, _ := testRecordings(t)
 	dir := t.TempDir()
@@ -267,6 +255,20 @@ func argmax(y []float32) int {
 		}
 	}
 	return best
+}
+
+// needBrowser returns the Chromium the browser tests drive, skipping the
+// test (with the reason) where there is none or no go command to build
+// the wasm VM.
+func needBrowser(t *testing.T) string {
+	chrome := findChromium()
+	if chrome == "" {
+		t.Skip("no Chromium here (make chromium installs Debian's)")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command to build the wasm VM")
+	}
+	return chrome
 }
 
 // findChromium returns the path of a Chromium or Chrome, or "".
