@@ -14,7 +14,9 @@
 // each op's result may differ by one step of its scale where the exact
 // product falls within rounding of a half step; through a deep network
 // those steps can add up, which the round-trip harness measures
-// (make onnx-roundtrip).
+// (make onnx-roundtrip). Options.Integer writes the integer form instead
+// (integer.go): kiln's kernels spelled out in integer ONNX ops, which
+// give the VM's bits.
 package onnx
 
 import (
@@ -45,6 +47,11 @@ type Options struct {
 	// QuantizeLinear of the float inputs, no DequantizeLinear of the
 	// outputs, the integer arithmetic alone (for timing it).
 	RawIO bool
+	// Integer writes each int8 op as the integer arithmetic of kiln's
+	// kernels (integer.go) instead of DequantizeLinear, the float op and
+	// QuantizeLinear: a runtime then computes kiln's bits exactly, not a
+	// float approximation that may differ by a step per op.
+	Integer bool
 }
 
 // Emit writes an int8 graph (after the quantize pass) as a serialised
@@ -53,11 +60,7 @@ func Emit(g *ir.Graph) ([]byte, error) { return EmitWith(g, Options{}) }
 
 // EmitWith is Emit with options.
 func EmitWith(g *ir.Graph, opt Options) ([]byte, error) {
-	e := &emitter{g: g, opt: opt, names: map[*ir.Value]string{}, taken: map[string]bool{}, uses: g.Uses(), outputs: map[*ir.Value]bool{}}
-	for _, o := range g.Outputs {
-		e.outputs[o] = true
-	}
-	e.graph = &onnxpb.GraphProto{Name: g.Name}
+	e := newEmitter(g, opt)
 	var problems []string
 	failed := map[*ir.Value]bool{}
 	for _, v := range g.Values {
@@ -88,6 +91,20 @@ func EmitWith(g *ir.Graph, opt Options) ([]byte, error) {
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("model %s has no ONNX form:\n  %s", g.Name, strings.Join(problems, "\n  "))
 	}
+	return e.marshal()
+}
+
+func newEmitter(g *ir.Graph, opt Options) *emitter {
+	e := &emitter{g: g, opt: opt, names: map[*ir.Value]string{}, taken: map[string]bool{}, uses: g.Uses(), outputs: map[*ir.Value]bool{}}
+	for _, o := range g.Outputs {
+		e.outputs[o] = true
+	}
+	e.graph = &onnxpb.GraphProto{Name: g.Name}
+	return e
+}
+
+// marshal writes the graph as a serialised ModelProto.
+func (e *emitter) marshal() ([]byte, error) {
 	m := &onnxpb.ModelProto{
 		IrVersion:    8,
 		ProducerName: "kiln",
@@ -146,6 +163,9 @@ func (e *emitter) value(v *ir.Value) error {
 		return nil // written where an op uses them, in the form it wants
 	}
 	rule, ok := rules[v.Op.Name]
+	if r, integer := integerRules[v.Op.Name]; integer && e.opt.Integer {
+		rule, ok = r, true
+	}
 	switch {
 	case !ok && v.Op.Lower != nil:
 		return fmt.Errorf("is a float op; the export writes int8 graphs (kiln build's)")

@@ -12,18 +12,30 @@ import (
 	"github.com/kiln-nn/kiln/internal/testbuild"
 )
 
-// TestEveryExample: every example's int8 graph exports, and the model is
-// well formed: opset 14, every node's inputs defined before it (a graph
-// input, an initializer or an earlier node's output), every graph output
-// produced, and each int8 tensor's zero point int8. The numbers are
-// checked against ONNX Runtime by make onnx-roundtrip (bench/onnxexport).
+// TestEveryExample: every example's int8 graph exports, in QDQ and in
+// integer form, and the model is well formed: opset 14, every node's
+// inputs defined before it (a graph input, an initializer or an earlier
+// node's output), every graph output produced; in integer form no op is
+// left in QDQ form (QuantizeLinear nowhere, DequantizeLinear only for
+// the float outputs). The numbers are checked against ONNX Runtime by
+// make onnx-roundtrip (bench/onnxexport).
 func TestEveryExample(t *testing.T) {
+	for _, integer := range []bool{false, true} {
+		everyExample(t, Options{Integer: integer})
+	}
+}
+
+func everyExample(t *testing.T, opt Options) {
 	files, _ := filepath.Glob("../../examples/*.kiln")
 	if len(files) == 0 {
 		t.Fatal("no examples")
 	}
 	for _, path := range files {
-		t.Run(filepath.Base(path), func(t *testing.T) {
+		name := filepath.Base(path)
+		if opt.Integer {
+			name += "/integer"
+		}
+		t.Run(name, func(t *testing.T) {
 			src, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
@@ -32,7 +44,7 @@ func TestEveryExample(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			data, err := Emit(res.Graph)
+			data, err := EmitWith(res.Graph, opt)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -50,7 +62,11 @@ func TestEveryExample(t *testing.T) {
 			for _, init := range m.Graph.Initializer {
 				defined[init.Name] = true
 			}
+			qdq := 0
 			for _, n := range m.Graph.Node {
+				if n.OpType == "QuantizeLinear" || n.OpType == "DequantizeLinear" {
+					qdq++
+				}
 				for _, in := range n.Input {
 					if !defined[in] {
 						t.Errorf("node %s (%s) reads %q before it is defined", n.Name, n.OpType, in)
@@ -67,6 +83,9 @@ func TestEveryExample(t *testing.T) {
 				if !defined[o.Name] {
 					t.Errorf("output %s is not produced", o.Name)
 				}
+			}
+			if opt.Integer && qdq != len(m.Graph.Output) {
+				t.Errorf("integer form: %d QuantizeLinear and DequantizeLinear nodes, want one per output (%d)", qdq, len(m.Graph.Output))
 			}
 			if got, want := len(m.Graph.Input), len(res.Graph.Inputs()); got != want {
 				t.Errorf("%d inputs, the model has %d", got, want)

@@ -109,10 +109,17 @@ func pairSum(p *InteractionParams, in []int8, n, d int) int64 {
 	return s*s - sq
 }
 
-// interactionOut rescales an accumulator to the output (Rescale64 above),
-// adds the zero point and clamps.
+// interactionOut rescales an accumulator to the output (Rescale64), adds
+// the zero point and clamps.
 func interactionOut(p *InteractionParams, acc int64) int8 {
-	s := min(p.R.Shift, 25)
+	return activate(Rescale64(acc, p.R)+p.OutputOffset, p.ActMin, p.ActMax)
+}
+
+// Rescale64 is the interactions' rescale of an int64 accumulator, as the
+// package comment defines it: TFLite's MultiplyByQuantizedMultiplier64
+// made total over every Requant that QuantizeMultiplier returns.
+func Rescale64(acc int64, r Requant) int32 {
+	s := min(r.Shift, 25)
 	bound := int64(1)<<47 - 1
 	if s > -22 {
 		bound = int64(1) << (25 - s)
@@ -122,6 +129,5 @@ func interactionOut(p *InteractionParams, acc int64) int8 {
 		acc <<= s - 7
 		s = 7
 	}
-	v := fixedpoint.MultiplyByQuantizedMultiplier64(acc, p.R.Mult, s) + p.OutputOffset
-	return activate(v, p.ActMin, p.ActMax)
+	return fixedpoint.MultiplyByQuantizedMultiplier64(acc, r.Mult, s)
 }
