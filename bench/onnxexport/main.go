@@ -1,13 +1,15 @@
 // Command onnxexport checks kiln's ONNX export against ONNX Runtime: every
 // example is built to int8 as the tests build it (seeded weights, min/max
 // calibration on seeded synthetic inputs), written as a QDQ ONNX model
-// (kiln build --emit onnx), run by ONNX Runtime (one thread, all graph
-// optimizations, through bench/ort_run.js) and by kiln's VM on the same
-// synthetic inputs, and the outputs compared in steps of the output's
-// int8 scale (LSB). It prints one Markdown table; an example whose ops
-// have no ONNX form says which.
+// (kiln build --emit onnx) and in integer form (--emit onnx-integer),
+// each run by ONNX Runtime (one thread, all graph optimizations, through
+// bench/ort_run.js) and by kiln's VM on the same synthetic inputs, and
+// the outputs compared in steps of the output's int8 scale (LSB). The
+// integer form must agree exactly, the QDQ form within 1 LSB unless
+// amplified says why not. It prints one Markdown table; an example whose
+// ops have no ONNX form says which.
 //
-//	go run ./bench/onnxexport [-n 256]
+//	go run ./bench/onnxexport [-n 256] [-models 'examples/*.kiln']
 package main
 
 import (
@@ -35,19 +37,24 @@ import (
 func main() {
 	n := flag.Int("n", 256, "synthetic inputs per example")
 	qdqN := flag.Int("qdq-n", 1000, "inputs per QDQ model of the second table")
+	pattern := flag.String("models", "examples/*.kiln", "the models of the first table (a glob)")
 	flag.Parse()
-	files, err := filepath.Glob("examples/*.kiln")
+	files, err := filepath.Glob(*pattern)
 	if err != nil || len(files) == 0 {
 		fmt.Fprintln(os.Stderr, "onnxexport: run it from the repository root (no examples/*.kiln)")
 		os.Exit(2)
 	}
-	fmt.Println("| example | ONNX bytes | outputs compared | max difference (LSB) | values differing by 1 LSB |")
-	fmt.Println("|---|---|---|---|---|")
+	fmt.Println("| example | outputs compared | QDQ bytes | QDQ: max difference (LSB) | QDQ: values differing by 1 LSB | integer form bytes | integer form: max difference (LSB) |")
+	fmt.Println("|---|---|---|---|---|---|---|")
 	failed := false
 	var skipped, notes []string
 	for _, path := range files {
 		base := filepath.Base(path)
-		row, skip, worst, err := check(path, *n)
+		qdq, skip, err := check(path, *n, onnxout.Options{})
+		var integer result
+		if err == nil && skip == "" {
+			integer, _, err = check(path, *n, onnxout.Options{Integer: true})
+		}
 		switch {
 		case err != nil:
 			fmt.Fprintf(os.Stderr, "onnxexport: %s: %v\n", path, err)
@@ -55,15 +62,19 @@ func main() {
 		case skip != "":
 			skipped = append(skipped, fmt.Sprintf("- `%s`: %s", base, skip))
 		default:
-			fmt.Println(row)
-			if worst <= 1.5 {
+			fmt.Printf("| `%s` | %d | %d | %.0f | %d | %d | %.0f |\n", base, qdq.total, qdq.bytes, qdq.worst, qdq.ones, integer.bytes, integer.worst)
+			if integer.worst > 0 {
+				fmt.Fprintf(os.Stderr, "onnxexport: %s: in integer form ONNX Runtime and the VM differ by %.0f LSB\n", path, integer.worst)
+				failed = true
+			}
+			if qdq.worst <= 1.5 {
 				break
 			}
 			if why, ok := amplified[base]; ok {
-				notes = append(notes, fmt.Sprintf("- `%s` (%.0f LSB): %s", base, worst, why))
+				notes = append(notes, fmt.Sprintf("- `%s` (%.0f LSB in QDQ form): %s", base, qdq.worst, why))
 				break
 			}
-			fmt.Fprintf(os.Stderr, "onnxexport: %s: ONNX Runtime and the VM differ by %.0f LSB\n", path, worst)
+			fmt.Fprintf(os.Stderr, "onnxexport: %s: ONNX Runtime and the VM differ by %.0f LSB\n", path, qdq.worst)
 			failed = true
 		}
 	}
@@ -155,35 +166,34 @@ var amplified = map[string]string{
 	"deepconn.kiln": "the inputs of the rating's dense layer agree within 1 LSB (measured by making every int8 value an output); that layer maps one step of its input (scale 0.0058) through weights of about 0.1 onto an output scale of 1.4e-5, so one step there moves it by tens of its own (91 at most on these inputs), and the rating, its sum with the FM, by up to 4",
 }
 
-// check returns a table row and the largest difference in LSB, or why
-// the example has no ONNX form.
-func check(path string, n int) (row, skip string, worst float64, err error) {
+// result is one example's comparison: the ONNX file's size, the outputs
+// compared, the largest difference in LSB and the count of values that
+// differ.
+type result struct {
+	bytes, total, ones int
+	worst              float64
+}
+
+// check compares the VM and ONNX Runtime on one example written with
+// opt, or says why the example has no ONNX form.
+func check(path string, n int, opt onnxout.Options) (r result, skip string, err error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
-		return "", "", 0, err
+		return r, "", err
 	}
 	res, err := testbuild.Compile(path, src, nil)
 	if err != nil {
-		return "", "", 0, err
+		return r, "", err
 	}
-	row, skip, worst, err = checkResult(res, n)
-	return strings.Replace(row, "| `` |", "| `"+filepath.Base(path)+"` |", 1), skip, worst, err
-}
-
-// checkResult compares the VM and ONNX Runtime on one compiled model.
-func checkResult(res *compiler.Result, n int) (row, skip string, worst float64, err error) {
-	model, err := onnxout.Emit(res.Graph)
+	model, err := onnxout.EmitWith(res.Graph, opt)
 	if err != nil {
-		first, _, _ := strings.Cut(err.Error(), "\n  ")
-		_, rest, _ := strings.Cut(err.Error(), "\n  ")
-		return "", first + " " + strings.ReplaceAll(rest, "\n  ", "; "), 0, nil
+		first, rest, _ := strings.Cut(err.Error(), "\n  ")
+		return r, first + " " + strings.ReplaceAll(rest, "\n  ", "; "), nil
 	}
 	set := testmodels.Synthetic(res.Float, n, 3) // the float graph's embeddings bound the ids
-	total, worst, ones, err := compare(res, model, set, n)
-	if err != nil {
-		return "", "", 0, err
-	}
-	return fmt.Sprintf("| `` | %d | %d | %.0f | %d |", len(model), total, worst, ones), "", worst, nil
+	r.bytes = len(model)
+	r.total, r.worst, r.ones, err = compare(res, model, set, n)
+	return r, "", err
 }
 
 // compare runs a compiled model on the VM and an ONNX file on ONNX

@@ -5,11 +5,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	onnxout "github.com/kiln-nn/kiln/backend/onnx"
 )
 
 // TestRoundTrip runs the harness on a few examples where ONNX Runtime is
 // installed (make bench or make onnx-roundtrip installs its npm package):
-// the exported model must agree with the VM within one LSB.
+// the exported model must agree with the VM within one LSB in QDQ form,
+// exactly in integer form.
 func TestRoundTrip(t *testing.T) {
 	if err := os.Chdir("../.."); err != nil {
 		t.Fatal(err)
@@ -20,17 +23,21 @@ func TestRoundTrip(t *testing.T) {
 	if _, err := os.Stat(filepath.Join("bench", "node_modules", "onnxruntime-node")); err != nil {
 		t.Skip("ONNX Runtime's npm package is not installed (make bench installs it)")
 	}
-	for _, name := range []string{"lenet5.kiln", "gesture_cnn.kiln", "deepfm.kiln", "mobilenet_tiny.kiln"} {
-		row, skip, worst, err := check(filepath.Join("examples", name), 32)
-		switch {
-		case err != nil:
-			t.Errorf("%s: %v", name, err)
-		case skip != "":
-			t.Errorf("%s: not exported: %s", name, skip)
-		case worst > 1.5:
-			t.Errorf("%s: ONNX Runtime and the VM differ by %.0f LSB", name, worst)
-		default:
-			t.Log(row)
+	for _, name := range []string{"lenet5.kiln", "gesture_cnn.kiln", "deepfm.kiln", "mobilenet_tiny.kiln", "nfm.kiln", "deepconn.kiln"} {
+		for _, integer := range []bool{false, true} {
+			r, skip, err := check(filepath.Join("examples", name), 32, onnxout.Options{Integer: integer})
+			switch {
+			case err != nil:
+				t.Errorf("%s: %v", name, err)
+			case skip != "":
+				t.Errorf("%s: not exported: %s", name, skip)
+			case integer && r.worst > 0:
+				t.Errorf("%s: in integer form ONNX Runtime and the VM differ by %.0f LSB", name, r.worst)
+			case !integer && r.worst > 1.5 && amplified[name] == "":
+				t.Errorf("%s: ONNX Runtime and the VM differ by %.0f LSB", name, r.worst)
+			default:
+				t.Logf("%s (integer %v): %d outputs, %.0f LSB at most", name, integer, r.total, r.worst)
+			}
 		}
 	}
 }

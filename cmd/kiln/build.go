@@ -33,7 +33,7 @@ func init() {
 			fs.Bool("report", false, "print the quantization report (SQNR and cosine per layer, ranges, ops left in float)")
 			fs.Bool("eval", false, "score the float model and the .kbc, run by the VM, on the held-out part of the calibration set")
 			fs.StringP("output", "o", "", "the file to write (.kbc, .ll, .h, .o or .onnx, as --emit says)")
-			fs.String("emit", "kbc", "what to write: kbc (bytecode for the VM), llvm (an LLVM 14 module), header (its C header), obj (the module compiled by opt and llc from PATH), onnx (the int8 model as a QDQ ONNX graph, for other runtimes)")
+			fs.String("emit", "kbc", "what to write: kbc (bytecode for the VM), llvm (an LLVM 14 module), header (its C header), obj (the module compiled by opt and llc from PATH), onnx (the int8 model as a QDQ ONNX graph, for other runtimes), onnx-integer (as ONNX integer ops that give the VM's bits exactly)")
 			fs.String("cpu", "", "with --emit llvm or obj: the LLVM CPU to compile for (znver3, sapphirerapids, native for this machine's; obj only); default the baseline of the host's architecture")
 			fs.String("target-features", "", "with --emit llvm or obj: LLVM target features (+avx2,+fma); they choose the dot-product kernels: +avx2 (VPMADDWD), +avxvnni, or +avx512bw,+avx512vnni (VPDPBUSD); default portable vectors")
 			fs.Bool("code", false, "store constants sparse and Huffman-coded where that is smaller (pruned, weight-shared layers); the VM decodes them at load")

@@ -16,9 +16,10 @@ import (
 
 // kiln build --emit: what build writes from the int8 graph. kbc is the
 // VM's bytecode; llvm, header and obj are the native backend's module, its
-// C header, and the module compiled by LLVM's opt and llc from PATH.
+// C header, and the module compiled by LLVM's opt and llc from PATH; onnx
+// and onnx-integer the int8 model as ONNX, in QDQ form or as integer ops.
 
-var emitKinds = []string{"kbc", "llvm", "header", "obj", "onnx"}
+var emitKinds = []string{"kbc", "llvm", "header", "obj", "onnx", "onnx-integer"}
 
 // checkEmit checks --emit and what it needs before any work: a known
 // kind, no bytecode-only flag with another, a well-formed target for llvm
@@ -40,7 +41,7 @@ func checkEmitKind(kind string, code bool, target llvm.Options) (string, error) 
 		known = known || k == kind
 	}
 	if !known {
-		return "", usagef("--emit must be kbc, llvm, header, obj or onnx, got %q", kind)
+		return "", usagef("--emit must be kbc, llvm, header, obj, onnx or onnx-integer, got %q", kind)
 	}
 	if code && kind != "kbc" {
 		return "", usagef("--code codes the constants of a .kbc; it has no effect with --emit %s", kind)
@@ -67,8 +68,11 @@ func checkEmitKind(kind string, code bool, target llvm.Options) (string, error) 
 // emitNative returns the native backend's artifact of the given kind for
 // the int8 graph g, its code for the target.
 func emitNative(kind string, target llvm.Options, g *ir.Graph) ([]byte, error) {
-	if kind == "onnx" {
+	switch kind {
+	case "onnx":
 		return onnxout.Emit(g)
+	case "onnx-integer":
+		return onnxout.EmitWith(g, onnxout.Options{Integer: true})
 	}
 	if kind == "header" {
 		return llvm.Header(g)
