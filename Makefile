@@ -218,9 +218,10 @@ onnx-real: bench/node_modules/.installed
 	$(GO) run ./bench/onnxreal -dir bin/onnx-real
 
 # Every example built to int8 (seeded weights and calibration, as the tests
-# build them), written as a QDQ ONNX model (kiln build --emit onnx), run
-# by ONNX Runtime and by the VM on the same inputs: the outputs compared
-# in steps of their int8 scale (bench/onnxexport).
+# build them), written as a QDQ ONNX model (kiln build --emit onnx) and
+# in integer form (--emit onnx-integer), run by ONNX Runtime and by the VM
+# on the same inputs: the outputs compared in steps of their int8 scale
+# (bench/onnxexport).
 onnx-roundtrip: bench/node_modules/.installed
 	$(GO) run ./bench/onnxexport
 
