@@ -40,7 +40,7 @@ import (
 //	                      write an NPY file: DTYPE a NumPy descriptor such as
 //	                      <f4, <f8, <i4, <i8; DIMS comma-separated (or - for a
 //	                      scalar); the values, as many as the shape holds
-//	onnx FILE MODEL       write an ONNX test model (internal/onnxtest): mlp
+//	onnx FILE MODEL       write an ONNX test model (internal/onnxtest): mlp, lenet or dynamic
 //	                      or lenet
 func TestScripts(t *testing.T) {
 	files, err := filepath.Glob("testdata/script/*.txtar")
@@ -320,10 +320,11 @@ func writeONNX(args []string) error {
 	if len(args) != 2 {
 		return fmt.Errorf("usage: onnx FILE MODEL")
 	}
-	models := map[string]func(uint64) []byte{"mlp": onnxtest.MLP, "lenet": onnxtest.LeNet}
+	models := map[string]func(uint64) []byte{"mlp": onnxtest.MLP, "lenet": onnxtest.LeNet,
+		"dynamic": func(uint64) []byte { return onnxtest.DynamicMLP().Model }}
 	build, ok := models[args[1]]
 	if !ok {
-		return fmt.Errorf("onnx: no test model %q (mlp, lenet)", args[1])
+		return fmt.Errorf("onnx: no test model %q (mlp, lenet, dynamic)", args[1])
 	}
 	return os.WriteFile(args[0], build(1), 0o644)
 }

@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -106,6 +107,7 @@ func ImportWith(name string, data []byte, opts Options) (*frontend.Program, erro
 		bias:           map[*ir.Value]bool{},
 		index:          map[*onnxpb.NodeProto]int{},
 		qvals:          map[string]qview{},
+		integer:        map[string]*integerPart{},
 		given:          map[*ir.Value]*ir.QuantParams{},
 	}
 	if err := im.opsets(&m); err != nil {
@@ -208,6 +210,7 @@ type importer struct {
 	bias     map[*ir.Value]bool            // dense values made from a MatMul, whose bias an Add may fill
 	index    map[*onnxpb.NodeProto]int     // each node\'s place in the graph
 	qvals    map[string]qview              // ONNX name -> a quantized tensor (QuantizeLinear\'s result)
+	integer  map[string]*integerPart       // ONNX name -> an intermediate of an integer layer (dynamic.go)
 	given    map[*ir.Value]*ir.QuantParams // int8 parameters a QDQ model fixes
 
 	opts           Options
@@ -432,7 +435,9 @@ func (im *importer) node(n *onnxpb.NodeProto) {
 		if in == "" {
 			continue // an omitted optional input
 		}
-		if _, quantized := im.qvals[in]; im.vals[in] == nil && im.consts[in] == nil && !quantized {
+		_, quantized := im.qvals[in]
+		_, intermediate := im.integer[in]
+		if im.vals[in] == nil && im.consts[in] == nil && !quantized && !intermediate {
 			// An input made by a node that failed or is unsupported:
 			// that node has been reported already.
 			if len(im.problems) == 0 && len(im.unsupported) == 0 {
@@ -442,9 +447,17 @@ func (im *importer) node(n *onnxpb.NodeProto) {
 		}
 	}
 	var err error
-	if q, ok := im.qvals[nd.inputName(0)]; ok && !takesQuantized[n.GetOpType()] {
+	intermediate := slices.ContainsFunc(n.GetInput(), func(in string) bool { return im.integer[in] != nil })
+	switch q, ok := im.qvals[nd.inputName(0)]; {
+	case intermediate && n.GetOpType() == "Cast":
+		err = importIntegerCast(nd)
+	case intermediate && n.GetOpType() == "Mul":
+		err = importIntegerMul(nd)
+	case intermediate && !takesInteger[n.GetOpType()]:
+		err = fmt.Errorf("reads an intermediate of dynamic quantization (DynamicQuantizeLinear's results, MatMulInteger's or ConvInteger's, the product of their scales); kiln reads those only as the integer layer's Cast and Mul by its scales")
+	case ok && !takesQuantized[n.GetOpType()]:
 		err = im.onQuantized(nd, rule, q)
-	} else {
+	default:
 		err = rule(nd)
 	}
 	if err != nil {

@@ -19,45 +19,48 @@ var rules map[string]rule
 
 func init() {
 	rules = map[string]rule{
-		"Conv":                importConv,
-		"Gemm":                importGemm,
-		"MatMul":              importMatMul,
-		"MaxPool":             importPool(ir.OpMaxPool),
-		"AveragePool":         importPool(ir.OpAvgPool),
-		"GlobalAveragePool":   importGlobalAvgPool,
-		"BatchNormalization":  importBatchNorm,
-		"Relu":                unary(ir.OpRelu),
-		"Sigmoid":             unary(ir.OpSigmoid),
-		"Tanh":                unary(ir.OpTanh),
-		"HardSwish":           unary(ir.OpHardSwish),
-		"HardSigmoid":         importHardSigmoid,
-		"Clip":                importClip,
-		"Softmax":             importSoftmax(ir.OpSoftmax),
-		"LogSoftmax":          importSoftmax(ir.OpLogSoftmax),
-		"Add":                 elementwise(ir.OpAdd),
-		"Sub":                 elementwise(ir.OpSub),
-		"Mul":                 elementwise(ir.OpMul),
-		"Div":                 importDiv,
-		"Concat":              importConcat,
-		"Flatten":             importFlatten,
-		"Reshape":             importReshape,
-		"Transpose":           importTranspose,
-		"Gather":              importGather,
-		"ReduceSum":           importReduce(ir.OpSum, 13),
-		"ReduceMean":          importReduce(ir.OpMean, 18),
-		"Dropout":             importDropout,
-		"Identity":            importIdentity,
-		"Constant":            importConstant,
-		"Shape":               importShape,
-		"Unsqueeze":           importUnsqueeze,
-		"Squeeze":             importSqueeze,
-		"Cast":                importCast,
-		"Slice":               importSlice,
-		"QuantizeLinear":      importQuantize,
-		"DequantizeLinear":    importDequantize,
-		"QLinearConv":         importQLinearConv,
-		"QLinearMatMul":       importQLinearMatMul,
-		"com.microsoft.QGemm": importQGemm,
+		"Conv":                  importConv,
+		"Gemm":                  importGemm,
+		"MatMul":                importMatMul,
+		"MaxPool":               importPool(ir.OpMaxPool),
+		"AveragePool":           importPool(ir.OpAvgPool),
+		"GlobalAveragePool":     importGlobalAvgPool,
+		"BatchNormalization":    importBatchNorm,
+		"Relu":                  unary(ir.OpRelu),
+		"Sigmoid":               unary(ir.OpSigmoid),
+		"Tanh":                  unary(ir.OpTanh),
+		"HardSwish":             unary(ir.OpHardSwish),
+		"HardSigmoid":           importHardSigmoid,
+		"Clip":                  importClip,
+		"Softmax":               importSoftmax(ir.OpSoftmax),
+		"LogSoftmax":            importSoftmax(ir.OpLogSoftmax),
+		"Add":                   elementwise(ir.OpAdd),
+		"Sub":                   elementwise(ir.OpSub),
+		"Mul":                   elementwise(ir.OpMul),
+		"Div":                   importDiv,
+		"Concat":                importConcat,
+		"Flatten":               importFlatten,
+		"Reshape":               importReshape,
+		"Transpose":             importTranspose,
+		"Gather":                importGather,
+		"ReduceSum":             importReduce(ir.OpSum, 13),
+		"ReduceMean":            importReduce(ir.OpMean, 18),
+		"Dropout":               importDropout,
+		"Identity":              importIdentity,
+		"Constant":              importConstant,
+		"Shape":                 importShape,
+		"Unsqueeze":             importUnsqueeze,
+		"Squeeze":               importSqueeze,
+		"Cast":                  importCast,
+		"Slice":                 importSlice,
+		"QuantizeLinear":        importQuantize,
+		"DequantizeLinear":      importDequantize,
+		"QLinearConv":           importQLinearConv,
+		"QLinearMatMul":         importQLinearMatMul,
+		"MatMulInteger":         importMatMulInteger,
+		"ConvInteger":           importConvInteger,
+		"DynamicQuantizeLinear": importDynamicQuantize,
+		"com.microsoft.QGemm":   importQGemm,
 	}
 }
 
@@ -567,9 +570,16 @@ func elementwise(op *ir.Op) rule {
 		}
 		if op == ir.OpAdd && y == nil && nd.im.bias[x] && len(x.Args) == 2 {
 			units := x.Args[1].Type.Dims[0]
-			if bias, err := broadcastBias(cy, units); err == nil && (len(cy.shape) > 0 && cy.shape[len(cy.shape)-1] == units) {
+			bias, err := broadcastBias(cy, units)
+			fits := len(cy.shape) > 0 && cy.shape[len(cy.shape)-1] == units // a row on the last axis
+			if x.Op == ir.OpConv1D || x.Op == ir.OpConv2D {
+				// [C, 1, ...] on the channel axis
+				bias, err, fits = cy.floats(), nil, channelColumn(cy, units, x.Type.Rank()-1)
+			}
+			if err == nil && fits {
 				delete(nd.im.bias, x)
 				x.Args = append(x.Args, nd.paramBefore(x, strings.TrimSuffix(x.Args[1].Name, ".weight"), "bias", tensor.FromF32(bias, units)))
+				x.Name = nd.resultName(x.Name) // a graph output keeps its name
 				nd.set(0, x)
 				return nil
 			}
@@ -589,6 +599,14 @@ func elementwise(op *ir.Op) rule {
 		_, err = nd.add(nd.resultName(layer), op, []*ir.Value{x, y}, nil)
 		return err
 	}
+}
+
+// channelColumn reports whether c holds one value per channel of a
+// convolution's [C, spatial...] result as broadcasting reads it: C on
+// the channel axis, ones after it.
+func channelColumn(c *constant, channels, spatial int) bool {
+	axis := len(c.shape) - 1 - spatial
+	return axis >= 0 && c.shape[axis] == channels && c.len() == channels
 }
 
 // legacyBroadcast gives the second operand of an opset < 7 Add, Sub or Mul

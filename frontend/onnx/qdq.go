@@ -3,6 +3,7 @@ package onnx
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/kiln-nn/kiln/frontend/onnx/onnxpb"
 	"github.com/kiln-nn/kiln/ir"
@@ -197,10 +198,20 @@ func dequantize(c *constant, p *ir.QuantParams) (*constant, error) {
 		}
 		out.f[i] = float32(q-zero) * p.Scale[ch]
 	}
-	if c.elem == onnxpb.TensorProto_INT8 {
+	if c.elem == onnxpb.TensorProto_INT8 || symmetricUint8(c, p) {
 		out.quant = p // a grid kiln can keep (int8 weights)
 	}
 	return out, nil
+}
+
+// symmetricUint8 reports whether uint8 data is symmetric int8 weights
+// moved up by 128: zero point 128 (kiln's 0) and no value below 1 (kiln's
+// weights lie in [-127, 127]).
+func symmetricUint8(c *constant, p *ir.QuantParams) bool {
+	if c.elem != onnxpb.TensorProto_UINT8 || slices.ContainsFunc(p.Zero, func(z int32) bool { return z != 0 }) {
+		return false
+	}
+	return !slices.Contains(c.i, 0)
 }
 
 // give records that value v is quantized with p, and returns the value

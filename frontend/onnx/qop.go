@@ -13,7 +13,7 @@ import (
 // the parameters the node names, as in a QDQ model.
 
 // takesQuantized lists the ops whose first operand is a quantized tensor.
-var takesQuantized = map[string]bool{"DequantizeLinear": true, "QLinearConv": true, "QLinearMatMul": true, "QGemm": true}
+var takesQuantized = map[string]bool{"DequantizeLinear": true, "QLinearConv": true, "QLinearMatMul": true, "QGemm": true, "MatMulInteger": true, "ConvInteger": true}
 
 // quantizedInput returns operand k, a quantized tensor, after checking
 // that the node reads it on its own parameters (operands si and zi).

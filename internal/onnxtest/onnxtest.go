@@ -285,3 +285,148 @@ func QOpMLP() []byte {
 	b.Output("out", 3)
 	return b.Model()
 }
+
+// Nodes adds a node with several outputs.
+func (b *Graph) Nodes(op, name string, inputs, outputs []string, attrs ...Attr) {
+	b.g.Node = append(b.g.Node, &onnxpb.NodeProto{OpType: op, Name: name, Input: inputs, Output: outputs, Attribute: attrs})
+}
+
+// Dynamic is a model in the form ONNX Runtime's dynamic quantization
+// (quantize_dynamic) writes, with the float weights its int8 weights
+// dequantize to.
+type Dynamic struct {
+	Model []byte
+	// Weights holds each layer's dequantized weight in ONNX's layout
+	// (MatMul's [in, out], Conv's [out, in, kh, kw]) and its bias.
+	Weights, Biases [][]float32
+}
+
+// integerLayer writes the nodes of one dynamically quantized layer of
+// input x as quantize_dynamic does: DynamicQuantizeLinear, the integer
+// op on the weight wq (zero point wz), a Cast of the int32 result, a Mul
+// by the product of x's scale and the weight scales ws, then the bias
+// Add, whose result is out.
+func (b *Graph) integerLayer(layer, op, x, wq, wz, ws, bias, out string, attrs ...Attr) {
+	q, s, z := x+"_quantized", x+"_scale", x+"_zero_point"
+	b.Nodes("DynamicQuantizeLinear", x+"_QuantizeLinear", []string{x}, []string{q, s, z})
+	b.Node("Mul", layer+"_scales_mul", []string{s, ws}, layer+"_scales_mul_output")
+	acc := layer + "_output_quantized"
+	b.Node(op, "/"+layer+"/"+op, []string{q, wq, z, wz}, acc, attrs...)
+	b.Node("Cast", layer+"_output_quantized_cast", []string{acc}, acc+"_cast_output", Int("to", int(onnxpb.TensorProto_FLOAT)))
+	b.Node("Mul", layer+"_output_quantized_mul", []string{acc + "_cast_output", layer + "_scales_mul_output"}, layer+"_mul_output")
+	b.Node("Add", "/"+layer+"/Add", []string{layer + "_mul_output", bias}, out)
+}
+
+// int8Weight draws int8 weights, writes them (as uint8 128 up when
+// unsigned, with zero point 128) and returns their dequantized values,
+// scale[c] per output channel c of stride per values along axis 0
+// (perColumn: along the last axis, of len(scale) columns).
+func (b *Graph) int8Weight(rng *rand.Rand, name string, unsigned, perColumn bool, scale []float32, dims ...int) []float32 {
+	n := 1
+	for _, d := range dims {
+		n *= d
+	}
+	raw, deq := make([]byte, n), make([]float32, n)
+	for i := range raw {
+		q := rng.IntN(255) - 127
+		c := 0
+		switch {
+		case len(scale) == 1:
+		case perColumn:
+			c = i % len(scale)
+		default:
+			c = i / (n / len(scale))
+		}
+		deq[i] = float32(q) * scale[c]
+		raw[i] = byte(int8(q))
+		if unsigned {
+			raw[i] = byte(q + 128)
+		}
+	}
+	zero := byte(0)
+	dt := onnxpb.TensorProto_INT8
+	if unsigned {
+		zero, dt = 128, onnxpb.TensorProto_UINT8
+	}
+	b.Raw(name, dt, raw, dims...)
+	if perColumn && len(scale) > 1 {
+		zeros := make([]byte, len(scale))
+		for i := range zeros {
+			zeros[i] = zero
+		}
+		b.Raw(name+"_zero_point", dt, zeros, len(scale))
+	} else {
+		b.Raw(name+"_zero_point", dt, []byte{zero}) // ConvInteger takes one
+	}
+	return deq
+}
+
+// DynamicMLP is a two-layer perceptron (4 inputs, 6 hidden units and a
+// ReLU, 3 outputs) dynamically quantized: int8 weights with one scale
+// for the first layer and one per output column for the second.
+func DynamicMLP() Dynamic {
+	rng := rand.New(rand.NewPCG(11, 12))
+	b := New("dynamic_mlp", 13)
+	b.Input("x", 4)
+	w1 := b.int8Weight(rng, "fc1.weight_quantized", false, true, []float32{0.01}, 4, 6)
+	b.Floats("fc1.weight_scale", []float32{0.01})
+	b1 := []float32{0.1, -0.2, 0.05, 0, 0.3, -0.1}
+	b.Floats("fc1.bias", b1, 6)
+	b.integerLayer("fc1", "MatMulInteger", "x", "fc1.weight_quantized", "fc1.weight_quantized_zero_point", "fc1.weight_scale", "fc1.bias", "fc1_output")
+	b.Node("Relu", "/relu/Relu", []string{"fc1_output"}, "h")
+	s2 := []float32{0.02, 0.005, 0.01}
+	w2 := b.int8Weight(rng, "fc2.weight_quantized", false, true, s2, 6, 3)
+	b.Floats("fc2.weight_scale", s2, 3)
+	b2 := []float32{-0.05, 0.1, 0.2}
+	b.Floats("fc2.bias", b2, 3)
+	b.integerLayer("fc2", "MatMulInteger", "h", "fc2.weight_quantized", "fc2.weight_quantized_zero_point", "fc2.weight_scale", "fc2.bias", "y")
+	b.Output("y", 3)
+	return Dynamic{Model: b.Model(), Weights: [][]float32{w1, w2}, Biases: [][]float32{b1, b2}}
+}
+
+// DynamicConvNet is a 3x3 convolution (1 to 4 channels, padding 1, a
+// ReLU) over a 1x6x6 image, flattened into a 144-to-3 dense layer,
+// dynamically quantized: ConvInteger with uint8 weights (zero point
+// 128) and one scale per output channel ([4, 1, 1], broadcast over the
+// output's channel axis), then MatMulInteger with int8 weights.
+func DynamicConvNet() Dynamic {
+	rng := rand.New(rand.NewPCG(13, 14))
+	b := New("dynamic_conv", 13)
+	b.Input("x", 1, 6, 6)
+	s1 := []float32{0.02, 0.01, 0.03, 0.015}
+	w1 := b.int8Weight(rng, "conv.weight_quantized", true, false, s1, 4, 1, 3, 3)
+	b.Floats("conv.weight_scale", s1, 4, 1, 1)
+	b1 := []float32{0.1, -0.1, 0, 0.2}
+	b.Floats("conv.bias", b1, 4, 1, 1)
+	b.integerLayer("conv", "ConvInteger", "x", "conv.weight_quantized", "conv.weight_quantized_zero_point", "conv.weight_scale", "conv.bias", "conv_output",
+		IntList("kernel_shape", 3, 3), IntList("pads", 1, 1, 1, 1))
+	b.Node("Relu", "/relu/Relu", []string{"conv_output"}, "h")
+	b.Node("Flatten", "/flatten/Flatten", []string{"h"}, "flat", Int("axis", 1))
+	w2 := b.int8Weight(rng, "fc.weight_quantized", false, true, []float32{0.004}, 144, 3)
+	b.Floats("fc.weight_scale", []float32{0.004})
+	b2 := []float32{0, 0.05, -0.05}
+	b.Floats("fc.bias", b2, 3)
+	b.integerLayer("fc", "MatMulInteger", "flat", "fc.weight_quantized", "fc.weight_quantized_zero_point", "fc.weight_scale", "fc.bias", "y")
+	b.Output("y", 3)
+	return Dynamic{Model: b.Model(), Weights: [][]float32{w1, w2}, Biases: [][]float32{b1, b2}}
+}
+
+// StaticMatMulInteger is one layer (4 inputs, 3 outputs) whose input a
+// QuantizeLinear with constant parameters quantizes (uint8, scale 0.05,
+// zero point 100) for MatMulInteger by int8 weights of scale 0.01, the
+// int32 result cast and multiplied by the product of the scales, 0.0005.
+func StaticMatMulInteger() Dynamic {
+	rng := rand.New(rand.NewPCG(15, 16))
+	b := New("static_integer", 13)
+	b.Input("x", 4)
+	b.Floats("x_scale", []float32{0.05})
+	b.Raw("x_zero", onnxpb.TensorProto_UINT8, []byte{100})
+	w := b.int8Weight(rng, "W", false, true, []float32{0.01}, 4, 3)
+	b.Floats("scales", []float32{0.05 * 0.01})
+	b.Node("QuantizeLinear", "xq", []string{"x", "x_scale", "x_zero"}, "x_q")
+	b.Node("MatMulInteger", "/fc/MatMulInteger", []string{"x_q", "W", "x_zero", "W_zero_point"}, "acc")
+	b.Node("Cast", "cast", []string{"acc"}, "accf", Int("to", int(onnxpb.TensorProto_FLOAT)))
+	b.Node("Mul", "mul", []string{"accf", "scales"}, "y")
+	b.Output("y", 3)
+	return Dynamic{Model: b.Model(), Weights: [][]float32{w}, Biases: [][]float32{make([]float32, 3)}}
+}
