@@ -87,8 +87,8 @@ func TestDynamicQuantization(t *testing.T) {
 		// The file gives only the product of the scales, float32(0.05*0.01),
 		// whose float32 quotient by 0.05 is 0.010000001.
 		"static": {"fc.weight": "q(0.010000001, 0)", "x": "q(0.05, -28)"},
-		"mlp":  {"fc1.weight": "q(0.01, 0)", "fc2.weight": "q([0.02, 0.005, 0.01], 0, axis=0)"},
-		"conv": {"conv.weight": "q([0.02, 0.01, 0.03, 0.015], 0, axis=0)", "fc.weight": "q(0.004, 0)"},
+		"mlp":    {"fc1.weight": "q(0.01, 0)", "fc2.weight": "q([0.02, 0.005, 0.01], 0, axis=0)"},
+		"conv":   {"conv.weight": "q([0.02, 0.01, 0.03, 0.015], 0, axis=0)", "fc.weight": "q(0.004, 0)"},
 	}
 	for name, m := range models {
 		t.Run(name, func(t *testing.T) {
