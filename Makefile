@@ -4,7 +4,7 @@ GO       ?= go
 BIN      := bin/kiln
 FUZZTIME ?= 60s
 
-.PHONY: all build test demo demo-all chromium web fashion-mnist arm64-tools onnx-testdata test-arm64 mobilenet qat-table distill serve-load gestures-louo bench bench-go onnx-real onnx-roundtrip onnx-proto fuzz lint clean
+.PHONY: all build test demo demo-all ort chromium web fashion-mnist arm64-tools onnx-testdata test-arm64 mobilenet qat-table distill serve-load gestures-louo bench bench-go onnx-real onnx-roundtrip onnx-proto fuzz lint clean
 
 all: build
 
@@ -13,7 +13,7 @@ build:
 
 # The tests CI runs (.ci/run): vet, every package's tests, then the
 # kernels' and the VM's tests as arm64 code under qemu (test-arm64).
-test: arm64-tools onnx-testdata chromium
+test: arm64-tools onnx-testdata chromium ort
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 	$(MAKE) test-arm64
@@ -86,6 +86,14 @@ onnx-testdata:
 # Chromium for the gesture page's browser test (examples/web, driven by
 # chromedp): Debian's package, installed when no Chromium is on PATH;
 # without it that test is skipped.
+# ONNX Runtime (its npm package) for the tests that compare kiln with it:
+# the export's round trip, ONNX Runtime's integer arithmetic under the
+# integer form, dynamically quantized models. Without npm, or when the
+# install fails, those tests are skipped and say why.
+ort:
+	@$(MAKE) -s bench/node_modules/.installed >/dev/null 2>&1 \
+	  || echo "ort: ONNX Runtime's npm package could not be installed; the tests that compare with it will be skipped"
+
 chromium:
 	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null; then :; \
 	else \
