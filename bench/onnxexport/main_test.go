@@ -4,10 +4,22 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	goruntime "runtime"
 	"testing"
+
+	"golang.org/x/sys/cpu"
 
 	onnxout "github.com/kiln-nn/kiln/backend/onnx"
 )
+
+// saturates reports whether ONNX Runtime's int8 matrix kernels on this CPU
+// add pairs of uint8-by-int8 products in int16 (VPMADDUBSW, on x86 without
+// VNNI), which saturates: ONNX Runtime's quantization documentation warns
+// of it. Its QDQ results can then differ from exact arithmetic by more
+// than rounding; the integer form, uint8 by uint8 throughout, cannot.
+func saturates() bool {
+	return goruntime.GOARCH == "amd64" && !cpu.X86.HasAVX512VNNI && !cpu.X86.HasAVXVNNI
+}
 
 // TestRoundTrip runs the harness on a few examples where ONNX Runtime is
 // installed (make bench or make onnx-roundtrip installs its npm package):
@@ -33,6 +45,8 @@ func TestRoundTrip(t *testing.T) {
 				t.Errorf("%s: not exported: %s", name, skip)
 			case integer && r.worst > 0:
 				t.Errorf("%s: in integer form ONNX Runtime and the VM differ by %.0f LSB", name, r.worst)
+			case !integer && r.worst > 1.5 && amplified[name] == "" && saturates():
+				t.Logf("%s: ONNX Runtime and the VM differ by %.0f LSB in QDQ form, on a CPU where ONNX Runtime's uint8-by-int8 kernels (VPMADDUBSW) saturate", name, r.worst)
 			case !integer && r.worst > 1.5 && amplified[name] == "":
 				t.Errorf("%s: ONNX Runtime and the VM differ by %.0f LSB", name, r.worst)
 			default:

@@ -320,15 +320,22 @@ func (b *Graph) integerLayer(layer, op, x, wq, wz, ws, bias, out string, attrs .
 // int8Weight draws int8 weights, writes them (as uint8 128 up when
 // unsigned, with zero point 128) and returns their dequantized values,
 // scale[c] per output channel c of stride per values along axis 0
-// (perColumn: along the last axis, of len(scale) columns).
+// (perColumn: along the last axis, of len(scale) columns). Signed
+// weights stay within 7 bits, as quantize_dynamic's reduce_range writes
+// them: ONNX Runtime's AVX2 kernels for uint8 by int8 (VPMADDUBSW) add
+// pairs of products in int16, which saturates beyond that.
 func (b *Graph) int8Weight(rng *rand.Rand, name string, unsigned, perColumn bool, scale []float32, dims ...int) []float32 {
 	n := 1
 	for _, d := range dims {
 		n *= d
 	}
 	raw, deq := make([]byte, n), make([]float32, n)
+	limit := 63
+	if unsigned {
+		limit = 127 // uint8 by uint8 (VPMADDWD of zero-extended bytes) is exact
+	}
 	for i := range raw {
-		q := rng.IntN(255) - 127
+		q := rng.IntN(2*limit+1) - limit
 		c := 0
 		switch {
 		case len(scale) == 1:
