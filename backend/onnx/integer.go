@@ -450,8 +450,8 @@ func binaryTable(e *emitter, v *ir.Value, out string) error {
 	if err != nil {
 		return err
 	}
-	row := e.op(v, "Mul", []string{x, e.int32s([]int32{256}, nil)})
-	e.gather(v, e.table(t, []int{256 * 256}), e.op(v, "Add", []string{row, y}))
+	row := e.op(v, "Mul", []string{e.broadcastable(v, v.Args[0], x), e.int32s([]int32{256}, nil)})
+	e.gather(v, e.table(t, []int{256 * 256}), e.op(v, "Add", []string{row, e.broadcastable(v, v.Args[1], y)}))
 	return nil
 }
 

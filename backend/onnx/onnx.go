@@ -209,6 +209,26 @@ func (e *emitter) operand(a *ir.Value) (string, error) {
 	return e.int8s(a.Data.I8, a.Type.Dims), nil
 }
 
+// broadcastable returns operand a's tensor x shaped for an elementwise op
+// of result v: kiln broadcasts per-sample shapes aligned on the right,
+// ONNX whole shapes, so a batched operand of lower per-sample rank gets
+// ones inserted after its batch axis ([N] against [N, 1] would otherwise
+// broadcast to [N, N]). Unbatched operands (constants) have no batch axis
+// and align on the right as they are.
+func (e *emitter) broadcastable(v, a *ir.Value, x string) string {
+	missing := v.Type.Rank() - a.Type.Rank()
+	if !a.Type.Batched || missing <= 0 {
+		return x
+	}
+	axes := make([]int64, missing)
+	for k := range axes {
+		axes[k] = int64(k + 1)
+	}
+	out := e.temp(v, "unsqueeze_"+a.Name)
+	e.node("Unsqueeze", []string{x, e.int64s(axes, []int{missing})}, out)
+	return out
+}
+
 // dq dequantizes an int8 operand to float.
 func (e *emitter) dq(v, a *ir.Value) (string, error) {
 	in, err := e.operand(a)

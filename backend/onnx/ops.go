@@ -272,7 +272,7 @@ func emitBinary(op string) rule {
 			return err
 		}
 		r := e.temp(v, op)
-		e.node(op, []string{x, y}, r)
+		e.node(op, []string{e.broadcastable(v, v.Args[0], x), e.broadcastable(v, v.Args[1], y)}, r)
 		e.q(v, r)
 		return nil
 	}

@@ -3,7 +3,8 @@
 // calibration on seeded synthetic inputs), written as a QDQ ONNX model
 // (kiln build --emit onnx) and in integer form (--emit onnx-integer),
 // each run by ONNX Runtime (one thread, all graph optimizations, through
-// bench/ort_run.js) and by kiln's VM on the same synthetic inputs, and
+// bench/ort_run.js; one input alone, the rest in batches of 16) and by
+// kiln's VM on the same synthetic inputs, and
 // the outputs compared in steps of the output's int8 scale (LSB). The
 // integer form must agree exactly, the QDQ form within 1 LSB unless
 // amplified says why not. It prints one Markdown table; an example whose
@@ -236,6 +237,9 @@ func compare(res *compiler.Result, model []byte, set *data.Dataset, n int) (tota
 	}
 	ones, total = 0, 0
 	for k, o := range g.Outputs {
+		if len(ort[k]) != len(out[k].F32) {
+			return 0, 0, 0, fmt.Errorf("output %s: ONNX Runtime gave %d values, the VM %d", o.Name, len(ort[k]), len(out[k].F32))
+		}
 		lsb := float64(o.Args[0].Quant.Scale[0]) // o is a dequantize
 		for i, v := range out[k].F32 {
 			d := math.Abs(float64(v)-float64(ort[k][i])) / lsb
@@ -249,20 +253,29 @@ func compare(res *compiler.Result, model []byte, set *data.Dataset, n int) (tota
 	return total, worst, ones, nil
 }
 
-// runORT runs each sample through ONNX Runtime; outputs in graph order.
+// runORT runs the samples through ONNX Runtime, the first alone and the
+// rest in batches of up to 16 (an exported model must take any batch);
+// outputs in graph order.
 func runORT(path string, inputs []*ir.Value, set []data.Named, n int) ([][]float32, error) {
-	samples := make([][]ortrun.Input, n)
-	for s := range n {
+	var batches [][]ortrun.Input
+	for s := 0; s < n; {
+		size := min(16, n-s)
+		if s == 0 {
+			size = 1
+		}
+		var batch []ortrun.Input
 		for k, in := range inputs {
 			per := in.Type.Elems()
-			x := ortrun.Input{Name: in.Name, Dims: append([]int{1}, in.Type.Dims...)}
+			x := ortrun.Input{Name: in.Name, Dims: append([]int{size}, in.Type.Dims...)}
 			if in.Type.DType == tensor.I32 {
-				x.I32 = set[k].T.I32[s*per : (s+1)*per]
+				x.I32 = set[k].T.I32[s*per : (s+size)*per]
 			} else {
-				x.F32 = set[k].T.F32[s*per : (s+1)*per]
+				x.F32 = set[k].T.F32[s*per : (s+size)*per]
 			}
-			samples[s] = append(samples[s], x)
+			batch = append(batch, x)
 		}
+		batches = append(batches, batch)
+		s += size
 	}
-	return ortrun.Run(".", path, samples)
+	return ortrun.Run(".", path, batches)
 }

@@ -35,7 +35,7 @@ func TestRoundTrip(t *testing.T) {
 	if _, err := os.Stat(filepath.Join("bench", "node_modules", "onnxruntime-node")); err != nil {
 		t.Skip("ONNX Runtime's npm package is not installed (make bench installs it)")
 	}
-	for _, name := range []string{"lenet5.kiln", "gesture_cnn.kiln", "deepfm.kiln", "mobilenet_tiny.kiln", "nfm.kiln", "deepconn.kiln"} {
+	for _, name := range []string{"lenet5.kiln", "gesture_cnn.kiln", "deepfm.kiln", "mobilenet_tiny.kiln", "nfm.kiln", "deepconn.kiln", "logreg_clicks.kiln"} {
 		for _, integer := range []bool{false, true} {
 			r, skip, err := check(filepath.Join("examples", name), 32, onnxout.Options{Integer: integer})
 			switch {
