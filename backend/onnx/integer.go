@@ -68,16 +68,6 @@ func init() {
 	}
 }
 
-// IntegerOps lists the ops the integer form writes as integer arithmetic.
-func IntegerOps() []string {
-	var ops []string
-	for op := range integerRules {
-		ops = append(ops, op)
-	}
-	slices.Sort(ops)
-	return ops
-}
-
 // scalar64 is an int64 scalar initializer.
 func (e *emitter) scalar64(x int64) string { return e.int64s([]int64{x}, nil) }
 
@@ -299,15 +289,8 @@ func intConv(e *emitter, v *ir.Value, out string) error {
 		return err
 	}
 	w, wz := e.uint8Weights(wv, wv.Type.Dims, wv.Data.I8)
-	kernel := wv.Type.Dims[2:]
-	pad := spatial(v.Attrs.Ints("pad"), len(kernel), 0)
 	acc := e.temp(v, "ConvInteger")
-	e.layerNode(v, "ConvInteger", []string{x, w, xz, wz}, acc,
-		intsAttr("kernel_shape", kernel),
-		intsAttr("strides", spatial(v.Attrs.Ints("stride"), len(kernel), 1)),
-		intsAttr("dilations", spatial(v.Attrs.Ints("dilation"), len(kernel), 1)),
-		intsAttr("pads", append(append([]int{}, pad...), pad...)),
-		intAttr("group", max(v.Attrs.Int("groups"), 1)))
+	e.layerNode(v, "ConvInteger", []string{x, w, xz, wz}, acc, convAttrs(v)...)
 	channels := wv.Type.Dims[0]
 	rs := p.Out
 	if len(rs) == 1 {
@@ -326,14 +309,7 @@ func intMaxPool(e *emitter, v *ir.Value, out string) error {
 	if err != nil {
 		return err
 	}
-	n := v.Args[0].Type.Rank() - 1
-	size := spatial(v.Attrs.Ints("size"), n, 1)
-	stride := size
-	if s := v.Attrs.Ints("stride"); len(s) > 0 {
-		stride = spatial(s, n, 1)
-	}
-	pad := spatial(v.Attrs.Ints("pad"), n, 0)
-	attrs := []*onnxpb.AttributeProto{intsAttr("kernel_shape", size), intsAttr("strides", stride), intsAttr("pads", append(append([]int{}, pad...), pad...))}
+	attrs := poolAttrs(v)
 	lo, hi := clampOf(v)
 	if lo == math.MinInt8 && hi == math.MaxInt8 {
 		e.node("MaxPool", []string{x}, out, attrs...)
@@ -363,18 +339,7 @@ func intReduce(e *emitter, v *ir.Value, out string) error {
 			full = append(full, int64(k+1))
 		}
 	} else {
-		axes := v.Attrs.Ints("axis")
-		if len(axes) == 0 {
-			for k := range xv.Type.Rank() {
-				axes = append(axes, k)
-			}
-		}
-		for _, a := range axes {
-			full = append(full, int64(fullAxis(a)))
-		}
-		if v.Attrs.Bool("keepdims") {
-			keep = 1
-		}
+		full, keep = reduceAxes(v)
 	}
 	x, err := e.centered(v, xv, onnxpb.TensorProto_INT32)
 	if err != nil {

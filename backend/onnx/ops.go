@@ -153,17 +153,24 @@ func emitConv(e *emitter, v *ir.Value, out string) error {
 	if len(v.Args) == 3 {
 		in = append(in, e.bias(v, xv, wv, v.Args[2]))
 	}
-	kernel := wv.Type.Dims[2:]
-	pad := spatial(v.Attrs.Ints("pad"), len(kernel), 0)
 	y := e.temp(v, "conv")
-	e.layerNode(v, "Conv", in, y,
+	e.layerNode(v, "Conv", in, y, convAttrs(v)...)
+	e.q(v, y)
+	return nil
+}
+
+// convAttrs are the ONNX attributes of convolution v (Conv's and
+// ConvInteger's).
+func convAttrs(v *ir.Value) []*onnxpb.AttributeProto {
+	kernel := v.Args[1].Type.Dims[2:]
+	pad := spatial(v.Attrs.Ints("pad"), len(kernel), 0)
+	return []*onnxpb.AttributeProto{
 		intsAttr("kernel_shape", kernel),
 		intsAttr("strides", spatial(v.Attrs.Ints("stride"), len(kernel), 1)),
 		intsAttr("dilations", spatial(v.Attrs.Ints("dilation"), len(kernel), 1)),
 		intsAttr("pads", append(append([]int{}, pad...), pad...)),
-		intAttr("group", max(v.Attrs.Int("groups"), 1)))
-	e.q(v, y)
-	return nil
+		intAttr("group", max(v.Attrs.Int("groups"), 1)),
+	}
 }
 
 // spatial widens an attribute to one value per spatial dimension.
@@ -188,14 +195,7 @@ func emitPool(op string) rule {
 		if err != nil {
 			return err
 		}
-		n := v.Args[0].Type.Rank() - 1
-		size := spatial(v.Attrs.Ints("size"), n, 1)
-		stride := size
-		if s := v.Attrs.Ints("stride"); len(s) > 0 {
-			stride = spatial(s, n, 1)
-		}
-		pad := spatial(v.Attrs.Ints("pad"), n, 0)
-		attrs := []*onnxpb.AttributeProto{intsAttr("kernel_shape", size), intsAttr("strides", stride), intsAttr("pads", append(append([]int{}, pad...), pad...))}
+		attrs := poolAttrs(v)
 		if op == "AveragePool" {
 			attrs = append(attrs, intAttr("count_include_pad", 0))
 		}
@@ -204,6 +204,19 @@ func emitPool(op string) rule {
 		e.q(v, y)
 		return nil
 	}
+}
+
+// poolAttrs are the ONNX attributes of pooling op v: window, strides (the
+// window's by default) and padding.
+func poolAttrs(v *ir.Value) []*onnxpb.AttributeProto {
+	n := v.Args[0].Type.Rank() - 1
+	size := spatial(v.Attrs.Ints("size"), n, 1)
+	stride := size
+	if s := v.Attrs.Ints("stride"); len(s) > 0 {
+		stride = spatial(s, n, 1)
+	}
+	pad := spatial(v.Attrs.Ints("pad"), n, 0)
+	return []*onnxpb.AttributeProto{intsAttr("kernel_shape", size), intsAttr("strides", stride), intsAttr("pads", append(append([]int{}, pad...), pad...))}
 }
 
 func emitGlobalAvgPool(e *emitter, v *ir.Value, out string) error {
@@ -320,20 +333,7 @@ func emitReduce(op string) rule {
 		if err != nil {
 			return err
 		}
-		axes := v.Attrs.Ints("axis")
-		if len(axes) == 0 {
-			for k := range v.Args[0].Type.Rank() {
-				axes = append(axes, k)
-			}
-		}
-		var full []int64
-		for _, a := range axes {
-			full = append(full, int64(fullAxis(a)))
-		}
-		keep := 0
-		if v.Attrs.Bool("keepdims") {
-			keep = 1
-		}
+		full, keep := reduceAxes(v)
 		y := e.temp(v, op)
 		if op == "ReduceSum" {
 			e.node(op, []string{x, e.int64s(full, []int{len(full)})}, y, intAttr("keepdims", keep))
@@ -347,6 +347,24 @@ func emitReduce(op string) rule {
 		e.q(v, y)
 		return nil
 	}
+}
+
+// reduceAxes returns reduction v's axes, batch first (all of a sample's
+// when it names none), and ONNX's keepdims.
+func reduceAxes(v *ir.Value) (full []int64, keep int) {
+	axes := v.Attrs.Ints("axis")
+	if len(axes) == 0 {
+		for k := range v.Args[0].Type.Rank() {
+			axes = append(axes, k)
+		}
+	}
+	for _, a := range axes {
+		full = append(full, int64(fullAxis(a)))
+	}
+	if v.Attrs.Bool("keepdims") {
+		keep = 1
+	}
+	return full, keep
 }
 
 // emitBatchNorm: kiln's int8 batch norm is a per-channel affine map,
