@@ -130,6 +130,13 @@ func (nd *node) integerWeight(acc *integerPart, channels func(w *constant) int) 
 	if w.float || (w.elem != onnxpb.TensorProto_INT8 && w.elem != onnxpb.TensorProto_UINT8) {
 		return fmt.Errorf("the weight is %s; MatMulInteger and ConvInteger take int8 or uint8", w.elem)
 	}
+	ok, want := len(w.shape) == 2, "a matrix"
+	if acc.conv {
+		ok, want = len(w.shape) == 3 || len(w.shape) == 4, "[out, in, kernel...] with one or two spatial dimensions"
+	}
+	if !ok {
+		return fmt.Errorf("the weight has shape %v; kiln reads %s", w.shape, want)
+	}
 	zero := &constant{shape: []int{1}, i: []int64{0}, elem: w.elem}
 	if nd.has(3) {
 		if zero, err = nd.needConst(3, "the weight's zero point"); err != nil {

@@ -210,6 +210,15 @@ func TestDynamicQuantizationRefusals(t *testing.T) {
 		{"a Mul by a constant that is not the scales", "which is not its input's scale times the weights' scales", build(func(b *onnxtest.Graph) {
 			b.Node("Mul", "mul", []string{"accf", "ws"}, "y")
 		})},
+		{"a scalar weight", "the weight has shape []; kiln reads a matrix", func() []byte {
+			b := onnxtest.New("bad", 13)
+			b.Input("x", 4)
+			b.Raw("w", 3, []byte{1})
+			b.Nodes("DynamicQuantizeLinear", "dql", []string{"x"}, []string{"xq", "xs", "xz"})
+			b.Node("MatMulInteger", "mm", []string{"xq", "w", "xz"}, "y")
+			b.Output("y", 4)
+			return b.Model()
+		}()},
 		{"a Cast to int64", "kiln reads a Cast to float", build(func(b *onnxtest.Graph) {
 			b.Node("Cast", "cast2", []string{"acc"}, "y", onnxtest.Int("to", 7))
 		})},
