@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -16,15 +15,11 @@ import (
 	"github.com/kiln-nn/kiln/tensor"
 )
 
-// needORT skips a test unless ONNX Runtime runs here (Node.js and the npm
-// package that make bench installs).
+// needORT skips a test unless ONNX Runtime runs here.
 func needORT(t *testing.T) {
 	t.Helper()
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node is not installed: ONNX Runtime runs under Node.js")
-	}
-	if _, err := os.Stat("../../bench/node_modules/onnxruntime-node"); err != nil {
-		t.Skip("ONNX Runtime's npm package is not installed (make bench installs it)")
+	if err := ortrun.Available("../.."); err != nil {
+		t.Skip(err)
 	}
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	goruntime "runtime"
 	"testing"
@@ -10,6 +9,7 @@ import (
 	"golang.org/x/sys/cpu"
 
 	onnxout "github.com/kiln-nn/kiln/backend/onnx"
+	"github.com/kiln-nn/kiln/bench/ortrun"
 )
 
 // saturates reports whether ONNX Runtime's int8 matrix kernels on this CPU
@@ -29,11 +29,8 @@ func TestRoundTrip(t *testing.T) {
 	if err := os.Chdir("../.."); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node is not installed: ONNX Runtime runs under Node.js")
-	}
-	if _, err := os.Stat(filepath.Join("bench", "node_modules", "onnxruntime-node")); err != nil {
-		t.Skip("ONNX Runtime's npm package is not installed (make bench installs it)")
+	if err := ortrun.Available("."); err != nil {
+		t.Skip(err)
 	}
 	for _, name := range []string{"lenet5.kiln", "gesture_cnn.kiln", "deepfm.kiln", "mobilenet_tiny.kiln", "nfm.kiln", "deepconn.kiln", "logreg_clicks.kiln"} {
 		for _, integer := range []bool{false, true} {

@@ -31,6 +31,19 @@ type value struct {
 	Type string `json:"type,omitempty"` // float32 (the default) or int32
 }
 
+// Available says why ONNX Runtime cannot run here (nil when it can):
+// Node.js missing, or the npm package that make ort installs under
+// root's bench/node_modules. Tests skip with its reason.
+func Available(root string) error {
+	if _, err := exec.LookPath("node"); err != nil {
+		return fmt.Errorf("node is not installed: ONNX Runtime runs under Node.js")
+	}
+	if _, err := os.Stat(filepath.Join(root, "bench", "node_modules", "onnxruntime-node")); err != nil {
+		return fmt.Errorf("ONNX Runtime's npm package is not installed (make ort installs it)")
+	}
+	return nil
+}
+
 // Run runs model (a path) on each sample and returns each output's float
 // values, all samples in order. root is the repository's root.
 func Run(root, model string, samples [][]Input) ([][]float32, error) {

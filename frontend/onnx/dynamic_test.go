@@ -3,7 +3,6 @@ package onnx
 import (
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -97,13 +96,7 @@ func TestDynamicQuantization(t *testing.T) {
 				t.Fatal(err)
 			}
 			g := prog.Graph
-			var ops []string
-			for _, v := range g.Values {
-				if !v.IsSource() {
-					ops = append(ops, v.Op.Name)
-				}
-			}
-			if got := strings.Join(ops, " "); got != wantOps[name] {
+			if got := opNames(g); got != wantOps[name] {
 				t.Errorf("ops %q, want %q\n%s", got, wantOps[name], g.Format(ir.PrintOptions{}))
 			}
 			for w, grid := range wantGrid[name] {
@@ -150,11 +143,8 @@ func TestDynamicQuantization(t *testing.T) {
 				t.Errorf("int8 VM differs from the float model by %.4f, over 5%% of the output range %.3f", worst, span)
 			}
 
-			if _, err := exec.LookPath("node"); err != nil {
-				t.Skip("node is not installed: ONNX Runtime runs under Node.js")
-			}
-			if _, err := os.Stat("../../bench/node_modules/onnxruntime-node"); err != nil {
-				t.Skip("ONNX Runtime's npm package is not installed (make bench installs it)")
+			if err := ortrun.Available("../.."); err != nil {
+				t.Skip(err)
 			}
 			path := filepath.Join(t.TempDir(), name+".onnx")
 			if err := os.WriteFile(path, m.Model, 0o644); err != nil {

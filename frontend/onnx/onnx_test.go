@@ -33,14 +33,8 @@ func TestLeNetMatchesKiln(t *testing.T) {
 		t.Fatal(err)
 	}
 	g := prog.Graph
-	var ops []string
-	for _, v := range g.Values {
-		if !v.IsSource() {
-			ops = append(ops, v.Op.Name)
-		}
-	}
 	want := "conv2d relu maxpool conv2d relu maxpool reshape dense relu dense relu dense"
-	if got := strings.Join(ops, " "); got != want {
+	if got := opNames(g); got != want {
 		t.Errorf("ops %q, want %q (the shape chain must fold away)", got, want)
 	}
 	ref, err := frontend.Compile("lenet.kiln", []byte(lenetKiln))
@@ -66,6 +60,17 @@ func TestLeNetMatchesKiln(t *testing.T) {
 	if !tensor.Equal(got[0], wantOut[0]) {
 		t.Errorf("imported LeNet gives %v, the .kiln model %v", got[0].F32[:10], wantOut[0].F32[:10])
 	}
+}
+
+// opNames lists g's compute ops in order, separated by spaces.
+func opNames(g *ir.Graph) string {
+	var ops []string
+	for _, v := range g.Values {
+		if !v.IsSource() {
+			ops = append(ops, v.Op.Name)
+		}
+	}
+	return strings.Join(ops, " ")
 }
 
 // TestMatMulAddIsGemm: MatMul by W then Add of a bias row imports as one
