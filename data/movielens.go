@@ -249,6 +249,23 @@ func (r *ratings) splitByTime() {
 	}
 }
 
+// nest drops the held-out ratings and splits the rest by time again, by
+// the same rule: the test part becomes the latest 20% of each user's
+// training ratings, for choosing settings with the real test part set
+// aside, the same way the test part is built from the training part. Ids
+// stay those of the whole file.
+func (r *ratings) nest() {
+	keep := 0
+	for i, t := range r.test {
+		if !t {
+			r.user[keep], r.movie[keep], r.rating[keep], r.time[keep], r.line[keep] = r.user[i], r.movie[i], r.rating[i], r.time[i], r.line[i]
+			keep++
+		}
+	}
+	r.user, r.movie, r.rating, r.time, r.line = r.user[:keep], r.movie[:keep], r.rating[:keep], r.time[:keep], r.line[:keep]
+	r.splitByTime()
+}
+
 // openMovieLens builds the click-prediction sets: every rating is an
 // example with an f32 [N,1] target, 1 for a rating >= 4, and the i32
 // inputs fields, three ids [user, U+movie, U+M+genre]; genres, the ids

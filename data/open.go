@@ -86,7 +86,7 @@ func Open(spec, baseDir string) (*Split, error) {
 	case ok && (kind == "movielens" || kind == "ratings" || kind == "content" || kind == "autorec" || kind == "watches" || kind == "gestures"):
 		rest = strings.TrimSpace(rest)
 		var opts string
-		if kind == "gestures" {
+		if kind == "gestures" || kind == "watches" {
 			rest, opts, _ = strings.Cut(rest, "?")
 			rest = strings.TrimSpace(rest)
 		}
@@ -104,7 +104,10 @@ func Open(spec, baseDir string) (*Split, error) {
 		case "autorec":
 			split, err = openAutoRec(s, path)
 		case "watches":
-			split, err = openWatches(s, path)
+			var nested bool
+			if nested, err = parseWatchesOptions(s, opts); err == nil {
+				split, err = openWatches(s, path, nested)
+			}
 		default:
 			var o GestureOptions
 			if o, err = parseGestureOptions(s, opts); err == nil {

@@ -7,9 +7,12 @@ package data
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/kiln-nn/kiln/internal/suggest"
 	"github.com/kiln-nn/kiln/tensor"
 )
 
@@ -37,10 +40,18 @@ const WatchHistory = 50
 // (Exclude), and popularity, the number of training watches of each
 // movie, is scored beside the model (Prior; the training part carries it
 // too, for a validation part carved from it).
-func openWatches(s, path string) (*Split, error) {
+//
+// nested (the option split=nested) sets the real test part aside: the
+// held-out ratings are dropped and the training ratings split again by
+// time, so that the test part is built from the rest exactly as the real
+// one is built from the training part.
+func openWatches(s, path string, nested bool) (*Split, error) {
 	r, err := readRatings(s, path)
 	if err != nil {
 		return nil, err
+	}
+	if nested {
+		r.nest()
 	}
 	nm := len(r.movies)
 	byUser := make([][]int32, len(r.users)) // rating indices, in split order
@@ -128,6 +139,25 @@ func openWatches(s, path string) (*Split, error) {
 	train.Group, train.Seq, train.Exclude, train.Prior = group, seq, trainExclude, popularity
 	test.Exclude, test.Prior = exclude, popularity
 	return &Split{Train: train, Test: test}, nil
+}
+
+// parseWatchesOptions reads the options after a watches form's "?": split,
+// time (the default) or nested (openWatches). It reports whether the split
+// is nested.
+func parseWatchesOptions(spec, opts string) (bool, error) {
+	if opts == "" {
+		return false, nil
+	}
+	splits := []string{"time", "nested"}
+	k, v, ok := strings.Cut(opts, "=")
+	k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+	switch {
+	case !ok || k != "split":
+		return false, fmt.Errorf("data set %q: option %q is not split=VALUE (the watches form's one option)", spec, opts)
+	case !slices.Contains(splits, v):
+		return false, fmt.Errorf("data set %q: split must be time or nested, got %q%s", spec, v, suggest.DidYouMean(v, splits))
+	}
+	return v == "nested", nil
 }
 
 // horizonCut is where the history of a training example whose label is a

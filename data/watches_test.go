@@ -145,3 +145,60 @@ func TestWatchYear(t *testing.T) {
 		}
 	}
 }
+
+// split=nested drops the held-out watches and splits the rest again by
+// the same rule: user 10 (5, 20, 50 for training) now trains on 5 and 20
+// and holds out 50; users 3 and 7, down to one watch each, only train.
+// Classes and ids stay those of the whole file.
+func TestOpenWatchesNested(t *testing.T) {
+	p := writeFile(t, filepath.Join(t.TempDir(), "r.csv"), []byte(ratingsCSV))
+	s, err := Open("watches:"+p+"?split=nested", "/ignored")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, te := s.Train, s.Test
+	if tr.Classes != 5 || tr.Vocab != 6 {
+		t.Errorf("classes %d, vocab %d, want the whole file's 5 and 6", tr.Classes, tr.Vocab)
+	}
+	hist := func(ids ...int32) []int32 {
+		h := make([]int32, WatchHistory)
+		copy(h, ids)
+		return h
+	}
+	wantTensor(t, "train history", tr.Inputs[0].T, tensor.FromI32(hist(1), 1, WatchHistory))
+	wantTensor(t, "train targets", tr.Target, tensor.FromI32([]int32{1}, 1))
+	wantTensor(t, "test history", te.Inputs[0].T, tensor.FromI32(hist(2, 1), 1, WatchHistory))
+	wantTensor(t, "test targets", te.Target, tensor.FromI32([]int32{2}, 1))
+	if len(te.Exclude) != 1 || !slices.Equal(te.Exclude[0], []int32{0, 1}) {
+		t.Errorf("test exclusions %v, want [[0 1]]", te.Exclude)
+	}
+	if !slices.Equal(te.Prior, []float32{2, 2, 0, 0, 0}) {
+		t.Errorf("popularity %v, want [2 2 0 0 0]: the held-out watches are not counted", te.Prior)
+	}
+	// The default, and split=time, are the ordinary split.
+	for _, spec := range []string{"watches:" + p, "watches:" + p + "?split=time"} {
+		s, err := Open(spec, "/ignored")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := s.Test.Len(); n != 3 {
+			t.Errorf("%s: %d test examples, want 3", spec, n)
+		}
+	}
+}
+
+func TestWatchesOptionErrors(t *testing.T) {
+	p := writeFile(t, filepath.Join(t.TempDir(), "r.csv"), []byte(ratingsCSV))
+	for opts, want := range map[string]string{
+		"split=nestd":  `split must be time or nested, got "nestd" (did you mean nested?)`,
+		"split":        `option "split" is not split=VALUE`,
+		"window=128":   `option "window=128" is not split=VALUE`,
+		"split=":       `split must be time or nested, got ""`,
+		"split=time&x": `split must be time or nested, got "time&x"`,
+	} {
+		_, err := Open("watches:"+p+"?"+opts, "/ignored")
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("?%s: error %v, want one containing %q", opts, err, want)
+		}
+	}
+}
