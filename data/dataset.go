@@ -59,7 +59,9 @@ type Dataset struct {
 	Vocab int
 	// Group and Seq, when set (one entry per example), say how the set is
 	// ordered in time: Group[i] is example i's group (a MovieLens user)
-	// and Seq[i] its place among its group's examples in time, from 0. A
+	// and Seq[i] its place among its group's examples in time, from 0
+	// (examples may share a place: a label seen through several
+	// histories, which a validation part keeps together). A
 	// validation part can then take each group's latest examples, as a
 	// test part split by time was taken (train.Validation's ByTime).
 	Group, Seq []int32

@@ -104,9 +104,9 @@ func Open(spec, baseDir string) (*Split, error) {
 		case "autorec":
 			split, err = openAutoRec(s, path)
 		case "watches":
-			var nested bool
-			if nested, err = parseWatchesOptions(s, opts); err == nil {
-				split, err = openWatches(s, path, nested)
+			var o WatchOptions
+			if o, err = parseWatchesOptions(s, opts); err == nil {
+				split, err = openWatches(s, path, o)
 			}
 		default:
 			var o GestureOptions

@@ -9,6 +9,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,17 +41,13 @@ const WatchHistory = 50
 // (Exclude), and popularity, the number of training watches of each
 // movie, is scored beside the model (Prior; the training part carries it
 // too, for a validation part carved from it).
-//
-// nested (the option split=nested) sets the real test part aside: the
-// held-out ratings are dropped and the training ratings split again by
-// time, so that the test part is built from the rest exactly as the real
-// one is built from the training part.
-func openWatches(s, path string, nested bool) (*Split, error) {
+// o.Nested and o.Cuts change both, as WatchOptions says.
+func openWatches(s, path string, o WatchOptions) (*Split, error) {
 	r, err := readRatings(s, path)
 	if err != nil {
 		return nil, err
 	}
-	if nested {
+	if o.Nested {
 		r.nest()
 	}
 	nm := len(r.movies)
@@ -89,20 +86,23 @@ func openWatches(s, path string, nested bool) (*Split, error) {
 			}
 		}
 		for n := 1; n < len(watched); n++ {
-			history(hist, watched, horizonCut(r.user[watched[n]], n))
-			trainX = append(trainX, hist...)
-			trainY = append(trainY, r.movie[watched[n]])
-			trainWhen = append(trainWhen, WatchYear(r.time[watched[horizonCut(r.user[watched[n]], n)-1]]))
-			group = append(group, r.user[watched[n]])
-			seq = append(seq, int32(n-1))
-			seen := make([]int32, 0, min(n, WatchHistory))
-			for _, id := range hist {
-				if id > 0 {
-					seen = append(seen, id-1)
+			for c := range o.Cuts {
+				cut := horizonCut(r.user[watched[n]], n, c)
+				history(hist, watched, cut)
+				trainX = append(trainX, hist...)
+				trainY = append(trainY, r.movie[watched[n]])
+				trainWhen = append(trainWhen, WatchYear(r.time[watched[cut-1]]))
+				group = append(group, r.user[watched[n]])
+				seq = append(seq, int32(n-1))
+				seen := make([]int32, 0, min(n, WatchHistory))
+				for _, id := range hist {
+					if id > 0 {
+						seen = append(seen, id-1)
+					}
 				}
+				slices.Sort(seen)
+				trainExclude = append(trainExclude, slices.Compact(seen))
 			}
-			slices.Sort(seen)
-			trainExclude = append(trainExclude, slices.Compact(seen))
 		}
 		seen := make([]int32, 0, len(watched))
 		for _, i := range watched {
@@ -141,33 +141,68 @@ func openWatches(s, path string, nested bool) (*Split, error) {
 	return &Split{Train: train, Test: test}, nil
 }
 
-// parseWatchesOptions reads the options after a watches form's "?": split,
-// time (the default) or nested (openWatches). It reports whether the split
-// is nested.
-func parseWatchesOptions(spec, opts string) (bool, error) {
+// WatchOptions are the options after a watches form's "?", KEY=VALUE
+// separated by "&".
+type WatchOptions struct {
+	// Nested (split=nested; split=time is the default) sets the real
+	// test part aside: the held-out ratings are dropped and the training
+	// ratings split again by time, so that the test part is built from the
+	// rest exactly as the real one is built from the training part.
+	Nested bool
+	// Cuts (cuts=N, default 1) is the number of training examples each
+	// training watch gives: the same label after N histories, each cut at
+	// a place drawn on its own (horizonCut), so that the model sees a label
+	// from several distances while every label weighs the same.
+	Cuts int
+}
+
+// MaxWatchCuts bounds the cuts option.
+const MaxWatchCuts = 64
+
+func parseWatchesOptions(spec, opts string) (WatchOptions, error) {
+	o := WatchOptions{Cuts: 1}
 	if opts == "" {
-		return false, nil
+		return o, nil
 	}
-	splits := []string{"time", "nested"}
-	k, v, ok := strings.Cut(opts, "=")
-	k, v = strings.TrimSpace(k), strings.TrimSpace(v)
-	switch {
-	case !ok || k != "split":
-		return false, fmt.Errorf("data set %q: option %q is not split=VALUE (the watches form's one option)", spec, opts)
-	case !slices.Contains(splits, v):
-		return false, fmt.Errorf("data set %q: split must be time or nested, got %q%s", spec, v, suggest.DidYouMean(v, splits))
+	keys, splits := []string{"split", "cuts"}, []string{"time", "nested"}
+	seen := map[string]bool{}
+	for _, kv := range strings.Split(opts, "&") {
+		k, v, ok := strings.Cut(kv, "=")
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		switch {
+		case !ok || v == "":
+			return o, fmt.Errorf("data set %q: option %q is not KEY=VALUE (keys: %s)", spec, kv, strings.Join(keys, ", "))
+		case !slices.Contains(keys, k):
+			return o, fmt.Errorf("data set %q: unknown option %s%s (keys: %s)", spec, k, suggest.DidYouMean(k, keys), strings.Join(keys, ", "))
+		case seen[k]:
+			return o, fmt.Errorf("data set %q: option %s is given twice", spec, k)
+		}
+		seen[k] = true
+		if k == "split" {
+			if !slices.Contains(splits, v) {
+				return o, fmt.Errorf("data set %q: split must be time or nested, got %q%s", spec, v, suggest.DidYouMean(v, splits))
+			}
+			o.Nested = v == "nested"
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > MaxWatchCuts {
+			return o, fmt.Errorf("data set %q: cuts must be a number of examples a watch gives, 1 to %d, got %q", spec, MaxWatchCuts, v)
+		}
+		o.Cuts = n
 	}
-	return v == "nested", nil
+	return o, nil
 }
 
 // horizonCut is where the history of a training example whose label is a
 // user's watch n ends: up to a quarter of the n watches before it, drawn
-// from a hash of the user and n, so that the label lies within a horizon
+// from a hash of the user, n and c (the example's number among the label's
+// cuts), so that the label lies within a horizon
 // after the history as a held-out watch lies after the user's training
 // watches (the test part holds a quarter as many watches as the training
 // part), not always right after it. The cut keeps at least one watch.
-func horizonCut(user int32, n int) int {
-	h := uint64(user)<<32 | uint64(n)
+func horizonCut(user int32, n, c int) int {
+	h := uint64(user)<<32 | uint64(n) | uint64(c)<<56
 	h ^= h >> 33 // a splitmix64 finaliser
 	h *= 0xff51afd7ed558ccd
 	h ^= h >> 33

@@ -113,7 +113,7 @@ func TestHorizonCut(t *testing.T) {
 	for _, n := range []int{1, 2, 3, 4, 7, 8, 40, 200} {
 		cuts := map[int]bool{}
 		for u := range int32(50) {
-			c := horizonCut(u, n)
+			c := horizonCut(u, n, 0)
 			if c < max(1, n-n/4) || c > n {
 				t.Fatalf("user %d, watch %d: cut at %d, outside [%d, %d]", u, n, c, max(1, n-n/4), n)
 			}
@@ -121,6 +121,14 @@ func TestHorizonCut(t *testing.T) {
 		}
 		if n >= 8 && len(cuts) < 2 {
 			t.Errorf("watch %d: every user's history cut at the same place", n)
+		}
+		// A label's further cuts are drawn on their own.
+		own := map[int]bool{}
+		for c := range MaxWatchCuts {
+			own[horizonCut(7, n, c)] = true
+		}
+		if n >= 8 && len(own) < 2 {
+			t.Errorf("watch %d: every cut of user 7's label at the same place", n)
 		}
 		if n < 4 && (len(cuts) != 1 || !cuts[n]) {
 			t.Errorf("watch %d: cuts %v, want the watch itself", n, cuts)
@@ -190,15 +198,44 @@ func TestOpenWatchesNested(t *testing.T) {
 func TestWatchesOptionErrors(t *testing.T) {
 	p := writeFile(t, filepath.Join(t.TempDir(), "r.csv"), []byte(ratingsCSV))
 	for opts, want := range map[string]string{
-		"split=nestd":  `split must be time or nested, got "nestd" (did you mean nested?)`,
-		"split":        `option "split" is not split=VALUE`,
-		"window=128":   `option "window=128" is not split=VALUE`,
-		"split=":       `split must be time or nested, got ""`,
-		"split=time&x": `split must be time or nested, got "time&x"`,
+		"split=nestd":        `split must be time or nested, got "nestd" (did you mean nested?)`,
+		"split":              `option "split" is not KEY=VALUE (keys: split, cuts)`,
+		"split=":             `option "split=" is not KEY=VALUE`,
+		"window=128":         `unknown option window (keys: split, cuts)`,
+		"cut=2":              `unknown option cut (did you mean cuts?)`,
+		"split=time&x":       `option "x" is not KEY=VALUE`,
+		"cuts=2&cuts=3":      `option cuts is given twice`,
+		"cuts=0":             `cuts must be a number of examples a watch gives, 1 to 64, got "0"`,
+		"cuts=65":            `got "65"`,
+		"cuts=two":           `got "two"`,
+		"split=nested&cuts=": `option "cuts=" is not KEY=VALUE`,
 	} {
 		_, err := Open("watches:"+p+"?"+opts, "/ignored")
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("?%s: error %v, want one containing %q", opts, err, want)
 		}
+	}
+}
+
+// cuts=3 gives each training label three examples at one place in time;
+// user 10's first two labels follow one and two watches, too few to cut
+// anywhere but right before them, so the three are alike. The test part
+// is the same.
+func TestOpenWatchesCuts(t *testing.T) {
+	p := writeFile(t, filepath.Join(t.TempDir(), "r.csv"), []byte(ratingsCSV))
+	s, err := Open("watches:"+p+"?cuts=3&split=time", "/ignored")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := s.Train
+	wantTensor(t, "train targets", tr.Target, tensor.FromI32([]int32{1, 1, 1, 2, 2, 2}, 6))
+	if !slices.Equal(tr.Seq, []int32{0, 0, 0, 1, 1, 1}) || !slices.Equal(tr.Group, []int32{2, 2, 2, 2, 2, 2}) {
+		t.Errorf("groups %v, places %v", tr.Group, tr.Seq)
+	}
+	if len(tr.Exclude) != 6 || !slices.Equal(tr.Exclude[5], []int32{0, 1}) {
+		t.Errorf("training exclusions %v", tr.Exclude)
+	}
+	if n := s.Test.Len(); n != 3 {
+		t.Errorf("%d test examples, want 3", n)
 	}
 }

@@ -121,15 +121,19 @@ func Carve(set *data.Dataset, v Validation, seed uint64) (rest, val *data.Datase
 		if len(set.Group) != n || len(set.Seq) != n {
 			return nil, nil, fmt.Errorf("%s does not say how its examples are ordered in time: carve its validation part at random instead", set.Name)
 		}
-		size := map[int32]int{}
-		for _, g := range set.Group {
-			size[g]++
+		// A group's latest places in time are held out, with every example
+		// at them: examples may share a place (one label seen through
+		// several histories), and are never split from each other.
+		places := map[int32]int{}
+		for i, g := range set.Group {
+			s := set.Seq[i]
+			if s < 0 {
+				return nil, nil, fmt.Errorf("%s: example %d has place %d in time; places count from 0", set.Name, i, s)
+			}
+			places[g] = max(places[g], int(s)+1)
 		}
 		for i, g := range set.Group {
-			k := size[g]
-			if s := set.Seq[i]; s < 0 || int(s) >= k {
-				return nil, nil, fmt.Errorf("%s: example %d is number %d in time of its group's %d", set.Name, i, s, k)
-			}
+			k := places[g]
 			in[i] = int(set.Seq[i]) >= k-heldOut(k, v.Fraction)
 		}
 	} else {

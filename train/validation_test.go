@@ -119,6 +119,38 @@ func TestCarve(t *testing.T) {
 		}
 	}
 
+	// Examples that share a place in time go to one part together: the
+	// same set with each example three times holds out each group's same
+	// latest places, all three copies of each.
+	tripled := &data.Dataset{Name: "tripled", Inputs: set.Inputs, Target: set.Target, Task: set.Task}
+	for i := range set.Len() {
+		for range 3 {
+			tripled.Group = append(tripled.Group, set.Group[i])
+			tripled.Seq = append(tripled.Seq, set.Seq[i])
+		}
+	}
+	tripled.Inputs = []data.Named{{Name: set.Inputs[0].Name, T: repeatRows(set.Inputs[0].T, 3)}}
+	tripled.Target = repeatRows(set.Target, 3)
+	_, val3, err := Carve(tripled, Validation{Fraction: 0.2, ByTime: true}, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if val3.Len() != 3*val.Len() {
+		t.Errorf("tripled: %d validation examples, want 3 x %d", val3.Len(), val.Len())
+	}
+	for i := range val.Len() {
+		for k := range 3 {
+			if j := 3*i + k; val3.Group[j] != val.Group[i] || val3.Seq[j] != val.Seq[i] {
+				t.Fatalf("tripled: validation example %d is group %d place %d, want %d and %d", j, val3.Group[j], val3.Seq[j], val.Group[i], val.Seq[i])
+			}
+		}
+	}
+	negative := &data.Dataset{Name: "negative", Inputs: set.Inputs, Target: set.Target, Task: set.Task, Group: set.Group, Seq: slices.Clone(set.Seq)}
+	negative.Seq[4] = -1
+	if _, _, err := Carve(negative, Validation{Fraction: 0.2, ByTime: true}, 1); err == nil || !strings.Contains(err.Error(), "example 4 has place -1 in time") {
+		t.Errorf("a negative place: err = %v", err)
+	}
+
 	noTime := noisyClicks(50, 1)
 	noTime.Group, noTime.Seq = nil, nil
 	for _, c := range []struct {
@@ -287,4 +319,25 @@ func TestResumeWithValidation(t *testing.T) {
 			t.Errorf("stop at %d (stopped %v): resumed run: best %d, early %v, same weights %v; want best %d, early", stop, stopped, res.Best, res.Early, bytes.Equal(weightBytes(t, g), want), full.Best)
 		}
 	}
+}
+
+// repeatRows repeats each example (row along dimension 0) of t k times in
+// place.
+func repeatRows(t *tensor.Tensor, k int) *tensor.Tensor {
+	n := t.Shape[0]
+	shape := slices.Clone(t.Shape)
+	shape[0] = n * k
+	out := tensor.New(t.DType, shape...)
+	row := t.Len() / n
+	for i := range n {
+		for c := range k {
+			switch {
+			case t.F32 != nil:
+				copy(out.F32[(i*k+c)*row:], t.F32[i*row:(i+1)*row])
+			default:
+				copy(out.I32[(i*k+c)*row:], t.I32[i*row:(i+1)*row])
+			}
+		}
+	}
+	return out
 }
