@@ -55,30 +55,13 @@ func DefaultGestureOptions() GestureOptions {
 // KEY=VALUE pairs separated by "&".
 func parseGestureOptions(spec, opts string) (GestureOptions, error) {
 	o := DefaultGestureOptions()
-	if opts == "" {
-		return o, nil
-	}
-	seen := map[string]bool{}
-	keys := []string{"window", "stride", "norm", "test", "users"}
-	for _, kv := range strings.Split(opts, "&") {
-		k, v, ok := strings.Cut(kv, "=")
-		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
-		if !ok || v == "" {
-			return o, fmt.Errorf("data set %q: option %q is not KEY=VALUE (keys: %s)", spec, kv, strings.Join(keys, ", "))
-		}
-		if !slices.Contains(keys, k) {
-			return o, fmt.Errorf("data set %q: unknown option %s%s (keys: %s)", spec, k, suggest.DidYouMean(k, keys), strings.Join(keys, ", "))
-		}
-		if seen[k] {
-			return o, fmt.Errorf("data set %q: option %s is given twice", spec, k)
-		}
-		seen[k] = true
+	err := parseOptions(spec, opts, []string{"window", "stride", "norm", "test", "users"}, func(k, v string) error {
 		var err error
 		switch k {
 		case "window", "stride":
 			n, perr := strconv.Atoi(v)
 			if perr != nil || n < 1 {
-				return o, fmt.Errorf("data set %q: %s must be a positive number of samples, got %q", spec, k, v)
+				return fmt.Errorf("%s must be a positive number of samples, got %q", k, v)
 			}
 			if k == "window" {
 				o.Window = n
@@ -88,7 +71,7 @@ func parseGestureOptions(spec, opts string) (GestureOptions, error) {
 		case "norm":
 			norms := []string{GestureNormNone, GestureNormCenter, GestureNormRMS, GestureNormUpright, GestureNormBody}
 			if !slices.Contains(norms, v) {
-				return o, fmt.Errorf("data set %q: norm must be %s, got %q%s", spec, strings.Join(norms, ", "), v, suggest.DidYouMean(v, norms))
+				return fmt.Errorf("norm must be %s, got %q%s", strings.Join(norms, ", "), v, suggest.DidYouMean(v, norms))
 			}
 			o.Norm = v
 		case "test":
@@ -97,10 +80,11 @@ func parseGestureOptions(spec, opts string) (GestureOptions, error) {
 			o.Users, err = parseUsers(v)
 		}
 		if err != nil {
-			return o, fmt.Errorf("data set %q: %s: %w", spec, k, err)
+			return fmt.Errorf("%s: %w", k, err)
 		}
-	}
-	return o, nil
+		return nil
+	})
+	return o, err
 }
 
 // parseUsers reads a list of users: numbers and ranges separated by

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -579,4 +580,32 @@ func openNPZ(s, path string) (*Split, error) {
 	}
 	finishClasses(split.Train, split.Test)
 	return split, nil
+}
+
+// parseOptions reads a form's options, KEY=VALUE separated by "&" (opts,
+// what follows the "?" of spec), giving each to set in turn: a key not in
+// keys, a key given twice, a part that is not KEY=VALUE, and set's own
+// errors are errors that name spec.
+func parseOptions(spec, opts string, keys []string, set func(k, v string) error) error {
+	if opts == "" {
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, kv := range strings.Split(opts, "&") {
+		k, v, ok := strings.Cut(kv, "=")
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		switch {
+		case !ok || v == "":
+			return fmt.Errorf("data set %q: option %q is not KEY=VALUE (keys: %s)", spec, kv, strings.Join(keys, ", "))
+		case !slices.Contains(keys, k):
+			return fmt.Errorf("data set %q: unknown option %s%s (keys: %s)", spec, k, suggest.DidYouMean(k, keys), strings.Join(keys, ", "))
+		case seen[k]:
+			return fmt.Errorf("data set %q: option %s is given twice", spec, k)
+		}
+		seen[k] = true
+		if err := set(k, v); err != nil {
+			return fmt.Errorf("data set %q: %w", spec, err)
+		}
+	}
+	return nil
 }

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/kiln-nn/kiln/internal/suggest"
@@ -159,51 +158,38 @@ type WatchOptions struct {
 // MaxWatchCuts bounds the cuts option.
 const MaxWatchCuts = 64
 
+// parseWatchesOptions reads a watches form's options (WatchOptions).
 func parseWatchesOptions(spec, opts string) (WatchOptions, error) {
 	o := WatchOptions{Cuts: 1}
-	if opts == "" {
-		return o, nil
-	}
-	keys, splits := []string{"split", "cuts"}, []string{"time", "nested"}
-	seen := map[string]bool{}
-	for _, kv := range strings.Split(opts, "&") {
-		k, v, ok := strings.Cut(kv, "=")
-		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
-		switch {
-		case !ok || v == "":
-			return o, fmt.Errorf("data set %q: option %q is not KEY=VALUE (keys: %s)", spec, kv, strings.Join(keys, ", "))
-		case !slices.Contains(keys, k):
-			return o, fmt.Errorf("data set %q: unknown option %s%s (keys: %s)", spec, k, suggest.DidYouMean(k, keys), strings.Join(keys, ", "))
-		case seen[k]:
-			return o, fmt.Errorf("data set %q: option %s is given twice", spec, k)
-		}
-		seen[k] = true
+	splits := []string{"time", "nested"}
+	err := parseOptions(spec, opts, []string{"split", "cuts"}, func(k, v string) error {
 		if k == "split" {
 			if !slices.Contains(splits, v) {
-				return o, fmt.Errorf("data set %q: split must be time or nested, got %q%s", spec, v, suggest.DidYouMean(v, splits))
+				return fmt.Errorf("split must be time or nested, got %q%s", v, suggest.DidYouMean(v, splits))
 			}
 			o.Nested = v == "nested"
-			continue
+			return nil
 		}
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > MaxWatchCuts {
-			return o, fmt.Errorf("data set %q: cuts must be a number of examples a watch gives, 1 to %d, got %q", spec, MaxWatchCuts, v)
+			return fmt.Errorf("cuts must be a number of examples a watch gives, 1 to %d, got %q", MaxWatchCuts, v)
 		}
 		o.Cuts = n
-	}
-	return o, nil
+		return nil
+	})
+	return o, err
 }
 
 // horizonCut is where the history of a training example whose label is a
 // user's watch n ends: up to a quarter of the n watches before it, drawn
-// from a hash of the user, n and c (the example's number among the label's
-// cuts), so that the label lies within a horizon
-// after the history as a held-out watch lies after the user's training
-// watches (the test part holds a quarter as many watches as the training
+// from a hash of the user, n and c (the example's number among the
+// label's cuts), so that the label lies within a horizon after the
+// history as a held-out watch lies after the user's training watches (the test part holds a quarter as many watches as the training
 // part), not always right after it. The cut keeps at least one watch.
 func horizonCut(user int32, n, c int) int {
-	h := uint64(user)<<32 | uint64(n) | uint64(c)<<56
-	h ^= h >> 33 // a splitmix64 finaliser
+	h := uint64(user)<<32 | uint64(n)
+	h ^= uint64(c) << 56 // c = 0 keeps the cut of a label seen once
+	h ^= h >> 33         // a splitmix64 finaliser
 	h *= 0xff51afd7ed558ccd
 	h ^= h >> 33
 	h *= 0xc4ceb9fe1a85ec53
