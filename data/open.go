@@ -105,7 +105,7 @@ func Open(spec, baseDir string) (*Split, error) {
 		case "autorec":
 			split, err = openAutoRec(s, path)
 		case "watches":
-			var o WatchOptions
+			var o watchOptions
 			if o, err = parseWatchesOptions(s, opts); err == nil {
 				split, err = openWatches(s, path, o)
 			}

@@ -40,8 +40,8 @@ const WatchHistory = 50
 // (Exclude), and popularity, the number of training watches of each
 // movie, is scored beside the model (Prior; the training part carries it
 // too, for a validation part carved from it).
-// o.Nested and o.Cuts change both, as WatchOptions says.
-func openWatches(s, path string, o WatchOptions) (*Split, error) {
+// o.Nested and o.Cuts change both, as watchOptions says.
+func openWatches(s, path string, o watchOptions) (*Split, error) {
 	r, err := readRatings(s, path)
 	if err != nil {
 		return nil, err
@@ -140,9 +140,9 @@ func openWatches(s, path string, o WatchOptions) (*Split, error) {
 	return &Split{Train: train, Test: test}, nil
 }
 
-// WatchOptions are the options after a watches form's "?", KEY=VALUE
+// watchOptions are the options after a watches form's "?", KEY=VALUE
 // separated by "&".
-type WatchOptions struct {
+type watchOptions struct {
 	// Nested (split=nested; split=time is the default) sets the real
 	// test part aside: the held-out ratings are dropped and the training
 	// ratings split again by time, so that the test part is built from the
@@ -155,12 +155,12 @@ type WatchOptions struct {
 	Cuts int
 }
 
-// MaxWatchCuts bounds the cuts option.
-const MaxWatchCuts = 64
+// maxWatchCuts bounds the cuts option.
+const maxWatchCuts = 64
 
-// parseWatchesOptions reads a watches form's options (WatchOptions).
-func parseWatchesOptions(spec, opts string) (WatchOptions, error) {
-	o := WatchOptions{Cuts: 1}
+// parseWatchesOptions reads a watches form's options (watchOptions).
+func parseWatchesOptions(spec, opts string) (watchOptions, error) {
+	o := watchOptions{Cuts: 1}
 	splits := []string{"time", "nested"}
 	err := parseOptions(spec, opts, []string{"split", "cuts"}, func(k, v string) error {
 		if k == "split" {
@@ -171,8 +171,8 @@ func parseWatchesOptions(spec, opts string) (WatchOptions, error) {
 			return nil
 		}
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > MaxWatchCuts {
-			return fmt.Errorf("cuts must be a number of examples a watch gives, 1 to %d, got %q", MaxWatchCuts, v)
+		if err != nil || n < 1 || n > maxWatchCuts {
+			return fmt.Errorf("cuts must be a number of examples a watch gives, 1 to %d, got %q", maxWatchCuts, v)
 		}
 		o.Cuts = n
 		return nil

@@ -124,7 +124,7 @@ func TestHorizonCut(t *testing.T) {
 		}
 		// A label's further cuts are drawn on their own.
 		own := map[int]bool{}
-		for c := range MaxWatchCuts {
+		for c := range maxWatchCuts {
 			own[horizonCut(7, n, c)] = true
 		}
 		if n >= 8 && len(own) < 2 {
