@@ -54,3 +54,22 @@ func sameRescale(rows []ref.Requant) bool {
 	}
 	return true
 }
+
+// ColumnParts lists, for each dense layer of m, where its output parts
+// start (nil for a layer not split by output channels).
+func ColumnParts(m *Model) [][]int {
+	var parts [][]int
+	for _, in := range m.code {
+		if d, ok := in.prep.(denseOp); ok {
+			var starts []int
+			for _, c := range d.cols {
+				starts = append(starts, c.j0)
+			}
+			parts = append(parts, starts)
+		}
+	}
+	return parts
+}
+
+// ColBounds is colBounds.
+var ColBounds = colBounds

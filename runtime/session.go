@@ -270,6 +270,9 @@ func (s *Session) run(inputs, outputs []Value, quantized bool) (err error) {
 		return err
 	}
 	s.bind(n)
+	if s.pool != nil && m.maxParts(n, s.threads) > 1 {
+		s.pool.rouse()
+	}
 	for i, ti := range m.inputs {
 		v := &s.views[ti]
 		v.f32, v.i32 = inputs[i].F32, inputs[i].I32
@@ -685,7 +688,21 @@ func (sc *scratch) dense(p *denseOp, x, out []int8, rows int, set kernels.Set) {
 		matMul(rows, x, p.k, p.sparse, p.bias, p.mult, p.shift, p.outOff, p.lo, p.hi, out, p.n, sc.acc)
 		return
 	}
+	if p.cols != nil {
+		sc.denseCols(p, x, out, rows, 0, len(p.cols), set)
+		return
+	}
 	set.MatMulRequant(rows, x, p.k, p.w, p.bias, p.mult, p.shift, p.outOff, p.lo, p.hi, out, p.n, sc.acc)
+}
+
+// denseCols runs the output parts [from, to) of a layer split by output
+// channels on rows rows of x, each into its columns of out.
+func (sc *scratch) denseCols(p *denseOp, x, out []int8, rows, from, to int, set kernels.Set) {
+	for _, c := range p.cols[from:to] {
+		w := c.w.N()
+		set.MatMulRequant(rows, x, p.k, c.w, p.bias[c.j0:c.j0+w], sel(p.mult, c.j0, w), sel(p.shift, c.j0, w),
+			p.outOff, p.lo, p.hi, out[c.j0:], p.n, sc.acc)
+	}
 }
 
 // conv runs a convolution on n samples as matrix products: per sample

@@ -6,6 +6,8 @@ package runtime
 import (
 	goruntime "runtime"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/kiln-nn/kiln/internal/kbc"
 	"github.com/kiln-nn/kiln/runtime/kernels"
@@ -50,13 +52,14 @@ func (m *Model) scratchBytes(capacity int) int {
 }
 
 // job is one op split across threads: part i of parts takes units
-// [units*i/parts, units*(i+1)/parts) — rows of a dense layer, examples
-// otherwise. Every output element is computed by one part, with the
+// [units*i/parts, units*(i+1)/parts) — rows of a dense layer, or its
+// output parts (denseOp.cols) where it has them, examples otherwise. Every output element is computed by one part, with the
 // arithmetic it has unsplit; only who computes it changes.
 type job struct {
 	in      *instr
 	x, out  view
 	q       *quant // QUANTIZE's and DEQUANTIZE's parameters
+	n       int    // the batch
 	units   int
 	parts   int
 	kernels kernels.Set
@@ -81,6 +84,9 @@ func (m *Model) split(in *instr, n int) (units, work int) {
 	switch p := in.prep.(type) {
 	case denseOp:
 		rows := n * p.rows
+		if p.cols != nil && !p.useSparse(rows, m.kernels.Portable()) {
+			return len(p.cols), rows * p.k * p.n
+		}
 		return rows, rows * p.k * p.n
 	case convOp:
 		return n, n * p.p.F * p.kk * p.pp
@@ -119,6 +125,10 @@ func (j *job) do(i int, sc *scratch) {
 	lo, hi := j.units*i/j.parts, j.units*(i+1)/j.parts
 	switch p := j.in.prep.(type) {
 	case denseOp:
+		if rows := j.n * p.rows; p.cols != nil && !p.useSparse(rows, j.kernels.Portable()) {
+			sc.denseCols(&p, j.x.i8, j.out.i8, rows, lo, hi, j.kernels)
+			break
+		}
 		sc.dense(&p, j.x.i8[lo*p.k:hi*p.k], j.out.i8[lo*p.n:hi*p.n], hi-lo, j.kernels)
 	case convOp:
 		xs, os := p.p.C*p.p.H*p.p.W, p.p.F*p.pp
@@ -159,28 +169,40 @@ func quantize(q *quant, x []float32, out []int8, set kernels.Set) {
 
 // pool is a Session's worker goroutines. The calling goroutine runs part
 // 0 of every job with the Session's scratch; worker i runs part i+1 with
-// its own. Workers start on the first split job and park on their wake
-// channel between jobs, so a Run hands work over without allocating: the
-// job is written to the pool, each worker woken by a send, and the
-// caller waits on a WaitGroup that every worker marks. Neither side
-// spins while it waits: on the two-core virtual machine of minWork's
-// measurements, polling for up to 50 µs to skip a wake-up made batch 64
-// slower, not faster (LeNet-5 1.01 to 1.15 times one thread's speed
-// instead of 1.35), and so it did on a 16-core Intel Xeon virtual machine
-// with AMX, where only two of the cores ran (LeNet-5 1.02 instead of 1.35,
-// a 1024x1024 dense layer 0.85 instead of 1.14: BenchmarkThreads).
+// its own. A job is handed over without allocating: it is written to the
+// pool, each worker it needs is given the job's number, and the caller
+// counts the parts still running down to zero.
+//
+// Both sides spin while they wait, for up to spinWait, before a worker
+// parks on its wake channel (the caller yields instead). Waking a parked
+// goroutine costs tens to hundreds of microseconds on a virtual machine,
+// whose idle virtual CPU the host must schedule again: on a two-core AMD
+// EPYC (Zen 5) virtual machine, with a worker parked between jobs, batch
+// 64 on two threads ran at 0.73-0.78 times one thread's speed for a
+// 1024x1024 dense layer and 0.99-1.10 for LeNet-5; with workers that
+// spin, 1.5-1.9 for both (BenchmarkThreads, Runs back to back). So a
+// worker stays awake between the jobs of one Run and between Runs that
+// follow each other closely; a Session idle for longer than spinWait
+// costs no CPU, and its next Run wakes the workers as it starts (rouse).
 type pool struct {
 	workers []*worker
 	started bool
-	job     job // the job running; written only while no worker runs
-	done    sync.WaitGroup
+	job     job          // the job running; written only while no worker runs
+	next    uint64       // the number of the next job
+	pending atomic.Int32 // parts of the job still running on workers
 	exited  sync.WaitGroup
 }
 
+// spinWait is how long a worker waits for its next job, and the caller
+// for the workers' parts, before parking (or yielding).
+const spinWait = 200 * time.Microsecond
+
 type worker struct {
 	scratch
-	wake  chan struct{}
-	panic any // what the last part panicked with, or nil
+	given    atomic.Uint64 // the number of the last job given to it
+	sleeping atomic.Bool   // parked, or about to: a new job must wake it
+	wake     chan struct{}
+	panic    any // what the last part panicked with, or nil
 }
 
 func newPool(m *Model, workers, capacity int) *pool {
@@ -203,12 +225,33 @@ func (p *pool) run(j job, sc *scratch) {
 		}
 	}
 	p.job = j
-	p.done.Add(j.parts - 1)
+	p.next++
+	p.pending.Store(int32(j.parts - 1))
 	for _, w := range p.workers[:j.parts-1] {
-		w.wake <- struct{}{}
+		w.given.Store(p.next)
+		// A worker that has decided to park is woken; one still spinning
+		// sees the number. (It stores sleeping, then reads given; here
+		// given is stored, then sleeping read: one side sees the other.)
+		if w.sleeping.Load() && w.sleeping.CompareAndSwap(true, false) {
+			w.wake <- struct{}{}
+		}
 	}
 	r := p.safely(0, sc)
-	p.done.Wait()
+	// With one OS thread for goroutines (GOMAXPROCS 1) the workers run
+	// only when this goroutine yields: it does at once.
+	alone := goruntime.GOMAXPROCS(0) < 2
+	var start time.Time
+	for spins := 0; p.pending.Load() != 0; spins++ {
+		if alone {
+			goruntime.Gosched()
+		} else if spins%64 == 63 {
+			if start.IsZero() {
+				start = time.Now()
+			} else if time.Since(start) > spinWait {
+				goruntime.Gosched() // a worker may need this goroutine's thread
+			}
+		}
+	}
 	for _, w := range p.workers[:j.parts-1] {
 		if w.panic != nil && r == nil {
 			r = w.panic
@@ -221,13 +264,47 @@ func (p *pool) run(j job, sc *scratch) {
 	}
 }
 
-// work is worker w's loop: part i of each job it is woken for, until its
-// wake channel is closed.
+// work is worker w's loop: part i of each job it is given, until its wake
+// channel is closed. Between jobs it spins for up to spinWait, then parks.
 func (p *pool) work(w *worker, i int) {
 	defer p.exited.Done()
-	for range w.wake {
+	var last uint64
+	for {
+		alone := goruntime.GOMAXPROCS(0) < 2 // spinning would hold the only thread
+		for spins, start := 0, time.Now(); w.given.Load() == last; spins++ {
+			if !alone && (spins%64 != 63 || time.Since(start) < spinWait) {
+				continue
+			}
+			w.sleeping.Store(true)
+			if w.given.Load() != last {
+				// Given a job after all: take the flag back, or take
+				// the wake-up the caller has sent.
+				if !w.sleeping.CompareAndSwap(true, false) {
+					<-w.wake
+				}
+				break
+			}
+			if _, ok := <-w.wake; !ok {
+				return
+			}
+			start = time.Now()
+		}
+		last = w.given.Load()
 		w.panic = p.safely(i, &w.scratch)
-		p.done.Done()
+		p.pending.Add(-1)
+	}
+}
+
+// rouse wakes the parked workers ahead of a Run that will split ops, so
+// that the wake-up overlaps the work before the first split op.
+func (p *pool) rouse() {
+	if !p.started {
+		return
+	}
+	for _, w := range p.workers {
+		if w.sleeping.Load() && w.sleeping.CompareAndSwap(true, false) {
+			w.wake <- struct{}{}
+		}
 	}
 }
 
@@ -249,7 +326,7 @@ func (s *Session) parallel(in *instr, x, out *view, q *quant, n int) bool {
 		return false
 	}
 	units, _ := s.m.split(in, n)
-	s.pool.run(job{in: in, x: *x, out: *out, q: q, units: units, parts: parts, kernels: s.m.kernels}, &s.scratch)
+	s.pool.run(job{in: in, x: *x, out: *out, q: q, n: n, units: units, parts: parts, kernels: s.m.kernels}, &s.scratch)
 	return true
 }
 

@@ -111,12 +111,24 @@ func session(t testing.TB, m *runtime.Model, capacity int) *runtime.Session {
 	return s
 }
 
-// TestThreadsBitExact runs every example at batches 1, 7 and 64 on 1, 2,
-// 3 and 4 threads, on both kernel sets, with the threshold as it is and
+// wideDense is a model whose first layer is split by output channels
+// (denseOp.cols) on more than one thread: 600 outputs, not a multiple of
+// the 16-output panels, so parts end inside no panel but the last.
+func wideDense(t testing.TB) example {
+	t.Helper()
+	e, err := compileExample("wide.kiln", []byte("model wide {\n  input x: f32[520]\n  h = relu(dense(x, 600))\n  output y = dense(h, 10)\n}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// TestThreadsBitExact runs every example, and a model with a layer split
+// by output channels, at batches 1, 7 and 64 on 1, 2, 3 and 4 threads, on both kernel sets, with the threshold as it is and
 // with every op split as finely as it can be, and requires the outputs
 // of one thread, bit for bit.
 func TestThreadsBitExact(t *testing.T) {
-	for _, e := range examples(t) {
+	for _, e := range append(examples(t), wideDense(t)) {
 		t.Run(e.name, func(t *testing.T) {
 			for _, portable := range []bool{false, true} {
 				one := session(t, load(t, e.kbc, &runtime.Options{Portable: portable}), 64)
@@ -164,8 +176,8 @@ func sameBits(t *testing.T, what string, want, got []runtime.Value) {
 // TestThreadsAllocs: Run allocates nothing on 2 and 4
 // threads once the workers have started.
 func TestThreadsAllocs(t *testing.T) {
-	for _, e := range examples(t) {
-		if e.name != "lenet5" && e.name != "lenet_300_100" {
+	for _, e := range append(examples(t), wideDense(t)) {
+		if e.name != "lenet5" && e.name != "lenet_300_100" && e.name != "wide" {
 			continue
 		}
 		for _, threads := range []int{2, 4} {
@@ -302,11 +314,14 @@ func BenchmarkThreads(b *testing.B) {
 }
 
 // turns runs a batch of n on m1 and m2 by turns and reports each one's
-// median time per run and the ratio of the medians. Each turn also times
-// a loop of plain integer arithmetic on one goroutine and split across
-// two: the ratio of their medians (alu-speed-up) is what the machine gave
-// two threads meanwhile, near 2 on two idle cores and near 1 when other
-// work holds one of them.
+// median time per run and the ratio of the medians. A turn runs each
+// session a few times in a row, as a busy service would, so that the
+// workers of m2 find the next job while they still wait for it (spinWait);
+// the first run of each turn is timed too. Each turn also times a loop of
+// plain integer arithmetic on one goroutine and split across two: the
+// ratio of their medians (alu-speed-up) is what the machine gave two
+// threads meanwhile, near 2 on two idle cores and near 1 when other work
+// holds one of them.
 func turns(b *testing.B, e example, n int, m1, m2 *runtime.Model) {
 	in := e.inputs(n)
 	var runs [4]func()
@@ -332,12 +347,15 @@ func turns(b *testing.B, e example, n int, m1, m2 *runtime.Model) {
 	}
 	// Every other turn runs them in the other order, so that neither
 	// always follows the same one.
+	const inRow = 8
 	orders := [2][4]int{{0, 1, 2, 3}, {3, 2, 1, 0}}
 	for turn := 0; b.Loop(); turn++ {
 		for _, i := range orders[turn%2] {
-			t0 := time.Now()
-			runs[i]()
-			times[i] = append(times[i], time.Since(t0))
+			for range inRow {
+				t0 := time.Now()
+				runs[i]()
+				times[i] = append(times[i], time.Since(t0))
+			}
 		}
 	}
 	t1, t2 := median(times[0]), median(times[1])
@@ -418,6 +436,32 @@ func BenchmarkThreadsMinWork(b *testing.B) {
 				runtime.SetMinWork(two, w)
 				turns(b, e, 64, load(b, e.kbc, &runtime.Options{Threads: 1}), two)
 			})
+		}
+	}
+}
+
+// TestColumnParts: a layer of at least colSplitBytes weights is split by
+// output channels into a part per thread, each starting on a 16-output
+// panel; a small layer, and any layer on one thread, is not.
+func TestColumnParts(t *testing.T) {
+	e := wideDense(t)
+	for threads, want := range map[int][]int{1: nil, 2: {0, 304}, 3: {0, 208, 400}, 4: {0, 144, 304, 448}} {
+		parts := runtime.ColumnParts(load(t, e.kbc, &runtime.Options{Threads: threads}))
+		if len(parts) != 2 || !slices.Equal(parts[0], want) || parts[1] != nil {
+			t.Errorf("%d threads: parts start at %v, want %v for the 520x600 layer and none for the 600x10", threads, parts, want)
+		}
+	}
+	for _, c := range []struct {
+		n, parts int
+		want     []int
+	}{
+		{600, 2, []int{0, 304, 600}},
+		{1024, 4, []int{0, 256, 512, 768, 1024}},
+		{20, 4, []int{0, 16, 20}}, // too narrow for four parts
+		{10, 3, []int{0, 10}},
+	} {
+		if got := runtime.ColBounds(c.n, c.parts); !slices.Equal(got, c.want) {
+			t.Errorf("colBounds(%d, %d) = %v, want %v", c.n, c.parts, got, c.want)
 		}
 	}
 }
