@@ -3,6 +3,7 @@ package train
 import (
 	"bytes"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -104,7 +105,7 @@ func TestResumeIsBitIdentical(t *testing.T) {
 			if got := weightBytes(t, g); !bytes.Equal(got, want) {
 				t.Errorf("%s, stops %v: resumed weights differ from the run that never stopped", opt, stops)
 			}
-			if a, b := res.Epochs[len(res.Epochs)-1], full.Epochs[2]; a.Loss != b.Loss || a.Test != b.Test {
+			if a, b := res.Epochs[len(res.Epochs)-1], full.Epochs[2]; a.Loss != b.Loss || !reflect.DeepEqual(a.Test, b.Test) {
 				t.Errorf("%s, stops %v: last epoch: loss %v, test %v; want %v, %v", opt, stops, a.Loss, a.Test, b.Loss, b.Test)
 			}
 		}

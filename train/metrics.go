@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/kiln-nn/kiln/data"
 )
@@ -30,6 +31,54 @@ type Metrics struct {
 	// (data.Dataset.Prior) in the same way.
 	PriorRecall, PriorNDCG float64
 	Prior                  bool // the set has a prior
+
+	// Confusion counts, for classification, the examples of each label
+	// (row) by the class the model chose (column): where accuracy goes.
+	Confusion [][]int
+}
+
+// ConfusionTable formats m.Confusion with labels (the classes' names, or
+// their numbers where labels is nil) heading the rows and columns, and
+// each row's recall (its diagonal over its count) at its end.
+func (m Metrics) ConfusionTable(labels []string) string {
+	n := len(m.Confusion)
+	names := make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprint(i)
+		if i < len(labels) {
+			names[i] += " " + labels[i]
+		}
+	}
+	w := len("label \\ chosen")
+	for _, l := range names {
+		w = max(w, len(l))
+	}
+	col := 6
+	for _, row := range m.Confusion {
+		for _, c := range row {
+			col = max(col, len(fmt.Sprint(c))+1)
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-*s", w, "label \\ chosen")
+	for j := range n {
+		fmt.Fprintf(&b, " %*d", col, j)
+	}
+	fmt.Fprintf(&b, " %8s\n", "recall")
+	for i, row := range m.Confusion {
+		fmt.Fprintf(&b, "%-*s", w, names[i])
+		total := 0
+		for _, c := range row {
+			fmt.Fprintf(&b, " %*d", col, c)
+			total += c
+		}
+		if total > 0 {
+			fmt.Fprintf(&b, " %7.2f%%\n", 100*float64(row[i])/float64(total))
+		} else {
+			fmt.Fprintf(&b, " %8s\n", "-")
+		}
+	}
+	return b.String()
 }
 
 func (m Metrics) String() string {
@@ -65,6 +114,7 @@ type scorer struct {
 	labels      []bool
 	probability bool // binary outputs are probabilities (a sigmoid), not logits
 
+	confusion              [][]int
 	set                    *data.Dataset // a set scored as retrieval (Rank > 0), else nil
 	recall, ndcg           float64
 	priorRecall, priorNDCG float64
@@ -126,6 +176,13 @@ func (s *scorer) add(out []float32, target []float32, labels []int32, classes in
 			if best == int(l) {
 				s.correct++
 			}
+			if s.confusion == nil {
+				s.confusion = make([][]int, classes)
+				for i := range s.confusion {
+					s.confusion[i] = make([]int, classes)
+				}
+			}
+			s.confusion[l][best]++
 			s.n++
 		}
 	case data.Binary:
@@ -163,6 +220,7 @@ func (s *scorer) metrics() Metrics {
 	switch s.task {
 	case data.Classification:
 		m.Accuracy = float64(s.correct) / float64(s.n)
+		m.Confusion = s.confusion
 		if s.set != nil {
 			n := float64(s.n)
 			m.K, m.Recall, m.NDCG = s.set.Rank, s.recall/n, s.ndcg/n

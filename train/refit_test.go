@@ -3,6 +3,7 @@ package train
 import (
 	"bytes"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -36,7 +37,7 @@ func TestRefit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Best != chosen.Best || len(res.Epochs) != len(chosen.Epochs) || res.Validation != chosen.Validation || res.Early != chosen.Early {
+	if res.Best != chosen.Best || len(res.Epochs) != len(chosen.Epochs) || !reflect.DeepEqual(res.Validation, chosen.Validation) || res.Early != chosen.Early {
 		t.Errorf("refit's choice: best %d of %d epochs (early %v), validation %v; the run with validation alone: best %d of %d (early %v), %v",
 			res.Best, len(res.Epochs), res.Early, res.Validation, chosen.Best, len(chosen.Epochs), chosen.Early, chosen.Validation)
 	}

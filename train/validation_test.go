@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -222,7 +223,7 @@ func TestValidationKeepsBest(t *testing.T) {
 		if got := weightBytes(t, g); !bytes.Equal(got, ws[best]) {
 			t.Errorf("%s: the weights returned are not those of the best epoch %d", metric, best+1)
 		}
-		if res.Validation != ms[best] {
+		if !reflect.DeepEqual(res.Validation, ms[best]) {
 			t.Errorf("%s: validation %v, want the best epoch's %v", metric, res.Validation, ms[best])
 		}
 		if res.Test.N != 0 || res.Epochs[0].Test.N != 0 {

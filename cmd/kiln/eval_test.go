@@ -125,3 +125,66 @@ func TestEvalKBCUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestEvalConfusion: --confusion adds, under a classifier's score, a row
+// per label whose counts add up to the examples scored and whose diagonal
+// is the accuracy, from the float model and from its bytecode alike;
+// without the flag, or for a binary model, there is no table.
+func TestEvalConfusion(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "m.kiln")
+	os.WriteFile(model, []byte(tinyModel), 0o644)
+	tinyData(t, dir, nil)
+	spec := filepath.Join(dir, "x.npy") + "," + filepath.Join(dir, "y.npy")
+	w, kbcFile := filepath.Join(dir, "w.safetensors"), filepath.Join(dir, "m.kbc")
+	if code, _, stderr := kiln("train", model, "-o", w); code != 0 {
+		t.Fatalf("train: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := kiln("build", model, "-w", w, "-o", kbcFile); code != 0 {
+		t.Fatalf("build: exit %d\n%s", code, stderr)
+	}
+	for _, args := range [][]string{{model, "-w", w, "--data", spec}, {kbcFile, "--data", spec}} {
+		code, stdout, stderr := kiln(append([]string{"eval", "--confusion"}, args...)...)
+		lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+		if code != 0 || len(lines) != 5 || !strings.HasPrefix(lines[1], "label \\ chosen") {
+			t.Fatalf("eval --confusion %s: exit %d, want a score, a head and 3 rows\n%s%s", args[0], code, stdout, stderr)
+		}
+		var acc float64
+		var n int
+		if _, err := fmt.Sscanf(lines[0][strings.Index(lines[0], "accuracy "):], "accuracy %f%% (%d examples)", &acc, &n); err != nil {
+			t.Fatalf("score line %q: %v", lines[0], err)
+		}
+		total, diagonal := 0, 0
+		for i, row := range lines[2:] {
+			f := strings.Fields(row)
+			if len(f) != 5 || f[0] != fmt.Sprint(i) {
+				t.Fatalf("row %d: %q", i, row)
+			}
+			for j, c := range f[1:4] {
+				var k int
+				fmt.Sscan(c, &k)
+				total += k
+				if j == i {
+					diagonal += k
+				}
+			}
+		}
+		if total != n || fmt.Sprintf("%.2f", 100*float64(diagonal)/float64(n)) != fmt.Sprintf("%.2f", acc) {
+			t.Errorf("%s: rows add up to %d with %d on the diagonal; the score says %d examples, %.2f%%\n%s", args[0], total, diagonal, n, acc, stdout)
+		}
+		code, stdout, _ = kiln(append([]string{"eval"}, args...)...)
+		if code != 0 || strings.Count(stdout, "\n") != 1 {
+			t.Errorf("eval %s without --confusion:\n%s", args[0], stdout)
+		}
+	}
+	clicks := filepath.Join(dir, "clicks.kiln")
+	os.WriteFile(clicks, []byte(strings.Replace(clicksModel, "OUTPUT", "output click = sigmoid(dense(h, 1))", 1)), 0o644)
+	clicksData(t, dir)
+	cw := filepath.Join(dir, "c.safetensors")
+	if code, _, stderr := kiln("train", clicks, "-o", cw); code != 0 {
+		t.Fatalf("train clicks: exit %d\n%s", code, stderr)
+	}
+	if code, stdout, stderr := kiln("eval", "--confusion", clicks, "-w", cw); code != 0 || strings.Count(stdout, "\n") != 1 || !strings.Contains(stdout, "AUC ") {
+		t.Errorf("eval --confusion of a binary model: exit %d\n%s%s", code, stdout, stderr)
+	}
+}

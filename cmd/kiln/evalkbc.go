@@ -19,7 +19,7 @@ import (
 // does for a .kiln model: class ids give accuracy, binary targets AUC and
 // logloss, real targets RMSE. What the file cannot say directly is whether
 // a binary model's output is a probability or a logit; see kbcInterface.
-func evalKBC(e *env, path, spec string) error {
+func evalKBC(e *env, path, spec string, confusion bool) error {
 	m, err := runtime.LoadFile(path, nil)
 	if err != nil {
 		return err
@@ -32,8 +32,17 @@ func evalKBC(e *env, path, spec string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	fmt.Fprintf(e.stdout, "%s on %s, %s: %s\n", m.Name(), spec, part, metrics)
+	printScore(e, m.Name(), spec, part, metrics, set, confusion)
 	return nil
+}
+
+// printScore writes a model's score on a data set's part, and, if asked
+// and the set is classified, the confusion table under it.
+func printScore(e *env, model, spec, part string, m train.Metrics, set *data.Dataset, confusion bool) {
+	fmt.Fprintf(e.stdout, "%s on %s, %s: %s\n", model, spec, part, m)
+	if confusion && m.Confusion != nil {
+		fmt.Fprint(e.stdout, m.ConfusionTable(set.Labels))
+	}
 }
 
 // logisticScale and logisticZero are the int8 grid of TFLite's logistic

@@ -81,7 +81,7 @@ func buildKIR(e *env, fs *pflag.FlagSet, path, out string) (*ir.Graph, []byte, e
 
 // evalKIR scores a .kir file's graph, run by the integer reference
 // executor, on the held-out part of a data set.
-func evalKIR(e *env, path, spec string) error {
+func evalKIR(e *env, path, spec string, confusion bool) error {
 	g, err := loadKIR(e, path, true)
 	if err != nil {
 		return err
@@ -94,7 +94,7 @@ func evalKIR(e *env, path, spec string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	fmt.Fprintf(e.stdout, "%s on %s, %s: %s\n", g.Name, spec, part, metrics)
+	printScore(e, g.Name, spec, part, metrics, set, confusion)
 	return nil
 }
 

@@ -77,6 +77,7 @@ func init() {
 			fs.StringP("weights", "w", "", "the weights of a .kiln model (safetensors)")
 			fs.String("data", "", "data set (default: a .kiln model's train block's data)")
 			fs.Float64("tuning", 0, "set the test part aside and score, in its place, this fraction of the training part (each user's latest, for data split by time; else drawn with seed 1): for choosing settings without looking at the test part (as kiln train --tuning)")
+			fs.Bool("confusion", false, "for a classifier, also print the confusion table: each label's examples by the class chosen, and each label's recall")
 		},
 		run: runEval,
 	})
@@ -755,7 +756,7 @@ func runEval(e *env, fs *pflag.FlagSet) error {
 		return err
 	}
 	f := flags(fs)
-	weights, dataFlag := f.String("weights"), f.String("data")
+	weights, dataFlag, confusion := f.String("weights"), f.String("data"), f.Bool("confusion")
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -768,9 +769,9 @@ func runEval(e *env, fs *pflag.FlagSet) error {
 		case dataFlag == "":
 			return usagef("missing --data SET: %s names no data set", path)
 		case kind == kindKIR:
-			return evalKIR(e, path, dataFlag)
+			return evalKIR(e, path, dataFlag, confusion)
 		}
-		return evalKBC(e, path, dataFlag)
+		return evalKBC(e, path, dataFlag, confusion)
 	}
 	if err := weightsGiven(path, weights); err != nil {
 		return err
@@ -812,7 +813,7 @@ func runEval(e *env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s on %s, %s: %s\n", prog.Graph.Name, spec, part, m)
+	printScore(e, prog.Graph.Name, spec, part, m, set, confusion)
 	return nil
 }
 
