@@ -272,10 +272,13 @@ type colPart struct {
 
 // colSplitBytes is the least weight matrix split by output channels: below
 // it, a layer's weights stay in each core's cache and splitting the rows
-// (the batch) costs nothing more. Above it every thread streamed the
-// whole matrix: a 1024x1024 layer at batch 64 ran 1.62-1.67 times as fast
-// on two threads as on one split by rows, 1.9 by output channels (two-core
-// AMD EPYC Zen 5 virtual machine, BenchmarkThreads).
+// (the batch) costs nothing more. Above it, split by rows, every thread
+// streams the whole matrix. On a two-core AMD EPYC (Zen 5) virtual
+// machine (BenchmarkThreads), a 1024x1024 layer on two threads split by
+// output channels ran 1.84-1.87 times as fast as on one at batch 512
+// (1.57 split by rows), 2.19-2.45 at batch 1 (which rows cannot split),
+// and at batch 64 as fast as split by rows within the noise (1.49-1.54
+// against 1.47-1.48 in one spell).
 const colSplitBytes = 1 << 18
 
 // colBounds returns where a layer of n outputs splits into at most parts

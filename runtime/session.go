@@ -27,6 +27,8 @@ type Session struct {
 	scratch                  // the calling goroutine's
 	threads  int             // the most threads an op may use
 	pool     *pool           // nil when no op is ever split
+	splitN   int             // the batch splits was worked out for (0: none yet)
+	splits   bool            // a Run of a batch of splitN splits an op
 	cleanup  goruntime.Cleanup
 	closed   bool
 }
@@ -270,8 +272,13 @@ func (s *Session) run(inputs, outputs []Value, quantized bool) (err error) {
 		return err
 	}
 	s.bind(n)
-	if s.pool != nil && m.maxParts(n, s.threads) > 1 {
-		s.pool.rouse()
+	if s.pool != nil {
+		if n != s.splitN { // batches rarely change from Run to Run
+			s.splitN, s.splits = n, m.maxParts(n, s.threads) > 1
+		}
+		if s.splits {
+			s.pool.rouse()
+		}
 	}
 	for i, ti := range m.inputs {
 		v := &s.views[ti]

@@ -53,8 +53,9 @@ func (m *Model) scratchBytes(capacity int) int {
 
 // job is one op split across threads: part i of parts takes units
 // [units*i/parts, units*(i+1)/parts) — rows of a dense layer, or its
-// output parts (denseOp.cols) where it has them, examples otherwise. Every output element is computed by one part, with the
-// arithmetic it has unsplit; only who computes it changes.
+// output parts (denseOp.cols) where it has them, examples otherwise.
+// Every output element is computed by one part, with the arithmetic it
+// has unsplit; only who computes it changes.
 type job struct {
 	in      *instr
 	x, out  view
