@@ -204,7 +204,7 @@ func (m *Model) dryRun() (err error) {
 			s.views[i].i32 = make([]int32, t.elems)
 		}
 	}
-	s.bind(1)
+	s.bind(1, nil, nil)
 	for k = range m.code {
 		if err := s.exec(k, 1); err != nil {
 			return fmt.Errorf("section CODE: instruction %d (%v at %v): %w", k, m.code[k].op, m.code[k].pos, err)
