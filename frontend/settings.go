@@ -197,6 +197,7 @@ var blockSchemas = map[string]map[string]settingSpec{
 		"jitter":        numberSpec,
 		"amplitude":     numberSpec,
 		"rotate":        numberSpec,
+		"reverse":       {kinds: []ConstKind{ConstName}, choices: choices("true", "false")},
 		"schedule": {kinds: nameOrCall, choices: []choice{
 			{name: "constant"},
 			{name: "step", params: []param{

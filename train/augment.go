@@ -90,9 +90,9 @@ func shiftBatch(batch []*tensor.Tensor, shift int, seed uint64, step int) {
 }
 
 // Augment holds the signal augmentations: each training example is
-// rotated, scaled and given noise, in that order, by amounts drawn anew
-// for every example of every step. Evaluation sees the examples as they
-// are.
+// run backwards, rotated, scaled and given noise, in that order, by
+// amounts drawn anew for every example of every step. Evaluation sees the
+// examples as they are.
 type Augment struct {
 	// Jitter is the standard deviation of the Gaussian noise added to
 	// every element of the float inputs, in the inputs' units.
@@ -106,13 +106,23 @@ type Augment struct {
 	// from [-Rotate, Rotate] degrees: the same rotation matrix applied to
 	// every sample, as if the sensor were held turned.
 	Rotate float64
+	// Reverse runs half the examples of the sequence inputs (float,
+	// [N,C,T]: channels of T samples in time, such as x, y and z
+	// accelerations) backwards in time, each drawn with probability one
+	// half: a gesture whose reverse is a gesture of the same class (a
+	// circle drawn the other way, a wave that starts on the other side).
+	Reverse bool
 }
 
 // On says whether any augmentation is asked for.
-func (a Augment) On() bool { return a.Jitter > 0 || a.Amplitude > 0 || a.Rotate > 0 }
+func (a Augment) On() bool { return a.Jitter > 0 || a.Amplitude > 0 || a.Rotate > 0 || a.Reverse }
 
-// augmentSeed separates the augmentation stream from the others.
-const augmentSeed = 0x6175676d656e74
+// augmentSeed separates the augmentation stream from the others, and
+// reverseSeed Reverse's draws from the other augmentations'.
+const (
+	augmentSeed = 0x6175676d656e74
+	reverseSeed = 0x72657665727365
+)
 
 // augmentable lists the float inputs that jitter and amplitude change:
 // every float input.
@@ -131,6 +141,11 @@ func threeAxis(t *tensor.Tensor) bool {
 	return t.DType == tensor.F32 && len(t.Shape) >= 3 && t.Shape[1] == 3
 }
 
+// sequence says whether an input is one that Reverse runs backwards.
+func sequence(t *tensor.Tensor) bool {
+	return t.DType == tensor.F32 && len(t.Shape) == 3
+}
+
 // checkAugment says why a data set's inputs cannot be augmented as asked.
 func checkAugment(a Augment, batch []*tensor.Tensor) error {
 	switch {
@@ -144,6 +159,8 @@ func checkAugment(a Augment, batch []*tensor.Tensor) error {
 		return errors.New("jitter and amplitude: the data set has no float input")
 	case a.Rotate > 0 && !slices.ContainsFunc(batch, threeAxis):
 		return fmt.Errorf("rotate %g: no input of the data set has three axes (float, [N,3,...])", a.Rotate)
+	case a.Reverse && !slices.ContainsFunc(batch, sequence):
+		return errors.New("reverse: no input of the data set is a sequence (float, [N,C,T])")
 	}
 	return nil
 }
@@ -156,6 +173,7 @@ func augmentBatch(batch []*tensor.Tensor, a Augment, seed uint64, step int) {
 		return
 	}
 	rng := rand.New(rand.NewPCG(seed^augmentSeed, uint64(step)))
+	flips := rand.New(rand.NewPCG(seed^reverseSeed, uint64(step)))
 	idx := augmentable(batch)
 	n := batch[idx[0]].Shape[0]
 	for e := range n {
@@ -164,9 +182,16 @@ func augmentBatch(batch []*tensor.Tensor, a Augment, seed uint64, step int) {
 		scale := float32(1 + a.Amplitude*(2*rng.Float64()-1))
 		r := Rotation(randomAxis(rng), a.Rotate*(2*rng.Float64()-1)*math.Pi/180)
 		noise := rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64()))
+		backwards := flips.IntN(2) == 1
 		for _, k := range idx {
 			t := batch[k]
 			x := t.F32[e*t.Len()/n : (e+1)*t.Len()/n]
+			if a.Reverse && backwards && sequence(t) {
+				steps := t.Shape[2]
+				for c := 0; c < len(x); c += steps {
+					slices.Reverse(x[c : c+steps])
+				}
+			}
 			if a.Rotate > 0 && threeAxis(t) {
 				rotate(x, r)
 			}

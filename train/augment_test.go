@@ -266,6 +266,59 @@ func TestAugmentDraws(t *testing.T) {
 	}
 }
 
+// TestAugmentReverse: Reverse runs about half the examples of a
+// sequence input backwards, every channel alike, and leaves the rest and
+// other inputs as they were; the other augmentations draw what they draw
+// without it (rotation and scaling act on each sample alone, so with them
+// a reversed example is the reverse of the example they give alone).
+func TestAugmentReverse(t *testing.T) {
+	const n, l, steps = 8, 10, 20
+	orig := axes3(n, l, 4)
+	image := tensor.New(tensor.F32, n, 1, 3, l) // not a sequence: left alone
+	for i := range image.F32 {
+		image.F32[i] = float32(i)
+	}
+	backwards := 0
+	for step := range steps {
+		x, im := orig.Clone(), image.Clone()
+		augmentBatch([]*tensor.Tensor{x, im}, Augment{Reverse: true}, 5, step)
+		if !slices.Equal(im.F32, image.F32) {
+			t.Fatal("a four-axis input was reversed")
+		}
+		turned := orig.Clone()
+		augmentBatch([]*tensor.Tensor{turned}, Augment{Rotate: 40, Amplitude: 0.3}, 5, step)
+		both := orig.Clone()
+		augmentBatch([]*tensor.Tensor{both}, Augment{Rotate: 40, Amplitude: 0.3, Reverse: true}, 5, step)
+		for e := range n {
+			ex := x.F32[e*3*l : (e+1)*3*l]
+			was := orig.F32[e*3*l : (e+1)*3*l]
+			rev := slices.Clone(was)
+			for c := range 3 {
+				slices.Reverse(rev[c*l : (c+1)*l])
+			}
+			switch {
+			case slices.Equal(ex, was):
+			case slices.Equal(ex, rev):
+				backwards++
+				for c := range 3 {
+					slices.Reverse(turned.F32[e*3*l+c*l : e*3*l+(c+1)*l])
+				}
+			default:
+				t.Fatalf("step %d, example %d: neither as it was nor reversed: %v", step, e, ex)
+			}
+			for i := e * 3 * l; i < (e+1)*3*l; i++ {
+				if math.Abs(float64(both.F32[i]-turned.F32[i])) > 1e-5 {
+					t.Fatalf("step %d, example %d: reversed, turned and scaled %v; turned and scaled, then reversed %v",
+						step, e, both.F32[e*3*l:(e+1)*3*l], turned.F32[e*3*l:(e+1)*3*l])
+				}
+			}
+		}
+	}
+	if backwards < n*steps/2-30 || backwards > n*steps/2+30 {
+		t.Errorf("%d of %d examples reversed, want about half", backwards, n*steps)
+	}
+}
+
 func TestCheckAugment(t *testing.T) {
 	x := axes3(2, 4, 1)
 	flat := tensor.New(tensor.F32, 2, 5)
@@ -283,6 +336,8 @@ func TestCheckAugment(t *testing.T) {
 		{Augment{Rotate: 200}, []*tensor.Tensor{x}, "rotate must be 0 to 180 degrees, got 200"},
 		{Augment{Rotate: 10}, []*tensor.Tensor{flat, ids}, "rotate 10: no input of the data set has three axes (float, [N,3,...])"},
 		{Augment{Amplitude: 0.1}, []*tensor.Tensor{ids}, "jitter and amplitude: the data set has no float input"},
+		{Augment{Reverse: true}, []*tensor.Tensor{x}, ""},
+		{Augment{Reverse: true}, []*tensor.Tensor{flat, ids}, "reverse: no input of the data set is a sequence (float, [N,C,T])"},
 	} {
 		err := checkAugment(c.a, c.batch)
 		if (c.want == "") != (err == nil) || err != nil && err.Error() != c.want {
@@ -313,7 +368,7 @@ func TestAugmentResume(t *testing.T) {
 		}
 	}
 	split := &data.Split{Train: &data.Dataset{Name: "axes", Inputs: []data.Named{{T: x}}, Target: y, Task: data.Classification, Classes: 2}}
-	cfg := Config{Epochs: 2, Batch: 16, LR: 0.01, Optimizer: "adam", Seed: 3, Augment: Augment{Jitter: 0.05, Amplitude: 0.2, Rotate: 30}}
+	cfg := Config{Epochs: 2, Batch: 16, LR: 0.01, Optimizer: "adam", Seed: 3, Augment: Augment{Jitter: 0.05, Amplitude: 0.2, Rotate: 30, Reverse: true}}
 	g := compile(t, axesModel)
 	if _, err := Train(g, split, cfg); err != nil {
 		t.Fatal(err)
@@ -340,5 +395,9 @@ func TestAugmentResume(t *testing.T) {
 	c.Augment.Rotate = 10
 	if _, err := Train(compile(t, axesModel), split, c); err == nil || !strings.Contains(err.Error(), "rotate: the checkpoint's run has 30, this one 10") {
 		t.Errorf("another rotate: err = %v", err)
+	}
+	c.Augment.Rotate, c.Augment.Reverse = 30, false
+	if _, err := Train(compile(t, axesModel), split, c); err == nil || !strings.Contains(err.Error(), "reverse: the checkpoint's run has true, this one none") {
+		t.Errorf("without reverse: err = %v", err)
 	}
 }

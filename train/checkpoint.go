@@ -178,6 +178,9 @@ func settings(cfg Config, loss string, examples, steps int) map[string]string {
 			s["train."+name] = f(v)
 		}
 	}
+	if cfg.Augment.Reverse {
+		s["train.reverse"] = "true"
+	}
 	if len(cfg.Masks) > 0 {
 		s["train.masks"] = maskDigest(cfg.Masks)
 	}

@@ -53,6 +53,7 @@ func init() {
 			fs.Float64("jitter", 0, "add Gaussian noise of this standard deviation to every float input of each training example (0: none)")
 			fs.Float64("amplitude", 0, "scale each training example by a random factor in [1-a, 1+a] (0: none)")
 			fs.Float64("rotate", 0, "turn each training example of a three-axis input ([N,3,...], such as x, y, z acceleration) by a random rotation of up to this many degrees about a random axis (0: none)")
+			fs.Bool("reverse", false, "run each training example of a sequence input ([N,C,T]) backwards in time with probability one half")
 			fs.String("schedule", d.Schedule.Kind, fmt.Sprintf("learning-rate schedule: constant, step (by %g, %d times over the run) or cosine", train.StepGamma, train.StepDecays))
 			fs.Uint64("seed", d.Seed, "seed for initialisation, shuffling and dropout")
 			fs.Int("workers", 0, "goroutines per kernel (0: all cores); results do not depend on it")
@@ -146,6 +147,8 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 				return cfg, "", "", fmt.Errorf("%s: rotate must be 0 to 180 degrees, got %s", v.Pos, v)
 			}
 			cfg.Augment.Rotate = v.Num
+		case "reverse":
+			cfg.Augment.Reverse = v.Text == "true"
 		case "loss":
 			cfg.Loss = v.Text
 			if k := v.Kwarg("negatives"); k != nil {
@@ -216,6 +219,9 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 	}
 	if fs.Changed("lr") {
 		lrSet = true
+	}
+	if fs.Changed("reverse") {
+		cfg.Augment.Reverse = f.Bool("reverse")
 	}
 	if fs.Changed("optimizer") {
 		cfg.Optimizer = f.String("optimizer")
@@ -437,7 +443,11 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 	}
 	augment := ""
 	if a := cfg.Augment; a.On() {
-		augment = fmt.Sprintf(", augmented (jitter %g, amplitude %g, rotate %g°)", a.Jitter, a.Amplitude, a.Rotate)
+		reversed := ""
+		if a.Reverse {
+			reversed = ", half reversed"
+		}
+		augment = fmt.Sprintf(", augmented (jitter %g, amplitude %g, rotate %g°%s)", a.Jitter, a.Amplitude, a.Rotate, reversed)
 	}
 	fmt.Fprintf(e.stderr, "training %s on %s: %d examples, %d epochs of batch %d, %s lr %g, schedule %v, seed %d%s\n",
 		g.Name, spec, split.Train.Len(), cfg.Epochs, cfg.Batch, cfg.Optimizer, cfg.LR, cfg.Schedule, cfg.Seed, augment)
