@@ -17,6 +17,10 @@ func Workers(s *Session) int {
 	return len(s.pool.workers)
 }
 
+// MissWakeups makes s's pool skip the wake-ups it sends as a job and a
+// Run start, as if each were lost.
+func MissWakeups(s *Session) { s.pool.missWakeups = true }
+
 // SetMinWork sets the least work worth a thread of m's sessions.
 func SetMinWork(m *Model, w int) { m.minWork = w }
 

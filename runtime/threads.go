@@ -191,7 +191,10 @@ type pool struct {
 	job     job          // the job running; written only while no worker runs
 	next    uint64       // the number of the next job
 	pending atomic.Int32 // parts of the job still running on workers
-	exited  sync.WaitGroup
+	// missWakeups, set by tests, skips the wake-ups a job and a Run's
+	// start send, as if each were lost (see run).
+	missWakeups bool
+	exited      sync.WaitGroup
 }
 
 // spinWait is how long a worker waits for its next job, and the caller
@@ -228,14 +231,15 @@ func (p *pool) run(j job, sc *scratch) {
 	p.job = j
 	p.next++
 	p.pending.Store(int32(j.parts - 1))
-	for _, w := range p.workers[:j.parts-1] {
+	ws := p.workers[:j.parts-1]
+	for _, w := range ws {
 		w.given.Store(p.next)
-		// A worker that has decided to park is woken; one still spinning
-		// sees the number. (It stores sleeping, then reads given; here
-		// given is stored, then sleeping read: one side sees the other.)
-		if w.sleeping.Load() && w.sleeping.CompareAndSwap(true, false) {
-			w.wake <- struct{}{}
-		}
+	}
+	// A worker that has decided to park is woken; one still spinning
+	// sees the number. (It stores sleeping, then reads given; here given
+	// is stored, then sleeping read: one side sees the other.)
+	if !p.missWakeups {
+		p.wake(ws)
 	}
 	r := p.safely(0, sc)
 	// With one OS thread for goroutines (GOMAXPROCS 1) the workers run
@@ -243,14 +247,24 @@ func (p *pool) run(j job, sc *scratch) {
 	alone := goruntime.GOMAXPROCS(0) < 2
 	var start time.Time
 	for spins := 0; p.pending.Load() != 0; spins++ {
-		if alone {
-			goruntime.Gosched()
-		} else if spins%64 == 63 {
-			if start.IsZero() {
-				start = time.Now()
-			} else if time.Since(start) > spinWait {
-				goruntime.Gosched() // a worker may need this goroutine's thread
+		if spins%64 != 63 {
+			if alone {
+				goruntime.Gosched()
 			}
+			continue
+		}
+		if start.IsZero() {
+			start = time.Now()
+		} else if alone || time.Since(start) > spinWait {
+			// A worker may need this goroutine's thread; and one may
+			// have parked without its wake-up, so it is sent again.
+			// (Seen once under qemu-aarch64 on an x86 host: the runtime's
+			// tests hung, every worker parked on a job it had been given,
+			// as if a store had passed the load after it, which the
+			// emulator's translation of arm64's store-release then
+			// load-acquire may allow.)
+			p.wake(ws)
+			goruntime.Gosched()
 		}
 	}
 	for _, w := range p.workers[:j.parts-1] {
@@ -299,10 +313,15 @@ func (p *pool) work(w *worker, i int) {
 // rouse wakes the parked workers ahead of a Run that will split ops, so
 // that the wake-up overlaps the work before the first split op.
 func (p *pool) rouse() {
-	if !p.started {
-		return
+	if p.started && !p.missWakeups {
+		p.wake(p.workers)
 	}
-	for _, w := range p.workers {
+}
+
+// wake wakes each of ws that has parked, or is about to: one wake token
+// for each sleeping flag taken back.
+func (p *pool) wake(ws []*worker) {
+	for _, w := range ws {
 		if w.sleeping.Load() && w.sleeping.CompareAndSwap(true, false) {
 			w.wake <- struct{}{}
 		}

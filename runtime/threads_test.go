@@ -465,3 +465,43 @@ func TestColumnParts(t *testing.T) {
 		}
 	}
 }
+
+// TestThreadsLostWakeups: with every wake-up a job or a Run's start sends
+// lost, and the workers parked between Runs, a Run still ends, with the
+// outputs one thread gives: the caller, once it has waited spinWait,
+// wakes its job's sleeping workers again.
+func TestThreadsLostWakeups(t *testing.T) {
+	e, err := compileExample("dense1024.kiln", []byte("model dense1024 {\n  input x: f32[1024]\n  output y = dense(x, 1024)\n}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	in := e.inputs(n)
+	want := outputs(load(t, e.kbc, nil), n)
+	if err := session(t, load(t, e.kbc, nil), n).Run(in, want); err != nil {
+		t.Fatal(err)
+	}
+	m := load(t, e.kbc, &runtime.Options{Threads: 3})
+	s := session(t, m, n)
+	runtime.MissWakeups(s)
+	for i := range 4 {
+		got := outputs(m, n)
+		done := make(chan error, 1)
+		go func() { done <- s.Run(in, got) }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("Run %d has not ended after 20 s", i)
+		}
+		if !slices.Equal(got[0].F32, want[0].F32) {
+			t.Fatalf("Run %d: outputs differ from one thread's", i)
+		}
+		if runtime.Workers(s) != 2 {
+			t.Fatalf("%d workers, want 2", runtime.Workers(s))
+		}
+		time.Sleep(5 * time.Millisecond) // the workers park
+	}
+}
