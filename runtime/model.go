@@ -18,7 +18,10 @@ type Model struct {
 	code    []instr
 	inputs  []int
 	outputs []int
-	arena   int // bytes of arena per sample
+	// ownTensor: per output, whether it is an f32 arena tensor that no
+	// earlier output shares, which Run may compute in the caller's slice.
+	ownTensor []bool
+	arena     int // bytes of arena per sample
 	// maxMemory bounds the arena, inputs and scratch per sample.
 	maxMemory int
 	// consts holds CONST and, after it, the coded constants decoded.

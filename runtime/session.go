@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	goruntime "runtime"
-	"slices"
 	"unsafe"
 
 	"github.com/kiln-nn/kiln/internal/kbc"
@@ -245,17 +244,13 @@ func (s *Session) bind(n int, inputs, outputs []Value) {
 // 139 -> 111 µs: BenchmarkThreads.) An output is computed
 // in place only where nothing else can see it change: its slice overlaps
 // no input's and no other output's, and no earlier output is the same
-// tensor (that one is copied from the first).
+// tensor (Model.ownTensor; that one is copied from the first).
 func (s *Session) bindOutputs(inputs, outputs []Value) {
 	m := s.m
 	for i, ti := range m.outputs {
-		root := m.tensors[ti].root
-		t := &m.tensors[root]
-		s.inPlace[i] = outputs != nil && t.store == kbc.StoreArena && t.dtype == F32 &&
-			!slices.ContainsFunc(m.outputs[:i], func(o int) bool { return m.tensors[o].root == root }) &&
-			alone(inputs, outputs, i)
+		s.inPlace[i] = outputs != nil && m.ownTensor[i] && alone(inputs, outputs, i)
 		if s.inPlace[i] {
-			s.views[root].f32 = outputs[i].F32
+			s.views[m.tensors[ti].root].f32 = outputs[i].F32
 		}
 	}
 }

@@ -267,7 +267,7 @@ func (p *pool) run(j job, sc *scratch) {
 			goruntime.Gosched()
 		}
 	}
-	for _, w := range p.workers[:j.parts-1] {
+	for _, w := range ws {
 		if w.panic != nil && r == nil {
 			r = w.panic
 		}

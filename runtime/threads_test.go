@@ -298,7 +298,7 @@ func BenchmarkThreads(b *testing.B) {
 	for _, e := range examples(b) {
 		models[e.name] = e
 	}
-	dense, err := compileExample("dense1024.kiln", []byte("model dense1024 {\n  input x: f32[1024]\n  output y = dense(x, 1024)\n}\n"))
+	dense, err := compileExample("dense1024.kiln", []byte(dense1024))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -423,7 +423,7 @@ func BenchmarkThreadsMinWork(b *testing.B) {
 	for _, e := range examples(b) {
 		models[e.name] = e
 	}
-	dense, err := compileExample("dense1024.kiln", []byte("model dense1024 {\n  input x: f32[1024]\n  output y = dense(x, 1024)\n}\n"))
+	dense, err := compileExample("dense1024.kiln", []byte(dense1024))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -471,7 +471,7 @@ func TestColumnParts(t *testing.T) {
 // outputs one thread gives: the caller, once it has waited spinWait,
 // wakes its job's sleeping workers again.
 func TestThreadsLostWakeups(t *testing.T) {
-	e, err := compileExample("dense1024.kiln", []byte("model dense1024 {\n  input x: f32[1024]\n  output y = dense(x, 1024)\n}\n"))
+	e, err := compileExample("dense1024.kiln", []byte(dense1024))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -505,3 +505,11 @@ func TestThreadsLostWakeups(t *testing.T) {
 		time.Sleep(5 * time.Millisecond) // the workers park
 	}
 }
+
+// dense1024 is one 1024x1024 dense layer: the large-layer workload of
+// the thread tests and benchmarks.
+const dense1024 = `model dense1024 {
+  input x: f32[1024]
+  output y = dense(x, 1024)
+}
+`

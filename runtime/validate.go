@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"unsafe"
 
 	"github.com/kiln-nn/kiln/internal/kbc"
@@ -55,6 +56,13 @@ func (m *Model) validate() error {
 	}
 	if err := m.checkPlan(); err != nil {
 		return fmt.Errorf("section TENSORS: memory plan: %w", err)
+	}
+	m.ownTensor = make([]bool, len(m.outputs))
+	for i, o := range m.outputs {
+		root := m.tensors[o].root
+		t := &m.tensors[root]
+		m.ownTensor[i] = t.store == kbc.StoreArena && t.dtype == F32 &&
+			!slices.ContainsFunc(m.outputs[:i], func(o int) bool { return m.tensors[o].root == root })
 	}
 	if err := m.planScratch(); err != nil {
 		return err
