@@ -16,6 +16,7 @@ build:
 test: arm64-tools onnx-testdata chromium ort
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -race -run 'Threads|Regions|InPlace' ./runtime
 	$(MAKE) test-arm64
 
 # Check every example, then the whole pipeline on LeNet-300-100 and MNIST

@@ -86,12 +86,13 @@
 //
 // A Session runs on the goroutine that calls Run unless the Model was
 // loaded with Options.Threads above 1. Then it splits a large dense
-// layer's batch rows, or the examples of a large convolution, max
-// pooling, quantize or dequantize, across up to that many goroutines of
-// its own, started on the first Run that needs them and reused by every
-// Run after it without allocating; the results are the same bits as on
-// one thread. Close stops them. Batch 1 and small ops stay on the
-// calling goroutine.
+// layer's output channels, and the examples of each run of instructions
+// that work example by example (quantize, convolutions, pooling, smaller
+// dense layers, dequantize: each thread takes its examples through the
+// whole run), across up to that many goroutines of its own, started on
+// the first Run that needs them and reused by every Run after it without
+// allocating; the results are the same bits as on one thread. Close stops
+// them. Batch 1 and small models stay on the calling goroutine.
 //
 // # NaN and infinite inputs
 //

@@ -1,6 +1,12 @@
 package runtime
 
-import "github.com/kiln-nn/kiln/runtime/kernels/ref"
+import (
+	"fmt"
+	"slices"
+
+	"github.com/kiln-nn/kiln/internal/kbc"
+	"github.com/kiln-nn/kiln/runtime/kernels/ref"
+)
 
 // Hooks for the tests of package runtime_test.
 
@@ -77,3 +83,52 @@ func ColumnParts(m *Model) [][]int {
 
 // ColBounds is colBounds.
 var ColBounds = colBounds
+
+// Jobs is the number of jobs s has handed to its workers.
+func Jobs(s *Session) uint64 {
+	if s.pool == nil {
+		return 0
+	}
+	return s.pool.next
+}
+
+// Regions lists m's regions as [from, to) instruction ranges.
+func Regions(m *Model) [][2]int {
+	var rs [][2]int
+	for _, r := range m.regions {
+		rs = append(rs, [2]int{r.from, r.to})
+	}
+	return rs
+}
+
+// RegionOverlaps names each pair of tensors that one region of m uses,
+// one of them written there, and that share arena bytes: where one thread
+// could overwrite what another still reads.
+func RegionOverlaps(m *Model) []string {
+	var bad []string
+	for _, r := range m.regions {
+		var used []int
+		written := map[int]bool{}
+		for k := r.from; k < r.to; k++ {
+			for i, t := range m.code[k].t {
+				root := m.tensors[t].root
+				if m.tensors[root].store != kbc.StoreArena {
+					continue
+				}
+				if !slices.Contains(used, root) {
+					used = append(used, root)
+				}
+				written[root] = written[root] || i == 0
+			}
+		}
+		for i, a := range used {
+			for _, b := range used[i+1:] {
+				ta, tb := &m.tensors[a], &m.tensors[b]
+				if (written[a] || written[b]) && ta.offset < tb.offset+tb.bytes() && tb.offset < ta.offset+ta.bytes() {
+					bad = append(bad, fmt.Sprintf("instructions %d-%d: %s and %s", r.from, r.to-1, ta.name, tb.name))
+				}
+			}
+		}
+	}
+	return bad
+}

@@ -47,6 +47,9 @@ type Model struct {
 	// (Options.Threads), and minWork the least work worth a thread
 	// (the constant minWork; tests lower it to split every op).
 	threads, minWork int
+	// regions are the runs of instructions a Session on several threads
+	// runs as one job (planRegions); nil on one thread.
+	regions []region
 }
 
 // tensor is one tensor of the model.
@@ -167,18 +170,24 @@ type Options struct {
 	// for those codes; nothing marks the result.
 	AllowNonFinite bool
 	// Threads is the most goroutines a Session may run one op on. 0 or 1
-	// runs everything on the goroutine that calls Run. Above 1, an op
+	// runs everything on the goroutine that calls Run. Above 1, work
 	// large enough that each thread gets about 100,000 multiply-
-	// accumulates' worth of work is split into contiguous blocks, one per
-	// thread: a dense layer's batch rows; the examples of a convolution,
-	// a max pooling, a quantize or a dequantize. Smaller ops, and batch 1
-	// but for a dense layer with several rows per example, stay on the
-	// calling goroutine. Each output is computed with the same arithmetic
-	// whatever the split, so results are the same bits for every Threads.
-	// Each Session starts its worker goroutines on the first Run that
-	// splits an op, keeps a kernel scratch for each, and hands work to
-	// them without allocating; Session.Close stops them. A Session is
-	// still for one goroutine at a time. Negative is an error.
+	// accumulates' worth is split into contiguous blocks, one per
+	// thread: a large dense layer's output channels; and the examples of
+	// each run of instructions that work example by example (quantize,
+	// convolutions, pooling, the other dense layers, dequantize), each
+	// thread taking its examples through the whole run before the
+	// threads meet again. Batch 1 stays on the calling goroutine but for
+	// large dense layers and those with several rows per example. Each
+	// output is computed with the same arithmetic whatever the split, so
+	// results are the same bits for every Threads. A model loaded for
+	// several threads lays out its arena anew so that threads never
+	// share bytes within a run (kiln inspect shows the file's layout,
+	// for one thread). Each Session starts its worker goroutines on the
+	// first Run that splits work, keeps a kernel scratch for each, and
+	// hands work to them without allocating; Session.Close stops them. A
+	// Session is still for one goroutine at a time. Negative is an
+	// error.
 	Threads int
 	// SkipChecksum skips the CRC check. Only for fuzzing the structural
 	// validation, which a checksum would otherwise shield.

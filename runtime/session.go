@@ -338,7 +338,7 @@ func (s *Session) run(inputs, outputs []Value, quantized bool) (err error) {
 	}
 	for i, ti := range m.inputs {
 		v := &s.views[ti]
-		v.f32, v.i32 = inputs[i].F32, inputs[i].I32
+		v.f32, v.i32, v.i8 = inputs[i].F32, inputs[i].I32, inputs[i].I8
 	}
 	k := -1 // the instruction running, named if a kernel panics
 	defer func() {
@@ -346,7 +346,16 @@ func (s *Session) run(inputs, outputs []Value, quantized bool) (err error) {
 			err = m.internalError(k, r)
 		}
 	}()
-	for k = range m.code {
+	next := 0 // the next region
+	for k = 0; k < len(m.code); k++ {
+		if next < len(m.regions) && m.regions[next].from == k {
+			r := &m.regions[next]
+			next++
+			if s.pool != nil && s.region(r, n, quantized) {
+				k = r.to - 1
+				continue
+			}
+		}
 		op := m.code[k].op
 		if quantized && op == kbc.OpQuantize && m.tensors[m.code[k].t[1]].store == kbc.StoreInput {
 			// The int8 input takes the quantize's place, and its time: the
@@ -618,34 +627,22 @@ func (s *Session) exec(k, n int) error {
 	x := &v[in.t[1]]
 	switch in.op {
 	case kbc.OpQuantize:
-		q := &s.m.tensors[in.t[0]].quant
-		if !s.parallel(in, x, out, q, n) {
-			quantize(q, x.f32, out.i8, s.m.kernels)
-		}
+		quantize(&s.m.tensors[in.t[0]].quant, x.f32, out.i8, s.m.kernels)
 	case kbc.OpDequantize:
-		q := &s.m.tensors[in.t[1]].quant
-		if !s.parallel(in, x, out, q, n) {
-			dequantize(q, x.i8, out.f32, s.m.kernels)
-		}
+		dequantize(&s.m.tensors[in.t[1]].quant, x.i8, out.f32, s.m.kernels)
 	case kbc.OpRequantize:
 		p := in.prep.(requantizeOp)
 		ref.RequantizeClamp(&p.p, p.lo, p.hi, x.i8, out.i8)
 	case kbc.OpDense:
 		p := in.prep.(denseOp)
-		if s.parallel(in, x, out, nil, n) {
+		if s.parallel(in, x, out, n) {
 			break
 		}
 		s.dense(&p, x.i8, out.i8, n*p.rows, s.m.kernels)
 	case kbc.OpConv:
 		p := in.prep.(convOp)
-		if s.parallel(in, x, out, nil, n) {
-			break
-		}
 		s.conv(&p, x.i8, out.i8, n, s.m.kernels)
 	case kbc.OpMaxPool, kbc.OpAvgPool:
-		if s.parallel(in, x, out, nil, n) {
-			break
-		}
 		p := in.prep.(ref.PoolParams)
 		p.N = n
 		if in.op == kbc.OpMaxPool {

@@ -1,10 +1,14 @@
 // Intra-op parallelism: a Session of a Model loaded with Options.Threads
-// above 1 splits the batch of its large ops across worker goroutines.
+// above 1 splits its large dense layers by output channels and its runs
+// of example-by-example instructions (regions) by examples, across
+// worker goroutines.
 
 package runtime
 
 import (
+	"fmt"
 	goruntime "runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -51,58 +55,50 @@ func (m *Model) scratchBytes(capacity int) int {
 	return m.scratch.col + m.scratch.padded + m.scratch.colOut + 4*m.accScratch(capacity)
 }
 
-// job is one op split across threads: part i of parts takes units
-// [units*i/parts, units*(i+1)/parts) — rows of a dense layer, or its
-// output parts (denseOp.cols) where it has them, examples otherwise.
-// Every output element is computed by one part, with the arithmetic it
-// has unsplit; only who computes it changes.
+// job is one op split across threads, or a region. Part i of parts
+// takes units [units*i/parts, units*(i+1)/parts): rows of a dense layer,
+// or its output parts (denseOp.cols) where it has them; for a region
+// (in nil), examples, through each of its instructions in turn. Every
+// output element is computed by one part, with the arithmetic it has
+// unsplit; only who computes it changes.
 type job struct {
-	in      *instr
-	x, out  view
-	q       *quant // QUANTIZE's and DEQUANTIZE's parameters
-	n       int    // the batch
-	units   int
-	parts   int
-	kernels kernels.Set
+	in        *instr
+	x, out    view
+	n         int // the batch
+	units     int
+	parts     int
+	kernels   kernels.Set
+	m         *Model
+	views     []view // the Session's, for a region
+	from, to  int    // a region's instructions
+	quantized bool   // RunQuantized: int8 inputs and outputs
 }
 
 // Costs of an element of the elementwise ops, in multiply-accumulates of
 // the matrix kernels (about 0.015 ns each with AVX2), from a profile of
 // Run on an AMD EPYC (Zen 3) and the kernels' benchmarks on a Zen 5
 // (BenchmarkQuantize, BenchmarkDequantize: both vectorized): quantizing a
-// float about 0.11 ns, dequantizing an int8 about 0.05 ns, max pooling
+// float about 0.11 ns, dequantizing an int8 about 0.05 ns, pooling
 // about 0.04 ns an input.
 const (
 	quantizeCost   = 8
 	dequantizeCost = 4
-	maxPoolCost    = 2
+	poolCost       = 2
 )
 
-// split returns what instruction in splits into on a batch of n (rows of
-// a dense layer, examples of other ops; 0 for ops that are not split) and
-// its work in multiply-accumulates.
+// split returns what a dense layer splits into on its own on a batch of
+// n (its rows, or its output parts; 0 for other ops, which are split only
+// as part of a region) and its work in multiply-accumulates.
 func (m *Model) split(in *instr, n int) (units, work int) {
-	switch p := in.prep.(type) {
-	case denseOp:
-		rows := n * p.rows
-		if p.cols != nil && !p.useSparse(rows, m.kernels.Portable()) {
-			return len(p.cols), rows * p.k * p.n
-		}
-		return rows, rows * p.k * p.n
-	case convOp:
-		return n, n * p.p.F * p.kk * p.pp
-	case ref.PoolParams:
-		if in.op == kbc.OpMaxPool {
-			return n, n * p.C * p.H * p.W * maxPoolCost
-		}
+	p, ok := in.prep.(denseOp)
+	if !ok {
+		return 0, 0
 	}
-	switch in.op {
-	case kbc.OpQuantize:
-		return n, n * m.tensors[in.t[0]].elems * quantizeCost
-	case kbc.OpDequantize:
-		return n, n * m.tensors[in.t[0]].elems * dequantizeCost
+	rows := n * p.rows
+	if p.cols != nil && !p.useSparse(rows, m.kernels.Portable()) {
+		return len(p.cols), rows * p.k * p.n
 	}
-	return 0, 0
+	return rows, rows * p.k * p.n
 }
 
 // parts is how many threads share instruction in on a batch of n.
@@ -111,41 +107,238 @@ func (m *Model) parts(in *instr, n, threads int) int {
 	return max(1, min(threads, units, work/m.minWork))
 }
 
-// maxParts is the most threads any instruction uses at batches of up to
-// capacity: the threads a session needs.
+// region is a run of instructions [from, to), each of which computes
+// example e of its result from example e of its operands alone: a Session
+// on several threads runs a region as one job, each thread taking its
+// share of the examples through every instruction of the region, with no
+// hand-over between them and its data staying in its own core's cache.
+type region struct {
+	from, to int
+	work     int // multiply-accumulates per example
+}
+
+// exampleWork returns the work per example of instruction in, in
+// multiply-accumulates, and whether it belongs in a region: QUANTIZE,
+// DEQUANTIZE, CONV, pooling and dense layers not split by output channels,
+// on batched data.
+func (m *Model) exampleWork(in *instr) (int, bool) {
+	var work int
+	switch p := in.prep.(type) {
+	case denseOp:
+		if p.cols != nil {
+			return 0, false
+		}
+		work = p.rows * p.k * p.n
+	case convOp:
+		work = p.p.F * p.kk * p.pp
+	case ref.PoolParams:
+		work = p.C * p.H * p.W * poolCost
+	default:
+		switch in.op {
+		case kbc.OpQuantize:
+			work = m.tensors[in.t[0]].elems * quantizeCost
+		case kbc.OpDequantize:
+			work = m.tensors[in.t[0]].elems * dequantizeCost
+		default:
+			return 0, false
+		}
+	}
+	return work, m.tensors[in.t[0]].batched && m.tensors[in.t[1]].batched
+}
+
+// regionParts is how many threads share region r on a batch of n.
+func (m *Model) regionParts(r *region, n, threads int) int {
+	return max(1, min(threads, n, n*r.work/m.minWork))
+}
+
+// maxParts is the most threads any instruction or region uses at batches
+// of up to capacity: the threads a session needs.
 func (m *Model) maxParts(capacity, threads int) int {
 	most := 1
 	for k := range m.code {
 		most = max(most, m.parts(&m.code[k], capacity, threads))
 	}
+	for i := range m.regions {
+		most = max(most, m.regionParts(&m.regions[i], capacity, threads))
+	}
 	return most
+}
+
+// planRegions finds the regions of a model loaded for several threads and
+// lays out its arena anew for them. The file's plan lets a result take
+// the bytes of a value that died an instruction earlier, and the two may
+// lie in one region, where a thread may still read its examples of the
+// value while another writes its examples of the result over them: so
+// here a value read in a region keeps its bytes to the region's end, and
+// a result written in one has its own from the region's start. A plan
+// that would need more than Options.MaxMemory per example, or a file of
+// more than maxPlanned arena tensors, keeps the file's plan and has no
+// regions: only its dense layers are split.
+func (m *Model) planRegions() error {
+	if m.threads < 2 {
+		return nil
+	}
+	var regions []region
+	for k := range m.code {
+		w, ok := m.exampleWork(&m.code[k])
+		if !ok {
+			continue
+		}
+		if last := len(regions) - 1; last >= 0 && regions[last].to == k {
+			regions[last].to++
+			regions[last].work += w
+		} else {
+			regions = append(regions, region{from: k, to: k + 1, work: w})
+		}
+	}
+	if len(regions) == 0 {
+		return nil
+	}
+	offsets, size, ok := m.regionPlan(regions)
+	if !ok || size > m.maxMemory {
+		return nil
+	}
+	for i, off := range offsets {
+		if off >= 0 {
+			m.tensors[i].offset = off
+		}
+	}
+	m.arena, m.regions = size, regions
+	// The same check as the file's plan: that no value is overwritten
+	// while it is needed, instruction by instruction.
+	if err := m.checkPlan(); err != nil {
+		return fmt.Errorf("the arena laid out for %d threads (a bug in the runtime): %w", m.threads, err)
+	}
+	return nil
+}
+
+// maxPlanned is the most arena tensors planRegions lays out (the plan
+// takes time quadratic in the values live at once).
+const maxPlanned = 4096
+
+// regionPlan returns per-example arena offsets for the tensors that own
+// arena bytes (-1 for the others) with lifetimes widened to regions, and
+// the arena's size per example.
+func (m *Model) regionPlan(regions []region) (offsets []int, size int, ok bool) {
+	n := len(m.tensors)
+	first, last := make([]int, n), make([]int, n)
+	for i := range first {
+		first[i], last[i] = -1, -1
+	}
+	use := func(t, k int) {
+		r := m.tensors[t].root
+		if first[r] < 0 {
+			first[r] = k
+		}
+		last[r] = max(last[r], k)
+	}
+	for k, in := range m.code {
+		for _, t := range in.t {
+			use(t, k)
+		}
+	}
+	for _, o := range m.outputs {
+		last[m.tensors[o].root] = len(m.code)
+	}
+	from, to := make([]int, len(m.code)+1), make([]int, len(m.code)+1)
+	for k := range from {
+		from[k], to[k] = k, k
+	}
+	for _, r := range regions {
+		for k := r.from; k < r.to; k++ {
+			from[k], to[k] = r.from, r.to-1
+		}
+	}
+	var order []int
+	for i := range m.tensors {
+		if t := &m.tensors[i]; t.store == kbc.StoreArena && t.root == i && first[i] >= 0 {
+			first[i], last[i] = from[first[i]], to[last[i]]
+			order = append(order, i)
+		}
+	}
+	if len(order) > maxPlanned {
+		return nil, 0, false
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return first[a] - first[b] })
+	offsets = make([]int, n)
+	for i := range offsets {
+		offsets[i] = -1
+	}
+	type span struct{ lo, hi int }
+	var live []int // placed tensors, in the order placed
+	var busy []span
+	for _, t := range order {
+		live = slices.DeleteFunc(live, func(p int) bool { return last[p] < first[t] })
+		busy = busy[:0]
+		for _, p := range live {
+			busy = append(busy, span{offsets[p], offsets[p] + m.tensors[p].bytes()})
+		}
+		slices.SortFunc(busy, func(a, b span) int { return a.lo - b.lo })
+		need, off := m.tensors[t].bytes(), 0
+		for _, b := range busy {
+			if off+need <= b.lo {
+				break
+			}
+			off = max(off, (b.hi+kbc.Align-1)/kbc.Align*kbc.Align)
+		}
+		offsets[t] = off
+		size = max(size, off+need)
+		live = append(live, t)
+	}
+	return offsets, size, true
 }
 
 // do runs part i of the job with scratch sc.
 func (j *job) do(i int, sc *scratch) {
 	lo, hi := j.units*i/j.parts, j.units*(i+1)/j.parts
-	switch p := j.in.prep.(type) {
-	case denseOp:
-		if rows := j.n * p.rows; p.cols != nil && !p.useSparse(rows, j.kernels.Portable()) {
-			sc.denseCols(&p, j.x.i8, j.out.i8, rows, lo, hi, j.kernels)
-			break
+	if j.in == nil {
+		for k := j.from; k < j.to; k++ {
+			j.examples(k, lo, hi, sc)
 		}
-		sc.dense(&p, j.x.i8[lo*p.k:hi*p.k], j.out.i8[lo*p.n:hi*p.n], hi-lo, j.kernels)
+		return
+	}
+	p := j.in.prep.(denseOp)
+	if rows := j.n * p.rows; p.cols != nil && !p.useSparse(rows, j.kernels.Portable()) {
+		sc.denseCols(&p, j.x.i8, j.out.i8, rows, lo, hi, j.kernels)
+		return
+	}
+	sc.dense(&p, j.x.i8[lo*p.k:hi*p.k], j.out.i8[lo*p.n:hi*p.n], hi-lo, j.kernels)
+}
+
+// examples runs instruction k of a region on examples [lo, hi).
+func (j *job) examples(k, lo, hi int, sc *scratch) {
+	m := j.m
+	in := &m.code[k]
+	out, x := &j.views[in.t[0]], &j.views[in.t[1]]
+	switch p := in.prep.(type) {
+	case denseOp:
+		r := p.rows
+		sc.dense(&p, x.i8[lo*r*p.k:hi*r*p.k], out.i8[lo*r*p.n:hi*r*p.n], (hi-lo)*r, j.kernels)
 	case convOp:
 		xs, os := p.p.C*p.p.H*p.p.W, p.p.F*p.pp
-		sc.conv(&p, j.x.i8[lo*xs:hi*xs], j.out.i8[lo*os:hi*os], hi-lo, j.kernels)
+		sc.conv(&p, x.i8[lo*xs:hi*xs], out.i8[lo*os:hi*os], hi-lo, j.kernels)
 	case ref.PoolParams:
 		xs, os := p.C*p.H*p.W, p.C*p.OH*p.OW
 		p.N = hi - lo
-		kernels.MaxPool(&p, j.x.i8[lo*xs:hi*xs], j.out.i8[lo*os:hi*os])
+		if in.op == kbc.OpMaxPool {
+			kernels.MaxPool(&p, x.i8[lo*xs:hi*xs], out.i8[lo*os:hi*os])
+		} else {
+			ref.AvgPool(&p, x.i8[lo*xs:hi*xs], out.i8[lo*os:hi*os])
+		}
 	default:
-		switch j.in.op {
+		e := m.tensors[in.t[0]].elems
+		switch in.op {
 		case kbc.OpQuantize:
-			e := len(j.x.f32) / j.units
-			quantize(j.q, j.x.f32[lo*e:hi*e], j.out.i8[lo*e:hi*e], j.kernels)
+			if j.quantized && m.tensors[in.t[1]].store == kbc.StoreInput {
+				copy(out.i8[lo*e:hi*e], x.i8[lo*e:hi*e]) // RunQuantized's int8 input
+				return
+			}
+			quantize(&m.tensors[in.t[0]].quant, x.f32[lo*e:hi*e], out.i8[lo*e:hi*e], j.kernels)
 		case kbc.OpDequantize:
-			e := len(j.x.i8) / j.units
-			dequantize(j.q, j.x.i8[lo*e:hi*e], j.out.f32[lo*e:hi*e], j.kernels)
+			if j.quantized && m.isOutputDequant(k) {
+				return // RunQuantized returns the int8 result
+			}
+			dequantize(&m.tensors[in.t[1]].quant, x.i8[lo*e:hi*e], out.f32[lo*e:hi*e], j.kernels)
 		}
 	}
 }
@@ -334,10 +527,9 @@ func (p *pool) safely(i int, sc *scratch) (r any) {
 	return nil
 }
 
-// parallel runs instruction in on a batch of n across the session's
+// parallel runs dense layer in on a batch of n across the session's
 // threads, if it is large enough to split, and reports whether it did.
-// q is QUANTIZE's and DEQUANTIZE's parameters.
-func (s *Session) parallel(in *instr, x, out *view, q *quant, n int) bool {
+func (s *Session) parallel(in *instr, x, out *view, n int) bool {
 	if s.pool == nil {
 		return false
 	}
@@ -346,7 +538,18 @@ func (s *Session) parallel(in *instr, x, out *view, q *quant, n int) bool {
 		return false
 	}
 	units, _ := s.m.split(in, n)
-	s.pool.run(job{in: in, x: *x, out: *out, q: q, n: n, units: units, parts: parts, kernels: s.m.kernels}, &s.scratch)
+	s.pool.run(job{in: in, x: *x, out: *out, n: n, units: units, parts: parts, kernels: s.m.kernels}, &s.scratch)
+	return true
+}
+
+// region runs region r on a batch of n across the session's threads, if
+// it is large enough to split, and reports whether it did.
+func (s *Session) region(r *region, n int, quantized bool) bool {
+	parts := s.m.regionParts(r, n, s.threads)
+	if parts < 2 {
+		return false
+	}
+	s.pool.run(job{n: n, units: n, parts: parts, kernels: s.m.kernels, m: s.m, views: s.views, from: r.from, to: r.to, quantized: quantized}, &s.scratch)
 	return true
 }
 

@@ -513,3 +513,86 @@ const dense1024 = `model dense1024 {
   output y = dense(x, 1024)
 }
 `
+
+// TestRegions: a model loaded for several threads runs each run of
+// example-by-example instructions as one job (LeNet-5, all of whose
+// instructions are, as one job a Run), with an arena where no instruction
+// of a region writes over bytes another of it uses; RunQuantized on
+// several threads gives the int8 outputs of one thread.
+func TestRegions(t *testing.T) {
+	for _, e := range append(examples(t), wideDense(t)) {
+		t.Run(e.name, func(t *testing.T) {
+			one := session(t, load(t, e.kbc, nil), 64)
+			if got := runtime.Regions(one.Model()); got != nil {
+				t.Errorf("regions on one thread: %v", got)
+			}
+			in, want := quantizedArgs(one.Model(), e.inputs(64), 64)
+			if err := one.RunQuantized(in, want); err != nil {
+				t.Fatal(err)
+			}
+			for _, threads := range []int{2, 3} {
+				m := load(t, e.kbc, &runtime.Options{Threads: threads})
+				if bad := runtime.RegionOverlaps(m); bad != nil {
+					t.Errorf("%d threads: tensors of one region share bytes: %v", threads, bad)
+				}
+				runtime.SplitEverything(m)
+				s := session(t, m, 64)
+				_, got := quantizedArgs(m, nil, 64)
+				if err := s.RunQuantized(in, got); err != nil {
+					t.Fatal(err)
+				}
+				for i := range want {
+					if !slices.Equal(want[i].I8, got[i].I8) || !slices.Equal(want[i].F32, got[i].F32) {
+						t.Errorf("RunQuantized on %d threads: output %d differs from one thread's", threads, i)
+					}
+				}
+			}
+			if e.name != "lenet5" {
+				return
+			}
+			m := load(t, e.kbc, &runtime.Options{Threads: 2})
+			if got, want := runtime.Regions(m), [][2]int{{0, 9}}; !slices.Equal(got, want) {
+				t.Fatalf("LeNet-5's regions: %v, want %v", got, want)
+			}
+			s := session(t, m, 64)
+			for range 2 {
+				before := runtime.Jobs(s)
+				if err := s.Run(e.inputs(64), outputs(m, 64)); err != nil {
+					t.Fatal(err)
+				}
+				if jobs := runtime.Jobs(s) - before; jobs != 1 {
+					t.Errorf("a Run of LeNet-5 at batch 64 on 2 threads handed over %d jobs, want 1", jobs)
+				}
+			}
+		})
+	}
+}
+
+// quantizedArgs returns RunQuantized's arguments for a batch of n: the
+// float inputs among in quantized with their parameters,
+// and outputs, int8 where the model gives int8.
+func quantizedArgs(m *runtime.Model, in []runtime.Value, n int) (qin, qout []runtime.Value) {
+	for i, v := range in {
+		info := m.Inputs()[i]
+		if info.Scale != 0 && v.F32 != nil {
+			q := make([]int8, len(v.F32))
+			for j, x := range v.F32 {
+				q[j] = int8(max(-128, min(127, int32(math.Round(float64(x/info.Scale)))+info.ZeroPoint)))
+			}
+			v = runtime.Value{I8: q}
+		}
+		qin = append(qin, v)
+	}
+	for _, info := range m.Outputs() {
+		size := n
+		for _, d := range info.Shape {
+			size *= d
+		}
+		if info.Scale != 0 {
+			qout = append(qout, runtime.Value{I8: make([]int8, size)})
+		} else {
+			qout = append(qout, runtime.Value{F32: make([]float32, size)})
+		}
+	}
+	return qin, qout
+}

@@ -67,6 +67,9 @@ func (m *Model) validate() error {
 	if err := m.planScratch(); err != nil {
 		return err
 	}
+	if err := m.planRegions(); err != nil {
+		return err
+	}
 	return m.dryRun()
 }
 
