@@ -13,7 +13,7 @@ import (
 // size or sign, wrong numbers of values, slices of the wrong dtype, nil,
 // short or long, several slices in one Value, batch sizes that differ,
 // NaN and infinities, out-of-range ids, both Run and RunQuantized, both
-// kernel sets. Nothing may panic or return an *InternalError, and the
+// kernel sets, one thread and two (splitting everything it can). Nothing may panic or return an *InternalError, and the
 // fuzz test knows, from the documented rules alone, which calls must
 // succeed: those must, and their outputs must equal the examples' run one
 // at a time; the others must fail.
@@ -36,13 +36,19 @@ func FuzzAPI(f *testing.F) {
 	f.Add(uint8(1), int64(3), []byte{4, 0, 0, 0, 9, 1})
 	f.Add(uint8(0), int64(2), []byte{1, 0, 1, 4, 0})
 	f.Add(uint8(9), int64(8), []byte{7, 3, 2, 250, 0, 1})
+	f.Add(uint8(16), int64(8), []byte{5})
+	f.Add(uint8(25), int64(8), []byte{7})
 	f.Fuzz(func(t *testing.T, how uint8, capacity int64, spec []byte) {
 		const sessionLimit = 64 << 10 // so that a fuzzed capacity allocates little
 		opt := &Options{Portable: how&2 != 0, AllowNonFinite: how&4 != 0, MaxSessionMemory: sessionLimit}
+		if how&16 != 0 {
+			opt.Threads = 2
+		}
 		m, err := Load(files[how&1], opt)
 		if err != nil {
 			t.Fatal(err)
 		}
+		m.minWork = 1 // on two threads, split all that can be
 		fuzzAPI(t, m, how&8 != 0, int(capacity), &specReader{b: spec})
 	})
 }

@@ -17,6 +17,7 @@ import (
 // (Minimizing each new input for the default 60 s, a run of this large
 // test binary spends most of its time minimizing rather than fuzzing.)
 // A session is limited to 4 MiB so that a fuzzed arena costs little.
+// Each file is loaded for one thread and for two.
 // The seeds are the committed files (tiny.kbc; ops.kbc, which holds
 // every opcode; coded.kbc, whose constants are coded), so that a fuzzing worker starts at once; building the
 // examples in each worker left it no time to fuzz.
@@ -38,5 +39,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add(coded)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		loadHostile(t, "the fuzzed file", b, &runtime.Options{SkipChecksum: true, MaxFileSize: 1 << 20, MaxSessionMemory: 1 << 22}, 1, nil)
+		// Loaded for two threads, a model lays out its arena anew.
+		loadHostile(t, "the fuzzed file on two threads", b, &runtime.Options{SkipChecksum: true, MaxFileSize: 1 << 20, MaxSessionMemory: 1 << 22, Threads: 2}, 4, nil)
 	})
 }
