@@ -87,12 +87,12 @@
 // A Session runs on the goroutine that calls Run unless the Model was
 // loaded with Options.Threads above 1. Then it splits a large dense
 // layer's output channels, and the examples of each run of instructions
-// that work example by example (quantize, convolutions, pooling, smaller
-// dense layers, dequantize: each thread takes its examples through the
-// whole run), across up to that many goroutines of its own, started on
-// the first Run that needs them and reused by every Run after it without
-// allocating; the results are the same bits as on one thread. Close stops
-// them. Batch 1 and small models stay on the calling goroutine.
+// that work example by example (all but the embeddings: each thread
+// takes its examples through the whole run), across up to that many
+// goroutines of its own, started on the first Run that needs them and
+// reused by every Run after it without allocating; the results are the
+// same bits as on one thread. Close stops them. Batch 1 and small models
+// stay on the calling goroutine.
 //
 // # NaN and infinite inputs
 //

@@ -174,10 +174,9 @@ type Options struct {
 	// large enough that each thread gets about 100,000 multiply-
 	// accumulates' worth is split into contiguous blocks, one per
 	// thread: a large dense layer's output channels; and the examples of
-	// each run of instructions that work example by example (quantize,
-	// convolutions, pooling, the other dense layers, dequantize), each
-	// thread taking its examples through the whole run before the
-	// threads meet again. Batch 1 stays on the calling goroutine but for
+	// each run of instructions that work example by example (every op
+	// but the embeddings and those dense layers), each thread taking its
+	// examples through the whole run before the threads meet again. Batch 1 stays on the calling goroutine but for
 	// large dense layers and those with several rows per example. Each
 	// output is computed with the same arithmetic whatever the split, so
 	// results are the same bits for every Threads. A model loaded for

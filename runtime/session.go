@@ -23,13 +23,12 @@ type Session struct {
 	capacity int // largest batch
 	arena    []byte
 	views    []view
-	bcast    []ref.Broadcast // per instruction, for ADD/SUB/MUL
-	scratch                  // the calling goroutine's
-	threads  int             // the most threads an op may use
-	pool     *pool           // nil when no op is ever split
-	splitN   int             // the batch splits was worked out for (0: none yet)
-	splits   bool            // a Run of a batch of splitN splits an op
-	inPlace  []bool          // per output: this Run computes it in the caller's slice
+	scratch         // the calling goroutine's
+	threads  int    // the most threads an op may use
+	pool     *pool  // nil when no op is ever split
+	splitN   int    // the batch splits was worked out for (0: none yet)
+	splits   bool   // a Run of a batch of splitN splits an op
+	inPlace  []bool // per output: this Run computes it in the caller's slice
 	cleanup  goruntime.Cleanup
 	closed   bool
 }
@@ -153,15 +152,6 @@ func (m *Model) newSession(capacity, threads int) (*Session, error) {
 	for i, t := range m.tensors {
 		if t.store == kbc.StoreConst {
 			s.views[i] = view{i8: t.i8, i32: t.i32, f32: t.f32}
-		}
-	}
-	s.bcast = make([]ref.Broadcast, len(m.code))
-	for k, in := range m.code {
-		if p, ok := in.prep.(elementwiseOp); ok {
-			b := &s.bcast[k]
-			b.Shape = append([]int{0}, p.shape...)
-			b.XStrides = append([]int{p.xBatch}, p.xs...)
-			b.YStrides = append([]int{p.yBatch}, p.ys...)
 		}
 	}
 	s.scratch = m.newScratch(capacity)
@@ -356,22 +346,7 @@ func (s *Session) run(inputs, outputs []Value, quantized bool) (err error) {
 				continue
 			}
 		}
-		op := m.code[k].op
-		if quantized && op == kbc.OpQuantize && m.tensors[m.code[k].t[1]].store == kbc.StoreInput {
-			// The int8 input takes the quantize's place, and its time: the
-			// plan may give its bytes to values computed before it.
-			in := m.code[k]
-			for i, ti := range m.inputs {
-				if ti == in.t[1] {
-					copy(s.views[in.t[0]].i8, inputs[i].I8)
-				}
-			}
-			continue
-		}
-		if quantized && op == kbc.OpDequantize && m.isOutputDequant(k) {
-			continue
-		}
-		if err := s.exec(k, n); err != nil {
+		if err := s.exec(k, n, quantized); err != nil {
 			return err
 		}
 	}
@@ -619,80 +594,18 @@ func (m *Model) isOutputDequant(k int) bool {
 	return false
 }
 
-// exec runs instruction k on a batch of n.
-func (s *Session) exec(k, n int) error {
+// exec runs instruction k on a batch of n (for RunQuantized, quantized:
+// int8 inputs and outputs).
+func (s *Session) exec(k, n int, quantized bool) error {
 	in := &s.m.code[k]
 	v := s.views
 	out := &v[in.t[0]]
 	x := &v[in.t[1]]
 	switch in.op {
-	case kbc.OpQuantize:
-		quantize(&s.m.tensors[in.t[0]].quant, x.f32, out.i8, s.m.kernels)
-	case kbc.OpDequantize:
-		dequantize(&s.m.tensors[in.t[1]].quant, x.i8, out.f32, s.m.kernels)
-	case kbc.OpRequantize:
-		p := in.prep.(requantizeOp)
-		ref.RequantizeClamp(&p.p, p.lo, p.hi, x.i8, out.i8)
 	case kbc.OpDense:
-		p := in.prep.(denseOp)
 		if s.parallel(in, x, out, n) {
-			break
+			return nil
 		}
-		s.dense(&p, x.i8, out.i8, n*p.rows, s.m.kernels)
-	case kbc.OpConv:
-		p := in.prep.(convOp)
-		s.conv(&p, x.i8, out.i8, n, s.m.kernels)
-	case kbc.OpMaxPool, kbc.OpAvgPool:
-		p := in.prep.(ref.PoolParams)
-		p.N = n
-		if in.op == kbc.OpMaxPool {
-			kernels.MaxPool(&p, x.i8, out.i8)
-		} else {
-			ref.AvgPool(&p, x.i8, out.i8)
-		}
-	case kbc.OpMean, kbc.OpSum:
-		p := in.prep.(reduceOp)
-		if in.op == kbc.OpMean {
-			rp := ref.MeanParams{Outer: n * p.outer, Reduce: p.reduce, Inner: p.inner, InputOffset: p.inOff, OutputOffset: p.outOff, R: p.r, ActMin: p.lo, ActMax: p.hi}
-			ref.Mean(&rp, x.i8, out.i8)
-		} else {
-			rp := ref.SumParams{Outer: n * p.outer, Reduce: p.reduce, Inner: p.inner, InputOffset: p.inOff, OutputOffset: p.outOff, R: p.r, ActMin: p.lo, ActMax: p.hi}
-			ref.Sum(&rp, x.i8, out.i8)
-		}
-	case kbc.OpAdd, kbc.OpSub, kbc.OpMul:
-		p := in.prep.(elementwiseOp)
-		b := &s.bcast[k]
-		b.Shape[0] = n
-		y := &v[in.t[2]]
-		if in.op == kbc.OpMul {
-			ref.Mul(&p.mul, b, x.i8, y.i8, out.i8)
-		} else {
-			ref.Add(&p.add, b, x.i8, y.i8, out.i8)
-		}
-	case kbc.OpConcat:
-		p := in.prep.(concatOp)
-		o := 0
-		for i := 0; i < n*p.outer; i++ {
-			for j, w := range p.widths {
-				src := v[in.t[1+j]].i8[i*w : (i+1)*w]
-				dst := out.i8[o : o+w]
-				if p.copy[j] {
-					copy(dst, src)
-				} else {
-					ref.Requantize(&p.rq[j], src, dst)
-				}
-				o += w
-			}
-		}
-	case kbc.OpSoftmax:
-		p := in.prep.(softmaxOp)
-		ref.Softmax(&p.p, len(x.i8)/p.depth, p.depth, x.i8, out.i8)
-	case kbc.OpLogistic:
-		p := in.prep.(ref.LogisticParams)
-		ref.Logistic(&p, x.i8, out.i8)
-	case kbc.OpTanh:
-		p := ref.TanhParams(in.prep.(ref.LogisticParams))
-		ref.Tanh(&p, x.i8, out.i8)
 	case kbc.OpEmbedding:
 		p := in.prep.(embeddingOp)
 		if p.copyRows && idsIn(x.i32, p.p.Vocab) {
@@ -703,6 +616,7 @@ func (s *Session) exec(k, n int) error {
 		} else if err := ref.Embedding(&p.p, x.i32, p.table, out.i8); err != nil {
 			return fmt.Errorf("%s (%v): %w", s.m.tensors[in.t[0]].name, in.pos, err)
 		}
+		return nil
 	case kbc.OpEmbeddingBag:
 		p := in.prep.(embeddingBagOp)
 		// Two direct calls: through a func value, &p.p would escape, an
@@ -716,25 +630,116 @@ func (s *Session) exec(k, n int) error {
 		if err != nil {
 			return fmt.Errorf("%s (%v): %w", s.m.tensors[in.t[0]].name, in.pos, err)
 		}
-	case kbc.OpFM, kbc.OpBiInteraction:
-		p := in.prep.(ref.InteractionParams)
-		p.N = n
-		if in.op == kbc.OpFM {
-			ref.FM(&p, x.i8, out.i8)
-		} else {
-			ref.BiInteraction(&p, x.i8, out.i8)
-		}
-	case kbc.OpHardSwish:
-		p := in.prep.(ref.HardSwishParams)
-		ref.HardSwish(&p, x.i8, out.i8)
-	case kbc.OpAffine:
-		p := in.prep.(affineOp)
-		p.p.N = n
-		ref.Affine(&p.p, x.i8, p.weight, p.bias, out.i8)
-	case kbc.OpTranspose:
-		in.prep.(*kernels.TransposePlan).Transpose(n, x.i8, out.i8)
+		return nil
 	}
+	s.m.examples(k, 0, n, v, &s.scratch, quantized)
 	return nil
+}
+
+// examples runs instruction k, any but EMBEDDING and EMBEDDING_BAG (the
+// two that can fail on their data), on examples [lo, hi) of the batch
+// whose tensors v holds: all of them on one thread, a thread's share in
+// a region (quantized: RunQuantized, which takes the int8 inputs in
+// place of the quantized floats and leaves the outputs in int8).
+func (m *Model) examples(k, lo, hi int, v []view, sc *scratch, quantized bool) {
+	in := &m.code[k]
+	out, x := &v[in.t[0]], &v[in.t[1]]
+	e, xe := m.tensors[in.t[0]].elems, m.tensors[in.t[1]].elems
+	set := m.kernels
+	switch p := in.prep.(type) {
+	case denseOp:
+		r := p.rows
+		sc.dense(&p, x.i8[lo*r*p.k:hi*r*p.k], out.i8[lo*r*p.n:hi*r*p.n], (hi-lo)*r, set)
+	case convOp:
+		sc.conv(&p, x.i8[lo*xe:hi*xe], out.i8[lo*e:hi*e], hi-lo, set)
+	case ref.PoolParams:
+		p.N = hi - lo
+		if in.op == kbc.OpMaxPool {
+			kernels.MaxPool(&p, x.i8[lo*xe:hi*xe], out.i8[lo*e:hi*e])
+		} else {
+			ref.AvgPool(&p, x.i8[lo*xe:hi*xe], out.i8[lo*e:hi*e])
+		}
+	case requantizeOp:
+		ref.RequantizeClamp(&p.p, p.lo, p.hi, x.i8[lo*e:hi*e], out.i8[lo*e:hi*e])
+	case reduceOp:
+		xs, os := x.i8[lo*xe:hi*xe], out.i8[lo*e:hi*e]
+		if in.op == kbc.OpMean {
+			rp := ref.MeanParams{Outer: (hi - lo) * p.outer, Reduce: p.reduce, Inner: p.inner, InputOffset: p.inOff, OutputOffset: p.outOff, R: p.r, ActMin: p.lo, ActMax: p.hi}
+			ref.Mean(&rp, xs, os)
+		} else {
+			rp := ref.SumParams{Outer: (hi - lo) * p.outer, Reduce: p.reduce, Inner: p.inner, InputOffset: p.inOff, OutputOffset: p.outOff, R: p.r, ActMin: p.lo, ActMax: p.hi}
+			ref.Sum(&rp, xs, os)
+		}
+	case elementwiseOp:
+		// The operands' batch strides are 0 for a constant, which every
+		// example reads whole.
+		b := &sc.bcast
+		b.Shape = append(append(b.Shape[:0], hi-lo), p.shape...)
+		b.XStrides = append(append(b.XStrides[:0], p.xBatch), p.xs...)
+		b.YStrides = append(append(b.YStrides[:0], p.yBatch), p.ys...)
+		y := &v[in.t[2]]
+		xs, ys := x.i8[lo*p.xBatch:], y.i8[lo*p.yBatch:]
+		if in.op == kbc.OpMul {
+			ref.Mul(&p.mul, b, xs, ys, out.i8[lo*e:hi*e])
+		} else {
+			ref.Add(&p.add, b, xs, ys, out.i8[lo*e:hi*e])
+		}
+	case concatOp:
+		o := lo * e
+		for i := lo * p.outer; i < hi*p.outer; i++ {
+			for j, w := range p.widths {
+				src := v[in.t[1+j]].i8[i*w : (i+1)*w]
+				dst := out.i8[o : o+w]
+				if p.copy[j] {
+					copy(dst, src)
+				} else {
+					ref.Requantize(&p.rq[j], src, dst)
+				}
+				o += w
+			}
+		}
+	case softmaxOp:
+		ref.Softmax(&p.p, (hi-lo)*e/p.depth, p.depth, x.i8[lo*e:hi*e], out.i8[lo*e:hi*e])
+	case ref.LogisticParams:
+		if in.op == kbc.OpLogistic {
+			ref.Logistic(&p, x.i8[lo*e:hi*e], out.i8[lo*e:hi*e])
+		} else {
+			tp := ref.TanhParams(p)
+			ref.Tanh(&tp, x.i8[lo*e:hi*e], out.i8[lo*e:hi*e])
+		}
+	case ref.InteractionParams:
+		p.N = hi - lo
+		if in.op == kbc.OpFM {
+			ref.FM(&p, x.i8[lo*xe:hi*xe], out.i8[lo*e:hi*e])
+		} else {
+			ref.BiInteraction(&p, x.i8[lo*xe:hi*xe], out.i8[lo*e:hi*e])
+		}
+	case ref.HardSwishParams:
+		ref.HardSwish(&p, x.i8[lo*e:hi*e], out.i8[lo*e:hi*e])
+	case affineOp:
+		p.p.N = hi - lo
+		ref.Affine(&p.p, x.i8[lo*e:hi*e], p.weight, p.bias, out.i8[lo*e:hi*e])
+	case *kernels.TransposePlan:
+		p.Transpose(hi-lo, x.i8[lo*xe:hi*xe], out.i8[lo*e:hi*e])
+	default:
+		switch in.op {
+		case kbc.OpQuantize:
+			if quantized && m.tensors[in.t[1]].store == kbc.StoreInput {
+				// The int8 input takes the quantize's place, and its time:
+				// the plan may give its bytes to values computed before it.
+				copy(out.i8[lo*e:hi*e], x.i8[lo*e:hi*e])
+				return
+			}
+			quantize(&m.tensors[in.t[0]].quant, x.f32[lo*e:hi*e], out.i8[lo*e:hi*e], set)
+		case kbc.OpDequantize:
+			if quantized && m.isOutputDequant(k) {
+				return // RunQuantized returns the int8 result
+			}
+			dequantize(&m.tensors[in.t[1]].quant, x.i8[lo*e:hi*e], out.f32[lo*e:hi*e], set)
+		default:
+			panic(fmt.Sprintf("no kernel for %v with %T", in.op, in.prep))
+		}
+	}
 }
 
 // dense runs a dense layer on rows rows of x, on the sparse kernels when

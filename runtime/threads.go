@@ -37,16 +37,24 @@ type scratch struct {
 	col    []int8  // a patch matrix
 	padded []int8  // one group's input planes, zero-point padded
 	colOut []int8  // one group's result over the padded width
+	bcast  ref.Broadcast
 }
 
 // newScratch allocates the scratch of one thread of a session of
 // capacity.
 func (m *Model) newScratch(capacity int) scratch {
+	rank := 1 // the batch and the most dimensions of an ADD, SUB or MUL
+	for _, in := range m.code {
+		if p, ok := in.prep.(elementwiseOp); ok {
+			rank = max(rank, 1+len(p.shape))
+		}
+	}
 	return scratch{
 		acc:    make([]int32, m.accScratch(capacity)),
 		col:    make([]int8, m.scratch.col),
 		padded: make([]int8, m.scratch.padded),
 		colOut: make([]int8, m.scratch.colOut),
+		bcast:  ref.Broadcast{Shape: make([]int, 0, rank), XStrides: make([]int, 0, rank), YStrides: make([]int, 0, rank)},
 	}
 }
 
@@ -79,11 +87,16 @@ type job struct {
 // Run on an AMD EPYC (Zen 3) and the kernels' benchmarks on a Zen 5
 // (BenchmarkQuantize, BenchmarkDequantize: both vectorized): quantizing a
 // float about 0.11 ns, dequantizing an int8 about 0.05 ns, pooling
-// about 0.04 ns an input.
+// about 0.04 ns an input. The other ops' costs are guesses of the same
+// order (a rescale an element like dequantizing, a table lookup or an
+// exponential like quantizing and more): they only decide whether a
+// region is worth splitting, and a region's work is mostly its matrix
+// products.
 const (
 	quantizeCost   = 8
 	dequantizeCost = 4
 	poolCost       = 2
+	lookupCost     = 16
 )
 
 // split returns what a dense layer splits into on its own on a batch of
@@ -118,32 +131,33 @@ type region struct {
 }
 
 // exampleWork returns the work per example of instruction in, in
-// multiply-accumulates, and whether it belongs in a region: QUANTIZE,
-// DEQUANTIZE, CONV, pooling and dense layers not split by output channels,
-// on batched data.
+// multiply-accumulates, and whether it belongs in a region: every
+// instruction on batched data but a dense layer split by output channels
+// and the embeddings (which can fail on their ids).
 func (m *Model) exampleWork(in *instr) (int, bool) {
-	var work int
-	switch p := in.prep.(type) {
-	case denseOp:
-		if p.cols != nil {
-			return 0, false
-		}
-		work = p.rows * p.k * p.n
-	case convOp:
-		work = p.p.F * p.kk * p.pp
-	case ref.PoolParams:
-		work = p.C * p.H * p.W * poolCost
-	default:
-		switch in.op {
-		case kbc.OpQuantize:
-			work = m.tensors[in.t[0]].elems * quantizeCost
-		case kbc.OpDequantize:
-			work = m.tensors[in.t[0]].elems * dequantizeCost
-		default:
+	for _, t := range in.t {
+		if t := &m.tensors[t]; t.store != kbc.StoreConst && !t.batched {
 			return 0, false
 		}
 	}
-	return work, m.tensors[in.t[0]].batched && m.tensors[in.t[1]].batched
+	e, xe := m.tensors[in.t[0]].elems, m.tensors[in.t[1]].elems
+	switch p := in.prep.(type) {
+	case denseOp:
+		return p.rows * p.k * p.n, p.cols == nil
+	case convOp:
+		return p.p.F * p.kk * p.pp, true
+	case ref.PoolParams, reduceOp, ref.InteractionParams:
+		return xe * poolCost, true
+	case embeddingOp, embeddingBagOp:
+		return 0, false
+	}
+	switch in.op {
+	case kbc.OpQuantize:
+		return e * quantizeCost, true
+	case kbc.OpLogistic, kbc.OpTanh, kbc.OpSoftmax:
+		return e * lookupCost, true
+	}
+	return e * dequantizeCost, true // the others: one rescale or copy an element
 }
 
 // regionParts is how many threads share region r on a batch of n.
@@ -293,7 +307,7 @@ func (j *job) do(i int, sc *scratch) {
 	lo, hi := j.units*i/j.parts, j.units*(i+1)/j.parts
 	if j.in == nil {
 		for k := j.from; k < j.to; k++ {
-			j.examples(k, lo, hi, sc)
+			j.m.examples(k, lo, hi, j.views, sc, j.quantized)
 		}
 		return
 	}
@@ -303,44 +317,6 @@ func (j *job) do(i int, sc *scratch) {
 		return
 	}
 	sc.dense(&p, j.x.i8[lo*p.k:hi*p.k], j.out.i8[lo*p.n:hi*p.n], hi-lo, j.kernels)
-}
-
-// examples runs instruction k of a region on examples [lo, hi).
-func (j *job) examples(k, lo, hi int, sc *scratch) {
-	m := j.m
-	in := &m.code[k]
-	out, x := &j.views[in.t[0]], &j.views[in.t[1]]
-	switch p := in.prep.(type) {
-	case denseOp:
-		r := p.rows
-		sc.dense(&p, x.i8[lo*r*p.k:hi*r*p.k], out.i8[lo*r*p.n:hi*r*p.n], (hi-lo)*r, j.kernels)
-	case convOp:
-		xs, os := p.p.C*p.p.H*p.p.W, p.p.F*p.pp
-		sc.conv(&p, x.i8[lo*xs:hi*xs], out.i8[lo*os:hi*os], hi-lo, j.kernels)
-	case ref.PoolParams:
-		xs, os := p.C*p.H*p.W, p.C*p.OH*p.OW
-		p.N = hi - lo
-		if in.op == kbc.OpMaxPool {
-			kernels.MaxPool(&p, x.i8[lo*xs:hi*xs], out.i8[lo*os:hi*os])
-		} else {
-			ref.AvgPool(&p, x.i8[lo*xs:hi*xs], out.i8[lo*os:hi*os])
-		}
-	default:
-		e := m.tensors[in.t[0]].elems
-		switch in.op {
-		case kbc.OpQuantize:
-			if j.quantized && m.tensors[in.t[1]].store == kbc.StoreInput {
-				copy(out.i8[lo*e:hi*e], x.i8[lo*e:hi*e]) // RunQuantized's int8 input
-				return
-			}
-			quantize(&m.tensors[in.t[0]].quant, x.f32[lo*e:hi*e], out.i8[lo*e:hi*e], j.kernels)
-		case kbc.OpDequantize:
-			if j.quantized && m.isOutputDequant(k) {
-				return // RunQuantized returns the int8 result
-			}
-			dequantize(&m.tensors[in.t[1]].quant, x.i8[lo*e:hi*e], out.f32[lo*e:hi*e], j.kernels)
-		}
-	}
 }
 
 // dequantize runs DEQUANTIZE on x.

@@ -174,10 +174,13 @@ func sameBits(t *testing.T, what string, want, got []runtime.Value) {
 }
 
 // TestThreadsAllocs: Run allocates nothing on 2 and 4
-// threads once the workers have started.
+// threads once the workers have started (a CNN, an MLP, a layer split by
+// output channels, a network with ADD and HARD_SWISH, a recommender).
 func TestThreadsAllocs(t *testing.T) {
 	for _, e := range append(examples(t), wideDense(t)) {
-		if e.name != "lenet5" && e.name != "lenet_300_100" && e.name != "wide" {
+		switch e.name {
+		case "lenet5", "lenet_300_100", "wide", "mobilenet_tiny", "deepfm":
+		default:
 			continue
 		}
 		for _, threads := range []int{2, 4} {
@@ -310,6 +313,18 @@ func BenchmarkThreads(b *testing.B) {
 				turns(b, e, n, load(b, e.kbc, &runtime.Options{Threads: 1}), load(b, e.kbc, &runtime.Options{Threads: 2}))
 			})
 		}
+	}
+}
+
+// BenchmarkThreadsExamples times every example at batch 64 on one and on
+// two threads, taking turns as BenchmarkThreads:
+//
+//	go test ./runtime -run '^$' -bench ThreadsExamples -count 3
+func BenchmarkThreadsExamples(b *testing.B) {
+	for _, e := range examples(b) {
+		b.Run(e.name+"/batch=64", func(b *testing.B) {
+			turns(b, e, 64, load(b, e.kbc, &runtime.Options{Threads: 1}), load(b, e.kbc, &runtime.Options{Threads: 2}))
+		})
 	}
 }
 
@@ -565,6 +580,60 @@ func TestRegions(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRegionsEveryOpcode runs testdata/ops.kbc, which holds every
+// opcode, at batches 1, 3 and 8 on 2 and 3 threads with every region
+// split, and requires the outputs of one thread, bit for bit.
+func TestRegionsEveryOpcode(t *testing.T) {
+	file, err := os.ReadFile("testdata/ops.kbc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := session(t, load(t, file, nil), 8)
+	for _, n := range []int{1, 3, 8} {
+		// Floats in [-1, 1], and ids 0 to 2, which every table has.
+		var in []runtime.Value
+		for i, info := range one.Model().Inputs() {
+			size := n
+			for _, d := range info.Shape {
+				size *= d
+			}
+			if info.DType == runtime.I32 {
+				ids := make([]int32, size)
+				for j := range ids {
+					ids[j] = int32((i + j) % 3)
+				}
+				in = append(in, runtime.Value{I32: ids})
+				continue
+			}
+			f := make([]float32, size)
+			for j := range f {
+				f[j] = float32((i*7+j*13)%41)/20 - 1
+			}
+			in = append(in, runtime.Value{F32: f})
+		}
+		want := outputs(one.Model(), n)
+		if err := one.Run(in, want); err != nil {
+			t.Fatal(err)
+		}
+		for _, threads := range []int{2, 3} {
+			m := load(t, file, &runtime.Options{Threads: threads})
+			if len(runtime.Regions(m)) == 0 {
+				t.Fatalf("ops.kbc has no regions on %d threads", threads)
+			}
+			runtime.SplitEverything(m)
+			s := session(t, m, 8)
+			got := outputs(m, n)
+			if err := s.Run(in, got); err != nil {
+				t.Fatal(err)
+			}
+			sameBits(t, fmt.Sprintf("ops.kbc, batch %d, %d threads", n, threads), want, got)
+			if n >= threads && runtime.Workers(s) != threads-1 {
+				t.Errorf("batch %d, %d threads: %d workers started", n, threads, runtime.Workers(s))
+			}
+		}
 	}
 }
 

@@ -217,7 +217,7 @@ func (m *Model) dryRun() (err error) {
 	}
 	s.bind(1, nil, nil)
 	for k = range m.code {
-		if err := s.exec(k, 1); err != nil {
+		if err := s.exec(k, 1, false); err != nil {
 			return fmt.Errorf("section CODE: instruction %d (%v at %v): %w", k, m.code[k].op, m.code[k].pos, err)
 		}
 	}
