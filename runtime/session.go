@@ -606,28 +606,8 @@ func (s *Session) exec(k, n int, quantized bool) error {
 		if s.parallel(in, x, out, n) {
 			return nil
 		}
-	case kbc.OpEmbedding:
-		p := in.prep.(embeddingOp)
-		if p.copyRows && idsIn(x.i32, p.p.Vocab) {
-			d := p.p.Dim
-			for k, id := range x.i32 {
-				copy(out.i8[k*d:(k+1)*d], p.table[int(id)*d:(int(id)+1)*d])
-			}
-		} else if err := ref.Embedding(&p.p, x.i32, p.table, out.i8); err != nil {
-			return fmt.Errorf("%s (%v): %w", s.m.tensors[in.t[0]].name, in.pos, err)
-		}
-		return nil
-	case kbc.OpEmbeddingBag:
-		p := in.prep.(embeddingBagOp)
-		// Two direct calls: through a func value, &p.p would escape, an
-		// allocation every run.
-		var err error
-		if p.prescaled {
-			err = embeddingBagRows(&p.p, x.i32, p.table, out.i8)
-		} else {
-			err = ref.EmbeddingBag(&p.p, x.i32, p.table, out.i8)
-		}
-		if err != nil {
+	case kbc.OpEmbedding, kbc.OpEmbeddingBag:
+		if err := embed(in, x.i32, out.i8); err != nil {
 			return fmt.Errorf("%s (%v): %w", s.m.tensors[in.t[0]].name, in.pos, err)
 		}
 		return nil
@@ -636,11 +616,47 @@ func (s *Session) exec(k, n int, quantized bool) error {
 	return nil
 }
 
-// examples runs instruction k, any but EMBEDDING and EMBEDDING_BAG (the
-// two that can fail on their data), on examples [lo, hi) of the batch
-// whose tensors v holds: all of them on one thread, a thread's share in
-// a region (quantized: RunQuantized, which takes the int8 inputs in
-// place of the quantized floats and leaves the outputs in int8).
+// embed runs EMBEDDING or EMBEDDING_BAG instruction in on ids; it fails,
+// writing nothing, on an id out of range.
+func embed(in *instr, ids []int32, out []int8) error {
+	switch p := in.prep.(type) {
+	case embeddingOp:
+		if p.copyRows && idsIn(ids, p.p.Vocab) {
+			d := p.p.Dim
+			for k, id := range ids {
+				copy(out[k*d:(k+1)*d], p.table[int(id)*d:(int(id)+1)*d])
+			}
+			return nil
+		}
+		return ref.Embedding(&p.p, ids, p.table, out)
+	case embeddingBagOp:
+		// Two direct calls: through a func value, &p.p would escape, an
+		// allocation every run.
+		if p.prescaled {
+			return embeddingBagRows(&p.p, ids, p.table, out)
+		}
+		return ref.EmbeddingBag(&p.p, ids, p.table, out)
+	}
+	panic(fmt.Sprintf("no kernel for %v with %T", in.op, in.prep))
+}
+
+// validIDs reports whether EMBEDDING or EMBEDDING_BAG instruction in
+// would run on ids without an error.
+func validIDs(in *instr, ids []int32) bool {
+	switch p := in.prep.(type) {
+	case embeddingOp:
+		return idsIn(ids, p.p.Vocab)
+	case embeddingBagOp:
+		return ref.CheckBagIDs(&p.p, ids) == nil
+	}
+	return false
+}
+
+// examples runs instruction k on examples [lo, hi) of the batch whose
+// tensors v holds: all of them on one thread, a thread's share in a
+// region (quantized: RunQuantized, which takes the int8 inputs in place
+// of the quantized floats and leaves the outputs in int8). An EMBEDDING
+// or EMBEDDING_BAG must have had its ids checked (validIDs).
 func (m *Model) examples(k, lo, hi int, v []view, sc *scratch, quantized bool) {
 	in := &m.code[k]
 	out, x := &v[in.t[0]], &v[in.t[1]]
@@ -721,6 +737,10 @@ func (m *Model) examples(k, lo, hi int, v []view, sc *scratch, quantized bool) {
 		ref.Affine(&p.p, x.i8[lo*e:hi*e], p.weight, p.bias, out.i8[lo*e:hi*e])
 	case *kernels.TransposePlan:
 		p.Transpose(hi-lo, x.i8[lo*xe:hi*xe], out.i8[lo*e:hi*e])
+	case embeddingOp, embeddingBagOp:
+		if err := embed(in, x.i32[lo*xe:hi*xe], out.i8[lo*e:hi*e]); err != nil {
+			panic(fmt.Sprintf("ids checked before the region: %v", err))
+		}
 	default:
 		switch in.op {
 		case kbc.OpQuantize:

@@ -82,21 +82,32 @@ type job struct {
 	quantized bool   // RunQuantized: int8 inputs and outputs
 }
 
-// Costs of an element of the elementwise ops, in multiply-accumulates of
-// the matrix kernels (about 0.015 ns each with AVX2), from a profile of
-// Run on an AMD EPYC (Zen 3) and the kernels' benchmarks on a Zen 5
-// (BenchmarkQuantize, BenchmarkDequantize: both vectorized): quantizing a
-// float about 0.11 ns, dequantizing an int8 about 0.05 ns, pooling
-// about 0.04 ns an input. The other ops' costs are guesses of the same
-// order (a rescale an element like dequantizing, a table lookup or an
-// exponential like quantizing and more): they only decide whether a
-// region is worth splitting, and a region's work is mostly its matrix
-// products.
+// Costs of the ops other than the matrix products, in multiply-
+// accumulates of the AVX2 dense kernel (about 15 ps each): the work
+// estimate that decides whether a region is worth splitting (minWork).
+// Per element of the result unless said otherwise; measured on a Zen 5
+// at batch 64 over the examples and testdata/ops.kbc (BenchmarkOpCosts),
+// rounded. Most of these ops run the reference kernels, whose fixed-point
+// arithmetic per element costs hundreds of multiply-accumulates.
 const (
 	quantizeCost   = 8
 	dequantizeCost = 4
-	poolCost       = 2
-	lookupCost     = 16
+	maxPoolCost    = 8   // an input
+	avgPoolCost    = 120 // an input
+	embeddingCost  = 60  // 6 where rows are copied
+	bagCost        = 30  // a row element summed
+	addCost        = 1500
+	mulCost        = 800
+	affineCost     = 330
+	requantizeCost = 280
+	hardSwishCost  = 600
+	logisticCost   = 4000 // and tanh
+	softmaxCost    = 5500
+	concatCost     = 180
+	transposeCost  = 30
+	meanCost       = 70  // an input
+	sumCost        = 200 // an input
+	interactCost   = 120 // an input of FM or BI_INTERACTION
 )
 
 // split returns what a dense layer splits into on its own on a batch of
@@ -127,13 +138,15 @@ func (m *Model) parts(in *instr, n, threads int) int {
 // hand-over between them and its data staying in its own core's cache.
 type region struct {
 	from, to int
-	work     int // multiply-accumulates per example
+	work     int   // multiply-accumulates per example
+	embeds   []int // its EMBEDDING and EMBEDDING_BAG instructions
 }
 
 // exampleWork returns the work per example of instruction in, in
 // multiply-accumulates, and whether it belongs in a region: every
-// instruction on batched data but a dense layer split by output channels
-// and the embeddings (which can fail on their ids).
+// instruction on batched data but a dense layer split by output channels,
+// and an embedding only of a model input (its ids are checked before the
+// region runs: see Session.region).
 func (m *Model) exampleWork(in *instr) (int, bool) {
 	for _, t := range in.t {
 		if t := &m.tensors[t]; t.store != kbc.StoreConst && !t.batched {
@@ -146,18 +159,56 @@ func (m *Model) exampleWork(in *instr) (int, bool) {
 		return p.rows * p.k * p.n, p.cols == nil
 	case convOp:
 		return p.p.F * p.kk * p.pp, true
-	case ref.PoolParams, reduceOp, ref.InteractionParams:
-		return xe * poolCost, true
-	case embeddingOp, embeddingBagOp:
-		return 0, false
+	case embeddingOp:
+		cost := embeddingCost
+		if p.copyRows {
+			cost /= 10
+		}
+		return e * cost, m.tensors[in.t[1]].store == kbc.StoreInput
+	case embeddingBagOp:
+		return xe * p.p.Dim * bagCost, m.tensors[in.t[1]].store == kbc.StoreInput
 	}
+	cost, perInput := 0, false
 	switch in.op {
 	case kbc.OpQuantize:
-		return e * quantizeCost, true
-	case kbc.OpLogistic, kbc.OpTanh, kbc.OpSoftmax:
-		return e * lookupCost, true
+		cost = quantizeCost
+	case kbc.OpDequantize:
+		cost = dequantizeCost
+	case kbc.OpMaxPool:
+		cost, perInput = maxPoolCost, true
+	case kbc.OpAvgPool:
+		cost, perInput = avgPoolCost, true
+	case kbc.OpAdd, kbc.OpSub:
+		cost = addCost
+	case kbc.OpMul:
+		cost = mulCost
+	case kbc.OpAffine:
+		cost = affineCost
+	case kbc.OpRequantize:
+		cost = requantizeCost
+	case kbc.OpHardSwish:
+		cost = hardSwishCost
+	case kbc.OpLogistic, kbc.OpTanh:
+		cost = logisticCost
+	case kbc.OpSoftmax:
+		cost = softmaxCost
+	case kbc.OpConcat:
+		cost = concatCost
+	case kbc.OpTranspose:
+		cost = transposeCost
+	case kbc.OpMean:
+		cost, perInput = meanCost, true
+	case kbc.OpSum:
+		cost, perInput = sumCost, true
+	case kbc.OpFM, kbc.OpBiInteraction:
+		cost, perInput = interactCost, true
+	default:
+		return 0, false
 	}
-	return e * dequantizeCost, true // the others: one rescale or copy an element
+	if perInput {
+		return xe * cost, true
+	}
+	return e * cost, true
 }
 
 // regionParts is how many threads share region r on a batch of n.
@@ -198,11 +249,14 @@ func (m *Model) planRegions() error {
 		if !ok {
 			continue
 		}
-		if last := len(regions) - 1; last >= 0 && regions[last].to == k {
-			regions[last].to++
-			regions[last].work += w
-		} else {
-			regions = append(regions, region{from: k, to: k + 1, work: w})
+		if last := len(regions) - 1; last < 0 || regions[last].to != k {
+			regions = append(regions, region{from: k, to: k})
+		}
+		r := &regions[len(regions)-1]
+		r.to++
+		r.work += w
+		if op := m.code[k].op; op == kbc.OpEmbedding || op == kbc.OpEmbeddingBag {
+			r.embeds = append(r.embeds, k)
 		}
 	}
 	if len(regions) == 0 {
@@ -519,11 +573,20 @@ func (s *Session) parallel(in *instr, x, out *view, n int) bool {
 }
 
 // region runs region r on a batch of n across the session's threads, if
-// it is large enough to split, and reports whether it did.
+// it is large enough to split and its embeddings' ids are all in range,
+// and reports whether it did. (An id out of range is an error, which
+// running the region's instructions one by one reports as on one
+// thread.)
 func (s *Session) region(r *region, n int, quantized bool) bool {
 	parts := s.m.regionParts(r, n, s.threads)
 	if parts < 2 {
 		return false
+	}
+	for _, k := range r.embeds {
+		in := &s.m.code[k]
+		if !validIDs(in, s.views[in.t[1]].i32) {
+			return false
+		}
 	}
 	s.pool.run(job{n: n, units: n, parts: parts, kernels: s.m.kernels, m: s.m, views: s.views, from: r.from, to: r.to, quantized: quantized}, &s.scratch)
 	return true

@@ -533,7 +533,8 @@ const dense1024 = `model dense1024 {
 // example-by-example instructions as one job (LeNet-5, all of whose
 // instructions are, as one job a Run), with an arena where no instruction
 // of a region writes over bytes another of it uses; RunQuantized on
-// several threads gives the int8 outputs of one thread.
+// several threads gives the int8 outputs of one thread; an id out of
+// range in a region fails the Run as on one thread.
 func TestRegions(t *testing.T) {
 	for _, e := range append(examples(t), wideDense(t)) {
 		t.Run(e.name, func(t *testing.T) {
@@ -561,6 +562,9 @@ func TestRegions(t *testing.T) {
 						t.Errorf("RunQuantized on %d threads: output %d differs from one thread's", threads, i)
 					}
 				}
+			}
+			if e.name == "deepfm" {
+				badIDs(t, e)
 			}
 			if e.name != "lenet5" {
 				return
@@ -634,6 +638,32 @@ func TestRegionsEveryOpcode(t *testing.T) {
 				t.Errorf("batch %d, %d threads: %d workers started", n, threads, runtime.Workers(s))
 			}
 		}
+	}
+}
+
+// badIDs runs a model whose embeddings take its id inputs, as one region
+// on two threads, with an id out of range in the last example of a batch
+// of 64: the Run must fail with one thread's error, naming the id and
+// where it is.
+func badIDs(t *testing.T, e example) {
+	m := load(t, e.kbc, &runtime.Options{Threads: 2})
+	if rs := runtime.Regions(m); len(rs) != 1 || rs[0][0] != 0 {
+		t.Fatalf("%s's regions: %v, want one from the first instruction", e.name, rs)
+	}
+	runtime.SplitEverything(m)
+	in := e.inputs(64)
+	for i := range in {
+		if ids := slices.Clone(in[i].I32); ids != nil {
+			ids[len(ids)-1] = 1 << 30
+			in[i].I32 = ids
+			break
+		}
+	}
+	one := session(t, load(t, e.kbc, nil), 64)
+	want := one.Run(in, outputs(one.Model(), 64))
+	got := session(t, m, 64).Run(in, outputs(m, 64))
+	if want == nil || got == nil || got.Error() != want.Error() {
+		t.Errorf("%s with an id out of range: %v on two threads, %v on one", e.name, got, want)
 	}
 }
 

@@ -84,7 +84,7 @@ func init() {
 			fs.Bool("portable", false, "use the portable Go kernels")
 			fs.String("kernels", "", "the kernel set to run: portable, avx2, avxvnni, avx512vnni or amx (amd64), sdot or neon (arm64); default the best this CPU runs")
 			fs.Bool("dense", false, "run every dense layer on the dense kernels, even where the sparse ones would be faster (to compare)")
-			fs.Int("threads", 1, "split large ops (a dense layer's batch rows, a convolution's examples) across up to N goroutines")
+			fs.Int("threads", 1, "split the work (a large dense layer's output channels, the examples of the other ops) across up to N goroutines")
 			fs.Bool("json", false, "print the results as JSON")
 		},
 		run: runBench,
