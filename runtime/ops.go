@@ -184,9 +184,9 @@ func (m *Model) checkInstr(in *instr, written []bool) error {
 		if o.elems != x.elems {
 			c.fail("result %v and input %v differ in size", o.dims, x.dims)
 		}
-		p := requantizeOp{p: ref.RequantizeParams{InputOffset: c.i32("in_offset"), OutputOffset: c.i32("out_offset"), R: c.requant("mult", "shift")}}
-		p.lo, p.hi = c.clamp()
-		in.prep = p
+		p := ref.RequantizeParams{InputOffset: c.i32("in_offset"), OutputOffset: c.i32("out_offset"), R: c.requant("mult", "shift")}
+		lo, hi := c.clamp()
+		in.prep = c.table(func(x, out []int8) { ref.RequantizeClamp(&p, lo, hi, x, out) })
 	case kbc.OpDense:
 		in.prep = c.dense()
 	case kbc.OpConv:
@@ -213,7 +213,13 @@ func (m *Model) checkInstr(in *instr, written []bool) error {
 		if o.elems != x.elems {
 			c.fail("result %v and input %v differ in size", o.dims, x.dims)
 		}
-		in.prep = ref.LogisticParams{InputZeroPoint: c.i32("in_zero"), InputRangeRadius: c.i32("range_radius"), InputMultiplier: c.i32("mult"), InputLeftShift: c.int("left_shift")}
+		p := ref.LogisticParams{InputZeroPoint: c.i32("in_zero"), InputRangeRadius: c.i32("range_radius"), InputMultiplier: c.i32("mult"), InputLeftShift: c.int("left_shift")}
+		if in.op == kbc.OpLogistic {
+			in.prep = c.table(func(x, out []int8) { ref.Logistic(&p, x, out) })
+		} else {
+			tp := ref.TanhParams(p)
+			in.prep = c.table(func(x, out []int8) { ref.Tanh(&tp, x, out) })
+		}
 	case kbc.OpEmbedding:
 		in.prep = c.embedding()
 	case kbc.OpEmbeddingBag:
@@ -225,9 +231,10 @@ func (m *Model) checkInstr(in *instr, written []bool) error {
 		if o.elems != x.elems {
 			c.fail("result %v and input %v differ in size", o.dims, x.dims)
 		}
-		in.prep = ref.HardSwishParams{InputZeroPoint: c.i32("in_zero"), OutputZeroPoint: c.i32("out_zero"),
+		p := ref.HardSwishParams{InputZeroPoint: c.i32("in_zero"), OutputZeroPoint: c.i32("out_zero"),
 			ReluishMultiplier: int16(c.int("reluish_mult")), ReluishExponent: c.int("reluish_exponent"),
 			OutputMultiplier: int16(c.int("out_mult")), OutputExponent: c.int("out_exponent")}
+		in.prep = c.table(func(x, out []int8) { ref.HardSwish(&p, x, out) })
 	case kbc.OpAffine:
 		in.prep = c.affine()
 	case kbc.OpTranspose:
@@ -236,9 +243,37 @@ func (m *Model) checkInstr(in *instr, written []bool) error {
 	return c.err
 }
 
-type requantizeOp struct {
-	p      ref.RequantizeParams
-	lo, hi int32
+// tableOp is a prepared REQUANTIZE, LOGISTIC, TANH or HARD_SWISH. Each
+// maps an int8 to an int8 alone, so the reference kernel's results for
+// the 256 int8 values, computed at load, are the whole op: a lookup an
+// element, with the reference's bits (its fixed-point arithmetic costs
+// 4 to 70 ns an element; BenchmarkOpCosts).
+type tableOp struct{ table [256]int8 }
+
+// table runs kernel on every int8 value and returns its results as a
+// table indexed by the value's bits (uint8). A kernel that rejects its
+// parameters (by panicking, as the reference kernels do) fails the
+// instruction.
+func (c *checker) table(kernel func(x, out []int8)) (t *tableOp) {
+	if c.err != nil {
+		return nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			c.fail("parameters its kernel rejects: %v", r)
+			t = nil
+		}
+	}()
+	var x, out [256]int8
+	for i := range x {
+		x[i] = int8(i - 128)
+	}
+	kernel(x[:], out[:])
+	t = &tableOp{}
+	for i, q := range x {
+		t.table[uint8(q)] = out[i]
+	}
+	return t
 }
 
 // denseOp is a prepared DENSE: packed weights and the bias with the input

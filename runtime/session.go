@@ -675,8 +675,11 @@ func (m *Model) examples(k, lo, hi int, v []view, sc *scratch, quantized bool) {
 		} else {
 			ref.AvgPool(&p, x.i8[lo*xe:hi*xe], out.i8[lo*e:hi*e])
 		}
-	case requantizeOp:
-		ref.RequantizeClamp(&p.p, p.lo, p.hi, x.i8[lo*e:hi*e], out.i8[lo*e:hi*e])
+	case *tableOp:
+		xs, os := x.i8[lo*e:hi*e], out.i8[lo*e:hi*e]
+		for i, q := range xs {
+			os[i] = p.table[uint8(q)]
+		}
 	case reduceOp:
 		xs, os := x.i8[lo*xe:hi*xe], out.i8[lo*e:hi*e]
 		if in.op == kbc.OpMean {
@@ -690,9 +693,18 @@ func (m *Model) examples(k, lo, hi int, v []view, sc *scratch, quantized bool) {
 		// The operands' batch strides are 0 for a constant, which every
 		// example reads whole.
 		b := &sc.bcast
-		b.Shape = append(append(b.Shape[:0], hi-lo), p.shape...)
-		b.XStrides = append(append(b.XStrides[:0], p.xBatch), p.xs...)
-		b.YStrides = append(append(b.YStrides[:0], p.yBatch), p.ys...)
+		if p.same {
+			// Operands of the result's shape walk it as one dimension:
+			// the reference kernel then divides twice an element, not
+			// twice a dimension.
+			b.Shape = append(b.Shape[:0], (hi-lo)*e)
+			b.XStrides = append(b.XStrides[:0], 1)
+			b.YStrides = append(b.YStrides[:0], 1)
+		} else {
+			b.Shape = append(append(b.Shape[:0], hi-lo), p.shape...)
+			b.XStrides = append(append(b.XStrides[:0], p.xBatch), p.xs...)
+			b.YStrides = append(append(b.YStrides[:0], p.yBatch), p.ys...)
+		}
 		y := &v[in.t[2]]
 		xs, ys := x.i8[lo*p.xBatch:], y.i8[lo*p.yBatch:]
 		if in.op == kbc.OpMul {
@@ -716,13 +728,6 @@ func (m *Model) examples(k, lo, hi int, v []view, sc *scratch, quantized bool) {
 		}
 	case softmaxOp:
 		ref.Softmax(&p.p, (hi-lo)*e/p.depth, p.depth, x.i8[lo*e:hi*e], out.i8[lo*e:hi*e])
-	case ref.LogisticParams:
-		if in.op == kbc.OpLogistic {
-			ref.Logistic(&p, x.i8[lo*e:hi*e], out.i8[lo*e:hi*e])
-		} else {
-			tp := ref.TanhParams(p)
-			ref.Tanh(&tp, x.i8[lo*e:hi*e], out.i8[lo*e:hi*e])
-		}
 	case ref.InteractionParams:
 		p.N = hi - lo
 		if in.op == kbc.OpFM {
@@ -730,8 +735,6 @@ func (m *Model) examples(k, lo, hi int, v []view, sc *scratch, quantized bool) {
 		} else {
 			ref.BiInteraction(&p, x.i8[lo*xe:hi*xe], out.i8[lo*e:hi*e])
 		}
-	case ref.HardSwishParams:
-		ref.HardSwish(&p, x.i8[lo*e:hi*e], out.i8[lo*e:hi*e])
 	case affineOp:
 		p.p.N = hi - lo
 		ref.Affine(&p.p, x.i8[lo*e:hi*e], p.weight, p.bias, out.i8[lo*e:hi*e])

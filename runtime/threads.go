@@ -88,7 +88,8 @@ type job struct {
 // Per element of the result unless said otherwise; measured on a Zen 5
 // at batch 64 over the examples and testdata/ops.kbc (BenchmarkOpCosts),
 // rounded. Most of these ops run the reference kernels, whose fixed-point
-// arithmetic per element costs hundreds of multiply-accumulates.
+// arithmetic per element costs hundreds of multiply-accumulates (the
+// lookups that replace four of them, tableOp, cost 30).
 const (
 	quantizeCost   = 8
 	dequantizeCost = 4
@@ -99,9 +100,7 @@ const (
 	addCost        = 1500
 	mulCost        = 800
 	affineCost     = 330
-	requantizeCost = 280
-	hardSwishCost  = 600
-	logisticCost   = 4000 // and tanh
+	tableCost      = 30 // REQUANTIZE, LOGISTIC, TANH, HARD_SWISH: a lookup
 	softmaxCost    = 5500
 	concatCost     = 180
 	transposeCost  = 30
@@ -184,12 +183,8 @@ func (m *Model) exampleWork(in *instr) (int, bool) {
 		cost = mulCost
 	case kbc.OpAffine:
 		cost = affineCost
-	case kbc.OpRequantize:
-		cost = requantizeCost
-	case kbc.OpHardSwish:
-		cost = hardSwishCost
-	case kbc.OpLogistic, kbc.OpTanh:
-		cost = logisticCost
+	case kbc.OpRequantize, kbc.OpHardSwish, kbc.OpLogistic, kbc.OpTanh:
+		cost = tableCost
 	case kbc.OpSoftmax:
 		cost = softmaxCost
 	case kbc.OpConcat:
