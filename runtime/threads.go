@@ -82,31 +82,45 @@ type job struct {
 	quantized bool   // RunQuantized: int8 inputs and outputs
 }
 
-// Costs of the ops other than the matrix products, in multiply-
-// accumulates of the AVX2 dense kernel (about 15 ps each): the work
-// estimate that decides whether a region is worth splitting (minWork).
-// Per element of the result unless said otherwise; measured on a Zen 5
-// at batch 64 over the examples and testdata/ops.kbc (BenchmarkOpCosts),
-// rounded. Most of these ops run the reference kernels, whose fixed-point
-// arithmetic per element costs hundreds of multiply-accumulates (the
-// lookups that replace four of them, tableOp, cost 30).
+// elementCosts are the costs of the ops other than the matrix products
+// and the embeddings, in multiply-accumulates of the AVX2 dense kernel
+// (about 15 ps each): the work estimate that decides whether a region is
+// worth splitting (minWork). Per element of the result, or of the input
+// (perInput); measured on a Zen 5 at batch 64 over the examples and
+// testdata/ops.kbc (BenchmarkOpCosts), rounded. Most of these ops run
+// the reference kernels, whose fixed-point arithmetic costs hundreds of
+// multiply-accumulates an element (the lookups that replace four of them,
+// tableOp, cost 30).
+var elementCosts = map[kbc.Opcode]struct {
+	cost     int
+	perInput bool
+}{
+	kbc.OpQuantize:      {8, false},
+	kbc.OpDequantize:    {4, false},
+	kbc.OpMaxPool:       {8, true},
+	kbc.OpAvgPool:       {120, true},
+	kbc.OpAdd:           {1500, false},
+	kbc.OpSub:           {1500, false},
+	kbc.OpMul:           {800, false},
+	kbc.OpAffine:        {330, false},
+	kbc.OpRequantize:    {30, false},
+	kbc.OpHardSwish:     {30, false},
+	kbc.OpLogistic:      {30, false},
+	kbc.OpTanh:          {30, false},
+	kbc.OpSoftmax:       {5500, false},
+	kbc.OpConcat:        {180, false},
+	kbc.OpTranspose:     {30, false},
+	kbc.OpMean:          {70, true},
+	kbc.OpSum:           {200, true},
+	kbc.OpFM:            {120, true},
+	kbc.OpBiInteraction: {120, true},
+}
+
+// The embeddings' costs: a row element looked up and rescaled (a tenth
+// of it where rows are copied), and a row element summed into a bag.
 const (
-	quantizeCost   = 8
-	dequantizeCost = 4
-	maxPoolCost    = 8   // an input
-	avgPoolCost    = 120 // an input
-	embeddingCost  = 60  // 6 where rows are copied
-	bagCost        = 30  // a row element summed
-	addCost        = 1500
-	mulCost        = 800
-	affineCost     = 330
-	tableCost      = 30 // REQUANTIZE, LOGISTIC, TANH, HARD_SWISH: a lookup
-	softmaxCost    = 5500
-	concatCost     = 180
-	transposeCost  = 30
-	meanCost       = 70  // an input
-	sumCost        = 200 // an input
-	interactCost   = 120 // an input of FM or BI_INTERACTION
+	embeddingCost = 60
+	bagCost       = 30
 )
 
 // split returns what a dense layer splits into on its own on a batch of
@@ -167,43 +181,14 @@ func (m *Model) exampleWork(in *instr) (int, bool) {
 	case embeddingBagOp:
 		return xe * p.p.Dim * bagCost, m.tensors[in.t[1]].store == kbc.StoreInput
 	}
-	cost, perInput := 0, false
-	switch in.op {
-	case kbc.OpQuantize:
-		cost = quantizeCost
-	case kbc.OpDequantize:
-		cost = dequantizeCost
-	case kbc.OpMaxPool:
-		cost, perInput = maxPoolCost, true
-	case kbc.OpAvgPool:
-		cost, perInput = avgPoolCost, true
-	case kbc.OpAdd, kbc.OpSub:
-		cost = addCost
-	case kbc.OpMul:
-		cost = mulCost
-	case kbc.OpAffine:
-		cost = affineCost
-	case kbc.OpRequantize, kbc.OpHardSwish, kbc.OpLogistic, kbc.OpTanh:
-		cost = tableCost
-	case kbc.OpSoftmax:
-		cost = softmaxCost
-	case kbc.OpConcat:
-		cost = concatCost
-	case kbc.OpTranspose:
-		cost = transposeCost
-	case kbc.OpMean:
-		cost, perInput = meanCost, true
-	case kbc.OpSum:
-		cost, perInput = sumCost, true
-	case kbc.OpFM, kbc.OpBiInteraction:
-		cost, perInput = interactCost, true
-	default:
+	c, ok := elementCosts[in.op]
+	if !ok {
 		return 0, false
 	}
-	if perInput {
-		return xe * cost, true
+	if c.perInput {
+		return xe * c.cost, true
 	}
-	return e * cost, true
+	return e * c.cost, true
 }
 
 // regionParts is how many threads share region r on a batch of n.
