@@ -19,8 +19,9 @@ import (
 )
 
 // minWork is the least work, in multiply-accumulates, worth a thread of
-// its own: an op is split into at most work/minWork parts, so a block is
-// never less than about 2 µs of a dense layer's kernel time. Waking a
+// its own: a dense layer or a region is split into at most work/minWork
+// parts, so a block is never less than about 2 µs of the AVX2 dense
+// kernel's time. Waking a
 // parked worker is the cost it must outweigh, and that depends on the
 // machine. On a two-core AMD EPYC virtual machine (Zen 3, AVX2) it was
 // tens of microseconds: whole models at batch 64 ran fastest at 2^17 of
