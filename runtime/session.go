@@ -336,17 +336,38 @@ func (s *Session) run(inputs, outputs []Value, quantized bool) (err error) {
 			err = m.internalError(k, r)
 		}
 	}()
+	// Float inputs are scanned for NaN and infinities before the first
+	// instruction; a region that starts the program scans them itself,
+	// each thread its own examples, which then stay in its core's cache.
+	scan := !quantized && !m.allowNonFinite
 	next := 0 // the next region
 	for k = 0; k < len(m.code); k++ {
 		if next < len(m.regions) && m.regions[next].from == k {
 			r := &m.regions[next]
 			next++
-			if s.pool != nil && s.region(r, n, quantized) {
+			if s.pool != nil && s.region(r, n, quantized, scan) {
+				if scan {
+					scan = false
+					if s.pool.sawNonFinite(&s.scratch) {
+						return s.nonFinite(inputs)
+					}
+				}
 				k = r.to - 1
 				continue
 			}
 		}
+		if scan {
+			scan = false
+			if err := s.nonFinite(inputs); err != nil {
+				return err
+			}
+		}
 		if err := s.exec(k, n, quantized); err != nil {
+			return err
+		}
+	}
+	if scan {
+		if err := s.nonFinite(inputs); err != nil {
 			return err
 		}
 	}
@@ -421,16 +442,22 @@ func (s *Session) checkArgs(inputs, outputs []Value, quantized bool) (int, error
 				return 0, fmt.Errorf("output %s is not dequantized by the model, so it cannot be read as int8", m.tensors[ti].name)
 			}
 		}
-	} else if !m.allowNonFinite {
-		for i, ti := range m.inputs {
-			if j := kernels.NonFinite(inputs[i].F32); j >= 0 {
-				t := &m.tensors[ti]
-				return 0, fmt.Errorf("input %s: value %d (example %d, element %d) is %v; float inputs must be finite unless the model is loaded with Options.AllowNonFinite",
-					t.name, j, j/t.elems, j%t.elems, inputs[i].F32[j])
-			}
-		}
 	}
 	return n, nil
+}
+
+// nonFinite returns the error for the first NaN or infinity among the
+// float inputs, in input order, or nil.
+func (s *Session) nonFinite(inputs []Value) error {
+	m := s.m
+	for i, ti := range m.inputs {
+		if j := kernels.NonFinite(inputs[i].F32); j >= 0 {
+			t := &m.tensors[ti]
+			return fmt.Errorf("input %s: value %d (example %d, element %d) is %v; float inputs must be finite unless the model is loaded with Options.AllowNonFinite",
+				t.name, j, j/t.elems, j%t.elems, inputs[i].F32[j])
+		}
+	}
+	return nil
 }
 
 // data returns the number of values v holds of dtype d, and, when it

@@ -39,6 +39,10 @@ type scratch struct {
 	padded []int8  // one group's input planes, zero-point padded
 	colOut []int8  // one group's result over the padded width
 	bcast  ref.Broadcast
+	// nonFinite says whether the thread's examples of the float inputs,
+	// scanned by a job that was asked to (job.scan), hold a NaN or an
+	// infinity.
+	nonFinite bool
 }
 
 // newScratch allocates the scratch of one thread of a session of
@@ -81,6 +85,7 @@ type job struct {
 	views     []view // the Session's, for a region
 	from, to  int    // a region's instructions
 	quantized bool   // RunQuantized: int8 inputs and outputs
+	scan      bool   // a region's parts first scan their examples of the float inputs
 }
 
 // elementCosts are the costs of the ops other than the matrix products
@@ -341,6 +346,9 @@ func (m *Model) regionPlan(regions []region) (offsets []int, size int, ok bool) 
 func (j *job) do(i int, sc *scratch) {
 	lo, hi := j.units*i/j.parts, j.units*(i+1)/j.parts
 	if j.in == nil {
+		if j.scan {
+			sc.nonFinite = j.m.nonFinite(j.views, lo, hi)
+		}
 		for k := j.from; k < j.to; k++ {
 			j.m.examples(k, lo, hi, j.views, sc, j.quantized)
 		}
@@ -394,6 +402,7 @@ type pool struct {
 	started bool
 	job     job          // the job running; written only while no worker runs
 	next    uint64       // the number of the next job
+	parts   int          // the parts of the last job
 	pending atomic.Int32 // parts of the job still running on workers
 	// missWakeups, set by tests, skips the wake-ups a job and a Run's
 	// start send, as if each were lost (see run).
@@ -432,7 +441,7 @@ func (p *pool) run(j job, sc *scratch) {
 			go p.work(w, i+1)
 		}
 	}
-	p.job = j
+	p.job, p.parts = j, j.parts
 	p.next++
 	p.pending.Store(int32(j.parts - 1))
 	ws := p.workers[:j.parts-1]
@@ -558,7 +567,7 @@ func (s *Session) parallel(in *instr, x, out *view, n int) bool {
 // and reports whether it did. (An id out of range is an error, which
 // running the region's instructions one by one reports as on one
 // thread.)
-func (s *Session) region(r *region, n int, quantized bool) bool {
+func (s *Session) region(r *region, n int, quantized, scan bool) bool {
 	parts := s.m.regionParts(r, n, s.threads)
 	if parts < 2 {
 		return false
@@ -569,8 +578,30 @@ func (s *Session) region(r *region, n int, quantized bool) bool {
 			return false
 		}
 	}
-	s.pool.run(job{n: n, units: n, parts: parts, kernels: s.m.kernels, m: s.m, views: s.views, from: r.from, to: r.to, quantized: quantized}, &s.scratch)
+	s.pool.run(job{n: n, units: n, parts: parts, kernels: s.m.kernels, m: s.m, views: s.views, from: r.from, to: r.to, quantized: quantized, scan: scan}, &s.scratch)
 	return true
+}
+
+// nonFinite reports whether examples [lo, hi) of m's float inputs, bound
+// in views, hold a NaN or an infinity.
+func (m *Model) nonFinite(views []view, lo, hi int) bool {
+	for _, ti := range m.inputs {
+		if x, e := views[ti].f32, m.tensors[ti].elems; x != nil && kernels.NonFinite(x[lo*e:hi*e]) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// sawNonFinite reports whether a part of the last job, which scanned the
+// float inputs (job.scan), found a NaN or an infinity; sc is the
+// caller's scratch. (Each part of such a job sets its flag.)
+func (p *pool) sawNonFinite(sc *scratch) bool {
+	saw := sc.nonFinite
+	for _, w := range p.workers[:p.parts-1] {
+		saw = saw || w.nonFinite
+	}
+	return saw
 }
 
 // stop ends the workers and waits until they have.

@@ -695,3 +695,37 @@ func quantizedArgs(m *runtime.Model, in []runtime.Value, n int) (qin, qout []run
 	}
 	return qin, qout
 }
+
+// TestThreadsNonFinite: on several threads, a region that starts the
+// program scans the float inputs, each thread its own examples; a NaN or
+// an infinity in any thread's share fails the Run with the error of one
+// thread, and the next Run, with finite inputs, succeeds.
+func TestThreadsNonFinite(t *testing.T) {
+	odd := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))}
+	for _, e := range examples(t) {
+		one := session(t, load(t, e.kbc, nil), 64)
+		m := load(t, e.kbc, &runtime.Options{Threads: 3})
+		runtime.SplitEverything(m)
+		three := session(t, m, 64)
+		for i, info := range m.Inputs() {
+			if info.DType != runtime.F32 {
+				continue
+			}
+			elems := len(e.inputs(1)[i].F32)
+			for k, at := range []int{0, 21*elems + elems/2, 64*elems - 1} {
+				in := e.inputs(64)
+				clean := in[i].F32[at]
+				in[i].F32[at] = odd[k]
+				want := one.Run(in, outputs(one.Model(), 64))
+				got := three.Run(in, outputs(m, 64))
+				if want == nil || got == nil || got.Error() != want.Error() {
+					t.Errorf("%s, input %s, %v at %d: %v on three threads, %v on one", e.name, info.Name, odd[k], at, got, want)
+				}
+				in[i].F32[at] = clean
+				if err := three.Run(in, outputs(m, 64)); err != nil {
+					t.Errorf("%s: the Run after a failed one: %v", e.name, err)
+				}
+			}
+		}
+	}
+}
