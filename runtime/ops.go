@@ -407,21 +407,64 @@ type convOp struct {
 	kk, pp      int  // patch length and output positions per sample
 	direct      bool // a 1x1 convolution, stride 1, no padding: no patches
 	grid        bool // otherwise stride 1: computed on the padded grid
+	// depthwise, where the kernel set has its own depthwise kernel, is a
+	// convolution with one input and one output channel per group, run
+	// on each channel's padded plane without a patch matrix
+	// (kernels.Set.DepthwiseGrid). With a stride, the plane is split into
+	// its phases, StrideH*StrideW planes of hq x wq (phase (ph, pw) holds
+	// the padded plane's rows ph, ph+StrideH, ... and columns pw,
+	// pw+StrideW, ...), one after the other: tap (ky, kx) of output
+	// (oy, ox) then reads phase ((ky*DH)%StrideH, (kx*DW)%StrideW) at row
+	// oy + ky*DH/StrideH and column ox + kx*DW/StrideW, so that the
+	// strided convolution is a stride-1 one over the phases, computed on
+	// their grid (output (oy, ox) at oy*wq + ox). Without a stride the
+	// one phase is the padded plane. taps holds each channel's filter
+	// ([F][KH*KW]), offs each tap's offset from the first phase's start.
+	depthwise bool
+	taps      []int8
+	offs      []int
+	hq, wq    int
 }
 
 // columns is the number of output positions the matrix product computes
 // per sample and group: OH*OW, or OH times the padded width on the grid.
 func (p *convOp) columns() int {
+	if p.depthwise {
+		return p.p.OH * p.wq
+	}
 	if p.grid {
 		return p.p.OH * (p.p.W + 2*p.p.PadW)
 	}
 	return p.pp
 }
 
+// planeLen is the span of each channel's phases in a depthwise
+// convolution: the phases, and what the kernel reads past them.
+func (p *convOp) planeLen() int {
+	return max(p.p.StrideH*p.p.StrideW*p.hq*p.wq, kernels.DepthwiseLen(p.columns(), p.offs))
+}
+
+// scratch is the int32 scratch the convolution's kernels need.
+func (p *convOp) scratch() int {
+	n := 0
+	for _, pw := range p.packed {
+		n = max(n, kernels.ScratchSizeRHS(pw, p.columns()))
+	}
+	if p.depthwise {
+		n = max(n, kernels.DepthwiseScratchSize(p.columns()))
+	}
+	return n
+}
+
 // paddedLen is the length of a grid convolution's padded input (the
 // group's planes), or 0 when it needs none.
 func (p *convOp) paddedLen() int {
 	c := &p.p
+	if p.depthwise {
+		// Every channel's plane, copied even without padding: the
+		// kernel reads past each one.
+		return c.C * p.planeLen()
+	}
 	if !p.grid || c.PadH == 0 && c.PadW == 0 {
 		return 0
 	}
@@ -478,6 +521,22 @@ func (c *checker) conv() convOp {
 	op.pp = p.OH * p.OW
 	op.direct = p.KH == 1 && p.KW == 1 && p.StrideH == 1 && p.StrideW == 1 && p.PadH == 0 && p.PadW == 0
 	op.grid = !op.direct && p.StrideH == 1 && p.StrideW == 1
+	// (The bounds on the padded plane and the strides keep its phases'
+	// sizes and the taps' offsets far from overflowing; a file beyond
+	// them runs the general product.)
+	hp, wp := p.H+2*p.PadH, p.W+2*p.PadW
+	if !op.direct && p.Groups == p.C && p.Groups == p.F && op.kk <= kernels.DepthwiseTaps && c.m.kernels.HasDepthwise() &&
+		hp <= 1<<14 && wp <= 1<<14 && p.StrideH <= hp && p.StrideW <= wp && p.OH > 0 && p.OW > 0 {
+		op.depthwise, op.taps, op.grid = true, w.i8, false
+		op.hq, op.wq = ceilDiv(hp, p.StrideH), ceilDiv(wp, p.StrideW)
+		for ky := range p.KH {
+			for kx := range p.KW {
+				dy, dx := ky*p.DilationH, kx*p.DilationW
+				phase := (dy%p.StrideH)*p.StrideW + dx%p.StrideW
+				op.offs = append(op.offs, phase*op.hq*op.wq+dy/p.StrideH*op.wq+dx/p.StrideW)
+			}
+		}
+	}
 	fpg := p.F / p.Groups
 	op.fbias = make([]int32, p.F)
 	for g := 0; g < p.Groups; g++ {

@@ -58,16 +58,18 @@ func (m *Model) planScratch() error {
 			if p.kk > limit/max(cols, 1) || p.p.F > limit/max(cols, 1) || p.paddedLen() > limit {
 				return fmt.Errorf("section CODE: instruction %d (CONV): its scratch is more than the %d-byte limit", k, limit)
 			}
-			if !p.direct {
+			if !p.direct && !p.depthwise {
 				m.scratch.col = max(m.scratch.col, p.kk*cols)
 			}
 			if p.grid {
 				m.scratch.padded = max(m.scratch.padded, p.paddedLen())
 				m.scratch.colOut = max(m.scratch.colOut, p.p.F/p.p.Groups*cols)
 			}
-			for _, pw := range p.packed {
-				m.scratch.acc = max(m.scratch.acc, kernels.ScratchSizeRHS(pw, cols))
+			if p.depthwise {
+				m.scratch.padded = max(m.scratch.padded, p.paddedLen())
+				m.scratch.colOut = max(m.scratch.colOut, p.p.F*cols)
 			}
+			m.scratch.acc = max(m.scratch.acc, p.scratch())
 		}
 		if p, ok := in.prep.(denseOp); ok {
 			m.scratch.acc = max(m.scratch.acc, p.scratch(p.rows))
@@ -106,9 +108,7 @@ func (m *Model) accScratch(capacity int) int {
 		case denseOp:
 			n = max(n, p.scratch(p.rows*capacity))
 		case convOp:
-			for _, pw := range p.packed {
-				n = max(n, kernels.ScratchSizeRHS(pw, p.columns()))
-			}
+			n = max(n, p.scratch())
 		}
 	}
 	return n
@@ -835,6 +835,10 @@ func (sc *scratch) conv(p *convOp, x, out []int8, n int, set kernels.Set) {
 	for b := 0; b < n; b++ {
 		xb := x[b*c.C*plane : (b+1)*c.C*plane]
 		ob := out[b*c.F*p.pp : (b+1)*c.F*p.pp]
+		if p.depthwise {
+			sc.depthwiseConv(p, xb, ob, set)
+			continue
+		}
 		for g := 0; g < c.Groups; g++ {
 			xg := xb[g*cpg*plane : (g+1)*cpg*plane]
 			og := ob[g*fpg*p.pp : (g+1)*fpg*p.pp]
@@ -901,6 +905,49 @@ func (sc *scratch) gridConv(p *convOp, x []int8, g int, out []int8, matMul matMu
 	for f := 0; f < fpg; f++ {
 		for oy := 0; oy < c.OH; oy++ {
 			copy(out[(f*c.OH+oy)*c.OW:(f*c.OH+oy+1)*c.OW], res[f*cols+oy*wp:])
+		}
+	}
+}
+
+// depthwiseConv runs one sample of a depthwise convolution
+// (convOp.depthwise): each channel's plane is laid out in scratch as its
+// phases, its padding and the bytes the kernel reads past them the zero
+// point; the results over the phases' width are then copied out.
+func (sc *scratch) depthwiseConv(p *convOp, x, out []int8, set kernels.Set) {
+	c := &p.p
+	cols, span := c.OH*p.wq, p.planeLen()
+	planes := sc.padded[:c.C*span]
+	fillInt8(planes, int8(-c.InputOffset))
+	for ch := range c.C {
+		plane, in := planes[ch*span:], x[ch*c.H*c.W:(ch+1)*c.H*c.W]
+		if c.StrideH == 1 && c.StrideW == 1 {
+			for y := range c.H {
+				copy(plane[(c.PadH+y)*p.wq+c.PadW:], in[y*c.W:(y+1)*c.W])
+			}
+			continue
+		}
+		// Phase (ph, pw) row r is padded row r*StrideH+ph, column q
+		// padded column q*StrideW+pw: input column q*StrideW+pw-PadW.
+		for ph := range c.StrideH {
+			for pw := range c.StrideW {
+				phase := plane[(ph*c.StrideW+pw)*p.hq*p.wq:]
+				q0 := ceilDiv(c.PadW-pw, c.StrideW) // the first column inside the input
+				for r := ceilDiv(c.PadH-ph, c.StrideH); r*c.StrideH+ph < c.PadH+c.H; r++ {
+					row := in[(r*c.StrideH+ph-c.PadH)*c.W:][:c.W]
+					dst := phase[r*p.wq : (r+1)*p.wq]
+					for q, x := q0, q0*c.StrideW+pw-c.PadW; x < c.W; q, x = q+1, x+c.StrideW {
+						dst[q] = row[x]
+					}
+				}
+			}
+		}
+	}
+	res := sc.colOut[:c.F*cols]
+	set.DepthwiseGrid(c.C, cols, planes, span, p.offs, p.taps, p.fbias, p.mult, p.shift,
+		c.OutputOffset, c.ActMin, c.ActMax, res, cols, sc.acc)
+	for ch := range c.F {
+		for oy := range c.OH {
+			copy(out[(ch*c.OH+oy)*c.OW:(ch*c.OH+oy+1)*c.OW], res[ch*cols+oy*p.wq:])
 		}
 	}
 }
@@ -978,8 +1025,16 @@ func ceilDiv(a, b int) int {
 }
 
 func fillInt8(b []int8, v int8) {
-	for i := range b {
-		b[i] = v
+	if len(b) < 32 {
+		for i := range b {
+			b[i] = v
+		}
+		return
+	}
+	// Longer runs double what is filled with each copy (memmove).
+	b[0] = v
+	for n := 1; n < len(b); n *= 2 {
+		copy(b[n:], b[:n])
 	}
 }
 

@@ -58,6 +58,7 @@ var amxSet = &kernelSet{
 		matMulRequantAMX(m, x, lda, p, &q, out, ldo, scratch)
 	},
 	matMulRequantRHS: rhsAMX,
+	depthwise:        depthwiseAVX2,
 	quantize: func(n int, in *float32, scale float32, zero int32, out *int8) {
 		if avx512vnniSet.lacks() == "" {
 			quantizeZMM(n, in, scale, zero, out)

@@ -40,6 +40,7 @@ var asmSets = []*kernelSet{amxSet, avx512vnniSet, avxvnniSet, {
 		matMulRequantAsm(m, x, lda, p, &q, out, ldo, scratch)
 	},
 	matMulRequantRHS: rhsAVX2,
+	depthwise:        depthwiseAVX2,
 	peak:             peakAVX2, peakMACs: 192,
 }}
 

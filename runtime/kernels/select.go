@@ -29,6 +29,9 @@ type kernelSet struct {
 	// multiple of 32, zero points in [-256, 256]); the self-test checks
 	// it too.
 	quantize func(n int, in *float32, scale float32, zero int32, out *int8)
+	// depthwise, when not nil, is the set's own DepthwiseGrid (the
+	// self-test checks it against depthwisePortable).
+	depthwise func(n, cols int, x []int8, plane int, offs []int, w []int8, q requant, out []int8, ldo int, scratch []int32)
 	// peak runs the set's bare loop (see Peak), peakMACs multiply-adds
 	// an iteration.
 	peak     func(iters int)
@@ -170,6 +173,32 @@ func selfTest(s *kernelSet) error {
 			s.quantize(nq, &in[0], 1, zero, &got[0])
 			if i := firstDiff(got, want); i >= 0 {
 				return fmt.Errorf("kernel set %s failed its self-test: Quantize, input %g, zero point %d: %d, the portable kernels give %d", s.name, in[i], zero, got[i], want[i])
+			}
+		}
+	}
+	if s.depthwise != nil {
+		// Two channels of a 3x3 filter (an odd number of taps) over a 6x7
+		// grid: 42 columns, two whole blocks of 16 and a part of one.
+		const n, wp, cols, plane = 2, 7, 42, 80
+		offs := []int{0, 1, 2, wp, wp + 1, wp + 2, 2 * wp, 2*wp + 1, 2*wp + 2}
+		w := make([]int8, n*len(offs))
+		for i := range w {
+			w[i] = values[(i*3+i/4)%len(values)]
+		}
+		x := make([]int8, (n-1)*plane+DepthwiseLen(cols, offs))
+		for i := range x {
+			x[i] = values[(i*5+i/3)%len(values)]
+		}
+		want, got := make([]int8, n*cols), make([]int8, n*cols)
+		scratch := make([]int32, DepthwiseScratchSize(cols))
+		for _, q := range []requant{
+			{bias: bias[:n], mult: mult[:n], shift: shift[:n], off: -3, lo: -128, hi: 127},
+			{bias: make([]int32, n), mult: mult[:1], shift: []int32{2}, off: 7, lo: -20, hi: 100},
+		} {
+			depthwisePortable(n, cols, x, plane, offs, w, q, want, cols, scratch)
+			s.depthwise(n, cols, x, plane, offs, w, q, got, cols, scratch)
+			if i := firstDiff(got, want); i >= 0 {
+				return fmt.Errorf("kernel set %s failed its self-test: DepthwiseGrid, output %d is %d, the portable kernels give %d", s.name, i, got[i], want[i])
 			}
 		}
 	}

@@ -10,8 +10,8 @@ import (
 )
 
 // broken is a kernel set that computes like s but adds one to an output
-// of MatMulRequant, of MatMulRequantRHS or of Quantize (what: "dense",
-// "rhs" or "quantize").
+// of MatMulRequant, of MatMulRequantRHS, of Quantize or of DepthwiseGrid
+// (what: "dense", "rhs", "quantize" or "depthwise").
 func broken(s *kernelSet, what string) *kernelSet {
 	b := *s
 	switch what {
@@ -28,6 +28,15 @@ func broken(s *kernelSet, what string) *kernelSet {
 				QuantizePortable(scale, zero, unsafe.Slice(in, n), unsafe.Slice(out, n))
 			}
 			unsafe.Slice(out, n)[n-1]++
+		}
+	case "depthwise":
+		b.depthwise = func(n, cols int, x []int8, plane int, offs []int, w []int8, q requant, out []int8, ldo int, scratch []int32) {
+			if s.depthwise != nil {
+				s.depthwise(n, cols, x, plane, offs, w, q, out, ldo, scratch)
+			} else {
+				depthwisePortable(n, cols, x, plane, offs, w, q, out, ldo, scratch)
+			}
+			out[(n-1)*ldo+cols-1]++
 		}
 	default:
 		b.matMulRequant = func(m int, x []int8, lda int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32) {
@@ -53,11 +62,12 @@ func fastest() *kernelSet {
 }
 
 // TestSelfTestRefusesBrokenKernels injects a fault into the best kernel
-// set, in either product or its quantization: the selection refuses it,
-// says why, and the products then run the portable kernels.
+// set, in either product, its quantization or its depthwise convolution:
+// the selection refuses it, says why, and the products then run the
+// portable kernels.
 func TestSelfTestRefusesBrokenKernels(t *testing.T) {
 	defer selectFrom("", asmSets)
-	for _, what := range []string{"dense", "rhs", "quantize"} {
+	for _, what := range []string{"dense", "rhs", "quantize", "depthwise"} {
 		bad := broken(fastest(), what)
 		selectFrom("", []*kernelSet{bad})
 		if got := KernelName(); got != "portable" {

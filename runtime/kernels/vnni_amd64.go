@@ -30,6 +30,7 @@ var avx512vnniSet = &kernelSet{
 	},
 	matMulRequantRHS: rhsZMM,
 	quantize:         quantizeZMM,
+	depthwise:        depthwiseAVX2,
 	peak:             peakVNNIZMM, peakMACs: 24 * 64,
 }
 
@@ -45,5 +46,6 @@ var avxvnniSet = &kernelSet{
 		matMulRequantU8(&vnniTiles, &vnniTilePanels, false, m, x, lda, p, &q, out, ldo, scratch)
 	},
 	matMulRequantRHS: rhsVEX,
+	depthwise:        depthwiseAVX2,
 	peak:             peakVNNIVEX, peakMACs: 12 * 32,
 }

@@ -1,0 +1,102 @@
+// Depthwise convolution on the padded grid: one filter per channel.
+
+package kernels
+
+import (
+	"fmt"
+	"math"
+)
+
+// DepthwiseGrid computes channels [0, n) of one sample of a stride-1
+// depthwise convolution (one filter per input channel) on the grid of
+// their zero-point-padded input planes, as the grid convolution lays
+// them out (output positions for every column of the padded width): for
+// ch < n and c < cols,
+//
+//	acc = sum over t of w[ch*T+t] * x[ch*plane + c+offs[t]]   int32
+//	out[ch*ldo + c] = requantized acc + bias[ch], as in MatMulRequant
+//
+// where T = len(offs) and offs[t] is tap t's offset in a plane
+// (ky*DH*Wp + kx*DW). It is what MatMulRequantRHS computes for each
+// group's one filter over the taps' rows of the patch matrix, without
+// building them: the vector kernels read 16 columns of x at each offset
+// and multiply-add the taps in pairs. Each plane must span at least
+// DepthwiseLen(cols, offs) bytes (past the last column's taps, the
+// kernels read whole blocks of 16 columns; those bytes change only
+// columns that are not stored); mult and shift hold one value per
+// channel or one for all; scratch holds DepthwiseScratchSize(cols)
+// int32. It allocates nothing and panics on inconsistent arguments.
+func (k Set) DepthwiseGrid(n, cols int, x []int8, plane int, offs []int, w []int8, bias, mult, shift []int32,
+	outOffset, actMin, actMax int32, out []int8, ldo int, scratch []int32) {
+	const name = "DepthwiseGrid"
+	if n < 1 || cols < 1 || len(offs) < 1 || len(offs) > DepthwiseTaps || len(w) != n*len(offs) {
+		panic(fmt.Sprintf("kernels: %s: %d channels of %d columns, %d offsets, %d weights (1 to %d taps a channel)", name, n, cols, len(offs), len(w), DepthwiseTaps))
+	}
+	for _, o := range offs {
+		if o < 0 || o > math.MaxInt32-32 {
+			panic(fmt.Sprintf("kernels: %s: tap offset %d", name, o))
+		}
+	}
+	if need := DepthwiseLen(cols, offs); plane < need || len(x) < (n-1)*plane+need {
+		panic(fmt.Sprintf("kernels: %s: input of %d bytes, planes %d apart; each needs %d", name, len(x), plane, need))
+	}
+	if ldo < cols || len(out) < (n-1)*ldo+cols {
+		panic(fmt.Sprintf("kernels: %s: out of length %d with stride %d cannot hold %dx%d", name, len(out), ldo, n, cols))
+	}
+	if need := DepthwiseScratchSize(cols); len(scratch) < need {
+		panic(fmt.Sprintf("kernels: %s: scratch of %d int32, need %d", name, len(scratch), need))
+	}
+	if len(bias) < n {
+		panic(fmt.Sprintf("kernels: %s: %d biases for %d channels", name, len(bias), n))
+	}
+	checkRequant(name, n, bias, mult, shift, actMin, actMax)
+	dw := k.s.depthwise
+	if dw == nil {
+		dw = depthwisePortable
+	}
+	dw(n, cols, x, plane, offs, w, requant{bias: bias, mult: mult, shift: shift, off: outOffset, lo: actMin, hi: actMax}, out, ldo, scratch)
+}
+
+// HasDepthwise reports whether the set has its own DepthwiseGrid
+// kernel; without one, DepthwiseGrid runs the portable Go loop, and a
+// depthwise convolution is faster as the set's matrix product.
+func (k Set) HasDepthwise() bool { return k.s.depthwise != nil }
+
+// DepthwiseTaps is the most taps (KH*KW) DepthwiseGrid takes.
+const DepthwiseTaps = 64
+
+// DepthwiseLen is the least span of a plane of DepthwiseGrid's input:
+// the last block of 16 columns read at the largest offset.
+func DepthwiseLen(cols int, offs []int) int {
+	most := 0
+	for _, o := range offs {
+		most = max(most, o)
+	}
+	return (cols+15)/16*16 + most
+}
+
+// DepthwiseScratchSize is the number of int32 of scratch DepthwiseGrid
+// needs for cols columns: the sums of whole blocks of 16, the taps'
+// pairs (four int32 each) and the requantization's 24.
+func DepthwiseScratchSize(cols int) int {
+	return (cols+15)/16*16 + 4*(DepthwiseTaps/2) + 24
+}
+
+// depthwisePortable is DepthwiseGrid in Go, tap by tap over the columns.
+func depthwisePortable(n, cols int, x []int8, plane int, offs []int, w []int8, q requant, out []int8, ldo int, scratch []int32) {
+	taps := len(offs)
+	acc := scratch[:cols]
+	for ch := range n {
+		clear(acc)
+		xc := x[ch*plane:]
+		for t, o := range offs {
+			wt := int32(w[ch*taps+t])
+			for c, v := range xc[o : o+cols] {
+				acc[c] += wt * int32(v)
+			}
+		}
+		for c, a := range acc {
+			out[ch*ldo+c] = q.apply(a, ch)
+		}
+	}
+}
