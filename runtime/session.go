@@ -709,7 +709,14 @@ func (m *Model) examples(k, lo, hi int, v []view, sc *scratch, quantized bool) {
 		}
 	case reduceOp:
 		xs, os := x.i8[lo*xe:hi*xe], out.i8[lo*e:hi*e]
-		if in.op == kbc.OpMean {
+		if p.inner == 1 && p.reduce > 0 {
+			// Each output sums a contiguous run (a global average pool,
+			// for one): eight values a step, then the reference's rescale.
+			for i := range os {
+				sum := kernels.SumInt8(xs[i*p.reduce : (i+1)*p.reduce])
+				os[i] = ref.ReduceOutput(sum, p.reduce, p.inOff, p.outOff, p.r, p.lo, p.hi)
+			}
+		} else if in.op == kbc.OpMean {
 			rp := ref.MeanParams{Outer: (hi - lo) * p.outer, Reduce: p.reduce, Inner: p.inner, InputOffset: p.inOff, OutputOffset: p.outOff, R: p.r, ActMin: p.lo, ActMax: p.hi}
 			ref.Mean(&rp, xs, os)
 		} else {

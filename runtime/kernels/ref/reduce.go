@@ -118,9 +118,16 @@ func reduceRescale(k string, outer, n, inner int, inputOffset, outputOffset int3
 			for j := range n {
 				sum += int32(in[(o*n+j)*inner+i])
 			}
-			shifted := int32(int64(sum) + int64(inputOffset)*int64(n))
-			v := fixedpoint.MultiplyByQuantizedMultiplier(shifted, r.Mult, r.Shift) + outputOffset
-			*dst = activate(v, actMin, actMax)
+			*dst = ReduceOutput(sum, n, inputOffset, outputOffset, r, actMin, actMax)
 		}
 	}
+}
+
+// ReduceOutput is Mean's and Sum's output from the int32 sum (wrapping)
+// of its n > 0 inputs: the input offset's n terms added, rescaled,
+// offset and clamped. A faster sum then gives the reference's bits.
+func ReduceOutput(sum int32, n int, inputOffset, outputOffset int32, r Requant, actMin, actMax int32) int8 {
+	shifted := int32(int64(sum) + int64(inputOffset)*int64(n))
+	v := fixedpoint.MultiplyByQuantizedMultiplier(shifted, r.Mult, r.Shift) + outputOffset
+	return activate(v, actMin, actMax)
 }
