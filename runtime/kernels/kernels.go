@@ -5,7 +5,10 @@
 // NCHW result). Both requantize as TensorFlow Lite does. Weights are
 // packed once per model (Pack); each call takes caller-owned scratch
 // (ScratchSize, ScratchSizeRHS) and allocates nothing. Quantize (float
-// inputs to int8) and MaxPool are the other kernels a model's hot path
+// inputs to int8), MaxPool, DepthwiseGrid (a depthwise convolution
+// without the patch matrix: on the sets with AVX2, 16 columns of a
+// channel's padded plane at each tap's offset, taps multiplied in pairs
+// with VPMADDWD) and SumInt8 are the other kernels a model's hot path
 // runs; the VM takes the remaining ops from the reference kernels.
 //
 // Every kernel gives exactly the bits of the reference kernels in
