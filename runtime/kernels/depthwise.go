@@ -57,9 +57,13 @@ func (k Set) DepthwiseGrid(n, cols int, x []int8, plane int, offs []int, w []int
 	dw(n, cols, x, plane, offs, w, requant{bias: bias, mult: mult, shift: shift, off: outOffset, lo: actMin, hi: actMax}, out, ldo, scratch)
 }
 
-// HasDepthwise reports whether the set has its own DepthwiseGrid
-// kernel; without one, DepthwiseGrid runs the portable Go loop, and a
-// depthwise convolution is faster as the set's matrix product.
+// HasDepthwise reports whether depthwise convolutions run faster on
+// DepthwiseGrid than on the set's matrix product: on the sets with AVX2
+// (their vector kernel) and the portable one (its Go loop, which does
+// one multiply per tap and output where the product fills a panel of
+// filters: MobileNet-tiny at batch 64 ran in 39 ms instead of 85 on a
+// Zen 5 core). The arm64 sets keep their product, unmeasured against the
+// loop on arm64 hardware; DepthwiseGrid runs the Go loop there.
 func (k Set) HasDepthwise() bool { return k.s.depthwise != nil }
 
 // DepthwiseTaps is the most taps (KH*KW) DepthwiseGrid takes.

@@ -29,8 +29,9 @@ type kernelSet struct {
 	// multiple of 32, zero points in [-256, 256]); the self-test checks
 	// it too.
 	quantize func(n int, in *float32, scale float32, zero int32, out *int8)
-	// depthwise, when not nil, is the set's own DepthwiseGrid (the
-	// self-test checks it against depthwisePortable).
+	// depthwise, when not nil, is the set's DepthwiseGrid, which the VM
+	// then runs depthwise convolutions on (the self-test checks it
+	// against depthwisePortable); nil leaves them to the set's product.
 	depthwise func(n, cols int, x []int8, plane int, offs []int, w []int8, q requant, out []int8, ldo int, scratch []int32)
 	// peak runs the set's bare loop (see Peak), peakMACs multiply-adds
 	// an iteration.
@@ -45,6 +46,7 @@ var portableSet = &kernelSet{name: "portable", lacks: func() string { return "" 
 	matMulRequantRHS: func(cols int, col []int8, ldc int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32) {
 		matMulRequantRHSPortable(cols, col, ldc, p, &q, out, ldo, scratch)
 	},
+	depthwise: depthwisePortable,
 	peak: peakPortable, peakMACs: portablePeakMACs}
 
 // SetNames are the kernel sets KILN_KERNELS and runtime.Options.Kernels
