@@ -47,7 +47,7 @@ var portableSet = &kernelSet{name: "portable", lacks: func() string { return "" 
 		matMulRequantRHSPortable(cols, col, ldc, p, &q, out, ldo, scratch)
 	},
 	depthwise: depthwisePortable,
-	peak: peakPortable, peakMACs: portablePeakMACs}
+	peak:      peakPortable, peakMACs: portablePeakMACs}
 
 // SetNames are the kernel sets KILN_KERNELS and runtime.Options.Kernels
 // may name, on any machine; Runnable says which run on this one.
