@@ -407,10 +407,10 @@ type convOp struct {
 	kk, pp      int  // patch length and output positions per sample
 	direct      bool // a 1x1 convolution, stride 1, no padding: no patches
 	grid        bool // otherwise stride 1: computed on the padded grid
-	// depthwise, where the kernel set has its own depthwise kernel, is a
-	// convolution with one input and one output channel per group, run
-	// on each channel's padded plane without a patch matrix
-	// (kernels.Set.DepthwiseGrid). With a stride, the plane is split into
+	// depthwise, where the kernel set runs them on DepthwiseGrid
+	// (kernels.Set.HasDepthwise), is a convolution with one input and
+	// one output channel per group, run on each channel's padded plane
+	// without a patch matrix. With a stride, the plane is split into
 	// its phases, StrideH*StrideW planes of hq x wq (phase (ph, pw) holds
 	// the padded plane's rows ph, ph+StrideH, ... and columns pw,
 	// pw+StrideW, ...), one after the other: tap (ky, kx) of output
