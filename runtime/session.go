@@ -704,8 +704,16 @@ func (m *Model) examples(k, lo, hi int, v []view, sc *scratch, quantized bool) {
 		}
 	case *tableOp:
 		xs, os := x.i8[lo*e:hi*e], out.i8[lo*e:hi*e]
-		for i, q := range xs {
-			os[i] = p.table[uint8(q)]
+		os = os[:len(xs)]
+		t := &p.table
+		i := 0
+		for ; i+8 <= len(xs); i += 8 { // eight independent lookups a step
+			a, o := xs[i:i+8:i+8], os[i:i+8:i+8]
+			o[0], o[1], o[2], o[3] = t[uint8(a[0])], t[uint8(a[1])], t[uint8(a[2])], t[uint8(a[3])]
+			o[4], o[5], o[6], o[7] = t[uint8(a[4])], t[uint8(a[5])], t[uint8(a[6])], t[uint8(a[7])]
+		}
+		for ; i < len(xs); i++ {
+			os[i] = t[uint8(xs[i])]
 		}
 	case reduceOp:
 		xs, os := x.i8[lo*xe:hi*xe], out.i8[lo*e:hi*e]
