@@ -67,7 +67,6 @@ func (m *Model) planScratch() error {
 			}
 			if p.depthwise {
 				m.scratch.padded = max(m.scratch.padded, p.paddedLen())
-				m.scratch.colOut = max(m.scratch.colOut, p.p.F*cols)
 			}
 			m.scratch.acc = max(m.scratch.acc, p.scratch())
 		}
@@ -927,10 +926,10 @@ func (sc *scratch) gridConv(p *convOp, x []int8, g int, out []int8, matMul matMu
 // depthwiseConv runs one sample of a depthwise convolution
 // (convOp.depthwise): each channel's plane is laid out in scratch as its
 // phases, its padding and the bytes the kernel reads past them the zero
-// point; the results over the phases' width are then copied out.
+// point; the kernel writes each row's valid outputs to out.
 func (sc *scratch) depthwiseConv(p *convOp, x, out []int8, set kernels.Set) {
 	c := &p.p
-	cols, span := c.OH*p.wq, p.planeLen()
+	span := p.planeLen()
 	planes := sc.padded[:c.C*span]
 	fillInt8(planes, int8(-c.InputOffset))
 	for ch := range c.C {
@@ -957,14 +956,8 @@ func (sc *scratch) depthwiseConv(p *convOp, x, out []int8, set kernels.Set) {
 			}
 		}
 	}
-	res := sc.colOut[:c.F*cols]
-	set.DepthwiseGrid(c.C, cols, planes, span, p.offs, p.taps, p.fbias, p.mult, p.shift,
-		c.OutputOffset, c.ActMin, c.ActMax, res, cols, sc.acc)
-	for ch := range c.F {
-		for oy := range c.OH {
-			copy(out[(ch*c.OH+oy)*c.OW:(ch*c.OH+oy+1)*c.OW], res[ch*cols+oy*p.wq:])
-		}
-	}
+	set.DepthwiseGrid(c.C, c.OH, p.wq, c.OW, planes, span, p.offs, p.taps, p.fbias, p.mult, p.shift,
+		c.OutputOffset, c.ActMin, c.ActMax, out, sc.acc)
 }
 
 // matMulRHS is the signature of kernels.MatMulRequantRHS.

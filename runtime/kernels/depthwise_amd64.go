@@ -7,13 +7,14 @@ package kernels
 func depthwiseSums(blocks int, x *int8, pairs *int32, npairs int, acc *int32)
 
 // depthwiseAVX2 is DepthwiseGrid on the sets with AVX2: channel by
-// channel, the sums 16 columns at a time (depthwiseSums), then the AVX2
-// requantization.
-func depthwiseAVX2(n, cols int, x []int8, plane int, offs []int, w []int8, q requant, out []int8, ldo int, scratch []int32) {
-	taps, blocks := len(offs), (cols+15)/16
-	acc := scratch[:16*blocks]
-	pairs := scratch[16*blocks : 16*blocks+4*(DepthwiseTaps/2)]
-	v := scratch[16*blocks+4*(DepthwiseTaps/2) : 16*blocks+4*(DepthwiseTaps/2)+24]
+// channel, the sums 16 grid positions at a time (depthwiseSums), then
+// the AVX2 requantization.
+func depthwiseAVX2(n, rows, width, valid int, x []int8, plane int, offs []int, w []int8, q requant, out []int8, scratch []int32) {
+	taps, cols := len(offs), rows*width
+	blocks, sums := (cols+15)/16, depthwiseSumsLen(cols)
+	acc := scratch[:sums]
+	pairs := scratch[sums : sums+4*(DepthwiseTaps/2)]
+	v := scratch[sums+4*(DepthwiseTaps/2) : sums+4*(DepthwiseTaps/2)+24]
 	// Each pair's offsets; an odd tap out pairs with itself, weighted 0.
 	np := (taps + 1) / 2
 	for i := range np {
@@ -21,7 +22,7 @@ func depthwiseAVX2(n, cols int, x []int8, plane int, offs []int, w []int8, q req
 	}
 	span := DepthwiseLen(cols, offs)
 	_ = x[(n-1)*plane+span-1]
-	_ = out[(n-1)*ldo+cols-1]
+	_ = out[n*rows*valid-1]
 	for ch := range n {
 		wc := w[ch*taps : (ch+1)*taps]
 		for i := range np {
@@ -35,7 +36,8 @@ func depthwiseAVX2(n, cols int, x []int8, plane int, offs []int, w []int8, q req
 		fill(v[0:8], q.bias[ch])
 		fill(v[8:16], q.mult[min(ch, len(q.mult)-1)])
 		fill(v[16:24], q.shift[min(ch, len(q.shift)-1)])
-		requantRows(1, cols, &acc[0], 64*blocks, &v[0], 0, &v[8], 0, &v[16], 0, &v[0],
-			int(q.off), int(q.lo), int(q.hi), &out[ch*ldo], ldo)
+		// Row by row, the valid positions only, straight into out.
+		requantRows(rows, valid, &acc[0], 4*width, &v[0], 0, &v[8], 0, &v[16], 0, &v[0],
+			int(q.off), int(q.lo), int(q.hi), &out[ch*rows*valid], valid)
 	}
 }

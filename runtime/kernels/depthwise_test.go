@@ -11,10 +11,11 @@ import (
 
 // TestDepthwiseGrid compares DepthwiseGrid on every kernel set with the
 // sums and requantization written out, over random grids and filters:
-// 1 to 4 channels, 1 to 80 columns (whole and partial blocks of 16), 1
-// to 25 taps at random offsets (odd and even counts), extreme weights and
-// inputs, per-channel and per-tensor rescales, zero and other biases.
-// Outputs between and past the channels' rows stay untouched.
+// 1 to 4 channels, 1 to 6 rows of 1 to 30 positions with 1 to all of
+// them valid (rows shorter and longer than 8, whole and partial blocks
+// of 16), 1 to 25 taps at random offsets (odd and even counts), extreme
+// weights and inputs, per-channel and per-tensor rescales, zero and
+// other biases. Bytes past the outputs stay untouched.
 func TestDepthwiseGrid(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 9))
 	extremes := []int8{-128, 127, -127, 0, 1, -1}
@@ -26,8 +27,9 @@ func TestDepthwiseGrid(t *testing.T) {
 	}
 	eachKernel(t, func(t *testing.T) {
 		set := Set{active()}
-		for i := range 300 {
-			n, cols, taps := 1+rng.IntN(4), 1+rng.IntN(80), 1+rng.IntN(25)
+		for i := range 400 {
+			n, rows, width, taps := 1+rng.IntN(4), 1+rng.IntN(6), 1+rng.IntN(30), 1+rng.IntN(25)
+			valid, cols := 1+rng.IntN(width), rows*width
 			offs := make([]int, taps)
 			for j := range offs {
 				offs[j] = rng.IntN(60)
@@ -52,27 +54,28 @@ func TestDepthwiseGrid(t *testing.T) {
 				mult, shift = mult[:1], shift[:1]
 			}
 			off, lo, hi := int32(rng.IntN(41)-20), int32(-128+rng.IntN(20)), int32(127-rng.IntN(20))
-			ldo := cols + rng.IntN(3)
-			want := make([]int8, (n-1)*ldo+cols+5)
+			want := make([]int8, n*rows*valid+5)
 			for j := range want {
 				want[j] = 99
 			}
 			got := append([]int8(nil), want...)
 			for ch := range n {
 				m, s := mult[min(ch, len(mult)-1)], shift[min(ch, len(shift)-1)]
-				for c := range cols {
-					acc := bias[ch]
-					for j, o := range offs {
-						acc += int32(w[ch*taps+j]) * int32(x[ch*plane+c+o])
+				for r := range rows {
+					for col := range valid {
+						acc := bias[ch]
+						for j, o := range offs {
+							acc += int32(w[ch*taps+j]) * int32(x[ch*plane+r*width+col+o])
+						}
+						v := fixedpoint.MultiplyByQuantizedMultiplier(acc, m, int(s)) + off
+						want[(ch*rows+r)*valid+col] = int8(min(max(v, lo), hi))
 					}
-					v := fixedpoint.MultiplyByQuantizedMultiplier(acc, m, int(s)) + off
-					want[ch*ldo+c] = int8(min(max(v, lo), hi))
 				}
 			}
-			set.DepthwiseGrid(n, cols, x, plane, offs, w, bias, mult, shift, off, lo, hi, got, ldo, make([]int32, DepthwiseScratchSize(cols)))
+			set.DepthwiseGrid(n, rows, width, valid, x, plane, offs, w, bias, mult, shift, off, lo, hi, got, make([]int32, DepthwiseScratchSize(cols)))
 			for j := range want {
 				if got[j] != want[j] {
-					t.Fatalf("case %d (%d channels of %d columns, stride %d, %d taps): byte %d is %d, want %d", i, n, cols, ldo, taps, j, got[j], want[j])
+					t.Fatalf("case %d (%d channels of %d rows of %d, %d valid, %d taps): byte %d is %d, want %d", i, n, rows, width, valid, taps, j, got[j], want[j])
 				}
 			}
 		}
@@ -83,27 +86,28 @@ func TestDepthwiseGrid(t *testing.T) {
 func TestDepthwiseGridArgs(t *testing.T) {
 	set := Set{portableSet}
 	type args struct {
-		n, cols, plane, ldo int
-		x, w, out           []int8
-		offs                []int
-		bias, mult, scratch []int32
+		n, rows, width, valid, plane int
+		x, w, out                    []int8
+		offs                         []int
+		bias, mult, scratch          []int32
 	}
 	good := func() args {
 		offs := []int{0, 1, 5}
 		plane := DepthwiseLen(20, offs)
-		return args{n: 2, cols: 20, plane: plane, ldo: 20, x: make([]int8, 2*plane), w: make([]int8, 6), out: make([]int8, 40),
+		return args{n: 2, rows: 4, width: 5, valid: 3, plane: plane, x: make([]int8, 2*plane), w: make([]int8, 6), out: make([]int8, 24),
 			offs: offs, bias: make([]int32, 2), mult: []int32{1 << 30}, scratch: make([]int32, DepthwiseScratchSize(20))}
 	}
 	for _, c := range []struct {
 		name, want string
 		edit       func(a *args)
 	}{
-		{"no columns", "2 channels of 0 columns", func(a *args) { a.cols = 0 }},
+		{"no rows", "2 channels of 0 rows of 5 (3 valid)", func(a *args) { a.rows = 0 }},
+		{"valid past the width", "4 rows of 5 (6 valid)", func(a *args) { a.valid = 6 }},
 		{"weights short", "3 offsets, 5 weights", func(a *args) { a.w = a.w[:5] }},
 		{"negative offset", "tap offset -1", func(a *args) { a.offs = []int{0, -1, 5} }},
 		{"planes overlap", "planes 36 apart; each needs 37", func(a *args) { a.plane = 36 }},
 		{"input short", "input of 73 bytes, planes 37 apart; each needs 37", func(a *args) { a.x = a.x[:73] }},
-		{"output short", "out of length 39 with stride 20 cannot hold 2x20", func(a *args) { a.out = a.out[:39] }},
+		{"output short", "23 outputs for 2 channels of 4x3", func(a *args) { a.out = a.out[:23] }},
 		{"scratch short", "scratch of 10 int32", func(a *args) { a.scratch = a.scratch[:10] }},
 		{"biases short", "1 biases for 2 channels", func(a *args) { a.bias = a.bias[:1] }},
 	} {
@@ -111,7 +115,7 @@ func TestDepthwiseGridArgs(t *testing.T) {
 		c.edit(&a)
 		msg := func() (msg string) {
 			defer func() { msg = fmt.Sprint(recover()) }()
-			set.DepthwiseGrid(a.n, a.cols, a.x, a.plane, a.offs, a.w, a.bias, a.mult, []int32{0}, 0, -128, 127, a.out, a.ldo, a.scratch)
+			set.DepthwiseGrid(a.n, a.rows, a.width, a.valid, a.x, a.plane, a.offs, a.w, a.bias, a.mult, []int32{0}, 0, -128, 127, a.out, a.scratch)
 			return ""
 		}()
 		if !strings.Contains(msg, c.want) {

@@ -32,7 +32,7 @@ type kernelSet struct {
 	// depthwise, when not nil, is the set's DepthwiseGrid, which the VM
 	// then runs depthwise convolutions on (the self-test checks it
 	// against depthwisePortable); nil leaves them to the set's product.
-	depthwise func(n, cols int, x []int8, plane int, offs []int, w []int8, q requant, out []int8, ldo int, scratch []int32)
+	depthwise func(n, rows, width, valid int, x []int8, plane int, offs []int, w []int8, q requant, out []int8, scratch []int32)
 	// peak runs the set's bare loop (see Peak), peakMACs multiply-adds
 	// an iteration.
 	peak     func(iters int)
@@ -179,9 +179,11 @@ func selfTest(s *kernelSet) error {
 		}
 	}
 	if s.depthwise != nil {
-		// Two channels of a 3x3 filter (an odd number of taps) over a 6x7
-		// grid: 42 columns, two whole blocks of 16 and a part of one.
-		const n, wp, cols, plane = 2, 7, 42, 80
+		// Two channels of a 3x3 filter (an odd number of taps) over a
+		// grid of 6 rows of 9: 54 positions, three whole blocks of 16 and
+		// a part of one; 7 valid outputs a row (fewer than 8).
+		const n, rows, wp, valid, plane = 2, 6, 9, 7, 90
+		const cols = rows * wp
 		offs := []int{0, 1, 2, wp, wp + 1, wp + 2, 2 * wp, 2*wp + 1, 2*wp + 2}
 		w := make([]int8, n*len(offs))
 		for i := range w {
@@ -191,14 +193,14 @@ func selfTest(s *kernelSet) error {
 		for i := range x {
 			x[i] = values[(i*5+i/3)%len(values)]
 		}
-		want, got := make([]int8, n*cols), make([]int8, n*cols)
+		want, got := make([]int8, n*rows*valid), make([]int8, n*rows*valid)
 		scratch := make([]int32, DepthwiseScratchSize(cols))
 		for _, q := range []requant{
 			{bias: bias[:n], mult: mult[:n], shift: shift[:n], off: -3, lo: -128, hi: 127},
 			{bias: make([]int32, n), mult: mult[:1], shift: []int32{2}, off: 7, lo: -20, hi: 100},
 		} {
-			depthwisePortable(n, cols, x, plane, offs, w, q, want, cols, scratch)
-			s.depthwise(n, cols, x, plane, offs, w, q, got, cols, scratch)
+			depthwisePortable(n, rows, wp, valid, x, plane, offs, w, q, want, scratch)
+			s.depthwise(n, rows, wp, valid, x, plane, offs, w, q, got, scratch)
 			if i := firstDiff(got, want); i >= 0 {
 				return fmt.Errorf("kernel set %s failed its self-test: DepthwiseGrid, output %d is %d, the portable kernels give %d", s.name, i, got[i], want[i])
 			}

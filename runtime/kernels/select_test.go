@@ -30,13 +30,13 @@ func broken(s *kernelSet, what string) *kernelSet {
 			unsafe.Slice(out, n)[n-1]++
 		}
 	case "depthwise":
-		b.depthwise = func(n, cols int, x []int8, plane int, offs []int, w []int8, q requant, out []int8, ldo int, scratch []int32) {
+		b.depthwise = func(n, rows, width, valid int, x []int8, plane int, offs []int, w []int8, q requant, out []int8, scratch []int32) {
 			if s.depthwise != nil {
-				s.depthwise(n, cols, x, plane, offs, w, q, out, ldo, scratch)
+				s.depthwise(n, rows, width, valid, x, plane, offs, w, q, out, scratch)
 			} else {
-				depthwisePortable(n, cols, x, plane, offs, w, q, out, ldo, scratch)
+				depthwisePortable(n, rows, width, valid, x, plane, offs, w, q, out, scratch)
 			}
-			out[(n-1)*ldo+cols-1]++
+			out[n*rows*valid-1]++
 		}
 	default:
 		b.matMulRequant = func(m int, x []int8, lda int, p *PackedWeights, q requant, out []int8, ldo int, scratch []int32) {
