@@ -36,7 +36,7 @@ const minWork = 1 << 17
 type scratch struct {
 	acc    []int32 // the matrix-product kernels'
 	col    []int8  // a patch matrix
-	padded []int8  // one group's input planes, zero-point padded
+	padded []int8  // one group's input planes, zero-point padded; a depthwise convolution's every channel's phases
 	colOut []int8  // one group's result over the padded width
 	bcast  ref.Broadcast
 	// nonFinite says whether the thread's examples of the float inputs,
