@@ -132,3 +132,15 @@ func RegionOverlaps(m *Model) []string {
 	}
 	return bad
 }
+
+// DepthwiseConvs is the number of m's convolutions that run on the
+// depthwise kernel (convOp.depthwise).
+func DepthwiseConvs(m *Model) int {
+	n := 0
+	for _, in := range m.code {
+		if p, ok := in.prep.(convOp); ok && p.depthwise {
+			n++
+		}
+	}
+	return n
+}

@@ -438,6 +438,14 @@ func (p *convOp) columns() int {
 	return p.pp
 }
 
+// general returns p run as the general product: a depthwise
+// convolution whose planes do not fit the memory limit at once.
+func (p convOp) general() convOp {
+	p.depthwise, p.taps, p.offs, p.hq, p.wq = false, nil, nil, 0, 0
+	p.grid = p.p.StrideH == 1 && p.p.StrideW == 1
+	return p
+}
+
 // planeLen is the span of each channel's phases in a depthwise
 // convolution: the phases, and what the kernel reads past them.
 func (p *convOp) planeLen() int {

@@ -49,8 +49,29 @@ type scratchNeeds struct {
 }
 
 // planScratch sizes the scratch buffers of the model's kernels, within
-// the memory limit.
+// the memory limit. A depthwise convolution lays out all its channels'
+// planes at once (convOp.depthwise); where that does not fit, the
+// general product, which pads one plane at a time, runs instead.
 func (m *Model) planScratch() error {
+	err := m.sizeScratch()
+	if err == nil {
+		return nil
+	}
+	dropped := false
+	for k := range m.code {
+		if p, ok := m.code[k].prep.(convOp); ok && p.depthwise {
+			m.code[k].prep, dropped = p.general(), true
+		}
+	}
+	if !dropped {
+		return err
+	}
+	return m.sizeScratch()
+}
+
+// sizeScratch is planScratch for the convolutions as they are prepared.
+func (m *Model) sizeScratch() error {
+	m.scratch = scratchNeeds{}
 	limit := m.maxMemory
 	for k, in := range m.code {
 		if p, ok := in.prep.(convOp); ok {

@@ -729,3 +729,36 @@ func TestThreadsNonFinite(t *testing.T) {
 		}
 	}
 }
+
+// TestDepthwiseScratchBound: a model whose depthwise convolution's
+// padded planes, all at once, would take it past Options.MaxMemory runs
+// that convolution as the general product (one plane at a time), with
+// the same results, rather than failing to load; within the bound it
+// runs the depthwise kernel.
+func TestDepthwiseScratchBound(t *testing.T) {
+	// 64 planes of 2x2, padded to 6x6: 64 x 44 bytes with what the
+	// kernel reads past each, far more than the activations.
+	e, err := compileExample("dw.kiln", []byte("model dw {\n  input x: f32[64, 2, 2]\n  output y = conv2d(x, 64, kernel=5, groups=64, pad=2)\n}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wide := load(t, e.kbc, nil)
+	narrow := load(t, e.kbc, &runtime.Options{MaxMemory: 5000})
+	if got := runtime.DepthwiseConvs(wide); got != 1 {
+		t.Errorf("default memory bound: %d depthwise convolutions, want 1", got)
+	}
+	if got := runtime.DepthwiseConvs(narrow); got != 0 {
+		t.Errorf("MaxMemory 5000: %d depthwise convolutions, want 0 (the planes take 2,816 bytes)", got)
+	}
+	in := e.inputs(5)
+	want, got := outputs(wide, 5), outputs(narrow, 5)
+	if err := session(t, wide, 5).Run(in, want); err != nil {
+		t.Fatal(err)
+	}
+	if err := session(t, narrow, 5).Run(in, got); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(want[0].F32, got[0].F32) {
+		t.Error("the general product and the depthwise kernel differ")
+	}
+}
