@@ -220,7 +220,7 @@ func TestThreadsClose(t *testing.T) {
 	}
 	m := load(t, e.kbc, &runtime.Options{Threads: 4})
 	runtime.SplitEverything(m)
-	before := goruntime.NumGoroutine()
+	before := settledGoroutines()
 	start := func() *runtime.Session {
 		s, err := m.NewSession(8)
 		if err != nil {
@@ -251,6 +251,23 @@ func TestThreadsClose(t *testing.T) {
 
 	start() // dropped: its cleanup stops the workers
 	waitGoroutines(t, before, "after the session was dropped")
+}
+
+// settledGoroutines returns the number of goroutines once it holds
+// still: a cleanup left by an earlier test (a dropped Session's, which
+// stops its workers) counts as a goroutine while it runs.
+func settledGoroutines() int {
+	n := goruntime.NumGoroutine()
+	for range 100 {
+		goruntime.GC()
+		time.Sleep(10 * time.Millisecond)
+		m := goruntime.NumGoroutine()
+		if m == n {
+			return n
+		}
+		n = m
+	}
+	return n
 }
 
 // waitGoroutines waits up to 5 s, collecting garbage, for the number of
