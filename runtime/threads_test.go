@@ -759,8 +759,10 @@ func TestDepthwiseScratchBound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wide := load(t, e.kbc, nil)
-	narrow := load(t, e.kbc, &runtime.Options{MaxMemory: 5000})
+	// The portable set runs depthwise convolutions on DepthwiseGrid on
+	// every architecture.
+	wide := load(t, e.kbc, &runtime.Options{Kernels: "portable"})
+	narrow := load(t, e.kbc, &runtime.Options{Kernels: "portable", MaxMemory: 5000})
 	if got := runtime.DepthwiseConvs(wide); got != 1 {
 		t.Errorf("default memory bound: %d depthwise convolutions, want 1", got)
 	}
