@@ -274,12 +274,10 @@ func prepare(name, file string, src []byte, rawIO bool) (*workload, error) {
 			if q == nil {
 				q = quantizeOf(g, in)
 			}
-			i8 := make([]int8, len(x))
+			i8 := quantizeSample(x, q)
 			u8 := make([]byte, len(x))
-			for j, f := range x {
-				v := math.RoundToEven(float64(f/q.Scale[0])) + float64(q.Zero[0])
-				i8[j] = int8(min(max(v, -128), 127))
-				u8[j] = byte(int(i8[j]) + 128)
+			for j, v := range i8 {
+				u8[j] = byte(int(v) + 128)
 			}
 			raw.Write(u8)
 			w.in = append(w.in, runtime.Value{I8: i8})
@@ -293,6 +291,17 @@ func prepare(name, file string, src []byte, rawIO bool) (*workload, error) {
 		w.sat, w.hasSat = firstLayerSaturation(r.Graph, w.in[0].I8, w.in[0].F32)
 	}
 	return w, nil
+}
+
+// quantizeSample quantizes x with q's per-tensor parameters, as the VM's
+// quantize does.
+func quantizeSample(x []float32, q *ir.QuantParams) []int8 {
+	i8 := make([]int8, len(x))
+	for j, f := range x {
+		v := math.RoundToEven(float64(f/q.Scale[0])) + float64(q.Zero[0])
+		i8[j] = int8(min(max(v, -128), 127))
+	}
+	return i8
 }
 
 // quantizeOf returns the quantization parameters of input in's quantize.

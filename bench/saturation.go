@@ -40,13 +40,8 @@ func firstLayerSaturation(g *ir.Graph, in []int8, f []float32) (s saturation, ok
 	if x.Op.Name != "quantize" || x.Args[0].Op.Kind != ir.Source {
 		return s, false
 	}
-	if in == nil { // a float sample: quantized as the VM does
-		q := x.Quant
-		in = make([]int8, len(f))
-		for j, v := range f {
-			r := math.RoundToEven(float64(v/q.Scale[0])) + float64(q.Zero[0])
-			in[j] = int8(min(max(r, -128), 127))
-		}
+	if in == nil {
+		in = quantizeSample(f, x.Quant)
 	}
 	if w.Data == nil || len(w.Data.I8) == 0 || layer.Quant == nil {
 		return s, false
