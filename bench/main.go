@@ -64,12 +64,11 @@ type workload struct {
 	Batches []int       `json:"batches"`
 	Sample  []string    `json:"sample"` // one sample's inputs, raw little-endian, base64
 
-	rawIO  bool
-	macs   int64 // multiply-adds per sample
-	sat    saturation
-	hasSat bool // sat is known: the first layer is a dense one
-	kbc    []byte
-	in     []runtime.Value // one sample, as the VM takes it
+	rawIO bool
+	macs  int64       // multiply-adds per sample
+	sat   *saturation // nil unless the first layer is a dense one
+	kbc   []byte
+	in    []runtime.Value // one sample, as the VM takes it
 }
 
 // result is one timing from either engine.
@@ -288,7 +287,9 @@ func prepare(name, file string, src []byte, rawIO bool) (*workload, error) {
 		w.Sample = append(w.Sample, base64.StdEncoding.EncodeToString(raw.Bytes()))
 	}
 	if len(w.in) == 1 {
-		w.sat, w.hasSat = firstLayerSaturation(r.Graph, w.in[0].I8, w.in[0].F32)
+		if s, ok := firstLayerSaturation(r.Graph, w.in[0].I8, w.in[0].F32); ok {
+			w.sat = &s
+		}
 	}
 	return w, nil
 }
@@ -475,7 +476,7 @@ func report(ws []*workload, kiln, onnx []result, peaks map[string]float64) {
 			unit = "(float)"
 		}
 		fmt.Printf("%s: outputs for one sample differ by at most %.4g %s\n", w.Name, worst, unit)
-		if w.hasSat {
+		if w.sat != nil {
 			fmt.Printf("  adding adjacent products in int16 with saturation (VPMADDUBSW, u8 x s8 kernels without VNNI)\n  would move its first layer's outputs by up to %.3g LSB (%d of %d pairs clamp)\n",
 				w.sat.worst, w.sat.saturated, w.sat.pairs)
 		}
