@@ -188,11 +188,13 @@ var blockSchemas = map[string]map[string]settingSpec{
 		// (a fraction), scored after every epoch by metric; the run keeps
 		// its best epoch's weights and stops after patience epochs
 		// without improvement; refit = true then trains again on the
-		// whole training part for the best epoch's count of epochs.
+		// whole training part for the best epoch's count of epochs; ema
+		// averages the trained weights (a decay in (0, 1)).
 		"validation":    numberSpec,
 		"refit":         {kinds: []ConstKind{ConstName}, choices: choices("true", "false")},
 		"validation_by": {kinds: []ConstKind{ConstName}, choices: choices("random", "time")},
 		"patience":      intSpec,
+		"ema":           numberSpec,
 		"metric":        {kinds: []ConstKind{ConstName}, choices: choices("auc", "logloss", "accuracy", "recall", "rmse")},
 		"jitter":        numberSpec,
 		"amplitude":     numberSpec,

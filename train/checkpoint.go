@@ -12,6 +12,7 @@ package train
 //	train/adam.m/NAME         f32            Adam's first moment of NAME
 //	train/adam.v/NAME         f32            Adam's second moment of NAME
 //	train/best/NAME           any            with validation: parameter NAME after the best epoch so far
+//	train/ema/NAME            f32            with ema: the average of trained parameter NAME (the weights are the raw ones)
 //
 // and in the metadata, under "train.":
 //
@@ -143,7 +144,8 @@ type runState struct {
 	perm             []int
 	shuffle, dropout *rand.PCG
 	settings         map[string]string
-	best             *best // with validation
+	best             *best    // with validation
+	ema              *average // with ema
 }
 
 // settings lists what a run was configured with and a resumed run must
@@ -180,6 +182,9 @@ func settings(cfg Config, loss string, examples, steps int) map[string]string {
 	}
 	if cfg.Augment.Reverse {
 		s["train.reverse"] = "true"
+	}
+	if cfg.EMA > 0 {
+		s["train.ema"] = f(cfg.EMA)
 	}
 	if len(cfg.Masks) > 0 {
 		s["train.masks"] = maskDigest(cfg.Masks)
@@ -234,6 +239,9 @@ func (r *runState) checkpoint(g *ir.Graph, epoch, step int, sum float64, test Me
 				c.state = append(c.state, data.Named{Name: StatePrefix + "best/" + p.Name, T: b.weights[i]})
 			}
 		}
+	}
+	if r.ema != nil {
+		add("ema", r.ema.avg)
 	}
 	switch o := r.opt.(type) {
 	case *SGD:
@@ -303,6 +311,13 @@ func (r *runState) restore(g *ir.Graph, c *Checkpoint) (epoch, step int, sum flo
 			}
 		}
 		return b
+	}
+	if r.ema != nil {
+		for i, b := range bufs("ema") {
+			if b != nil {
+				r.ema.avg[i] = b
+			}
+		}
 	}
 	switch o := r.opt.(type) {
 	case *SGD:

@@ -44,6 +44,15 @@ type Config struct {
 	// the best epoch and may stop early (see Validation).
 	Validation Validation
 
+	// EMA, if positive, is the decay d of an exponential moving average
+	// of the trained weights (Polyak averaging, in (0, 1)): after every
+	// step each weight's average becomes d·average + (1-d)·weight,
+	// starting from the initial weights. Training steps the raw weights;
+	// the epochs' scores, the best epoch's copy and the weights the run
+	// ends with are the average's (batch norm's running statistics are
+	// the last step's). It smooths over roughly the last 1/(1-d) steps.
+	EMA float64
+
 	// Augment, if on, rotates, scales and adds noise to each training
 	// example at random (augmentBatch); evaluation sees the examples as
 	// they are.
@@ -391,6 +400,12 @@ func trainRun(g *ir.Graph, split *data.Split, cfg Config, refitting bool) (*Resu
 			return nil, fmt.Errorf("teacher: %w", err)
 		}
 	}
+	if !(cfg.EMA >= 0 && cfg.EMA < 1) {
+		return nil, fmt.Errorf("ema must be at least 0 and below 1, got %g", cfg.EMA)
+	}
+	if cfg.EMA > 0 && (len(cfg.Shared) > 0 || cfg.Masks != nil || cfg.AfterStep != nil) {
+		return nil, errors.New("training that prunes or shares weights keeps no average of them (the average would not hold the masks or centroids): train it without ema")
+	}
 	n := set.Len()
 	steps := (n + cfg.Batch - 1) / cfg.Batch
 	total := steps * cfg.Epochs
@@ -465,6 +480,11 @@ func trainRun(g *ir.Graph, split *data.Split, cfg Config, refitting bool) (*Resu
 		return nil, errors.New("training with shared weights takes no checkpoints and resumes none")
 	}
 	optParams, optGrads := cons.optimized(params, net.Grads)
+	if cfg.EMA > 0 {
+		if rs.ema, err = newAverage(cfg.EMA, params); err != nil {
+			return nil, err
+		}
+	}
 	firstEpoch, firstStep, firstSum := 0, 0, 0.0
 	if cfg.Resume != nil {
 		if firstEpoch, firstStep, firstSum, err = rs.restore(g, cfg.Resume); err != nil {
@@ -598,6 +618,9 @@ func trainRun(g *ir.Graph, split *data.Split, cfg Config, refitting bool) (*Resu
 			if !cons.empty() {
 				cons.apply(params)
 			}
+			if rs.ema != nil {
+				rs.ema.update(params)
+			}
 			bar.update(s*cfg.Batch+len(idx), sum/float64(s*cfg.Batch+len(idx)))
 			if s+1 < steps && cfg.Stop != nil && cfg.Stop() {
 				bar.clear()
@@ -608,6 +631,9 @@ func trainRun(g *ir.Graph, split *data.Split, cfg Config, refitting bool) (*Resu
 			}
 		}
 		ep := Epoch{Loss: sum / float64(n)}
+		if rs.ema != nil {
+			rs.ema.swapIn(params) // scored, and kept as the best, is the average
+		}
 		if test != nil {
 			m, err := Evaluate(g, test, cfg.Batch, ctx.Workers)
 			if err != nil {
@@ -626,6 +652,9 @@ func trainRun(g *ir.Graph, split *data.Split, cfg Config, refitting bool) (*Resu
 				rs.best.keep(epoch+1, s, weights)
 				ep.Best = true
 			}
+		}
+		if rs.ema != nil {
+			rs.ema.swapOut(params) // training and its checkpoint go on from the raw weights
 		}
 		ep.Elapsed = time.Since(epochStart)
 		res.Epochs = append(res.Epochs, ep)
@@ -648,6 +677,8 @@ func trainRun(g *ir.Graph, split *data.Split, cfg Config, refitting bool) (*Resu
 			return nil, err
 		}
 		res.Validation = m
+	} else if rs.ema != nil {
+		rs.ema.swapIn(params)
 	}
 	res.Elapsed = time.Since(start)
 	return res, nil

@@ -48,6 +48,7 @@ func init() {
 			fs.String("validation-by", "random", "how to carve the validation part: random (seeded) or time (each user's latest training examples, for data split by time)")
 			fs.Int("patience", 0, "with --validation: stop after this many epochs without a better validation score (0: run every epoch)")
 			fs.Float64("tuning", 0, "set the test part aside and score, in its place, this fraction of the training part (each user's latest, for data split by time; else drawn with seed 1), training on the rest: for choosing settings without looking at the test part (give kiln eval the same)")
+			fs.Float64("ema", 0, "keep an exponential moving average of the trained weights with this decay, below 1 (0.998 averages over about the last 500 steps): it is what each epoch scores, validation keeps and the output holds (0: none)")
 			fs.Bool("refit", false, "with --validation: once the best epoch is known, train again from the start on the whole training part (validation part included) for that many epochs; the output holds that run's weights")
 			fs.String("metric", "", "with --validation: what is better: auc or logloss (binary), accuracy (classes), rmse (real values); default the first")
 			fs.Float64("jitter", 0, "add Gaussian noise of this standard deviation to every float input of each training example (0: none)")
@@ -116,11 +117,16 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 			cfg.Reg.L1 = v.Num
 		case "shift":
 			cfg.Shift = int(v.Num)
-		case "validation", "validation_by", "patience", "metric", "refit":
+		case "validation", "validation_by", "patience", "metric", "refit", "ema":
 			if !validates {
 				continue
 			}
 			switch s.Name {
+			case "ema":
+				if !(v.Num >= 0 && v.Num < 1) {
+					return cfg, "", "", fmt.Errorf("%s: ema must be at least 0 and below 1, got %s", v.Pos, v)
+				}
+				cfg.EMA = v.Num
 			case "validation":
 				cfg.Validation.Fraction = v.Num
 			case "validation_by":
@@ -210,7 +216,7 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 		}
 	}
 	floats := map[string]*float64{"lr": &cfg.LR, "momentum": &cfg.Momentum, "weight-decay": &cfg.Reg.WeightDecay, "l1": &cfg.Reg.L1,
-		"temperature": &cfg.Teacher.Temperature, "hard": &cfg.Teacher.Hard, "validation": &cfg.Validation.Fraction,
+		"temperature": &cfg.Teacher.Temperature, "hard": &cfg.Teacher.Hard, "validation": &cfg.Validation.Fraction, "ema": &cfg.EMA,
 		"jitter": &cfg.Augment.Jitter, "amplitude": &cfg.Augment.Amplitude, "rotate": &cfg.Augment.Rotate}
 	for name, p := range floats {
 		if fs.Changed(name) {
@@ -271,6 +277,8 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 		return cfg, "", "", usagef("validation must be a fraction between 0 and 1 (0: none), got %g", cfg.Validation.Fraction)
 	case cfg.Validation.Fraction == 0 && (cfg.Validation.Patience != 0 || cfg.Validation.Metric != "" || cfg.Validation.ByTime || cfg.Validation.Refit):
 		return cfg, "", "", usagef("patience, metric, validation_by and refit go with a validation fraction (--validation or the train block's validation)")
+	case !(cfg.EMA >= 0 && cfg.EMA < 1):
+		return cfg, "", "", usagef("ema must be at least 0 and below 1 (0: none), got %g", cfg.EMA)
 	case cfg.Validation.Patience < 0:
 		return cfg, "", "", usagef("patience must not be negative, got %d", cfg.Validation.Patience)
 	case dataSpec == "":
@@ -448,6 +456,9 @@ func runTrain(e *env, fs *pflag.FlagSet) error {
 			reversed = ", half reversed"
 		}
 		augment = fmt.Sprintf(", augmented (jitter %g, amplitude %g, rotate %g°%s)", a.Jitter, a.Amplitude, a.Rotate, reversed)
+	}
+	if cfg.EMA > 0 {
+		augment += fmt.Sprintf(", weights averaged (ema %g)", cfg.EMA)
 	}
 	fmt.Fprintf(e.stderr, "training %s on %s: %d examples, %d epochs of batch %d, %s lr %g, schedule %v, seed %d%s\n",
 		g.Name, spec, split.Train.Len(), cfg.Epochs, cfg.Batch, cfg.Optimizer, cfg.LR, cfg.Schedule, cfg.Seed, augment)

@@ -118,15 +118,16 @@ func TestTrainValidation(t *testing.T) {
 // part of the training part in its place, in kiln train and kiln eval
 // alike; --refit trains again on the whole (tuning-less) training part
 // for the chosen epochs, and refuses --init weights, which a resumed run
-// could not go back to.
+// could not go back to. --ema averages the weights of both runs; a decay
+// of 1 or more, on the command line or in the train block, is refused.
 func TestTrainRefitTuning(t *testing.T) {
 	dir := t.TempDir()
 	model := filepath.Join(dir, "clicks.kiln")
 	os.WriteFile(model, []byte(strings.Replace(clicksModel, "OUTPUT", "output click = sigmoid(dense(h, 1))", 1)), 0o644)
 	clicksData(t, dir)
 	w := filepath.Join(dir, "w.safetensors")
-	code, stdout, stderr := kiln("train", model, "-o", w, "--epochs", "8", "--lr", "0.05", "--validation", "0.25", "--validation-by", "time", "--refit", "--tuning", "0.2")
-	if code != 0 {
+	code, stdout, stderr := kiln("train", model, "-o", w, "--epochs", "8", "--lr", "0.05", "--validation", "0.25", "--validation-by", "time", "--refit", "--tuning", "0.2", "--ema", "0.9")
+	if code != 0 || !strings.Contains(stderr, "seed 1, weights averaged (ema 0.9)\n") {
 		t.Fatalf("train: exit %d\n%s", code, stderr)
 	}
 	m := regexp.MustCompile(`kept epoch (\d+) \(best validation auc\), then trained (\d+) epochs on the whole training part`).FindStringSubmatch(stdout)
@@ -147,11 +148,19 @@ func TestTrainRefitTuning(t *testing.T) {
 	}{
 		{[]string{"--validation", "0.25", "--refit", "--init", w}, "refit trains again from a fresh start"},
 		{[]string{"--tuning", "1.5"}, "--tuning must be a fraction between 0 and 1"},
+		{[]string{"--ema", "1"}, "ema must be at least 0 and below 1 (0: none), got 1"},
 	} {
 		code, _, stderr := kiln(append([]string{"train", model, "-o", filepath.Join(dir, "x.safetensors")}, c.args...)...)
 		if code != 2 || !strings.Contains(stderr, c.want) {
 			t.Errorf("%q: exit %d\n%s", c.args, code, stderr)
 		}
+	}
+	bad := filepath.Join(dir, "bad.kiln")
+	src, _ := os.ReadFile(model)
+	os.WriteFile(bad, []byte(strings.Replace(string(src), "    batch = 4\n", "    batch = 4\n    ema = 1.5\n", 1)), 0o644)
+	code, _, stderr = kiln("train", bad, "-o", filepath.Join(dir, "x.safetensors"))
+	if code != 1 || !strings.Contains(stderr, "bad.kiln:11:11: ema must be at least 0 and below 1, got 1.5") {
+		t.Errorf("ema = 1.5 in the train block: exit %d\n%s", code, stderr)
 	}
 }
 
