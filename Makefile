@@ -104,10 +104,11 @@ chromium:
 	fi
 
 # The gesture page (examples/web): kiln's VM compiled to WebAssembly,
-# the gesture example trained on users 1-6 and built to int8 bytecode (once;
-# about a minute), replaying users 7-9 or reading a phone's motion. Serves
-# on 127.0.0.1:8080 until interrupted; WEBFLAGS="-addr 0.0.0.0:8443 -tls"
-# lets a phone on the same network open it (README). Needs ../shared/data.
+# the gesture example trained on users 1-6 and built to int8 bytecode
+# (once; about five minutes on two cores), replaying users 7-9 or reading
+# a phone's motion. Serves on 127.0.0.1:8080 until interrupted;
+# WEBFLAGS="-addr 0.0.0.0:8443 -tls" lets a phone on the same network open
+# it (README). Needs ../shared/data.
 GESTURE_DATA := ../shared/data/gestures/handwaving_multiuser.csv.gz
 WEBFLAGS ?=
 web: bin/web_gesture.kbc
