@@ -92,10 +92,11 @@ func trainConfig(prog *frontend.Program, fs *pflag.FlagSet) (train.Config, strin
 	lrSet := false
 	var dataSpec, dataDir string
 	var teacher struct{ model, weights string }
-	// Validation and ema are kiln train's: the retraining of the other
+	// Validation and ema are kiln train's (and kiln demo --models',
+	// which trains as kiln train does): the retraining of the other
 	// commands that read the train block (prune, compress, shrink,
-	// distill, demo) prunes, shares or distils, and keeps the last
-	// epoch's raw weights.
+	// distill, the demo pipeline's stages) prunes, shares or distils,
+	// and keeps the last epoch's raw weights.
 	validates := fs.Lookup("validation") != nil
 	for _, s := range settings(prog.Train) {
 		v := s.Value
