@@ -108,11 +108,13 @@ chromium:
 # (once; about five minutes on two cores), replaying users 7-9 or reading
 # a phone's motion. Serves on 127.0.0.1:8080 until interrupted;
 # WEBFLAGS="-addr 0.0.0.0:8443 -tls" lets a phone on the same network open
-# it (README). Needs ../shared/data.
+# it (README). Needs ../shared/data. The page cuts windows with the
+# options of the example's data spec (GESTURE_OPTIONS).
 GESTURE_DATA := ../shared/data/gestures/handwaving_multiuser.csv.gz
+GESTURE_OPTIONS = $(shell sed -n 's/^ *data = "gestures:[^?"]*?\([^"]*\)"$$/\1/p' examples/gesture_cnn.kiln)
 WEBFLAGS ?=
 web: bin/web_gesture.kbc
-	$(GO) run ./examples/web -model bin/web_gesture.kbc -data gestures:$(GESTURE_DATA) -o bin/web $(WEBFLAGS)
+	$(GO) run ./examples/web -model bin/web_gesture.kbc -data "gestures:$(GESTURE_DATA)?$(GESTURE_OPTIONS)" -o bin/web $(WEBFLAGS)
 
 bin/web_gesture.kbc: examples/gesture_cnn.kiln | build
 	@[ -f $(GESTURE_DATA) ] || { echo "web: $(GESTURE_DATA) is absent: the gesture model trains on it"; exit 1; }

@@ -44,6 +44,10 @@ type GestureOptions struct {
 	Norm           string
 	Test           []int64 // held-out users; nil: those above GestureLastTrainUser
 	Users          []int64 // users read at all; nil: every user
+	// Tempo, when above 0, resamples each window so that the motion's
+	// period spans Tempo samples (see tempoWindow); windows whose period
+	// does not show, or that would run past the recording, are left out.
+	Tempo float64
 }
 
 // DefaultGestureOptions are the options a bare gestures:FILE spec has.
@@ -51,11 +55,28 @@ func DefaultGestureOptions() GestureOptions {
 	return GestureOptions{Window: GestureWindow, Stride: GestureStride, Norm: GestureNormBody}
 }
 
+// ParseGestureSpec reads a gestures:FILE?OPTIONS spec (its file is not
+// opened): the file's path as written and the options, for an
+// application that must cut live windows as a model's training did.
+func ParseGestureSpec(spec string) (string, GestureOptions, error) {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(spec), "gestures:")
+	if !ok {
+		return "", GestureOptions{}, fmt.Errorf("data set %q: want gestures:FILE", spec)
+	}
+	path, opts, _ := strings.Cut(rest, "?")
+	path = strings.TrimSpace(path)
+	if path == "" {
+		return "", GestureOptions{}, fmt.Errorf("data set %q: no file after \"gestures:\"; write gestures:FILE", spec)
+	}
+	o, err := parseGestureOptions(spec, opts)
+	return path, o, err
+}
+
 // parseGestureOptions reads the options after a gestures spec's "?":
 // KEY=VALUE pairs separated by "&".
 func parseGestureOptions(spec, opts string) (GestureOptions, error) {
 	o := DefaultGestureOptions()
-	err := parseOptions(spec, opts, []string{"window", "stride", "norm", "test", "users"}, func(k, v string) error {
+	err := parseOptions(spec, opts, []string{"window", "stride", "norm", "test", "users", "tempo"}, func(k, v string) error {
 		var err error
 		switch k {
 		case "window", "stride":
@@ -74,6 +95,12 @@ func parseGestureOptions(spec, opts string) (GestureOptions, error) {
 				return fmt.Errorf("norm must be %s, got %q%s", strings.Join(norms, ", "), v, suggest.DidYouMean(v, norms))
 			}
 			o.Norm = v
+		case "tempo":
+			p, perr := strconv.ParseFloat(v, 64)
+			if perr != nil || !(p >= 0 && p <= 1000) {
+				return fmt.Errorf("tempo must be a period of 0 (none) to 1000 samples, got %q", v)
+			}
+			o.Tempo = p
 		case "test":
 			o.Test, err = parseUsers(v)
 		case "users":
@@ -144,21 +171,70 @@ func ReadGestureRecordings(s, path string) ([]GestureRecording, error) {
 	return out, nil
 }
 
-// NormalizeGestureWindow normalises one window (three axes of n samples,
-// axis after axis) in place as the gestures data form does for norm (one
-// of the GestureNorm constants): what an application must do to a
-// window of live samples before the model sees it.
-func NormalizeGestureWindow(w []float32, n int, norm string) error {
+// GestureHistory is how many of a recording's latest samples
+// CutGestureWindow reads, at most, to cut a window of n samples: n without
+// tempo; with it, the period search's context or the span of n samples
+// at the longest period it finds, whichever is longer.
+func GestureHistory(n int, tempo float64) int {
+	if tempo <= 0 {
+		return n
+	}
+	return max(GestureTempoContext, int(math.Ceil(float64(n-1)*float64(GestureTempoContext/2+1)/tempo))+1)
+}
+
+// GestureFirstEnd is the sample at which a recording's first window of
+// n samples ends: where there are n samples without tempo, and with it,
+// where the period search has its context.
+func GestureFirstEnd(n int, tempo float64) int {
+	if tempo > 0 {
+		return GestureTempoContext
+	}
+	return n
+}
+
+// CutGestureWindow cuts the window of n samples that ends at the last of
+// xyz's samples (three axes of the same length, oldest first),
+// resampled to tempo (when above 0, see tempoWindow) and normalised as
+// norm says (one of the GestureNorm constants), into w (3n values, axis
+// after axis), as the gestures data form cuts its windows: what an
+// application must do to live samples before the model sees them. It
+// reports false, and no error, where there is no window: too few
+// samples, or with tempo, no period showing.
+func CutGestureWindow(w []float32, xyz [3][]float32, n int, norm string, tempo float64) (bool, error) {
 	switch norm {
 	case GestureNormNone, GestureNormCenter, GestureNormRMS, GestureNormUpright, GestureNormBody:
 	default:
-		return fmt.Errorf("gesture normalisation %q: want none, center, rms, upright or body", norm)
+		return false, fmt.Errorf("gesture normalisation %q: want none, center, rms, upright or body", norm)
 	}
-	if len(w) != 3*n {
-		return fmt.Errorf("gesture window of %d values: want 3 axes of %d", len(w), n)
+	if n < 1 || len(w) != 3*n {
+		return false, fmt.Errorf("gesture window of %d values: want 3 axes of %d", len(w), n)
+	}
+	if len(xyz[1]) != len(xyz[0]) || len(xyz[2]) != len(xyz[0]) {
+		return false, fmt.Errorf("gesture samples: axes of %d, %d and %d samples, want one length", len(xyz[0]), len(xyz[1]), len(xyz[2]))
+	}
+	if !(tempo >= 0 && tempo <= 1000) {
+		return false, fmt.Errorf("gesture tempo %g: want a period of 0 (none) to 1000 samples", tempo)
+	}
+	return gestureWindow(w, xyz, n, norm, tempo), nil
+}
+
+// gestureWindow is CutGestureWindow with its arguments known to be valid.
+func gestureWindow(w []float32, xyz [3][]float32, n int, norm string, tempo float64) bool {
+	if tempo > 0 {
+		if !tempoWindow(w, xyz, n, tempo) {
+			return false
+		}
+	} else {
+		end := len(xyz[0])
+		if end < n {
+			return false
+		}
+		for k := range 3 {
+			copy(w[k*n:(k+1)*n], xyz[k][end-n:])
+		}
 	}
 	normalizeWindow(w, n, norm)
-	return nil
+	return true
 }
 
 // readRecordings reads the recordings of a gestures file.
@@ -280,13 +356,15 @@ func openGestures(s, path string, o GestureOptions) (*Split, error) {
 				continue
 			}
 			label := int32(slices.Index(names, r.gesture))
-			n := len(r.xyz[0])
-			for start := 0; start+o.Window <= n; start += o.Stride {
+			// Windows end every o.Stride samples from the first sample
+			// that ends one.
+			for end := GestureFirstEnd(o.Window, o.Tempo); end <= len(r.xyz[0]); end += o.Stride {
 				w := len(x)
-				for k := range 3 {
-					x = append(x, r.xyz[k][start:start+o.Window]...)
+				x = append(x, make([]float32, 3*o.Window)...)
+				if !gestureWindow(x[w:], [3][]float32{r.xyz[0][:end], r.xyz[1][:end], r.xyz[2][:end]}, o.Window, o.Norm, o.Tempo) {
+					x = x[:w]
+					continue
 				}
-				normalizeWindow(x[w:], o.Window, o.Norm)
 				y = append(y, label)
 			}
 		}

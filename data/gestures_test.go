@@ -169,7 +169,7 @@ func TestGestureOptions(t *testing.T) {
 		{"?window=0", `window must be a positive number of samples, got "0"`},
 		{"?stride=x", `stride must be a positive number of samples, got "x"`},
 		{"?norm=rsm", `norm must be none, center, rms, upright, body, got "rsm" (did you mean rms?)`},
-		{"?windw=3", "unknown option windw (did you mean window?) (keys: window, stride, norm, test, users)"},
+		{"?windw=3", "unknown option windw (did you mean window?) (keys: window, stride, norm, test, users, tempo)"},
 		{"?window", `option "window" is not KEY=VALUE`},
 		{"?test=3&test=2", "option test is given twice"},
 		{"?test=3-1", `test: "3-1" is not a user or a range of users such as 1-3`},

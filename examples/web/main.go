@@ -2,14 +2,16 @@
 // (./wasm), a gesture model's .kbc, and recordings to replay, on a
 // loopback port.
 //
-//	go run ./examples/web -model bin/gesture.kbc -data gestures:FILE [-addr 127.0.0.1:8080] [-tls] [-o DIR]
+//	go run ./examples/web -model bin/gesture.kbc -data gestures:FILE[?OPTIONS] [-addr 127.0.0.1:8080] [-tls] [-o DIR]
 //
 // It assembles the page in DIR (default a temporary directory): the
 // static files (static/, embedded), kiln.wasm (built by the go command
 // with GOOS=js GOARCH=wasm), Go's wasm_exec.js, model.kbc, labels.json
-// (the gesture names, sorted, as the data form numbers them) and
-// replay.bin (the recordings of the test users, those above
-// data.GestureLastTrainUser, or -users). Then it serves DIR until
+// (the gesture names, sorted, as the data form numbers them),
+// windows.json (how the page cuts windows: the norm and tempo options of
+// -data, which must be those the model trained with) and replay.bin (the
+// recordings of the test users, those above data.GestureLastTrainUser,
+// or -users). Then it serves DIR until
 // interrupted; -prepare stops after assembling it.
 //
 // A phone's browser gives motion events only to a secure page: -tls
@@ -54,7 +56,7 @@ var static embed.FS
 
 func main() {
 	model := flag.String("model", "", "the gesture model's bytecode (.kbc)")
-	spec := flag.String("data", "", "the gestures data set whose test users' recordings the page replays (gestures:FILE)")
+	spec := flag.String("data", "", "the gestures data set whose test users' recordings the page replays, with the options the model trained with (gestures:FILE?OPTIONS)")
 	users := flag.String("users", "", "replay these users' recordings (comma-separated) instead of the test part's")
 	dir := flag.String("o", "", "assemble the page in this directory (default: a temporary one)")
 	addr := flag.String("addr", "127.0.0.1:8080", "serve on this address")
@@ -75,10 +77,14 @@ func run(model, spec, users, dir, addr string, useTLS, prepare bool) error {
 	if err != nil {
 		return err
 	}
-	if err := checkModel(kbc); err != nil {
+	_, o, err := data.ParseGestureSpec(spec)
+	if err != nil {
+		return fmt.Errorf("-data: %w", err)
+	}
+	if err := checkModel(kbc, o.Window); err != nil {
 		return fmt.Errorf("%s: %w", model, err)
 	}
-	recs, labels, err := replayRecordings(spec, users)
+	recs, labels, _, err := replayRecordings(spec, users)
 	if err != nil {
 		return err
 	}
@@ -88,7 +94,7 @@ func run(model, spec, users, dir, addr string, useTLS, prepare bool) error {
 		}
 		defer os.RemoveAll(dir)
 	}
-	if err := Assemble(dir, kbc, labels, recs); err != nil {
+	if err := Assemble(dir, kbc, labels, o, recs); err != nil {
 		return err
 	}
 	if prepare {
@@ -117,8 +123,8 @@ func run(model, spec, users, dir, addr string, useTLS, prepare bool) error {
 }
 
 // checkModel loads kbc and checks that it is a gesture classifier: one
-// f32 input of three axes, one f32 output.
-func checkModel(kbc []byte) error {
+// f32 input of three axes of window samples, one f32 output.
+func checkModel(kbc []byte, window int) error {
 	m, err := runtime.Load(kbc, nil)
 	if err != nil {
 		return err
@@ -127,20 +133,23 @@ func checkModel(kbc []byte) error {
 	if len(in) != 1 || len(out) != 1 || in[0].DType != runtime.F32 || out[0].DType != runtime.F32 || len(in[0].Shape) != 2 || in[0].Shape[0] != 3 {
 		return fmt.Errorf("model %s: want one f32 input of three axes [3, n] and one f32 output, as the gesture example", m.Name())
 	}
+	if in[0].Shape[1] != window {
+		return fmt.Errorf("model %s: input [3, %d], but -data cuts windows of %d samples", m.Name(), in[0].Shape[1], window)
+	}
 	return nil
 }
 
 // replayRecordings reads the recordings the page replays: the test
-// part's users (or users), and the gesture names, sorted.
-func replayRecordings(spec, users string) ([]data.GestureRecording, []string, error) {
-	path, ok := strings.CutPrefix(spec, "gestures:")
-	if !ok {
-		return nil, nil, fmt.Errorf("-data %q: want gestures:FILE", spec)
+// part's users (or users); the gesture names, sorted; and the spec's
+// options.
+func replayRecordings(spec, users string) ([]data.GestureRecording, []string, data.GestureOptions, error) {
+	path, o, err := data.ParseGestureSpec(spec)
+	if err != nil {
+		return nil, nil, o, fmt.Errorf("-data: %w", err)
 	}
-	path, _, _ = strings.Cut(path, "?")
 	all, err := data.ReadGestureRecordings(spec, path)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, o, err
 	}
 	var labels []string
 	for _, r := range all {
@@ -155,7 +164,7 @@ func replayRecordings(spec, users string) ([]data.GestureRecording, []string, er
 		for f := range strings.SplitSeq(users, ",") {
 			u, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64)
 			if err != nil {
-				return nil, nil, fmt.Errorf("-users %q: %v", users, err)
+				return nil, nil, o, fmt.Errorf("-users %q: %v", users, err)
 			}
 			list = append(list, u)
 		}
@@ -168,15 +177,15 @@ func replayRecordings(spec, users string) ([]data.GestureRecording, []string, er
 		}
 	}
 	if len(recs) == 0 {
-		return nil, nil, fmt.Errorf("%s: no recordings of the users to replay", path)
+		return nil, nil, o, fmt.Errorf("%s: no recordings of the users to replay", path)
 	}
-	return recs, labels, nil
+	return recs, labels, o, nil
 }
 
 // Assemble writes the page into dir: the static files, kiln.wasm (built
-// with the go command), wasm_exec.js, model.kbc, labels.json and
-// replay.bin.
-func Assemble(dir string, kbc []byte, labels []string, recs []data.GestureRecording) error {
+// with the go command), wasm_exec.js, model.kbc, labels.json,
+// windows.json (o's norm and tempo) and replay.bin.
+func Assemble(dir string, kbc []byte, labels []string, o data.GestureOptions, recs []data.GestureRecording) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -210,7 +219,8 @@ func Assemble(dir string, kbc []byte, labels []string, recs []data.GestureRecord
 		return err
 	}
 	names, _ := json.Marshal(labels)
-	for name, b := range map[string][]byte{"wasm_exec.js": glue, "model.kbc": kbc, "labels.json": names, "replay.bin": replay} {
+	windows, _ := json.Marshal(map[string]any{"norm": o.Norm, "tempo": o.Tempo})
+	for name, b := range map[string][]byte{"wasm_exec.js": glue, "model.kbc": kbc, "labels.json": names, "windows.json": windows, "replay.bin": replay} {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 			return err
 		}

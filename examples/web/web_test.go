@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,7 +40,7 @@ const gesturesFile = "../../../shared/data/gestures/handwaving_multiuser.csv.gz"
 func TestBrowserReplay(t *testing.T) {
 	chrome := needBrowser(t)
 	kbc := testModel(t)
-	recs, labels, source := testRecordings(t)
+	recs, labels, o, source := testRecordings(t)
 	limit := 200
 	if v := os.Getenv("KILN_WEB_WINDOWS"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -49,8 +50,8 @@ func TestBrowserReplay(t *testing.T) {
 		limit = n
 	}
 
-	// The native VM's outputs for the same windows, cut and normalised as
-	// the data form cuts them.
+	// The native VM's outputs for the same windows, cut as the data form
+	// cuts them: one ends every data.GestureStride samples.
 	m, err := runtime.Load(kbc, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -61,22 +62,23 @@ func TestBrowserReplay(t *testing.T) {
 	}
 	n := m.Inputs()[0].Shape[1]
 	type window struct {
-		rec, start, label int
-		logits            []float32
+		rec, end, label int
+		logits          []float32
 	}
 	var want []window
 	correct := 0
 	var native []time.Duration
 	for r, rec := range recs {
-		for start := 0; start+n <= len(rec.XYZ[0]) && (limit == 0 || len(want) < limit); start += data.GestureStride {
-			x := make([]float32, 0, 3*n)
-			for k := range 3 {
-				x = append(x, rec.XYZ[k][start:start+n]...)
-			}
+		for end := data.GestureFirstEnd(n, o.Tempo); end <= len(rec.XYZ[0]) && (limit == 0 || len(want) < limit); end += data.GestureStride {
+			x := make([]float32, 3*n)
 			y := make([]float32, m.Outputs()[0].Shape[0])
 			t0 := time.Now()
-			if err := data.NormalizeGestureWindow(x, n, data.GestureNormBody); err != nil {
+			ok, err := data.CutGestureWindow(x, [3][]float32{rec.XYZ[0][:end], rec.XYZ[1][:end], rec.XYZ[2][:end]}, n, o.Norm, o.Tempo)
+			if err != nil {
 				t.Fatal(err)
+			}
+			if !ok {
+				continue
 			}
 			if err := s.Run([]runtime.Value{{F32: x}}, []runtime.Value{{F32: y}}); err != nil {
 				t.Fatal(err)
@@ -86,12 +88,12 @@ func TestBrowserReplay(t *testing.T) {
 			if argmax(y) == label {
 				correct++
 			}
-			want = append(want, window{r, start, label, y})
+			want = append(want, window{r, end, label, y})
 		}
 	}
 
 	dir := t.TempDir()
-	if err := Assemble(dir, kbc, labels, recs); err != nil {
+	if err := Assemble(dir, kbc, labels, o, recs); err != nil {
 		t.Fatal(err)
 	}
 	if wasm, err := os.ReadFile(filepath.Join(dir, "kiln.wasm")); err == nil {
@@ -123,8 +125,8 @@ func TestBrowserReplay(t *testing.T) {
 	var got struct {
 		Error   string
 		Windows []struct {
-			Recording, Start, Label int
-			Logits                  string
+			Recording, End, Label int
+			Logits                string
 		}
 		Accuracy, MedianMs, MeanMs float64
 		Violations                 []string
@@ -143,9 +145,9 @@ func TestBrowserReplay(t *testing.T) {
 	}
 	for i, g := range got.Windows {
 		w := want[i]
-		if g.Recording != w.rec || g.Start != w.start || g.Label != w.label {
-			t.Fatalf("window %d: the page's is recording %d from %d (label %d), the native one recording %d from %d (label %d)",
-				i, g.Recording, g.Start, g.Label, w.rec, w.start, w.label)
+		if g.Recording != w.rec || g.End != w.end || g.Label != w.label {
+			t.Fatalf("window %d: the page's is recording %d to %d (label %d), the native one recording %d to %d (label %d)",
+				i, g.Recording, g.End, g.Label, w.rec, w.end, w.label)
 		}
 		if len(g.Logits) != 8*len(w.logits) {
 			t.Fatalf("window %d: logits %q: want %d floats", i, g.Logits, len(w.logits))
@@ -156,8 +158,8 @@ func TestBrowserReplay(t *testing.T) {
 				t.Fatalf("window %d: logits %q: %v", i, g.Logits, err)
 			}
 			if uint32(bits) != math.Float32bits(v) {
-				t.Fatalf("window %d (recording %d from %d), output %d: the page %v (%08x), the native VM %v (%08x)",
-					i, w.rec, w.start, j, math.Float32frombits(uint32(bits)), bits, v, math.Float32bits(v))
+				t.Fatalf("window %d (recording %d to %d), output %d: the page %v (%08x), the native VM %v (%08x)",
+					i, w.rec, w.end, j, math.Float32frombits(uint32(bits)), bits, v, math.Float32bits(v))
 			}
 		}
 	}
@@ -167,7 +169,7 @@ func TestBrowserReplay(t *testing.T) {
 	}
 	t.Logf("%d windows of %s, equal bit for bit; accuracy %.2f%% in both", len(want), source, 100*nativeAcc)
 	t.Logf("a window, normalised and run: %.0f µs in Chromium's wasm (mean; median %.0f at the browser's timer resolution), %.1f µs native (%s kernels), %.1f µs native on the portable kernels (means)",
-		1000*got.MeanMs, 1000*got.MedianMs, meanMicros(native), m.Kernels(), nativeMicros(t, kbc, want[0].rec, recs, n))
+		1000*got.MeanMs, 1000*got.MedianMs, meanMicros(native), m.Kernels(), nativeMicros(t, kbc, want[0].rec, recs, n, o))
 	if path := os.Getenv("KILN_WEB_SCREENSHOT"); path != "" {
 		screenshot(t, ctx, srv.URL, path)
 	}
@@ -202,9 +204,9 @@ func browser(t *testing.T, chrome string) context.Context {
 func TestBrowserLive(t *testing.T) {
 	chrome := needBrowser(t)
 	kbc := testModel(t)
-	recs, labels, _ := testRecordings(t)
+	recs, labels, o, _ := testRecordings(t)
 	dir := t.TempDir()
-	if err := Assemble(dir, kbc, labels, recs[:1]); err != nil {
+	if err := Assemble(dir, kbc, labels, o, recs[:1]); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(Handler(dir))
@@ -216,7 +218,8 @@ func TestBrowserLive(t *testing.T) {
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!document.getElementById('live').disabled`, chromedp.WithPollingTimeout(time.Minute))); err != nil {
 		t.Fatalf("the live button never came on: %v", err)
 	}
-	n := min(len(recs[0].XYZ[0]), 300)
+	// Enough samples for two windows, and some.
+	n := min(len(recs[0].XYZ[0]), data.GestureFirstEnd(128, o.Tempo)+3*data.GestureStride)
 	samples, _ := json.Marshal([3][]float32{recs[0].XYZ[0][:n], recs[0].XYZ[1][:n], recs[0].XYZ[2][:n]})
 	feed := `(() => {
 		document.getElementById('live').click();
@@ -303,17 +306,37 @@ func testModel(t *testing.T) []byte {
 	return r.Bytecode
 }
 
+// exampleOptions are the options of the gesture example's data spec
+// (its train block's data = "gestures:FILE?OPTIONS"), with which the
+// page must cut windows.
+func exampleOptions(t *testing.T) data.GestureOptions {
+	src, err := os.ReadFile(filepath.Join("..", "gesture_cnn.kiln"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`data = "(gestures:[^"]*)"`).FindSubmatch(src)
+	if m == nil {
+		t.Fatal("examples/gesture_cnn.kiln has no gestures data spec")
+	}
+	_, o, err := data.ParseGestureSpec(string(m[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
 // testRecordings are the test users' recordings of the gestures data set
 // where this machine has it, else synthetic ones: seven oscillations of
 // a phone held upright, in shapes and rates that differ by gesture, with
-// noise.
-func testRecordings(t *testing.T) ([]data.GestureRecording, []string, string) {
+// noise; and the options to cut them with, the example's.
+func testRecordings(t *testing.T) ([]data.GestureRecording, []string, data.GestureOptions, string) {
+	o := exampleOptions(t)
 	if _, err := os.Stat(gesturesFile); err == nil {
-		recs, labels, err := replayRecordings("gestures:"+gesturesFile, "")
+		recs, labels, _, err := replayRecordings("gestures:"+gesturesFile, "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		return recs, labels, "users 7-9 of the gestures data set"
+		return recs, labels, o, "users 7-9 of the gestures data set"
 	}
 	var recs []data.GestureRecording
 	labels := []string{"circles", "concave", "convex", "forward_backwards", "left_right", "tilt", "up_down"}
@@ -334,7 +357,7 @@ func testRecordings(t *testing.T) ([]data.GestureRecording, []string, string) {
 			recs = append(recs, r)
 		}
 	}
-	return recs, labels, "synthetic recordings (the gestures data set is not on this machine)"
+	return recs, labels, o, "synthetic recordings (the gestures data set is not on this machine)"
 }
 
 func meanMicros(ds []time.Duration) float64 {
@@ -347,7 +370,7 @@ func meanMicros(ds []time.Duration) float64 {
 
 // nativeMicros times windows of recording r, normalised and run on the
 // portable kernels (what the wasm VM runs), and returns the mean.
-func nativeMicros(t *testing.T, kbc []byte, r int, recs []data.GestureRecording, n int) float64 {
+func nativeMicros(t *testing.T, kbc []byte, r int, recs []data.GestureRecording, n int, o data.GestureOptions) float64 {
 	m, err := runtime.Load(kbc, &runtime.Options{Portable: true})
 	if err != nil {
 		t.Fatal(err)
@@ -357,15 +380,17 @@ func nativeMicros(t *testing.T, kbc []byte, r int, recs []data.GestureRecording,
 		t.Fatal(err)
 	}
 	x, y := make([]float32, 3*n), make([]float32, m.Outputs()[0].Shape[0])
+	xyz := recs[r].XYZ
 	var times []time.Duration
 	for range 20 {
-		for start := 0; start+n <= len(recs[r].XYZ[0]); start += data.GestureStride {
-			for k := range 3 {
-				copy(x[k*n:], recs[r].XYZ[k][start:start+n])
-			}
+		for end := data.GestureFirstEnd(n, o.Tempo); end <= len(xyz[0]); end += data.GestureStride {
 			t0 := time.Now()
-			if err := data.NormalizeGestureWindow(x, n, data.GestureNormBody); err != nil {
+			ok, err := data.CutGestureWindow(x, [3][]float32{xyz[0][:end], xyz[1][:end], xyz[2][:end]}, n, o.Norm, o.Tempo)
+			if err != nil {
 				t.Fatal(err)
+			}
+			if !ok {
+				continue
 			}
 			if err := s.Run([]runtime.Value{{F32: x}}, []runtime.Value{{F32: y}}); err != nil {
 				t.Fatal(err)
@@ -419,6 +444,8 @@ func TestRunErrors(t *testing.T) {
 		{mlp, "gestures:x", "want one f32 input of three axes"},
 		{testModelFile(t), "movielens:x", `want gestures:FILE`},
 		{testModelFile(t), "gestures:" + filepath.Join(dir, "none.csv"), "no such file"},
+		{testModelFile(t), "gestures:x?tempo=-3", "tempo must be a period of 0 (none) to 1000 samples"},
+		{testModelFile(t), "gestures:x?window=64", "input [3, 128], but -data cuts windows of 64 samples"},
 	} {
 		err := run(c.model, c.spec, "", "", "127.0.0.1:0", false, true)
 		if err == nil || !strings.Contains(err.Error(), c.want) {

@@ -1,9 +1,11 @@
 // The gesture page: accelerometer samples (live from the phone, or replayed
-// from recordings) are cut into windows exactly as training cut them (128
-// samples, a new window every 32, within one recording) and each window is
+// from recordings) are cut into windows as training cut them (a window
+// ends every 32 samples, within one recording) and each window is
 // classified by kiln's VM, compiled to WebAssembly (wasm/main.go), which
-// also normalises it as training did. Everything it loads comes from its
-// own server: kiln.wasm, wasm_exec.js, model.kbc, labels.json, replay.bin.
+// also cuts, resamples and normalises it from the latest samples as
+// training did (windows.json says how). Everything it loads comes from its
+// own server: kiln.wasm, wasm_exec.js, model.kbc, labels.json,
+// windows.json, replay.bin.
 //
 // ?replay=fast[&limit=N] replays the recordings as fast as they classify
 // and leaves the results in window.kilnResults (the browser test reads
@@ -13,43 +15,47 @@
 'use strict';
 
 const RATE = 60; // Hz: the recordings' rate, and the rate live samples are resampled to
-const STRIDE = 32; // samples between windows, as in training
+const STRIDE = 32; // samples from one window's end to the next
 const PLOT = 256; // samples on the plot
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const violations = window.kilnViolations; // watch.js's
 
-let windowSize = 128; // from the model's input shape [3, n]
+let history = 128; // the most samples a window is cut from (kiln.load's)
+let first = 128; // samples before a recording's first window (kiln.load's)
 let labels = [];
 
-// Windower keeps the last windowSize samples of each axis and calls emit
-// with a window (axis after axis) every STRIDE samples from the
-// windowSize-th on, as the gestures data form cuts a recording.
+// Windower keeps the last history samples of each axis and calls emit
+// with the latest of them (up to history, axis after axis) every STRIDE
+// samples from the first-th on, as the gestures data form cuts a
+// recording: a window ends at each of those samples.
 class Windower {
   constructor(emit) {
     this.emit = emit;
     this.reset();
   }
   reset() {
-    this.axes = [0, 1, 2].map(() => new Float32Array(windowSize));
+    this.axes = [0, 1, 2].map(() => new Float32Array(history));
     this.count = 0;
   }
   push(x, y, z) {
-    const i = this.count % windowSize;
+    const i = this.count % history;
     this.axes[0][i] = x;
     this.axes[1][i] = y;
     this.axes[2][i] = z;
     this.count++;
-    if (this.count >= windowSize && (this.count - windowSize) % STRIDE === 0) {
-      const w = new Float32Array(3 * windowSize);
-      const first = this.count % windowSize; // the oldest sample's slot
+    if (this.count >= first && (this.count - first) % STRIDE === 0) {
+      const n = Math.min(this.count, history);
+      const s = new Float32Array(3 * n);
+      const oldest = (this.count - n) % history; // the oldest sample's slot
       for (let k = 0; k < 3; k++) {
         const a = this.axes[k];
-        w.set(a.subarray(first), k * windowSize);
-        w.set(a.subarray(0, first), k * windowSize + windowSize - first);
+        const head = a.subarray(oldest, Math.min(history, oldest + n));
+        s.set(head, k * n);
+        s.set(a.subarray(0, n - head.length), k * n + head.length);
       }
-      this.emit(w, this.count - windowSize);
+      this.emit(s, this.count);
     }
   }
 }
@@ -102,8 +108,9 @@ function softmax(logits) {
   return e.map((v) => v / s);
 }
 
-// classify runs one window through the VM; it returns the logits, or
-// throws the VM's error.
+// classify runs the window that ends at the latest of the samples
+// through the VM; it returns the logits, null where the samples make no
+// window, or throws the VM's error.
 function classify(w) {
   const r = kiln.classify(w);
   if (r.error) throw new Error(r.error);
@@ -177,13 +184,14 @@ async function fastReplay(limit) {
   const out = { windows: [], correct: 0, times: [] };
   for (let r = 0; r < recs.length && out.windows.length < limit; r++) {
     const rec = recs[r];
-    const win = new Windower((w, start) => {
+    const win = new Windower((w, end) => {
       if (out.windows.length >= limit) return;
       const t0 = performance.now();
       const logits = classify(w);
+      if (logits === null) return;
       out.times.push(performance.now() - t0);
       if (argmax(logits) === rec.label) out.correct++;
-      out.windows.push({ recording: r, start, label: rec.label, logits: hexBits(logits) });
+      out.windows.push({ recording: r, end, label: rec.label, logits: hexBits(logits) });
       show(logits, rec.label);
     });
     for (let i = 0; i < rec.n; i++) {
@@ -212,6 +220,7 @@ async function liveReplay() {
     if (!win) {
       win = new Windower((w) => {
         const logits = classify(w);
+        if (logits === null) return;
         total++;
         if (argmax(logits) === rec.label) correct++;
         show(logits, rec.label);
@@ -241,7 +250,9 @@ async function live() {
   }
   let windows = 0;
   const win = new Windower((w) => {
-    show(classify(w));
+    const logits = classify(w);
+    if (logits === null) return;
+    show(logits);
     window.kilnLiveWindows = ++windows;
   });
   let last = null; // {t, v}
@@ -281,12 +292,15 @@ async function main() {
   const wasm = await fetch('kiln.wasm');
   const { instance } = await WebAssembly.instantiateStreaming(wasm, go.importObject);
   go.run(instance); // sets globalThis.kiln, then waits for calls
-  const [model, names] = await Promise.all([fetch('model.kbc'), fetch('labels.json')]);
+  const [model, names, cut] = await Promise.all([fetch('model.kbc'), fetch('labels.json'), fetch('windows.json')]);
   if (!model.ok) throw new Error(`model.kbc: ${model.status}`);
+  if (!cut.ok) throw new Error(`windows.json: ${cut.status}`);
   labels = names.ok ? await names.json() : [];
-  const info = kiln.load(new Uint8Array(await model.arrayBuffer()), 'body');
+  const { norm, tempo } = await cut.json();
+  const info = kiln.load(new Uint8Array(await model.arrayBuffer()), norm, tempo);
   if (info.error) throw new Error(info.error);
-  windowSize = info.input[info.input.length - 1];
+  history = info.history;
+  first = info.first;
   $('gesture').textContent = '…';
   $('status').textContent = `model ${info.name}: input [${info.input}], output [${info.output}]`;
   $('live').disabled = false;

@@ -5,17 +5,23 @@
 // three functions, over the same runtime package and the same .kbc files
 // as native code:
 //
-//	kiln.load(bytes Uint8Array, norm string) -> {name, input, output} | {error}
-//	kiln.classify(window Float32Array) -> Float32Array | {error}
+//	kiln.load(bytes Uint8Array, norm string, tempo number) -> {name, input, output, history, first} | {error}
+//	kiln.classify(samples Float32Array) -> Float32Array | null | {error}
 //	kiln.run(x Float32Array) -> Float32Array | {error}
 //
-// load validates a .kbc file and makes a session. classify takes one
-// window of raw accelerometer samples (m/s², axis after axis, as the
-// model's input [3, n]), normalises it as training did (the gestures
-// data form's norm, data.NormalizeGestureWindow) and returns the model's
-// output for it. run runs a batch of examples laid one after the other
-// in x as they are and returns the output for them. Then the program
-// waits for calls until the page closes.
+// load validates a .kbc file and makes a session; norm and tempo are the
+// gestures data form's options the model trained with. It returns the
+// model's input and output shapes, how many of the latest samples
+// classify needs at most (history) and how many a recording must have
+// before its first window (first). classify takes a recording's latest
+// raw accelerometer samples (m/s², three axes of the same length, axis
+// after axis), cuts the window that ends at the last of them as training
+// did (data.CutGestureWindow: resampled to tempo, normalised as norm
+// says) and returns the model's output for it, or null where there is no
+// window (too few samples, or no period showing). run runs a batch of
+// examples laid one after the other in x as they are and returns the
+// output for them. Then the program waits for calls until the page
+// closes.
 package main
 
 import (
@@ -28,16 +34,22 @@ import (
 	"github.com/kiln-nn/kiln/runtime"
 )
 
-// capacity is the largest batch one run takes.
-const capacity = 256
+// capacity is the largest batch one run takes; maxSamples the most
+// samples per axis classify takes.
+const (
+	capacity   = 256
+	maxSamples = 1 << 14
+)
 
 type vm struct {
 	model   *runtime.Model
 	session *runtime.Session
 	in, out int // elements of one example's input and output
 	norm    string
+	tempo   float64
 	x, y    []float32
-	buf     []byte // the bytes of x or y on their way to or from JavaScript
+	samples []float32 // classify's samples, three axes
+	buf     []byte    // the bytes of x or y on their way to or from JavaScript
 }
 
 func main() {
@@ -54,11 +66,14 @@ func failure(err error) any { return map[string]any{"error": err.Error()} }
 
 func (v *vm) load(args []js.Value) any {
 	if len(args) < 1 || !args[0].InstanceOf(js.Global().Get("Uint8Array")) {
-		return failure(fmt.Errorf("kiln.load: want a Uint8Array and a normalisation"))
+		return failure(fmt.Errorf("kiln.load: want a Uint8Array, a normalisation and a tempo"))
 	}
-	norm := data.GestureNormBody
+	norm, tempo := data.GestureNormBody, 0.0
 	if len(args) > 1 && args[1].Type() == js.TypeString {
 		norm = args[1].String()
+	}
+	if len(args) > 2 && args[2].Type() == js.TypeNumber {
+		tempo = args[2].Float()
 	}
 	b := make([]byte, args[0].Get("length").Int())
 	js.CopyBytesToGo(b, args[0])
@@ -74,17 +89,22 @@ func (v *vm) load(args []js.Value) any {
 	if err != nil {
 		return failure(err)
 	}
-	if err := data.NormalizeGestureWindow(make([]float32, 3), 1, norm); err != nil {
+	// The options' check: a window cut from too few samples.
+	if _, err := data.CutGestureWindow(make([]float32, 3), [3][]float32{}, 1, norm, tempo); err != nil {
 		return failure(err)
 	}
-	v.model, v.session, v.norm = m, s, norm
+	v.model, v.session, v.norm, v.tempo = m, s, norm, tempo
 	v.in, v.out = elems(ins[0].Shape), elems(outs[0].Shape)
 	v.x, v.y = make([]float32, capacity*v.in), make([]float32, capacity*v.out)
-	v.buf = make([]byte, 4*capacity*max(v.in, v.out))
-	return map[string]any{"name": m.Name(), "input": shape(ins[0].Shape), "output": shape(outs[0].Shape)}
+	v.samples = make([]float32, 3*maxSamples)
+	v.buf = make([]byte, 4*max(capacity*max(v.in, v.out), 3*maxSamples))
+	n := v.in / 3
+	return map[string]any{"name": m.Name(), "input": shape(ins[0].Shape), "output": shape(outs[0].Shape),
+		"history": data.GestureHistory(n, tempo), "first": data.GestureFirstEnd(n, tempo)}
 }
 
-// run runs x; for classify (window), one window normalised first.
+// run runs x as it is, or for classify (window), the window cut from
+// the samples it holds.
 func (v *vm) run(args []js.Value, window bool) any {
 	if v.session == nil {
 		return failure(fmt.Errorf("kiln.run: no model loaded"))
@@ -93,20 +113,29 @@ func (v *vm) run(args []js.Value, window bool) any {
 		return failure(fmt.Errorf("kiln.run: want one Float32Array"))
 	}
 	n := args[0].Get("length").Int()
-	if n == 0 || n%v.in != 0 || n/v.in > capacity {
-		return failure(fmt.Errorf("kiln.run: %d floats: want a multiple of %d, up to %d examples", n, v.in, capacity))
-	}
-	batch := n / v.in
-	if window && (batch != 1 || v.in%3 != 0) {
-		return failure(fmt.Errorf("kiln.classify: %d floats: want one window of 3 axes, %d floats", n, v.in))
-	}
-	x, y := v.x[:n], v.y[:batch*v.out]
-	copyFromJS(x, args[0], v.buf)
 	if window {
-		if err := data.NormalizeGestureWindow(x, v.in/3, v.norm); err != nil {
+		if n == 0 || n%3 != 0 || n/3 > maxSamples || v.in%3 != 0 {
+			return failure(fmt.Errorf("kiln.classify: %d floats: want three axes of up to %d samples", n, maxSamples))
+		}
+		s := v.samples[:n]
+		copyFromJS(s, args[0], v.buf)
+		l := n / 3
+		ok, err := data.CutGestureWindow(v.x[:v.in], [3][]float32{s[:l], s[l : 2*l], s[2*l:]}, v.in/3, v.norm, v.tempo)
+		if err != nil {
 			return failure(err)
 		}
+		if !ok {
+			return nil
+		}
+		n = v.in
+	} else {
+		if n == 0 || n%v.in != 0 || n/v.in > capacity {
+			return failure(fmt.Errorf("kiln.run: %d floats: want a multiple of %d, up to %d examples", n, v.in, capacity))
+		}
+		copyFromJS(v.x[:n], args[0], v.buf)
 	}
+	batch := n / v.in
+	x, y := v.x[:n], v.y[:batch*v.out]
 	if err := v.session.Run([]runtime.Value{{F32: x}}, []runtime.Value{{F32: y}}); err != nil {
 		return failure(err)
 	}
