@@ -41,6 +41,15 @@ func TestBrowserReplay(t *testing.T) {
 	chrome := needBrowser(t)
 	kbc := testModel(t)
 	recs, labels, o, source := testRecordings(t)
+	if o.Tempo > 0 {
+		// First a phone held still: with tempo, no period shows and
+		// there are no windows, for the page as for the data form.
+		still := data.GestureRecording{Name: "still", User: 7, Gesture: labels[0]}
+		for k := range 3 {
+			still.XYZ[k] = make([]float32, data.GestureFirstEnd(128, o.Tempo)+100)
+		}
+		recs = append([]data.GestureRecording{still}, recs...)
+	}
 	limit := 200
 	if v := os.Getenv("KILN_WEB_WINDOWS"); v != "" {
 		n, err := strconv.Atoi(v)

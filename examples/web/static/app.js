@@ -113,7 +113,7 @@ function softmax(logits) {
 // window, or throws the VM's error.
 function classify(w) {
   const r = kiln.classify(w);
-  if (r.error) throw new Error(r.error);
+  if (r !== null && r.error) throw new Error(r.error);
   return r;
 }
 
