@@ -207,3 +207,19 @@ func TestParseGestureSpec(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCutGestureWindow: one window of 128 samples, from a motion of
+// period 50, as the gesture example cuts it (tempo 32) and without tempo.
+func BenchmarkCutGestureWindow(b *testing.B) {
+	xyz := oscillation(GestureHistory(128, 32), 50)
+	w := make([]float32, 3*128)
+	for _, tempo := range []float64{0, 32} {
+		b.Run(fmt.Sprintf("tempo=%g", tempo), func(b *testing.B) {
+			for b.Loop() {
+				if ok, err := CutGestureWindow(w, xyz, 128, GestureNormBody, tempo); !ok || err != nil {
+					b.Fatal(ok, err)
+				}
+			}
+		})
+	}
+}
