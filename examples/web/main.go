@@ -84,7 +84,7 @@ func run(model, spec, users, dir, addr string, useTLS, prepare bool) error {
 	if err := checkModel(kbc, o.Window); err != nil {
 		return fmt.Errorf("%s: %w", model, err)
 	}
-	recs, labels, _, err := replayRecordings(spec, users)
+	recs, labels, err := replayRecordings(spec, users)
 	if err != nil {
 		return err
 	}
@@ -140,16 +140,15 @@ func checkModel(kbc []byte, window int) error {
 }
 
 // replayRecordings reads the recordings the page replays: the test
-// part's users (or users); the gesture names, sorted; and the spec's
-// options.
-func replayRecordings(spec, users string) ([]data.GestureRecording, []string, data.GestureOptions, error) {
-	path, o, err := data.ParseGestureSpec(spec)
+// part's users (or users), and the gesture names, sorted.
+func replayRecordings(spec, users string) ([]data.GestureRecording, []string, error) {
+	path, _, err := data.ParseGestureSpec(spec)
 	if err != nil {
-		return nil, nil, o, fmt.Errorf("-data: %w", err)
+		return nil, nil, fmt.Errorf("-data: %w", err)
 	}
 	all, err := data.ReadGestureRecordings(spec, path)
 	if err != nil {
-		return nil, nil, o, err
+		return nil, nil, err
 	}
 	var labels []string
 	for _, r := range all {
@@ -164,7 +163,7 @@ func replayRecordings(spec, users string) ([]data.GestureRecording, []string, da
 		for f := range strings.SplitSeq(users, ",") {
 			u, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64)
 			if err != nil {
-				return nil, nil, o, fmt.Errorf("-users %q: %v", users, err)
+				return nil, nil, fmt.Errorf("-users %q: %v", users, err)
 			}
 			list = append(list, u)
 		}
@@ -177,9 +176,9 @@ func replayRecordings(spec, users string) ([]data.GestureRecording, []string, da
 		}
 	}
 	if len(recs) == 0 {
-		return nil, nil, o, fmt.Errorf("%s: no recordings of the users to replay", path)
+		return nil, nil, fmt.Errorf("%s: no recordings of the users to replay", path)
 	}
-	return recs, labels, o, nil
+	return recs, labels, nil
 }
 
 // Assemble writes the page into dir: the static files, kiln.wasm (built

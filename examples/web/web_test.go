@@ -341,7 +341,7 @@ func exampleOptions(t *testing.T) data.GestureOptions {
 func testRecordings(t *testing.T) ([]data.GestureRecording, []string, data.GestureOptions, string) {
 	o := exampleOptions(t)
 	if _, err := os.Stat(gesturesFile); err == nil {
-		recs, labels, _, err := replayRecordings("gestures:"+gesturesFile, "")
+		recs, labels, err := replayRecordings("gestures:"+gesturesFile, "")
 		if err != nil {
 			t.Fatal(err)
 		}
