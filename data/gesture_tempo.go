@@ -6,8 +6,9 @@ import "math"
 
 // The period search of tempo=: the motion's period is looked for among
 // lags of GestureMinPeriod to GestureTempoContext/2 samples (at about
-// 60 Hz, 5 to 0.375 cycles a second), in the GestureTempoContext samples
-// from a window's start, so that the longest period still shows twice.
+// 60 Hz, 5 to 0.375 cycles a second), in the last GestureTempoContext
+// samples up to a window's end, so that the longest period still shows
+// twice.
 const (
 	GestureTempoContext = 320
 	GestureMinPeriod    = 12
