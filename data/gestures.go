@@ -38,6 +38,12 @@ const (
 	GestureNormBody    = "body"    // turned into up, forward, right, then as rms
 )
 
+// gestureNorms are the norm= values, in the order messages list them.
+var gestureNorms = []string{GestureNormNone, GestureNormCenter, GestureNormRMS, GestureNormUpright, GestureNormBody}
+
+// GestureMaxTempo is the largest period, in samples, tempo= takes.
+const GestureMaxTempo = 1000
+
 // GestureOptions are the options of a gestures:FILE?OPTIONS spec.
 type GestureOptions struct {
 	Window, Stride int
@@ -90,15 +96,14 @@ func parseGestureOptions(spec, opts string) (GestureOptions, error) {
 				o.Stride = n
 			}
 		case "norm":
-			norms := []string{GestureNormNone, GestureNormCenter, GestureNormRMS, GestureNormUpright, GestureNormBody}
-			if !slices.Contains(norms, v) {
-				return fmt.Errorf("norm must be %s, got %q%s", strings.Join(norms, ", "), v, suggest.DidYouMean(v, norms))
+			if !slices.Contains(gestureNorms, v) {
+				return fmt.Errorf("norm must be %s, got %q%s", strings.Join(gestureNorms, ", "), v, suggest.DidYouMean(v, gestureNorms))
 			}
 			o.Norm = v
 		case "tempo":
 			p, perr := strconv.ParseFloat(v, 64)
-			if perr != nil || !(p >= 0 && p <= 1000) {
-				return fmt.Errorf("tempo must be a period of 0 (none) to 1000 samples, got %q", v)
+			if perr != nil || !(p >= 0 && p <= GestureMaxTempo) {
+				return fmt.Errorf("tempo must be a period of 0 (none) to %d samples, got %q", GestureMaxTempo, v)
 			}
 			o.Tempo = p
 		case "test":
@@ -201,9 +206,7 @@ func GestureFirstEnd(n int, tempo float64) int {
 // reports false, and no error, where there is no window: too few
 // samples, or with tempo, no period showing.
 func CutGestureWindow(w []float32, xyz [3][]float32, n int, norm string, tempo float64) (bool, error) {
-	switch norm {
-	case GestureNormNone, GestureNormCenter, GestureNormRMS, GestureNormUpright, GestureNormBody:
-	default:
+	if !slices.Contains(gestureNorms, norm) {
 		return false, fmt.Errorf("gesture normalisation %q: want none, center, rms, upright or body", norm)
 	}
 	if n < 1 || len(w) != 3*n {
@@ -212,8 +215,8 @@ func CutGestureWindow(w []float32, xyz [3][]float32, n int, norm string, tempo f
 	if len(xyz[1]) != len(xyz[0]) || len(xyz[2]) != len(xyz[0]) {
 		return false, fmt.Errorf("gesture samples: axes of %d, %d and %d samples, want one length", len(xyz[0]), len(xyz[1]), len(xyz[2]))
 	}
-	if !(tempo >= 0 && tempo <= 1000) {
-		return false, fmt.Errorf("gesture tempo %g: want a period of 0 (none) to 1000 samples", tempo)
+	if !(tempo >= 0 && tempo <= GestureMaxTempo) {
+		return false, fmt.Errorf("gesture tempo %g: want a period of 0 (none) to %d samples", tempo, GestureMaxTempo)
 	}
 	return gestureWindow(w, xyz, n, norm, tempo), nil
 }

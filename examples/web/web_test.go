@@ -46,7 +46,7 @@ func TestBrowserReplay(t *testing.T) {
 		// there are no windows, for the page as for the data form.
 		still := data.GestureRecording{Name: "still", User: 7, Gesture: labels[0]}
 		for k := range 3 {
-			still.XYZ[k] = make([]float32, data.GestureFirstEnd(128, o.Tempo)+100)
+			still.XYZ[k] = make([]float32, data.GestureFirstEnd(o.Window, o.Tempo)+100)
 		}
 		recs = append([]data.GestureRecording{still}, recs...)
 	}
@@ -232,7 +232,7 @@ func TestBrowserLive(t *testing.T) {
 	// starved of CPU gets them in bursts, but at the pace they were
 	// recorded, so that the motion keeps its period (with tempo, a motion
 	// slowed past the period search's range makes no window).
-	n := min(len(recs[0].XYZ[0]), data.GestureHistory(128, o.Tempo)+3*data.GestureStride)
+	n := min(len(recs[0].XYZ[0]), data.GestureHistory(o.Window, o.Tempo)+3*data.GestureStride)
 	samples, _ := json.Marshal([3][]float32{recs[0].XYZ[0][:n], recs[0].XYZ[1][:n], recs[0].XYZ[2][:n]})
 	feed := `(() => {
 		document.getElementById('live').click();
