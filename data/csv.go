@@ -114,7 +114,9 @@ func (t *csvTable) columns(names ...string) ([]int, error) {
 // field returns field col of the current record, trimmed of spaces.
 func (t *csvTable) field(col int) string { return strings.TrimSpace(t.rec[col]) }
 
-// float parses field col as a finite number.
+// float parses field col as a finite number that float32, in which every
+// caller keeps it, can hold: a larger one would become infinite there and
+// poison training far from this line.
 func (t *csvTable) float(col int) (float64, error) {
 	s := t.field(col)
 	v, err := strconv.ParseFloat(s, 64)
@@ -123,6 +125,9 @@ func (t *csvTable) float(col int) (float64, error) {
 			return 0, t.errorf(col, "column %s is empty", t.header[col])
 		}
 		return 0, t.errorf(col, "column %s: %q is not a finite number", t.header[col], s)
+	}
+	if math.Abs(v) > math.MaxFloat32 {
+		return 0, t.errorf(col, "column %s: %s is beyond float32's range (%.4g)", t.header[col], s, math.MaxFloat32)
 	}
 	return v, nil
 }
@@ -242,6 +247,9 @@ func openCSV(s, path string) (*Split, error) {
 				v, err = strconv.ParseFloat(f, 64)
 				if err != nil || math.IsInf(v, 0) {
 					return nil, t.errorf(target, "target %q is not a number (leave it empty, or write NaN, for a missing target)", f)
+				}
+				if math.Abs(v) > math.MaxFloat32 {
+					return nil, t.errorf(target, "target %s is beyond float32's range (%.4g)", f, math.MaxFloat32)
 				}
 			}
 			reals = append(reals, float32(v))

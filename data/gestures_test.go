@@ -90,6 +90,7 @@ func TestGesturesErrors(t *testing.T) {
 		{head + "r,1,a,up,0,1,2,3\nr,1,a,down,1,1,2,3\n", `g.csv:3: recording "r" is of gesture "down", and of "up" from line 2`},
 		{head + "r,1,a,up,0,1,2,3\nr,1,a,up,0,1,2,3\n", `g.csv:3: recording "r": t 0 does not follow 0`},
 		{head + "r,1,a,up,0,1,2,x\n", `g.csv:2: column az: "x" is not a finite number`},
+		{head + "r,1,a,up,0,1,2,3\nr,1,a,up,1,1e300,2,3\n", `g.csv:3: column ax: 1e300 is beyond float32's range (3.403e+38)`},
 		{head + "r,one,a,up,0,1,2,3\n", `g.csv:2: column user: "one" is not an integer`},
 		{head + "r,1,a,,0,1,2,3\n", "g.csv:2: column gesture is empty"},
 		// Too short for a single window.

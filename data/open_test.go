@@ -320,6 +320,8 @@ func TestOpenCSV(t *testing.T) {
 		"a,label\n1,0.5\n":        `bad.csv:2: column label: "0.5" is not an integer`,
 		"a,label\n1,-1\n":         "bad.csv:2: label -1 is not a class id",
 		"a,target\n1,inf\n":       `bad.csv:2: target "inf" is not a number`,
+		"a,target\n1,-4e38\n":     "bad.csv:2: target -4e38 is beyond float32's range (3.403e+38)",
+		"a,label\n1,0\n1e39,1\n":  "bad.csv:3: column a: 1e39 is beyond float32's range (3.403e+38)",
 		"a,label\n1,0\n2\n":       "bad.csv:3: the row's number of fields differs from the header's 2",
 		"a,label\n1,\"0\n":        "bad.csv:2: extraneous or missing \" in quoted-field",
 		"a,label\n":               "bad.csv holds no examples",
