@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -167,6 +168,10 @@ func TestCutGestureWindow(t *testing.T) {
 	if w[0] != xyz[0][7] || w[3*n-1] != xyz[2][n+6] {
 		t.Errorf("window from %g to %g, want %g to %g", w[0], w[3*n-1], xyz[0][7], xyz[2][n+6])
 	}
+	// A sample it does not read may be anything.
+	if ok, err := CutGestureWindow(w, [3][]float32{withAt(xyz[0], 6, float32(math.NaN())), xyz[1], xyz[2]}, n, GestureNormNone, 0); !ok || err != nil {
+		t.Errorf("a NaN before the window: %v %v, want the window", ok, err)
+	}
 	if ok, err := CutGestureWindow(w, oscillation(n-1, 40), n, GestureNormNone, 0); ok || err != nil {
 		t.Errorf("%d samples: %v %v, want no window and no error", n-1, ok, err)
 	}
@@ -182,11 +187,20 @@ func TestCutGestureWindow(t *testing.T) {
 		{w, [3][]float32{xyz[0], xyz[1][1:], xyz[2]}, "body", 0, "gesture samples: axes of 135, 134 and 135 samples, want one length"},
 		{w, xyz, "body", -1, "gesture tempo -1: want a period of 0 (none) to 1000 samples"},
 		{w, xyz, "body", math.NaN(), "gesture tempo NaN: want a period of 0 (none) to 1000 samples"},
+		{w, [3][]float32{xyz[0], withAt(xyz[1], 134, float32(math.NaN())), xyz[2]}, "body", 0, "gesture sample 134 of 135, axis y: NaN, want a finite acceleration"},
+		{w, [3][]float32{xyz[0], xyz[1], withAt(xyz[2], 7, float32(math.Inf(-1)))}, "none", 0, "gesture sample 7 of 135, axis z: -Inf, want a finite acceleration"},
 	} {
 		if _, err := CutGestureWindow(c.w, c.xyz, n, c.norm, c.tempo); err == nil || err.Error() != c.want {
 			t.Errorf("error %v, want %q", err, c.want)
 		}
 	}
+}
+
+// withAt is a copy of s with s[i] = v.
+func withAt(s []float32, i int, v float32) []float32 {
+	c := slices.Clone(s)
+	c[i] = v
+	return c
 }
 
 func TestParseGestureSpec(t *testing.T) {

@@ -204,7 +204,8 @@ func GestureFirstEnd(n int, tempo float64) int {
 // after axis), as the gestures data form cuts its windows: what an
 // application must do to live samples before the model sees them. It
 // reports false, and no error, where there is no window: too few
-// samples, or with tempo, no period showing.
+// samples, or with tempo, no period showing; a sample it would read that
+// is not a finite number is an error.
 func CutGestureWindow(w []float32, xyz [3][]float32, n int, norm string, tempo float64) (bool, error) {
 	if !slices.Contains(gestureNorms, norm) {
 		return false, fmt.Errorf("gesture normalisation %q: want none, center, rms, upright or body", norm)
@@ -217,6 +218,17 @@ func CutGestureWindow(w []float32, xyz [3][]float32, n int, norm string, tempo f
 	}
 	if !(tempo >= 0 && tempo <= GestureMaxTempo) {
 		return false, fmt.Errorf("gesture tempo %g: want a period of 0 (none) to %d samples", tempo, GestureMaxTempo)
+	}
+	// A sensor that reports no value must not become a NaN window: the
+	// network would answer it with a class all the same.
+	all := len(xyz[0])
+	from := all - min(GestureHistory(n, tempo), all)
+	for k := range 3 {
+		for i, v := range xyz[k][from:] {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return false, fmt.Errorf("gesture sample %d of %d, axis %c: %g, want a finite acceleration", from+i, all, "xyz"[k], v)
+			}
+		}
 	}
 	return gestureWindow(w, xyz, n, norm, tempo), nil
 }

@@ -260,7 +260,8 @@ async function live() {
   let seen = false;
   window.addEventListener('devicemotion', (e) => {
     const a = e.accelerationIncludingGravity;
-    if (!a || a.x === null) return;
+    // A sensor without a reading gives nulls; the window must not hold them.
+    if (!a || ![a.x, a.y, a.z].every(Number.isFinite)) return;
     seen = true;
     // The arrival time: every browser's clock, whatever its events'
     // timeStamp counts from.
