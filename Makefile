@@ -264,6 +264,7 @@ fuzz:
 	$(GO) test ./data -run '^$$' -fuzz '^FuzzReadNPZ$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
 	$(GO) test ./data -run '^$$' -fuzz '^FuzzReadSafetensors$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
 	$(GO) test ./data -run '^$$' -fuzz '^FuzzReadIDX$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
+	$(GO) test ./data -run '^$$' -fuzz '^FuzzOpenCSV$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
 	$(GO) test ./tests -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s
 	$(GO) test ./runtime -run '^$$' -fuzz '^FuzzAPI$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
 	$(GO) test ./frontend/onnx -run '^$$' -fuzz '^FuzzImport$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
