@@ -208,7 +208,8 @@ func GestureFirstEnd(n int, tempo float64) int {
 // is not a finite number is an error.
 func CutGestureWindow(w []float32, xyz [3][]float32, n int, norm string, tempo float64) (bool, error) {
 	if !slices.Contains(gestureNorms, norm) {
-		return false, fmt.Errorf("gesture normalisation %q: want none, center, rms, upright or body", norm)
+		last := len(gestureNorms) - 1
+		return false, fmt.Errorf("gesture normalisation %q: want %s or %s", norm, strings.Join(gestureNorms[:last], ", "), gestureNorms[last])
 	}
 	if n < 1 || len(w) != 3*n {
 		return false, fmt.Errorf("gesture window of %d values: want 3 axes of %d", len(w), n)
